@@ -1,0 +1,41 @@
+# doca: `make demo` and `make test` do all of their own set-up (as root).
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := $(CURDIR)/.venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: all setup host venv proto demo test bench clean
+
+all: setup
+
+setup: host venv
+
+host:
+	@tools/setup-host.sh
+
+# The environment is rebuilt when the pins change.
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[dev]'
+	touch $@
+
+venv: $(STAMP)
+	@# Byte-compile our code once: the environment may forbid writing .pyc at run time.
+	@$(BIN)/python -m compileall -q common services gateway doca >/dev/null
+	@ln -sf $(BIN)/doca /usr/local/bin/doca
+
+proto: venv
+	$(BIN)/python tools/genproto.py
+
+demo: setup
+	tools/demo.sh
+
+test: setup
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests
+
+bench: setup
+	$(BIN)/python bench/run_bench.py
+
+clean:
+	rm -rf $(VENV)

@@ -1,0 +1,47 @@
+"""Crash-safe state files: write to a temporary name, fsync, rename.
+
+A reader sees either the old content or the new, never half of it.
+"""
+import json
+import os
+import pathlib
+import tempfile
+
+
+def write_bytes(path: pathlib.Path, data: bytes, mode: int = 0o644) -> None:
+    path = pathlib.Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def write_json(path: pathlib.Path, obj, mode: int = 0o644) -> None:
+    write_bytes(path, json.dumps(obj, indent=1, sort_keys=True).encode(), mode)
+
+
+def read_json(path: pathlib.Path, default=None):
+    try:
+        with open(path, "rb") as f:
+            return json.load(f)
+    except FileNotFoundError:
+        return default
+
+
+def remove_temporaries(directory: pathlib.Path) -> None:
+    """Drops what an interrupted write_bytes left (called at service start)."""
+    for p in pathlib.Path(directory).glob(".*.tmp"):
+        try:
+            p.unlink()
+        except OSError:
+            pass

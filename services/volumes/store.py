@@ -1,0 +1,97 @@
+"""Named volumes on disk: <root>/<name>/_data holds the data, meta.json the
+name, labels, creation time and the containers using the volume."""
+import os
+import pathlib
+import re
+import shutil
+import threading
+import time
+
+from common import atomic
+from common.errors import FailedPrecondition, InvalidArgument, NotFound
+
+# Docker's rule for volume names.
+NAME_RE = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]+$")
+
+
+class VolumeStore:
+    def __init__(self, root: pathlib.Path):
+        self.root = pathlib.Path(root)
+        self.root.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        for d in self.root.iterdir():
+            if d.is_dir():
+                atomic.remove_temporaries(d)
+
+    def _meta_path(self, name: str) -> pathlib.Path:
+        return self.root / name / "meta.json"
+
+    def _load(self, name: str) -> dict:
+        meta = atomic.read_json(self._meta_path(name)) if NAME_RE.match(name) else None
+        if meta is None:
+            raise NotFound(f"no such volume: {name}")
+        meta["mountpoint"] = str(self.root / name / "_data")
+        return meta
+
+    def _save(self, meta: dict) -> None:
+        stored = {k: v for k, v in meta.items() if k != "mountpoint"}
+        atomic.write_json(self._meta_path(meta["name"]), stored)
+
+    def _create_locked(self, name: str, labels: dict) -> dict:
+        if not name:
+            name = os.urandom(32).hex()
+        if not NAME_RE.match(name):
+            raise InvalidArgument(
+                f"invalid volume name {name!r}: only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed, at least 2 characters")
+        try:
+            return self._load(name)  # like Docker: creating an existing volume returns it
+        except NotFound:
+            pass
+        (self.root / name / "_data").mkdir(parents=True, exist_ok=True)
+        meta = {"name": name, "driver": "local", "created_at": time.time(),
+                "labels": dict(labels), "used_by": []}
+        self._save(meta)
+        return self._load(name)
+
+    def create(self, name: str, labels: dict | None = None) -> dict:
+        with self._lock:
+            return self._create_locked(name, labels or {})
+
+    def get(self, name: str) -> dict:
+        with self._lock:
+            return self._load(name)
+
+    def list(self) -> list[dict]:
+        with self._lock:
+            out = []
+            for d in sorted(self.root.iterdir()):
+                if (d / "meta.json").exists():
+                    out.append(self._load(d.name))
+            return out
+
+    def remove(self, name: str, force: bool = False) -> None:
+        with self._lock:
+            meta = self._load(name)
+            if meta["used_by"] and not force:
+                users = ", ".join(c[:12] for c in meta["used_by"])
+                raise FailedPrecondition(f"volume {name} is in use by container(s) {users}: remove them first")
+            # meta.json goes first: a crash mid-way leaves no half-listed volume.
+            self._meta_path(name).unlink()
+            shutil.rmtree(self.root / name, ignore_errors=True)
+
+    def acquire(self, name: str, container_id: str) -> dict:
+        with self._lock:
+            meta = self._create_locked(name, {})
+            if container_id not in meta["used_by"]:
+                meta["used_by"].append(container_id)
+                self._save(meta)
+            return meta
+
+    def release(self, container_id: str) -> None:
+        with self._lock:
+            for d in self.root.iterdir():
+                meta = atomic.read_json(d / "meta.json")
+                if meta and container_id in meta.get("used_by", []):
+                    meta["used_by"].remove(container_id)
+                    meta["mountpoint"] = str(d / "_data")
+                    self._save(meta)
