@@ -11,16 +11,18 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class Mount(_message.Message):
-    __slots__ = ("destination", "type", "source", "options")
+    __slots__ = ("destination", "type", "source", "options", "volume")
     DESTINATION_FIELD_NUMBER: _ClassVar[int]
     TYPE_FIELD_NUMBER: _ClassVar[int]
     SOURCE_FIELD_NUMBER: _ClassVar[int]
     OPTIONS_FIELD_NUMBER: _ClassVar[int]
+    VOLUME_FIELD_NUMBER: _ClassVar[int]
     destination: str
     type: str
     source: str
     options: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, destination: _Optional[str] = ..., type: _Optional[str] = ..., source: _Optional[str] = ..., options: _Optional[_Iterable[str]] = ...) -> None: ...
+    volume: str
+    def __init__(self, destination: _Optional[str] = ..., type: _Optional[str] = ..., source: _Optional[str] = ..., options: _Optional[_Iterable[str]] = ..., volume: _Optional[str] = ...) -> None: ...
 
 class Rootfs(_message.Message):
     __slots__ = ("lower_dirs", "upper_dir", "work_dir", "readonly")
@@ -61,7 +63,7 @@ class Process(_message.Message):
     def __init__(self, args: _Optional[_Iterable[str]] = ..., env: _Optional[_Iterable[str]] = ..., cwd: _Optional[str] = ..., user: _Optional[str] = ...) -> None: ...
 
 class ContainerSpec(_message.Message):
-    __slots__ = ("name", "image", "image_id", "process", "hostname", "rootfs", "mounts", "resources", "network_mode", "labels", "auto_remove", "cmd", "entrypoint")
+    __slots__ = ("name", "image", "image_id", "process", "hostname", "rootfs", "mounts", "resources", "network_mode", "labels", "auto_remove", "cmd", "entrypoint", "stop_signal", "stop_timeout")
     class LabelsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -82,6 +84,8 @@ class ContainerSpec(_message.Message):
     AUTO_REMOVE_FIELD_NUMBER: _ClassVar[int]
     CMD_FIELD_NUMBER: _ClassVar[int]
     ENTRYPOINT_FIELD_NUMBER: _ClassVar[int]
+    STOP_SIGNAL_FIELD_NUMBER: _ClassVar[int]
+    STOP_TIMEOUT_FIELD_NUMBER: _ClassVar[int]
     name: str
     image: str
     image_id: str
@@ -95,7 +99,9 @@ class ContainerSpec(_message.Message):
     auto_remove: bool
     cmd: _containers.RepeatedScalarFieldContainer[str]
     entrypoint: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, name: _Optional[str] = ..., image: _Optional[str] = ..., image_id: _Optional[str] = ..., process: _Optional[_Union[Process, _Mapping]] = ..., hostname: _Optional[str] = ..., rootfs: _Optional[_Union[Rootfs, _Mapping]] = ..., mounts: _Optional[_Iterable[_Union[Mount, _Mapping]]] = ..., resources: _Optional[_Union[Resources, _Mapping]] = ..., network_mode: _Optional[str] = ..., labels: _Optional[_Mapping[str, str]] = ..., auto_remove: _Optional[bool] = ..., cmd: _Optional[_Iterable[str]] = ..., entrypoint: _Optional[_Iterable[str]] = ...) -> None: ...
+    stop_signal: str
+    stop_timeout: int
+    def __init__(self, name: _Optional[str] = ..., image: _Optional[str] = ..., image_id: _Optional[str] = ..., process: _Optional[_Union[Process, _Mapping]] = ..., hostname: _Optional[str] = ..., rootfs: _Optional[_Union[Rootfs, _Mapping]] = ..., mounts: _Optional[_Iterable[_Union[Mount, _Mapping]]] = ..., resources: _Optional[_Union[Resources, _Mapping]] = ..., network_mode: _Optional[str] = ..., labels: _Optional[_Mapping[str, str]] = ..., auto_remove: _Optional[bool] = ..., cmd: _Optional[_Iterable[str]] = ..., entrypoint: _Optional[_Iterable[str]] = ..., stop_signal: _Optional[str] = ..., stop_timeout: _Optional[int] = ...) -> None: ...
 
 class Container(_message.Message):
     __slots__ = ("id", "name", "spec", "status", "pid", "exit_code", "oom_killed", "error", "created_at", "started_at", "finished_at", "restart_count", "bundle", "log_path")

@@ -1,0 +1,82 @@
+"""IPv4 address management (IPAM) for one network, persisted crash-safely.
+
+<state>/ipam/<network>.json: {"subnet": "10.88.0.0/16",
+                              "allocated": {"10.88.0.2": "<owner>"}}
+
+Never hands out the network address, the gateway or the broadcast address.
+The lowest free address is taken, so an address freed by Detach is the next
+one handed out; that is harmless because an endpoint's MAC is derived from
+its address, so neighbours' ARP caches stay right.
+"""
+import ipaddress
+import pathlib
+
+from common import atomic
+from common.errors import ResourceExhausted
+
+
+class AddressPool:
+    def __init__(self, path: pathlib.Path, subnet: ipaddress.IPv4Network,
+                 gateway: ipaddress.IPv4Address):
+        self.path = pathlib.Path(path)
+        self.subnet = subnet
+        self.gateway = gateway
+        self._first = int(subnet.network_address) + 1
+        self._last = int(subnet.broadcast_address) - 1
+        self._allocated: dict[int, str] = {}
+        data = atomic.read_json(self.path)
+        if data and data.get("subnet") == str(subnet):
+            for ip, owner in data.get("allocated", {}).items():
+                value = int(ipaddress.IPv4Address(ip))
+                if self._usable(value):
+                    self._allocated[value] = owner
+        if data is None or data.get("subnet") != str(subnet):
+            # New, or the subnet changed (the manager allows that only when
+            # no endpoint is left): start empty.
+            self._save()
+
+    def _usable(self, value: int) -> bool:
+        return self._first <= value <= self._last and value != int(self.gateway)
+
+    def _save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        atomic.write_json(self.path, {
+            "subnet": str(self.subnet),
+            "allocated": {str(ipaddress.IPv4Address(v)): o for v, o in sorted(self._allocated.items())},
+        })
+
+    @property
+    def capacity(self) -> int:
+        return self._last - self._first + 1 - (1 if self._usable(int(self.gateway)) else 0)
+
+    def allocate(self, owner: str) -> ipaddress.IPv4Address:
+        gateway = int(self.gateway)
+        for value in range(self._first, self._last + 1):
+            if value != gateway and value not in self._allocated:
+                self._allocated[value] = owner
+                try:
+                    self._save()
+                except BaseException:
+                    del self._allocated[value]
+                    raise
+                return ipaddress.IPv4Address(value)
+        raise ResourceExhausted(
+            f"no free address left in {self.subnet}: all {self.capacity} container addresses are in use; "
+            "detach containers or start the network service with a larger --subnet")
+
+    def release(self, ip: ipaddress.IPv4Address) -> bool:
+        if self._allocated.pop(int(ip), None) is None:
+            return False
+        self._save()
+        return True
+
+    def release_owner(self, owner: str) -> list[ipaddress.IPv4Address]:
+        freed = [v for v, o in self._allocated.items() if o == owner]
+        for v in freed:
+            del self._allocated[v]
+        if freed:
+            self._save()
+        return [ipaddress.IPv4Address(v) for v in freed]
+
+    def allocations(self) -> dict[ipaddress.IPv4Address, str]:
+        return {ipaddress.IPv4Address(v): o for v, o in sorted(self._allocated.items())}

@@ -1,0 +1,83 @@
+"""Endpoint set-up: a veth pair from the bridge into a container's namespace.
+
+The host end ("vd" + 10 hex) joins the bridge and goes up. The peer is made
+directly inside the target namespace as eth0 (one netlink request: no
+temporary name on the host, nothing to rename), with the MAC derived from
+its address; then, over a netlink socket opened in that namespace, it gets
+the address, goes up, lo goes up, and a default route via the gateway is
+added. If any step fails the pair is deleted again (deleting the host end
+deletes the peer).
+"""
+import errno
+import ipaddress
+import logging
+
+from common.errors import FailedPrecondition, Internal
+
+from services.network import netns
+from services.network.endpoints import CONTAINER_IFNAME
+from services.network.netlink import NetlinkError, delete_link, find_link
+
+log = logging.getLogger("doca.network.endpoint")
+
+
+def create_endpoint(ipr, ns_fd: int, bridge_index: int, host_if: str,
+                    ip: ipaddress.IPv4Address, subnet: ipaddress.IPv4Network,
+                    gateway: ipaddress.IPv4Address, mac: str) -> None:
+    if find_link(ipr, host_if) is not None:
+        raise FailedPrecondition(
+            f"host interface {host_if} already exists: detach the container first")
+    try:
+        ipr.link("add", ifname=host_if, kind="veth",
+                 peer={"ifname": CONTAINER_IFNAME, "net_ns_fd": ns_fd, "address": mac})
+    except NetlinkError as e:
+        if e.code == errno.EEXIST:
+            raise FailedPrecondition(
+                f"the container's network namespace already has an interface named {CONTAINER_IFNAME}") from None
+        raise Internal(f"cannot create veth pair {host_if}: {e}") from None
+    try:
+        index = find_link(ipr, host_if)["index"]
+        ipr.link("set", index=index, master=bridge_index, state="up")
+        _configure_peer(ns_fd, ip, subnet, gateway)
+    except BaseException:
+        try:
+            delete_link(ipr, host_if)
+        except Exception:  # noqa: BLE001 - the first error is the one to report
+            log.exception("could not remove veth %s after a failed attach", host_if)
+        raise
+
+
+def _configure_peer(ns_fd: int, ip, subnet, gateway) -> None:
+    with netns.rtnl_in(ns_fd) as nsr:
+        try:
+            eth0 = nsr.link_lookup(ifname=CONTAINER_IFNAME)[0]
+            nsr.addr("add", index=eth0, address=str(ip), prefixlen=subnet.prefixlen,
+                     broadcast=str(subnet.broadcast_address))
+            nsr.link("set", index=eth0, state="up")
+            for lo in nsr.link_lookup(ifname="lo"):
+                nsr.link("set", index=lo, state="up")
+        except NetlinkError as e:
+            raise Internal(f"cannot configure {CONTAINER_IFNAME} in the container's namespace: {e}") from None
+        try:
+            nsr.route("add", dst="0.0.0.0/0", gateway=str(gateway))
+        except NetlinkError as e:
+            if e.code == errno.EEXIST:
+                raise FailedPrecondition(
+                    "the container's network namespace already has a default route") from None
+            raise Internal(f"cannot add the default route via {gateway} in the container's namespace: {e}") from None
+
+
+def remove_endpoint(ipr, host_if: str) -> bool:
+    """Deletes the host end (and with it the peer); False if already gone."""
+    return delete_link(ipr, host_if)
+
+
+def repair_host_end(ipr, host_if: str, bridge_index: int) -> bool:
+    """Puts an existing host end back on the bridge and up (after the bridge
+    was recreated). False if the host end is gone."""
+    link = find_link(ipr, host_if)
+    if link is None:
+        return False
+    if link.get("master") != bridge_index or not link["flags"] & 1:
+        ipr.link("set", index=link["index"], master=bridge_index, state="up")
+    return True

@@ -1,0 +1,64 @@
+"""Thin gRPC servicer for doca.runtime.v1: messages in, Runtime calls, messages out."""
+from google.protobuf import json_format
+
+from common import timestamps
+from doca.runtime.v1 import runtime_pb2 as pb
+from doca.runtime.v1 import runtime_pb2_grpc
+
+from services.runtime.runtime import Runtime
+from services.runtime.store import Record
+
+SERVICE_NAME = "doca.runtime.v1.Runtime"
+_STREAMS = {"stdout": pb.LogRecord.STDOUT, "stderr": pb.LogRecord.STDERR}
+
+
+def to_message(rt: Runtime, rec: Record) -> pb.Container:
+    d = rt.store.dir(rec.id)
+    return pb.Container(
+        id=rec.id, name=rec.name, spec=json_format.ParseDict(rec.spec, pb.ContainerSpec()),
+        status=rec.status, pid=rec.pid, exit_code=rec.exit_code, oom_killed=rec.oom_killed,
+        error=rec.error, created_at=timestamps.to_proto(rec.created_at),
+        started_at=timestamps.to_proto(rec.started_at),
+        finished_at=timestamps.to_proto(rec.finished_at), restart_count=rec.restart_count,
+        bundle=str(d / "bundle"), log_path=str(d / "container.log"))
+
+
+class RuntimeServicer(runtime_pb2_grpc.RuntimeServicer):
+    def __init__(self, rt: Runtime):
+        self.rt = rt
+
+    def Create(self, request, context):
+        spec = json_format.MessageToDict(request.spec)
+        return to_message(self.rt, self.rt.create(request.id, spec))
+
+    def Start(self, request, context):
+        return to_message(self.rt, self.rt.start(request.id))
+
+    def Wait(self, request, context):
+        rec = self.rt.wait(request.id, cancelled=lambda: not context.is_active())
+        return pb.WaitResponse(exit_code=rec.exit_code, oom_killed=rec.oom_killed, error=rec.error)
+
+    def Kill(self, request, context):
+        self.rt.kill(request.id, request.signal)
+        return pb.KillResponse()
+
+    def Stop(self, request, context):
+        return to_message(self.rt, self.rt.stop(request.id, request.timeout))
+
+    def Remove(self, request, context):
+        self.rt.remove(request.id, request.force)
+        return pb.RemoveResponse()
+
+    def List(self, request, context):
+        return pb.ListResponse(containers=[to_message(self.rt, r) for r in self.rt.list(request.all)])
+
+    def Inspect(self, request, context):
+        return to_message(self.rt, self.rt.get(request.id))
+
+    def Logs(self, request, context):
+        want = {"stdout": request.stdout or not request.stderr,
+                "stderr": request.stderr or not request.stdout}
+        for stream, data, _ in self.rt.logs(request.id, request.follow,
+                                            cancelled=lambda: not context.is_active()):
+            if want[stream]:
+                yield pb.LogRecord(stream=_STREAMS[stream], data=data)

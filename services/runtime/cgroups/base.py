@@ -1,0 +1,111 @@
+"""The cgroup driver interface (runc's cgroups.Manager): one per hierarchy
+layout, v1 (a mount per controller) and v2 (the unified tree)."""
+import abc
+import dataclasses
+import errno
+import os
+import signal
+import time
+
+from common.errors import InvalidArgument
+
+
+@dataclasses.dataclass
+class Limits:
+    memory_bytes: int = 0
+    cpu_shares: int = 0
+    cpu_quota: int = 0
+    cpu_period: int = 0
+    pids_limit: int = 0
+
+
+class Driver(abc.ABC):
+    """Cgroups of one engine: everything lives under `parent`, which is
+    created on demand and never shared with another stack."""
+
+    version: str = ""
+
+    def __init__(self, parent: str):
+        self.parent = parent.strip("/")
+
+    @abc.abstractmethod
+    def create(self, cid: str, limits: Limits) -> list[str]:
+        """Creates the container's cgroups with their limits; returns the
+        directories its init must join (write to cgroup.procs)."""
+
+    @abc.abstractmethod
+    def update(self, cid: str, limits: Limits) -> None: ...
+
+    @abc.abstractmethod
+    def dirs(self, cid: str) -> list[str]: ...
+
+    @abc.abstractmethod
+    def oom_killed(self, cid: str) -> bool: ...
+
+    @abc.abstractmethod
+    def destroy(self, cid: str) -> None:
+        """Kills what is left inside and removes the cgroups; no error when
+        they are already gone."""
+
+    @abc.abstractmethod
+    def remove_parent(self) -> None:
+        """Removes the engine's parent cgroups if they are empty."""
+
+    def cgroups_path(self, cid: str) -> str:
+        return f"/{self.parent}/{cid}"
+
+
+def write(path: str, value) -> None:
+    try:
+        with open(path, "w") as f:
+            f.write(str(value))
+    except OSError as e:
+        if e.errno in (errno.EINVAL, errno.ERANGE, errno.EBUSY):
+            name = os.path.basename(path)
+            raise InvalidArgument(f"the kernel refused {value} for {name}: {e.strerror}") from None
+        raise
+
+
+def read(path: str) -> str:
+    with open(path) as f:
+        return f.read()
+
+
+def remove_dir(path: str, procs_file: str = "cgroup.procs") -> None:
+    """rmdir a cgroup, killing leftover tasks first; tolerant of absence."""
+    for attempt in range(50):
+        try:
+            os.rmdir(path)
+            return
+        except FileNotFoundError:
+            return
+        except OSError as e:
+            if e.errno != errno.EBUSY:
+                raise
+        try:
+            for pid in read(os.path.join(path, procs_file)).split():
+                try:
+                    os.kill(int(pid), signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+        except FileNotFoundError:
+            return
+        time.sleep(0.002 * (attempt + 1))
+    os.rmdir(path)
+
+
+def validate(limits: Limits) -> None:
+    if limits.memory_bytes < 0:
+        raise InvalidArgument("memory limit must be positive")
+    if limits.memory_bytes and limits.memory_bytes < 6 * 1024 * 1024:
+        raise InvalidArgument("minimum memory limit allowed is 6MB")
+    if limits.cpu_shares < 0:
+        raise InvalidArgument("cpu shares must be positive")
+    if limits.cpu_shares and limits.cpu_shares < 2:
+        raise InvalidArgument("minimum cpu shares allowed is 2")
+    if limits.cpu_quota < 0 or limits.cpu_period < 0:
+        raise InvalidArgument("cpu quota and period must be positive")
+    if limits.cpu_quota and limits.cpu_quota < 1000:
+        raise InvalidArgument("cpu quota must be at least 1ms (--cpus 0.01)")
+    if limits.pids_limit < 0:
+        raise InvalidArgument("pids limit must be positive")

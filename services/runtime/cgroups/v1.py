@@ -1,0 +1,116 @@
+"""cgroup v1: one hierarchy per controller (this development machine).
+A process joins by being written into cgroup.procs of EACH hierarchy."""
+import os
+
+from services.runtime.cgroups import base
+
+CONTROLLERS = ("cpu", "cpuacct", "cpuset", "memory", "pids", "blkio", "freezer", "devices")
+UNLIMITED = -1
+
+
+def find_mounts(mountinfo: str = "/proc/self/mountinfo") -> dict[str, str]:
+    """controller -> mount point, from the v1 cgroup mounts."""
+    out = {}
+    with open(mountinfo) as f:
+        for line in f:
+            pre, _, post = line.partition(" - ")
+            fields, post = pre.split(), post.split()
+            if not post or post[0] != "cgroup":
+                continue
+            for opt in post[2].split(","):
+                if opt in CONTROLLERS:
+                    out.setdefault(opt, fields[4])
+    return out
+
+
+class V1Driver(base.Driver):
+    version = "1"
+
+    def __init__(self, parent: str, mounts: dict[str, str] | None = None):
+        super().__init__(parent)
+        self.mounts = mounts if mounts is not None else find_mounts()
+
+    def _dir(self, controller: str, cid: str = "") -> str:
+        return os.path.join(self.mounts[controller], self.parent, cid)
+
+    def dirs(self, cid: str) -> list[str]:
+        return [self._dir(c, cid) for c in CONTROLLERS if c in self.mounts]
+
+    def _ensure_cpuset(self, path: str) -> None:
+        # A new cpuset cgroup starts empty; no task may join until it has cpus and mems.
+        parent = os.path.dirname(path.rstrip("/"))
+        for name in ("cpuset.cpus", "cpuset.mems"):
+            f = os.path.join(path, name)
+            if not base.read(f).strip():
+                base.write(f, base.read(os.path.join(parent, name)).strip())
+
+    def create(self, cid: str, limits: base.Limits) -> list[str]:
+        base.validate(limits)
+        made = []
+        try:
+            for controller in CONTROLLERS:
+                if controller not in self.mounts:
+                    continue
+                for path in (self._dir(controller), self._dir(controller, cid)):
+                    if not os.path.isdir(path):
+                        os.mkdir(path)
+                    if controller == "cpuset":
+                        self._ensure_cpuset(path)
+                made.append(self._dir(controller, cid))
+            self.update(cid, limits)
+        except BaseException:
+            for path in made:
+                base.remove_dir(path)
+            raise
+        return made
+
+    def update(self, cid: str, limits: base.Limits) -> None:
+        base.validate(limits)
+        if limits.memory_bytes and "memory" in self.mounts:
+            d = self._dir("memory", cid)
+            memsw = os.path.join(d, "memory.memsw.limit_in_bytes")
+            # Docker's default --memory-swap is twice --memory. The kernel wants
+            # memsw >= memory at every step, so the order depends on direction.
+            steps = [("memory.limit_in_bytes", limits.memory_bytes)]
+            if os.path.exists(memsw):
+                current = int(base.read(os.path.join(d, "memory.limit_in_bytes")))
+                pair = ("memory.memsw.limit_in_bytes", 2 * limits.memory_bytes)
+                steps = steps + [pair] if limits.memory_bytes <= current else [pair] + steps
+            for name, value in steps:
+                base.write(os.path.join(d, name), value)
+        if "cpu" in self.mounts:
+            d = self._dir("cpu", cid)
+            if limits.cpu_shares:
+                base.write(os.path.join(d, "cpu.shares"), limits.cpu_shares)
+            if limits.cpu_quota:
+                base.write(os.path.join(d, "cpu.cfs_period_us"), limits.cpu_period or 100000)
+                base.write(os.path.join(d, "cpu.cfs_quota_us"), limits.cpu_quota)
+        if limits.pids_limit and "pids" in self.mounts:
+            base.write(os.path.join(self._dir("pids", cid), "pids.max"), limits.pids_limit)
+
+    def oom_killed(self, cid: str) -> bool:
+        if "memory" not in self.mounts:
+            return False
+        try:
+            text = base.read(os.path.join(self._dir("memory", cid), "memory.oom_control"))
+        except FileNotFoundError:
+            return False
+        # oom_kill counts kills (failcnt stays 0 when memsw is set).
+        for line in text.splitlines():
+            key, _, value = line.partition(" ")
+            if key == "oom_kill":
+                return int(value) > 0
+        return False
+
+    def destroy(self, cid: str) -> None:
+        # Freeze-free kill: SIGKILL whatever is left, then rmdir each hierarchy.
+        for path in self.dirs(cid):
+            base.remove_dir(path)
+
+    def remove_parent(self) -> None:
+        for controller in CONTROLLERS:
+            if controller in self.mounts:
+                try:
+                    os.rmdir(self._dir(controller))
+                except OSError:
+                    pass

@@ -1,0 +1,89 @@
+"""cgroup v2: one unified tree. Controllers are enabled for children through
+cgroup.subtree_control of every ancestor below the mount."""
+import os
+
+from services.runtime.cgroups import base
+
+WANTED = ("cpu", "memory", "pids", "io", "cpuset")
+
+
+def shares_to_weight(shares: int) -> int:
+    """cpu.shares (2..262144) to cpu.weight (1..10000), as runc and crun map it."""
+    return 1 + ((shares - 2) * 9999) // 262142
+
+
+class V2Driver(base.Driver):
+    version = "2"
+
+    def __init__(self, parent: str, mount: str = "/sys/fs/cgroup"):
+        super().__init__(parent)
+        self.mount = mount
+
+    def _dir(self, cid: str = "") -> str:
+        return os.path.join(self.mount, self.parent, cid)
+
+    def dirs(self, cid: str) -> list[str]:
+        return [self._dir(cid)]
+
+    def _enable_controllers(self, path: str) -> None:
+        available = base.read(os.path.join(path, "cgroup.controllers")).split()
+        wanted = [c for c in WANTED if c in available]
+        if wanted:
+            base.write(os.path.join(path, "cgroup.subtree_control"),
+                       " ".join("+" + c for c in wanted))
+
+    def create(self, cid: str, limits: base.Limits) -> list[str]:
+        base.validate(limits)
+        parent = self._dir()
+        os.makedirs(parent, exist_ok=True)
+        self._enable_controllers(self.mount)
+        self._enable_controllers(parent)
+        path = self._dir(cid)
+        os.makedirs(path, exist_ok=True)
+        try:
+            self.update(cid, limits)
+        except BaseException:
+            base.remove_dir(path)
+            raise
+        return [path]
+
+    def update(self, cid: str, limits: base.Limits) -> None:
+        base.validate(limits)
+        d = self._dir(cid)
+        if limits.memory_bytes:
+            base.write(os.path.join(d, "memory.max"), limits.memory_bytes)
+            # Docker's default --memory-swap is twice --memory: swap = memory.
+            base.write(os.path.join(d, "memory.swap.max"), limits.memory_bytes)
+        if limits.cpu_quota:
+            base.write(os.path.join(d, "cpu.max"), f"{limits.cpu_quota} {limits.cpu_period or 100000}")
+        if limits.cpu_shares:
+            base.write(os.path.join(d, "cpu.weight"), shares_to_weight(limits.cpu_shares))
+        if limits.pids_limit:
+            base.write(os.path.join(d, "pids.max"), limits.pids_limit)
+
+    def oom_killed(self, cid: str) -> bool:
+        try:
+            text = base.read(os.path.join(self._dir(cid), "memory.events"))
+        except FileNotFoundError:
+            return False
+        for line in text.splitlines():
+            key, _, value = line.partition(" ")
+            if key == "oom_kill":
+                return int(value) > 0
+        return False
+
+    def destroy(self, cid: str) -> None:
+        path = self._dir(cid)
+        kill = os.path.join(path, "cgroup.kill")
+        if os.path.exists(kill):
+            try:
+                base.write(kill, 1)
+            except OSError:
+                pass
+        base.remove_dir(path)
+
+    def remove_parent(self) -> None:
+        try:
+            os.rmdir(self._dir())
+        except OSError:
+            pass

@@ -1,0 +1,135 @@
+"""The container's init: runs in the child the shim cloned into new
+namespaces, sets up the container from config.json, reports "ready", waits
+for `start` on the exec fifo, then execs the user's process.
+
+This is a forked copy of the shim: it must never return into the shim's code,
+so every path ends in execve or os._exit. Standard library only.
+"""
+import _socket
+import fcntl
+import os
+import struct
+
+from services.runtime import rootfs_linux, syscalls as sc
+
+EXIT_CANNOT_INVOKE = 126
+EXIT_NOT_FOUND = 127
+
+SIOCGIFFLAGS = 0x8913
+SIOCSIFFLAGS = 0x8914
+IFF_UP = 0x1
+
+
+class InitError(Exception):
+    def __init__(self, code: int, message: str):
+        super().__init__(message)
+        self.code = code
+
+
+def join_cgroups(dirs) -> None:
+    for d in dirs:
+        with open(os.path.join(d, "cgroup.procs"), "w") as f:
+            f.write("0")
+
+
+def loopback_up() -> None:
+    # _socket, not socket: the wrapper module pulls in enum, slow to import.
+    s = _socket.socket(_socket.AF_INET, _socket.SOCK_DGRAM)
+    try:
+        req = struct.pack("16sH14x", b"lo", 0)
+        flags = struct.unpack("16sH14x", fcntl.ioctl(s, SIOCGIFFLAGS, req))[1]
+        fcntl.ioctl(s, SIOCSIFFLAGS, struct.pack("16sH14x", b"lo", flags | IFF_UP))
+    finally:
+        s.close()
+
+
+def find_executable(arg0: str, env: list[str]) -> str:
+    """Docker's lookup and messages: 127 when missing, 126 when not runnable."""
+    def runnable(path: str) -> bool:
+        return os.path.isfile(path) and os.access(path, os.X_OK)
+
+    if "/" in arg0:
+        if runnable(arg0):
+            return arg0
+        if os.path.exists(arg0):
+            raise InitError(EXIT_CANNOT_INVOKE, f'exec: "{arg0}": permission denied')
+        raise InitError(EXIT_NOT_FOUND, f'exec: "{arg0}": stat {arg0}: no such file or directory')
+    path = next((e[5:] for e in env if e.startswith("PATH=")), "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
+    denied = None
+    for d in path.split(":"):
+        candidate = os.path.join(d or ".", arg0)
+        if runnable(candidate):
+            return candidate
+        if os.path.exists(candidate) and denied is None:
+            denied = candidate
+    if denied:
+        raise InitError(EXIT_CANNOT_INVOKE, f'exec: "{arg0}": permission denied')
+    raise InitError(EXIT_NOT_FOUND, f'exec: "{arg0}": executable file not found in $PATH')
+
+
+def set_user(user: dict) -> None:
+    uid, gid = int(user.get("uid", 0)), int(user.get("gid", 0))
+    os.setgroups([int(g) for g in user.get("additionalGids", ())])
+    os.setresgid(gid, gid, gid)
+    os.setresuid(uid, uid, uid)
+
+
+def _prepare(spec: dict, bundle: str, cgroup_dirs, fifo_path: str, fifo_fd_holder: list) -> tuple[str, list, list]:
+    join_cgroups(cgroup_dirs)
+    sc.mount(None, "/", None, sc.MS_REC | sc.MS_SLAVE, None)
+    rootfs = os.path.join(bundle, spec.get("root", {}).get("path", "rootfs"))
+    # The exec fifo is opened by path now, while the bundle is reachable;
+    # after pivot_root it is reopened through /proc/self/fd.
+    fifo_fd_holder.append(os.open(fifo_path, os.O_PATH | os.O_CLOEXEC))
+    if spec.get("hostname"):
+        sc.sethostname(spec["hostname"])
+    rootfs_linux.setup(spec, rootfs)
+    loopback_up()
+    process = spec["process"]
+    env = list(process.get("env", ()))
+    cwd = process.get("cwd") or "/"
+    try:
+        os.makedirs(cwd, exist_ok=True)
+        os.chdir(cwd)
+    except OSError as e:
+        raise InitError(EXIT_CANNOT_INVOKE, f"cannot use working directory {cwd}: {e.strerror}")
+    args = list(process.get("args", ()))
+    if not args:
+        raise InitError(EXIT_CANNOT_INVOKE, "no command specified")
+    return find_executable(args[0], env), args, env
+
+
+def run(spec: dict, bundle: str, cgroup_dirs, fifo_path: str, ready_w: int,
+        stdio: tuple[int, int, int]) -> None:
+    """Never returns."""
+    reported = False
+    try:
+        for target, fd in enumerate(stdio):
+            os.dup2(fd, target)
+        holder: list = []
+        path, args, env = _prepare(spec, bundle, cgroup_dirs, fifo_path, holder)
+        os.write(ready_w, b"ok\n")
+        os.close(ready_w)
+        reported = True
+        # Blocks until `start` opens the fifo for reading (OCI create/start).
+        fifo = os.open(f"/proc/self/fd/{holder[0]}", os.O_WRONLY | os.O_CLOEXEC)
+        os.write(fifo, b"0")
+        os.close(fifo)
+        os.close(holder[0])
+        set_user(spec["process"].get("user", {}))
+        if spec["process"].get("noNewPrivileges"):
+            sc.prctl(sc.PR_SET_NO_NEW_PRIVS, 1)
+        os.execve(path, args, dict(e.split("=", 1) for e in env if "=" in e))
+    except InitError as e:
+        code, message = e.code, str(e)
+    except OSError as e:
+        code, message = EXIT_CANNOT_INVOKE, str(e)
+    except BaseException as e:  # noqa: BLE001 - a forked child must never unwind
+        code, message = 1, f"{type(e).__name__}: {e}"
+    try:
+        if not reported:
+            os.write(ready_w, f"err {code} {message}\n".encode())
+        else:
+            os.write(2, f"doca-init: {message}\n".encode())
+    finally:
+        os._exit(code)

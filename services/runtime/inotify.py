@@ -1,0 +1,36 @@
+"""Just enough inotify (through ctypes) to follow a growing log file
+without polling it."""
+import ctypes
+import os
+
+_libc = ctypes.CDLL(None, use_errno=True)
+IN_MODIFY = 0x2
+IN_CLOSE_WRITE = 0x8
+IN_NONBLOCK = os.O_NONBLOCK
+IN_CLOEXEC = os.O_CLOEXEC
+
+
+class Watch:
+    def __init__(self, path: str, mask: int = IN_MODIFY | IN_CLOSE_WRITE):
+        self.fd = _libc.inotify_init1(IN_NONBLOCK | IN_CLOEXEC)
+        if self.fd < 0:
+            raise OSError(ctypes.get_errno(), "inotify_init1")
+        if _libc.inotify_add_watch(self.fd, path.encode(), mask) < 0:
+            err = ctypes.get_errno()
+            os.close(self.fd)
+            raise OSError(err, f"inotify_add_watch {path}")
+
+    def fileno(self) -> int:
+        return self.fd
+
+    def drain(self) -> None:
+        try:
+            while os.read(self.fd, 4096):
+                pass
+        except BlockingIOError:
+            pass
+
+    def close(self) -> None:
+        os.close(self.fd)
+
+

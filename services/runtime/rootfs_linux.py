@@ -1,0 +1,165 @@
+"""The container's root filesystem, set up by its init in its own mount
+namespace: the OCI mounts, /dev, pivot_root, masked and read-only paths.
+
+Follows the stages of runc's rootfs_linux.go. Standard library only.
+"""
+import os
+import stat
+
+from services.runtime import syscalls as sc
+
+# OCI mount option -> (flags to set, flags to clear); everything else is data.
+_FLAGS = {
+    "ro": (sc.MS_RDONLY, 0), "rw": (0, sc.MS_RDONLY),
+    "nosuid": (sc.MS_NOSUID, 0), "suid": (0, sc.MS_NOSUID),
+    "nodev": (sc.MS_NODEV, 0), "dev": (0, sc.MS_NODEV),
+    "noexec": (sc.MS_NOEXEC, 0), "exec": (0, sc.MS_NOEXEC),
+    "sync": (sc.MS_SYNCHRONOUS, 0), "async": (0, sc.MS_SYNCHRONOUS),
+    "dirsync": (sc.MS_DIRSYNC, 0), "remount": (sc.MS_REMOUNT, 0),
+    "mand": (sc.MS_MANDLOCK, 0), "nomand": (0, sc.MS_MANDLOCK),
+    "atime": (0, sc.MS_NOATIME), "noatime": (sc.MS_NOATIME, 0),
+    "diratime": (0, sc.MS_NODIRATIME), "nodiratime": (sc.MS_NODIRATIME, 0),
+    "bind": (sc.MS_BIND, 0), "rbind": (sc.MS_BIND | sc.MS_REC, 0),
+    "relatime": (sc.MS_RELATIME, 0), "norelatime": (0, sc.MS_RELATIME),
+    "strictatime": (sc.MS_STRICTATIME, 0), "nostrictatime": (0, sc.MS_STRICTATIME),
+    "nosymfollow": (sc.MS_NOSYMFOLLOW, 0),
+}
+_PROPAGATION = {
+    "private": sc.MS_PRIVATE, "rprivate": sc.MS_PRIVATE | sc.MS_REC,
+    "slave": sc.MS_SLAVE, "rslave": sc.MS_SLAVE | sc.MS_REC,
+    "shared": sc.MS_SHARED, "rshared": sc.MS_SHARED | sc.MS_REC,
+    "unbindable": sc.MS_UNBINDABLE, "runbindable": sc.MS_UNBINDABLE | sc.MS_REC,
+}
+
+# The device nodes every container gets (OCI runtime spec, "Default Devices").
+DEFAULT_DEVICES = (("null", 1, 3), ("zero", 1, 5), ("full", 1, 7),
+                   ("random", 1, 8), ("urandom", 1, 9), ("tty", 5, 0))
+DEFAULT_LINKS = (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"),
+                 ("stdout", "/proc/self/fd/1"), ("stderr", "/proc/self/fd/2"),
+                 ("ptmx", "pts/ptmx"))
+
+
+def parse_options(options) -> tuple[int, list[int], str]:
+    flags, propagation, data = 0, [], []
+    for opt in options or ():
+        if opt in _FLAGS:
+            on, off = _FLAGS[opt]
+            flags = (flags | on) & ~off
+        elif opt in _PROPAGATION:
+            propagation.append(_PROPAGATION[opt])
+        else:
+            data.append(opt)
+    return flags, propagation, ",".join(data)
+
+
+def secure_join(root: str, path: str) -> str:
+    """`path` inside `root`, resolving symlinks as if root were /, so an
+    image's symlink cannot send a mount outside the container's root."""
+    parts = [p for p in path.split("/") if p not in ("", ".")]
+    resolved: list[str] = []
+    hops = 0
+    while parts:
+        part = parts.pop(0)
+        if part == "..":
+            if resolved:
+                resolved.pop()
+            continue
+        candidate = os.path.join(root, *resolved, part)
+        try:
+            target = os.readlink(candidate)
+        except OSError:
+            resolved.append(part)
+            continue
+        hops += 1
+        if hops > 40:
+            raise OSError(40, f"too many levels of symbolic links in {path}")
+        if target.startswith("/"):
+            resolved = []
+        parts = [p for p in target.split("/") if p not in ("", ".")] + parts
+    return os.path.join(root, *resolved)
+
+
+def _make_target(target: str, source: str | None, is_bind: bool) -> None:
+    if is_bind and source and not os.path.isdir(source):
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        if not os.path.exists(target):
+            open(target, "a").close()
+    else:
+        os.makedirs(target, exist_ok=True)
+
+
+def mount_one(rootfs: str, m: dict) -> None:
+    target = secure_join(rootfs, m["destination"])
+    fstype = m.get("type") or ("bind" if "bind" in (m.get("options") or ()) else "none")
+    flags, propagation, data = parse_options(m.get("options"))
+    is_bind = bool(flags & sc.MS_BIND)
+    source = m.get("source")
+    _make_target(target, source, is_bind)
+    if is_bind:
+        # A read-only bind needs a second, remounting call.
+        sc.mount(source, target, None, flags & (sc.MS_BIND | sc.MS_REC), None)
+        extra = flags & ~(sc.MS_BIND | sc.MS_REC)
+        if extra:
+            sc.mount(None, target, None, sc.MS_REMOUNT | sc.MS_BIND | extra, None)
+    else:
+        sc.mount(source or fstype, target, fstype, flags, data or None)
+    for p in propagation:
+        sc.mount(None, target, None, p, None)
+
+
+def create_devices(rootfs: str) -> None:
+    dev = os.path.join(rootfs, "dev")
+    old = os.umask(0)
+    try:
+        for name, major, minor in DEFAULT_DEVICES:
+            path = os.path.join(dev, name)
+            if not os.path.exists(path):
+                os.mknod(path, 0o666 | stat.S_IFCHR, os.makedev(major, minor))
+        for name, target in DEFAULT_LINKS:
+            path = os.path.join(dev, name)
+            if not os.path.lexists(path):
+                os.symlink(target, path)
+    finally:
+        os.umask(old)
+
+
+def pivot(rootfs: str) -> None:
+    """pivot_root(".", ".") then detach the old root: no host path stays
+    reachable from the container."""
+    os.chdir(rootfs)
+    sc.pivot_root(".", ".")
+    sc.umount2(".", sc.MNT_DETACH)
+    os.chdir("/")
+
+
+def mask_paths(paths) -> None:
+    for path in paths or ():
+        if not os.path.lexists(path):
+            continue
+        if os.path.isdir(path):
+            sc.mount("tmpfs", path, "tmpfs", sc.MS_RDONLY, None)
+        else:
+            sc.mount("/dev/null", path, None, sc.MS_BIND, None)
+
+
+def readonly_paths(paths) -> None:
+    for path in paths or ():
+        if not os.path.lexists(path):
+            continue
+        sc.mount(path, path, None, sc.MS_BIND | sc.MS_REC, None)
+        sc.mount(None, path, None, sc.MS_REMOUNT | sc.MS_BIND | sc.MS_RDONLY | sc.MS_REC, None)
+
+
+def setup(spec: dict, rootfs: str) -> None:
+    """Every mount of the spec, then /dev, then pivot_root; the root is
+    already an overlay mount made by the shim."""
+    for m in spec.get("mounts", ()):
+        mount_one(rootfs, m)
+        if m["destination"] == "/dev":
+            create_devices(rootfs)
+    pivot(rootfs)
+    linux = spec.get("linux", {})
+    mask_paths(linux.get("maskedPaths"))
+    readonly_paths(linux.get("readonlyPaths"))
+    if spec.get("root", {}).get("readonly"):
+        sc.mount(None, "/", None, sc.MS_REMOUNT | sc.MS_BIND | sc.MS_RDONLY, None)

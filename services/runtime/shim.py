@@ -1,0 +1,157 @@
+"""The per-container shim: `python -m services.runtime.shim STATE_DIR`.
+
+Started by the runtime service for each container. It detaches (so it
+outlives a restart of the runtime), mounts the container's overlay root in a
+mount namespace of its own (nothing is mounted on the host), clones the
+container's init into new namespaces and reports "ok PID" (or "err CODE
+MESSAGE") on its stdout. Then it is the container's parent: it writes the
+container's stdout/stderr to the log, reaps it and records the exit status in
+exit.json before it exits.
+
+Standard library only (plus the executor modules): it must start fast and
+stay small.
+"""
+import _signal
+import marshal
+import os
+import select
+import sys
+import time
+
+from services.runtime import init_linux, logfile, syscalls as sc
+
+
+def _write_atomic(path: str, data: bytes) -> None:
+    tmp = path + ".tmp"
+    with open(tmp, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    os.rename(tmp, path)
+
+
+def _mount_rootfs(bundle: str, spec: dict, rootfs_mount: dict | None) -> None:
+    sc.unshare(sc.CLONE_NEWNS)
+    # Slave, not private: mounts the host removes later vanish here too.
+    sc.mount(None, "/", None, sc.MS_REC | sc.MS_SLAVE, None)
+    if rootfs_mount:
+        target = os.path.join(bundle, spec.get("root", {}).get("path", "rootfs"))
+        os.makedirs(target, exist_ok=True)
+        sc.mount(rootfs_mount.get("source", "overlay"), target, rootfs_mount["type"], 0,
+                 ",".join(rootfs_mount.get("options", ())))
+
+
+def _namespace_flags(spec: dict) -> int:
+    flags = 0
+    for ns in spec.get("linux", {}).get("namespaces", ()):
+        if not ns.get("path"):
+            flags |= sc.NAMESPACE_FLAGS[ns["type"]]
+    return flags
+
+
+def create(state: str, cfg: dict, spec: dict) -> tuple[int, dict]:
+    """Clones the init and waits for its report; returns (pid, fds)."""
+    bundle = cfg["bundle"]
+    _mount_rootfs(bundle, spec, cfg.get("rootfs_mount"))
+    ready_r, ready_w = os.pipe2(os.O_CLOEXEC)
+    out_r, out_w = os.pipe2(os.O_CLOEXEC)
+    err_r, err_w = os.pipe2(os.O_CLOEXEC)
+    null = os.open("/dev/null", os.O_RDONLY | os.O_CLOEXEC)
+    pid = sc.clone(_namespace_flags(spec))
+    if pid == 0:
+        init_linux.run(spec, bundle, cfg.get("cgroup_dirs", ()), cfg["fifo"], ready_w,
+                       (null, out_w, err_w))
+    for fd in (ready_w, out_w, err_w, null):
+        os.close(fd)
+    report = b""
+    while chunk := os.read(ready_r, 4096):
+        report += chunk
+    os.close(ready_r)
+    if not report.startswith(b"ok"):
+        _, status = os.waitpid(pid, 0)
+        if not report:
+            report = f"err 1 container init exited ({os.waitstatus_to_exitcode(status)}) before it was ready\n".encode()
+        raise _Failed(report)
+    return pid, {"stdout": out_r, "stderr": err_r}
+
+
+class _Failed(Exception):
+    pass
+
+
+def pump(pid: int, fds: dict, log_path: str) -> int:
+    """Copies the container's output into the log until it exits; returns
+    the exit code (128+N for a signal, as a shell reports it)."""
+    pidfd = os.pidfd_open(pid)
+    poller = select.poll()
+    names = {fd: name for name, fd in fds.items()}
+    splitters = {fd: logfile.LineSplitter() for fd in names}
+    for fd in names:
+        poller.register(fd, select.POLLIN)
+    poller.register(pidfd, select.POLLIN)
+    deadline = None
+    with open(log_path, "ab", buffering=0) as log:
+        while names:
+            timeout = None if deadline is None else max(0, (deadline - time.monotonic()) * 1000)
+            events = poller.poll(timeout)
+            if not events and deadline is not None:
+                break  # exited, and something still holds the pipe: stop waiting
+            now = time.time_ns()
+            out = []
+            for fd, _ in events:
+                if fd == pidfd:
+                    poller.unregister(pidfd)
+                    deadline = time.monotonic() + 2.0
+                    continue
+                data = os.read(fd, 65536)
+                pieces = splitters[fd].feed(data) if data else splitters[fd].flush()
+                out += [logfile.encode(names[fd], p, now) for p in pieces]
+                if not data:
+                    poller.unregister(fd)
+                    os.close(fd)
+                    del names[fd]
+            if out:
+                log.write(b"".join(out))
+    _, status = os.waitpid(pid, 0)
+    code = os.waitstatus_to_exitcode(status)
+    return 128 - code if code < 0 else code
+
+
+def main() -> None:
+    state = sys.argv[1]
+    # The runtime writes our inputs with marshal: `import json` costs the
+    # shim more than everything else it imports.
+    with open(os.path.join(state, "shim.marshal"), "rb") as f:
+        cfg = marshal.load(f)
+    spec = cfg["spec"]
+    # Detach: the runtime reaps this first process at once; the second one,
+    # reparented away from the runtime, survives the runtime's restarts.
+    if os.fork():
+        os._exit(0)
+    for sig in (_signal.SIGINT, _signal.SIGHUP, _signal.SIGPIPE):
+        _signal.signal(sig, _signal.SIG_IGN)
+    sc.prctl(sc.PR_SET_CHILD_SUBREAPER, 1)
+    log_fd = os.open(os.path.join(state, "shim.log"), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o640)
+    os.dup2(log_fd, 2)
+    os.close(log_fd)
+    try:
+        pid, fds = create(state, cfg, spec)
+    except _Failed as e:
+        os.write(1, e.args[0])
+        os._exit(1)
+    except OSError as e:
+        os.write(1, f"err 125 {e}\n".encode())
+        os._exit(1)
+    _write_atomic(os.path.join(state, "init.pid"), f"{pid} {os.getpid()}".encode())
+    os.write(1, f"ok {pid}\n".encode())
+    null = os.open("/dev/null", os.O_RDWR)
+    os.dup2(null, 0)
+    os.dup2(null, 1)
+    os.close(null)
+    code = pump(pid, fds, cfg["log_path"])
+    _write_atomic(os.path.join(state, "exit.json"),
+                  b'{"exit_code": %d, "finished_at": %.6f}' % (code, time.time()))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,78 @@
+"""Builds an OCI runtime config.json (runtime-spec 1.0.2) for a container,
+with Docker's defaults: namespaces, mounts, masked and read-only paths and
+its capability set. Any OCI runtime (doca's executor, runc, crun) can run it.
+"""
+
+OCI_VERSION = "1.0.2"
+
+DEFAULT_CAPABILITIES = [
+    "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_MKNOD",
+    "CAP_NET_RAW", "CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP",
+    "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE",
+]
+
+MASKED_PATHS = [
+    "/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
+    "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",
+    "/sys/firmware", "/sys/devices/virtual/powercap",
+]
+
+READONLY_PATHS = ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"]
+
+DEFAULT_MOUNTS = [
+    {"destination": "/proc", "type": "proc", "source": "proc",
+     "options": ["nosuid", "noexec", "nodev"]},
+    {"destination": "/dev", "type": "tmpfs", "source": "tmpfs",
+     "options": ["nosuid", "strictatime", "mode=755", "size=65536k"]},
+    {"destination": "/dev/pts", "type": "devpts", "source": "devpts",
+     "options": ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"]},
+    {"destination": "/sys", "type": "sysfs", "source": "sysfs",
+     "options": ["nosuid", "noexec", "nodev", "ro"]},
+    {"destination": "/dev/mqueue", "type": "mqueue", "source": "mqueue",
+     "options": ["nosuid", "noexec", "nodev"]},
+    {"destination": "/dev/shm", "type": "tmpfs", "source": "shm",
+     "options": ["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"]},
+]
+
+NAMESPACES = ["pid", "network", "ipc", "uts", "mount"]
+
+
+def build(*, args, env, cwd, uid, gid, additional_gids, hostname, mounts,
+          cgroups_path, limits, readonly_root=False, annotations=None) -> dict:
+    caps = list(DEFAULT_CAPABILITIES)
+    resources = {}
+    if limits.memory_bytes:
+        resources["memory"] = {"limit": limits.memory_bytes, "swap": 2 * limits.memory_bytes}
+    cpu = {}
+    if limits.cpu_shares:
+        cpu["shares"] = limits.cpu_shares
+    if limits.cpu_quota:
+        cpu["quota"] = limits.cpu_quota
+        cpu["period"] = limits.cpu_period or 100000
+    if cpu:
+        resources["cpu"] = cpu
+    if limits.pids_limit:
+        resources["pids"] = {"limit": limits.pids_limit}
+    return {
+        "ociVersion": OCI_VERSION,
+        "process": {
+            "terminal": False,
+            "user": {"uid": uid, "gid": gid, "additionalGids": list(additional_gids)},
+            "args": list(args),
+            "env": list(env),
+            "cwd": cwd or "/",
+            "capabilities": {k: caps for k in ("bounding", "effective", "permitted")},
+            "noNewPrivileges": True,
+        },
+        "root": {"path": "rootfs", "readonly": bool(readonly_root)},
+        "hostname": hostname,
+        "mounts": DEFAULT_MOUNTS + list(mounts),
+        "linux": {
+            "namespaces": [{"type": t} for t in NAMESPACES],
+            "cgroupsPath": cgroups_path,
+            "resources": resources,
+            "maskedPaths": list(MASKED_PATHS),
+            "readonlyPaths": list(READONLY_PATHS),
+        },
+        "annotations": dict(annotations or {}),
+    }

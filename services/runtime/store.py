@@ -1,0 +1,109 @@
+"""Container records: <state>/containers/<id>/container.json, plus lookups by
+id, unique id prefix or name. The shim's own files (init.pid, exit.json,
+container.log) sit beside the record in the same directory."""
+import dataclasses
+import os
+import pathlib
+import re
+import shutil
+import threading
+
+from common import atomic
+from common.errors import AlreadyExists, InvalidArgument, NotFound
+
+# Docker's rule for container names.
+NAME_RE = re.compile(r"^/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$")
+ID_RE = re.compile(r"^[0-9a-f]{64}$")
+
+
+@dataclasses.dataclass
+class Record:
+    id: str
+    name: str
+    spec: dict
+    status: str = "created"
+    pid: int = 0
+    shim_pid: int = 0
+    exit_code: int = 0
+    oom_killed: bool = False
+    error: str = ""
+    created_at: float = 0.0
+    started_at: float = 0.0
+    finished_at: float = 0.0
+    restart_count: int = 0
+
+
+class Store:
+    def __init__(self, root: pathlib.Path):
+        self.root = pathlib.Path(root) / "containers"
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.lock = threading.RLock()
+        self._records: dict[str, Record] = {}
+        self.orphans: list[str] = []  # directories left by an interrupted create
+        for d in self.root.iterdir():
+            data = atomic.read_json(d / "container.json")
+            if data is None:
+                self.orphans.append(d.name)
+                continue
+            atomic.remove_temporaries(d)
+            self._records[d.name] = Record(**data)
+
+    def dir(self, cid: str) -> pathlib.Path:
+        return self.root / cid
+
+    def save(self, rec: Record) -> None:
+        atomic.write_json(self.dir(rec.id) / "container.json", dataclasses.asdict(rec))
+
+    def reserve(self, rec: Record) -> None:
+        """Claims the id and name and makes the directory (no record file yet:
+        an interrupted create is cleaned at the next start)."""
+        if not ID_RE.match(rec.id):
+            raise InvalidArgument(f"invalid container id {rec.id!r}: 64 lowercase hex digits expected")
+        if not NAME_RE.match(rec.name):
+            raise InvalidArgument(f"invalid container name {rec.name!r}: only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed")
+        with self.lock:
+            if rec.id in self._records:
+                raise AlreadyExists(f"container {rec.id[:12]} already exists")
+            for other in self._records.values():
+                if other.name == rec.name:
+                    raise AlreadyExists(
+                        f'Conflict. The container name "/{rec.name}" is already in use by container '
+                        f'"{other.id}". You have to remove (or rename) that container to be able to reuse that name.')
+            self.dir(rec.id).mkdir()
+            self._records[rec.id] = rec
+
+    def drop(self, cid: str) -> None:
+        with self.lock:
+            self._records.pop(cid, None)
+        shutil.rmtree(self.dir(cid), ignore_errors=True)
+
+    def get(self, ref: str) -> Record:
+        with self.lock:
+            if ref in self._records:
+                return self._records[ref]
+            name = ref[1:] if ref.startswith("/") else ref
+            for rec in self._records.values():
+                if rec.name == name:
+                    return rec
+            if ref and re.fullmatch(r"[0-9a-f]+", ref):
+                found = [r for r in self._records.values() if r.id.startswith(ref)]
+                if len(found) == 1:
+                    return found[0]
+                if len(found) > 1:
+                    raise InvalidArgument(f"multiple containers match the prefix {ref}: use more characters")
+        raise NotFound(f"No such container: {ref}")
+
+    def all(self) -> list[Record]:
+        with self.lock:
+            return list(self._records.values())
+
+
+def read_text(path: pathlib.Path) -> str | None:
+    try:
+        return path.read_text()
+    except FileNotFoundError:
+        return None
+
+
+def exists(path: pathlib.Path) -> bool:
+    return os.path.exists(path)

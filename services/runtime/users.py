@@ -1,0 +1,64 @@
+"""Resolves a container's "user[:group]" to numeric ids from the image's
+/etc/passwd and /etc/group, read from the snapshot's layers (upper first),
+since OCI config.json takes numbers only."""
+import os
+
+from common.errors import InvalidArgument
+
+
+def _find(rel: str, dirs: list[str]) -> str | None:
+    for d in dirs:
+        path = os.path.join(d, rel)
+        if os.path.isfile(path):
+            try:
+                with open(path, errors="replace") as f:
+                    return f.read()
+            except OSError:
+                return None
+    return None
+
+
+def _entries(text: str | None):
+    for line in (text or "").splitlines():
+        if line and not line.startswith("#"):
+            yield line.split(":")
+
+
+def resolve(user: str, dirs: list[str]) -> tuple[int, int, list[int]]:
+    """(uid, gid, supplementary gids) for `user` given the rootfs layers."""
+    if not user:
+        user = "0"
+    name, _, group = user.partition(":")
+    passwd = None
+    if name.isdigit():
+        uid, gid = int(name), 0
+        passwd = _entries(_find("etc/passwd", dirs))
+        for e in passwd:
+            if len(e) > 3 and e[2] == name and e[3].isdigit():
+                gid = int(e[3])
+                break
+        login = None
+    else:
+        for e in _entries(_find("etc/passwd", dirs)):
+            if e[0] == name and len(e) > 3 and e[2].isdigit() and e[3].isdigit():
+                uid, gid, login = int(e[2]), int(e[3]), name
+                break
+        else:
+            raise InvalidArgument(f"unable to find user {name}: no matching entries in passwd file")
+    groups_text = _find("etc/group", dirs)
+    if group:
+        if group.isdigit():
+            gid = int(group)
+        else:
+            for e in _entries(groups_text):
+                if e[0] == group and len(e) > 2 and e[2].isdigit():
+                    gid = int(e[2])
+                    break
+            else:
+                raise InvalidArgument(f"unable to find group {group}: no matching entries in group file")
+    extra = []
+    if login:
+        for e in _entries(groups_text):
+            if len(e) > 3 and login in e[3].split(",") and e[2].isdigit() and int(e[2]) != gid:
+                extra.append(int(e[2]))
+    return uid, gid, extra
