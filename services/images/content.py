@@ -27,23 +27,22 @@ class Writer:
         self.expected = expected
         fd, name = tempfile.mkstemp(dir=store.ingest_dir, prefix="w-")
         self.path = pathlib.Path(name)
-        self._file = os.fdopen(fd, "wb", buffering=0)
+        self._file = os.fdopen(fd, "wb")  # buffered: a write is always written whole
         self._hash = hashlib.sha256()
         self.size = 0
         self.digest: str | None = None
+        self._committed = False
 
     def write(self, data) -> None:
         self._hash.update(data)
         self._file.write(data)
         self.size += len(data)
 
-    def fileno(self) -> int:
-        return self._file.fileno()
-
     def finish(self) -> str:
         """Flushes and fsyncs the ingest file and returns its digest, without
         committing: the caller may still check the content (unpack it) first."""
         if self.digest is None:
+            self._file.flush()
             os.fsync(self._file.fileno())
             self._file.close()
             self.digest = "sha256:" + self._hash.hexdigest()
@@ -57,11 +56,14 @@ class Writer:
     def commit(self) -> str:
         digest = self.finish()
         self._store._adopt(self.path, digest)
+        self._committed = True
         return digest
 
     def abort(self) -> None:
         if not self._file.closed:
             self._file.close()
+        if self._committed:
+            return  # the name is free again: another writer may be using it now
         try:
             self.path.unlink()
         except FileNotFoundError:
@@ -71,7 +73,7 @@ class Writer:
         return self
 
     def __exit__(self, *exc):
-        self.abort()  # after commit the ingest file is gone: nothing to do
+        self.abort()  # a no-op after commit
         return False
 
 

@@ -3,14 +3,19 @@
 Safety: every member name is checked (no absolute path, no `..`), and the
 directories it goes through are resolved against the symlinks this same tar
 has created so far (the directory starts empty, so those are the only ones
-on disk). A member that would land outside the directory through a symlink,
-and a hardlink whose target is outside or missing, are refused with
+on disk). A member that would land outside the directory through a symlink
+(an absolute one included: here it would point into the host), and a
+hardlink whose target is outside or missing, are refused with
 INVALID_ARGUMENT. Files are created with O_EXCL|O_NOFOLLOW and links with
 follow_symlinks=False, so nothing already on disk is ever followed.
 
 Speed: tarfile only parses headers; file bodies go from the tar file to the
 new file with copy_file_range (in the kernel, no Python buffers). Measured
-against tarfile.extractall: see tests/test_images_perf.py and the report.
+here (tests/test_images_perf.py), a 109 MB rootfs-like tar of 4840 entries
+unpacks at ~600 MB/s into tmpfs against ~460 MB/s for tarfile.extractall;
+a tar of two big files at ~2.7 GB/s against ~2 GB/s. On a real disk the
+cost of creating inodes dominates both. Header parsing is now the largest
+CPU cost per entry.
 
 Fidelity: modes (with setuid/setgid/sticky), numeric ownership, mtimes,
 symlinks, hardlinks, device nodes, fifos, PAX xattrs (SCHILY.xattr.*), and
@@ -56,8 +61,9 @@ def unpack(tar_path, dest) -> Stats:
                 raise InvalidArgument(f"not a tar archive ({exc}); import expects a tar of a root "
                                       "filesystem, plain or gzip/bzip2/xz-compressed") from None
             u = _Unpacker(str(dest), f.fileno(), tar)
-            for member in tar:
+            while (member := tar.next()) is not None:
                 u.add(member)
+                tar.members.clear()  # tarfile keeps every header otherwise: memory grows with the layer
             u.finish()
             return u.stats
     except tarfile.TarError as exc:
@@ -317,4 +323,10 @@ class _Unpacker:
         for rel in self.opaque:
             os.setxattr(self._abs(rel), OPAQUE_XATTR, b"y", follow_symlinks=False)
         for rel, m in self.dirs.items():
-            self._owner_mode_times(self._abs(rel), m)
+            # Through a descriptor opened with O_NOFOLLOW: chmod by path would
+            # follow a symlink, and Linux has no lchmod.
+            fd = os.open(self._abs(rel), os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+            try:
+                self._owner_mode_times(self._abs(rel), m, fd)
+            finally:
+                os.close(fd)

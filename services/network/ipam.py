@@ -47,7 +47,7 @@ class AddressPool:
 
     @property
     def capacity(self) -> int:
-        return self._last - self._first + 1 - (1 if self._usable(int(self.gateway)) else 0)
+        return self._last - self._first + 1 - (1 if self._first <= int(self.gateway) <= self._last else 0)
 
     def allocate(self, owner: str) -> ipaddress.IPv4Address:
         gateway = int(self.gateway)

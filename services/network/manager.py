@@ -13,7 +13,7 @@ import threading
 import time
 
 from common import atomic
-from common.errors import FailedPrecondition, InvalidArgument, NotFound
+from common.errors import FailedPrecondition, InvalidArgument, NotFound, ResourceExhausted
 
 from services.network import netns, networks, reconcile, setup_bridge, setup_endpoint
 from services.network.endpoints import (PENDING, READY, Endpoint, EndpointStore,
@@ -78,6 +78,10 @@ class NetworkManager:
         The records stay on disk for the next start."""
         with self._lock, host() as ipr:
             for st in self._networks.values():
+                try:
+                    reconcile.drop_dead_endpoints(ipr, st.pool, st.store)
+                except Exception:  # noqa: BLE001 - stopping anyway
+                    log.exception("could not check the endpoints of %s", st.network.name)
                 if len(st.store):
                     log.info("keeping bridge %s: %d endpoint(s) attached", st.network.bridge, len(st.store))
                     continue
@@ -128,7 +132,13 @@ class NetworkManager:
             st.pool.release_owner(cid)
         started = time.perf_counter()
         bridge_index = setup_bridge.bridge_index(ipr, net)
-        ip = st.pool.allocate(cid)
+        try:
+            ip = st.pool.allocate(cid)
+        except ResourceExhausted:
+            # Containers that died without a Detach still hold addresses:
+            # free those (their veths went with their namespaces), retry once.
+            reconcile.drop_dead_endpoints(ipr, st.pool, st.store)
+            ip = st.pool.allocate(cid)
         host_if = host_interface_name(net.id, cid)
         rec = {"ip": str(ip), "host_interface": host_if, "state": PENDING}
         try:

@@ -74,8 +74,8 @@ def set_user(user: dict) -> None:
     os.setresuid(uid, uid, uid)
 
 
-def _prepare(spec: dict, bundle: str, cgroup_dirs, fifo_path: str, fifo_fd_holder: list) -> tuple[str, list, list]:
-    join_cgroups(cgroup_dirs)
+def _prepare(spec: dict, bundle: str, cgroup_view: dict, fifo_path: str, fifo_fd_holder: list) -> tuple[str, list, list]:
+    join_cgroups(cgroup_view.values())
     sc.mount(None, "/", None, sc.MS_REC | sc.MS_SLAVE, None)
     rootfs = os.path.join(bundle, spec.get("root", {}).get("path", "rootfs"))
     # The exec fifo is opened by path now, while the bundle is reachable;
@@ -83,7 +83,7 @@ def _prepare(spec: dict, bundle: str, cgroup_dirs, fifo_path: str, fifo_fd_holde
     fifo_fd_holder.append(os.open(fifo_path, os.O_PATH | os.O_CLOEXEC))
     if spec.get("hostname"):
         sc.sethostname(spec["hostname"])
-    rootfs_linux.setup(spec, rootfs)
+    rootfs_linux.setup(spec, rootfs, cgroup_view)
     loopback_up()
     process = spec["process"]
     env = list(process.get("env", ()))
@@ -99,7 +99,7 @@ def _prepare(spec: dict, bundle: str, cgroup_dirs, fifo_path: str, fifo_fd_holde
     return find_executable(args[0], env), args, env
 
 
-def run(spec: dict, bundle: str, cgroup_dirs, fifo_path: str, ready_w: int,
+def run(spec: dict, bundle: str, cgroup_view: dict, fifo_path: str, ready_w: int,
         stdio: tuple[int, int, int]) -> None:
     """Never returns."""
     reported = False
@@ -107,7 +107,7 @@ def run(spec: dict, bundle: str, cgroup_dirs, fifo_path: str, ready_w: int,
         for target, fd in enumerate(stdio):
             os.dup2(fd, target)
         holder: list = []
-        path, args, env = _prepare(spec, bundle, cgroup_dirs, fifo_path, holder)
+        path, args, env = _prepare(spec, bundle, cgroup_view, fifo_path, holder)
         os.write(ready_w, b"ok\n")
         os.close(ready_w)
         reported = True

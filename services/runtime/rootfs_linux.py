@@ -88,10 +88,31 @@ def _make_target(target: str, source: str | None, is_bind: bool) -> None:
         os.makedirs(target, exist_ok=True)
 
 
-def mount_one(rootfs: str, m: dict) -> None:
+def mount_cgroups(target: str, flags: int, view: dict) -> None:
+    """The OCI "cgroup" mount without a cgroup namespace: a tmpfs holding a
+    read-only bind of the container's own cgroup in each hierarchy."""
+    safe = flags & (sc.MS_NOSUID | sc.MS_NODEV | sc.MS_NOEXEC)
+    if "" in view:  # v2: the container's directory is the whole view
+        sc.mount(view[""], target, None, sc.MS_BIND, None)
+    else:
+        sc.mount("tmpfs", target, "tmpfs", safe, "mode=755")
+        for name, source in view.items():
+            path = os.path.join(target, name)
+            os.makedirs(path, exist_ok=True)
+            sc.mount(source, path, None, sc.MS_BIND, None)
+            sc.mount(None, path, None, sc.MS_REMOUNT | sc.MS_BIND | sc.MS_RDONLY | safe, None)
+    if flags & sc.MS_RDONLY:
+        sc.mount(None, target, None, sc.MS_REMOUNT | sc.MS_BIND | sc.MS_RDONLY | safe, None)
+
+
+def mount_one(rootfs: str, m: dict, cgroup_view: dict | None = None) -> None:
     target = secure_join(rootfs, m["destination"])
     fstype = m.get("type") or ("bind" if "bind" in (m.get("options") or ()) else "none")
     flags, propagation, data = parse_options(m.get("options"))
+    if fstype == "cgroup":
+        os.makedirs(target, exist_ok=True)
+        mount_cgroups(target, flags, cgroup_view or {})
+        return
     is_bind = bool(flags & sc.MS_BIND)
     source = m.get("source")
     _make_target(target, source, is_bind)
@@ -150,11 +171,11 @@ def readonly_paths(paths) -> None:
         sc.mount(None, path, None, sc.MS_REMOUNT | sc.MS_BIND | sc.MS_RDONLY | sc.MS_REC, None)
 
 
-def setup(spec: dict, rootfs: str) -> None:
+def setup(spec: dict, rootfs: str, cgroup_view: dict) -> None:
     """Every mount of the spec, then /dev, then pivot_root; the root is
     already an overlay mount made by the shim."""
     for m in spec.get("mounts", ()):
-        mount_one(rootfs, m)
+        mount_one(rootfs, m, cgroup_view)
         if m["destination"] == "/dev":
             create_devices(rootfs)
     pivot(rootfs)

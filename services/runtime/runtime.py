@@ -110,7 +110,7 @@ class Runtime:
                    f"workdir={rootfs['workDir']}")
         if len(overlay) > OVERLAY_OPTIONS_MAX:
             raise FailedPrecondition(f"the image has too many layers for one overlay mount ({len(rootfs['lowerDirs'])})")
-        cgroup_dirs = self.cgroups.create(rec.id, limits)
+        self.cgroups.create(rec.id, limits)
         bundle = d / "bundle"
         (bundle / "rootfs").mkdir(parents=True)
         config = ocispec.build(
@@ -127,7 +127,8 @@ class Runtime:
         # The shim's inputs, marshalled: it starts faster without a JSON parser.
         atomic.write_bytes(d / "shim.marshal", marshal.dumps({
             "id": rec.id, "bundle": str(bundle), "fifo": str(d / "exec.fifo"),
-            "log_path": str(d / "container.log"), "cgroup_dirs": cgroup_dirs, "spec": config,
+            "log_path": str(d / "container.log"), "spec": config,
+            "cgroup_view": self.cgroups.container_view(rec.id),
             "rootfs_mount": {"type": "overlay", "source": "overlay", "options": overlay.split(",")},
         }))
         os.mkfifo(d / "exec.fifo", 0o622)

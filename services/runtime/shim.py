@@ -59,7 +59,7 @@ def create(state: str, cfg: dict, spec: dict) -> tuple[int, dict]:
     null = os.open("/dev/null", os.O_RDONLY | os.O_CLOEXEC)
     pid = sc.clone(_namespace_flags(spec))
     if pid == 0:
-        init_linux.run(spec, bundle, cfg.get("cgroup_dirs", ()), cfg["fifo"], ready_w,
+        init_linux.run(spec, bundle, cfg.get("cgroup_view", {}), cfg["fifo"], ready_w,
                        (null, out_w, err_w))
     for fd in (ready_w, out_w, err_w, null):
         os.close(fd)

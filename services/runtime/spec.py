@@ -32,6 +32,8 @@ DEFAULT_MOUNTS = [
      "options": ["nosuid", "noexec", "nodev"]},
     {"destination": "/dev/shm", "type": "tmpfs", "source": "shm",
      "options": ["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"]},
+    {"destination": "/sys/fs/cgroup", "type": "cgroup", "source": "cgroup",
+     "options": ["ro", "nosuid", "noexec", "nodev", "relatime"]},
 ]
 
 NAMESPACES = ["pid", "network", "ipc", "uts", "mount"]

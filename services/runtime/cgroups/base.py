@@ -40,6 +40,11 @@ class Driver(abc.ABC):
     def dirs(self, cid: str) -> list[str]: ...
 
     @abc.abstractmethod
+    def container_view(self, cid: str) -> dict[str, str]:
+        """What the container sees under /sys/fs/cgroup: relative path ->
+        the host directory bound there read-only ("" = the top itself)."""
+
+    @abc.abstractmethod
     def oom_killed(self, cid: str) -> bool: ...
 
     @abc.abstractmethod

@@ -36,6 +36,10 @@ class V1Driver(base.Driver):
     def dirs(self, cid: str) -> list[str]:
         return [self._dir(c, cid) for c in CONTROLLERS if c in self.mounts]
 
+    def container_view(self, cid: str) -> dict[str, str]:
+        # Docker on v1: each hierarchy shows only the container's own cgroup.
+        return {c: self._dir(c, cid) for c in CONTROLLERS if c in self.mounts}
+
     def _ensure_cpuset(self, path: str) -> None:
         # A new cpuset cgroup starts empty; no task may join until it has cpus and mems.
         parent = os.path.dirname(path.rstrip("/"))

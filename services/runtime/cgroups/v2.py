@@ -25,6 +25,9 @@ class V2Driver(base.Driver):
     def dirs(self, cid: str) -> list[str]:
         return [self._dir(cid)]
 
+    def container_view(self, cid: str) -> dict[str, str]:
+        return {"": self._dir(cid)}
+
     def _enable_controllers(self, path: str) -> None:
         available = base.read(os.path.join(path, "cgroup.controllers")).split()
         wanted = [c for c in WANTED if c in available]

@@ -1,0 +1,40 @@
+"""doca-gateway: serves doca.v1 on <run-dir>/doca.sock and /metrics on
+--metrics-addr, composing the runtime, images, network and volumes services."""
+import argparse
+import os
+import threading
+
+from common import config, logsetup
+from common.server import Server
+from doca.v1 import containers_pb2_grpc, images_pb2_grpc, system_pb2_grpc, volumes_pb2_grpc
+from gateway import api, clients
+from gateway.containers import Containers
+from gateway.metrics import ClientMetrics, Metrics, ServerMetrics
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(prog="doca-gateway")
+    config.add_arguments(parser)
+    cfg = config.from_args(parser.parse_args(argv))
+    log = logsetup.setup("gateway", cfg.log_level)
+    metrics = Metrics()
+    c = clients.connect(cfg, [ClientMetrics(metrics)])
+    metrics.watch_containers(c.runtime)
+    flows = Containers(c)
+    cgroup_version = "2" if os.path.exists("/sys/fs/cgroup/cgroup.controllers") else "1"
+    server = Server(cfg.socket("doca"), [
+        (containers_pb2_grpc.add_ContainersServicer_to_server, api.ContainersServicer(c, flows), "doca.v1.Containers"),
+        (images_pb2_grpc.add_ImagesServicer_to_server, api.ImagesServicer(c), "doca.v1.Images"),
+        (volumes_pb2_grpc.add_VolumesServicer_to_server, api.VolumesServicer(c), "doca.v1.Volumes"),
+        (system_pb2_grpc.add_NetworksServicer_to_server, api.NetworksServicer(c), "doca.v1.Networks"),
+        (system_pb2_grpc.add_SystemServicer_to_server, api.SystemServicer(cgroup_version), "doca.v1.System"),
+    ], interceptors=[ServerMetrics(metrics)])
+    metrics.serve(cfg.metrics_addr)
+    log.info("metrics on http://%s/metrics", cfg.metrics_addr)
+    # The runtime may still be starting (the daemon starts every service at once).
+    threading.Thread(target=flows.resume_auto_remove, name="resume-autorm", daemon=True).start()
+    server.run()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,105 @@
+"""`doca ps`, `logs`, `stop`, `kill`, `rm`, `wait`, `inspect`."""
+import json
+import sys
+
+import grpc
+
+from common import timestamps
+from doca.v1 import containers_pb2 as pb
+from doca.v1 import images_pb2 as ipb
+from doca.v1 import volumes_pb2 as vpb
+from gateway import humanize
+from gateway.cli import conn, output
+
+
+def ps(args) -> int:
+    resp = conn.containers(args).List(pb.ListRequest(all=args.all))
+    if args.quiet:
+        for c in resp.containers:
+            print(c.id if args.no_trunc else c.id[:12])
+        return 0
+    if args.format == "json":
+        for c in resp.containers:
+            print(json.dumps({"ID": c.id, "Names": c.name, "Image": c.image, "Command": c.command,
+                              "State": c.state, "Status": c.status}))
+        return 0
+    rows = []
+    for c in resp.containers:
+        cmd = c.command if args.no_trunc or len(c.command) <= 20 else c.command[:19] + "…"
+        rows.append([c.id if args.no_trunc else c.id[:12], c.image, f'"{cmd}"',
+                     humanize.ago(timestamps.from_proto(c.created_at)), c.status, "", c.name])
+    output.table(["CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES"], rows)
+    return 0
+
+
+def logs(args) -> int:
+    out, err = sys.stdout.buffer, sys.stderr.buffer
+    for chunk in conn.containers(args).Logs(pb.LogsRequest(id=args.container, follow=args.follow)):
+        f = err if chunk.stream == pb.LogChunk.STDERR else out
+        f.write(chunk.data)
+        f.flush()
+    return 0
+
+
+def _each(args, refs, call) -> int:
+    """Docker's multi-target verbs: report each failure, go on, exit 1."""
+    code = 0
+    for ref in refs:
+        try:
+            call(ref)
+            print(ref)
+        except grpc.RpcError as e:
+            sys.stderr.write(f"doca: {e.details()}\n")
+            code = 1
+    return code
+
+
+def stop(args) -> int:
+    stub = conn.containers(args)
+    return _each(args, args.containers, lambda r: stub.Stop(pb.StopRequest(id=r, timeout=args.time)))
+
+
+def kill(args) -> int:
+    stub = conn.containers(args)
+    return _each(args, args.containers, lambda r: stub.Kill(pb.KillRequest(id=r, signal=args.signal)))
+
+
+def rm(args) -> int:
+    stub = conn.containers(args)
+    return _each(args, args.containers, lambda r: stub.Remove(pb.RemoveRequest(id=r, force=args.force)))
+
+
+def wait(args) -> int:
+    stub = conn.containers(args)
+    code = 0
+    for ref in args.containers:
+        try:
+            print(stub.Wait(pb.ContainerRef(id=ref)).exit_code)
+        except grpc.RpcError as e:
+            sys.stderr.write(f"doca: {e.details()}\n")
+            code = 1
+    return code
+
+
+def inspect(args) -> int:
+    """Containers first, then images, then volumes, as `docker inspect` does."""
+    lookups = {
+        "container": lambda r: conn.containers(args).Inspect(pb.ContainerRef(id=r)),
+        "image": lambda r: conn.images(args).Inspect(ipb.ImageRef(reference=r)),
+        "volume": lambda r: conn.volumes(args).Inspect(vpb.VolumeRef(name=r)),
+    }
+    kinds = [args.type] if args.type else list(lookups)
+    docs, code = [], 0
+    for ref in args.objects:
+        for kind in kinds:
+            try:
+                docs.append(output.struct_to_dict(lookups[kind](ref)))
+                break
+            except grpc.RpcError as e:
+                if e.code() != grpc.StatusCode.NOT_FOUND:
+                    raise
+        else:
+            sys.stderr.write(f"doca: No such object: {ref}\n")
+            code = 1
+    output.print_json(docs)
+    return code

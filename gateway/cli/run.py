@@ -1,0 +1,63 @@
+"""`doca run`, `create`, `start`."""
+import os
+import sys
+
+from doca.v1 import containers_pb2 as pb
+from gateway.cli import conn
+
+
+def _labels(items) -> dict:
+    return dict(i.split("=", 1) if "=" in i else (i, "") for i in items)
+
+
+def _env(items) -> list[str]:
+    # Docker passes a bare KEY through from the client's environment.
+    out = []
+    for item in items:
+        if "=" not in item:
+            if item in os.environ:
+                out.append(f"{item}={os.environ[item]}")
+            continue
+        out.append(item)
+    return out
+
+
+def config(args) -> pb.ContainerConfig:
+    entrypoint = [] if args.entrypoint is None else ([args.entrypoint] if args.entrypoint else [""])
+    return pb.ContainerConfig(
+        image=args.image, cmd=args.command, entrypoint=entrypoint, name=args.name,
+        env=_env(args.env), auto_remove=args.rm, memory=args.memory, cpus=args.cpus,
+        cpu_shares=args.cpu_shares, pids_limit=args.pids_limit, network=args.network,
+        volumes=args.volume, workdir=args.workdir, user=args.user, hostname=args.hostname,
+        labels=_labels(args.label))
+
+
+def run(args) -> int:
+    stream = conn.containers(args).Run(pb.RunRequest(config=config(args), detach=args.detach))
+    out, err = sys.stdout.buffer, sys.stderr.buffer
+    code = 0
+    for event in stream:
+        kind = event.WhichOneof("event")
+        if kind == "created" and args.detach:
+            print(event.created.id)
+        elif kind == "output":
+            f = err if event.output.stream == pb.LogChunk.STDERR else out
+            f.write(event.output.data)
+            f.flush()
+        elif kind == "exited":
+            code = event.exited.exit_code
+    return code
+
+
+def create(args) -> int:
+    resp = conn.containers(args).Create(config(args))
+    print(resp.id)
+    return 0
+
+
+def start(args) -> int:
+    stub = conn.containers(args)
+    for ref in args.containers:
+        stub.Start(pb.ContainerRef(id=ref))
+        print(ref)
+    return 0

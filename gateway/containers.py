@@ -1,0 +1,144 @@
+"""Container flows that span services: create (image -> snapshot -> volumes
+-> runtime create -> network attach), start, run, remove. Each step undoes
+the ones before it when it fails, so an error leaves nothing behind."""
+import logging
+import os
+import threading
+
+import grpc
+
+from common.errors import FailedPrecondition
+from doca.images.v1 import images_pb2 as ipb
+from doca.network.v1 import network_pb2 as npb
+from doca.runtime.v1 import runtime_pb2 as rpb
+from doca.volumes.v1 import volumes_pb2 as vpb
+from gateway import spec as specs
+from gateway.clients import Clients
+
+log = logging.getLogger("doca.gateway")
+
+
+class Containers:
+    def __init__(self, clients: Clients):
+        self.c = clients
+        self._watched: set[str] = set()
+        self._lock = threading.Lock()
+
+    # -- create -------------------------------------------------------------
+
+    def create(self, cfg) -> rpb.Container:
+        image = self.c.images.Inspect(ipb.InspectRequest(reference=cfg.image or ""))
+        res = specs.resources(cfg)
+        mode = specs.network_mode(cfg)
+        volumes = [specs.parse_volume(v) for v in cfg.volumes]
+        args, entrypoint, cmd = specs.command(cfg, image.config)
+        env = specs.environment(image.config.env, cfg.env)
+        cid = os.urandom(32).hex()
+        hostname = cfg.hostname or cid[:12]
+        env = [f"HOSTNAME={hostname}" if e.startswith("HOSTNAME=") else e for e in env]
+        undo = []
+        try:
+            snap = self.c.images.PrepareSnapshot(ipb.PrepareSnapshotRequest(image=image.id, container_id=cid))
+            undo.append(lambda: self.c.images.RemoveSnapshot(ipb.RemoveSnapshotRequest(container_id=cid)))
+            mounts = self._mounts(cid, volumes, undo)
+            spec = rpb.ContainerSpec(
+                name=cfg.name, image=cfg.image, image_id=image.id,
+                process=rpb.Process(args=args, env=env, cwd=cfg.workdir or image.config.working_dir or "/",
+                                    user=cfg.user or image.config.user),
+                hostname=hostname,
+                rootfs=rpb.Rootfs(lower_dirs=snap.lower_dirs, upper_dir=snap.upper_dir, work_dir=snap.work_dir),
+                mounts=mounts, resources=res, network_mode=mode, labels=dict(cfg.labels),
+                auto_remove=cfg.auto_remove, cmd=cmd, entrypoint=entrypoint,
+                stop_signal=image.config.stop_signal)
+            ctr = self.c.runtime.Create(rpb.CreateRequest(id=cid, spec=spec))
+            undo.append(lambda: self.c.runtime.Remove(rpb.RemoveRequest(id=cid, force=True)))
+            if mode != "none":
+                self.c.network.Attach(npb.AttachRequest(
+                    container_id=cid, network=mode, netns_path=f"/proc/{ctr.pid}/ns/net"))
+                undo.append(lambda: self.c.network.Detach(npb.DetachRequest(container_id=cid)))
+            return ctr
+        except BaseException:
+            for step in reversed(undo):
+                try:
+                    step()
+                except grpc.RpcError as e:
+                    log.warning("clean-up after a failed create of %s: %s", cid[:12], e.details())
+            raise
+
+    def _mounts(self, cid, volumes, undo) -> list:
+        mounts = []
+        if volumes:
+            undo.append(lambda: self.c.volumes.Release(vpb.ReleaseRequest(container_id=cid)))
+        for source, dest, ro in volumes:
+            options = ["rbind", "rprivate", "ro" if ro else "rw"]
+            if source.startswith("/"):
+                mounts.append(rpb.Mount(destination=dest, type="bind", source=source, options=options))
+                continue
+            vol = self.c.volumes.Acquire(vpb.AcquireRequest(name=source, container_id=cid))
+            mounts.append(rpb.Mount(destination=dest, type="bind", source=vol.mountpoint,
+                                    options=options, volume=vol.name))
+        return mounts
+
+    # -- start / run ----------------------------------------------------------
+
+    def start(self, ref: str) -> rpb.Container:
+        ctr = self.c.runtime.Start(rpb.StartRequest(id=ref))
+        if ctr.spec.auto_remove:
+            self.watch_auto_remove(ctr.id)
+        return ctr
+
+    def wait_and_clean(self, cid: str) -> rpb.WaitResponse:
+        result = self.c.runtime.Wait(rpb.WaitRequest(id=cid))
+        ctr = self.c.runtime.Inspect(rpb.InspectRequest(id=cid))
+        if ctr.spec.auto_remove:
+            self.remove(cid, force=True)
+        return result
+
+    def watch_auto_remove(self, cid: str) -> None:
+        """--rm on a detached container: remove it when it exits, from a
+        thread of the gateway (resumed at gateway start for older ones)."""
+        with self._lock:
+            if cid in self._watched:
+                return
+            self._watched.add(cid)
+
+        def watch():
+            try:
+                self.wait_and_clean(cid)
+            except grpc.RpcError as e:
+                if e.code() != grpc.StatusCode.NOT_FOUND:
+                    log.warning("auto-remove of %s: %s", cid[:12], e.details())
+            finally:
+                with self._lock:
+                    self._watched.discard(cid)
+        threading.Thread(target=watch, name=f"autorm-{cid[:12]}", daemon=True).start()
+
+    def resume_auto_remove(self) -> None:
+        try:
+            resp = self.c.runtime.List(rpb.ListRequest(all=True), timeout=60, wait_for_ready=True)
+        except grpc.RpcError as e:
+            log.warning("cannot resume auto-remove watchers: %s", e.details())
+            return
+        for ctr in resp.containers:
+            if ctr.spec.auto_remove and ctr.status != "created":
+                self.watch_auto_remove(ctr.id)
+
+    # -- remove ---------------------------------------------------------------
+
+    def remove(self, ref: str, force: bool) -> str:
+        """Endpoint, snapshot, volume references, then the runtime's record
+        (cgroups, bundle) last: a crash at any step leaves a container that
+        a second remove finishes."""
+        ctr = self.c.runtime.Inspect(rpb.InspectRequest(id=ref))
+        cid = ctr.id
+        if ctr.status in ("running", "paused", "restarting"):
+            if not force:
+                raise FailedPrecondition(
+                    f"cannot remove container {ctr.name}: container is running: stop the container before removing or force remove")
+        if ctr.status in ("running", "paused", "restarting", "created"):
+            self.c.runtime.Stop(rpb.StopRequest(id=cid, timeout=0))
+        self.c.network.Detach(npb.DetachRequest(container_id=cid))
+        self.c.images.RemoveSnapshot(ipb.RemoveSnapshotRequest(container_id=cid))
+        self.c.volumes.Release(vpb.ReleaseRequest(container_id=cid))
+        self.c.runtime.Remove(rpb.RemoveRequest(id=cid, force=True))
+        return cid

@@ -1,0 +1,110 @@
+"""`doca daemon`: the whole stack in the foreground. Starts the four services
+and the gateway as separate processes, restarts one that dies (with a
+growing back-off), stops them all on SIGTERM/SIGINT (gateway first, so no new
+work arrives while the services stop).
+
+No grpc here: the supervisor only starts, watches and signals processes."""
+import os
+import pathlib
+import signal
+import subprocess
+import sys
+import time
+
+from common import config
+
+# Start order; stop order is the reverse (the gateway goes first).
+COMPONENTS = ("runtime", "images", "network", "volumes", "gateway")
+CODE_ROOT = pathlib.Path(__file__).resolve().parents[1]
+STOP_GRACE = 15.0
+
+
+def _module(name: str) -> str:
+    return "gateway" if name == "gateway" else f"services.{name}"
+
+
+class Supervisor:
+    def __init__(self, cfg: config.Config):
+        self.cfg = cfg
+        self.flags = config.as_flags(cfg)
+        self.procs: dict[str, subprocess.Popen] = {}
+        self.failures: dict[str, list[float]] = {n: [] for n in COMPONENTS}
+        self.stopping = False
+
+    def say(self, text: str) -> None:
+        sys.stderr.write(f"doca daemon: {text}\n")
+        sys.stderr.flush()
+
+    def spawn(self, name: str) -> None:
+        self.procs[name] = subprocess.Popen(
+            [sys.executable, "-m", _module(name), *self.flags], cwd=CODE_ROOT,
+            stdin=subprocess.DEVNULL, start_new_session=True)  # signals come from us only
+
+    def start(self) -> None:
+        self.cfg.run_dir.mkdir(parents=True, exist_ok=True)
+        self.cfg.root.mkdir(parents=True, exist_ok=True, mode=0o711)
+        for name in COMPONENTS:
+            self.spawn(name)
+        self.say(f"started (root {self.cfg.root}, sockets in {self.cfg.run_dir}, "
+                 f"metrics on http://{self.cfg.metrics_addr}/metrics)")
+
+    def wait_ready(self, timeout: float = 60.0) -> bool:
+        deadline = time.monotonic() + timeout
+        sockets = [self.cfg.socket(n if n != "gateway" else "doca") for n in COMPONENTS]
+        while time.monotonic() < deadline and not self.stopping:
+            if all(s.exists() for s in sockets):
+                self.say("ready")
+                return True
+            self.reap()
+            time.sleep(0.05)
+        return False
+
+    def reap(self) -> None:
+        """Restarts components that died, with back-off when one keeps dying."""
+        for name, proc in list(self.procs.items()):
+            code = proc.poll()
+            if code is None or self.stopping:
+                continue
+            now = time.monotonic()
+            recent = [t for t in self.failures[name] if now - t < 60] + [now]
+            self.failures[name] = recent
+            delay = min(0.2 * 2 ** (len(recent) - 1), 10.0)
+            self.say(f"{name} exited with {code}; restarting in {delay:.1f}s")
+            time.sleep(delay)
+            if not self.stopping:
+                self.spawn(name)
+
+    def stop(self) -> None:
+        self.stopping = True
+        for name in reversed(COMPONENTS):
+            proc = self.procs.get(name)
+            if proc and proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+                try:
+                    proc.wait(STOP_GRACE)
+                except subprocess.TimeoutExpired:
+                    self.say(f"{name} did not stop in {STOP_GRACE:.0f}s; killing it")
+                    proc.kill()
+                    proc.wait()
+        self.say("stopped")
+
+
+def run(cfg: config.Config) -> int:
+    if os.geteuid() != 0:
+        sys.stderr.write("doca daemon: must run as root (namespaces, cgroups, mounts)\n")
+        return 1
+    sup = Supervisor(cfg)
+    got = []
+
+    def on_signal(signum, _frame):
+        got.append(signum)
+        sup.stopping = True
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    sup.start()
+    sup.wait_ready()
+    while not got:
+        sup.reap()
+        time.sleep(0.2)
+    sup.stop()
+    return 0

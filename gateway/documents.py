@@ -1,0 +1,110 @@
+"""Docker-shaped inspect documents (Docker's field names where they exist),
+built from the services' messages."""
+from common import timestamps
+
+
+def _ts(ts) -> str:
+    return timestamps.rfc3339(timestamps.from_proto(ts))
+
+
+def container(ctr, endpoints) -> dict:
+    spec = ctr.spec
+    res = spec.resources
+    args = list(spec.process.args)
+    running = ctr.status == "running"
+    networks = {}
+    for ep in endpoints:
+        networks[ep.network] = {
+            "NetworkID": ep.network, "EndpointID": ep.host_interface, "Gateway": ep.gateway,
+            "IPAddress": ep.ip_address, "IPPrefixLen": ep.prefix_len, "MacAddress": ep.mac_address,
+        }
+    first = endpoints[0] if endpoints else None
+    binds = []
+    mounts = []
+    for m in spec.mounts:
+        rw = "ro" not in m.options
+        binds.append(f"{m.volume or m.source}:{m.destination}" + ("" if rw else ":ro"))
+        mounts.append({
+            "Type": "volume" if m.volume else "bind", "Name": m.volume, "Source": m.source,
+            "Destination": m.destination, "Driver": "local" if m.volume else "",
+            "Mode": "" if rw else "ro", "RW": rw, "Propagation": "rprivate",
+        })
+    return {
+        "Id": ctr.id,
+        "Created": _ts(ctr.created_at),
+        "Path": args[0] if args else "",
+        "Args": args[1:],
+        "State": {
+            "Status": ctr.status, "Running": running, "Paused": ctr.status == "paused",
+            "Restarting": ctr.status == "restarting", "OOMKilled": ctr.oom_killed,
+            "Dead": ctr.status == "dead", "Pid": ctr.pid if running else 0,
+            "ExitCode": ctr.exit_code, "Error": ctr.error,
+            "StartedAt": _ts(ctr.started_at), "FinishedAt": _ts(ctr.finished_at),
+        },
+        "Image": spec.image_id,
+        "LogPath": ctr.log_path,
+        "Name": "/" + ctr.name,
+        "RestartCount": ctr.restart_count,
+        "Driver": "overlay",
+        "Platform": "linux",
+        "HostConfig": {
+            "Binds": binds, "NetworkMode": spec.network_mode or "bridge",
+            "AutoRemove": spec.auto_remove, "Memory": res.memory_bytes,
+            "MemorySwap": 2 * res.memory_bytes if res.memory_bytes else 0,
+            "NanoCpus": res.cpu_quota * 1_000_000_000 // res.cpu_period if res.cpu_period else 0,
+            "CpuShares": res.cpu_shares, "CpuQuota": res.cpu_quota, "CpuPeriod": res.cpu_period,
+            "PidsLimit": res.pids_limit or None, "Runtime": "doca",
+        },
+        "GraphDriver": {"Name": "overlay", "Data": {
+            "LowerDir": ":".join(spec.rootfs.lower_dirs), "UpperDir": spec.rootfs.upper_dir,
+            "WorkDir": spec.rootfs.work_dir, "MergedDir": ctr.bundle + "/rootfs"}},
+        "Mounts": mounts,
+        "Config": {
+            "Hostname": spec.hostname, "Domainname": "", "User": spec.process.user,
+            "AttachStdin": False, "AttachStdout": True, "AttachStderr": True,
+            "Tty": False, "OpenStdin": False, "Env": list(spec.process.env),
+            "Cmd": list(spec.cmd) or None, "Image": spec.image,
+            "WorkingDir": spec.process.cwd if spec.process.cwd != "/" else "",
+            "Entrypoint": list(spec.entrypoint) or None, "Labels": dict(spec.labels),
+            "StopSignal": spec.stop_signal or "SIGTERM",
+        },
+        "NetworkSettings": {
+            "SandboxKey": f"/proc/{ctr.pid}/ns/net" if running else "",
+            "Gateway": first.gateway if first else "", "IPAddress": first.ip_address if first else "",
+            "IPPrefixLen": first.prefix_len if first else 0, "MacAddress": first.mac_address if first else "",
+            "Networks": networks,
+        },
+    }
+
+
+def image(img) -> dict:
+    cfg = img.config
+    return {
+        "Id": img.id,
+        "RepoTags": list(img.repo_tags),
+        "RepoDigests": [],
+        "Parent": "",
+        "Comment": img.comment,
+        "Created": _ts(img.created),
+        "Config": {
+            "Env": list(cfg.env) or None, "Cmd": list(cfg.cmd) or None,
+            "Entrypoint": list(cfg.entrypoint) or None, "WorkingDir": cfg.working_dir,
+            "User": cfg.user, "Labels": dict(cfg.labels) or None,
+            "ExposedPorts": {p: {} for p in cfg.exposed_ports} or None,
+            "Volumes": {v: {} for v in cfg.volumes} or None,
+            "StopSignal": cfg.stop_signal or None,
+        },
+        "Architecture": img.architecture or "amd64",
+        "Os": img.os or "linux",
+        "Size": img.size,
+        "RootFS": {"Type": "layers", "Layers": list(img.diff_ids)},
+        "Metadata": {"LastTagTime": "0001-01-01T00:00:00Z"},
+    }
+
+
+def volume(vol) -> dict:
+    return {
+        "Name": vol.name, "Driver": vol.driver or "local", "Mountpoint": vol.mountpoint,
+        "CreatedAt": _ts(vol.created_at), "Labels": dict(vol.labels) or None,
+        "Scope": "local", "Options": None, "UsedBy": list(vol.used_by),
+    }

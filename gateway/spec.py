@@ -1,0 +1,75 @@
+"""Turns a user's ContainerConfig (Docker's run flags) and the image's
+config into the runtime's ContainerSpec: command, environment, limits, mounts.
+Validation of user input happens here, before anything is created."""
+import re
+
+from common.errors import InvalidArgument
+from doca.runtime.v1 import runtime_pb2 as rpb
+from gateway import units
+
+DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+_VOLUME_NAME = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]+$")
+
+
+def command(cfg, image_config) -> tuple[list[str], list[str], list[str]]:
+    """(args, entrypoint, cmd) as Docker combines them: ENTRYPOINT + CMD,
+    where the user's command replaces CMD and --entrypoint replaces ENTRYPOINT
+    (and then drops the image's CMD)."""
+    entrypoint = list(image_config.entrypoint)
+    cmd = list(image_config.cmd)
+    if cfg.entrypoint:
+        entrypoint = [e for e in cfg.entrypoint if e]
+        cmd = []
+    if cfg.cmd:
+        cmd = list(cfg.cmd)
+    return entrypoint + cmd, entrypoint, cmd
+
+
+def environment(image_env, user_env) -> list[str]:
+    """Image env, overridden key by key by the user's; PATH always set."""
+    merged: dict[str, str] = {}
+    for item in list(image_env) + list(user_env):
+        key, sep, value = item.partition("=")
+        if not key:
+            raise InvalidArgument(f"invalid environment variable {item!r}: expected KEY=VALUE")
+        if sep:
+            merged[key] = value
+    merged.setdefault("PATH", DEFAULT_PATH.split("=", 1)[1])
+    merged.setdefault("HOSTNAME", "")
+    return [f"{k}={v}" for k, v in merged.items()]
+
+
+def resources(cfg) -> rpb.Resources:
+    memory = units.parse_size(cfg.memory, "memory")
+    if memory and memory < 6 * 1024 * 1024:
+        raise InvalidArgument(f"invalid memory value {cfg.memory!r}: the minimum memory limit allowed is 6MB")
+    quota, period = units.cpus_to_quota(cfg.cpus)
+    if cfg.cpu_shares < 0:
+        raise InvalidArgument(f"invalid --cpu-shares {cfg.cpu_shares}: must be positive")
+    if cfg.pids_limit < -1:
+        raise InvalidArgument(f"invalid --pids-limit {cfg.pids_limit}: must be positive or -1 (unlimited)")
+    return rpb.Resources(memory_bytes=memory, cpu_shares=cfg.cpu_shares, cpu_quota=quota,
+                         cpu_period=period, pids_limit=max(cfg.pids_limit, 0))
+
+
+def parse_volume(text: str) -> tuple[str, str, bool]:
+    """'NAME:/path[:ro|rw]' or '/host/path:/path[:ro]' -> (source, destination, read_only)."""
+    parts = text.split(":")
+    if len(parts) not in (2, 3) or not parts[0] or not parts[1]:
+        raise InvalidArgument(f"invalid volume specification {text!r}: expected NAME:/path[:ro]")
+    source, dest = parts[0], parts[1]
+    mode = parts[2] if len(parts) == 3 else "rw"
+    if mode not in ("ro", "rw"):
+        raise InvalidArgument(f"invalid mode {mode!r} in volume specification {text!r}: use ro or rw")
+    if not dest.startswith("/") or dest == "/":
+        raise InvalidArgument(f"invalid volume destination {dest!r}: an absolute path other than / is required")
+    if not source.startswith("/") and not _VOLUME_NAME.match(source):
+        raise InvalidArgument(f"invalid volume name {source!r}: only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed")
+    return source, dest, mode == "ro"
+
+
+def network_mode(cfg) -> str:
+    mode = cfg.network or "bridge"
+    if mode in ("host", "container") or mode.startswith("container:"):
+        raise InvalidArgument(f"network mode {mode!r} is not supported yet: use bridge or none")
+    return mode

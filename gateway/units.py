@@ -1,0 +1,37 @@
+"""Docker's human units: sizes (32m, 1g, 512k) and CPU counts (--cpus 0.5)."""
+import re
+
+from common.errors import InvalidArgument
+
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([bkmgtp]?)b?\s*$", re.IGNORECASE)
+_MULT = {"": 1, "b": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40, "p": 1 << 50}
+
+
+def parse_size(text: str, what: str = "memory") -> int:
+    """'32m' -> 33554432; empty -> 0 (no limit). Binary multiples, as Docker."""
+    if not text:
+        return 0
+    m = _SIZE.match(text)
+    if not m:
+        raise InvalidArgument(f"invalid {what} value {text!r}: use a number with an optional unit b, k, m, g (e.g. 32m)")
+    return int(float(m.group(1)) * _MULT[m.group(2).lower()])
+
+
+def cpus_to_quota(cpus: float, period: int = 100_000) -> tuple[int, int]:
+    """--cpus 0.5 -> (50000, 100000): CFS quota and period in microseconds."""
+    if not cpus:
+        return 0, 0
+    if cpus < 0:
+        raise InvalidArgument(f"invalid --cpus {cpus}: must be positive")
+    if cpus < 0.01:
+        raise InvalidArgument(f"invalid --cpus {cpus}: the minimum is 0.01")
+    return int(round(cpus * period)), period
+
+
+def human_size(n: float) -> str:
+    """Docker's decimal sizes: 4.86MB, 1.2GB, 512B."""
+    for unit in ("B", "kB", "MB", "GB", "TB"):
+        if abs(n) < 1000 or unit == "TB":
+            return f"{n:.3g}{unit}" if unit != "B" else f"{int(n)}B"
+        n /= 1000
+    return f"{n}PB"

@@ -1,0 +1,26 @@
+"""doca-images: serves doca.images.v1 on <run-dir>/images.sock."""
+import argparse
+
+from common import config, logsetup
+from common.server import Server
+from doca.images.v1 import images_pb2_grpc
+
+from services.images import builtin
+from services.images.api import SERVICE_NAME, ImagesServicer
+from services.images.service import ImageService
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(prog="doca-images")
+    config.add_arguments(parser)
+    cfg = config.from_args(parser.parse_args(argv))
+    logsetup.setup("images", cfg.log_level)
+    svc = ImageService(cfg.state_dir("images"))  # cleans what a crash left behind
+    builtin.seed(svc)  # before serving: a fresh store already has busybox:latest
+    Server(cfg.socket("images"), [
+        (images_pb2_grpc.add_ImagesServicer_to_server, ImagesServicer(svc), SERVICE_NAME),
+    ]).run()
+
+
+if __name__ == "__main__":
+    main()

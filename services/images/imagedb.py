@@ -1,0 +1,57 @@
+"""Image records: which images exist (id -> manifest digest), in one
+crash-safe state file, and their manifest and config read from the content
+store (immutable, so cached after the first read)."""
+import pathlib
+import time
+
+from common import atomic
+from common.errors import FailedPrecondition
+from services.images import oci
+from services.images.content import ContentStore
+
+
+class ImageDB:
+    def __init__(self, path: pathlib.Path, content: ContentStore):
+        self.path = pathlib.Path(path)
+        self.content = content
+        atomic.remove_temporaries(self.path.parent)
+        data = atomic.read_json(self.path, default={}) or {}
+        self._records: dict[str, dict] = dict(data.get("images", {}))
+        self._docs: dict[str, tuple[dict, dict]] = {}
+
+    def ids(self) -> list[str]:
+        return list(self._records)
+
+    def has(self, image_id: str) -> bool:
+        return image_id in self._records
+
+    def manifest_digest(self, image_id: str) -> str:
+        return self._records[image_id]["manifest"]
+
+    def add(self, image_id: str, manifest_digest: str) -> None:
+        if self._records.get(image_id, {}).get("manifest") == manifest_digest:
+            return
+        self._records[image_id] = {"manifest": manifest_digest, "added": time.time()}
+        self._save()
+
+    def delete(self, image_id: str) -> None:
+        if self._records.pop(image_id, None) is not None:
+            self._save()
+        self._docs.pop(image_id, None)
+
+    def documents(self, image_id: str) -> tuple[dict, dict]:
+        """(manifest, config) of a recorded image."""
+        docs = self._docs.get(image_id)
+        if docs is None:
+            mdigest = self.manifest_digest(image_id)
+            if not self.content.exists(mdigest) or not self.content.exists(image_id):
+                raise FailedPrecondition(
+                    f"image {image_id[7:19]} is damaged: its manifest or config is missing from the "
+                    "content store; remove it (rmi -f) and import or pull it again")
+            manifest = oci.load(self.content.read(mdigest), "manifest")
+            config = oci.load(self.content.read(image_id), "image config")
+            docs = self._docs[image_id] = (manifest, config)
+        return docs
+
+    def _save(self) -> None:
+        atomic.write_json(self.path, {"images": self._records})

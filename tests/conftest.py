@@ -1,0 +1,36 @@
+import os
+import pathlib
+import tempfile
+
+import pytest
+
+from tests.stack import Stack
+
+
+def pytest_configure(config):
+    if os.geteuid() != 0:
+        raise pytest.UsageError("doca's suite needs root: namespaces, cgroups, mounts (run `make test` as root)")
+
+
+@pytest.fixture(scope="session")
+def stack():
+    """One stack shared by the tests that do not restart or reconfigure it."""
+    base = pathlib.Path(tempfile.mkdtemp(prefix="doca-test-"))
+    s = Stack(base, "shared").start()
+    yield s
+    s.destroy()
+    os.rmdir(base) if not any(base.iterdir()) else None
+
+
+@pytest.fixture
+def make_stack(tmp_path):
+    """Private stacks for tests that restart services or run two at once."""
+    made = []
+
+    def make(name: str = "p") -> Stack:
+        s = Stack(tmp_path, name)
+        made.append(s)
+        return s
+    yield make
+    for s in made:
+        s.destroy()

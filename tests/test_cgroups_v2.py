@@ -1,0 +1,76 @@
+"""The v2 driver against a fake cgroupfs in a temporary directory (this
+kernel's controllers live in v1, so v2 cannot be exercised for real here)."""
+import pytest
+
+from common.errors import InvalidArgument
+from services.runtime.cgroups import Limits
+from services.runtime.cgroups.v2 import V2Driver, shares_to_weight
+
+CID = "c" * 64
+
+
+@pytest.fixture
+def tree(tmp_path):
+    (tmp_path / "cgroup.controllers").write_text("cpuset cpu io memory hugetlb pids rdma\n")
+    (tmp_path / "cgroup.subtree_control").write_text("")
+    return tmp_path
+
+
+def _fake_kernel_files(path):
+    # A real cgroupfs makes these on mkdir; the fake needs them for the next level.
+    (path / "cgroup.controllers").write_text("cpuset cpu io memory pids\n")
+
+
+def test_limits_written(tree, monkeypatch):
+    drv = V2Driver("doca-x", str(tree))
+    (tree / "doca-x").mkdir()
+    _fake_kernel_files(tree / "doca-x")
+    dirs = drv.create(CID, Limits(memory_bytes=32 << 20, cpu_shares=512, cpu_quota=50000,
+                                  cpu_period=100000, pids_limit=8))
+    d = tree / "doca-x" / CID
+    assert dirs == [str(d)]
+    assert (d / "memory.max").read_text() == str(32 << 20)
+    assert (d / "cpu.max").read_text() == "50000 100000"
+    assert (d / "pids.max").read_text() == "8"
+    assert (d / "cpu.weight").read_text() == str(shares_to_weight(512))
+    assert (tree / "cgroup.subtree_control").read_text() == "+cpu +memory +pids +io +cpuset"
+    assert (tree / "doca-x" / "cgroup.subtree_control").read_text() == "+cpu +memory +pids +io +cpuset"
+
+
+def test_weight_conversion_matches_runc():
+    assert shares_to_weight(2) == 1
+    assert shares_to_weight(1024) == 39
+    assert shares_to_weight(262144) == 10000
+
+
+def test_oom_killed_from_memory_events(tree):
+    drv = V2Driver("doca-x", str(tree))
+    d = tree / "doca-x" / CID
+    d.mkdir(parents=True)
+    (d / "memory.events").write_text("low 0\nhigh 0\nmax 3\noom 1\noom_kill 0\n")
+    assert not drv.oom_killed(CID)
+    (d / "memory.events").write_text("low 0\nhigh 0\nmax 3\noom 1\noom_kill 1\n")
+    assert drv.oom_killed(CID)
+
+
+def test_update_and_destroy(tree):
+    drv = V2Driver("doca-x", str(tree))
+    (tree / "doca-x").mkdir()
+    _fake_kernel_files(tree / "doca-x")
+    drv.create(CID, Limits())
+    drv.update(CID, Limits(pids_limit=100))
+    d = tree / "doca-x" / CID
+    assert (d / "pids.max").read_text() == "100"
+    for f in d.iterdir():  # a real cgroupfs rmdirs with its files inside; the fake cannot
+        f.unlink()
+    drv.destroy(CID)
+    assert not d.exists()
+    drv.remove_parent()
+
+
+@pytest.mark.parametrize("limits", [Limits(memory_bytes=1024), Limits(cpu_shares=1), Limits(pids_limit=-3),
+                                    Limits(cpu_quota=10)])
+def test_bad_limits_refused(tree, limits):
+    with pytest.raises(InvalidArgument):
+        V2Driver("doca-x", str(tree)).create(CID, limits)
+    assert not (tree / "doca-x" / CID).exists()

@@ -1,0 +1,55 @@
+"""`doca daemon`: restarts a service that dies; two stacks side by side;
+SIGTERM stops every process."""
+import os
+import signal
+import subprocess
+import time
+
+
+def _service_pid(stack, module: str) -> int:
+    out = subprocess.run(["pgrep", "-f", f"{module} --root {stack.root} "], capture_output=True, text=True).stdout
+    pids = [int(p) for p in out.split()]
+    assert len(pids) == 1, (module, out)
+    return pids[0]
+
+
+def test_restarts_a_dead_service(make_stack):
+    s = make_stack("restart").start()
+    old = _service_pid(s, "services.volumes")
+    os.kill(old, signal.SIGKILL)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        r = s.doca("volume", "ls", check=False)
+        if r.returncode == 0:
+            try:
+                if _service_pid(s, "services.volumes") != old:
+                    break
+            except AssertionError:
+                pass
+        time.sleep(0.1)
+    assert _service_pid(s, "services.volumes") != old
+    assert "restarting" in s.log_text()
+
+
+def test_two_stacks_side_by_side(make_stack):
+    a = make_stack("a").start()
+    b = make_stack("b").start()
+    ca = a.doca("run", "-d", "--name", "same", "busybox", "sleep", "30").stdout.strip()
+    cb = b.doca("run", "-d", "--name", "same", "busybox", "sleep", "30").stdout.strip()
+    assert a.doca("ps", "-q", "--no-trunc").stdout.split() == [ca]
+    assert b.doca("ps", "-q", "--no-trunc").stdout.split() == [cb]
+    assert a.bridge != b.bridge
+    ip_a = a.doca("inspect", "same").stdout
+    assert a.subnet.rsplit(".", 1)[0] in ip_a
+
+
+def test_sigterm_stops_everything(make_stack):
+    s = make_stack("term").start()
+    pid = s.proc.pid
+    s.stop()
+    out = subprocess.run(["pgrep", "-f", str(s.root)], capture_output=True, text=True).stdout
+    assert out.strip() == ""
+    assert not any(s.socket(n).exists() for n in ("doca", "runtime", "images", "network", "volumes"))
+    r = subprocess.run(["ip", "link", "show", s.bridge], capture_output=True)
+    assert r.returncode != 0  # the bridge went with the stack
+    assert pid
