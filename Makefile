@@ -17,7 +17,8 @@ host:
 # The environment is rebuilt when the pins change.
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q -c constraints.txt -e '.[dev]'
+	# compat: a plain path in a .pth, not an import hook (8 ms off every CLI call)
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[dev]' --config-settings editable_mode=compat
 	touch $@
 
 venv: $(STAMP)

@@ -8,14 +8,17 @@ import pathlib
 import tempfile
 
 
-def write_bytes(path: pathlib.Path, data: bytes, mode: int = 0o644) -> None:
+def write_bytes(path: pathlib.Path, data: bytes, mode: int = 0o644, durable: bool = True) -> None:
+    """durable=False skips the fsync, for state that can be derived again
+    after a crash: the rename still never shows a half-written file."""
     path = pathlib.Path(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
+            if durable:
+                f.flush()
+                os.fsync(f.fileno())
         os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
@@ -26,8 +29,8 @@ def write_bytes(path: pathlib.Path, data: bytes, mode: int = 0o644) -> None:
         raise
 
 
-def write_json(path: pathlib.Path, obj, mode: int = 0o644) -> None:
-    write_bytes(path, json.dumps(obj, indent=1, sort_keys=True).encode(), mode)
+def write_json(path: pathlib.Path, obj, mode: int = 0o644, durable: bool = True) -> None:
+    write_bytes(path, json.dumps(obj, indent=1, sort_keys=True).encode(), mode, durable)
 
 
 def read_json(path: pathlib.Path, default=None):

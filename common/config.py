@@ -1,42 +1,30 @@
-"""Settings every doca process takes from flags or the environment.
+"""Settings of a doca process, from flags (common.flags) or the environment.
 
 Every path and name a stack touches comes from here, so two stacks with
 different roots, run dirs, bridges and subnets run side by side.
 """
 import argparse
-import dataclasses
 import hashlib
 import os
 import pathlib
 
-DEFAULT_ROOT = "/var/lib/doca"
-DEFAULT_RUN_DIR = "/run/doca"
-DEFAULT_BRIDGE = "doca0"
-DEFAULT_SUBNET = "10.88.0.0/16"
-DEFAULT_METRICS_ADDR = "127.0.0.1:9323"
+from common.flags import DEFAULT_ROOT, SETTINGS, add_arguments, flag  # noqa: F401 (re-exported)
+
 SERVICES = ("runtime", "images", "network", "volumes")
 
-# flag -> (environment variable, default)
-_SETTINGS = {
-    "root": ("DOCA_ROOT", DEFAULT_ROOT),
-    "run_dir": ("DOCA_RUN_DIR", DEFAULT_RUN_DIR),
-    "bridge": ("DOCA_BRIDGE", DEFAULT_BRIDGE),
-    "subnet": ("DOCA_SUBNET", DEFAULT_SUBNET),
-    "metrics_addr": ("DOCA_METRICS_ADDR", DEFAULT_METRICS_ADDR),
-    "cgroup_parent": ("DOCA_CGROUP_PARENT", ""),
-    "log_level": ("DOCA_LOG_LEVEL", "info"),
-}
 
-
-@dataclasses.dataclass(frozen=True)
 class Config:
-    root: pathlib.Path
-    run_dir: pathlib.Path
-    bridge: str
-    subnet: str
-    metrics_addr: str
-    cgroup_parent: str
-    log_level: str
+    __slots__ = tuple(SETTINGS)
+
+    def __init__(self, **values):
+        for name in SETTINGS:
+            object.__setattr__(self, name, values[name])
+
+    def __setattr__(self, name, value):
+        raise AttributeError("Config is read-only")
+
+    def __repr__(self) -> str:
+        return "Config(" + ", ".join(f"{n}={getattr(self, n)!r}" for n in SETTINGS) + ")"
 
     def socket(self, name: str) -> pathlib.Path:
         """Socket of a service ("runtime", ...) or of the gateway ("doca")."""
@@ -46,16 +34,9 @@ class Config:
         return self.root / service
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    for name, (env, default) in _SETTINGS.items():
-        flag = "--" + name.replace("_", "-")
-        parser.add_argument(flag, dest=name, default=None,
-                            help=f"(env {env}, default {default or 'derived from --root'})")
-
-
 def from_args(ns: argparse.Namespace | None = None) -> Config:
     values = {}
-    for name, (env, default) in _SETTINGS.items():
+    for name, (env, default) in SETTINGS.items():
         given = getattr(ns, name, None) if ns is not None else None
         values[name] = given or os.environ.get(env) or default
     values["root"] = pathlib.Path(values["root"]).resolve()
@@ -76,6 +57,6 @@ def default_cgroup_parent(root: pathlib.Path) -> str:
 def as_flags(cfg: Config) -> list[str]:
     """The flags that give a child process the same settings."""
     out = []
-    for name in _SETTINGS:
-        out += ["--" + name.replace("_", "-"), str(getattr(cfg, name))]
+    for name in SETTINGS:
+        out += [flag(name), str(getattr(cfg, name))]
     return out

@@ -50,7 +50,7 @@ class ContainersServicer(containers_pb2_grpc.ContainersServicer):
             self.c.runtime.Start(rpb.StartRequest(id=ctr.id))
             for rec in self.c.runtime.Logs(rpb.LogsRequest(id=ctr.id, follow=True)):
                 yield pb.RunEvent(output=_chunk(rec))
-            result = self.flows.wait_and_clean(ctr.id)
+            result = self.flows.wait_and_clean(ctr)
             finished = True
             yield pb.RunEvent(exited=pb.RunEvent.Exited(exit_code=result.exit_code, oom_killed=result.oom_killed))
         finally:

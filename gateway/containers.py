@@ -87,11 +87,10 @@ class Containers:
             self.watch_auto_remove(ctr.id)
         return ctr
 
-    def wait_and_clean(self, cid: str) -> rpb.WaitResponse:
-        result = self.c.runtime.Wait(rpb.WaitRequest(id=cid))
-        ctr = self.c.runtime.Inspect(rpb.InspectRequest(id=cid))
+    def wait_and_clean(self, ctr: rpb.Container) -> rpb.WaitResponse:
+        result = self.c.runtime.Wait(rpb.WaitRequest(id=ctr.id))
         if ctr.spec.auto_remove:
-            self.remove(cid, force=True)
+            self.remove(ctr.id, force=True, known=ctr)
         return result
 
     def watch_auto_remove(self, cid: str) -> None:
@@ -104,7 +103,7 @@ class Containers:
 
         def watch():
             try:
-                self.wait_and_clean(cid)
+                self.wait_and_clean(self.c.runtime.Inspect(rpb.InspectRequest(id=cid)))
             except grpc.RpcError as e:
                 if e.code() != grpc.StatusCode.NOT_FOUND:
                     log.warning("auto-remove of %s: %s", cid[:12], e.details())
@@ -125,20 +124,26 @@ class Containers:
 
     # -- remove ---------------------------------------------------------------
 
-    def remove(self, ref: str, force: bool) -> str:
-        """Endpoint, snapshot, volume references, then the runtime's record
-        (cgroups, bundle) last: a crash at any step leaves a container that
-        a second remove finishes."""
-        ctr = self.c.runtime.Inspect(rpb.InspectRequest(id=ref))
+    def remove(self, ref: str, force: bool, known: rpb.Container | None = None) -> str:
+        """Endpoint, snapshot and volume references (at once: they are
+        independent), then the runtime's record (cgroups, bundle) last: a
+        crash at any step leaves a container that a second remove finishes.
+        `known`: the container as the caller already has it, when it has
+        exited (saves a lookup)."""
+        ctr = known or self.c.runtime.Inspect(rpb.InspectRequest(id=ref))
         cid = ctr.id
-        if ctr.status in ("running", "paused", "restarting"):
+        if known is None and ctr.status in ("running", "paused", "restarting"):
             if not force:
                 raise FailedPrecondition(
                     f"cannot remove container {ctr.name}: container is running: stop the container before removing or force remove")
-        if ctr.status in ("running", "paused", "restarting", "created"):
+        if known is None and ctr.status in ("running", "paused", "restarting", "created"):
             self.c.runtime.Stop(rpb.StopRequest(id=cid, timeout=0))
-        self.c.network.Detach(npb.DetachRequest(container_id=cid))
-        self.c.images.RemoveSnapshot(ipb.RemoveSnapshotRequest(container_id=cid))
-        self.c.volumes.Release(vpb.ReleaseRequest(container_id=cid))
+        calls = [self.c.images.RemoveSnapshot.future(ipb.RemoveSnapshotRequest(container_id=cid))]
+        if ctr.spec.network_mode != "none":
+            calls.append(self.c.network.Detach.future(npb.DetachRequest(container_id=cid)))
+        if any(m.volume for m in ctr.spec.mounts):
+            calls.append(self.c.volumes.Release.future(vpb.ReleaseRequest(container_id=cid)))
+        for call in calls:
+            call.result()  # raises the service's error, if any
         self.c.runtime.Remove(rpb.RemoveRequest(id=cid, force=True))
         return cid

@@ -9,6 +9,8 @@ import importlib
 import os
 import sys
 
+from common import flags
+
 DEFAULT_HOST = "unix:///run/doca/doca.sock"
 
 
@@ -46,12 +48,7 @@ def _container_config_flags(p) -> None:
     p.add_argument("command", nargs=argparse.REMAINDER)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = Parser(prog="doca", description="A container engine: Docker's verbs over doca's gRPC services.")
-    parser.add_argument("-H", "--host", default=None, help=f"gateway address (env DOCA_HOST, default {DEFAULT_HOST})")
-    sub = parser.add_subparsers(dest="verb", metavar="COMMAND")
-    sub.required = True
-
+def _run_verbs(sub):
     p = _verb(sub, "run", "run:run", "create and start a container", add_help=False)
     p.add_argument("-d", "--detach", action="store_true")
     _container_config_flags(p)
@@ -60,6 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = _verb(sub, "start", "run:start", "start created containers")
     p.add_argument("containers", nargs="+")
 
+
+def _container_verbs(sub):
     p = _verb(sub, "ps", "containers:ps", "list containers")
     p.add_argument("-a", "--all", action="store_true")
     p.add_argument("-q", "--quiet", action="store_true")
@@ -79,10 +78,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("containers", nargs="+")
     p = _verb(sub, "wait", "containers:wait", "wait for containers to exit; print their exit codes")
     p.add_argument("containers", nargs="+")
-    p = _verb(sub, "inspect", "containers:inspect", "low-level information on containers or images")
+    p = _verb(sub, "inspect", "containers:inspect", "low-level information on containers, images or volumes")
     p.add_argument("--type", choices=("container", "image", "volume"), default=None)
     p.add_argument("objects", nargs="+")
 
+
+def _image_verbs(sub):
     p = _verb(sub, "images", "images:images", "list images")
     p.add_argument("-q", "--quiet", action="store_true")
     p.add_argument("--format", default="")
@@ -109,6 +110,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("reference", nargs="?", default="")
 
+
+def _volume_verbs(sub):
     vol = _verb(sub, "volume", None, "manage volumes")
     vsub = vol.add_subparsers(dest="volume_verb", metavar="COMMAND")
     vsub.required = True
@@ -123,22 +126,56 @@ def build_parser() -> argparse.ArgumentParser:
     p = _verb(vsub, "inspect", "volumes:inspect", "low-level information on volumes")
     p.add_argument("names", nargs="+")
 
+
+def _system_verbs(sub):
     net = _verb(sub, "network", None, "manage networks")
     nsub = net.add_subparsers(dest="network_verb", metavar="COMMAND")
     nsub.required = True
     p = _verb(nsub, "ls", "network:ls", "list networks", aliases=("list",))
     p.add_argument("-q", "--quiet", action="store_true")
-
     _verb(sub, "version", "system:version", "show the client and engine versions")
-
     p = _verb(sub, "daemon", "daemon:daemon", "run the whole doca stack in the foreground")
-    from common import config
-    config.add_arguments(p)
+    flags.add_arguments(p)
+
+
+# verb -> the function declaring it (and its neighbours).
+GROUPS = (_run_verbs, _container_verbs, _image_verbs, _volume_verbs, _system_verbs)
+VERB_GROUP = {
+    **dict.fromkeys(("run", "create", "start"), _run_verbs),
+    **dict.fromkeys(("ps", "logs", "stop", "kill", "rm", "wait", "inspect"), _container_verbs),
+    **dict.fromkeys(("images", "rmi", "import", "image"), _image_verbs),
+    **dict.fromkeys(("volume",), _volume_verbs),
+    **dict.fromkeys(("network", "version", "daemon"), _system_verbs),
+}
+
+
+def _verb_in(argv) -> str | None:
+    """The verb, found without a parser: the first word after global options."""
+    it = iter(argv)
+    for word in it:
+        if word in ("-H", "--host"):
+            next(it, None)
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
+def build_parser(argv=()) -> argparse.ArgumentParser:
+    """Declares only the group of the verb in argv (all of them for help or
+    an unknown verb): argparse set-up is a visible part of a CLI call."""
+    parser = Parser(prog="doca", description="A container engine: Docker's verbs over doca's gRPC services.")
+    parser.add_argument("-H", "--host", default=None, help=f"gateway address (env DOCA_HOST, default {DEFAULT_HOST})")
+    sub = parser.add_subparsers(dest="verb", metavar="COMMAND")
+    sub.required = True
+    group = VERB_GROUP.get(_verb_in(argv))
+    for declare in ([group] if group else GROUPS):
+        declare(sub)
     return parser
 
 
 def main(argv=None) -> None:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = build_parser(argv).parse_args(argv)
     args.host = args.host or os.environ.get("DOCA_HOST") or DEFAULT_HOST
     module, _, func = args.target.partition(":")
     handler = getattr(importlib.import_module(f"gateway.cli.{module}"), func)

@@ -2,10 +2,13 @@
 without polling it."""
 import ctypes
 import os
+import queue
+import threading
 
 _libc = ctypes.CDLL(None, use_errno=True)
 IN_MODIFY = 0x2
 IN_CLOSE_WRITE = 0x8
+IN_MOVED_TO = 0x80
 IN_NONBLOCK = os.O_NONBLOCK
 IN_CLOEXEC = os.O_CLOEXEC
 
@@ -31,6 +34,27 @@ class Watch:
             pass
 
     def close(self) -> None:
-        os.close(self.fd)
+        # Closing an inotify instance waits for an SRCU grace period (~8 ms
+        # here): hand it to a thread so the caller's request does not wait.
+        _closing.put(self.fd)
+        _start_closer()
+
+
+_closing: "queue.SimpleQueue[int]" = queue.SimpleQueue()
+_closer_lock = threading.Lock()
+_closer: threading.Thread | None = None
+
+
+def _close_forever() -> None:
+    while True:
+        os.close(_closing.get())
+
+
+def _start_closer() -> None:
+    global _closer
+    with _closer_lock:
+        if _closer is None:
+            _closer = threading.Thread(target=_close_forever, name="inotify-closer", daemon=True)
+            _closer.start()
 
 

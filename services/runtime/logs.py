@@ -1,16 +1,14 @@
 """Reads a container's log, and follows it while the container runs
-(inotify on the file, pidfd on the shim: no polling delay)."""
-import os
+(inotify on the file, the shim's exit watch: no polling delay)."""
 import pathlib
 import select
 
 from services.runtime import inotify, logfile, shim_client
 
 
-def read(path: pathlib.Path, follow: bool, shim_pid: int, state_dir: pathlib.Path,
-         cancelled=lambda: False):
-    """Yields (stream, data, time) records; with follow, until the shim has
-    exited and everything it wrote was read."""
+def read(path: pathlib.Path, follow: bool, shim: tuple[int, int], cancelled=lambda: False):
+    """Yields (stream, data, time) records; with follow, until the container
+    has exited and everything the shim wrote was read."""
     path.touch(exist_ok=True)
     with open(path, "rb") as f:
         pending = b""
@@ -24,22 +22,20 @@ def read(path: pathlib.Path, follow: bool, shim_pid: int, state_dir: pathlib.Pat
             yield from drain()
             return
         watch = inotify.Watch(str(path))
-        pidfd = shim_client.open_pidfd(shim_pid, state_dir)
+        exited = shim_client.ExitWatch(*shim, path.parent)
         try:
-            yield from drain()
             poller = select.poll()
             poller.register(watch.fileno(), select.POLLIN)
-            if pidfd is not None:
-                poller.register(pidfd, select.POLLIN)
-            while pidfd is not None and not cancelled():
-                events = poller.poll(1000)
-                watch.drain()
-                if any(fd == pidfd for fd, _ in events):
-                    poller.unregister(pidfd)
-                    os.close(pidfd)
-                    pidfd = None
+            for fd in exited.fds():
+                poller.register(fd, select.POLLIN)
+            while True:
                 yield from drain()
+                if exited.done() or cancelled():
+                    break
+                poller.poll(1000)
+                watch.drain()
+                exited.drain()
+            yield from drain()  # the last lines, written before exit.json
         finally:
             watch.close()
-            if pidfd is not None:
-                os.close(pidfd)
+            exited.close()

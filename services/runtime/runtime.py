@@ -24,6 +24,8 @@ class Runtime:
     def __init__(self, state_dir: pathlib.Path, cgroup_parent: str, driver: cgroups.Driver | None = None):
         self.store = Store(state_dir)
         self.cgroups = driver or cgroups.detect(cgroup_parent)
+        self.launcher = shim_client.Launcher()
+        self.launcher.prepare()
         self._clean_orphans()
         for rec in self.store.all():
             self.refresh(rec)
@@ -35,10 +37,10 @@ class Runtime:
         shim (if one got that far) and their files go."""
         for cid in self.store.orphans:
             d = self.store.dir(cid)
-            pid_text = (d / "init.pid").read_text().split() if (d / "init.pid").exists() else []
-            if len(pid_text) == 2 and shim_client.alive(int(pid_text[1]), d):
-                _kill(int(pid_text[0]), signal.SIGKILL)
-                shim_client.wait_exit(int(pid_text[1]), d, timeout=5)
+            ids = (d / "init.pid").read_text().split() if (d / "init.pid").exists() else []
+            if len(ids) == 3 and shim_client.alive(int(ids[1]), int(ids[2])):
+                _kill(int(ids[0]), signal.SIGKILL)
+                shim_client.wait_exit(int(ids[1]), int(ids[2]), d, timeout=5)
             self.cgroups.destroy(cid)
             self.store.drop(cid)
             log.info("removed the leftovers of an interrupted create: %s", cid[:12])
@@ -49,12 +51,13 @@ class Runtime:
         if rec.status not in ACTIVE:
             return rec
         d = self.store.dir(rec.id)
-        if shim_client.alive(rec.shim_pid, d):
+        # exit.json decides, even while the shim is still on its way out.
+        result = atomic.read_json(d / "exit.json")
+        if result is None and shim_client.alive(rec.shim_pid, rec.shim_start):
             return rec
         with self.store.lock:
             if rec.status not in ACTIVE:
                 return rec
-            result = atomic.read_json(d / "exit.json")
             if result is None:
                 rec.exit_code, rec.error = 255, "the container's shim died without recording an exit status"
                 rec.finished_at = time.time()
@@ -64,7 +67,8 @@ class Runtime:
             rec.oom_killed = self.cgroups.oom_killed(rec.id)
             rec.status = "exited"
             rec.pid = 0
-            self.store.save(rec)
+            # Derived from exit.json and the cgroup: a lost update is recomputed.
+            self.store.save(rec, durable=False)
         return rec
 
     def get(self, ref: str) -> Record:
@@ -91,8 +95,7 @@ class Runtime:
         d = self.store.dir(cid)
         try:
             self._prepare(rec, d, limits)
-            rec.pid = shim_client.start(d)
-            rec.shim_pid = int((d / "init.pid").read_text().split()[1])
+            rec.pid, rec.shim_pid, rec.shim_start = self.launcher.start(d)
             self.store.save(rec)
         except BaseException:
             self.cgroups.destroy(cid)
@@ -150,7 +153,7 @@ class Runtime:
             poller.register(fd, select.POLLIN)
             deadline = time.monotonic() + 30
             while not poller.poll(100):
-                if not shim_client.alive(rec.shim_pid, d) or time.monotonic() > deadline:
+                if not shim_client.alive(rec.shim_pid, rec.shim_start) or time.monotonic() > deadline:
                     raise FailedPrecondition(f"container {rec.name} exited before it started")
             os.read(fd, 1)
         finally:
@@ -173,7 +176,7 @@ class Runtime:
     def wait(self, ref: str, cancelled=lambda: False) -> Record:
         rec = self.get(ref)
         while rec.status in ACTIVE:
-            if not shim_client.wait_exit(rec.shim_pid, self.store.dir(rec.id), None, cancelled):
+            if not shim_client.wait_exit(rec.shim_pid, rec.shim_start, self.store.dir(rec.id), None, cancelled):
                 return rec
             rec = self.refresh(rec)
         return rec
@@ -184,13 +187,12 @@ class Runtime:
             return rec
         if timeout < 0:
             timeout = rec.spec.get("stopTimeout") or DEFAULT_STOP_TIMEOUT
-        d = self.store.dir(rec.id)
         if rec.status == "running":
             _kill(rec.pid, signals.parse(rec.spec.get("stopSignal", ""), signal.SIGTERM))
-            if shim_client.wait_exit(rec.shim_pid, d, timeout):
+            if shim_client.wait_exit(rec.shim_pid, rec.shim_start, self.store.dir(rec.id), timeout):
                 return self.refresh(rec)
         _kill(rec.pid, signal.SIGKILL)
-        shim_client.wait_exit(rec.shim_pid, d, 30)
+        shim_client.wait_exit(rec.shim_pid, rec.shim_start, self.store.dir(rec.id), 30)
         return self.refresh(rec)
 
     def remove(self, ref: str, force: bool) -> None:
@@ -200,7 +202,7 @@ class Runtime:
                 f"cannot remove container {rec.name}: container is running: stop the container before removing or force remove")
         if rec.status in ACTIVE:
             _kill(rec.pid, signal.SIGKILL)
-            shim_client.wait_exit(rec.shim_pid, self.store.dir(rec.id), 30)
+            shim_client.wait_exit(rec.shim_pid, rec.shim_start, self.store.dir(rec.id), 30)
             self.refresh(rec)
         self.cgroups.destroy(rec.id)
         self.store.drop(rec.id)
@@ -208,12 +210,13 @@ class Runtime:
     def logs(self, ref: str, follow: bool, cancelled=lambda: False):
         rec = self.get(ref)
         d = self.store.dir(rec.id)
-        shim_pid = rec.shim_pid if rec.status in ACTIVE else 0
-        yield from logs.read(d / "container.log", follow, shim_pid, d, cancelled)
+        shim = (rec.shim_pid, rec.shim_start) if rec.status in ACTIVE else (0, 0)
+        yield from logs.read(d / "container.log", follow, shim, cancelled)
 
     def close(self) -> None:
         """At service stop: containers keep running (live restore); only an
         empty engine parent cgroup goes."""
+        self.launcher.close()
         if not self.store.all():
             self.cgroups.remove_parent()
 

@@ -1,4 +1,4 @@
-"""The per-container shim: `python -m services.runtime.shim STATE_DIR`.
+"""The per-container shim: `python -m services.runtime.shim STATE_DIR|--spare`.
 
 Started by the runtime service for each container. It detaches (so it
 outlives a restart of the runtime), mounts the container's overlay root in a
@@ -18,7 +18,7 @@ import select
 import sys
 import time
 
-from services.runtime import init_linux, logfile, syscalls as sc
+from services.runtime import init_linux, logfile, proc, syscalls as sc
 
 
 def _write_atomic(path: str, data: bytes) -> None:
@@ -117,8 +117,24 @@ def pump(pid: int, fds: dict, log_path: str) -> int:
     return 128 - code if code < 0 else code
 
 
+def _state_dir() -> str | None:
+    """STATE_DIR from argv, or, for a spare shim started ahead of need,
+    one line on stdin (EOF: the runtime went away, the spare is not needed)."""
+    if sys.argv[1] != "--spare":
+        return sys.argv[1]
+    line = b""
+    while not line.endswith(b"\n"):
+        chunk = os.read(0, 4096)
+        if not chunk:
+            return None
+        line += chunk
+    return line.decode().strip()
+
+
 def main() -> None:
-    state = sys.argv[1]
+    state = _state_dir()
+    if state is None:
+        return
     # The runtime writes our inputs with marshal: `import json` costs the
     # shim more than everything else it imports.
     with open(os.path.join(state, "shim.marshal"), "rb") as f:
@@ -142,7 +158,8 @@ def main() -> None:
     except OSError as e:
         os.write(1, f"err 125 {e}\n".encode())
         os._exit(1)
-    _write_atomic(os.path.join(state, "init.pid"), f"{pid} {os.getpid()}".encode())
+    me = os.getpid()
+    _write_atomic(os.path.join(state, "init.pid"), f"{pid} {me} {proc.start_time(me)}".encode())
     os.write(1, f"ok {pid}\n".encode())
     null = os.open("/dev/null", os.O_RDWR)
     os.dup2(null, 0)

@@ -24,6 +24,7 @@ class Record:
     status: str = "created"
     pid: int = 0
     shim_pid: int = 0
+    shim_start: int = 0  # the shim's start time: its pid alone could be reused
     exit_code: int = 0
     oom_killed: bool = False
     error: str = ""
@@ -51,8 +52,8 @@ class Store:
     def dir(self, cid: str) -> pathlib.Path:
         return self.root / cid
 
-    def save(self, rec: Record) -> None:
-        atomic.write_json(self.dir(rec.id) / "container.json", dataclasses.asdict(rec))
+    def save(self, rec: Record, durable: bool = True) -> None:
+        atomic.write_json(self.dir(rec.id) / "container.json", dataclasses.asdict(rec), durable=durable)
 
     def reserve(self, rec: Record) -> None:
         """Claims the id and name and makes the directory (no record file yet:

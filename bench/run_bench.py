@@ -1,0 +1,10 @@
+"""All benchmarks: `make bench`."""
+import sys
+import pathlib
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
+
+from bench import container_start  # noqa: E402
+
+if __name__ == "__main__":
+    container_start.main(sys.argv[1:])

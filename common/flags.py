@@ -1,0 +1,32 @@
+"""The settings every doca process takes, as flags and environment variables.
+
+Kept apart from common.config, with no imports, so that the CLI can declare
+`doca daemon`'s flags without paying for anything else.
+"""
+
+DEFAULT_ROOT = "/var/lib/doca"
+DEFAULT_RUN_DIR = "/run/doca"
+DEFAULT_BRIDGE = "doca0"
+DEFAULT_SUBNET = "10.88.0.0/16"
+DEFAULT_METRICS_ADDR = "127.0.0.1:9323"
+
+# setting -> (environment variable, default); an empty default is derived.
+SETTINGS = {
+    "root": ("DOCA_ROOT", DEFAULT_ROOT),
+    "run_dir": ("DOCA_RUN_DIR", DEFAULT_RUN_DIR),
+    "bridge": ("DOCA_BRIDGE", DEFAULT_BRIDGE),
+    "subnet": ("DOCA_SUBNET", DEFAULT_SUBNET),
+    "metrics_addr": ("DOCA_METRICS_ADDR", DEFAULT_METRICS_ADDR),
+    "cgroup_parent": ("DOCA_CGROUP_PARENT", ""),
+    "log_level": ("DOCA_LOG_LEVEL", "info"),
+}
+
+
+def flag(name: str) -> str:
+    return "--" + name.replace("_", "-")
+
+
+def add_arguments(parser) -> None:
+    for name, (env, default) in SETTINGS.items():
+        parser.add_argument(flag(name), dest=name, default=None,
+                            help=f"(env {env}, default {default or 'derived from --root'})")
