@@ -7,7 +7,7 @@ Kept apart from common.config, with no imports, so that the CLI can declare
 DEFAULT_ROOT = "/var/lib/doca"
 DEFAULT_RUN_DIR = "/run/doca"
 DEFAULT_BRIDGE = "doca0"
-DEFAULT_SUBNET = "10.88.0.0/16"
+DEFAULT_SUBNET = "10.77.0.0/16"
 DEFAULT_METRICS_ADDR = "127.0.0.1:9323"
 
 # setting -> (environment variable, default); an empty default is derived.

@@ -1,7 +1,7 @@
 """IPv4 address management (IPAM) for one network, persisted crash-safely.
 
-<state>/ipam/<network>.json: {"subnet": "10.88.0.0/16",
-                              "allocated": {"10.88.0.2": "<owner>"}}
+<state>/ipam/<network>.json: {"subnet": "10.77.0.0/16",
+                              "allocated": {"10.77.0.2": "<owner>"}}
 
 Never hands out the network address, the gateway or the broadcast address.
 The lowest free address is taken, so an address freed by Detach is the next

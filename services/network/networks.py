@@ -50,7 +50,7 @@ def parse_subnet(text: str) -> ipaddress.IPv4Network:
     try:
         net = ipaddress.ip_network(text, strict=True)
     except ValueError as e:
-        raise InvalidArgument(f"invalid subnet {text!r}: {e}; expected a network like 10.88.0.0/16") from None
+        raise InvalidArgument(f"invalid subnet {text!r}: {e}; expected a network like 10.77.0.0/16") from None
     if net.version != 4:
         raise InvalidArgument(f"invalid subnet {text!r}: only IPv4 subnets are supported")
     if net.prefixlen > 30:
@@ -59,7 +59,7 @@ def parse_subnet(text: str) -> ipaddress.IPv4Network:
     if net.is_loopback or net.is_multicast or net.is_link_local or net.is_unspecified \
             or net.overlaps(ipaddress.ip_network("0.0.0.0/8")) or net.overlaps(ipaddress.ip_network("240.0.0.0/4")):
         raise InvalidArgument(f"subnet {text} is reserved (loopback, link-local, multicast or 0/8, 240/4): "
-                              "choose a private range such as 10.88.0.0/16")
+                              "choose a private range such as 10.77.0.0/16")
     return net
 
 

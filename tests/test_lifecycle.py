@@ -1,0 +1,116 @@
+"""The container lifecycle through the CLI: ps, logs, stop, wait, rm, and
+the shim outliving a restart of the runtime service."""
+import json
+import os
+import signal
+import subprocess
+import time
+
+
+def _inspect(stack, ref) -> dict:
+    return json.loads(stack.doca("inspect", ref).stdout)[0]
+
+
+def _wait_for(predicate, timeout=20.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_ps_logs_stop_rm(stack):
+    cid = stack.doca("run", "-d", "--name", "lc", "busybox", "sh", "-c",
+                     "echo hello; echo oops >&2; exec sleep 60").stdout.strip()
+    try:
+        ps = stack.doca("ps").stdout
+        assert cid[:12] in ps and "lc" in ps and "Up " in ps
+        assert _wait_for(lambda: stack.doca("logs", "lc").stdout == "hello\n")
+        assert stack.doca("logs", "lc").stderr == "oops\n"
+        t = time.monotonic()
+        stack.doca("stop", "-t", "1", "lc")  # sleep as PID 1 ignores SIGTERM: killed after 1 s
+        assert 0.9 < time.monotonic() - t < 8
+        doc = _inspect(stack, "lc")
+        assert doc["State"]["Status"] == "exited" and doc["State"]["ExitCode"] == 137
+        assert "lc" not in stack.doca("ps").stdout
+        assert "Exited (137)" in stack.doca("ps", "-a").stdout
+        assert stack.doca("wait", "lc").stdout.strip() == "137"
+    finally:
+        stack.doca("rm", "-f", "lc")
+    assert cid not in stack.doca("ps", "-aq", "--no-trunc").stdout
+
+
+def test_stop_honours_sigterm(stack):
+    cid = stack.doca("run", "-d", "busybox", "sh", "-c", "trap 'exit 7' TERM; while :; do sleep 0.1; done").stdout.strip()
+    try:
+        time.sleep(0.3)
+        stack.doca("stop", cid)
+        assert _inspect(stack, cid)["State"]["ExitCode"] == 7
+    finally:
+        stack.doca("rm", "-f", cid)
+
+
+def test_kill_with_signal(stack):
+    cid = stack.doca("run", "-d", "busybox", "sh", "-c", "trap 'exit 9' USR1; while :; do sleep 0.1; done").stdout.strip()
+    try:
+        time.sleep(0.3)
+        stack.doca("kill", "-s", "USR1", cid)
+        assert stack.doca("wait", cid).stdout.strip() == "9"
+    finally:
+        stack.doca("rm", "-f", cid)
+
+
+def test_logs_follow_until_exit(stack):
+    cid = stack.doca("run", "-d", "busybox", "sh", "-c", "for i in 1 2 3; do echo $i; sleep 0.2; done").stdout.strip()
+    try:
+        out = stack.doca("logs", "-f", cid, timeout=20).stdout
+        assert out == "1\n2\n3\n"
+    finally:
+        stack.doca("rm", "-f", cid)
+
+
+def test_create_then_start(stack):
+    cid = stack.doca("create", "--name", "later", "busybox", "echo", "started late").stdout.strip()
+    try:
+        assert _inspect(stack, cid)["State"]["Status"] == "created"
+        stack.doca("start", "later")
+        assert stack.doca("wait", "later").stdout.strip() == "0"
+        assert stack.doca("logs", "later").stdout == "started late\n"
+    finally:
+        stack.doca("rm", "-f", "later")
+
+
+def test_detached_auto_remove(stack):
+    cid = stack.doca("run", "-d", "--rm", "busybox", "sleep", "0.3").stdout.strip()
+    assert _wait_for(lambda: cid not in stack.doca("ps", "-aq", "--no-trunc").stdout)
+
+
+def test_veth_removed_and_address_freed(stack):
+    cid = stack.doca("run", "-d", "busybox", "sleep", "30").stdout.strip()
+    net = _inspect(stack, cid)["NetworkSettings"]
+    veth = net["Networks"]["bridge"]["EndpointID"]
+    ip = net["IPAddress"]
+    assert subprocess.run(["ip", "link", "show", veth], capture_output=True).returncode == 0
+    stack.doca("rm", "-f", cid)
+    assert subprocess.run(["ip", "link", "show", veth], capture_output=True).returncode != 0
+    # The freed address goes to the next container (lowest free first).
+    assert stack.run("busybox", "sh", "-c", "ip -4 -o addr show eth0").split()[3].split("/")[0] == ip
+
+
+def test_network_ls(stack):
+    out = stack.doca("network", "ls").stdout
+    assert "bridge" in out and stack.bridge in out and stack.subnet in out
+
+
+def test_shim_outlives_runtime_restart(make_stack):
+    s = make_stack("live").start()
+    cid = s.doca("run", "-d", "busybox", "sh", "-c", "while :; do echo tick; sleep 0.2; done").stdout.strip()
+    runtime = subprocess.run(["pgrep", "-f", f"services.runtime --root {s.root} "], capture_output=True, text=True).stdout.split()
+    assert len(runtime) == 1
+    os.kill(int(runtime[0]), signal.SIGKILL)
+    assert _wait_for(lambda: s.doca("ps", "-q", "--no-trunc", check=False).stdout.strip() == cid, 30)
+    ticks = s.doca("logs", cid).stdout.count("tick")
+    assert _wait_for(lambda: s.doca("logs", cid).stdout.count("tick") > ticks + 2)  # still logging
+    s.doca("stop", "-t", "1", cid)
+    assert _inspect(s, cid)["State"]["ExitCode"] == 137
