@@ -48,6 +48,9 @@ class Internal(DocaError):
     code = "INTERNAL"
 
 
+# Trailing metadata naming the CLI exit code of an error (set by common.status).
+EXIT_CODE_KEY = "doca-exit-code"
+
 # Docker's CLI exit codes for a container that could not run.
 EXIT_ENGINE = 125
 EXIT_CANNOT_INVOKE = 126

@@ -9,9 +9,7 @@ import logging
 
 import grpc
 
-from common.errors import DocaError
-
-EXIT_CODE_KEY = "doca-exit-code"
+from common.errors import EXIT_CODE_KEY, DocaError
 log = logging.getLogger("doca.status")
 
 

@@ -2,7 +2,6 @@
 import json
 import sys
 
-import grpc
 
 from common import timestamps
 from doca.v1 import containers_pb2 as pb
@@ -10,6 +9,7 @@ from doca.v1 import images_pb2 as ipb
 from doca.v1 import volumes_pb2 as vpb
 from gateway import humanize
 from gateway.cli import conn, output
+from gateway.cli.transport import RpcError, StatusCode
 
 
 def ps(args) -> int:
@@ -48,7 +48,7 @@ def _each(args, refs, call) -> int:
         try:
             call(ref)
             print(ref)
-        except grpc.RpcError as e:
+        except RpcError as e:
             sys.stderr.write(f"doca: {e.details()}\n")
             code = 1
     return code
@@ -75,7 +75,7 @@ def wait(args) -> int:
     for ref in args.containers:
         try:
             print(stub.Wait(pb.ContainerRef(id=ref)).exit_code)
-        except grpc.RpcError as e:
+        except RpcError as e:
             sys.stderr.write(f"doca: {e.details()}\n")
             code = 1
     return code
@@ -95,8 +95,8 @@ def inspect(args) -> int:
             try:
                 docs.append(output.struct_to_dict(lookups[kind](ref)))
                 break
-            except grpc.RpcError as e:
-                if e.code() != grpc.StatusCode.NOT_FOUND:
+            except RpcError as e:
+                if e.code() != StatusCode.NOT_FOUND:
                     raise
         else:
             sys.stderr.write(f"doca: No such object: {ref}\n")

@@ -3,23 +3,21 @@
 1 for other verbs), never a traceback."""
 import sys
 
-import grpc
-
-from common.status import EXIT_CODE_KEY
-
+from common.errors import EXIT_CODE_KEY
+from gateway.cli.transport import RpcError
 ENGINE_VERBS = ("run", "create", "start")
 
 
-def exit_code(err: grpc.RpcError, verb: str) -> int:
+def exit_code(err: RpcError, verb: str) -> int:
     for key, value in err.trailing_metadata() or ():
         if key == EXIT_CODE_KEY and value.isdigit():
             return int(value)
     return 125 if verb in ENGINE_VERBS else 1
 
 
-def message(err: grpc.RpcError, host: str) -> str:
+def message(err: RpcError, host: str) -> str:
     details = err.details() or err.code().name
-    if err.code() == grpc.StatusCode.UNAVAILABLE and not details.startswith("a doca service"):
+    if err.code().name == "UNAVAILABLE" and not details.startswith("a doca service"):
         return f"Cannot connect to the doca daemon at {host}. Is the doca daemon running?"
     return details
 
@@ -27,7 +25,7 @@ def message(err: grpc.RpcError, host: str) -> str:
 def guarded(handler, args) -> int:
     try:
         return handler(args) or 0
-    except grpc.RpcError as err:
+    except RpcError as err:
         sys.stderr.write(f"doca: {message(err, args.host)}\n")
         return exit_code(err, args.verb)
     except KeyboardInterrupt:
@@ -35,7 +33,6 @@ def guarded(handler, args) -> int:
     except BrokenPipeError:
         return 0
     except OSError as err:
-        sys.stderr.write(f"doca: {err.strerror or err}: {getattr(err, 'filename', '') or ''}\n".replace(": \n", "\n"))
+        where = f": {err.filename}" if getattr(err, "filename", None) else ""
+        sys.stderr.write(f"doca: {err.strerror or err}{where}\n")
         return 125 if args.verb in ENGINE_VERBS else 1
-
-

@@ -1,12 +1,12 @@
 """`doca images`, `rmi`, `import`, `image inspect`."""
 import sys
 
-import grpc
 
 from common import timestamps
 from doca.v1 import images_pb2 as pb
 from gateway import humanize, units
 from gateway.cli import conn, output
+from gateway.cli.transport import RpcError, StatusCode
 
 CHUNK = 1 << 20
 
@@ -34,7 +34,7 @@ def rmi(args) -> int:
     for ref in args.images:
         try:
             resp = stub.Remove(pb.RemoveImageRequest(reference=ref, force=args.force))
-        except grpc.RpcError as e:
+        except RpcError as e:
             sys.stderr.write(f"doca: {e.details()}\n")
             code = 1
             continue
@@ -62,8 +62,8 @@ def inspect(args) -> int:
     for ref in args.images:
         try:
             docs.append(output.struct_to_dict(conn.images(args).Inspect(pb.ImageRef(reference=ref))))
-        except grpc.RpcError as e:
-            if e.code() != grpc.StatusCode.NOT_FOUND:
+        except RpcError as e:
+            if e.code() != StatusCode.NOT_FOUND:
                 raise
             sys.stderr.write(f"doca: {e.details()}\n")
             code = 1

@@ -2,7 +2,7 @@
 
 Parsers are built here; each verb's code is imported only when it runs, so
 `doca run` does not pay for `doca images`' table library, and `doca daemon`
-never loads grpc at all.
+never loads grpc at all (the CLI speaks HTTP/2 itself: see transport/).
 """
 import argparse
 import importlib

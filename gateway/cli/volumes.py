@@ -1,10 +1,10 @@
 """`doca volume create|ls|rm|inspect`."""
 import sys
 
-import grpc
 
 from doca.v1 import volumes_pb2 as pb
 from gateway.cli import conn, output
+from gateway.cli.transport import RpcError, StatusCode
 
 
 def create(args) -> int:
@@ -31,7 +31,7 @@ def rm(args) -> int:
         try:
             stub.Remove(pb.RemoveVolumeRequest(name=name, force=args.force))
             print(name)
-        except grpc.RpcError as e:
+        except RpcError as e:
             sys.stderr.write(f"doca: {e.details()}\n")
             code = 1
     return code
@@ -42,8 +42,8 @@ def inspect(args) -> int:
     for name in args.names:
         try:
             docs.append(output.struct_to_dict(conn.volumes(args).Inspect(pb.VolumeRef(name=name))))
-        except grpc.RpcError as e:
-            if e.code() != grpc.StatusCode.NOT_FOUND:
+        except RpcError as e:
+            if e.code() != StatusCode.NOT_FOUND:
                 raise
             sys.stderr.write(f"doca: {e.details()}\n")
             code = 1

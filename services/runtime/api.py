@@ -58,7 +58,20 @@ class RuntimeServicer(runtime_pb2_grpc.RuntimeServicer):
     def Logs(self, request, context):
         want = {"stdout": request.stdout or not request.stderr,
                 "stderr": request.stderr or not request.stdout}
-        for stream, data, _ in self.rt.logs(request.id, request.follow,
-                                            cancelled=lambda: not context.is_active()):
-            if want[stream]:
-                yield pb.LogRecord(stream=_STREAMS[stream], data=data)
+        for batch in self.rt.logs(request.id, request.follow, cancelled=lambda: not context.is_active()):
+            yield from merge(r for r in batch if want[r[0]])
+
+
+def merge(records, limit: int = 64 * 1024):
+    """Consecutive records of one stream go out as one message (up to
+    `limit` bytes): one message per line would make a big log crawl."""
+    stream, parts, size = None, [], 0
+    for rec_stream, data, _ in records:
+        if parts and (rec_stream != stream or size + len(data) > limit):
+            yield pb.LogRecord(stream=_STREAMS[stream], data=b"".join(parts))
+            parts, size = [], 0
+        stream = rec_stream
+        parts.append(data)
+        size += len(data)
+    if parts:
+        yield pb.LogRecord(stream=_STREAMS[stream], data=b"".join(parts))

@@ -7,19 +7,25 @@ from services.runtime import inotify, logfile, shim_client
 
 
 def read(path: pathlib.Path, follow: bool, shim: tuple[int, int], cancelled=lambda: False):
-    """Yields (stream, data, time) records; with follow, until the container
-    has exited and everything the shim wrote was read."""
+    """Yields batches (lists) of (stream, data, time) records, one per read
+    of the file; with follow, until the container has exited and everything
+    the shim wrote was read."""
     path.touch(exist_ok=True)
     with open(path, "rb") as f:
         pending = b""
 
-        def drain():
+        def drain_some(limit: int = 1 << 20):
             nonlocal pending
-            *lines, pending = (pending + f.read()).split(b"\n")
+            *lines, pending = (pending + f.read(limit)).split(b"\n")
             return [logfile.decode(line) for line in lines if line]
 
+        def drain():
+            while batch := drain_some():
+                yield batch
+
         if not follow:
-            yield from drain()
+            while batch := drain_some():
+                yield batch
             return
         watch = inotify.Watch(str(path))
         exited = shim_client.ExitWatch(*shim, path.parent)

@@ -1,0 +1,220 @@
+"""gRPC calls (unary and streaming) over transport.http2, with the same
+surface the generated stubs give: stub.Method(request) -> response or
+iterator; errors raise RpcError with code(), details(), trailing_metadata()."""
+import struct
+
+from gateway.cli.transport import http2
+
+
+class Code:
+    """One gRPC status code: .value and .name as grpc.StatusCode has them."""
+
+    def __init__(self, value: int, name: str):
+        self.value, self.name = value, name
+
+    def __repr__(self) -> str:
+        return f"StatusCode.{self.name}"
+
+
+_NAMES = ("OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND",
+          "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION",
+          "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS",
+          "UNAUTHENTICATED")
+_BY_VALUE = {i: Code(i, n) for i, n in enumerate(_NAMES)}
+
+
+class StatusCode:
+    """gRPC status codes by name (StatusCode.NOT_FOUND) or number (of(5))."""
+
+    @staticmethod
+    def of(value: int) -> Code:
+        return _BY_VALUE.get(value, _BY_VALUE[2])
+
+
+for _code in _BY_VALUE.values():
+    setattr(StatusCode, _code.name, _code)
+
+
+class RpcError(Exception):
+    def __init__(self, code, details: str, metadata=()):
+        super().__init__(details)
+        self._code, self._details, self._metadata = code, details, tuple(metadata)
+
+    def code(self):
+        return self._code
+
+    def details(self) -> str:
+        return self._details
+
+    def trailing_metadata(self):
+        return self._metadata
+
+
+def _percent_decode(text: str) -> str:
+    """grpc-message is percent-encoded UTF-8."""
+    if "%" not in text:
+        return text
+    raw, i, b = bytearray(), 0, text.encode()
+    while i < len(b):
+        if b[i] == 0x25 and i + 3 <= len(b):
+            try:
+                raw.append(int(b[i + 1:i + 3], 16))
+                i += 3
+                continue
+            except ValueError:
+                pass
+        raw.append(b[i])
+        i += 1
+    return raw.decode("utf-8", "replace")
+
+
+def _frame_message(msg) -> bytes:
+    body = msg.SerializeToString()
+    return struct.pack(">BI", 0, len(body)) + body
+
+
+class Channel:
+    def __init__(self, path: str, authority: str = "localhost"):
+        self.path = path
+        self.authority = authority
+        self._conn: http2.Connection | None = None
+
+    def _connection(self) -> http2.Connection:
+        if self._conn is None:
+            try:
+                self._conn = http2.Connection(self.path)
+            except OSError as e:
+                raise RpcError(StatusCode.UNAVAILABLE,
+                               f"failed to connect to all addresses; unix:{self.path}: {e.strerror}") from None
+        return self._conn
+
+    def _headers(self, method: str):
+        return ((":method", "POST"), (":scheme", "http"), (":path", method),
+                (":authority", self.authority), ("content-type", "application/grpc"),
+                ("te", "trailers"), ("user-agent", "doca-cli"))
+
+    def call(self, method: str, requests, response_class, request_streaming: bool):
+        """Yields responses; raises RpcError when the status is not OK."""
+        conn = self._connection()
+        state = _CallState(conn, response_class)
+        try:
+            if request_streaming:
+                sid = conn.open(self._headers(method))
+                state.sid = sid
+                for req in requests:
+                    conn.send_data(sid, _frame_message(req), False, state.on_frame)
+                    if state.done:
+                        break
+                if not state.done:
+                    conn.send_data(sid, b"", True, state.on_frame)
+            else:
+                sid = conn.open(self._headers(method))
+                state.sid = sid
+                conn.send_data(sid, _frame_message(requests), True, state.on_frame)
+            yield from state.responses()
+        except http2.ConnectionError_ as e:
+            self._conn = None
+            raise RpcError(StatusCode.UNAVAILABLE, str(e)) from None
+        except OSError as e:
+            self._conn = None
+            raise RpcError(StatusCode.UNAVAILABLE, f"connection to the gateway failed: {e.strerror or e}") from None
+
+
+class _CallState:
+    def __init__(self, conn: http2.Connection, response_class):
+        self.conn = conn
+        self.cls = response_class
+        self.sid = 0
+        self.buf = bytearray()
+        self.ready: list = []
+        self.headers_seen = False
+        self.trailers: list | None = None
+        self.done = False
+
+    def on_frame(self, frame) -> bool:
+        """Handles one stream frame; False once the call has ended."""
+        ftype, flags, sid, payload = frame
+        if sid != self.sid:
+            if ftype == http2.HEADERS:  # another stream's headers still feed the HPACK table
+                self.conn.header_block(flags, sid, payload)
+            return not self.done
+        if ftype == http2.HEADERS:
+            headers, end = self.conn.header_block(flags, sid, payload)
+            if not self.headers_seen and not end:
+                self.headers_seen = True
+                status = dict(headers).get(":status", "200")
+                if status != "200":
+                    self.trailers = [("grpc-status", "14"), ("grpc-message", f"HTTP status {status}")]
+                    self.done = True
+            else:
+                self.trailers = headers
+                self.done = True
+        elif ftype == http2.DATA:
+            if flags & http2.PADDED:
+                payload = payload[1:len(payload) - payload[0]]
+            self.conn.credit(sid, len(payload))
+            self.buf += payload
+            while len(self.buf) >= 5:
+                compressed, n = struct.unpack(">BI", self.buf[:5])
+                if len(self.buf) < 5 + n:
+                    break
+                if compressed:
+                    raise RpcError(StatusCode.INTERNAL, "compressed gRPC message: not supported by the CLI")
+                self.ready.append(self.cls.FromString(bytes(self.buf[5:5 + n])))
+                del self.buf[:5 + n]
+            if flags & http2.END_STREAM and self.trailers is None:
+                self.trailers = [("grpc-status", "13"), ("grpc-message", "stream ended without a status")]
+                self.done = True
+        elif ftype == http2.RST_STREAM:
+            code = struct.unpack(">I", payload)[0]
+            self.trailers = [("grpc-status", "1" if code == 8 else "14"),
+                             ("grpc-message", f"stream reset by the gateway (HTTP/2 error {code})")]
+            self.done = True
+        return not self.done
+
+    def responses(self):
+        while True:
+            while self.ready:
+                yield self.ready.pop(0)
+            if self.done:
+                break
+            self.on_frame(self.conn.read_frame())
+        status, message, metadata = 2, "", []
+        for name, value in self.trailers or ():
+            if name == "grpc-status":
+                status = int(value) if value.isdigit() else 2
+            elif name == "grpc-message":
+                message = _percent_decode(value)
+            elif not name.startswith(":") and name not in ("content-type",):
+                metadata.append((name, value))
+        if status != 0:
+            raise RpcError(StatusCode.of(status), message, metadata)
+
+
+def _message_class(descriptor):
+    from google.protobuf import message_factory
+    return message_factory.GetMessageClass(descriptor)
+
+
+class _Stub:
+    pass
+
+
+def stub(pb2_module, service: str, channel: Channel):
+    """A stub for `service` of a generated *_pb2 module, calling over `channel`."""
+    svc = pb2_module.DESCRIPTOR.services_by_name[service]
+    s = _Stub()
+    for m in svc.methods:
+        path = f"/{svc.full_name}/{m.name}"
+        out = _message_class(m.output_type)
+        if m.server_streaming:
+            def call(req, path=path, out=out, streaming=m.client_streaming):
+                return channel.call(path, req, out, streaming)
+        else:
+            def call(req, path=path, out=out, streaming=m.client_streaming):
+                responses = list(channel.call(path, req, out, streaming))  # through the trailers
+                if len(responses) != 1:
+                    raise RpcError(StatusCode.INTERNAL, f"{path} returned {len(responses)} responses")
+                return responses[0]
+        setattr(s, m.name, call)
+    return s

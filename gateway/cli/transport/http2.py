@@ -1,0 +1,153 @@
+"""A minimal HTTP/2 client connection (RFC 7540) for gRPC calls on a unix
+socket: prior knowledge (no upgrade), one call at a time, flow control in
+both directions, SETTINGS/PING/GOAWAY handled, no server push."""
+import socket
+import struct
+
+from gateway.cli.transport import hpack_lite
+
+PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
+DATA, HEADERS, PRIORITY, RST_STREAM, SETTINGS, PUSH_PROMISE, PING, GOAWAY, WINDOW_UPDATE, CONTINUATION = range(10)
+END_STREAM = ACK = 0x1
+END_HEADERS = 0x4
+PADDED = 0x8
+PRIORITY_FLAG = 0x20
+SETTINGS_ENABLE_PUSH = 2
+SETTINGS_INITIAL_WINDOW_SIZE = 4
+SETTINGS_MAX_FRAME_SIZE = 5
+MAX_WINDOW = 2 ** 31 - 1
+DEFAULT_WINDOW = 65535
+
+
+class ConnectionError_(Exception):
+    """The peer broke the connection or the protocol."""
+
+
+class Connection:
+    def __init__(self, path: str):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.connect(path)
+        self.decoder = hpack_lite.Decoder()
+        self.next_stream = 1
+        self.max_frame = 16384
+        self.peer_initial_window = DEFAULT_WINDOW
+        self.conn_window = DEFAULT_WINDOW
+        self.stream_window: dict[int, int] = {}
+        self.unacked = 0  # bytes received since our last WINDOW_UPDATE
+        self._rbuf = bytearray()
+        # Our receive windows: as large as allowed, so a long output stream
+        # rarely needs a WINDOW_UPDATE.
+        settings = struct.pack(">HI", SETTINGS_ENABLE_PUSH, 0) + struct.pack(">HI", SETTINGS_INITIAL_WINDOW_SIZE, MAX_WINDOW)
+        self.sock.sendall(PREFACE + self._frame(SETTINGS, 0, 0, settings)
+                          + self._frame(WINDOW_UPDATE, 0, 0, struct.pack(">I", MAX_WINDOW - DEFAULT_WINDOW)))
+
+    # -- frames ---------------------------------------------------------------
+
+    @staticmethod
+    def _frame(ftype: int, flags: int, stream: int, payload: bytes = b"") -> bytes:
+        n = len(payload)
+        return struct.pack(">BHBBI", n >> 16, n & 0xFFFF, ftype, flags, stream) + payload
+
+    def _recv_exact(self, n: int) -> bytes:
+        while len(self._rbuf) < n:
+            chunk = self.sock.recv(max(65536, n - len(self._rbuf)))
+            if not chunk:
+                raise ConnectionError_("the gateway closed the connection")
+            self._rbuf += chunk
+        out = bytes(self._rbuf[:n])
+        del self._rbuf[:n]
+        return out
+
+    def read_frame(self) -> tuple[int, int, int, bytes]:
+        """The next frame. Connection frames (stream 0) are acted on here and
+        returned too: a sender blocked on flow control needs to see them."""
+        hi, lo, ftype, flags, stream = struct.unpack(">BHBBI", self._recv_exact(9))
+        payload = self._recv_exact((hi << 16) | lo)
+        stream &= 0x7FFFFFFF
+        if stream:
+            if ftype == WINDOW_UPDATE and stream in self.stream_window:
+                self.stream_window[stream] += struct.unpack(">I", payload)[0] & 0x7FFFFFFF
+            return ftype, flags, stream, payload
+        if ftype == SETTINGS and not flags & ACK:
+            self._apply_settings(payload)
+            self.sock.sendall(self._frame(SETTINGS, ACK, 0))
+        elif ftype == PING and not flags & ACK:
+            self.sock.sendall(self._frame(PING, ACK, 0, payload))
+        elif ftype == WINDOW_UPDATE:
+            self.conn_window += struct.unpack(">I", payload)[0] & 0x7FFFFFFF
+        elif ftype == GOAWAY:
+            last, code = struct.unpack(">II", payload[:8])
+            if (last & 0x7FFFFFFF) < self.next_stream - 2:
+                raise ConnectionError_(f"the gateway went away (HTTP/2 error {code})")
+        return ftype, flags, stream, payload
+
+    def _apply_settings(self, payload: bytes) -> None:
+        for i in range(0, len(payload) - 5, 6):
+            key, value = struct.unpack(">HI", payload[i:i + 6])
+            if key == SETTINGS_INITIAL_WINDOW_SIZE:
+                delta = value - self.peer_initial_window
+                self.peer_initial_window = value
+                for sid in self.stream_window:
+                    self.stream_window[sid] += delta
+            elif key == SETTINGS_MAX_FRAME_SIZE:
+                self.max_frame = value
+
+    # -- streams --------------------------------------------------------------
+
+    def open(self, headers, end_stream: bool = False) -> int:
+        sid = self.next_stream
+        self.next_stream += 2
+        self.stream_window[sid] = self.peer_initial_window
+        block = hpack_lite.encode(headers)
+        flags = END_HEADERS | (END_STREAM if end_stream else 0)
+        self.sock.sendall(self._frame(HEADERS, flags, sid, block))
+        return sid
+
+    def send_data(self, sid: int, data: bytes, end_stream: bool, on_frame) -> None:
+        """Sends within the peer's windows; frames that arrive meanwhile go
+        to on_frame (a response may start before the request ends)."""
+        view = memoryview(data)
+        while True:
+            n = min(len(view), self.max_frame, self.conn_window, self.stream_window[sid])
+            if n > 0 or not view:
+                last = end_stream and n == len(view)
+                self.sock.sendall(self._frame(DATA, END_STREAM if last else 0, sid, bytes(view[:n])))
+                self.conn_window -= n
+                self.stream_window[sid] -= n
+                view = view[n:]
+                if not view:
+                    return
+                continue
+            frame = self.read_frame()  # blocked by flow control: wait for a WINDOW_UPDATE
+            if frame[2] and frame[0] != WINDOW_UPDATE and not on_frame(frame):
+                return  # the call already ended (an error): stop sending
+
+    def credit(self, sid: int, n: int) -> None:
+        """Gives back receive window once enough was consumed."""
+        self.unacked += n
+        if self.unacked > MAX_WINDOW // 2:
+            inc = struct.pack(">I", self.unacked)
+            self.sock.sendall(self._frame(WINDOW_UPDATE, 0, 0, inc) + self._frame(WINDOW_UPDATE, 0, sid, inc))
+            self.unacked = 0
+
+    def header_block(self, flags: int, sid: int, payload: bytes) -> tuple[list, bool]:
+        """Decodes a HEADERS frame (plus CONTINUATIONs); returns (headers, end_stream)."""
+        if flags & PADDED:
+            payload = payload[1:len(payload) - payload[0]]
+        if flags & PRIORITY_FLAG:
+            payload = payload[5:]
+        block = payload
+        while not flags & END_HEADERS:
+            ftype, flags, sid_, more = self.read_frame()
+            if not sid_:
+                continue
+            if ftype != CONTINUATION:
+                raise ConnectionError_("header block interrupted")
+            block += more
+        return self.decoder.decode(block), bool(flags & END_STREAM)
+
+    def close(self) -> None:
+        try:
+            self.sock.close()
+        except OSError:
+            pass
