@@ -21,12 +21,23 @@ def write_bytes(path: pathlib.Path, data: bytes, mode: int = 0o644, durable: boo
                 os.fsync(f.fileno())
         os.chmod(tmp, mode)
         os.replace(tmp, path)
+        if durable:
+            fsync_dir(path.parent)
     except BaseException:
         try:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
         raise
+
+
+def fsync_dir(path: pathlib.Path) -> None:
+    """Makes a rename in `path` durable, not only the file's bytes."""
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def write_json(path: pathlib.Path, obj, mode: int = 0o644, durable: bool = True) -> None:

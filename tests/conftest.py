@@ -1,5 +1,6 @@
 import os
 import pathlib
+import shutil
 import tempfile
 
 import pytest
@@ -19,7 +20,7 @@ def stack():
     s = Stack(base, "shared").start()
     yield s
     s.destroy()
-    os.rmdir(base) if not any(base.iterdir()) else None
+    shutil.rmtree(base, ignore_errors=True)
 
 
 @pytest.fixture

@@ -8,8 +8,7 @@ from doca.v1 import containers_pb2 as pb
 from doca.v1 import images_pb2 as ipb
 from doca.v1 import volumes_pb2 as vpb
 from gateway import humanize
-from gateway.cli import conn, output
-from gateway.cli.transport import RpcError, StatusCode
+from gateway.cli import conn, each, output
 
 
 def ps(args) -> int:
@@ -41,44 +40,25 @@ def logs(args) -> int:
     return 0
 
 
-def _each(args, refs, call) -> int:
-    """Docker's multi-target verbs: report each failure, go on, exit 1."""
-    code = 0
-    for ref in refs:
-        try:
-            call(ref)
-            print(ref)
-        except RpcError as e:
-            sys.stderr.write(f"doca: {e.details()}\n")
-            code = 1
-    return code
-
-
 def stop(args) -> int:
     stub = conn.containers(args)
-    return _each(args, args.containers, lambda r: stub.Stop(pb.StopRequest(id=r, timeout=args.time)))
+    return each.each(args.containers, lambda r: stub.Stop(pb.StopRequest(id=r, timeout=args.time)))
 
 
 def kill(args) -> int:
     stub = conn.containers(args)
-    return _each(args, args.containers, lambda r: stub.Kill(pb.KillRequest(id=r, signal=args.signal)))
+    return each.each(args.containers, lambda r: stub.Kill(pb.KillRequest(id=r, signal=args.signal)))
 
 
 def rm(args) -> int:
     stub = conn.containers(args)
-    return _each(args, args.containers, lambda r: stub.Remove(pb.RemoveRequest(id=r, force=args.force)))
+    return each.each(args.containers, lambda r: stub.Remove(pb.RemoveRequest(id=r, force=args.force)))
 
 
 def wait(args) -> int:
     stub = conn.containers(args)
-    code = 0
-    for ref in args.containers:
-        try:
-            print(stub.Wait(pb.ContainerRef(id=ref)).exit_code)
-        except RpcError as e:
-            sys.stderr.write(f"doca: {e.details()}\n")
-            code = 1
-    return code
+    return each.each(args.containers, lambda r: stub.Wait(pb.ContainerRef(id=r)),
+                     show=lambda ref, result: print(result.exit_code))
 
 
 def inspect(args) -> int:
@@ -89,17 +69,4 @@ def inspect(args) -> int:
         "volume": lambda r: conn.volumes(args).Inspect(vpb.VolumeRef(name=r)),
     }
     kinds = [args.type] if args.type else list(lookups)
-    docs, code = [], 0
-    for ref in args.objects:
-        for kind in kinds:
-            try:
-                docs.append(output.struct_to_dict(lookups[kind](ref)))
-                break
-            except RpcError as e:
-                if e.code() != StatusCode.NOT_FOUND:
-                    raise
-        else:
-            sys.stderr.write(f"doca: No such object: {ref}\n")
-            code = 1
-    output.print_json(docs)
-    return code
+    return each.inspect(args.objects, [lookups[k] for k in kinds])

@@ -5,8 +5,7 @@ import sys
 from common import timestamps
 from doca.v1 import images_pb2 as pb
 from gateway import humanize, units
-from gateway.cli import conn, output
-from gateway.cli.transport import RpcError, StatusCode
+from gateway.cli import conn, each, output
 
 CHUNK = 1 << 20
 
@@ -30,19 +29,13 @@ def images(args) -> int:
 
 def rmi(args) -> int:
     stub = conn.images(args)
-    code = 0
-    for ref in args.images:
-        try:
-            resp = stub.Remove(pb.RemoveImageRequest(reference=ref, force=args.force))
-        except RpcError as e:
-            sys.stderr.write(f"doca: {e.details()}\n")
-            code = 1
-            continue
+
+    def show(ref, resp):
         for t in resp.untagged:
             print(f"Untagged: {t}")
         for d in resp.deleted:
             print(f"Deleted: {d}")
-    return code
+    return each.each(args.images, lambda r: stub.Remove(pb.RemoveImageRequest(reference=r, force=args.force)), show)
 
 
 def import_(args) -> int:
@@ -58,14 +51,5 @@ def import_(args) -> int:
 
 
 def inspect(args) -> int:
-    docs, code = [], 0
-    for ref in args.images:
-        try:
-            docs.append(output.struct_to_dict(conn.images(args).Inspect(pb.ImageRef(reference=ref))))
-        except RpcError as e:
-            if e.code() != StatusCode.NOT_FOUND:
-                raise
-            sys.stderr.write(f"doca: {e.details()}\n")
-            code = 1
-    output.print_json(docs)
-    return code
+    stub = conn.images(args)
+    return each.inspect(args.images, [lambda r: stub.Inspect(pb.ImageRef(reference=r))], "No such image: {}")

@@ -1,10 +1,7 @@
 """`doca volume create|ls|rm|inspect`."""
-import sys
-
 
 from doca.v1 import volumes_pb2 as pb
-from gateway.cli import conn, output
-from gateway.cli.transport import RpcError, StatusCode
+from gateway.cli import conn, each, output
 
 
 def create(args) -> int:
@@ -26,26 +23,9 @@ def ls(args) -> int:
 
 def rm(args) -> int:
     stub = conn.volumes(args)
-    code = 0
-    for name in args.names:
-        try:
-            stub.Remove(pb.RemoveVolumeRequest(name=name, force=args.force))
-            print(name)
-        except RpcError as e:
-            sys.stderr.write(f"doca: {e.details()}\n")
-            code = 1
-    return code
+    return each.each(args.names, lambda n: stub.Remove(pb.RemoveVolumeRequest(name=n, force=args.force)))
 
 
 def inspect(args) -> int:
-    docs, code = [], 0
-    for name in args.names:
-        try:
-            docs.append(output.struct_to_dict(conn.volumes(args).Inspect(pb.VolumeRef(name=name))))
-        except RpcError as e:
-            if e.code() != StatusCode.NOT_FOUND:
-                raise
-            sys.stderr.write(f"doca: {e.details()}\n")
-            code = 1
-    output.print_json(docs)
-    return code
+    stub = conn.volumes(args)
+    return each.inspect(args.names, [lambda n: stub.Inspect(pb.VolumeRef(name=n))], "No such volume: {}")

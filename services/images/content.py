@@ -12,6 +12,7 @@ import pathlib
 import shutil
 import tempfile
 
+from common import atomic
 from common.errors import InvalidArgument, NotFound
 from services.images import digests
 
@@ -129,13 +130,5 @@ class ContentStore:
         # Same name, same bytes: if the blob is already there the rename just
         # replaces it with an identical copy, atomically.
         os.replace(ingest_path, target)
-        _fsync_dir(self.blob_dir)
+        atomic.fsync_dir(self.blob_dir)
 
-
-def _fsync_dir(path: pathlib.Path) -> None:
-    # Makes the rename itself durable, not only the file's bytes.
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

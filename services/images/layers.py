@@ -71,7 +71,7 @@ class LayerStore:
                 # failure that is otherwise never noticed nor repaired.
                 _syncfs(work)
                 os.rename(work, self.path(chain_id))
-                _fsync_dir(self.root)
+                atomic.fsync_dir(self.root)
                 log.info("unpacked layer %s (%d entries, %d bytes) in %.3fs, synced in %.3fs",
                          digests.short(chain_id), stats.entries, stats.file_bytes,
                          t1 - t0, time.monotonic() - t1)
@@ -115,10 +115,3 @@ def _syncfs(path: pathlib.Path) -> None:
     finally:
         os.close(fd)
 
-
-def _fsync_dir(path: pathlib.Path) -> None:
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

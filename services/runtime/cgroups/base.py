@@ -76,6 +76,20 @@ def read(path: str) -> str:
         return f.read()
 
 
+def read_key(path: str, key: str) -> int:
+    """A value of a flat keyed file (memory.events, memory.oom_control);
+    0 when the file or the key is missing."""
+    try:
+        text = read(path)
+    except FileNotFoundError:
+        return 0
+    for line in text.splitlines():
+        name, _, value = line.partition(" ")
+        if name == key:
+            return int(value)
+    return 0
+
+
 def remove_dir(path: str, procs_file: str = "cgroup.procs") -> None:
     """rmdir a cgroup, killing leftover tasks first; tolerant of absence."""
     for attempt in range(50):

@@ -95,16 +95,8 @@ class V1Driver(base.Driver):
     def oom_killed(self, cid: str) -> bool:
         if "memory" not in self.mounts:
             return False
-        try:
-            text = base.read(os.path.join(self._dir("memory", cid), "memory.oom_control"))
-        except FileNotFoundError:
-            return False
         # oom_kill counts kills (failcnt stays 0 when memsw is set).
-        for line in text.splitlines():
-            key, _, value = line.partition(" ")
-            if key == "oom_kill":
-                return int(value) > 0
-        return False
+        return base.read_key(os.path.join(self._dir("memory", cid), "memory.oom_control"), "oom_kill") > 0
 
     def destroy(self, cid: str) -> None:
         # Freeze-free kill: SIGKILL whatever is left, then rmdir each hierarchy.

@@ -65,15 +65,7 @@ class V2Driver(base.Driver):
             base.write(os.path.join(d, "pids.max"), limits.pids_limit)
 
     def oom_killed(self, cid: str) -> bool:
-        try:
-            text = base.read(os.path.join(self._dir(cid), "memory.events"))
-        except FileNotFoundError:
-            return False
-        for line in text.splitlines():
-            key, _, value = line.partition(" ")
-            if key == "oom_kill":
-                return int(value) > 0
-        return False
+        return base.read_key(os.path.join(self._dir(cid), "memory.events"), "oom_kill") > 0
 
     def destroy(self, cid: str) -> None:
         path = self._dir(cid)

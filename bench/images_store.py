@@ -1,30 +1,31 @@
 """Figures for the images service: seeding the built-in image, service start,
-and layer unpacking speed (doca's unpacker against tarfile.extractall) on a
-~100 MB rootfs-like tar. The figures are printed; the assertions are loose
-ceilings, since a shared CI disk's speed varies a lot from run to run."""
+and layer unpacking speed (doca's unpacker against tarfile.extractall, the
+reference) on a ~100 MB rootfs-like tar.
+
+    .venv/bin/python bench/images_store.py"""
 import os
 import pathlib
 import random
 import shutil
+import sys
 import tarfile
 import tempfile
 import time
 
-import pytest
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
 
-from services.images import builtin
-from services.images.layers import LayerStore
-from services.images.service import ImageService
-from services.images.unpack import split_name, unpack
-from tests.test_images_tarkit import ServiceProcess
+from services.images import builtin  # noqa: E402
+from services.images.layers import LayerStore  # noqa: E402
+from services.images.service import ImageService  # noqa: E402
+from services.images.unpack import split_name, unpack  # noqa: E402
+from tests.test_images_tarkit import ServiceProcess  # noqa: E402
 
 TARGET_BYTES = 100 * 1024 * 1024
 DIGEST = "sha256:" + "ab" * 32  # a name for the layer; its content is not checked here
 
 
-def report(capsys, line: str) -> None:
-    with capsys.disabled():
-        print(f"\n[images perf] {line}", end="")
+def report(line: str) -> None:
+    print(f"[images] {line}", flush=True)
 
 
 def rootfs_like_tar(path: pathlib.Path) -> tuple[int, int]:
@@ -89,7 +90,7 @@ def best_rate(method, tar_path, workdir: pathlib.Path, size: int, runs: int) -> 
     return best
 
 
-def test_unpack_speed_of_a_100mb_tar(tmp_path, capsys):
+def unpack_speed(tmp_path: pathlib.Path) -> None:
     places = [("disk", tmp_path)]
     shm = None
     if os.path.isdir("/dev/shm") and shutil.disk_usage("/dev/shm").free > 4 * TARGET_BYTES:
@@ -102,34 +103,31 @@ def test_unpack_speed_of_a_100mb_tar(tmp_path, capsys):
             runs = 1 if label == "disk" else 2  # the disk is slow: once is enough for a figure
             ours = best_rate(unpack, tar_path, where, size, runs)
             theirs = best_rate(extract_with_tarfile, tar_path, where, size, runs)
-            report(capsys, f"unpack {size / 1e6:.0f} MB, {entries} entries, on {label}: "
+            report(f"unpack {size / 1e6:.0f} MB, {entries} entries, on {label}: "
                            f"doca unpacker {ours:.0f} MB/s, tarfile.extractall {theirs:.0f} MB/s")
-            assert ours > 0 and theirs > 0
             if label == "disk":  # what a pull will see: unpack, then syncfs before the rename
                 store = LayerStore(where / "layers", where / "tmp")
                 t0 = time.perf_counter()
                 store.ensure(DIGEST, DIGEST, None, tar_path)
                 durable = size / (time.perf_counter() - t0) / 1e6
-                report(capsys, f"layer store (unpack + syncfs + rename) on disk: {durable:.0f} MB/s")
+                report(f"layer store (unpack + syncfs + rename) on disk: {durable:.0f} MB/s")
             tar_path.unlink()
     finally:
         if shm is not None:
             shutil.rmtree(shm, ignore_errors=True)
 
 
-@pytest.mark.skipif(not os.access(builtin.BUSYBOX, os.X_OK), reason="needs busybox-static")
-def test_seeding_the_builtin_image_is_fast(tmp_path, capsys):
+def seeding(tmp_path: pathlib.Path) -> None:
     times = []
     for i in range(5):
         svc = ImageService(tmp_path / f"s{i}" / "images")
         t0 = time.perf_counter()
         assert builtin.seed(svc)
         times.append((time.perf_counter() - t0) * 1000)
-    report(capsys, f"seed busybox:latest: best {min(times):.1f} ms, median {sorted(times)[2]:.1f} ms")
-    assert min(times) < 1000
+    report(f"seed busybox:latest: best {min(times):.1f} ms, median {sorted(times)[2]:.1f} ms")
 
 
-def test_service_start_to_serving(tmp_path, capsys):
+def service_start(tmp_path: pathlib.Path) -> None:
     svc = ServiceProcess(tmp_path / "root")
     try:
         svc.start()
@@ -139,6 +137,20 @@ def test_service_start_to_serving(tmp_path, capsys):
         again = svc.startup_seconds
     finally:
         svc.close()
-    report(capsys, f"service start to SERVING: fresh store (with seeding) {fresh * 1000:.0f} ms, "
+    report(f"service start to SERVING: fresh store (with seeding) {fresh * 1000:.0f} ms, "
                    f"restart {again * 1000:.0f} ms")
-    assert fresh < 30
+
+
+def main() -> None:
+    base = pathlib.Path(tempfile.mkdtemp(prefix="doca-bench-images-"))
+    try:
+        for i, step in enumerate((seeding, service_start, unpack_speed)):
+            where = base / str(i)
+            where.mkdir()
+            step(where)
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,38 @@
+"""Docker's verbs that take several targets: act on each, report each
+failure on its own line, go on, and exit 1 if any failed."""
+import sys
+
+from gateway.cli import output
+from gateway.cli.transport import RpcError, StatusCode
+
+
+def each(refs, call, show=lambda ref, result: print(ref)) -> int:
+    code = 0
+    for ref in refs:
+        try:
+            result = call(ref)
+        except RpcError as e:
+            sys.stderr.write(f"doca: {e.details()}\n")
+            code = 1
+            continue
+        show(ref, result)
+    return code
+
+
+def inspect(refs, lookups, missing: str = "No such object: {}") -> int:
+    """Prints a JSON array of the documents found; each ref is tried with
+    each lookup in turn (containers, then images, then volumes)."""
+    docs, code = [], 0
+    for ref in refs:
+        for lookup in lookups:
+            try:
+                docs.append(output.struct_to_dict(lookup(ref)))
+                break
+            except RpcError as e:
+                if e.code() is not StatusCode.NOT_FOUND:
+                    raise
+        else:
+            sys.stderr.write(f"doca: {missing.format(ref)}\n")
+            code = 1
+    output.print_json(docs)
+    return code
