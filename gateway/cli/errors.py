@@ -1,6 +1,7 @@
 """How the CLI reports failures: one line on stderr, Docker's exit codes
 (125 when the engine failed a run, 126/127 when the command could not run,
 1 for other verbs), never a traceback."""
+import os
 import sys
 
 from common.errors import EXIT_CODE_KEY
@@ -35,4 +36,9 @@ def guarded(handler, args) -> int:
     except OSError as err:
         where = f": {err.filename}" if getattr(err, "filename", None) else ""
         sys.stderr.write(f"doca: {err.strerror or err}{where}\n")
+        return 125 if args.verb in ENGINE_VERBS else 1
+    except Exception as err:  # noqa: BLE001 - a bug in the CLI: one line, DOCA_DEBUG=1 for the trace
+        if os.environ.get("DOCA_DEBUG"):
+            raise
+        sys.stderr.write(f"doca: internal error: {type(err).__name__}: {err} (DOCA_DEBUG=1 shows where)\n")
         return 125 if args.verb in ENGINE_VERBS else 1
