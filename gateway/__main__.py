@@ -7,7 +7,7 @@ import threading
 from common import config, logsetup
 from common.server import Server
 from doca.v1 import containers_pb2_grpc, images_pb2_grpc, system_pb2_grpc, volumes_pb2_grpc
-from gateway import api, clients
+from gateway import api_containers, api_images, api_system, api_volumes, clients
 from gateway.containers import Containers
 from gateway.metrics import ClientMetrics, Metrics, ServerMetrics
 
@@ -23,11 +23,11 @@ def main(argv=None) -> None:
     flows = Containers(c)
     cgroup_version = "2" if os.path.exists("/sys/fs/cgroup/cgroup.controllers") else "1"
     server = Server(cfg.socket("doca"), [
-        (containers_pb2_grpc.add_ContainersServicer_to_server, api.ContainersServicer(c, flows), "doca.v1.Containers"),
-        (images_pb2_grpc.add_ImagesServicer_to_server, api.ImagesServicer(c), "doca.v1.Images"),
-        (volumes_pb2_grpc.add_VolumesServicer_to_server, api.VolumesServicer(c), "doca.v1.Volumes"),
-        (system_pb2_grpc.add_NetworksServicer_to_server, api.NetworksServicer(c), "doca.v1.Networks"),
-        (system_pb2_grpc.add_SystemServicer_to_server, api.SystemServicer(cgroup_version), "doca.v1.System"),
+        (containers_pb2_grpc.add_ContainersServicer_to_server, api_containers.ContainersServicer(c, flows), "doca.v1.Containers"),
+        (images_pb2_grpc.add_ImagesServicer_to_server, api_images.ImagesServicer(c), "doca.v1.Images"),
+        (volumes_pb2_grpc.add_VolumesServicer_to_server, api_volumes.VolumesServicer(c), "doca.v1.Volumes"),
+        (system_pb2_grpc.add_NetworksServicer_to_server, api_system.NetworksServicer(c), "doca.v1.Networks"),
+        (system_pb2_grpc.add_SystemServicer_to_server, api_system.SystemServicer(cgroup_version), "doca.v1.System"),
     ], interceptors=[ServerMetrics(metrics)])
     metrics.serve(cfg.metrics_addr)
     log.info("metrics on http://%s/metrics", cfg.metrics_addr)

@@ -1,0 +1,83 @@
+"""doca.v1.Containers: thin; the flows that span services live in
+containers.py, the Docker-shaped documents in documents.py."""
+import time
+
+from common import timestamps
+from doca.network.v1 import network_pb2 as npb
+from doca.runtime.v1 import runtime_pb2 as rpb
+from doca.v1 import containers_pb2 as pb, containers_pb2_grpc
+from gateway import documents, humanize
+from gateway.api_common import struct
+from gateway.clients import Clients
+from gateway.containers import Containers
+
+
+def _chunk(rec) -> pb.LogChunk:
+    return pb.LogChunk(stream=int(rec.stream), data=rec.data)
+
+
+class ContainersServicer(containers_pb2_grpc.ContainersServicer):
+    def __init__(self, clients: Clients, flows: Containers):
+        self.c = clients
+        self.flows = flows
+
+    def Run(self, request, context):
+        ctr = self.flows.create(request.config)
+        yield pb.RunEvent(created=pb.RunEvent.Created(id=ctr.id, name=ctr.name))
+        if request.detach:
+            self.flows.start(ctr.id)
+            return
+        finished = False
+        try:
+            self.c.runtime.Start(rpb.StartRequest(id=ctr.id))
+            for rec in self.c.runtime.Logs(rpb.LogsRequest(id=ctr.id, follow=True)):
+                yield pb.RunEvent(output=_chunk(rec))
+            result = self.flows.wait_and_clean(ctr)
+            finished = True
+            yield pb.RunEvent(exited=pb.RunEvent.Exited(exit_code=result.exit_code, oom_killed=result.oom_killed))
+        finally:
+            if not finished and request.config.auto_remove:
+                self.flows.watch_auto_remove(ctr.id)  # the client left: still honour --rm
+
+    def Create(self, request, context):
+        ctr = self.flows.create(request)
+        return pb.CreateResponse(id=ctr.id, name=ctr.name)
+
+    def Start(self, request, context):
+        return pb.ContainerRef(id=self.flows.start(request.id).id)
+
+    def Stop(self, request, context):
+        return pb.ContainerRef(id=self.c.runtime.Stop(rpb.StopRequest(id=request.id, timeout=request.timeout)).id)
+
+    def Kill(self, request, context):
+        ctr = self.c.runtime.Inspect(rpb.InspectRequest(id=request.id))
+        self.c.runtime.Kill(rpb.KillRequest(id=ctr.id, signal=request.signal))
+        return pb.ContainerRef(id=ctr.id)
+
+    def Remove(self, request, context):
+        return pb.ContainerRef(id=self.flows.remove(request.id, request.force))
+
+    def Wait(self, request, context):
+        r = self.c.runtime.Wait(rpb.WaitRequest(id=request.id))
+        return pb.WaitResponse(exit_code=r.exit_code, oom_killed=r.oom_killed)
+
+    def List(self, request, context):
+        now = time.time()
+        out = []
+        for ctr in self.c.runtime.List(rpb.ListRequest(all=request.all)).containers:
+            out.append(pb.ContainerSummary(
+                id=ctr.id, name=ctr.name, image=ctr.spec.image, command=" ".join(ctr.spec.process.args),
+                created_at=ctr.created_at, state=ctr.status, exit_code=ctr.exit_code,
+                status=humanize.status(ctr.status, ctr.exit_code, timestamps.from_proto(ctr.started_at),
+                                       timestamps.from_proto(ctr.finished_at), now)))
+        out.sort(key=lambda s: timestamps.from_proto(s.created_at), reverse=True)
+        return pb.ListResponse(containers=out)
+
+    def Inspect(self, request, context):
+        ctr = self.c.runtime.Inspect(rpb.InspectRequest(id=request.id))
+        eps = self.c.network.ListEndpoints(npb.ListEndpointsRequest(container_id=ctr.id)).endpoints
+        return struct(documents.container(ctr, eps))
+
+    def Logs(self, request, context):
+        for rec in self.c.runtime.Logs(rpb.LogsRequest(id=request.id, follow=request.follow)):
+            yield _chunk(rec)

@@ -1,0 +1,27 @@
+"""doca.v1.Volumes: passes through to the volumes service."""
+from doca.v1 import volumes_pb2 as gvpb, volumes_pb2_grpc
+from doca.volumes.v1 import volumes_pb2 as vpb
+from gateway import documents
+from gateway.api_common import struct
+from gateway.clients import Clients
+
+
+class VolumesServicer(volumes_pb2_grpc.VolumesServicer):
+    def __init__(self, clients: Clients):
+        self.c = clients
+
+    def Create(self, request, context):
+        vol = self.c.volumes.Create(vpb.CreateRequest(name=request.name, labels=dict(request.labels)))
+        return struct(documents.volume(vol))
+
+    def List(self, request, context):
+        vols = self.c.volumes.List(vpb.ListRequest()).volumes
+        return gvpb.ListVolumesResponse(volumes=[
+            gvpb.VolumeSummary(name=v.name, driver=v.driver, mountpoint=v.mountpoint) for v in vols])
+
+    def Inspect(self, request, context):
+        return struct(documents.volume(self.c.volumes.Inspect(vpb.InspectRequest(name=request.name))))
+
+    def Remove(self, request, context):
+        self.c.volumes.Remove(vpb.RemoveRequest(name=request.name, force=request.force))
+        return gvpb.RemoveVolumeResponse()

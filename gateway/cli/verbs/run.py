@@ -1,0 +1,34 @@
+"""Declarations of the run/create/start verbs (parsers only: no stubs imported)."""
+import argparse
+
+from gateway.cli.verbs import verb
+
+
+def container_config_flags(p) -> None:
+    p.add_argument("--help", action="help", help="show this help")
+    p.add_argument("--name", default="")
+    p.add_argument("-e", "--env", action="append", default=[])
+    p.add_argument("-m", "--memory", default="")
+    p.add_argument("--cpus", type=float, default=0.0)
+    p.add_argument("-c", "--cpu-shares", type=int, default=0)
+    p.add_argument("--pids-limit", type=int, default=0)
+    p.add_argument("--network", "--net", default="")
+    p.add_argument("-v", "--volume", action="append", default=[])
+    p.add_argument("-w", "--workdir", default="")
+    p.add_argument("-u", "--user", default="")
+    p.add_argument("-h", "--hostname", default="")
+    p.add_argument("--entrypoint", default=None)
+    p.add_argument("-l", "--label", action="append", default=[])
+    p.add_argument("--rm", action="store_true")
+    p.add_argument("image")
+    p.add_argument("command", nargs=argparse.REMAINDER)
+
+
+def declare(sub) -> None:
+    p = verb(sub, "run", "run:run", "create and start a container", add_help=False)
+    p.add_argument("-d", "--detach", action="store_true")
+    container_config_flags(p)
+    p = verb(sub, "create", "run:create", "create a container", add_help=False)
+    container_config_flags(p)
+    p = verb(sub, "start", "run:start", "start created containers")
+    p.add_argument("containers", nargs="+")

@@ -1,0 +1,18 @@
+"""Declarations of the volume verbs (parsers only: no stubs imported)."""
+from gateway.cli.verbs import verb
+
+
+def declare(sub) -> None:
+    vol = verb(sub, "volume", None, "manage volumes")
+    vsub = vol.add_subparsers(dest="volume_verb", metavar="COMMAND")
+    vsub.required = True
+    p = verb(vsub, "create", "volumes:create", "create a volume")
+    p.add_argument("-l", "--label", action="append", default=[])
+    p.add_argument("name", nargs="?", default="")
+    p = verb(vsub, "ls", "volumes:ls", "list volumes", aliases=("list",))
+    p.add_argument("-q", "--quiet", action="store_true")
+    p = verb(vsub, "rm", "volumes:rm", "remove volumes", aliases=("remove",))
+    p.add_argument("-f", "--force", action="store_true")
+    p.add_argument("names", nargs="+")
+    p = verb(vsub, "inspect", "volumes:inspect", "low-level information on volumes")
+    p.add_argument("names", nargs="+")
