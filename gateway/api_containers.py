@@ -78,6 +78,12 @@ class ContainersServicer(containers_pb2_grpc.ContainersServicer):
         eps = self.c.network.ListEndpoints(npb.ListEndpointsRequest(container_id=ctr.id)).endpoints
         return struct(documents.container(ctr, eps))
 
+    def Pause(self, request, context):
+        return pb.ContainerRef(id=self.c.runtime.Pause(rpb.PauseRequest(id=request.id)).id)
+
+    def Unpause(self, request, context):
+        return pb.ContainerRef(id=self.c.runtime.Resume(rpb.ResumeRequest(id=request.id)).id)
+
     def Logs(self, request, context):
         for rec in self.c.runtime.Logs(rpb.LogsRequest(id=request.id, follow=request.follow)):
             yield _chunk(rec)

@@ -2,6 +2,7 @@
 the shim outliving a restart of the runtime service."""
 import json
 import os
+import pathlib
 import signal
 import subprocess
 import time
@@ -114,3 +115,25 @@ def test_shim_outlives_runtime_restart(make_stack):
     assert _wait_for(lambda: s.doca("logs", cid).stdout.count("tick") > ticks + 2)  # still logging
     s.doca("stop", "-t", "1", cid)
     assert _inspect(s, cid)["State"]["ExitCode"] == 137
+
+
+def test_pause_and_unpause(stack):
+    cid = stack.doca("run", "-d", "busybox", "sh", "-c", "while :; do echo tick; sleep 0.1; done").stdout.strip()
+    try:
+        stack.doca("pause", cid)
+        doc = _inspect(stack, cid)
+        assert doc["State"]["Status"] == "paused" and doc["State"]["Paused"] is True
+        state = pathlib.Path(f"/sys/fs/cgroup/freezer/{stack.cgroup_parent}/{cid}/freezer.state")
+        assert state.read_text().strip() == "FROZEN"
+        n = stack.doca("logs", cid).stdout.count("tick")
+        time.sleep(0.5)
+        assert stack.doca("logs", cid).stdout.count("tick") == n  # nothing runs while frozen
+        assert "(Paused)" in stack.doca("ps").stdout
+        r = stack.doca("pause", cid, check=False)
+        assert r.returncode == 1 and "already paused" in r.stderr
+        stack.doca("unpause", cid)
+        assert _wait_for(lambda: stack.doca("logs", cid).stdout.count("tick") > n)
+        assert _inspect(stack, cid)["State"]["Status"] == "running"
+        stack.doca("pause", cid)
+    finally:
+        stack.doca("rm", "-f", cid)  # a paused container is removed too

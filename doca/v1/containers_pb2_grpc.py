@@ -85,6 +85,16 @@ class ContainersStub:
                 request_serializer=doca_dot_v1_dot_containers__pb2.LogsRequest.SerializeToString,
                 response_deserializer=doca_dot_v1_dot_containers__pb2.LogChunk.FromString,
                 _registered_method=True)
+        self.Pause = channel.unary_unary(
+                '/doca.v1.Containers/Pause',
+                request_serializer=doca_dot_v1_dot_containers__pb2.ContainerRef.SerializeToString,
+                response_deserializer=doca_dot_v1_dot_containers__pb2.ContainerRef.FromString,
+                _registered_method=True)
+        self.Unpause = channel.unary_unary(
+                '/doca.v1.Containers/Unpause',
+                request_serializer=doca_dot_v1_dot_containers__pb2.ContainerRef.SerializeToString,
+                response_deserializer=doca_dot_v1_dot_containers__pb2.ContainerRef.FromString,
+                _registered_method=True)
 
 
 class ContainersServicer:
@@ -152,6 +162,18 @@ class ContainersServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def Pause(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Unpause(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ContainersServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -204,6 +226,16 @@ def add_ContainersServicer_to_server(servicer, server):
                     servicer.Logs,
                     request_deserializer=doca_dot_v1_dot_containers__pb2.LogsRequest.FromString,
                     response_serializer=doca_dot_v1_dot_containers__pb2.LogChunk.SerializeToString,
+            ),
+            'Pause': grpc.unary_unary_rpc_method_handler(
+                    servicer.Pause,
+                    request_deserializer=doca_dot_v1_dot_containers__pb2.ContainerRef.FromString,
+                    response_serializer=doca_dot_v1_dot_containers__pb2.ContainerRef.SerializeToString,
+            ),
+            'Unpause': grpc.unary_unary_rpc_method_handler(
+                    servicer.Unpause,
+                    request_deserializer=doca_dot_v1_dot_containers__pb2.ContainerRef.FromString,
+                    response_serializer=doca_dot_v1_dot_containers__pb2.ContainerRef.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -476,6 +508,60 @@ class Containers:
             '/doca.v1.Containers/Logs',
             doca_dot_v1_dot_containers__pb2.LogsRequest.SerializeToString,
             doca_dot_v1_dot_containers__pb2.LogChunk.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Pause(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/doca.v1.Containers/Pause',
+            doca_dot_v1_dot_containers__pb2.ContainerRef.SerializeToString,
+            doca_dot_v1_dot_containers__pb2.ContainerRef.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Unpause(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/doca.v1.Containers/Unpause',
+            doca_dot_v1_dot_containers__pb2.ContainerRef.SerializeToString,
+            doca_dot_v1_dot_containers__pb2.ContainerRef.FromString,
             options,
             channel_credentials,
             insecure,

@@ -55,6 +55,16 @@ def rm(args) -> int:
     return each.each(args.containers, lambda r: stub.Remove(pb.RemoveRequest(id=r, force=args.force)))
 
 
+def pause(args) -> int:
+    stub = conn.containers(args)
+    return each.each(args.containers, lambda r: stub.Pause(pb.ContainerRef(id=r)))
+
+
+def unpause(args) -> int:
+    stub = conn.containers(args)
+    return each.each(args.containers, lambda r: stub.Unpause(pb.ContainerRef(id=r)))
+
+
 def wait(args) -> int:
     stub = conn.containers(args)
     return each.each(args.containers, lambda r: stub.Wait(pb.ContainerRef(id=r)),

@@ -55,6 +55,12 @@ class RuntimeServicer(runtime_pb2_grpc.RuntimeServicer):
     def Inspect(self, request, context):
         return to_message(self.rt, self.rt.get(request.id))
 
+    def Pause(self, request, context):
+        return to_message(self.rt, self.rt.pause(request.id))
+
+    def Resume(self, request, context):
+        return to_message(self.rt, self.rt.resume(request.id))
+
     def Logs(self, request, context):
         want = {"stdout": request.stdout or not request.stderr,
                 "stderr": request.stderr or not request.stdout}

@@ -15,7 +15,7 @@ from services.runtime import cgroups, logs, names, shim_client, signals, spec as
 from services.runtime.store import Record, Store
 
 log = logging.getLogger("doca.runtime")
-ACTIVE = ("created", "running")
+ACTIVE = ("created", "running", "paused")
 DEFAULT_STOP_TIMEOUT = 10
 OVERLAY_OPTIONS_MAX = 4095
 
@@ -76,7 +76,7 @@ class Runtime:
 
     def list(self, all_: bool) -> list[Record]:
         recs = [self.refresh(r) for r in self.store.all()]
-        return [r for r in recs if all_ or r.status == "running"]
+        return [r for r in recs if all_ or r.status in ("running", "paused", "restarting")]
 
     # -- create / start ---------------------------------------------------
 
@@ -164,12 +164,40 @@ class Runtime:
             self.store.save(rec)
         return rec
 
+    # -- pause ------------------------------------------------------------
+
+    def pause(self, ref: str) -> Record:
+        rec = self.get(ref)
+        if rec.status == "paused":
+            raise FailedPrecondition(f"container {rec.name} is already paused")
+        if rec.status != "running":
+            raise FailedPrecondition(f"container {rec.name} is not running")
+        self.cgroups.freeze(rec.id)
+        with self.store.lock:
+            rec.status = "paused"
+            self.store.save(rec)
+        return rec
+
+    def resume(self, ref: str) -> Record:
+        rec = self.get(ref)
+        if rec.status != "paused":
+            raise FailedPrecondition(f"container {rec.name} is not paused")
+        self._thaw(rec)
+        return rec
+
+    def _thaw(self, rec: Record) -> None:
+        self.cgroups.thaw(rec.id)
+        with self.store.lock:
+            if rec.status == "paused":
+                rec.status = "running"
+                self.store.save(rec)
+
     # -- signals ----------------------------------------------------------
 
     def kill(self, ref: str, sig_name: str) -> None:
         rec = self.get(ref)
         sig = signals.parse(sig_name)
-        if rec.status != "running":
+        if rec.status not in ("running", "paused"):
             raise FailedPrecondition(f"cannot kill container {rec.name}: container is not running")
         _kill(rec.pid, sig)
 
@@ -187,6 +215,8 @@ class Runtime:
             return rec
         if timeout < 0:
             timeout = rec.spec.get("stopTimeout") or DEFAULT_STOP_TIMEOUT
+        if rec.status == "paused":
+            self._thaw(rec)  # a frozen process cannot act on its stop signal
         if rec.status == "running":
             _kill(rec.pid, signals.parse(rec.spec.get("stopSignal", ""), signal.SIGTERM))
             if shim_client.wait_exit(rec.shim_pid, rec.shim_start, self.store.dir(rec.id), timeout):
@@ -197,11 +227,13 @@ class Runtime:
 
     def remove(self, ref: str, force: bool) -> None:
         rec = self.get(ref)
-        if rec.status == "running" and not force:
+        if rec.status in ("running", "paused") and not force:
             raise FailedPrecondition(
                 f"cannot remove container {rec.name}: container is running: stop the container before removing or force remove")
         if rec.status in ACTIVE:
             _kill(rec.pid, signal.SIGKILL)
+            if rec.status == "paused":
+                self._thaw(rec)  # SIGKILL takes effect once thawed
             shim_client.wait_exit(rec.shim_pid, rec.shim_start, self.store.dir(rec.id), 30)
             self.refresh(rec)
         self.cgroups.destroy(rec.id)

@@ -79,6 +79,16 @@ class RuntimeStub:
                 request_serializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.LogsRequest.SerializeToString,
                 response_deserializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.LogRecord.FromString,
                 _registered_method=True)
+        self.Pause = channel.unary_unary(
+                '/doca.runtime.v1.Runtime/Pause',
+                request_serializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.PauseRequest.SerializeToString,
+                response_deserializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.Container.FromString,
+                _registered_method=True)
+        self.Resume = channel.unary_unary(
+                '/doca.runtime.v1.Runtime/Resume',
+                request_serializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.ResumeRequest.SerializeToString,
+                response_deserializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.Container.FromString,
+                _registered_method=True)
 
 
 class RuntimeServicer:
@@ -145,6 +155,19 @@ class RuntimeServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def Pause(self, request, context):
+        """Freezes every process of the container (cgroup freezer); status "paused".
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Resume(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_RuntimeServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -192,6 +215,16 @@ def add_RuntimeServicer_to_server(servicer, server):
                     servicer.Logs,
                     request_deserializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.LogsRequest.FromString,
                     response_serializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.LogRecord.SerializeToString,
+            ),
+            'Pause': grpc.unary_unary_rpc_method_handler(
+                    servicer.Pause,
+                    request_deserializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.PauseRequest.FromString,
+                    response_serializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.Container.SerializeToString,
+            ),
+            'Resume': grpc.unary_unary_rpc_method_handler(
+                    servicer.Resume,
+                    request_deserializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.ResumeRequest.FromString,
+                    response_serializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.Container.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -437,6 +470,60 @@ class Runtime:
             '/doca.runtime.v1.Runtime/Logs',
             doca_dot_runtime_dot_v1_dot_runtime__pb2.LogsRequest.SerializeToString,
             doca_dot_runtime_dot_v1_dot_runtime__pb2.LogRecord.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Pause(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/doca.runtime.v1.Runtime/Pause',
+            doca_dot_runtime_dot_v1_dot_runtime__pb2.PauseRequest.SerializeToString,
+            doca_dot_runtime_dot_v1_dot_runtime__pb2.Container.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Resume(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/doca.runtime.v1.Runtime/Resume',
+            doca_dot_runtime_dot_v1_dot_runtime__pb2.ResumeRequest.SerializeToString,
+            doca_dot_runtime_dot_v1_dot_runtime__pb2.Container.FromString,
             options,
             channel_credentials,
             insecure,

@@ -25,3 +25,7 @@ def declare(sub) -> None:
     p = verb(sub, "inspect", "containers:inspect", "low-level information on containers, images or volumes")
     p.add_argument("--type", choices=("container", "image", "volume"), default=None)
     p.add_argument("objects", nargs="+")
+    p = verb(sub, "pause", "containers:pause", "freeze every process of containers")
+    p.add_argument("containers", nargs="+")
+    p = verb(sub, "unpause", "containers:unpause", "thaw paused containers")
+    p.add_argument("containers", nargs="+")

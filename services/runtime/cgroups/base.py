@@ -48,6 +48,13 @@ class Driver(abc.ABC):
     def oom_killed(self, cid: str) -> bool: ...
 
     @abc.abstractmethod
+    def freeze(self, cid: str) -> None:
+        """Freezes every task of the container; returns once they are frozen."""
+
+    @abc.abstractmethod
+    def thaw(self, cid: str) -> None: ...
+
+    @abc.abstractmethod
     def destroy(self, cid: str) -> None:
         """Kills what is left inside and removes the cgroups; no error when
         they are already gone."""
@@ -88,6 +95,14 @@ def read_key(path: str, key: str) -> int:
         if name == key:
             return int(value)
     return 0
+
+
+def wait_for(check, what: str, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out waiting for {what}")
+        time.sleep(0.001)
 
 
 def remove_dir(path: str, procs_file: str = "cgroup.procs") -> None:

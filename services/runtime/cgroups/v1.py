@@ -98,6 +98,17 @@ class V1Driver(base.Driver):
         # oom_kill counts kills (failcnt stays 0 when memsw is set).
         return base.read_key(os.path.join(self._dir("memory", cid), "memory.oom_control"), "oom_kill") > 0
 
+    def freeze(self, cid: str) -> None:
+        state = os.path.join(self._dir("freezer", cid), "freezer.state")
+        base.write(state, "FROZEN")
+        # FREEZING until every task has stopped: poll the state, as runc does.
+        base.wait_for(lambda: base.read(state).strip() == "FROZEN", "the freezer")
+
+    def thaw(self, cid: str) -> None:
+        state = os.path.join(self._dir("freezer", cid), "freezer.state")
+        base.write(state, "THAWED")
+        base.wait_for(lambda: base.read(state).strip() == "THAWED", "the freezer to thaw")
+
     def destroy(self, cid: str) -> None:
         # Freeze-free kill: SIGKILL whatever is left, then rmdir each hierarchy.
         for path in self.dirs(cid):

@@ -67,6 +67,16 @@ class V2Driver(base.Driver):
     def oom_killed(self, cid: str) -> bool:
         return base.read_key(os.path.join(self._dir(cid), "memory.events"), "oom_kill") > 0
 
+    def freeze(self, cid: str) -> None:
+        d = self._dir(cid)
+        base.write(os.path.join(d, "cgroup.freeze"), 1)
+        base.wait_for(lambda: base.read_key(os.path.join(d, "cgroup.events"), "frozen") == 1, "cgroup.freeze")
+
+    def thaw(self, cid: str) -> None:
+        d = self._dir(cid)
+        base.write(os.path.join(d, "cgroup.freeze"), 0)
+        base.wait_for(lambda: base.read_key(os.path.join(d, "cgroup.events"), "frozen") == 0, "cgroup.freeze")
+
     def destroy(self, cid: str) -> None:
         path = self._dir(cid)
         kill = os.path.join(path, "cgroup.kill")
