@@ -17,7 +17,6 @@ from services.runtime.store import Record, Store
 log = logging.getLogger("doca.runtime")
 ACTIVE = ("created", "running", "paused")
 DEFAULT_STOP_TIMEOUT = 10
-OVERLAY_OPTIONS_MAX = 4095
 
 
 class Runtime:
@@ -111,8 +110,6 @@ class Runtime:
         uid, gid, extra = users.resolve(process.get("user", ""), layer_dirs)
         overlay = (f"lowerdir={':'.join(rootfs['lowerDirs'])},upperdir={rootfs['upperDir']},"
                    f"workdir={rootfs['workDir']}")
-        if len(overlay) > OVERLAY_OPTIONS_MAX:
-            raise FailedPrecondition(f"the image has too many layers for one overlay mount ({len(rootfs['lowerDirs'])})")
         self.cgroups.create(rec.id, limits)
         bundle = d / "bundle"
         (bundle / "rootfs").mkdir(parents=True)

@@ -37,8 +37,27 @@ def _mount_rootfs(bundle: str, spec: dict, rootfs_mount: dict | None) -> None:
     if rootfs_mount:
         target = os.path.join(bundle, spec.get("root", {}).get("path", "rootfs"))
         os.makedirs(target, exist_ok=True)
-        sc.mount(rootfs_mount.get("source", "overlay"), target, rootfs_mount["type"], 0,
-                 ",".join(rootfs_mount.get("options", ())))
+        data = ",".join(rootfs_mount.get("options", ()))
+        if len(data) < OPTIONS_MAX:
+            sc.mount(rootfs_mount.get("source", "overlay"), target, rootfs_mount["type"], 0, data)
+        else:  # too many layers for one option string: one fsconfig per layer
+            sc.mount_fs(rootfs_mount["type"], target, _fs_options(rootfs_mount["options"]))
+
+
+# mount(2) copies at most one page of options, NUL included.
+OPTIONS_MAX = 4096
+
+
+def _fs_options(options: list[str]) -> list[tuple[str, str]]:
+    """overlay's "lowerdir=a:b:c" as fsconfig wants it: "lowerdir+" per layer."""
+    out = []
+    for opt in options:
+        key, _, value = opt.partition("=")
+        if key == "lowerdir":
+            out += [("lowerdir+", d) for d in value.split(":")]
+        else:
+            out.append((key, value))
+    return out
 
 
 def _namespace_flags(spec: dict) -> int:
