@@ -78,6 +78,10 @@ class ContainersServicer(containers_pb2_grpc.ContainersServicer):
         eps = self.c.network.ListEndpoints(npb.ListEndpointsRequest(container_id=ctr.id)).endpoints
         return struct(documents.container(ctr, eps))
 
+    def Restart(self, request, context):
+        self.c.runtime.Stop(rpb.StopRequest(id=request.id, timeout=request.timeout))
+        return pb.ContainerRef(id=self.flows.start(request.id).id)
+
     def Pause(self, request, context):
         return pb.ContainerRef(id=self.c.runtime.Pause(rpb.PauseRequest(id=request.id)).id)
 

@@ -30,6 +30,9 @@ class Containers:
         image = self.c.images.Inspect(ipb.InspectRequest(reference=cfg.image or ""))
         res = specs.resources(cfg)
         mode = specs.network_mode(cfg)
+        policy = specs.restart_policy(cfg)
+        timeout = specs.stop_timeout(cfg) if cfg.HasField("stop_timeout") else None
+
         volumes = [specs.parse_volume(v) for v in cfg.volumes]
         args, entrypoint, cmd = specs.command(cfg, image.config)
         env = specs.environment(image.config.env, cfg.env)
@@ -49,12 +52,14 @@ class Containers:
                 rootfs=rpb.Rootfs(lower_dirs=snap.lower_dirs, upper_dir=snap.upper_dir, work_dir=snap.work_dir),
                 mounts=mounts, resources=res, network_mode=mode, labels=dict(cfg.labels),
                 auto_remove=cfg.auto_remove, cmd=cmd, entrypoint=entrypoint,
-                stop_signal=image.config.stop_signal)
+                stop_signal=cfg.stop_signal or image.config.stop_signal, restart_policy=policy)
+            if timeout is not None:
+                spec.stop_timeout = timeout
             ctr = self.c.runtime.Create(rpb.CreateRequest(id=cid, spec=spec))
             undo.append(lambda: self.c.runtime.Remove(rpb.RemoveRequest(id=cid, force=True)))
             if mode != "none":
                 self.c.network.Attach(npb.AttachRequest(
-                    container_id=cid, network=mode, netns_path=f"/proc/{ctr.pid}/ns/net"))
+                    container_id=cid, network=mode, netns_path=ctr.netns_path))
                 undo.append(lambda: self.c.network.Detach(npb.DetachRequest(container_id=cid)))
             return ctr
         except BaseException:

@@ -50,6 +50,8 @@ def container(ctr, endpoints) -> dict:
         "HostConfig": {
             "Binds": binds, "NetworkMode": spec.network_mode or "bridge",
             "AutoRemove": spec.auto_remove, "Memory": res.memory_bytes,
+            "RestartPolicy": {"Name": spec.restart_policy.name or "no",
+                              "MaximumRetryCount": spec.restart_policy.maximum_retry_count},
             "MemorySwap": 2 * res.memory_bytes if res.memory_bytes else 0,
             "NanoCpus": res.cpu_quota * 1_000_000_000 // res.cpu_period if res.cpu_period else 0,
             "CpuShares": res.cpu_shares, "CpuQuota": res.cpu_quota, "CpuPeriod": res.cpu_period,
@@ -67,9 +69,10 @@ def container(ctr, endpoints) -> dict:
             "WorkingDir": spec.process.cwd if spec.process.cwd != "/" else "",
             "Entrypoint": list(spec.entrypoint) or None, "Labels": dict(spec.labels),
             "StopSignal": spec.stop_signal or "SIGTERM",
+            "StopTimeout": spec.stop_timeout if spec.HasField("stop_timeout") else None,
         },
         "NetworkSettings": {
-            "SandboxKey": f"/proc/{ctr.pid}/ns/net" if running else "",
+            "SandboxKey": ctr.netns_path,
             "Gateway": first.gateway if first else "", "IPAddress": first.ip_address if first else "",
             "IPPrefixLen": first.prefix_len if first else 0, "MacAddress": first.mac_address if first else "",
             "Networks": networks,

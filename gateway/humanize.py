@@ -45,4 +45,6 @@ def status(state: str, exit_code: int, started_at: float, finished_at: float, no
         return f"Exited ({exit_code}) " + ago(finished_at, now)
     if state == "created":
         return "Created"
+    if state == "restarting":
+        return f"Restarting ({exit_code}) " + ago(finished_at, now)
     return state.capitalize()

@@ -73,3 +73,22 @@ def network_mode(cfg) -> str:
     if mode in ("host", "container") or mode.startswith("container:"):
         raise InvalidArgument(f"network mode {mode!r} is not supported yet: use bridge or none")
     return mode
+
+
+def restart_policy(cfg) -> rpb.RestartPolicy:
+    """'on-failure:3' -> RestartPolicy(name='on-failure', maximum_retry_count=3)."""
+    text = cfg.restart or "no"
+    name, _, count = text.partition(":")
+    if name not in ("no", "always", "unless-stopped", "on-failure"):
+        raise InvalidArgument(f"invalid restart policy {text!r}: use no, always, unless-stopped or on-failure[:max-retries]")
+    if count and (name != "on-failure" or not count.isdigit()):
+        raise InvalidArgument(f"invalid restart policy {text!r}: only on-failure takes a maximum retry count (a number)")
+    if name != "no" and cfg.auto_remove:
+        raise InvalidArgument("conflicting options: --restart and --rm")
+    return rpb.RestartPolicy(name=name, maximum_retry_count=int(count or 0))
+
+
+def stop_timeout(cfg) -> int:
+    if cfg.stop_timeout < 0:
+        raise InvalidArgument(f"invalid --stop-timeout {cfg.stop_timeout}: must be 0 or more seconds")
+    return cfg.stop_timeout

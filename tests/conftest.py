@@ -17,10 +17,13 @@ def pytest_configure(config):
 def stack():
     """One stack shared by the tests that do not restart or reconfigure it."""
     base = pathlib.Path(tempfile.mkdtemp(prefix="doca-test-"))
-    s = Stack(base, "shared").start()
-    yield s
-    s.destroy()
-    shutil.rmtree(base, ignore_errors=True)
+    s = Stack(base, "shared")
+    try:
+        s.start()
+        yield s
+    finally:  # also when the stack failed to start: nothing may outlive the session
+        s.destroy()
+        shutil.rmtree(base, ignore_errors=True)
 
 
 @pytest.fixture

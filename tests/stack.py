@@ -67,7 +67,11 @@ class Stack:
                                      cwd="/", start_new_session=True)
         if self not in STARTED:
             STARTED.append(self)
-        self.wait_ready(timeout)
+        try:
+            self.wait_ready(timeout)
+        except BaseException:
+            self.stop()
+            raise
         return self
 
     def wait_ready(self, timeout: float = 60) -> None:

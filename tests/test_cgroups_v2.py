@@ -48,9 +48,9 @@ def test_oom_killed_from_memory_events(tree):
     d = tree / "doca-x" / CID
     d.mkdir(parents=True)
     (d / "memory.events").write_text("low 0\nhigh 0\nmax 3\noom 1\noom_kill 0\n")
-    assert not drv.oom_killed(CID)
+    assert drv.oom_kills(CID) == 0
     (d / "memory.events").write_text("low 0\nhigh 0\nmax 3\noom 1\noom_kill 1\n")
-    assert drv.oom_killed(CID)
+    assert drv.oom_kills(CID) == 1
 
 
 def test_update_and_destroy(tree):

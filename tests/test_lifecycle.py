@@ -137,3 +137,77 @@ def test_pause_and_unpause(stack):
         stack.doca("pause", cid)
     finally:
         stack.doca("rm", "-f", cid)  # a paused container is removed too
+
+
+def test_start_an_exited_container_keeps_its_network(stack):
+    cmd = "ip -4 -o addr show eth0 | cut -d' ' -f7; echo run >> /tmp/runs; wc -l < /tmp/runs"
+    cid = stack.doca("run", "-d", "busybox", "sh", "-c", cmd).stdout.strip()
+    try:
+        assert stack.doca("wait", cid).stdout.strip() == "0"
+        stack.doca("start", cid)
+        assert stack.doca("wait", cid).stdout.strip() == "0"
+        addr1, runs1, addr2, runs2 = stack.doca("logs", cid).stdout.split()
+        assert addr1 == addr2 and addr1.startswith(stack.subnet.rsplit(".", 1)[0])  # the same endpoint
+        assert (runs1, runs2) == ("1", "2")  # the same read-write layer
+    finally:
+        stack.doca("rm", "-f", cid)
+
+
+def test_restart_verb(stack):
+    cid = stack.doca("run", "-d", "busybox", "sh", "-c", "echo run; exec sleep 60").stdout.strip()
+    try:
+        assert _wait_for(lambda: stack.doca("logs", cid).stdout == "run\n")
+        stack.doca("restart", "-t", "0", cid)
+        assert _wait_for(lambda: stack.doca("logs", cid).stdout == "run\nrun\n")
+        assert _inspect(stack, cid)["State"]["Running"] is True
+    finally:
+        stack.doca("rm", "-f", cid)
+
+
+def test_restart_policy_on_failure_with_maximum(stack):
+    cid = stack.doca("run", "-d", "--restart", "on-failure:2", "busybox", "sh", "-c", "echo try; exit 3").stdout.strip()
+    try:
+        assert _wait_for(lambda: _inspect(stack, cid)["RestartCount"] == 2 and
+                         _inspect(stack, cid)["State"]["Status"] == "exited", 20)
+        time.sleep(0.5)
+        doc = _inspect(stack, cid)
+        assert doc["RestartCount"] == 2 and doc["State"]["ExitCode"] == 3
+        assert stack.doca("logs", cid).stdout == "try\ntry\ntry\n"
+        assert doc["HostConfig"]["RestartPolicy"] == {"Name": "on-failure", "MaximumRetryCount": 2}
+    finally:
+        stack.doca("rm", "-f", cid)
+
+
+def test_restart_policy_always_and_stop(stack):
+    cid = stack.doca("run", "-d", "--restart", "always", "busybox", "sh", "-c", "sleep 0.2; exit 0").stdout.strip()
+    try:
+        assert _wait_for(lambda: _inspect(stack, cid)["RestartCount"] >= 2, 20)
+        stack.doca("stop", "-t", "0", cid)
+        count = _inspect(stack, cid)["RestartCount"]
+        time.sleep(1.0)
+        doc = _inspect(stack, cid)
+        assert doc["State"]["Status"] == "exited" and doc["RestartCount"] == count  # a stop is final
+    finally:
+        stack.doca("rm", "-f", cid)
+
+
+def test_restart_policy_bad_input(stack):
+    r = stack.doca("run", "-d", "--restart", "sometimes", "busybox", "true", check=False)
+    assert r.returncode == 125 and "restart policy" in r.stderr
+    r = stack.doca("run", "--rm", "--restart", "always", "busybox", "true", check=False)
+    assert r.returncode == 125 and "--rm" in r.stderr
+    r = stack.doca("run", "-d", "--stop-signal", "SIGNOPE", "busybox", "true", check=False)
+    assert r.returncode == 125 and "invalid signal" in r.stderr
+
+
+def test_stop_signal_and_timeout_flags(stack):
+    cid = stack.doca("run", "-d", "--stop-signal", "USR1", "--stop-timeout", "1", "busybox", "sh", "-c",
+                     "trap 'exit 11' USR1; while :; do sleep 0.1; done").stdout.strip()
+    try:
+        time.sleep(0.3)
+        stack.doca("stop", cid)
+        doc = _inspect(stack, cid)
+        assert doc["State"]["ExitCode"] == 11
+        assert doc["Config"]["StopSignal"] == "USR1" and doc["Config"]["StopTimeout"] == 1
+    finally:
+        stack.doca("rm", "-f", cid)

@@ -26,7 +26,7 @@ from google.protobuf import struct_pb2 as google_dot_protobuf_dot_struct__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18\x64oca/v1/containers.proto\x12\x07\x64oca.v1\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xef\x02\n\x0f\x43ontainerConfig\x12\r\n\x05image\x18\x01 \x01(\t\x12\x0b\n\x03\x63md\x18\x02 \x03(\t\x12\x12\n\nentrypoint\x18\x03 \x03(\t\x12\x0c\n\x04name\x18\x04 \x01(\t\x12\x0b\n\x03\x65nv\x18\x05 \x03(\t\x12\x13\n\x0b\x61uto_remove\x18\x06 \x01(\x08\x12\x0e\n\x06memory\x18\x07 \x01(\t\x12\x0c\n\x04\x63pus\x18\x08 \x01(\x01\x12\x12\n\ncpu_shares\x18\t \x01(\x03\x12\x12\n\npids_limit\x18\n \x01(\x03\x12\x0f\n\x07network\x18\x0b \x01(\t\x12\x0f\n\x07volumes\x18\x0c \x03(\t\x12\x0f\n\x07workdir\x18\r \x01(\t\x12\x0c\n\x04user\x18\x0e \x01(\t\x12\x10\n\x08hostname\x18\x0f \x01(\t\x12\x34\n\x06labels\x18\x10 \x03(\x0b\x32$.doca.v1.ContainerConfig.LabelsEntry\x1a-\n\x0bLabelsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"F\n\nRunRequest\x12(\n\x06\x63onfig\x18\x01 \x01(\x0b\x32\x18.doca.v1.ContainerConfig\x12\x0e\n\x06\x64\x65tach\x18\x02 \x01(\x08\"\xe8\x01\n\x08RunEvent\x12,\n\x07\x63reated\x18\x01 \x01(\x0b\x32\x19.doca.v1.RunEvent.CreatedH\x00\x12#\n\x06output\x18\x02 \x01(\x0b\x32\x11.doca.v1.LogChunkH\x00\x12*\n\x06\x65xited\x18\x03 \x01(\x0b\x32\x18.doca.v1.RunEvent.ExitedH\x00\x1a#\n\x07\x43reated\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x1a/\n\x06\x45xited\x12\x11\n\texit_code\x18\x01 \x01(\x05\x12\x12\n\noom_killed\x18\x02 \x01(\x08\x42\x07\n\x05\x65vent\"*\n\x0e\x43reateResponse\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\"\x1a\n\x0c\x43ontainerRef\x12\n\n\x02id\x18\x01 \x01(\t\"*\n\x0bStopRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0f\n\x07timeout\x18\x02 \x01(\x05\")\n\x0bKillRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0e\n\x06signal\x18\x02 \x01(\t\"*\n\rRemoveRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12\r\n\x05\x66orce\x18\x02 \x01(\x08\"5\n\x0cWaitResponse\x12\x11\n\texit_code\x18\x01 \x01(\x05\x12\x12\n\noom_killed\x18\x02 \x01(\x08\"\x1a\n\x0bListRequest\x12\x0b\n\x03\x61ll\x18\x01 \x01(\x08\"\xae\x01\n\x10\x43ontainerSummary\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\r\n\x05image\x18\x03 \x01(\t\x12\x0f\n\x07\x63ommand\x18\x04 \x01(\t\x12.\n\ncreated_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\r\n\x05state\x18\x06 \x01(\t\x12\x0e\n\x06status\x18\x07 \x01(\t\x12\x11\n\texit_code\x18\x08 \x01(\x05\"=\n\x0cListResponse\x12-\n\ncontainers\x18\x01 \x03(\x0b\x32\x19.doca.v1.ContainerSummary\")\n\x0bLogsRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0e\n\x06\x66ollow\x18\x02 \x01(\x08\"\xa6\x01\n\x08LogChunk\x12(\n\x06stream\x18\x01 \x01(\x0e\x32\x18.doca.v1.LogChunk.Stream\x12\x0c\n\x04\x64\x61ta\x18\x02 \x01(\x0c\x12(\n\x04time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"8\n\x06Stream\x12\x16\n\x12STREAM_UNSPECIFIED\x10\x00\x12\n\n\x06STDOUT\x10\x01\x12\n\n\x06STDERR\x10\x02\x32\x9d\x05\n\nContainers\x12/\n\x03Run\x12\x13.doca.v1.RunRequest\x1a\x11.doca.v1.RunEvent0\x01\x12;\n\x06\x43reate\x12\x18.doca.v1.ContainerConfig\x1a\x17.doca.v1.CreateResponse\x12\x35\n\x05Start\x12\x15.doca.v1.ContainerRef\x1a\x15.doca.v1.ContainerRef\x12\x33\n\x04Stop\x12\x14.doca.v1.StopRequest\x1a\x15.doca.v1.ContainerRef\x12\x33\n\x04Kill\x12\x14.doca.v1.KillRequest\x1a\x15.doca.v1.ContainerRef\x12\x37\n\x06Remove\x12\x16.doca.v1.RemoveRequest\x1a\x15.doca.v1.ContainerRef\x12\x34\n\x04Wait\x12\x15.doca.v1.ContainerRef\x1a\x15.doca.v1.WaitResponse\x12\x33\n\x04List\x12\x14.doca.v1.ListRequest\x1a\x15.doca.v1.ListResponse\x12\x39\n\x07Inspect\x12\x15.doca.v1.ContainerRef\x1a\x17.google.protobuf.Struct\x12\x31\n\x04Logs\x12\x14.doca.v1.LogsRequest\x1a\x11.doca.v1.LogChunk0\x01\x12\x35\n\x05Pause\x12\x15.doca.v1.ContainerRef\x1a\x15.doca.v1.ContainerRef\x12\x37\n\x07Unpause\x12\x15.doca.v1.ContainerRef\x1a\x15.doca.v1.ContainerRefb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18\x64oca/v1/containers.proto\x12\x07\x64oca.v1\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xc1\x03\n\x0f\x43ontainerConfig\x12\r\n\x05image\x18\x01 \x01(\t\x12\x0b\n\x03\x63md\x18\x02 \x03(\t\x12\x12\n\nentrypoint\x18\x03 \x03(\t\x12\x0c\n\x04name\x18\x04 \x01(\t\x12\x0b\n\x03\x65nv\x18\x05 \x03(\t\x12\x13\n\x0b\x61uto_remove\x18\x06 \x01(\x08\x12\x0e\n\x06memory\x18\x07 \x01(\t\x12\x0c\n\x04\x63pus\x18\x08 \x01(\x01\x12\x12\n\ncpu_shares\x18\t \x01(\x03\x12\x12\n\npids_limit\x18\n \x01(\x03\x12\x0f\n\x07network\x18\x0b \x01(\t\x12\x0f\n\x07volumes\x18\x0c \x03(\t\x12\x0f\n\x07workdir\x18\r \x01(\t\x12\x0c\n\x04user\x18\x0e \x01(\t\x12\x10\n\x08hostname\x18\x0f \x01(\t\x12\x34\n\x06labels\x18\x10 \x03(\x0b\x32$.doca.v1.ContainerConfig.LabelsEntry\x12\x0f\n\x07restart\x18\x11 \x01(\t\x12\x13\n\x0bstop_signal\x18\x12 \x01(\t\x12\x19\n\x0cstop_timeout\x18\x13 \x01(\x05H\x00\x88\x01\x01\x1a-\n\x0bLabelsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\x42\x0f\n\r_stop_timeout\"F\n\nRunRequest\x12(\n\x06\x63onfig\x18\x01 \x01(\x0b\x32\x18.doca.v1.ContainerConfig\x12\x0e\n\x06\x64\x65tach\x18\x02 \x01(\x08\"\xe8\x01\n\x08RunEvent\x12,\n\x07\x63reated\x18\x01 \x01(\x0b\x32\x19.doca.v1.RunEvent.CreatedH\x00\x12#\n\x06output\x18\x02 \x01(\x0b\x32\x11.doca.v1.LogChunkH\x00\x12*\n\x06\x65xited\x18\x03 \x01(\x0b\x32\x18.doca.v1.RunEvent.ExitedH\x00\x1a#\n\x07\x43reated\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x1a/\n\x06\x45xited\x12\x11\n\texit_code\x18\x01 \x01(\x05\x12\x12\n\noom_killed\x18\x02 \x01(\x08\x42\x07\n\x05\x65vent\"*\n\x0e\x43reateResponse\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\"\x1a\n\x0c\x43ontainerRef\x12\n\n\x02id\x18\x01 \x01(\t\"*\n\x0bStopRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0f\n\x07timeout\x18\x02 \x01(\x05\")\n\x0bKillRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0e\n\x06signal\x18\x02 \x01(\t\"*\n\rRemoveRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12\r\n\x05\x66orce\x18\x02 \x01(\x08\"5\n\x0cWaitResponse\x12\x11\n\texit_code\x18\x01 \x01(\x05\x12\x12\n\noom_killed\x18\x02 \x01(\x08\"\x1a\n\x0bListRequest\x12\x0b\n\x03\x61ll\x18\x01 \x01(\x08\"\xae\x01\n\x10\x43ontainerSummary\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\r\n\x05image\x18\x03 \x01(\t\x12\x0f\n\x07\x63ommand\x18\x04 \x01(\t\x12.\n\ncreated_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\r\n\x05state\x18\x06 \x01(\t\x12\x0e\n\x06status\x18\x07 \x01(\t\x12\x11\n\texit_code\x18\x08 \x01(\x05\"=\n\x0cListResponse\x12-\n\ncontainers\x18\x01 \x03(\x0b\x32\x19.doca.v1.ContainerSummary\")\n\x0bLogsRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0e\n\x06\x66ollow\x18\x02 \x01(\x08\"\xa6\x01\n\x08LogChunk\x12(\n\x06stream\x18\x01 \x01(\x0e\x32\x18.doca.v1.LogChunk.Stream\x12\x0c\n\x04\x64\x61ta\x18\x02 \x01(\x0c\x12(\n\x04time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"8\n\x06Stream\x12\x16\n\x12STREAM_UNSPECIFIED\x10\x00\x12\n\n\x06STDOUT\x10\x01\x12\n\n\x06STDERR\x10\x02\x32\xd5\x05\n\nContainers\x12/\n\x03Run\x12\x13.doca.v1.RunRequest\x1a\x11.doca.v1.RunEvent0\x01\x12;\n\x06\x43reate\x12\x18.doca.v1.ContainerConfig\x1a\x17.doca.v1.CreateResponse\x12\x35\n\x05Start\x12\x15.doca.v1.ContainerRef\x1a\x15.doca.v1.ContainerRef\x12\x33\n\x04Stop\x12\x14.doca.v1.StopRequest\x1a\x15.doca.v1.ContainerRef\x12\x33\n\x04Kill\x12\x14.doca.v1.KillRequest\x1a\x15.doca.v1.ContainerRef\x12\x37\n\x06Remove\x12\x16.doca.v1.RemoveRequest\x1a\x15.doca.v1.ContainerRef\x12\x34\n\x04Wait\x12\x15.doca.v1.ContainerRef\x1a\x15.doca.v1.WaitResponse\x12\x33\n\x04List\x12\x14.doca.v1.ListRequest\x1a\x15.doca.v1.ListResponse\x12\x39\n\x07Inspect\x12\x15.doca.v1.ContainerRef\x1a\x17.google.protobuf.Struct\x12\x31\n\x04Logs\x12\x14.doca.v1.LogsRequest\x1a\x11.doca.v1.LogChunk0\x01\x12\x36\n\x07Restart\x12\x14.doca.v1.StopRequest\x1a\x15.doca.v1.ContainerRef\x12\x35\n\x05Pause\x12\x15.doca.v1.ContainerRef\x1a\x15.doca.v1.ContainerRef\x12\x37\n\x07Unpause\x12\x15.doca.v1.ContainerRef\x1a\x15.doca.v1.ContainerRefb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -36,41 +36,41 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_CONTAINERCONFIG_LABELSENTRY']._loaded_options = None
   _globals['_CONTAINERCONFIG_LABELSENTRY']._serialized_options = b'8\001'
   _globals['_CONTAINERCONFIG']._serialized_start=101
-  _globals['_CONTAINERCONFIG']._serialized_end=468
-  _globals['_CONTAINERCONFIG_LABELSENTRY']._serialized_start=423
-  _globals['_CONTAINERCONFIG_LABELSENTRY']._serialized_end=468
-  _globals['_RUNREQUEST']._serialized_start=470
-  _globals['_RUNREQUEST']._serialized_end=540
-  _globals['_RUNEVENT']._serialized_start=543
-  _globals['_RUNEVENT']._serialized_end=775
-  _globals['_RUNEVENT_CREATED']._serialized_start=682
-  _globals['_RUNEVENT_CREATED']._serialized_end=717
-  _globals['_RUNEVENT_EXITED']._serialized_start=719
-  _globals['_RUNEVENT_EXITED']._serialized_end=766
-  _globals['_CREATERESPONSE']._serialized_start=777
-  _globals['_CREATERESPONSE']._serialized_end=819
-  _globals['_CONTAINERREF']._serialized_start=821
-  _globals['_CONTAINERREF']._serialized_end=847
-  _globals['_STOPREQUEST']._serialized_start=849
-  _globals['_STOPREQUEST']._serialized_end=891
-  _globals['_KILLREQUEST']._serialized_start=893
-  _globals['_KILLREQUEST']._serialized_end=934
-  _globals['_REMOVEREQUEST']._serialized_start=936
-  _globals['_REMOVEREQUEST']._serialized_end=978
-  _globals['_WAITRESPONSE']._serialized_start=980
-  _globals['_WAITRESPONSE']._serialized_end=1033
-  _globals['_LISTREQUEST']._serialized_start=1035
-  _globals['_LISTREQUEST']._serialized_end=1061
-  _globals['_CONTAINERSUMMARY']._serialized_start=1064
-  _globals['_CONTAINERSUMMARY']._serialized_end=1238
-  _globals['_LISTRESPONSE']._serialized_start=1240
-  _globals['_LISTRESPONSE']._serialized_end=1301
-  _globals['_LOGSREQUEST']._serialized_start=1303
-  _globals['_LOGSREQUEST']._serialized_end=1344
-  _globals['_LOGCHUNK']._serialized_start=1347
-  _globals['_LOGCHUNK']._serialized_end=1513
-  _globals['_LOGCHUNK_STREAM']._serialized_start=1457
-  _globals['_LOGCHUNK_STREAM']._serialized_end=1513
-  _globals['_CONTAINERS']._serialized_start=1516
-  _globals['_CONTAINERS']._serialized_end=2185
+  _globals['_CONTAINERCONFIG']._serialized_end=550
+  _globals['_CONTAINERCONFIG_LABELSENTRY']._serialized_start=488
+  _globals['_CONTAINERCONFIG_LABELSENTRY']._serialized_end=533
+  _globals['_RUNREQUEST']._serialized_start=552
+  _globals['_RUNREQUEST']._serialized_end=622
+  _globals['_RUNEVENT']._serialized_start=625
+  _globals['_RUNEVENT']._serialized_end=857
+  _globals['_RUNEVENT_CREATED']._serialized_start=764
+  _globals['_RUNEVENT_CREATED']._serialized_end=799
+  _globals['_RUNEVENT_EXITED']._serialized_start=801
+  _globals['_RUNEVENT_EXITED']._serialized_end=848
+  _globals['_CREATERESPONSE']._serialized_start=859
+  _globals['_CREATERESPONSE']._serialized_end=901
+  _globals['_CONTAINERREF']._serialized_start=903
+  _globals['_CONTAINERREF']._serialized_end=929
+  _globals['_STOPREQUEST']._serialized_start=931
+  _globals['_STOPREQUEST']._serialized_end=973
+  _globals['_KILLREQUEST']._serialized_start=975
+  _globals['_KILLREQUEST']._serialized_end=1016
+  _globals['_REMOVEREQUEST']._serialized_start=1018
+  _globals['_REMOVEREQUEST']._serialized_end=1060
+  _globals['_WAITRESPONSE']._serialized_start=1062
+  _globals['_WAITRESPONSE']._serialized_end=1115
+  _globals['_LISTREQUEST']._serialized_start=1117
+  _globals['_LISTREQUEST']._serialized_end=1143
+  _globals['_CONTAINERSUMMARY']._serialized_start=1146
+  _globals['_CONTAINERSUMMARY']._serialized_end=1320
+  _globals['_LISTRESPONSE']._serialized_start=1322
+  _globals['_LISTRESPONSE']._serialized_end=1383
+  _globals['_LOGSREQUEST']._serialized_start=1385
+  _globals['_LOGSREQUEST']._serialized_end=1426
+  _globals['_LOGCHUNK']._serialized_start=1429
+  _globals['_LOGCHUNK']._serialized_end=1595
+  _globals['_LOGCHUNK_STREAM']._serialized_start=1539
+  _globals['_LOGCHUNK_STREAM']._serialized_end=1595
+  _globals['_CONTAINERS']._serialized_start=1598
+  _globals['_CONTAINERS']._serialized_end=2323
 # @@protoc_insertion_point(module_scope)

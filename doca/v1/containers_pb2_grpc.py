@@ -85,6 +85,11 @@ class ContainersStub:
                 request_serializer=doca_dot_v1_dot_containers__pb2.LogsRequest.SerializeToString,
                 response_deserializer=doca_dot_v1_dot_containers__pb2.LogChunk.FromString,
                 _registered_method=True)
+        self.Restart = channel.unary_unary(
+                '/doca.v1.Containers/Restart',
+                request_serializer=doca_dot_v1_dot_containers__pb2.StopRequest.SerializeToString,
+                response_deserializer=doca_dot_v1_dot_containers__pb2.ContainerRef.FromString,
+                _registered_method=True)
         self.Pause = channel.unary_unary(
                 '/doca.v1.Containers/Pause',
                 request_serializer=doca_dot_v1_dot_containers__pb2.ContainerRef.SerializeToString,
@@ -162,6 +167,13 @@ class ContainersServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def Restart(self, request, context):
+        """Stop (as Stop does), then start again; starts a stopped container.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def Pause(self, request, context):
         """Missing associated documentation comment in .proto file."""
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -226,6 +238,11 @@ def add_ContainersServicer_to_server(servicer, server):
                     servicer.Logs,
                     request_deserializer=doca_dot_v1_dot_containers__pb2.LogsRequest.FromString,
                     response_serializer=doca_dot_v1_dot_containers__pb2.LogChunk.SerializeToString,
+            ),
+            'Restart': grpc.unary_unary_rpc_method_handler(
+                    servicer.Restart,
+                    request_deserializer=doca_dot_v1_dot_containers__pb2.StopRequest.FromString,
+                    response_serializer=doca_dot_v1_dot_containers__pb2.ContainerRef.SerializeToString,
             ),
             'Pause': grpc.unary_unary_rpc_method_handler(
                     servicer.Pause,
@@ -508,6 +525,33 @@ class Containers:
             '/doca.v1.Containers/Logs',
             doca_dot_v1_dot_containers__pb2.LogsRequest.SerializeToString,
             doca_dot_v1_dot_containers__pb2.LogChunk.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Restart(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/doca.v1.Containers/Restart',
+            doca_dot_v1_dot_containers__pb2.StopRequest.SerializeToString,
+            doca_dot_v1_dot_containers__pb2.ContainerRef.FromString,
             options,
             channel_credentials,
             insecure,

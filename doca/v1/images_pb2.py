@@ -26,7 +26,7 @@ from google.protobuf import struct_pb2 as google_dot_protobuf_dot_struct__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x14\x64oca/v1/images.proto\x12\x07\x64oca.v1\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x82\x01\n\x0bImportChunk\x12-\n\x06header\x18\x01 \x01(\x0b\x32\x1b.doca.v1.ImportChunk.HeaderH\x00\x12\x0e\n\x04\x64\x61ta\x18\x02 \x01(\x0cH\x00\x1a,\n\x06Header\x12\x11\n\treference\x18\x01 \x01(\t\x12\x0f\n\x07message\x18\x02 \x01(\tB\x06\n\x04part\"\x1d\n\x08ImageRef\x12\x11\n\treference\x18\x01 \x01(\t\"h\n\x0cImageSummary\x12\n\n\x02id\x18\x01 \x01(\t\x12\x11\n\trepo_tags\x18\x02 \x03(\t\x12+\n\x07\x63reated\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0c\n\x04size\x18\x04 \x01(\x03\"\x13\n\x11ListImagesRequest\";\n\x12ListImagesResponse\x12%\n\x06images\x18\x01 \x03(\x0b\x32\x15.doca.v1.ImageSummary\"6\n\x12RemoveImageRequest\x12\x11\n\treference\x18\x01 \x01(\t\x12\r\n\x05\x66orce\x18\x02 \x01(\x08\"8\n\x13RemoveImageResponse\x12\x10\n\x08untagged\x18\x01 \x03(\t\x12\x0f\n\x07\x64\x65leted\x18\x02 \x03(\t2\xfe\x01\n\x06Images\x12\x37\n\x06Import\x12\x14.doca.v1.ImportChunk\x1a\x15.doca.v1.ImageSummary(\x01\x12?\n\x04List\x12\x1a.doca.v1.ListImagesRequest\x1a\x1b.doca.v1.ListImagesResponse\x12\x35\n\x07Inspect\x12\x11.doca.v1.ImageRef\x1a\x17.google.protobuf.Struct\x12\x43\n\x06Remove\x12\x1b.doca.v1.RemoveImageRequest\x1a\x1c.doca.v1.RemoveImageResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x14\x64oca/v1/images.proto\x12\x07\x64oca.v1\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x93\x01\n\x0bImportChunk\x12-\n\x06header\x18\x01 \x01(\x0b\x32\x1b.doca.v1.ImportChunk.HeaderH\x00\x12\x0e\n\x04\x64\x61ta\x18\x02 \x01(\x0cH\x00\x1a=\n\x06Header\x12\x11\n\treference\x18\x01 \x01(\t\x12\x0f\n\x07message\x18\x02 \x01(\t\x12\x0f\n\x07\x63hanges\x18\x03 \x03(\tB\x06\n\x04part\"\x1d\n\x08ImageRef\x12\x11\n\treference\x18\x01 \x01(\t\"h\n\x0cImageSummary\x12\n\n\x02id\x18\x01 \x01(\t\x12\x11\n\trepo_tags\x18\x02 \x03(\t\x12+\n\x07\x63reated\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0c\n\x04size\x18\x04 \x01(\x03\"\x13\n\x11ListImagesRequest\";\n\x12ListImagesResponse\x12%\n\x06images\x18\x01 \x03(\x0b\x32\x15.doca.v1.ImageSummary\"6\n\x12RemoveImageRequest\x12\x11\n\treference\x18\x01 \x01(\t\x12\r\n\x05\x66orce\x18\x02 \x01(\x08\"8\n\x13RemoveImageResponse\x12\x10\n\x08untagged\x18\x01 \x03(\t\x12\x0f\n\x07\x64\x65leted\x18\x02 \x03(\t\"1\n\x0fTagImageRequest\x12\x0e\n\x06source\x18\x01 \x01(\t\x12\x0e\n\x06target\x18\x02 \x01(\t\"\x9d\x01\n\x0cHistoryEntry\x12\n\n\x02id\x18\x01 \x01(\t\x12+\n\x07\x63reated\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\ncreated_by\x18\x03 \x01(\t\x12\x0c\n\x04size\x18\x04 \x01(\x03\x12\x0f\n\x07\x63omment\x18\x05 \x01(\t\x12\x13\n\x0b\x65mpty_layer\x18\x06 \x01(\x08\x12\x0c\n\x04tags\x18\x07 \x03(\t\"6\n\x0cImageHistory\x12&\n\x07\x65ntries\x18\x01 \x03(\x0b\x32\x15.doca.v1.HistoryEntry\"!\n\x12PruneImagesRequest\x12\x0b\n\x03\x61ll\x18\x01 \x01(\x08\"Q\n\x13PruneImagesResponse\x12\x10\n\x08untagged\x18\x01 \x03(\t\x12\x0f\n\x07\x64\x65leted\x18\x02 \x03(\t\x12\x17\n\x0fspace_reclaimed\x18\x03 \x01(\x03\"\x12\n\x10\x44iskUsageRequest\"\xa4\x01\n\nImageUsage\x12\n\n\x02id\x18\x01 \x01(\t\x12\x11\n\trepo_tags\x18\x02 \x03(\t\x12+\n\x07\x63reated\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0c\n\x04size\x18\x04 \x01(\x03\x12\x13\n\x0bshared_size\x18\x05 \x01(\x03\x12\x13\n\x0bunique_size\x18\x06 \x01(\x03\x12\x12\n\ncontainers\x18\x07 \x01(\x05\"\x94\x01\n\x0e\x43ontainerUsage\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\r\n\x05image\x18\x03 \x01(\t\x12\x0f\n\x07\x63ommand\x18\x04 \x01(\t\x12+\n\x07\x63reated\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\r\n\x05state\x18\x06 \x01(\t\x12\x0c\n\x04size\x18\x07 \x01(\x03\"8\n\x0bVolumeUsage\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\r\n\x05links\x18\x02 \x01(\x05\x12\x0c\n\x04size\x18\x03 \x01(\x03\"\xd7\x01\n\x11\x44iskUsageResponse\x12#\n\x06images\x18\x01 \x03(\x0b\x32\x13.doca.v1.ImageUsage\x12+\n\ncontainers\x18\x02 \x03(\x0b\x32\x17.doca.v1.ContainerUsage\x12%\n\x07volumes\x18\x03 \x03(\x0b\x32\x14.doca.v1.VolumeUsage\x12\x13\n\x0blayers_size\x18\x04 \x01(\x03\x12\x1a\n\x12images_reclaimable\x18\x05 \x01(\x03\x12\x18\n\x10\x62uild_cache_size\x18\x06 \x01(\x03\"y\n\rCommitRequest\x12\x11\n\tcontainer\x18\x01 \x01(\t\x12\x11\n\treference\x18\x02 \x01(\t\x12\x0f\n\x07\x63hanges\x18\x03 \x03(\t\x12\x0f\n\x07\x63omment\x18\x04 \x01(\t\x12\x0e\n\x06\x61uthor\x18\x05 \x01(\t\x12\x10\n\x08no_pause\x18\x06 \x01(\x08\"\'\n\x11SaveImagesRequest\x12\x12\n\nreferences\x18\x01 \x03(\t\"\x19\n\tDataChunk\x12\x0c\n\x04\x64\x61ta\x18\x01 \x01(\x0c\",\n\x0bLoadedImage\x12\n\n\x02id\x18\x01 \x01(\t\x12\x11\n\trepo_tags\x18\x02 \x03(\t\":\n\x12LoadImagesResponse\x12$\n\x06images\x18\x01 \x03(\x0b\x32\x14.doca.v1.LoadedImage\"\"\n\rExportRequest\x12\x11\n\tcontainer\x18\x01 \x01(\t2\xd9\x05\n\x06Images\x12\x37\n\x06Import\x12\x14.doca.v1.ImportChunk\x1a\x15.doca.v1.ImageSummary(\x01\x12?\n\x04List\x12\x1a.doca.v1.ListImagesRequest\x1a\x1b.doca.v1.ListImagesResponse\x12\x35\n\x07Inspect\x12\x11.doca.v1.ImageRef\x1a\x17.google.protobuf.Struct\x12\x43\n\x06Remove\x12\x1b.doca.v1.RemoveImageRequest\x1a\x1c.doca.v1.RemoveImageResponse\x12\x36\n\x03Tag\x12\x18.doca.v1.TagImageRequest\x1a\x15.doca.v1.ImageSummary\x12\x33\n\x07History\x12\x11.doca.v1.ImageRef\x1a\x15.doca.v1.ImageHistory\x12\x42\n\x05Prune\x12\x1b.doca.v1.PruneImagesRequest\x1a\x1c.doca.v1.PruneImagesResponse\x12\x42\n\tDiskUsage\x12\x19.doca.v1.DiskUsageRequest\x1a\x1a.doca.v1.DiskUsageResponse\x12\x37\n\x06\x43ommit\x12\x16.doca.v1.CommitRequest\x1a\x15.doca.v1.ImageSummary\x12\x38\n\x04Save\x12\x1a.doca.v1.SaveImagesRequest\x1a\x12.doca.v1.DataChunk0\x01\x12\x39\n\x04Load\x12\x12.doca.v1.DataChunk\x1a\x1b.doca.v1.LoadImagesResponse(\x01\x12\x36\n\x06\x45xport\x12\x16.doca.v1.ExportRequest\x1a\x12.doca.v1.DataChunk0\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -34,21 +34,53 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'doca.v1.images_pb2', _globa
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_IMPORTCHUNK']._serialized_start=97
-  _globals['_IMPORTCHUNK']._serialized_end=227
+  _globals['_IMPORTCHUNK']._serialized_end=244
   _globals['_IMPORTCHUNK_HEADER']._serialized_start=175
-  _globals['_IMPORTCHUNK_HEADER']._serialized_end=219
-  _globals['_IMAGEREF']._serialized_start=229
-  _globals['_IMAGEREF']._serialized_end=258
-  _globals['_IMAGESUMMARY']._serialized_start=260
-  _globals['_IMAGESUMMARY']._serialized_end=364
-  _globals['_LISTIMAGESREQUEST']._serialized_start=366
-  _globals['_LISTIMAGESREQUEST']._serialized_end=385
-  _globals['_LISTIMAGESRESPONSE']._serialized_start=387
-  _globals['_LISTIMAGESRESPONSE']._serialized_end=446
-  _globals['_REMOVEIMAGEREQUEST']._serialized_start=448
-  _globals['_REMOVEIMAGEREQUEST']._serialized_end=502
-  _globals['_REMOVEIMAGERESPONSE']._serialized_start=504
-  _globals['_REMOVEIMAGERESPONSE']._serialized_end=560
-  _globals['_IMAGES']._serialized_start=563
-  _globals['_IMAGES']._serialized_end=817
+  _globals['_IMPORTCHUNK_HEADER']._serialized_end=236
+  _globals['_IMAGEREF']._serialized_start=246
+  _globals['_IMAGEREF']._serialized_end=275
+  _globals['_IMAGESUMMARY']._serialized_start=277
+  _globals['_IMAGESUMMARY']._serialized_end=381
+  _globals['_LISTIMAGESREQUEST']._serialized_start=383
+  _globals['_LISTIMAGESREQUEST']._serialized_end=402
+  _globals['_LISTIMAGESRESPONSE']._serialized_start=404
+  _globals['_LISTIMAGESRESPONSE']._serialized_end=463
+  _globals['_REMOVEIMAGEREQUEST']._serialized_start=465
+  _globals['_REMOVEIMAGEREQUEST']._serialized_end=519
+  _globals['_REMOVEIMAGERESPONSE']._serialized_start=521
+  _globals['_REMOVEIMAGERESPONSE']._serialized_end=577
+  _globals['_TAGIMAGEREQUEST']._serialized_start=579
+  _globals['_TAGIMAGEREQUEST']._serialized_end=628
+  _globals['_HISTORYENTRY']._serialized_start=631
+  _globals['_HISTORYENTRY']._serialized_end=788
+  _globals['_IMAGEHISTORY']._serialized_start=790
+  _globals['_IMAGEHISTORY']._serialized_end=844
+  _globals['_PRUNEIMAGESREQUEST']._serialized_start=846
+  _globals['_PRUNEIMAGESREQUEST']._serialized_end=879
+  _globals['_PRUNEIMAGESRESPONSE']._serialized_start=881
+  _globals['_PRUNEIMAGESRESPONSE']._serialized_end=962
+  _globals['_DISKUSAGEREQUEST']._serialized_start=964
+  _globals['_DISKUSAGEREQUEST']._serialized_end=982
+  _globals['_IMAGEUSAGE']._serialized_start=985
+  _globals['_IMAGEUSAGE']._serialized_end=1149
+  _globals['_CONTAINERUSAGE']._serialized_start=1152
+  _globals['_CONTAINERUSAGE']._serialized_end=1300
+  _globals['_VOLUMEUSAGE']._serialized_start=1302
+  _globals['_VOLUMEUSAGE']._serialized_end=1358
+  _globals['_DISKUSAGERESPONSE']._serialized_start=1361
+  _globals['_DISKUSAGERESPONSE']._serialized_end=1576
+  _globals['_COMMITREQUEST']._serialized_start=1578
+  _globals['_COMMITREQUEST']._serialized_end=1699
+  _globals['_SAVEIMAGESREQUEST']._serialized_start=1701
+  _globals['_SAVEIMAGESREQUEST']._serialized_end=1740
+  _globals['_DATACHUNK']._serialized_start=1742
+  _globals['_DATACHUNK']._serialized_end=1767
+  _globals['_LOADEDIMAGE']._serialized_start=1769
+  _globals['_LOADEDIMAGE']._serialized_end=1813
+  _globals['_LOADIMAGESRESPONSE']._serialized_start=1815
+  _globals['_LOADIMAGESRESPONSE']._serialized_end=1873
+  _globals['_EXPORTREQUEST']._serialized_start=1875
+  _globals['_EXPORTREQUEST']._serialized_end=1909
+  _globals['_IMAGES']._serialized_start=1912
+  _globals['_IMAGES']._serialized_end=2641
 # @@protoc_insertion_point(module_scope)

@@ -55,6 +55,46 @@ class ImagesStub:
                 request_serializer=doca_dot_v1_dot_images__pb2.RemoveImageRequest.SerializeToString,
                 response_deserializer=doca_dot_v1_dot_images__pb2.RemoveImageResponse.FromString,
                 _registered_method=True)
+        self.Tag = channel.unary_unary(
+                '/doca.v1.Images/Tag',
+                request_serializer=doca_dot_v1_dot_images__pb2.TagImageRequest.SerializeToString,
+                response_deserializer=doca_dot_v1_dot_images__pb2.ImageSummary.FromString,
+                _registered_method=True)
+        self.History = channel.unary_unary(
+                '/doca.v1.Images/History',
+                request_serializer=doca_dot_v1_dot_images__pb2.ImageRef.SerializeToString,
+                response_deserializer=doca_dot_v1_dot_images__pb2.ImageHistory.FromString,
+                _registered_method=True)
+        self.Prune = channel.unary_unary(
+                '/doca.v1.Images/Prune',
+                request_serializer=doca_dot_v1_dot_images__pb2.PruneImagesRequest.SerializeToString,
+                response_deserializer=doca_dot_v1_dot_images__pb2.PruneImagesResponse.FromString,
+                _registered_method=True)
+        self.DiskUsage = channel.unary_unary(
+                '/doca.v1.Images/DiskUsage',
+                request_serializer=doca_dot_v1_dot_images__pb2.DiskUsageRequest.SerializeToString,
+                response_deserializer=doca_dot_v1_dot_images__pb2.DiskUsageResponse.FromString,
+                _registered_method=True)
+        self.Commit = channel.unary_unary(
+                '/doca.v1.Images/Commit',
+                request_serializer=doca_dot_v1_dot_images__pb2.CommitRequest.SerializeToString,
+                response_deserializer=doca_dot_v1_dot_images__pb2.ImageSummary.FromString,
+                _registered_method=True)
+        self.Save = channel.unary_stream(
+                '/doca.v1.Images/Save',
+                request_serializer=doca_dot_v1_dot_images__pb2.SaveImagesRequest.SerializeToString,
+                response_deserializer=doca_dot_v1_dot_images__pb2.DataChunk.FromString,
+                _registered_method=True)
+        self.Load = channel.stream_unary(
+                '/doca.v1.Images/Load',
+                request_serializer=doca_dot_v1_dot_images__pb2.DataChunk.SerializeToString,
+                response_deserializer=doca_dot_v1_dot_images__pb2.LoadImagesResponse.FromString,
+                _registered_method=True)
+        self.Export = channel.unary_stream(
+                '/doca.v1.Images/Export',
+                request_serializer=doca_dot_v1_dot_images__pb2.ExportRequest.SerializeToString,
+                response_deserializer=doca_dot_v1_dot_images__pb2.DataChunk.FromString,
+                _registered_method=True)
 
 
 class ImagesServicer:
@@ -86,6 +126,61 @@ class ImagesServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def Tag(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def History(self, request, context):
+        """Newest entry first.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Prune(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DiskUsage(self, request, context):
+        """`system df`: images, containers' writable layers, volumes, build cache.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Commit(self, request, context):
+        """A new image from a container's changes; a running container is paused
+        while its diff is taken (unless pause is false).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Save(self, request, context):
+        """A tar that is both a `docker save` archive and an OCI image layout.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Load(self, request_iterator, context):
+        """A docker-save archive or an OCI image layout as a tar (plain or compressed).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Export(self, request, context):
+        """A container's flattened root filesystem as a tar (docker export).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ImagesServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -108,6 +203,46 @@ def add_ImagesServicer_to_server(servicer, server):
                     servicer.Remove,
                     request_deserializer=doca_dot_v1_dot_images__pb2.RemoveImageRequest.FromString,
                     response_serializer=doca_dot_v1_dot_images__pb2.RemoveImageResponse.SerializeToString,
+            ),
+            'Tag': grpc.unary_unary_rpc_method_handler(
+                    servicer.Tag,
+                    request_deserializer=doca_dot_v1_dot_images__pb2.TagImageRequest.FromString,
+                    response_serializer=doca_dot_v1_dot_images__pb2.ImageSummary.SerializeToString,
+            ),
+            'History': grpc.unary_unary_rpc_method_handler(
+                    servicer.History,
+                    request_deserializer=doca_dot_v1_dot_images__pb2.ImageRef.FromString,
+                    response_serializer=doca_dot_v1_dot_images__pb2.ImageHistory.SerializeToString,
+            ),
+            'Prune': grpc.unary_unary_rpc_method_handler(
+                    servicer.Prune,
+                    request_deserializer=doca_dot_v1_dot_images__pb2.PruneImagesRequest.FromString,
+                    response_serializer=doca_dot_v1_dot_images__pb2.PruneImagesResponse.SerializeToString,
+            ),
+            'DiskUsage': grpc.unary_unary_rpc_method_handler(
+                    servicer.DiskUsage,
+                    request_deserializer=doca_dot_v1_dot_images__pb2.DiskUsageRequest.FromString,
+                    response_serializer=doca_dot_v1_dot_images__pb2.DiskUsageResponse.SerializeToString,
+            ),
+            'Commit': grpc.unary_unary_rpc_method_handler(
+                    servicer.Commit,
+                    request_deserializer=doca_dot_v1_dot_images__pb2.CommitRequest.FromString,
+                    response_serializer=doca_dot_v1_dot_images__pb2.ImageSummary.SerializeToString,
+            ),
+            'Save': grpc.unary_stream_rpc_method_handler(
+                    servicer.Save,
+                    request_deserializer=doca_dot_v1_dot_images__pb2.SaveImagesRequest.FromString,
+                    response_serializer=doca_dot_v1_dot_images__pb2.DataChunk.SerializeToString,
+            ),
+            'Load': grpc.stream_unary_rpc_method_handler(
+                    servicer.Load,
+                    request_deserializer=doca_dot_v1_dot_images__pb2.DataChunk.FromString,
+                    response_serializer=doca_dot_v1_dot_images__pb2.LoadImagesResponse.SerializeToString,
+            ),
+            'Export': grpc.unary_stream_rpc_method_handler(
+                    servicer.Export,
+                    request_deserializer=doca_dot_v1_dot_images__pb2.ExportRequest.FromString,
+                    response_serializer=doca_dot_v1_dot_images__pb2.DataChunk.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -218,6 +353,222 @@ class Images:
             '/doca.v1.Images/Remove',
             doca_dot_v1_dot_images__pb2.RemoveImageRequest.SerializeToString,
             doca_dot_v1_dot_images__pb2.RemoveImageResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Tag(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/doca.v1.Images/Tag',
+            doca_dot_v1_dot_images__pb2.TagImageRequest.SerializeToString,
+            doca_dot_v1_dot_images__pb2.ImageSummary.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def History(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/doca.v1.Images/History',
+            doca_dot_v1_dot_images__pb2.ImageRef.SerializeToString,
+            doca_dot_v1_dot_images__pb2.ImageHistory.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Prune(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/doca.v1.Images/Prune',
+            doca_dot_v1_dot_images__pb2.PruneImagesRequest.SerializeToString,
+            doca_dot_v1_dot_images__pb2.PruneImagesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DiskUsage(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/doca.v1.Images/DiskUsage',
+            doca_dot_v1_dot_images__pb2.DiskUsageRequest.SerializeToString,
+            doca_dot_v1_dot_images__pb2.DiskUsageResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Commit(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/doca.v1.Images/Commit',
+            doca_dot_v1_dot_images__pb2.CommitRequest.SerializeToString,
+            doca_dot_v1_dot_images__pb2.ImageSummary.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Save(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/doca.v1.Images/Save',
+            doca_dot_v1_dot_images__pb2.SaveImagesRequest.SerializeToString,
+            doca_dot_v1_dot_images__pb2.DataChunk.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Load(request_iterator,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.stream_unary(
+            request_iterator,
+            target,
+            '/doca.v1.Images/Load',
+            doca_dot_v1_dot_images__pb2.DataChunk.SerializeToString,
+            doca_dot_v1_dot_images__pb2.LoadImagesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Export(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/doca.v1.Images/Export',
+            doca_dot_v1_dot_images__pb2.ExportRequest.SerializeToString,
+            doca_dot_v1_dot_images__pb2.DataChunk.FromString,
             options,
             channel_credentials,
             insecure,

@@ -45,6 +45,11 @@ def stop(args) -> int:
     return each.each(args.containers, lambda r: stub.Stop(pb.StopRequest(id=r, timeout=args.time)))
 
 
+def restart(args) -> int:
+    stub = conn.containers(args)
+    return each.each(args.containers, lambda r: stub.Restart(pb.StopRequest(id=r, timeout=args.time)))
+
+
 def kill(args) -> int:
     stub = conn.containers(args)
     return each.each(args.containers, lambda r: stub.Kill(pb.KillRequest(id=r, signal=args.signal)))

@@ -23,7 +23,7 @@ class Parser(argparse.ArgumentParser):
 # verb -> the module of gateway.cli.verbs declaring it (and its neighbours).
 VERB_GROUP = {
     **dict.fromkeys(("run", "create", "start"), "run"),
-    **dict.fromkeys(("ps", "logs", "stop", "kill", "rm", "wait", "inspect", "pause", "unpause"), "containers"),
+    **dict.fromkeys(("ps", "logs", "stop", "restart", "kill", "rm", "wait", "inspect", "pause", "unpause"), "containers"),
     **dict.fromkeys(("images", "rmi", "import", "image"), "images"),
     **dict.fromkeys(("volume",), "volumes"),
     **dict.fromkeys(("network", "version", "daemon"), "system"),

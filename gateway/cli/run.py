@@ -29,7 +29,8 @@ def config(args) -> pb.ContainerConfig:
         env=_env(args.env), auto_remove=args.rm, memory=args.memory, cpus=args.cpus,
         cpu_shares=args.cpu_shares, pids_limit=args.pids_limit, network=args.network,
         volumes=args.volume, workdir=args.workdir, user=args.user, hostname=args.hostname,
-        labels=_labels(args.label))
+        labels=_labels(args.label), restart=args.restart, stop_signal=args.stop_signal,
+        stop_timeout=args.stop_timeout)
 
 
 def run(args) -> int:

@@ -26,3 +26,13 @@ def same_process(pid: int, started: int) -> bool:
         return False
     fields = _stat(pid)
     return bool(fields) and fields[0] not in (b"Z", b"X") and int(fields[19]) == started
+
+
+def signal_process(pid: int, sig: int) -> None:
+    """kill(2) that does not mind a process already gone."""
+    import os
+    if pid > 0:
+        try:
+            os.kill(pid, sig)
+        except ProcessLookupError:
+            pass

@@ -18,7 +18,7 @@ import select
 import sys
 import time
 
-from services.runtime import init_linux, logfile, proc, syscalls as sc
+from services.runtime import init_linux, logfile, netns, proc, syscalls as sc
 
 
 def _write_atomic(path: str, data: bytes) -> None:
@@ -71,6 +71,8 @@ def _namespace_flags(spec: dict) -> int:
 def create(state: str, cfg: dict, spec: dict) -> tuple[int, dict]:
     """Clones the init and waits for its report; returns (pid, fds)."""
     bundle = cfg["bundle"]
+    if cfg.get("netns"):  # before the mount namespace: the pin lives in the host's
+        netns.create_or_join(cfg["netns"]["path"], cfg["netns"]["create"])
     _mount_rootfs(bundle, spec, cfg.get("rootfs_mount"))
     ready_r, ready_w = os.pipe2(os.O_CLOEXEC)
     out_r, out_w = os.pipe2(os.O_CLOEXEC)

@@ -40,7 +40,7 @@ NAMESPACES = ["pid", "network", "ipc", "uts", "mount"]
 
 
 def build(*, args, env, cwd, uid, gid, additional_gids, hostname, mounts,
-          cgroups_path, limits, readonly_root=False, annotations=None) -> dict:
+          cgroups_path, limits, netns_path, readonly_root=False, annotations=None) -> dict:
     caps = list(DEFAULT_CAPABILITIES)
     resources = {}
     if limits.memory_bytes:
@@ -70,7 +70,9 @@ def build(*, args, env, cwd, uid, gid, additional_gids, hostname, mounts,
         "hostname": hostname,
         "mounts": DEFAULT_MOUNTS + list(mounts),
         "linux": {
-            "namespaces": [{"type": t} for t in NAMESPACES],
+            # The network namespace is pinned (services/runtime/netns.py) and joined.
+            "namespaces": [{"type": t} for t in NAMESPACES if t != "network"]
+                          + [{"type": "network", "path": str(netns_path)}],
             "cgroupsPath": cgroups_path,
             "resources": resources,
             "maskedPaths": list(MASKED_PATHS),

@@ -11,6 +11,9 @@ import threading
 from common import atomic
 from common.errors import AlreadyExists, InvalidArgument, NotFound
 
+# States with a shim and an init behind them.
+ACTIVE = ("created", "running", "paused")
+
 # Docker's rule for container names.
 NAME_RE = re.compile(r"^/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$")
 ID_RE = re.compile(r"^[0-9a-f]{64}$")
@@ -32,6 +35,9 @@ class Record:
     started_at: float = 0.0
     finished_at: float = 0.0
     restart_count: int = 0
+    manually_stopped: bool = False  # by stop or rm: no restart policy brings it back
+    removing: bool = False
+    oom_base: int = 0  # the cgroup's OOM kill count when this run started
 
 
 class Store:

@@ -64,6 +64,46 @@ class ImagesStub:
                 request_serializer=doca_dot_images_dot_v1_dot_images__pb2.RemoveSnapshotRequest.SerializeToString,
                 response_deserializer=doca_dot_images_dot_v1_dot_images__pb2.RemoveSnapshotResponse.FromString,
                 _registered_method=True)
+        self.Tag = channel.unary_unary(
+                '/doca.images.v1.Images/Tag',
+                request_serializer=doca_dot_images_dot_v1_dot_images__pb2.TagRequest.SerializeToString,
+                response_deserializer=doca_dot_images_dot_v1_dot_images__pb2.Image.FromString,
+                _registered_method=True)
+        self.History = channel.unary_unary(
+                '/doca.images.v1.Images/History',
+                request_serializer=doca_dot_images_dot_v1_dot_images__pb2.HistoryRequest.SerializeToString,
+                response_deserializer=doca_dot_images_dot_v1_dot_images__pb2.HistoryResponse.FromString,
+                _registered_method=True)
+        self.Prune = channel.unary_unary(
+                '/doca.images.v1.Images/Prune',
+                request_serializer=doca_dot_images_dot_v1_dot_images__pb2.PruneRequest.SerializeToString,
+                response_deserializer=doca_dot_images_dot_v1_dot_images__pb2.PruneResponse.FromString,
+                _registered_method=True)
+        self.DiskUsage = channel.unary_unary(
+                '/doca.images.v1.Images/DiskUsage',
+                request_serializer=doca_dot_images_dot_v1_dot_images__pb2.DiskUsageRequest.SerializeToString,
+                response_deserializer=doca_dot_images_dot_v1_dot_images__pb2.DiskUsageResponse.FromString,
+                _registered_method=True)
+        self.Commit = channel.unary_unary(
+                '/doca.images.v1.Images/Commit',
+                request_serializer=doca_dot_images_dot_v1_dot_images__pb2.CommitRequest.SerializeToString,
+                response_deserializer=doca_dot_images_dot_v1_dot_images__pb2.Image.FromString,
+                _registered_method=True)
+        self.Save = channel.unary_stream(
+                '/doca.images.v1.Images/Save',
+                request_serializer=doca_dot_images_dot_v1_dot_images__pb2.SaveRequest.SerializeToString,
+                response_deserializer=doca_dot_images_dot_v1_dot_images__pb2.DataChunk.FromString,
+                _registered_method=True)
+        self.Load = channel.stream_unary(
+                '/doca.images.v1.Images/Load',
+                request_serializer=doca_dot_images_dot_v1_dot_images__pb2.DataChunk.SerializeToString,
+                response_deserializer=doca_dot_images_dot_v1_dot_images__pb2.LoadResponse.FromString,
+                _registered_method=True)
+        self.Export = channel.unary_stream(
+                '/doca.images.v1.Images/Export',
+                request_serializer=doca_dot_images_dot_v1_dot_images__pb2.ExportRequest.SerializeToString,
+                response_deserializer=doca_dot_images_dot_v1_dot_images__pb2.DataChunk.FromString,
+                _registered_method=True)
 
 
 class ImagesServicer:
@@ -109,6 +149,67 @@ class ImagesServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def Tag(self, request, context):
+        """Names an image NAME[:TAG] (docker tag); a tag that existed moves.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def History(self, request, context):
+        """The image's history, newest entry first, with each layer's size.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Prune(self, request, context):
+        """Removes dangling images (with all: every image no container uses) and
+        whatever only they used. The build cache's images are kept.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DiskUsage(self, request, context):
+        """Sizes from the sizes tracked when layers were unpacked (no walk of the
+        layers): per image its size, the part it shares with other images and
+        the part only it has; per container snapshot its writable layer.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Commit(self, request, context):
+        """Turns a container's upper dir into a new layer on top of its image.
+        The caller pauses a running container around this call.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Save(self, request, context):
+        """A tar that is both a `docker save` archive and an OCI image layout.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Load(self, request_iterator, context):
+        """Reads a docker-save archive or an OCI image layout tar (plain or
+        compressed). Every image of the archive is checked before any is added.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Export(self, request, context):
+        """A container's flattened root filesystem (layers and writes) as a tar.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ImagesServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -141,6 +242,46 @@ def add_ImagesServicer_to_server(servicer, server):
                     servicer.RemoveSnapshot,
                     request_deserializer=doca_dot_images_dot_v1_dot_images__pb2.RemoveSnapshotRequest.FromString,
                     response_serializer=doca_dot_images_dot_v1_dot_images__pb2.RemoveSnapshotResponse.SerializeToString,
+            ),
+            'Tag': grpc.unary_unary_rpc_method_handler(
+                    servicer.Tag,
+                    request_deserializer=doca_dot_images_dot_v1_dot_images__pb2.TagRequest.FromString,
+                    response_serializer=doca_dot_images_dot_v1_dot_images__pb2.Image.SerializeToString,
+            ),
+            'History': grpc.unary_unary_rpc_method_handler(
+                    servicer.History,
+                    request_deserializer=doca_dot_images_dot_v1_dot_images__pb2.HistoryRequest.FromString,
+                    response_serializer=doca_dot_images_dot_v1_dot_images__pb2.HistoryResponse.SerializeToString,
+            ),
+            'Prune': grpc.unary_unary_rpc_method_handler(
+                    servicer.Prune,
+                    request_deserializer=doca_dot_images_dot_v1_dot_images__pb2.PruneRequest.FromString,
+                    response_serializer=doca_dot_images_dot_v1_dot_images__pb2.PruneResponse.SerializeToString,
+            ),
+            'DiskUsage': grpc.unary_unary_rpc_method_handler(
+                    servicer.DiskUsage,
+                    request_deserializer=doca_dot_images_dot_v1_dot_images__pb2.DiskUsageRequest.FromString,
+                    response_serializer=doca_dot_images_dot_v1_dot_images__pb2.DiskUsageResponse.SerializeToString,
+            ),
+            'Commit': grpc.unary_unary_rpc_method_handler(
+                    servicer.Commit,
+                    request_deserializer=doca_dot_images_dot_v1_dot_images__pb2.CommitRequest.FromString,
+                    response_serializer=doca_dot_images_dot_v1_dot_images__pb2.Image.SerializeToString,
+            ),
+            'Save': grpc.unary_stream_rpc_method_handler(
+                    servicer.Save,
+                    request_deserializer=doca_dot_images_dot_v1_dot_images__pb2.SaveRequest.FromString,
+                    response_serializer=doca_dot_images_dot_v1_dot_images__pb2.DataChunk.SerializeToString,
+            ),
+            'Load': grpc.stream_unary_rpc_method_handler(
+                    servicer.Load,
+                    request_deserializer=doca_dot_images_dot_v1_dot_images__pb2.DataChunk.FromString,
+                    response_serializer=doca_dot_images_dot_v1_dot_images__pb2.LoadResponse.SerializeToString,
+            ),
+            'Export': grpc.unary_stream_rpc_method_handler(
+                    servicer.Export,
+                    request_deserializer=doca_dot_images_dot_v1_dot_images__pb2.ExportRequest.FromString,
+                    response_serializer=doca_dot_images_dot_v1_dot_images__pb2.DataChunk.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -305,6 +446,222 @@ class Images:
             '/doca.images.v1.Images/RemoveSnapshot',
             doca_dot_images_dot_v1_dot_images__pb2.RemoveSnapshotRequest.SerializeToString,
             doca_dot_images_dot_v1_dot_images__pb2.RemoveSnapshotResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Tag(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/doca.images.v1.Images/Tag',
+            doca_dot_images_dot_v1_dot_images__pb2.TagRequest.SerializeToString,
+            doca_dot_images_dot_v1_dot_images__pb2.Image.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def History(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/doca.images.v1.Images/History',
+            doca_dot_images_dot_v1_dot_images__pb2.HistoryRequest.SerializeToString,
+            doca_dot_images_dot_v1_dot_images__pb2.HistoryResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Prune(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/doca.images.v1.Images/Prune',
+            doca_dot_images_dot_v1_dot_images__pb2.PruneRequest.SerializeToString,
+            doca_dot_images_dot_v1_dot_images__pb2.PruneResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DiskUsage(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/doca.images.v1.Images/DiskUsage',
+            doca_dot_images_dot_v1_dot_images__pb2.DiskUsageRequest.SerializeToString,
+            doca_dot_images_dot_v1_dot_images__pb2.DiskUsageResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Commit(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/doca.images.v1.Images/Commit',
+            doca_dot_images_dot_v1_dot_images__pb2.CommitRequest.SerializeToString,
+            doca_dot_images_dot_v1_dot_images__pb2.Image.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Save(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/doca.images.v1.Images/Save',
+            doca_dot_images_dot_v1_dot_images__pb2.SaveRequest.SerializeToString,
+            doca_dot_images_dot_v1_dot_images__pb2.DataChunk.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Load(request_iterator,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.stream_unary(
+            request_iterator,
+            target,
+            '/doca.images.v1.Images/Load',
+            doca_dot_images_dot_v1_dot_images__pb2.DataChunk.SerializeToString,
+            doca_dot_images_dot_v1_dot_images__pb2.LoadResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Export(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/doca.images.v1.Images/Export',
+            doca_dot_images_dot_v1_dot_images__pb2.ExportRequest.SerializeToString,
+            doca_dot_images_dot_v1_dot_images__pb2.DataChunk.FromString,
             options,
             channel_credentials,
             insecure,

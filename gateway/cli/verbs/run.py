@@ -20,6 +20,9 @@ def container_config_flags(p) -> None:
     p.add_argument("--entrypoint", default=None)
     p.add_argument("-l", "--label", action="append", default=[])
     p.add_argument("--rm", action="store_true")
+    p.add_argument("--restart", default="")
+    p.add_argument("--stop-signal", default="")
+    p.add_argument("--stop-timeout", type=int, default=None)
     p.add_argument("image")
     p.add_argument("command", nargs=argparse.REMAINDER)
 

@@ -45,7 +45,8 @@ class Driver(abc.ABC):
         the host directory bound there read-only ("" = the top itself)."""
 
     @abc.abstractmethod
-    def oom_killed(self, cid: str) -> bool: ...
+    def oom_kills(self, cid: str) -> int:
+        """How many processes the kernel's OOM killer killed in the container."""
 
     @abc.abstractmethod
     def freeze(self, cid: str) -> None:

@@ -92,11 +92,11 @@ class V1Driver(base.Driver):
         if limits.pids_limit and "pids" in self.mounts:
             base.write(os.path.join(self._dir("pids", cid), "pids.max"), limits.pids_limit)
 
-    def oom_killed(self, cid: str) -> bool:
+    def oom_kills(self, cid: str) -> int:
         if "memory" not in self.mounts:
-            return False
+            return 0
         # oom_kill counts kills (failcnt stays 0 when memsw is set).
-        return base.read_key(os.path.join(self._dir("memory", cid), "memory.oom_control"), "oom_kill") > 0
+        return base.read_key(os.path.join(self._dir("memory", cid), "memory.oom_control"), "oom_kill")
 
     def freeze(self, cid: str) -> None:
         state = os.path.join(self._dir("freezer", cid), "freezer.state")

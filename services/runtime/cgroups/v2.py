@@ -64,8 +64,8 @@ class V2Driver(base.Driver):
         if limits.pids_limit:
             base.write(os.path.join(d, "pids.max"), limits.pids_limit)
 
-    def oom_killed(self, cid: str) -> bool:
-        return base.read_key(os.path.join(self._dir(cid), "memory.events"), "oom_kill") > 0
+    def oom_kills(self, cid: str) -> int:
+        return base.read_key(os.path.join(self._dir(cid), "memory.events"), "oom_kill")
 
     def freeze(self, cid: str) -> None:
         d = self._dir(cid)

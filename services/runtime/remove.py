@@ -1,0 +1,28 @@
+"""delete: the processes, cgroups, pinned network namespace, bundle and
+record, in that order. Safe to retry."""
+import signal
+
+from common.errors import FailedPrecondition
+from services.runtime import shim_client
+from services.runtime.proc import signal_process
+from services.runtime.store import ACTIVE
+
+
+class RemoveMixin:
+    def remove(self, ref: str, force: bool) -> None:
+        rec = self.get(ref)
+        if rec.status in ("running", "paused", "restarting") and not force:
+            raise FailedPrecondition(
+                f"cannot remove container {rec.name}: container is running: stop the container before removing or force remove")
+        with self.store.lock:
+            rec.manually_stopped = True
+            rec.removing = True
+        if rec.status in ACTIVE:
+            signal_process(rec.pid, signal.SIGKILL)
+            if rec.status == "paused":
+                self._thaw(rec)  # SIGKILL takes effect once thawed
+            shim_client.wait_exit(rec.shim_pid, rec.shim_start, self.store.dir(rec.id), 30)
+            self.refresh(rec)
+        self.cgroups.destroy(rec.id)
+        self.netns.release(rec.id)
+        self.store.drop(rec.id)

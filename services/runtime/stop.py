@@ -1,0 +1,50 @@
+"""kill, wait and stop (the stop signal, a grace period, then SIGKILL)."""
+import signal
+
+from common.errors import FailedPrecondition
+from services.runtime import shim_client, signals
+from services.runtime.proc import signal_process
+from services.runtime.store import ACTIVE, Record
+
+DEFAULT_STOP_TIMEOUT = 10
+
+
+class StopMixin:
+    def kill(self, ref: str, sig_name: str) -> None:
+        rec = self.get(ref)
+        sig = signals.parse(sig_name)
+        if rec.status not in ("running", "paused"):
+            raise FailedPrecondition(f"cannot kill container {rec.name}: container is not running")
+        signal_process(rec.pid, sig)
+
+    def wait(self, ref: str, cancelled=lambda: False) -> Record:
+        """Until the container's process exits (a restart policy may start
+        it again afterwards, as with `docker wait`)."""
+        rec = self.get(ref)
+        while rec.status in ACTIVE:
+            if not shim_client.wait_exit(rec.shim_pid, rec.shim_start, self.store.dir(rec.id), None, cancelled):
+                return rec
+            rec = self.refresh(rec)
+        return rec
+
+    def stop(self, ref: str, timeout: int) -> Record:
+        rec = self.get(ref)
+        with self.store.lock:
+            rec.manually_stopped = True  # no restart policy brings it back
+            if rec.status == "restarting":
+                rec.status = "exited"
+            self.store.save(rec)
+        if rec.status not in ACTIVE:
+            return rec
+        if timeout < 0:
+            timeout = rec.spec.get("stopTimeout", DEFAULT_STOP_TIMEOUT)
+        if rec.status == "paused":
+            self._thaw(rec)  # a frozen process cannot act on its stop signal
+        d = self.store.dir(rec.id)
+        if rec.status == "running":
+            signal_process(rec.pid, signals.parse(rec.spec.get("stopSignal", ""), signal.SIGTERM))
+            if shim_client.wait_exit(rec.shim_pid, rec.shim_start, d, timeout):
+                return self.refresh(rec)
+        signal_process(rec.pid, signal.SIGKILL)
+        shim_client.wait_exit(rec.shim_pid, rec.shim_start, d, 30)
+        return self.refresh(rec)
