@@ -6,7 +6,7 @@ from common import timestamps
 from doca.network.v1 import network_pb2 as npb
 from doca.runtime.v1 import runtime_pb2 as rpb
 from doca.v1 import containers_pb2 as pb, containers_pb2_grpc
-from gateway import documents, humanize
+from gateway import documents, exec as exec_flow, humanize
 from gateway.api_common import struct
 from gateway.clients import Clients
 from gateway.containers import Containers
@@ -81,6 +81,9 @@ class ContainersServicer(containers_pb2_grpc.ContainersServicer):
     def Restart(self, request, context):
         self.c.runtime.Stop(rpb.StopRequest(id=request.id, timeout=request.timeout))
         return pb.ContainerRef(id=self.flows.start(request.id).id)
+
+    def Exec(self, request_iterator, context):
+        yield from exec_flow.run(self.c, request_iterator, context)
 
     def Pause(self, request, context):
         return pb.ContainerRef(id=self.c.runtime.Pause(rpb.PauseRequest(id=request.id)).id)

@@ -1,9 +1,26 @@
-"""doca.v1.Images: passes through to the images service."""
+"""doca.v1.Images: passes through to the images service (commit and
+system df also ask the runtime and the volumes service)."""
 from doca.images.v1 import images_pb2 as ipb
+from doca.runtime.v1 import runtime_pb2 as rpb
 from doca.v1 import images_pb2 as gipb, images_pb2_grpc
-from gateway import documents
+from doca.volumes.v1 import volumes_pb2 as vpb
+from gateway import documents, image_commit
 from gateway.api_common import struct
 from gateway.clients import Clients
+
+
+def _summary(img) -> gipb.ImageSummary:
+    return gipb.ImageSummary(id=img.id, repo_tags=img.repo_tags, created=img.created, size=img.size)
+
+
+def _relay(call):
+    """A server stream passed on; the upstream call is cancelled when the
+    client goes away (the generator is closed) so the service stops too."""
+    try:
+        for chunk in call:
+            yield gipb.DataChunk(data=chunk.data)
+    finally:
+        call.cancel()
 
 
 class ImagesServicer(images_pb2_grpc.ImagesServicer):
@@ -14,17 +31,16 @@ class ImagesServicer(images_pb2_grpc.ImagesServicer):
         def forward():
             for chunk in request_iterator:
                 if chunk.HasField("header"):
+                    h = chunk.header
                     yield ipb.ImportChunk(header=ipb.ImportChunk.Header(
-                        reference=chunk.header.reference, message=chunk.header.message))
+                        reference=h.reference, message=h.message, changes=h.changes))
                 else:
                     yield ipb.ImportChunk(data=chunk.data)
-        img = self.c.images.Import(forward())
-        return gipb.ImageSummary(id=img.id, repo_tags=img.repo_tags, created=img.created, size=img.size)
+        return _summary(self.c.images.Import(forward()))
 
     def List(self, request, context):
         imgs = self.c.images.List(ipb.ListRequest()).images
-        return gipb.ListImagesResponse(images=[
-            gipb.ImageSummary(id=i.id, repo_tags=i.repo_tags, created=i.created, size=i.size) for i in imgs])
+        return gipb.ListImagesResponse(images=[_summary(i) for i in imgs])
 
     def Inspect(self, request, context):
         return struct(documents.image(self.c.images.Inspect(ipb.InspectRequest(reference=request.reference))))
@@ -32,3 +48,48 @@ class ImagesServicer(images_pb2_grpc.ImagesServicer):
     def Remove(self, request, context):
         r = self.c.images.Remove(ipb.RemoveRequest(reference=request.reference, force=request.force))
         return gipb.RemoveImageResponse(untagged=r.untagged, deleted=r.deleted)
+
+    def Tag(self, request, context):
+        return _summary(self.c.images.Tag(ipb.TagRequest(source=request.source, target=request.target)))
+
+    def History(self, request, context):
+        r = self.c.images.History(ipb.HistoryRequest(reference=request.reference))
+        return gipb.ImageHistory(entries=[
+            gipb.HistoryEntry(id=e.id, created=e.created, created_by=e.created_by, size=e.size,
+                              comment=e.comment, empty_layer=e.empty_layer, tags=e.tags) for e in r.entries])
+
+    def Prune(self, request, context):
+        r = self.c.images.Prune(ipb.PruneRequest(all=request.all))
+        return gipb.PruneImagesResponse(untagged=r.untagged, deleted=r.deleted, space_reclaimed=r.space_reclaimed)
+
+    def DiskUsage(self, request, context):
+        u = self.c.images.DiskUsage(ipb.DiskUsageRequest())
+        rw = {s.container_id: s.size for s in u.snapshots}
+        containers = [
+            gipb.ContainerUsage(id=ctr.id, name=ctr.name, image=ctr.spec.image, command=" ".join(ctr.spec.process.args),
+                                created=ctr.created_at, state=ctr.status, size=rw.get(ctr.id, 0))
+            for ctr in self.c.runtime.List(rpb.ListRequest(all=True)).containers]
+        volumes = [gipb.VolumeUsage(name=v.name, links=len(v.used_by), size=-1)
+                   for v in self.c.volumes.List(vpb.ListRequest()).volumes]
+        return gipb.DiskUsageResponse(
+            images=[gipb.ImageUsage(id=i.id, repo_tags=i.repo_tags, created=i.created, size=i.size,
+                                    shared_size=i.shared_size, unique_size=i.unique_size,
+                                    containers=i.containers) for i in u.images],
+            containers=containers, volumes=volumes, layers_size=u.layers_size,
+            images_reclaimable=u.reclaimable_size, build_cache_size=u.build_cache_size)
+
+    def Commit(self, request, context):
+        img = image_commit.commit(self.c, request.container, request.reference, list(request.changes),
+                                  request.comment, request.author, pause=not request.no_pause)
+        return _summary(img)
+
+    def Save(self, request, context):
+        yield from _relay(self.c.images.Save(ipb.SaveRequest(references=request.references)))
+
+    def Load(self, request_iterator, context):
+        r = self.c.images.Load(ipb.DataChunk(data=c.data) for c in request_iterator)
+        return gipb.LoadImagesResponse(images=[gipb.LoadedImage(id=i.id, repo_tags=i.repo_tags) for i in r.images])
+
+    def Export(self, request, context):
+        ctr = self.c.runtime.Inspect(rpb.InspectRequest(id=request.container))
+        yield from _relay(self.c.images.Export(ipb.ExportRequest(container_id=ctr.id)))

@@ -80,6 +80,12 @@ def container(ctr, endpoints) -> dict:
     }
 
 
+def _healthcheck(hc) -> dict:
+    """Docker's Healthcheck document (durations in nanoseconds)."""
+    return {"Test": list(hc.test) or None, "Interval": hc.interval, "Timeout": hc.timeout,
+            "StartPeriod": hc.start_period, "Retries": hc.retries, "StartInterval": hc.start_interval}
+
+
 def image(img) -> dict:
     cfg = img.config
     return {
@@ -96,7 +102,11 @@ def image(img) -> dict:
             "ExposedPorts": {p: {} for p in cfg.exposed_ports} or None,
             "Volumes": {v: {} for v in cfg.volumes} or None,
             "StopSignal": cfg.stop_signal or None,
+            "Healthcheck": _healthcheck(cfg.healthcheck) if cfg.HasField("healthcheck") else None,
+            "OnBuild": list(cfg.on_build) or None,
+            "Shell": list(cfg.shell) or None,
         },
+        "Author": img.author,
         "Architecture": img.architecture or "amd64",
         "Os": img.os or "linux",
         "Size": img.size,

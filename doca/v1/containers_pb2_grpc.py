@@ -90,6 +90,11 @@ class ContainersStub:
                 request_serializer=doca_dot_v1_dot_containers__pb2.StopRequest.SerializeToString,
                 response_deserializer=doca_dot_v1_dot_containers__pb2.ContainerRef.FromString,
                 _registered_method=True)
+        self.Exec = channel.stream_stream(
+                '/doca.v1.Containers/Exec',
+                request_serializer=doca_dot_v1_dot_containers__pb2.ExecInput.SerializeToString,
+                response_deserializer=doca_dot_v1_dot_containers__pb2.ExecOutput.FromString,
+                _registered_method=True)
         self.Pause = channel.unary_unary(
                 '/doca.v1.Containers/Pause',
                 request_serializer=doca_dot_v1_dot_containers__pb2.ContainerRef.SerializeToString,
@@ -174,6 +179,14 @@ class ContainersServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def Exec(self, request_iterator, context):
+        """A process in a running container. First message: the config; then
+        stdin, its end and window sizes. Ends with the exit code.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def Pause(self, request, context):
         """Missing associated documentation comment in .proto file."""
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -243,6 +256,11 @@ def add_ContainersServicer_to_server(servicer, server):
                     servicer.Restart,
                     request_deserializer=doca_dot_v1_dot_containers__pb2.StopRequest.FromString,
                     response_serializer=doca_dot_v1_dot_containers__pb2.ContainerRef.SerializeToString,
+            ),
+            'Exec': grpc.stream_stream_rpc_method_handler(
+                    servicer.Exec,
+                    request_deserializer=doca_dot_v1_dot_containers__pb2.ExecInput.FromString,
+                    response_serializer=doca_dot_v1_dot_containers__pb2.ExecOutput.SerializeToString,
             ),
             'Pause': grpc.unary_unary_rpc_method_handler(
                     servicer.Pause,
@@ -552,6 +570,33 @@ class Containers:
             '/doca.v1.Containers/Restart',
             doca_dot_v1_dot_containers__pb2.StopRequest.SerializeToString,
             doca_dot_v1_dot_containers__pb2.ContainerRef.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Exec(request_iterator,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.stream_stream(
+            request_iterator,
+            target,
+            '/doca.v1.Containers/Exec',
+            doca_dot_v1_dot_containers__pb2.ExecInput.SerializeToString,
+            doca_dot_v1_dot_containers__pb2.ExecOutput.FromString,
             options,
             channel_credentials,
             insecure,

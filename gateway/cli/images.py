@@ -1,6 +1,6 @@
-"""`doca images`, `rmi`, `import`, `image inspect`."""
+"""`doca images`, `rmi`, `import`, `tag`, `history`, `image inspect|prune`."""
+import json
 import sys
-
 
 from common import timestamps
 from doca.v1 import images_pb2 as pb
@@ -10,19 +10,28 @@ from gateway.cli import conn, each, output
 CHUNK = 1 << 20
 
 
+def _short(image_id: str, no_trunc: bool = False) -> str:
+    return image_id if no_trunc else image_id.split(":", 1)[-1][:12]
+
+
 def images(args) -> int:
     resp = conn.images(args).List(pb.ListImagesRequest())
     rows = []
     for img in resp.images:
-        short = img.id.split(":", 1)[-1][:12]
+        short = _short(img.id, args.no_trunc)
         if args.quiet:
             print(short)
             continue
-        created = humanize.ago(timestamps.from_proto(img.created))
+        created_at = timestamps.from_proto(img.created)
         for tag in img.repo_tags or ["<none>:<none>"]:
             repo, _, name = tag.rpartition(":")
-            rows.append([repo, name, short, created, units.human_size(img.size)])
-    if not args.quiet:
+            if args.format == "json":
+                print(json.dumps({"Containers": "N/A", "CreatedAt": timestamps.rfc3339(created_at),
+                                  "CreatedSince": humanize.ago(created_at), "ID": short,
+                                  "Repository": repo, "Tag": name, "Size": units.human_size(img.size)}))
+            else:
+                rows.append([repo, name, short, humanize.ago(created_at), units.human_size(img.size)])
+    if not args.quiet and args.format != "json":
         output.table(["REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE"], rows)
     return 0
 
@@ -40,7 +49,8 @@ def rmi(args) -> int:
 
 def import_(args) -> int:
     def chunks():
-        yield pb.ImportChunk(header=pb.ImportChunk.Header(reference=args.reference, message=args.message))
+        yield pb.ImportChunk(header=pb.ImportChunk.Header(reference=args.reference, message=args.message,
+                                                          changes=args.change))
         f = sys.stdin.buffer if args.file == "-" else open(args.file, "rb")
         with f:
             while data := f.read(CHUNK):
@@ -53,3 +63,58 @@ def import_(args) -> int:
 def inspect(args) -> int:
     stub = conn.images(args)
     return each.inspect(args.images, [lambda r: stub.Inspect(pb.ImageRef(reference=r))], "No such image: {}")
+
+
+def tag(args) -> int:
+    conn.images(args).Tag(pb.TagImageRequest(source=args.source, target=args.target))
+    return 0
+
+
+def _created_by(text: str, no_trunc: bool) -> str:
+    text = text.replace("\t", " ").replace("\n", " ")
+    return text if no_trunc or len(text) <= 45 else text[:44] + "…"
+
+
+def history(args) -> int:
+    entries = conn.images(args).History(pb.ImageRef(reference=args.image)).entries
+    rows = []
+    for e in entries:
+        image = _short(e.id, args.no_trunc) if e.id else "<missing>"
+        if args.quiet:
+            print(image)
+            continue
+        created_at = timestamps.from_proto(e.created)
+        created = humanize.ago(created_at) if args.human else timestamps.rfc3339(created_at)
+        size = units.human_size(e.size) if args.human else str(e.size)
+        if args.format == "json":
+            print(json.dumps({"ID": image, "CreatedAt": timestamps.rfc3339(created_at), "CreatedSince": created,
+                              "CreatedBy": e.created_by, "Size": size, "Comment": e.comment}))
+            continue
+        rows.append([image, created, _created_by(e.created_by, args.no_trunc), size, e.comment])
+    if not args.quiet and args.format != "json":
+        output.table(["IMAGE", "CREATED", "CREATED BY", "SIZE", "COMMENT"], rows)
+    return 0
+
+
+def _confirm(question: str) -> bool:
+    sys.stdout.write(f"{question}\nAre you sure you want to continue? [y/N] ")
+    sys.stdout.flush()
+    return sys.stdin.readline().strip().lower() in ("y", "yes")
+
+
+def prune(args) -> int:
+    if not args.force:
+        what = ("all images without at least one container associated to them" if args.all
+                else "all dangling images")
+        if not _confirm(f"WARNING! This will remove {what}."):
+            return 0
+    r = conn.images(args).Prune(pb.PruneImagesRequest(all=args.all))
+    if r.untagged or r.deleted:
+        print("Deleted Images:")
+        for t in r.untagged:
+            print(f"untagged: {t}")
+        for d in r.deleted:
+            print(f"deleted: {d}")
+        print()
+    print(f"Total reclaimed space: {units.human_size(r.space_reclaimed)}")
+    return 0

@@ -23,8 +23,11 @@ class Parser(argparse.ArgumentParser):
 # verb -> the module of gateway.cli.verbs declaring it (and its neighbours).
 VERB_GROUP = {
     **dict.fromkeys(("run", "create", "start"), "run"),
-    **dict.fromkeys(("ps", "logs", "stop", "restart", "kill", "rm", "wait", "inspect", "pause", "unpause"), "containers"),
-    **dict.fromkeys(("images", "rmi", "import", "image"), "images"),
+    **dict.fromkeys(("ps", "logs", "stop", "restart", "kill", "rm", "wait", "inspect", "pause", "unpause",
+                     "exec"), "containers"),
+    **dict.fromkeys(("images", "rmi", "import", "image", "tag", "history", "commit", "save", "load",
+                     "export"), "images"),
+    **dict.fromkeys(("system",), "system_group"),
     **dict.fromkeys(("volume",), "volumes"),
     **dict.fromkeys(("network", "version", "daemon"), "system"),
 }

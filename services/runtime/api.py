@@ -2,6 +2,7 @@
 from google.protobuf import json_format
 
 from common import timestamps
+from common.errors import InvalidArgument
 from doca.runtime.v1 import runtime_pb2 as pb
 from doca.runtime.v1 import runtime_pb2_grpc
 
@@ -61,6 +62,17 @@ class RuntimeServicer(runtime_pb2_grpc.RuntimeServicer):
 
     def Resume(self, request, context):
         return to_message(self.rt, self.rt.resume(request.id))
+
+    def Exec(self, request_iterator, context):
+        first = next(request_iterator, None)
+        if first is None or first.WhichOneof("input") != "start":
+            raise InvalidArgument("the first message of Exec must be its spec (start)")
+        spec = json_format.MessageToDict(first.start)
+        for kind, value in self.rt.exec(spec, request_iterator, cancelled=lambda: not context.is_active()):
+            if kind == "exit":
+                yield pb.ExecOutput(exit_code=value)
+            else:
+                yield pb.ExecOutput(output=pb.LogRecord(stream=_STREAMS[kind], data=value))
 
     def Logs(self, request, context):
         want = {"stdout": request.stdout or not request.stderr,

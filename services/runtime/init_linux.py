@@ -74,6 +74,15 @@ def set_user(user: dict) -> None:
     os.setresuid(uid, uid, uid)
 
 
+def become(process: dict, path: str, args: list, env: list) -> None:
+    """The last steps before the user's program, shared by the init and
+    exec: the user's ids, no_new_privs, then execve. Never returns."""
+    set_user(process.get("user", {}))
+    if process.get("noNewPrivileges"):
+        sc.prctl(sc.PR_SET_NO_NEW_PRIVS, 1)
+    os.execve(path, args, dict(e.split("=", 1) for e in env if "=" in e))
+
+
 def _prepare(spec: dict, bundle: str, cgroup_view: dict, fifo_path: str, fifo_fd_holder: list) -> tuple[str, list, list]:
     join_cgroups(cgroup_view.values())
     sc.mount(None, "/", None, sc.MS_REC | sc.MS_SLAVE, None)
@@ -116,10 +125,7 @@ def run(spec: dict, bundle: str, cgroup_view: dict, fifo_path: str, ready_w: int
         os.write(fifo, b"0")
         os.close(fifo)
         os.close(holder[0])
-        set_user(spec["process"].get("user", {}))
-        if spec["process"].get("noNewPrivileges"):
-            sc.prctl(sc.PR_SET_NO_NEW_PRIVS, 1)
-        os.execve(path, args, dict(e.split("=", 1) for e in env if "=" in e))
+        become(spec["process"], path, args, env)
     except InitError as e:
         code, message = e.code, str(e)
     except OSError as e:

@@ -11,6 +11,7 @@ import time
 from common import atomic
 from services.runtime import cgroups, logs, shim_client
 from services.runtime.create import CreateMixin
+from services.runtime.exec import ExecMixin
 from services.runtime.netns import NetnsDir
 from services.runtime.pause import PauseMixin
 from services.runtime.proc import signal_process
@@ -23,7 +24,7 @@ from services.runtime.store import ACTIVE, Record, Store
 log = logging.getLogger("doca.runtime")
 
 
-class Runtime(CreateMixin, StartMixin, StopMixin, RemoveMixin, PauseMixin, RestartMixin):
+class Runtime(CreateMixin, StartMixin, StopMixin, RemoveMixin, PauseMixin, RestartMixin, ExecMixin):
     def __init__(self, state_dir: pathlib.Path, cgroup_parent: str, driver: cgroups.Driver | None = None):
         self.store = Store(state_dir)
         self.cgroups = driver or cgroups.detect(cgroup_parent)

@@ -89,6 +89,11 @@ class RuntimeStub:
                 request_serializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.ResumeRequest.SerializeToString,
                 response_deserializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.Container.FromString,
                 _registered_method=True)
+        self.Exec = channel.stream_stream(
+                '/doca.runtime.v1.Runtime/Exec',
+                request_serializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.ExecInput.SerializeToString,
+                response_deserializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.ExecOutput.FromString,
+                _registered_method=True)
 
 
 class RuntimeServicer:
@@ -168,6 +173,14 @@ class RuntimeServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def Exec(self, request_iterator, context):
+        """A new process in the running container's namespaces and cgroups. The
+        first message is the spec; then stdin, its end, and window sizes.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_RuntimeServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -225,6 +238,11 @@ def add_RuntimeServicer_to_server(servicer, server):
                     servicer.Resume,
                     request_deserializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.ResumeRequest.FromString,
                     response_serializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.Container.SerializeToString,
+            ),
+            'Exec': grpc.stream_stream_rpc_method_handler(
+                    servicer.Exec,
+                    request_deserializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.ExecInput.FromString,
+                    response_serializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.ExecOutput.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -524,6 +542,33 @@ class Runtime:
             '/doca.runtime.v1.Runtime/Resume',
             doca_dot_runtime_dot_v1_dot_runtime__pb2.ResumeRequest.SerializeToString,
             doca_dot_runtime_dot_v1_dot_runtime__pb2.Container.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Exec(request_iterator,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.stream_stream(
+            request_iterator,
+            target,
+            '/doca.runtime.v1.Runtime/Exec',
+            doca_dot_runtime_dot_v1_dot_runtime__pb2.ExecInput.SerializeToString,
+            doca_dot_runtime_dot_v1_dot_runtime__pb2.ExecOutput.FromString,
             options,
             channel_credentials,
             insecure,

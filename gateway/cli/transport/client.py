@@ -2,6 +2,7 @@
 surface the generated stubs give: stub.Method(request) -> response or
 iterator; errors raise RpcError with code(), details(), trailing_metadata()."""
 import struct
+import threading
 
 from gateway.cli.transport import http2
 
@@ -92,6 +93,33 @@ class Channel:
         return ((":method", "POST"), (":scheme", "http"), (":path", method),
                 (":authority", self.authority), ("content-type", "application/grpc"),
                 ("te", "trailers"), ("user-agent", "doca-cli"))
+
+    def bidi(self, method: str, requests, response_class):
+        """Requests go out from a thread as the iterator yields them (stdin of
+        an interactive exec) while responses are read here."""
+        conn = self._connection()
+        state = _CallState(conn, response_class)
+        state.sid = conn.open(self._headers(method))
+        failure: list = []
+
+        def send():
+            try:
+                for req in requests:
+                    if state.done:
+                        return
+                    conn.send_data_waiting(state.sid, _frame_message(req), False)
+                conn.send_data_waiting(state.sid, b"", True)
+            except Exception as e:  # noqa: BLE001 - reported by the reading side
+                failure.append(e)
+        threading.Thread(target=send, daemon=True, name="grpc-send").start()
+        try:
+            yield from state.responses()
+        except http2.ConnectionError_ as e:
+            self._conn = None
+            raise RpcError(StatusCode.UNAVAILABLE, str(e)) from None
+        except OSError as e:
+            self._conn = None
+            raise RpcError(StatusCode.UNAVAILABLE, f"connection to the gateway failed: {e.strerror or e}") from None
 
     def call(self, method: str, requests, response_class, request_streaming: bool):
         """Yields responses; raises RpcError when the status is not OK."""
@@ -207,7 +235,10 @@ def stub(pb2_module, service: str, channel: Channel):
     for m in svc.methods:
         path = f"/{svc.full_name}/{m.name}"
         out = _message_class(m.output_type)
-        if m.server_streaming:
+        if m.server_streaming and m.client_streaming:
+            def call(reqs, path=path, out=out):
+                return channel.bidi(path, reqs, out)
+        elif m.server_streaming:
             def call(req, path=path, out=out, streaming=m.client_streaming):
                 return channel.call(path, req, out, streaming)
         else:

@@ -3,6 +3,7 @@ socket: prior knowledge (no upgrade), one call at a time, flow control in
 both directions, SETTINGS/PING/GOAWAY handled, no server push."""
 import socket
 import struct
+import threading
 
 from gateway.cli.transport import hpack_lite
 
@@ -35,10 +36,14 @@ class Connection:
         self.stream_window: dict[int, int] = {}
         self.unacked = 0  # bytes received since our last WINDOW_UPDATE
         self._rbuf = bytearray()
+        # For calls that send while another thread reads (bidi): writes are
+        # serialised, and a blocked sender waits for the reader's window updates.
+        self.write_lock = threading.Lock()
+        self.window_changed = threading.Condition()
         # Our receive windows: as large as allowed, so a long output stream
         # rarely needs a WINDOW_UPDATE.
         settings = struct.pack(">HI", SETTINGS_ENABLE_PUSH, 0) + struct.pack(">HI", SETTINGS_INITIAL_WINDOW_SIZE, MAX_WINDOW)
-        self.sock.sendall(PREFACE + self._frame(SETTINGS, 0, 0, settings)
+        self._send(PREFACE + self._frame(SETTINGS, 0, 0, settings)
                           + self._frame(WINDOW_UPDATE, 0, 0, struct.pack(">I", MAX_WINDOW - DEFAULT_WINDOW)))
 
     # -- frames ---------------------------------------------------------------
@@ -47,6 +52,10 @@ class Connection:
     def _frame(ftype: int, flags: int, stream: int, payload: bytes = b"") -> bytes:
         n = len(payload)
         return struct.pack(">BHBBI", n >> 16, n & 0xFFFF, ftype, flags, stream) + payload
+
+    def _send(self, data: bytes) -> None:
+        with self.write_lock:
+            self.sock.sendall(data)
 
     def _recv_exact(self, n: int) -> bytes:
         while len(self._rbuf) < n:
@@ -66,15 +75,19 @@ class Connection:
         stream &= 0x7FFFFFFF
         if stream:
             if ftype == WINDOW_UPDATE and stream in self.stream_window:
-                self.stream_window[stream] += struct.unpack(">I", payload)[0] & 0x7FFFFFFF
+                with self.window_changed:
+                    self.stream_window[stream] += struct.unpack(">I", payload)[0] & 0x7FFFFFFF
+                    self.window_changed.notify_all()
             return ftype, flags, stream, payload
         if ftype == SETTINGS and not flags & ACK:
             self._apply_settings(payload)
-            self.sock.sendall(self._frame(SETTINGS, ACK, 0))
+            self._send(self._frame(SETTINGS, ACK, 0))
         elif ftype == PING and not flags & ACK:
-            self.sock.sendall(self._frame(PING, ACK, 0, payload))
+            self._send(self._frame(PING, ACK, 0, payload))
         elif ftype == WINDOW_UPDATE:
-            self.conn_window += struct.unpack(">I", payload)[0] & 0x7FFFFFFF
+            with self.window_changed:
+                self.conn_window += struct.unpack(">I", payload)[0] & 0x7FFFFFFF
+                self.window_changed.notify_all()
         elif ftype == GOAWAY:
             last, code = struct.unpack(">II", payload[:8])
             if (last & 0x7FFFFFFF) < self.next_stream - 2:
@@ -100,7 +113,7 @@ class Connection:
         self.stream_window[sid] = self.peer_initial_window
         block = hpack_lite.encode(headers)
         flags = END_HEADERS | (END_STREAM if end_stream else 0)
-        self.sock.sendall(self._frame(HEADERS, flags, sid, block))
+        self._send(self._frame(HEADERS, flags, sid, block))
         return sid
 
     def send_data(self, sid: int, data: bytes, end_stream: bool, on_frame) -> None:
@@ -111,7 +124,7 @@ class Connection:
             n = min(len(view), self.max_frame, self.conn_window, self.stream_window[sid])
             if n > 0 or not view:
                 last = end_stream and n == len(view)
-                self.sock.sendall(self._frame(DATA, END_STREAM if last else 0, sid, bytes(view[:n])))
+                self._send(self._frame(DATA, END_STREAM if last else 0, sid, bytes(view[:n])))
                 self.conn_window -= n
                 self.stream_window[sid] -= n
                 view = view[n:]
@@ -122,12 +135,30 @@ class Connection:
             if frame[2] and frame[0] != WINDOW_UPDATE and not on_frame(frame):
                 return  # the call already ended (an error): stop sending
 
+    def send_data_waiting(self, sid: int, data: bytes, end_stream: bool) -> None:
+        """send_data for a thread that does not read: waits for the reading
+        thread to see window updates."""
+        view = memoryview(data)
+        while True:
+            with self.window_changed:
+                n = min(len(view), self.max_frame, self.conn_window, self.stream_window[sid])
+                while n <= 0 and view:
+                    self.window_changed.wait()
+                    n = min(len(view), self.max_frame, self.conn_window, self.stream_window[sid])
+                self.conn_window -= n
+                self.stream_window[sid] -= n
+            last = end_stream and n == len(view)
+            self._send(self._frame(DATA, END_STREAM if last else 0, sid, bytes(view[:n])))
+            view = view[n:]
+            if not view:
+                return
+
     def credit(self, sid: int, n: int) -> None:
         """Gives back receive window once enough was consumed."""
         self.unacked += n
         if self.unacked > MAX_WINDOW // 2:
             inc = struct.pack(">I", self.unacked)
-            self.sock.sendall(self._frame(WINDOW_UPDATE, 0, 0, inc) + self._frame(WINDOW_UPDATE, 0, sid, inc))
+            self._send(self._frame(WINDOW_UPDATE, 0, 0, inc) + self._frame(WINDOW_UPDATE, 0, sid, inc))
             self.unacked = 0
 
     def header_block(self, flags: int, sid: int, payload: bytes) -> tuple[list, bool]:

@@ -1,4 +1,6 @@
 """Declarations of the container verbs (parsers only: no stubs imported)."""
+import argparse
+
 from gateway.cli.verbs import verb
 
 
@@ -32,3 +34,13 @@ def declare(sub) -> None:
     p.add_argument("containers", nargs="+")
     p = verb(sub, "unpause", "containers:unpause", "thaw paused containers")
     p.add_argument("containers", nargs="+")
+    p = verb(sub, "exec", "exec:exec_", "run a command in a running container")
+    p.add_argument("-i", "--interactive", action="store_true")
+    p.add_argument("-t", "--tty", action="store_true")
+    p.add_argument("-d", "--detach", action="store_true")
+    p.add_argument("-e", "--env", action="append", default=[])
+    p.add_argument("-w", "--workdir", default="")
+    p.add_argument("-u", "--user", default="")
+    p.add_argument("--privileged", action="store_true")
+    p.add_argument("container")
+    p.add_argument("command", nargs=argparse.REMAINDER)

@@ -1,30 +1,102 @@
-"""Declarations of the image verbs (parsers only: no stubs imported)."""
+"""Declarations of the image verbs (parsers only: no stubs imported):
+images, rmi, import, tag, history, commit, save, load, export, and the
+`image` group with the same verbs plus prune."""
 from gateway.cli.verbs import verb
 
 
-def declare(sub) -> None:
-    p = verb(sub, "images", "images:images", "list images")
+def _bool(text: str) -> bool:
+    """Docker's boolean flag values (--pause=false)."""
+    value = text.lower()
+    if value in ("1", "t", "true", "yes"):
+        return True
+    if value in ("0", "f", "false", "no"):
+        return False
+    raise ValueError(text)
+
+
+_bool.__name__ = "boolean"  # argparse's message: "invalid boolean value"
+
+
+def _images(sub, name="images", aliases=()):
+    p = verb(sub, name, "images:images", "list images", aliases=aliases)
     p.add_argument("-q", "--quiet", action="store_true")
-    p.add_argument("--format", default="")
-    p = verb(sub, "rmi", "images:rmi", "remove images")
+    p.add_argument("--no-trunc", action="store_true")
+    p.add_argument("--format", default="", help="json: one JSON object per image")
+
+
+def _rmi(sub, name):
+    p = verb(sub, name, "images:rmi", "remove images")
     p.add_argument("-f", "--force", action="store_true")
     p.add_argument("images", nargs="+")
+
+
+def _import(sub):
     p = verb(sub, "import", "images:import_", "make an image from a root filesystem tarball")
     p.add_argument("-m", "--message", default="")
+    p.add_argument("-c", "--change", action="append", default=[], help="Dockerfile instruction for the config")
     p.add_argument("file", help="tarball, or - for stdin")
     p.add_argument("reference", nargs="?", default="")
+
+
+def _tag(sub):
+    p = verb(sub, "tag", "images:tag", "give an image another name")
+    p.add_argument("source")
+    p.add_argument("target")
+
+
+def _history(sub):
+    p = verb(sub, "history", "images:history", "show how an image was made")
+    p.add_argument("-H", "--human", type=_bool, nargs="?", const=True, default=True)
+    p.add_argument("--no-trunc", action="store_true")
+    p.add_argument("-q", "--quiet", action="store_true")
+    p.add_argument("--format", default="", help="json: one JSON object per entry")
+    p.add_argument("image")
+
+
+def _save(sub):
+    p = verb(sub, "save", "archives:save", "write images to a tar (docker save and OCI layout)")
+    p.add_argument("-o", "--output", default="")
+    p.add_argument("images", nargs="+")
+
+
+def _load(sub):
+    p = verb(sub, "load", "archives:load", "read images from a docker-save or OCI layout tar or directory")
+    p.add_argument("-i", "--input", default="")
+    p.add_argument("-q", "--quiet", action="store_true")
+
+
+def declare(sub) -> None:
+    _images(sub)
+    _rmi(sub, "rmi")
+    _import(sub)
+    _tag(sub)
+    _history(sub)
+    _save(sub)
+    _load(sub)
+    p = verb(sub, "commit", "commit:commit", "make an image from a container's changes")
+    p.add_argument("-a", "--author", default="")
+    p.add_argument("-c", "--change", action="append", default=[], help="Dockerfile instruction for the config")
+    p.add_argument("-m", "--message", default="")
+    p.add_argument("-p", "--pause", type=_bool, nargs="?", const=True, default=True,
+                   help="pause the container while its changes are taken (default true)")
+    p.add_argument("container")
+    p.add_argument("reference", nargs="?", default="")
+    p = verb(sub, "export", "archives:export", "write a container's filesystem to a tar")
+    p.add_argument("-o", "--output", default="")
+    p.add_argument("container")
+
     image = verb(sub, "image", None, "manage images")
     isub = image.add_subparsers(dest="image_verb", metavar="COMMAND")
     isub.required = True
-    p = verb(isub, "ls", "images:images", "list images", aliases=("list",))
-    p.add_argument("-q", "--quiet", action="store_true")
-    p.add_argument("--format", default="")
-    p = verb(isub, "rm", "images:rmi", "remove images")
-    p.add_argument("-f", "--force", action="store_true")
-    p.add_argument("images", nargs="+")
+    _images(isub, "ls", aliases=("list",))
+    _rmi(isub, "rm")
     p = verb(isub, "inspect", "images:inspect", "low-level information on images")
     p.add_argument("images", nargs="+")
-    p = verb(isub, "import", "images:import_", "make an image from a root filesystem tarball")
-    p.add_argument("-m", "--message", default="")
-    p.add_argument("file")
-    p.add_argument("reference", nargs="?", default="")
+    _import(isub)
+    _tag(isub)
+    _history(isub)
+    _save(isub)
+    _load(isub)
+    p = verb(isub, "prune", "images:prune", "remove unused images")
+    p.add_argument("-a", "--all", action="store_true", help="every image no container uses, not only dangling ones")
+    p.add_argument("-f", "--force", action="store_true", help="do not ask for confirmation")

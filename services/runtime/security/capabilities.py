@@ -46,6 +46,26 @@ def supported() -> list[str]:
     return list(NAMES[:last_cap() + 1])
 
 
+def engine_bounding() -> int:
+    """The engine's own bounding set: a container cannot get more (root on
+    some hosts, this one included, lacks CAP_SYS_RESOURCE)."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("CapBnd:"):
+                    return int(line.split()[1], 16)
+    except (OSError, ValueError):
+        pass
+    return (1 << (last_cap() + 1)) - 1
+
+
+def available() -> list[str]:
+    """What --privileged and --cap-add ALL give: every capability the
+    kernel knows and the engine holds."""
+    held = engine_bounding()
+    return [c for c in supported() if held >> NUMBERS[c] & 1]
+
+
 def normalize(name: str, flag: str) -> str:
     """Docker's spellings: any case, with or without CAP_; "ALL" stays."""
     if not isinstance(name, str) or not name.strip():
@@ -62,19 +82,23 @@ def normalize(name: str, flag: str) -> str:
 
 def resolve(cap_add=(), cap_drop=(), privileged: bool = False) -> list[str]:
     """The container's capability list, in Docker's order of precedence:
-    --privileged gives every capability; "ALL" in --cap-add gives every one
-    but the dropped ones; "ALL" in --cap-drop keeps only the added ones;
+    --privileged gives every capability (the engine holds); "ALL" in
+    --cap-add gives every one but the dropped ones; "ALL" in --cap-drop keeps only the added ones;
     otherwise the default set minus the dropped plus the added."""
-    available = supported()
+    held = available()
     if privileged:
-        return available
+        return held
     adds = [normalize(c, "--cap-add") for c in cap_add]
     drops = [normalize(c, "--cap-drop") for c in cap_drop]
+    kernel = supported()
     for cap in adds:
-        if cap != "ALL" and cap not in available:
+        if cap != "ALL" and cap not in kernel:
             raise InvalidArgument(f'--cap-add: capability not supported by this kernel: "{cap}"')
+        if cap != "ALL" and cap not in held:
+            raise InvalidArgument(f'--cap-add: the engine itself does not hold "{cap}" (not in its bounding set), '
+                                  "so it cannot give it to a container")
     if "ALL" in adds:
-        caps = [c for c in available if c not in drops]
+        caps = [c for c in held if c not in drops]
     elif "ALL" in drops:
         caps = [c for c in adds if c != "ALL"]
     else:

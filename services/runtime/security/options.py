@@ -14,7 +14,7 @@ systempaths=unconfined, empties linux.maskedPaths / readonlyPaths.
 from dataclasses import dataclass, field
 
 from common.errors import InvalidArgument
-from services.runtime.security import capabilities, rlimits, seccomp_profile
+from services.runtime.security import capabilities, rlimits, seccomp_compile, seccomp_profile
 
 SECCOMP_DEFAULT = "builtin"
 SECCOMP_UNCONFINED = "unconfined"
@@ -70,6 +70,9 @@ def parse_security_opt(opts, out: SecurityOptions) -> None:
                 out.seccomp_profile = seccomp_profile.load(value)
                 if out.seccomp_profile is None:
                     out.seccomp = SECCOMP_UNCONFINED
+                else:
+                    where = "seccomp profile" if value.startswith("{") else f"seccomp profile {value}"
+                    seccomp_compile.check_names(out.seccomp_profile, where)
         elif key == "no-new-privileges":
             out.no_new_privileges = _bool(key, value, opt)
         elif key == "systempaths":

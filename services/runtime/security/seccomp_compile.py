@@ -103,6 +103,15 @@ def _known_names() -> set:
     return _KNOWN_NAMES
 
 
+def check_names(doc: dict, where: str = "seccomp profile") -> None:
+    """Every syscall a Docker-format profile names must be one libseccomp,
+    SUPPLEMENT or Docker's own profile knows: a typo fails at once."""
+    for i, call in enumerate(doc.get("syscalls") or ()):
+        for name in [call["name"]] if call.get("name") else call.get("names") or ():
+            if resolve(name) is None and name not in SUPPLEMENT and name not in _known_names():
+                raise InvalidArgument(f'{where}: syscalls[{i}]: unknown syscall "{name}"')
+
+
 def action(name: str, errno_ret, default_errno: int = EPERM) -> int:
     if name in ("SCMP_ACT_KILL", "SCMP_ACT_KILL_THREAD"):
         return pyseccomp.KILL_THREAD
@@ -223,12 +232,10 @@ def compile_policy(policy: dict) -> Program:
     for a in arch_names:
         if a not in ARCHES:
             raise InvalidArgument(f'seccomp: unknown architecture "{a}"')
-    f = pyseccomp.SyscallFilter(default)
+    f = pyseccomp.SyscallFilter(default)  # the native arch is always in (as with runc)
     for a in arch_names:
         if a != native:
             f.add_arch(ARCHES[a])
-    if native not in arch_names and arch_names:
-        f.remove_arch(pyseccomp.Arch.NATIVE)
     flags = 0
     for flag in policy.get("flags") or ():
         if flag not in FLAGS:
@@ -238,7 +245,7 @@ def compile_policy(policy: dict) -> Program:
     rules = policy.get("syscalls") or []
     if len(rules) > 32:
         f.set_attr(pyseccomp.Attr.CTL_OPTIMIZE, 2)  # binary tree, as runc does for long profiles
-    arch_set = set(arch_names) or {native}
+    arch_set = set(arch_names) | {native}
     x86_64 = "SCMP_ARCH_X86_64" in arch_set
     i386 = "SCMP_ARCH_X86" in arch_set
     x32 = "SCMP_ARCH_X32" in arch_set
@@ -247,6 +254,9 @@ def compile_policy(policy: dict) -> Program:
     highest = {"x86_64": 0, "i386": 0, "x32": 0}
     for i, rule in enumerate(rules):
         act = action(rule.get("action") or "", rule.get("errnoRet"))
+        for a in rule.get("args") or ():
+            if a.get("op") not in OPERATORS or a.get("index") not in range(6):
+                raise InvalidArgument(f'seccomp: syscalls[{i}]: bad argument condition {a}')
         args = [pyseccomp.Arg(a["index"], OPERATORS[a["op"]], a.get("value", 0), a.get("valueTwo", 0))
                 for a in rule.get("args") or ()]
         for name in rule.get("names") or ():

@@ -83,8 +83,10 @@ def load(source, where: str = "seccomp profile") -> dict | None:
     if not isinstance(doc, dict):
         raise InvalidArgument(f"{where}: the top level must be a JSON object")
     _validate(doc, where)
-    if not doc.get("defaultAction") and not doc.get("syscalls"):
-        return None
+    if not doc.get("defaultAction"):
+        if not doc.get("syscalls"):
+            return None
+        raise InvalidArgument(f"{where}: defaultAction: missing (the action for every syscall not listed)")
     return doc
 
 
@@ -192,7 +194,7 @@ def to_oci(doc: dict | None, bounding: list[str], arch: tuple[str, str] | None =
         return None
     go_arch, scmp_arch = arch or native_arch()
     kernel = kernel or kernel_version()
-    out: dict = {"defaultAction": doc.get("defaultAction") or "SCMP_ACT_ALLOW"}
+    out: dict = {"defaultAction": doc["defaultAction"]}
     if doc.get("defaultErrnoRet") is not None:
         out["defaultErrnoRet"] = doc["defaultErrnoRet"]
     arches = list(doc.get("architectures") or [])

@@ -1,0 +1,51 @@
+"""`doca exec [-i] [-t] [-d] [-e K=V] [-w DIR] [-u USER] CTR CMD...`"""
+import os
+import sys
+
+from doca.v1 import containers_pb2 as pb
+from gateway.cli import conn, terminal
+
+
+def _requests(args, inputs):
+    rows, cols = terminal.size() if args.tty else (0, 0)
+    yield pb.ExecInput(start=pb.ExecConfig(
+        container=args.container, cmd=args.command, env=args.env, workdir=args.workdir,
+        user=args.user, tty=args.tty, interactive=args.interactive,
+        size=pb.WindowSize(rows=rows, cols=cols), privileged=args.privileged, detach=args.detach))
+    if inputs is None:
+        return
+    for kind, value in inputs:
+        if kind == "stdin":
+            yield pb.ExecInput(stdin=value)
+        elif kind == "resize":
+            yield pb.ExecInput(resize=pb.WindowSize(rows=value[0], cols=value[1]))
+        elif kind == "close":
+            yield pb.ExecInput(close_stdin=True)
+        elif kind == "detach":
+            return
+
+
+def exec_(args) -> int:
+    if not args.command:
+        sys.stderr.write("doca: exec needs a command: doca exec [OPTIONS] CONTAINER COMMAND [ARG...]\n")
+        return 125
+    inputs = terminal.Inputs(read_stdin=args.interactive, tty=args.tty) if (args.interactive or args.tty) else None
+    out = sys.stdout.buffer
+    err = sys.stderr.buffer
+    code = 0
+    with terminal.RawMode(args.tty and args.interactive):
+        stream = conn.containers(args).Exec(_requests(args, inputs))
+        for event in stream:
+            if event.WhichOneof("event") == "exit_code":
+                code = event.exit_code
+            else:
+                f = err if event.output.stream == pb.LogChunk.STDERR else out
+                f.write(event.output.data)
+                f.flush()
+            if inputs is not None and inputs.detached:
+                break
+    if inputs is not None:
+        inputs.stop()
+    if inputs is not None and inputs.detached:
+        os._exit(0)  # leave the process running; the stream is abandoned
+    return code

@@ -1,0 +1,51 @@
+"""doca exec through the gateway: the client's stream of ExecInput becomes
+the runtime's, and the runtime's output comes back as it is."""
+import logging
+import threading
+
+from common.errors import InvalidArgument
+from doca.runtime.v1 import runtime_pb2 as rpb
+from doca.v1 import containers_pb2 as pb
+from gateway.clients import Clients
+
+log = logging.getLogger("doca.gateway.exec")
+
+
+def _runtime_input(msg):
+    kind = msg.WhichOneof("input")
+    if kind == "start":
+        c = msg.start
+        size = rpb.WindowSize(rows=c.size.rows, cols=c.size.cols)
+        return rpb.ExecInput(start=rpb.ExecSpec(
+            id=c.container, args=c.cmd, env=c.env, cwd=c.workdir, user=c.user, tty=c.tty,
+            stdin=c.interactive, size=size, privileged=c.privileged))
+    if kind == "stdin":
+        return rpb.ExecInput(stdin=msg.stdin)
+    if kind == "close_stdin":
+        return rpb.ExecInput(close_stdin=True)
+    if kind == "resize":
+        return rpb.ExecInput(resize=rpb.WindowSize(rows=msg.resize.rows, cols=msg.resize.cols))
+    return None
+
+
+def run(clients: Clients, request_iterator, context):
+    first = next(request_iterator, None)
+    if first is None or first.WhichOneof("input") != "start":
+        raise InvalidArgument("the first message of Exec must be its config (start)")
+
+    def inputs():
+        yield _runtime_input(first)
+        for msg in request_iterator:
+            converted = _runtime_input(msg)
+            if converted is not None:
+                yield converted
+    call = clients.runtime.Exec(inputs())
+    if first.start.detach:
+        # The runtime keeps the stream; consume it here so the process is not cut off.
+        threading.Thread(target=lambda: [None for _ in call], daemon=True, name="exec-detached").start()
+        return
+    for out in call:
+        if out.WhichOneof("event") == "exit_code":
+            yield pb.ExecOutput(exit_code=out.exit_code)
+        else:
+            yield pb.ExecOutput(output=pb.LogChunk(stream=int(out.output.stream), data=out.output.data))

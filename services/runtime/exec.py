@@ -1,0 +1,105 @@
+"""exec: a new process in a running container, through a fresh setns_init
+process (never a fork of this threaded server). Output streams back as it
+comes; stdin and window sizes stream in from a writer thread."""
+import json
+import marshal
+import os
+import selectors
+import subprocess
+import sys
+import threading
+
+from common.errors import FailedPrecondition, InvalidArgument
+from services.runtime import shim_client, users
+
+
+def merge_env(base: list[str], extra: list[str]) -> list[str]:
+    merged = dict(e.split("=", 1) for e in base if "=" in e)
+    for item in extra:
+        key, sep, value = item.partition("=")
+        if not key or not sep:
+            raise InvalidArgument(f"invalid environment variable {item!r}: expected KEY=VALUE")
+        merged[key] = value
+    return [f"{k}={v}" for k, v in merged.items()]
+
+
+class ExecMixin:
+    def exec(self, spec: dict, inputs, cancelled=lambda: False):
+        """Yields ("stdout"|"stderr", bytes) pairs, then ("exit", code)."""
+        rec = self.get(spec.get("id", ""))
+        if rec.status == "paused":
+            raise FailedPrecondition(f"container {rec.name} is paused, unpause the container before exec")
+        if rec.status != "running":
+            raise FailedPrecondition(f"container {rec.name} is not running")
+        if not spec.get("args"):
+            raise InvalidArgument("no command specified for exec")
+        d = self.store.dir(rec.id)
+        with open(d / "bundle" / "config.json") as f:
+            template = json.load(f)["process"]
+        rootfs = rec.spec["rootfs"]
+        user = spec.get("user") or rec.spec.get("process", {}).get("user", "")
+        uid, gid, extra = users.resolve(user, [rootfs["upperDir"], *rootfs["lowerDirs"]])
+        tty = bool(spec.get("tty"))
+        process = dict(template, args=list(spec["args"]), terminal=tty,
+                       env=merge_env(template.get("env", []), spec.get("env", [])),
+                       cwd=spec.get("cwd") or template.get("cwd", "/"),
+                       user={"uid": uid, "gid": gid, "additionalGids": extra})
+        size = spec.get("size") or {}
+        cfg = {"pid": rec.pid, "cgroup_dirs": self.cgroups.dirs(rec.id), "process": process,
+               "size": f"{size.get('rows', 0)} {size.get('cols', 0)}" if size.get("rows") else ""}
+        yield from _run(cfg, bool(spec.get("stdin")) or tty, inputs, cancelled)
+
+
+def _run(cfg: dict, want_stdin: bool, inputs, cancelled):
+    cfg_r, cfg_w = os.pipe()
+    ctl_r, ctl_w = os.pipe()
+    try:
+        proc = subprocess.Popen(
+            [sys.executable, "-E", "-S", "-m", "services.runtime.setns_init", str(cfg_r), str(ctl_r)],
+            cwd=shim_client.CODE_ROOT, pass_fds=(cfg_r, ctl_r), start_new_session=True,
+            stdin=subprocess.PIPE if want_stdin else subprocess.DEVNULL,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    finally:
+        os.close(cfg_r)
+        os.close(ctl_r)
+    with os.fdopen(cfg_w, "wb") as f:
+        f.write(marshal.dumps(cfg))
+    threading.Thread(target=_feed, args=(proc, ctl_w, inputs), daemon=True, name="exec-stdin").start()
+    sel = selectors.DefaultSelector()
+    sel.register(proc.stdout, selectors.EVENT_READ, "stdout")
+    sel.register(proc.stderr, selectors.EVENT_READ, "stderr")
+    open_streams = 2
+    try:
+        while open_streams:
+            for key, _ in sel.select(1.0):
+                data = os.read(key.fileobj.fileno(), 65536)
+                if not data:
+                    sel.unregister(key.fileobj)
+                    open_streams -= 1
+                    continue
+                yield key.data, data
+            if cancelled():
+                return
+        yield "exit", proc.wait()
+    finally:
+        sel.close()
+        proc.stdout.close()
+        proc.stderr.close()
+
+
+def _feed(proc: subprocess.Popen, ctl_w: int, inputs) -> None:
+    """Client messages to the process: stdin bytes, its end, window sizes."""
+    try:
+        for msg in inputs:
+            kind = msg.WhichOneof("input")
+            if kind == "stdin" and proc.stdin:
+                proc.stdin.write(msg.stdin)
+                proc.stdin.flush()
+            elif kind == "close_stdin" and proc.stdin:
+                proc.stdin.close()
+            elif kind == "resize":
+                os.write(ctl_w, f"{msg.resize.rows} {msg.resize.cols}\n".encode())
+    except (OSError, ValueError):
+        pass  # the process is gone, or stdin was closed: nothing more to feed
+    finally:
+        os.close(ctl_w)

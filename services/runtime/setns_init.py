@@ -1,0 +1,146 @@
+"""`python -E -S -m services.runtime.setns_init CFG_FD CTL_FD`: a process
+into a running container (doca exec), as runc's setns_init does.
+
+Started by the runtime for each exec. It reads its inputs (marshal) from
+CFG_FD, keeps the container's cgroup.procs files open while it still sees
+the host's /sys, enters the container's namespaces (mount last), forks (a
+pid namespace only takes effect for children) and the child becomes the
+user's process. With a terminal, the pty comes from the container's own
+devpts and this process relays it to its stdin/stdout; CTL_FD brings window
+sizes ("rows cols\\n"). It exits with the process's exit code.
+
+Standard library only: it starts fast and stays small.
+"""
+import fcntl
+import marshal
+import os
+import select
+import struct
+import sys
+import termios
+
+from services.runtime import init_linux, syscalls as sc
+
+NS_ORDER = (("ipc", sc.CLONE_NEWIPC), ("uts", sc.CLONE_NEWUTS), ("net", sc.CLONE_NEWNET),
+            ("pid", sc.CLONE_NEWPID), ("mnt", sc.CLONE_NEWNS))
+TIOCSPTLCK = 0x40045431
+TIOCGPTN = 0x80045430
+TIOCSCTTY = 0x540E
+
+
+def _enter(pid: int) -> None:
+    fds = [(os.open(f"/proc/{pid}/ns/{name}", os.O_RDONLY | os.O_CLOEXEC), flag) for name, flag in NS_ORDER]
+    for fd, flag in fds:
+        sc.setns(fd, flag)
+        os.close(fd)
+
+
+def _open_pty() -> tuple[int, str]:
+    """A pty of the container's devpts instance (its /dev/ptmx)."""
+    master = os.open("/dev/ptmx", os.O_RDWR | os.O_NOCTTY | os.O_CLOEXEC)
+    fcntl.ioctl(master, TIOCSPTLCK, struct.pack("i", 0))
+    n = struct.unpack("I", fcntl.ioctl(master, TIOCGPTN, b"\0" * 4))[0]
+    return master, f"/dev/pts/{n}"
+
+
+def _resize(fd: int, line: bytes) -> None:
+    try:
+        rows, cols = (int(x) for x in line.split())
+    except ValueError:
+        return
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+
+
+def _child(cfg: dict, cgroup_fds: list[int], pty: tuple[int, str] | None) -> None:
+    """Never returns."""
+    code, message = init_linux.EXIT_CANNOT_INVOKE, ""
+    try:
+        for fd in cgroup_fds:
+            os.write(fd, b"0")
+        if pty:
+            os.setsid()
+            slave = os.open(pty[1], os.O_RDWR)
+            fcntl.ioctl(slave, TIOCSCTTY, 0)
+            for target in (0, 1, 2):
+                os.dup2(slave, target)
+            os.close(slave)
+        process = cfg["process"]
+        os.chdir(process.get("cwd") or "/")
+        args = process["args"]
+        path = init_linux.find_executable(args[0], process.get("env", []))
+        init_linux.become(process, path, args, process.get("env", []))
+    except init_linux.InitError as e:
+        code, message = e.code, str(e)
+    except OSError as e:
+        message = str(e)
+    except BaseException as e:  # noqa: BLE001 - a forked child must never unwind
+        code, message = 1, f"{type(e).__name__}: {e}"
+    try:
+        os.write(2, f"doca exec: {message}\n".encode())
+    finally:
+        os._exit(code)
+
+
+def _relay(master: int, ctl: int, child: int) -> None:
+    """stdin -> pty, pty -> stdout, control lines -> window size, until the
+    pty closes (EIO once no process holds its other end) or, the child being
+    gone, nothing more arrives."""
+    pidfd = os.pidfd_open(child)
+    poller = select.poll()
+    for fd in (0, master, ctl, pidfd):
+        poller.register(fd, select.POLLIN)
+    ctl_buf, child_done = b"", False
+    while True:
+        events = poller.poll(100 if child_done else -1)
+        if not events and child_done:
+            return
+        for fd, _ in events:
+            if fd == pidfd:
+                child_done = True
+                poller.unregister(pidfd)
+                continue
+            try:
+                data = os.read(fd, 65536)
+            except OSError:  # EIO from the master: the pty's last user closed it
+                data = b""
+            if not data:
+                poller.unregister(fd)
+                if fd == master:
+                    return
+                continue
+            if fd == 0:
+                os.write(master, data)
+            elif fd == master:
+                os.write(1, data)
+            else:
+                ctl_buf += data
+                *lines, ctl_buf = ctl_buf.split(b"\n")
+                for line in lines:
+                    _resize(master, line)
+
+
+def main() -> None:
+    cfg_fd, ctl_fd = int(sys.argv[1]), int(sys.argv[2])
+    with os.fdopen(cfg_fd, "rb") as f:
+        cfg = marshal.load(f)
+    # The host's cgroup files, opened before the container's /sys replaces them.
+    cgroup_fds = [os.open(os.path.join(d, "cgroup.procs"), os.O_WRONLY | os.O_CLOEXEC)
+                  for d in cfg["cgroup_dirs"]]
+    _enter(cfg["pid"])
+    pty = _open_pty() if cfg["process"].get("terminal") else None
+    if pty and cfg.get("size"):
+        _resize(pty[0], cfg["size"].encode())
+    child = os.fork()
+    if child == 0:
+        _child(cfg, cgroup_fds, pty)
+    for fd in cgroup_fds:
+        os.close(fd)
+    if pty:
+        _relay(pty[0], ctl_fd, child)
+    _, status = os.waitpid(child, 0)
+    code = os.waitstatus_to_exitcode(status)
+    os._exit(128 - code if code < 0 else code)
+
+
+if __name__ == "__main__":
+    main()
