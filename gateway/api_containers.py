@@ -6,7 +6,8 @@ from common import timestamps
 from doca.network.v1 import network_pb2 as npb
 from doca.runtime.v1 import runtime_pb2 as rpb
 from doca.v1 import containers_pb2 as pb, containers_pb2_grpc
-from gateway import documents, exec as exec_flow, humanize
+from gateway import attach as attach_flow, documents, exec as exec_flow, humanize
+from gateway import spec as specs
 from gateway.api_common import struct
 from gateway.clients import Clients
 from gateway.containers import Containers
@@ -85,6 +86,9 @@ class ContainersServicer(containers_pb2_grpc.ContainersServicer):
     def Exec(self, request_iterator, context):
         yield from exec_flow.run(self.c, request_iterator, context)
 
+    def Attach(self, request_iterator, context):
+        yield from attach_flow.run(self.c, self.flows, request_iterator)
+
     def Pause(self, request, context):
         return pb.ContainerRef(id=self.c.runtime.Pause(rpb.PauseRequest(id=request.id)).id)
 
@@ -92,5 +96,9 @@ class ContainersServicer(containers_pb2_grpc.ContainersServicer):
         return pb.ContainerRef(id=self.c.runtime.Resume(rpb.ResumeRequest(id=request.id)).id)
 
     def Logs(self, request, context):
-        for rec in self.c.runtime.Logs(rpb.LogsRequest(id=request.id, follow=request.follow)):
-            yield _chunk(rec)
+        req = rpb.LogsRequest(id=request.id, follow=request.follow, timestamps=request.timestamps,
+                              since=specs.since(request.since))
+        if request.HasField("tail"):
+            req.tail = request.tail
+        for rec in self.c.runtime.Logs(req):
+            yield pb.LogChunk(stream=int(rec.stream), data=rec.data, time=rec.time)

@@ -31,6 +31,7 @@ class Containers:
         res = specs.resources(cfg)
         mode = specs.network_mode(cfg)
         policy = specs.restart_policy(cfg)
+        log = specs.log_config(dict(cfg.log_opts))
         timeout = specs.stop_timeout(cfg) if cfg.HasField("stop_timeout") else None
 
         volumes = [specs.parse_volume(v) for v in cfg.volumes]
@@ -52,7 +53,9 @@ class Containers:
                 rootfs=rpb.Rootfs(lower_dirs=snap.lower_dirs, upper_dir=snap.upper_dir, work_dir=snap.work_dir),
                 mounts=mounts, resources=res, network_mode=mode, labels=dict(cfg.labels),
                 auto_remove=cfg.auto_remove, cmd=cmd, entrypoint=entrypoint,
-                stop_signal=cfg.stop_signal or image.config.stop_signal, restart_policy=policy)
+                stop_signal=cfg.stop_signal or image.config.stop_signal, restart_policy=policy,
+                tty=cfg.tty, open_stdin=cfg.interactive, log=log,
+                console_size=rpb.WindowSize(rows=cfg.console_size.rows, cols=cfg.console_size.cols))
             if timeout is not None:
                 spec.stop_timeout = timeout
             ctr = self.c.runtime.Create(rpb.CreateRequest(id=cid, spec=spec))

@@ -56,6 +56,8 @@ def container(ctr, endpoints) -> dict:
             "NanoCpus": res.cpu_quota * 1_000_000_000 // res.cpu_period if res.cpu_period else 0,
             "CpuShares": res.cpu_shares, "CpuQuota": res.cpu_quota, "CpuPeriod": res.cpu_period,
             "PidsLimit": res.pids_limit or None, "Runtime": "doca",
+            "LogConfig": {"Type": "json-file", "Config": {
+                "max-size": str(spec.log.max_size or 10 * 1024 * 1024), "max-file": str(spec.log.max_file or 3)}},
         },
         "GraphDriver": {"Name": "overlay", "Data": {
             "LowerDir": ":".join(spec.rootfs.lower_dirs), "UpperDir": spec.rootfs.upper_dir,
@@ -64,7 +66,8 @@ def container(ctr, endpoints) -> dict:
         "Config": {
             "Hostname": spec.hostname, "Domainname": "", "User": spec.process.user,
             "AttachStdin": False, "AttachStdout": True, "AttachStderr": True,
-            "Tty": False, "OpenStdin": False, "Env": list(spec.process.env),
+            "Tty": spec.tty, "OpenStdin": spec.open_stdin, "StdinOnce": spec.open_stdin,
+            "Env": list(spec.process.env),
             "Cmd": list(spec.cmd) or None, "Image": spec.image,
             "WorkingDir": spec.process.cwd if spec.process.cwd != "/" else "",
             "Entrypoint": list(spec.entrypoint) or None, "Labels": dict(spec.labels),

@@ -1,7 +1,9 @@
 """Turns a user's ContainerConfig (Docker's run flags) and the image's
 config into the runtime's ContainerSpec: command, environment, limits, mounts.
 Validation of user input happens here, before anything is created."""
+import datetime
 import re
+import time
 
 from common.errors import InvalidArgument
 from doca.runtime.v1 import runtime_pb2 as rpb
@@ -92,3 +94,38 @@ def stop_timeout(cfg) -> int:
     if cfg.stop_timeout < 0:
         raise InvalidArgument(f"invalid --stop-timeout {cfg.stop_timeout}: must be 0 or more seconds")
     return cfg.stop_timeout
+
+
+_DURATION = re.compile(r"^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+(?:\.\d+)?)s)?$")
+
+
+def since(text: str, now: float | None = None) -> float:
+    """--since: RFC 3339 (2026-11-28T10:00:00Z), a Unix time, or a duration
+    before now (10m, 1h30m, 45s) -> epoch seconds; empty -> 0."""
+    if not text:
+        return 0.0
+    m = _DURATION.match(text)
+    if m and any(m.groups()):
+        h, mnt, s = (float(g) if g else 0.0 for g in m.groups())
+        return (now or time.time()) - (h * 3600 + mnt * 60 + s)
+    try:
+        return float(text)
+    except ValueError:
+        pass
+    try:
+        return datetime.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        raise InvalidArgument(f"invalid --since {text!r}: use an RFC 3339 time, a Unix time or a duration like 10m") from None
+
+
+def log_config(opts) -> rpb.LogConfig:
+    """--log-opt max-size=10m --log-opt max-file=3."""
+    known = {"max-size", "max-file"}
+    unknown = set(opts) - known
+    if unknown:
+        raise InvalidArgument(f"unknown log option {sorted(unknown)[0]!r}: doca's json-file takes max-size and max-file")
+    size = units.parse_size(opts.get("max-size", ""), "log max-size")
+    files = opts.get("max-file", "")
+    if files and (not files.isdigit() or int(files) < 1):
+        raise InvalidArgument(f"invalid log max-file {files!r}: a positive number")
+    return rpb.LogConfig(max_size=size, max_file=int(files or 0))

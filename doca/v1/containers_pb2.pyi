@@ -12,8 +12,15 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class ContainerConfig(_message.Message):
-    __slots__ = ("image", "cmd", "entrypoint", "name", "env", "auto_remove", "memory", "cpus", "cpu_shares", "pids_limit", "network", "volumes", "workdir", "user", "hostname", "labels", "restart", "stop_signal", "stop_timeout")
+    __slots__ = ("image", "cmd", "entrypoint", "name", "env", "auto_remove", "memory", "cpus", "cpu_shares", "pids_limit", "network", "volumes", "workdir", "user", "hostname", "labels", "restart", "stop_signal", "stop_timeout", "tty", "interactive", "console_size", "log_opts")
     class LabelsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    class LogOptsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
         VALUE_FIELD_NUMBER: _ClassVar[int]
@@ -39,6 +46,10 @@ class ContainerConfig(_message.Message):
     RESTART_FIELD_NUMBER: _ClassVar[int]
     STOP_SIGNAL_FIELD_NUMBER: _ClassVar[int]
     STOP_TIMEOUT_FIELD_NUMBER: _ClassVar[int]
+    TTY_FIELD_NUMBER: _ClassVar[int]
+    INTERACTIVE_FIELD_NUMBER: _ClassVar[int]
+    CONSOLE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    LOG_OPTS_FIELD_NUMBER: _ClassVar[int]
     image: str
     cmd: _containers.RepeatedScalarFieldContainer[str]
     entrypoint: _containers.RepeatedScalarFieldContainer[str]
@@ -58,7 +69,11 @@ class ContainerConfig(_message.Message):
     restart: str
     stop_signal: str
     stop_timeout: int
-    def __init__(self, image: _Optional[str] = ..., cmd: _Optional[_Iterable[str]] = ..., entrypoint: _Optional[_Iterable[str]] = ..., name: _Optional[str] = ..., env: _Optional[_Iterable[str]] = ..., auto_remove: _Optional[bool] = ..., memory: _Optional[str] = ..., cpus: _Optional[float] = ..., cpu_shares: _Optional[int] = ..., pids_limit: _Optional[int] = ..., network: _Optional[str] = ..., volumes: _Optional[_Iterable[str]] = ..., workdir: _Optional[str] = ..., user: _Optional[str] = ..., hostname: _Optional[str] = ..., labels: _Optional[_Mapping[str, str]] = ..., restart: _Optional[str] = ..., stop_signal: _Optional[str] = ..., stop_timeout: _Optional[int] = ...) -> None: ...
+    tty: bool
+    interactive: bool
+    console_size: WindowSize
+    log_opts: _containers.ScalarMap[str, str]
+    def __init__(self, image: _Optional[str] = ..., cmd: _Optional[_Iterable[str]] = ..., entrypoint: _Optional[_Iterable[str]] = ..., name: _Optional[str] = ..., env: _Optional[_Iterable[str]] = ..., auto_remove: _Optional[bool] = ..., memory: _Optional[str] = ..., cpus: _Optional[float] = ..., cpu_shares: _Optional[int] = ..., pids_limit: _Optional[int] = ..., network: _Optional[str] = ..., volumes: _Optional[_Iterable[str]] = ..., workdir: _Optional[str] = ..., user: _Optional[str] = ..., hostname: _Optional[str] = ..., labels: _Optional[_Mapping[str, str]] = ..., restart: _Optional[str] = ..., stop_signal: _Optional[str] = ..., stop_timeout: _Optional[int] = ..., tty: _Optional[bool] = ..., interactive: _Optional[bool] = ..., console_size: _Optional[_Union[WindowSize, _Mapping]] = ..., log_opts: _Optional[_Mapping[str, str]] = ...) -> None: ...
 
 class RunRequest(_message.Message):
     __slots__ = ("config", "detach")
@@ -171,12 +186,18 @@ class ListResponse(_message.Message):
     def __init__(self, containers: _Optional[_Iterable[_Union[ContainerSummary, _Mapping]]] = ...) -> None: ...
 
 class LogsRequest(_message.Message):
-    __slots__ = ("id", "follow")
+    __slots__ = ("id", "follow", "tail", "since", "timestamps")
     ID_FIELD_NUMBER: _ClassVar[int]
     FOLLOW_FIELD_NUMBER: _ClassVar[int]
+    TAIL_FIELD_NUMBER: _ClassVar[int]
+    SINCE_FIELD_NUMBER: _ClassVar[int]
+    TIMESTAMPS_FIELD_NUMBER: _ClassVar[int]
     id: str
     follow: bool
-    def __init__(self, id: _Optional[str] = ..., follow: _Optional[bool] = ...) -> None: ...
+    tail: int
+    since: str
+    timestamps: bool
+    def __init__(self, id: _Optional[str] = ..., follow: _Optional[bool] = ..., tail: _Optional[int] = ..., since: _Optional[str] = ..., timestamps: _Optional[bool] = ...) -> None: ...
 
 class LogChunk(_message.Message):
     __slots__ = ("stream", "data", "time")
@@ -247,3 +268,25 @@ class ExecOutput(_message.Message):
     output: LogChunk
     exit_code: int
     def __init__(self, output: _Optional[_Union[LogChunk, _Mapping]] = ..., exit_code: _Optional[int] = ...) -> None: ...
+
+class AttachConfig(_message.Message):
+    __slots__ = ("container", "stdin", "start")
+    CONTAINER_FIELD_NUMBER: _ClassVar[int]
+    STDIN_FIELD_NUMBER: _ClassVar[int]
+    START_FIELD_NUMBER: _ClassVar[int]
+    container: str
+    stdin: bool
+    start: bool
+    def __init__(self, container: _Optional[str] = ..., stdin: _Optional[bool] = ..., start: _Optional[bool] = ...) -> None: ...
+
+class AttachInput(_message.Message):
+    __slots__ = ("start", "stdin", "close_stdin", "resize")
+    START_FIELD_NUMBER: _ClassVar[int]
+    STDIN_FIELD_NUMBER: _ClassVar[int]
+    CLOSE_STDIN_FIELD_NUMBER: _ClassVar[int]
+    RESIZE_FIELD_NUMBER: _ClassVar[int]
+    start: AttachConfig
+    stdin: bytes
+    close_stdin: bool
+    resize: WindowSize
+    def __init__(self, start: _Optional[_Union[AttachConfig, _Mapping]] = ..., stdin: _Optional[bytes] = ..., close_stdin: _Optional[bool] = ..., resize: _Optional[_Union[WindowSize, _Mapping]] = ...) -> None: ...

@@ -95,6 +95,11 @@ class ContainersStub:
                 request_serializer=doca_dot_v1_dot_containers__pb2.ExecInput.SerializeToString,
                 response_deserializer=doca_dot_v1_dot_containers__pb2.ExecOutput.FromString,
                 _registered_method=True)
+        self.Attach = channel.stream_stream(
+                '/doca.v1.Containers/Attach',
+                request_serializer=doca_dot_v1_dot_containers__pb2.AttachInput.SerializeToString,
+                response_deserializer=doca_dot_v1_dot_containers__pb2.RunEvent.FromString,
+                _registered_method=True)
         self.Pause = channel.unary_unary(
                 '/doca.v1.Containers/Pause',
                 request_serializer=doca_dot_v1_dot_containers__pb2.ContainerRef.SerializeToString,
@@ -187,6 +192,14 @@ class ContainersServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def Attach(self, request_iterator, context):
+        """The container's live output and stdin. With config.start, the container
+        starts once the stream is attached (docker run -it). Ends with the exit.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def Pause(self, request, context):
         """Missing associated documentation comment in .proto file."""
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -261,6 +274,11 @@ def add_ContainersServicer_to_server(servicer, server):
                     servicer.Exec,
                     request_deserializer=doca_dot_v1_dot_containers__pb2.ExecInput.FromString,
                     response_serializer=doca_dot_v1_dot_containers__pb2.ExecOutput.SerializeToString,
+            ),
+            'Attach': grpc.stream_stream_rpc_method_handler(
+                    servicer.Attach,
+                    request_deserializer=doca_dot_v1_dot_containers__pb2.AttachInput.FromString,
+                    response_serializer=doca_dot_v1_dot_containers__pb2.RunEvent.SerializeToString,
             ),
             'Pause': grpc.unary_unary_rpc_method_handler(
                     servicer.Pause,
@@ -597,6 +615,33 @@ class Containers:
             '/doca.v1.Containers/Exec',
             doca_dot_v1_dot_containers__pb2.ExecInput.SerializeToString,
             doca_dot_v1_dot_containers__pb2.ExecOutput.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Attach(request_iterator,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.stream_stream(
+            request_iterator,
+            target,
+            '/doca.v1.Containers/Attach',
+            doca_dot_v1_dot_containers__pb2.AttachInput.SerializeToString,
+            doca_dot_v1_dot_containers__pb2.RunEvent.FromString,
             options,
             channel_credentials,
             insecure,

@@ -33,8 +33,16 @@ def ps(args) -> int:
 
 def logs(args) -> int:
     out, err = sys.stdout.buffer, sys.stderr.buffer
-    for chunk in conn.containers(args).Logs(pb.LogsRequest(id=args.container, follow=args.follow)):
+    req = pb.LogsRequest(id=args.container, follow=args.follow, since=args.since, timestamps=args.timestamps)
+    if args.tail != "all":
+        if not args.tail.lstrip("-").isdigit():
+            sys.stderr.write(f"doca: invalid --tail {args.tail!r}: a number or all\n")
+            return 125
+        req.tail = int(args.tail)
+    for chunk in conn.containers(args).Logs(req):
         f = err if chunk.stream == pb.LogChunk.STDERR else out
+        if args.timestamps:
+            f.write(chunk.time.ToJsonString().encode() + b" ")
         f.write(chunk.data)
         f.flush()
     return 0

@@ -1,5 +1,4 @@
 """`doca exec [-i] [-t] [-d] [-e K=V] [-w DIR] [-u USER] CTR CMD...`"""
-import os
 import sys
 
 from doca.v1 import containers_pb2 as pb
@@ -29,11 +28,13 @@ def exec_(args) -> int:
     if not args.command:
         sys.stderr.write("doca: exec needs a command: doca exec [OPTIONS] CONTAINER COMMAND [ARG...]\n")
         return 125
-    inputs = terminal.Inputs(read_stdin=args.interactive, tty=args.tty) if (args.interactive or args.tty) else None
+    raw = terminal.RawMode(args.tty and args.interactive)
+    inputs = (terminal.Inputs(read_stdin=args.interactive, tty=args.tty, on_detach=lambda: terminal.detach_now(raw))
+              if (args.interactive or args.tty) else None)
     out = sys.stdout.buffer
     err = sys.stderr.buffer
     code = 0
-    with terminal.RawMode(args.tty and args.interactive):
+    with raw:
         stream = conn.containers(args).Exec(_requests(args, inputs))
         for event in stream:
             if event.WhichOneof("event") == "exit_code":
@@ -42,10 +43,6 @@ def exec_(args) -> int:
                 f = err if event.output.stream == pb.LogChunk.STDERR else out
                 f.write(event.output.data)
                 f.flush()
-            if inputs is not None and inputs.detached:
-                break
     if inputs is not None:
         inputs.stop()
-    if inputs is not None and inputs.detached:
-        os._exit(0)  # leave the process running; the stream is abandoned
     return code

@@ -3,7 +3,7 @@ import os
 import sys
 
 from doca.v1 import containers_pb2 as pb
-from gateway.cli import conn
+from gateway.cli import attach, conn, terminal
 
 
 def _labels(items) -> dict:
@@ -23,6 +23,7 @@ def _env(items) -> list[str]:
 
 
 def config(args) -> pb.ContainerConfig:
+    rows, cols = terminal.size() if args.tty else (0, 0)
     entrypoint = [] if args.entrypoint is None else ([args.entrypoint] if args.entrypoint else [""])
     return pb.ContainerConfig(
         image=args.image, cmd=args.command, entrypoint=entrypoint, name=args.name,
@@ -30,10 +31,15 @@ def config(args) -> pb.ContainerConfig:
         cpu_shares=args.cpu_shares, pids_limit=args.pids_limit, network=args.network,
         volumes=args.volume, workdir=args.workdir, user=args.user, hostname=args.hostname,
         labels=_labels(args.label), restart=args.restart, stop_signal=args.stop_signal,
-        stop_timeout=args.stop_timeout)
+        stop_timeout=args.stop_timeout, tty=args.tty, interactive=args.interactive,
+        console_size=pb.WindowSize(rows=rows, cols=cols), log_opts=_labels(args.log_opt))
 
 
 def run(args) -> int:
+    if (args.interactive or args.tty) and not args.detach:
+        # Docker's order: create, attach, then start once attached (no output lost).
+        cid = conn.containers(args).Create(config(args)).id
+        return attach.stream(args, cid, stdin=args.interactive, tty=args.tty, start=True)
     stream = conn.containers(args).Run(pb.RunRequest(config=config(args), detach=args.detach))
     out, err = sys.stdout.buffer, sys.stderr.buffer
     code = 0

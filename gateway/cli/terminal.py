@@ -37,9 +37,22 @@ class RawMode:
         return self
 
     def __exit__(self, *exc):
+        self.restore()
+
+    def restore(self) -> None:
         if self.saved is not None:
             import termios
             termios.tcsetattr(0, termios.TCSADRAIN, self.saved)
+            self.saved = None
+
+
+def detach_now(raw: RawMode) -> None:
+    """ctrl-p ctrl-q: give the terminal back and leave; the container (or
+    the exec'd process) keeps running."""
+    raw.restore()
+    sys.stderr.write("\r\n" if raw.enabled else "")
+    sys.stderr.flush()
+    os._exit(0)
 
 
 class Inputs:
@@ -47,8 +60,9 @@ class Inputs:
     ("stdin", bytes), ("close", None), ("resize", (rows, cols)),
     ("detach", None). Iterate it to get them in order."""
 
-    def __init__(self, read_stdin: bool, tty: bool, detach_keys: bytes = DETACH_KEYS):
+    def __init__(self, read_stdin: bool, tty: bool, detach_keys: bytes = DETACH_KEYS, on_detach=None):
         self.q: "queue.SimpleQueue" = queue.SimpleQueue()
+        self.on_detach = on_detach
         self.tty = tty
         self.detach_keys = detach_keys if tty else b""
         self.detached = False
@@ -76,6 +90,8 @@ class Inputs:
                         self.q.put(("stdin", data[:at]))
                     self.detached = True
                     self.q.put(("detach", None))
+                    if self.on_detach:  # the reading side may wait for output that never comes
+                        self.on_detach()
                     return
                 if data.endswith(self.detach_keys[:1]):  # maybe the start of the sequence
                     pending, data = data[-1:], data[:-1]

@@ -1,5 +1,5 @@
 """Thin gRPC servicer for doca.runtime.v1: messages in, Runtime calls, messages out."""
-from google.protobuf import json_format
+from google.protobuf import json_format, timestamp_pb2
 
 from common import timestamps
 from common.errors import InvalidArgument
@@ -74,11 +74,37 @@ class RuntimeServicer(runtime_pb2_grpc.RuntimeServicer):
             else:
                 yield pb.ExecOutput(output=pb.LogRecord(stream=_STREAMS[kind], data=value))
 
+    def Attach(self, request_iterator, context):
+        first = next(request_iterator, None)
+        if first is None or first.WhichOneof("input") != "start":
+            raise InvalidArgument("the first message of Attach must be its spec (start)")
+        spec = json_format.MessageToDict(first.start)
+        for kind, value in self.rt.attach(spec, request_iterator, cancelled=lambda: not context.is_active()):
+            if kind == "attached":
+                yield pb.AttachOutput(attached=True)
+            elif kind == "exit":
+                yield pb.AttachOutput(exit_code=value)
+            else:
+                yield pb.AttachOutput(output=pb.LogRecord(stream=_STREAMS[kind], data=value))
+
     def Logs(self, request, context):
         want = {"stdout": request.stdout or not request.stderr,
                 "stderr": request.stderr or not request.stdout}
-        for batch in self.rt.logs(request.id, request.follow, cancelled=lambda: not context.is_active()):
-            yield from merge(r for r in batch if want[r[0]])
+        tail = request.tail if request.HasField("tail") else None
+        for batch in self.rt.logs(request.id, request.follow, lambda: not context.is_active(),
+                                  tail, request.since):
+            records = (r for r in batch if want[r[0]])
+            if request.timestamps:
+                for stream, data, when in records:
+                    yield pb.LogRecord(stream=_STREAMS[stream], data=data, time=_timestamp(when))
+            else:
+                yield from merge(records)
+
+
+def _timestamp(text: str):
+    ts = timestamp_pb2.Timestamp()
+    ts.FromJsonString(text)
+    return ts
 
 
 def merge(records, limit: int = 64 * 1024):

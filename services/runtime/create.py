@@ -18,6 +18,24 @@ def limits_of(res: dict) -> cgroups.Limits:
         pids_limit=int(res.get("pidsLimit", 0)))
 
 
+DEFAULT_LOG = {"max_size": 10 * 1024 * 1024, "max_files": 3}
+
+
+def log_config(log: dict) -> dict:
+    """Rotation on by default: a container printing without end cannot fill the disk."""
+    size = int(log.get("maxSize", 0)) or DEFAULT_LOG["max_size"]
+    files = int(log.get("maxFile", 0)) or DEFAULT_LOG["max_files"]
+    if size < 4096:
+        raise InvalidArgument(f"invalid log max-size {size}: at least 4k")
+    if files > 32:
+        raise InvalidArgument(f"invalid log max-file {files}: at most 32")
+    return {"max_size": size, "max_files": files}
+
+
+def _size(size: dict | None):
+    return (int(size.get("rows", 0)), int(size.get("cols", 0))) if size and size.get("rows") else None
+
+
 class CreateMixin:
     def create(self, cid: str, spec: dict) -> Record:
         """spec: the ContainerSpec message as a dict (json_format field names)."""
@@ -33,6 +51,7 @@ class CreateMixin:
         signals.parse(spec.get("stopSignal", ""), 15)  # a bad --stop-signal fails now, not at stop
         limits = limits_of(spec.get("resources", {}))
         cgroups.base.validate(limits)
+        log_config(spec.get("log") or {})
         rec = Record(id=cid, name=spec.get("name") or names.generate(), spec=spec, created_at=time.time())
         self.store.reserve(rec)
         try:
@@ -65,7 +84,8 @@ class CreateMixin:
             cgroups_path=self.cgroups.cgroups_path(rec.id), limits=limits,
             netns_path=self.netns.file(rec.id), readonly_root=rootfs.get("readonly", False),
             annotations={"org.opencontainers.image.ref.name": spec.get("image", ""),
-                         "io.doca.container.name": rec.name})
+                         "io.doca.container.name": rec.name},
+            terminal=spec.get("tty", False), console_size=_size(spec.get("consoleSize")))
         atomic.write_json(bundle / "config.json", config)
         # The shim's inputs, marshalled: it starts faster without a JSON parser.
         atomic.write_bytes(d / "shim.marshal", marshal.dumps({
@@ -74,6 +94,9 @@ class CreateMixin:
             "cgroup_view": self.cgroups.container_view(rec.id),
             "rootfs_mount": {"type": "overlay", "source": "overlay", "options": overlay.split(",")},
             "netns": {"path": str(self.netns.file(rec.id)), "create": True},
+            "open_stdin": bool(spec.get("openStdin")),
+            "console_size": _size(spec.get("consoleSize")),
+            "log": log_config(spec.get("log") or {}),
         }))
 
     def _launch(self, rec: Record) -> None:

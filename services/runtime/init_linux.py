@@ -5,12 +5,13 @@ for `start` on the exec fifo, then execs the user's process.
 This is a forked copy of the shim: it must never return into the shim's code,
 so every path ends in execve or os._exit. Standard library only.
 """
+import _signal
 import _socket
 import fcntl
 import os
 import struct
 
-from services.runtime import rootfs_linux, syscalls as sc
+from services.runtime import console_linux, rootfs_linux, syscalls as sc
 
 EXIT_CANNOT_INVOKE = 126
 EXIT_NOT_FOUND = 127
@@ -74,16 +75,34 @@ def set_user(user: dict) -> None:
     os.setresuid(uid, uid, uid)
 
 
+def reset_signals() -> None:
+    """Default dispositions and an empty mask, as a fresh program expects:
+    Python (and the shim) ignore SIGPIPE, SIGXFSZ, SIGINT or SIGHUP, and an
+    ignored signal stays ignored across execve (Ctrl-C would not reach a
+    container's sleep)."""
+    for sig in range(1, _signal.NSIG):
+        if sig in (_signal.SIGKILL, _signal.SIGSTOP):
+            continue
+        try:
+            _signal.signal(sig, _signal.SIG_DFL)
+        except (OSError, ValueError, RuntimeError):
+            pass  # signals Python reserves or that do not exist here
+    _signal.pthread_sigmask(_signal.SIG_SETMASK, [])
+
+
 def become(process: dict, path: str, args: list, env: list) -> None:
     """The last steps before the user's program, shared by the init and
-    exec: the user's ids, no_new_privs, then execve. Never returns."""
+    exec: default signals, the user's ids, no_new_privs, then execve.
+    Never returns."""
+    reset_signals()
     set_user(process.get("user", {}))
     if process.get("noNewPrivileges"):
         sc.prctl(sc.PR_SET_NO_NEW_PRIVS, 1)
     os.execve(path, args, dict(e.split("=", 1) for e in env if "=" in e))
 
 
-def _prepare(spec: dict, bundle: str, cgroup_view: dict, fifo_path: str, fifo_fd_holder: list) -> tuple[str, list, list]:
+def _prepare(spec: dict, bundle: str, cgroup_view: dict, fifo_path: str, fifo_fd_holder: list,
+             console: int | None) -> tuple[str, list, list]:
     join_cgroups(cgroup_view.values())
     sc.mount(None, "/", None, sc.MS_REC | sc.MS_SLAVE, None)
     rootfs = os.path.join(bundle, spec.get("root", {}).get("path", "rootfs"))
@@ -94,6 +113,12 @@ def _prepare(spec: dict, bundle: str, cgroup_view: dict, fifo_path: str, fifo_fd
         sc.sethostname(spec["hostname"])
     rootfs_linux.setup(spec, rootfs, cgroup_view)
     loopback_up()
+    if console is not None:  # -t: the pty comes from the container's devpts, its master goes to the shim
+        master, slave = console_linux.open_pty()
+        console_linux.send_fd(console, master)
+        os.close(master)
+        os.close(console)
+        console_linux.become_controlled(slave)
     process = spec["process"]
     env = list(process.get("env", ()))
     cwd = process.get("cwd") or "/"
@@ -109,14 +134,14 @@ def _prepare(spec: dict, bundle: str, cgroup_view: dict, fifo_path: str, fifo_fd
 
 
 def run(spec: dict, bundle: str, cgroup_view: dict, fifo_path: str, ready_w: int,
-        stdio: tuple[int, int, int]) -> None:
+        stdio: tuple[int, int, int], console: int | None = None) -> None:
     """Never returns."""
     reported = False
     try:
         for target, fd in enumerate(stdio):
             os.dup2(fd, target)
         holder: list = []
-        path, args, env = _prepare(spec, bundle, cgroup_view, fifo_path, holder)
+        path, args, env = _prepare(spec, bundle, cgroup_view, fifo_path, holder, console)
         os.write(ready_w, b"ok\n")
         os.close(ready_w)
         reported = True

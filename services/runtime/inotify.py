@@ -9,6 +9,7 @@ _libc = ctypes.CDLL(None, use_errno=True)
 IN_MODIFY = 0x2
 IN_CLOSE_WRITE = 0x8
 IN_MOVED_TO = 0x80
+IN_CREATE = 0x100
 IN_NONBLOCK = os.O_NONBLOCK
 IN_CLOEXEC = os.O_CLOEXEC
 

@@ -50,3 +50,56 @@ class LineSplitter:
     def flush(self) -> list[bytes]:
         out, self.pending = ([self.pending] if self.pending else []), b""
         return out
+
+
+class Writer:
+    """Appends records to the log, rotating it when it would pass
+    `max_size` bytes: container.log -> .1 -> ... -> .(max_files-1), the
+    oldest dropped (Docker's json-file max-size/max-file). max_size 0 = never."""
+
+    def __init__(self, path: str, max_size: int = 0, max_files: int = 1):
+        import os
+        self._os = os
+        self.path, self.max_size, self.max_files = path, max_size, max(1, max_files)
+        self.fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o640)
+        self.size = os.fstat(self.fd).st_size
+
+    def write(self, records: list[bytes]) -> None:
+        """Writes records, rotating between them so no file passes max_size
+        (unless one record alone is bigger)."""
+        batch, size = [], 0
+        for rec in records:
+            if self.max_size and self.size + size + len(rec) > self.max_size and self.size + size:
+                if batch:
+                    self._os.write(self.fd, b"".join(batch))
+                    self.size += size
+                    batch, size = [], 0
+                self._rotate()
+            batch.append(rec)
+            size += len(rec)
+        if batch:
+            self._os.write(self.fd, b"".join(batch))
+            self.size += size
+
+    def _rotate(self) -> None:
+        os = self._os
+        os.close(self.fd)
+        if self.max_files == 1:
+            os.truncate(self.path, 0)
+        else:
+            for i in range(self.max_files - 1, 0, -1):
+                older = f"{self.path}.{i - 1}" if i > 1 else self.path
+                if os.path.exists(older):
+                    os.replace(older, f"{self.path}.{i}")
+        self.fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o640)
+        self.size = 0
+
+    def close(self) -> None:
+        self._os.close(self.fd)
+
+
+def files(path: str, max_files: int = 32) -> list[str]:
+    """The log's files, oldest first (rotated ones, then the current one)."""
+    import os
+    out = [f"{path}.{i}" for i in range(max_files, 0, -1) if os.path.exists(f"{path}.{i}")]
+    return out + [path]

@@ -7,7 +7,6 @@ The netns directory is itself a shared bind mount: every shim's mount
 namespace holds a (slave) copy of the host's mounts, and only a shared
 parent lets the host's umount of one namespace reach those copies; without
 it a removed container's namespace would live on inside its neighbours."""
-import os
 import pathlib
 
 from services.runtime import syscalls as sc
@@ -55,18 +54,3 @@ class NetnsDir:
 
     def leftovers(self, known: set[str]) -> list[str]:
         return [p.name for p in self.path.iterdir() if p.name not in known] if self.path.is_dir() else []
-
-
-def create_or_join(path: str, create: bool) -> None:
-    """In the shim (single-threaded), before the init is cloned: makes a new
-    network namespace pinned at `path`, or joins the pinned one."""
-    if create:
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444))
-        sc.unshare(sc.CLONE_NEWNET)
-        sc.mount("/proc/self/ns/net", path, None, sc.MS_BIND, None)
-    else:
-        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
-        try:
-            sc.setns(fd, sc.CLONE_NEWNET)
-        finally:
-            os.close(fd)

@@ -10,6 +10,7 @@ import time
 
 from common import atomic
 from services.runtime import cgroups, logs, shim_client
+from services.runtime.attach import AttachMixin
 from services.runtime.create import CreateMixin
 from services.runtime.exec import ExecMixin
 from services.runtime.netns import NetnsDir
@@ -24,7 +25,8 @@ from services.runtime.store import ACTIVE, Record, Store
 log = logging.getLogger("doca.runtime")
 
 
-class Runtime(CreateMixin, StartMixin, StopMixin, RemoveMixin, PauseMixin, RestartMixin, ExecMixin):
+class Runtime(CreateMixin, StartMixin, StopMixin, RemoveMixin, PauseMixin, RestartMixin, ExecMixin,
+              AttachMixin):
     def __init__(self, state_dir: pathlib.Path, cgroup_parent: str, driver: cgroups.Driver | None = None):
         self.store = Store(state_dir)
         self.cgroups = driver or cgroups.detect(cgroup_parent)
@@ -90,11 +92,12 @@ class Runtime(CreateMixin, StartMixin, StopMixin, RemoveMixin, PauseMixin, Resta
         recs = [self.refresh(r) for r in self.store.all()]
         return [r for r in recs if all_ or r.status in ("running", "paused", "restarting")]
 
-    def logs(self, ref: str, follow: bool, cancelled=lambda: False):
+    def logs(self, ref: str, follow: bool, cancelled=lambda: False, tail: int | None = None,
+             since: float = 0.0):
         rec = self.get(ref)
         d = self.store.dir(rec.id)
         shim = (rec.shim_pid, rec.shim_start) if rec.status in ACTIVE else (0, 0)
-        yield from logs.read(d / "container.log", follow, shim, cancelled)
+        yield from logs.read(d / "container.log", follow, shim, cancelled, tail, since)
 
     def close(self) -> None:
         """At service stop: containers keep running (live restore); only an

@@ -19,13 +19,10 @@ import struct
 import sys
 import termios
 
-from services.runtime import init_linux, syscalls as sc
+from services.runtime import console_linux, init_linux, syscalls as sc
 
 NS_ORDER = (("ipc", sc.CLONE_NEWIPC), ("uts", sc.CLONE_NEWUTS), ("net", sc.CLONE_NEWNET),
             ("pid", sc.CLONE_NEWPID), ("mnt", sc.CLONE_NEWNS))
-TIOCSPTLCK = 0x40045431
-TIOCGPTN = 0x80045430
-TIOCSCTTY = 0x540E
 
 
 def _enter(pid: int) -> None:
@@ -33,14 +30,6 @@ def _enter(pid: int) -> None:
     for fd, flag in fds:
         sc.setns(fd, flag)
         os.close(fd)
-
-
-def _open_pty() -> tuple[int, str]:
-    """A pty of the container's devpts instance (its /dev/ptmx)."""
-    master = os.open("/dev/ptmx", os.O_RDWR | os.O_NOCTTY | os.O_CLOEXEC)
-    fcntl.ioctl(master, TIOCSPTLCK, struct.pack("i", 0))
-    n = struct.unpack("I", fcntl.ioctl(master, TIOCGPTN, b"\0" * 4))[0]
-    return master, f"/dev/pts/{n}"
 
 
 def _resize(fd: int, line: bytes) -> None:
@@ -58,12 +47,7 @@ def _child(cfg: dict, cgroup_fds: list[int], pty: tuple[int, str] | None) -> Non
         for fd in cgroup_fds:
             os.write(fd, b"0")
         if pty:
-            os.setsid()
-            slave = os.open(pty[1], os.O_RDWR)
-            fcntl.ioctl(slave, TIOCSCTTY, 0)
-            for target in (0, 1, 2):
-                os.dup2(slave, target)
-            os.close(slave)
+            console_linux.become_controlled(pty[1])
         process = cfg["process"]
         os.chdir(process.get("cwd") or "/")
         args = process["args"]
@@ -127,7 +111,7 @@ def main() -> None:
     cgroup_fds = [os.open(os.path.join(d, "cgroup.procs"), os.O_WRONLY | os.O_CLOEXEC)
                   for d in cfg["cgroup_dirs"]]
     _enter(cfg["pid"])
-    pty = _open_pty() if cfg["process"].get("terminal") else None
+    pty = console_linux.open_pty() if cfg["process"].get("terminal") else None
     if pty and cfg.get("size"):
         _resize(pty[0], cfg["size"].encode())
     child = os.fork()

@@ -12,13 +12,13 @@ Standard library only (plus the executor modules): it must start fast and
 stay small.
 """
 import _signal
+import _socket
 import marshal
 import os
-import select
 import sys
 import time
 
-from services.runtime import init_linux, logfile, netns, proc, syscalls as sc
+from services.runtime import console_linux, init_linux, logfile, netns_linux, proc, shim_io, syscalls as sc
 
 
 def _write_atomic(path: str, data: bytes) -> None:
@@ -69,20 +69,33 @@ def _namespace_flags(spec: dict) -> int:
 
 
 def create(state: str, cfg: dict, spec: dict) -> tuple[int, dict]:
-    """Clones the init and waits for its report; returns (pid, fds)."""
+    """Clones the init and waits for its report; returns (pid, io): the
+    output pipes and stdin pipe, or the pty master of a -t container."""
     bundle = cfg["bundle"]
     if cfg.get("netns"):  # before the mount namespace: the pin lives in the host's
-        netns.create_or_join(cfg["netns"]["path"], cfg["netns"]["create"])
+        netns_linux.create_or_join(cfg["netns"]["path"], cfg["netns"]["create"])
     _mount_rootfs(bundle, spec, cfg.get("rootfs_mount"))
+    terminal = bool(spec["process"].get("terminal"))
     ready_r, ready_w = os.pipe2(os.O_CLOEXEC)
-    out_r, out_w = os.pipe2(os.O_CLOEXEC)
-    err_r, err_w = os.pipe2(os.O_CLOEXEC)
     null = os.open("/dev/null", os.O_RDONLY | os.O_CLOEXEC)
+    mine, theirs = [], [ready_w, null]
+    console = None
+    if terminal:
+        console, console_child = _socket.socketpair(_socket.AF_UNIX, _socket.SOCK_STREAM)
+        theirs.append(console_child.fileno())
+        stdio = (null, null, null)
+    else:
+        out_r, out_w = os.pipe2(os.O_CLOEXEC)
+        err_r, err_w = os.pipe2(os.O_CLOEXEC)
+        in_r, in_w = os.pipe2(os.O_CLOEXEC) if cfg.get("open_stdin") else (null, None)
+        stdio = (in_r, out_w, err_w)
+        theirs += [out_w, err_w] + ([in_r] if in_w is not None else [])
+        mine = {"stdout": out_r, "stderr": err_r, "stdin": in_w}
     pid = sc.clone(_namespace_flags(spec))
     if pid == 0:
-        init_linux.run(spec, bundle, cfg.get("cgroup_view", {}), cfg["fifo"], ready_w,
-                       (null, out_w, err_w))
-    for fd in (ready_w, out_w, err_w, null):
+        init_linux.run(spec, bundle, cfg.get("cgroup_view", {}), cfg["fifo"], ready_w, stdio,
+                       console_child.fileno() if terminal else None)
+    for fd in theirs:
         os.close(fd)
     report = b""
     while chunk := os.read(ready_r, 4096):
@@ -93,49 +106,18 @@ def create(state: str, cfg: dict, spec: dict) -> tuple[int, dict]:
         if not report:
             report = f"err 1 container init exited ({os.waitstatus_to_exitcode(status)}) before it was ready\n".encode()
         raise _Failed(report)
-    return pid, {"stdout": out_r, "stderr": err_r}
+    if terminal:
+        master = console_linux.recv_fd(console)
+        console.close()
+        size = cfg.get("console_size")
+        if size:
+            shim_io.resize(master, *size)
+        return pid, {"pty": master}
+    return pid, mine
 
 
 class _Failed(Exception):
     pass
-
-
-def pump(pid: int, fds: dict, log_path: str) -> int:
-    """Copies the container's output into the log until it exits; returns
-    the exit code (128+N for a signal, as a shell reports it)."""
-    pidfd = os.pidfd_open(pid)
-    poller = select.poll()
-    names = {fd: name for name, fd in fds.items()}
-    splitters = {fd: logfile.LineSplitter() for fd in names}
-    for fd in names:
-        poller.register(fd, select.POLLIN)
-    poller.register(pidfd, select.POLLIN)
-    deadline = None
-    with open(log_path, "ab", buffering=0) as log:
-        while names:
-            timeout = None if deadline is None else max(0, (deadline - time.monotonic()) * 1000)
-            events = poller.poll(timeout)
-            if not events and deadline is not None:
-                break  # exited, and something still holds the pipe: stop waiting
-            now = time.time_ns()
-            out = []
-            for fd, _ in events:
-                if fd == pidfd:
-                    poller.unregister(pidfd)
-                    deadline = time.monotonic() + 2.0
-                    continue
-                data = os.read(fd, 65536)
-                pieces = splitters[fd].feed(data) if data else splitters[fd].flush()
-                out += [logfile.encode(names[fd], p, now) for p in pieces]
-                if not data:
-                    poller.unregister(fd)
-                    os.close(fd)
-                    del names[fd]
-            if out:
-                log.write(b"".join(out))
-    _, status = os.waitpid(pid, 0)
-    code = os.waitstatus_to_exitcode(status)
-    return 128 - code if code < 0 else code
 
 
 def _state_dir() -> str | None:
@@ -186,7 +168,9 @@ def main() -> None:
     os.dup2(null, 0)
     os.dup2(null, 1)
     os.close(null)
-    code = pump(pid, fds, cfg["log_path"])
+    log = cfg.get("log") or {}
+    writer = logfile.Writer(cfg["log_path"], log.get("max_size", 0), log.get("max_files", 1))
+    code = shim_io.Loop(pid, fds, writer, os.path.join(state, "attach.sock")).run()
     _write_atomic(os.path.join(state, "exit.json"),
                   b'{"exit_code": %d, "finished_at": %.6f}' % (code, time.time()))
 

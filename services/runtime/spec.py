@@ -40,7 +40,8 @@ NAMESPACES = ["pid", "network", "ipc", "uts", "mount"]
 
 
 def build(*, args, env, cwd, uid, gid, additional_gids, hostname, mounts,
-          cgroups_path, limits, netns_path, readonly_root=False, annotations=None) -> dict:
+          cgroups_path, limits, netns_path, readonly_root=False, annotations=None,
+          terminal=False, console_size=None) -> dict:
     caps = list(DEFAULT_CAPABILITIES)
     resources = {}
     if limits.memory_bytes:
@@ -58,13 +59,15 @@ def build(*, args, env, cwd, uid, gid, additional_gids, hostname, mounts,
     return {
         "ociVersion": OCI_VERSION,
         "process": {
-            "terminal": False,
+            "terminal": bool(terminal),
             "user": {"uid": uid, "gid": gid, "additionalGids": list(additional_gids)},
             "args": list(args),
             "env": list(env),
             "cwd": cwd or "/",
             "capabilities": {k: caps for k in ("bounding", "effective", "permitted")},
             "noNewPrivileges": True,
+            **({"consoleSize": {"height": console_size[0], "width": console_size[1]}}
+               if terminal and console_size else {}),
         },
         "root": {"path": "rootfs", "readonly": bool(readonly_root)},
         "hostname": hostname,

@@ -63,7 +63,7 @@ class Process(_message.Message):
     def __init__(self, args: _Optional[_Iterable[str]] = ..., env: _Optional[_Iterable[str]] = ..., cwd: _Optional[str] = ..., user: _Optional[str] = ...) -> None: ...
 
 class ContainerSpec(_message.Message):
-    __slots__ = ("name", "image", "image_id", "process", "hostname", "rootfs", "mounts", "resources", "network_mode", "labels", "auto_remove", "cmd", "entrypoint", "stop_signal", "stop_timeout", "restart_policy")
+    __slots__ = ("name", "image", "image_id", "process", "hostname", "rootfs", "mounts", "resources", "network_mode", "labels", "auto_remove", "cmd", "entrypoint", "stop_signal", "stop_timeout", "restart_policy", "tty", "open_stdin", "console_size", "log")
     class LabelsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -87,6 +87,10 @@ class ContainerSpec(_message.Message):
     STOP_SIGNAL_FIELD_NUMBER: _ClassVar[int]
     STOP_TIMEOUT_FIELD_NUMBER: _ClassVar[int]
     RESTART_POLICY_FIELD_NUMBER: _ClassVar[int]
+    TTY_FIELD_NUMBER: _ClassVar[int]
+    OPEN_STDIN_FIELD_NUMBER: _ClassVar[int]
+    CONSOLE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    LOG_FIELD_NUMBER: _ClassVar[int]
     name: str
     image: str
     image_id: str
@@ -103,7 +107,19 @@ class ContainerSpec(_message.Message):
     stop_signal: str
     stop_timeout: int
     restart_policy: RestartPolicy
-    def __init__(self, name: _Optional[str] = ..., image: _Optional[str] = ..., image_id: _Optional[str] = ..., process: _Optional[_Union[Process, _Mapping]] = ..., hostname: _Optional[str] = ..., rootfs: _Optional[_Union[Rootfs, _Mapping]] = ..., mounts: _Optional[_Iterable[_Union[Mount, _Mapping]]] = ..., resources: _Optional[_Union[Resources, _Mapping]] = ..., network_mode: _Optional[str] = ..., labels: _Optional[_Mapping[str, str]] = ..., auto_remove: _Optional[bool] = ..., cmd: _Optional[_Iterable[str]] = ..., entrypoint: _Optional[_Iterable[str]] = ..., stop_signal: _Optional[str] = ..., stop_timeout: _Optional[int] = ..., restart_policy: _Optional[_Union[RestartPolicy, _Mapping]] = ...) -> None: ...
+    tty: bool
+    open_stdin: bool
+    console_size: WindowSize
+    log: LogConfig
+    def __init__(self, name: _Optional[str] = ..., image: _Optional[str] = ..., image_id: _Optional[str] = ..., process: _Optional[_Union[Process, _Mapping]] = ..., hostname: _Optional[str] = ..., rootfs: _Optional[_Union[Rootfs, _Mapping]] = ..., mounts: _Optional[_Iterable[_Union[Mount, _Mapping]]] = ..., resources: _Optional[_Union[Resources, _Mapping]] = ..., network_mode: _Optional[str] = ..., labels: _Optional[_Mapping[str, str]] = ..., auto_remove: _Optional[bool] = ..., cmd: _Optional[_Iterable[str]] = ..., entrypoint: _Optional[_Iterable[str]] = ..., stop_signal: _Optional[str] = ..., stop_timeout: _Optional[int] = ..., restart_policy: _Optional[_Union[RestartPolicy, _Mapping]] = ..., tty: _Optional[bool] = ..., open_stdin: _Optional[bool] = ..., console_size: _Optional[_Union[WindowSize, _Mapping]] = ..., log: _Optional[_Union[LogConfig, _Mapping]] = ...) -> None: ...
+
+class LogConfig(_message.Message):
+    __slots__ = ("max_size", "max_file")
+    MAX_SIZE_FIELD_NUMBER: _ClassVar[int]
+    MAX_FILE_FIELD_NUMBER: _ClassVar[int]
+    max_size: int
+    max_file: int
+    def __init__(self, max_size: _Optional[int] = ..., max_file: _Optional[int] = ...) -> None: ...
 
 class RestartPolicy(_message.Message):
     __slots__ = ("name", "maximum_retry_count")
@@ -228,16 +244,22 @@ class InspectRequest(_message.Message):
     def __init__(self, id: _Optional[str] = ...) -> None: ...
 
 class LogsRequest(_message.Message):
-    __slots__ = ("id", "follow", "stdout", "stderr")
+    __slots__ = ("id", "follow", "stdout", "stderr", "tail", "since", "timestamps")
     ID_FIELD_NUMBER: _ClassVar[int]
     FOLLOW_FIELD_NUMBER: _ClassVar[int]
     STDOUT_FIELD_NUMBER: _ClassVar[int]
     STDERR_FIELD_NUMBER: _ClassVar[int]
+    TAIL_FIELD_NUMBER: _ClassVar[int]
+    SINCE_FIELD_NUMBER: _ClassVar[int]
+    TIMESTAMPS_FIELD_NUMBER: _ClassVar[int]
     id: str
     follow: bool
     stdout: bool
     stderr: bool
-    def __init__(self, id: _Optional[str] = ..., follow: _Optional[bool] = ..., stdout: _Optional[bool] = ..., stderr: _Optional[bool] = ...) -> None: ...
+    tail: int
+    since: float
+    timestamps: bool
+    def __init__(self, id: _Optional[str] = ..., follow: _Optional[bool] = ..., stdout: _Optional[bool] = ..., stderr: _Optional[bool] = ..., tail: _Optional[int] = ..., since: _Optional[float] = ..., timestamps: _Optional[bool] = ...) -> None: ...
 
 class LogRecord(_message.Message):
     __slots__ = ("stream", "data", "time")
@@ -318,3 +340,33 @@ class ExecOutput(_message.Message):
     output: LogRecord
     exit_code: int
     def __init__(self, output: _Optional[_Union[LogRecord, _Mapping]] = ..., exit_code: _Optional[int] = ...) -> None: ...
+
+class AttachSpec(_message.Message):
+    __slots__ = ("id", "stdin")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    STDIN_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    stdin: bool
+    def __init__(self, id: _Optional[str] = ..., stdin: _Optional[bool] = ...) -> None: ...
+
+class AttachInput(_message.Message):
+    __slots__ = ("start", "stdin", "close_stdin", "resize")
+    START_FIELD_NUMBER: _ClassVar[int]
+    STDIN_FIELD_NUMBER: _ClassVar[int]
+    CLOSE_STDIN_FIELD_NUMBER: _ClassVar[int]
+    RESIZE_FIELD_NUMBER: _ClassVar[int]
+    start: AttachSpec
+    stdin: bytes
+    close_stdin: bool
+    resize: WindowSize
+    def __init__(self, start: _Optional[_Union[AttachSpec, _Mapping]] = ..., stdin: _Optional[bytes] = ..., close_stdin: _Optional[bool] = ..., resize: _Optional[_Union[WindowSize, _Mapping]] = ...) -> None: ...
+
+class AttachOutput(_message.Message):
+    __slots__ = ("output", "exit_code", "attached")
+    OUTPUT_FIELD_NUMBER: _ClassVar[int]
+    EXIT_CODE_FIELD_NUMBER: _ClassVar[int]
+    ATTACHED_FIELD_NUMBER: _ClassVar[int]
+    output: LogRecord
+    exit_code: int
+    attached: bool
+    def __init__(self, output: _Optional[_Union[LogRecord, _Mapping]] = ..., exit_code: _Optional[int] = ..., attached: _Optional[bool] = ...) -> None: ...

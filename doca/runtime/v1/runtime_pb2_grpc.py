@@ -94,6 +94,11 @@ class RuntimeStub:
                 request_serializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.ExecInput.SerializeToString,
                 response_deserializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.ExecOutput.FromString,
                 _registered_method=True)
+        self.Attach = channel.stream_stream(
+                '/doca.runtime.v1.Runtime/Attach',
+                request_serializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.AttachInput.SerializeToString,
+                response_deserializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.AttachOutput.FromString,
+                _registered_method=True)
 
 
 class RuntimeServicer:
@@ -181,6 +186,14 @@ class RuntimeServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def Attach(self, request_iterator, context):
+        """The container's live output (and its stdin, with spec.stdin) until it
+        exits or the client leaves. First message: the spec.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_RuntimeServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -243,6 +256,11 @@ def add_RuntimeServicer_to_server(servicer, server):
                     servicer.Exec,
                     request_deserializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.ExecInput.FromString,
                     response_serializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.ExecOutput.SerializeToString,
+            ),
+            'Attach': grpc.stream_stream_rpc_method_handler(
+                    servicer.Attach,
+                    request_deserializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.AttachInput.FromString,
+                    response_serializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.AttachOutput.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -569,6 +587,33 @@ class Runtime:
             '/doca.runtime.v1.Runtime/Exec',
             doca_dot_runtime_dot_v1_dot_runtime__pb2.ExecInput.SerializeToString,
             doca_dot_runtime_dot_v1_dot_runtime__pb2.ExecOutput.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Attach(request_iterator,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.stream_stream(
+            request_iterator,
+            target,
+            '/doca.runtime.v1.Runtime/Attach',
+            doca_dot_runtime_dot_v1_dot_runtime__pb2.AttachInput.SerializeToString,
+            doca_dot_runtime_dot_v1_dot_runtime__pb2.AttachOutput.FromString,
             options,
             channel_credentials,
             insecure,

@@ -19,6 +19,10 @@ Order (apply() follows it; each step needs what the previous left):
   8. no_new_privs        - prctl(PR_SET_NO_NEW_PRIVS, 1)
   9. seccomp             - last, so the init's own steps are not filtered;
                            the caller's next system call must be execve
+
+runc does 1-8 before waiting on the exec fifo (the fifo is 0622 for that
+reason) and only 9 after it: apply(sec, user, defer_seccomp=True) before
+the wait, then finish(sec) right before execve, does the same.
 """
 import ctypes
 import os
@@ -40,7 +44,8 @@ def set_user(user: dict) -> None:
 
 
 def no_new_privs() -> None:
-    if _libc.prctl(PR_SET_NO_NEW_PRIVS, ctypes.c_ulong(1), ctypes.c_ulong(0), ctypes.c_ulong(0), ctypes.c_ulong(0)) < 0:
+    zero = ctypes.c_ulong(0)
+    if _libc.prctl(PR_SET_NO_NEW_PRIVS, ctypes.c_ulong(1), zero, zero, zero) < 0:
         err = ctypes.get_errno()
         raise OSError(err, f"no_new_privs: {os.strerror(err)}")
 
@@ -52,10 +57,19 @@ def apply_caps(caps: dict, last: int) -> None:
         caps_linux.raise_ambient(caps["ambient"], last)
 
 
-def apply(sec: dict, user: dict | None = None, switch_user=set_user, timings: dict | None = None) -> None:
-    """Steps 1-9 above. `user` is OCI process.user (None: stay who we are);
-    `switch_user(user)` does step 5. `timings`, if given, receives the
-    seconds each step took. OSError on failure (the init reports it)."""
+def finish(sec: dict) -> None:
+    """Step 9 alone, for a caller that deferred it."""
+    seccomp = sec.get("seccomp")
+    if seccomp and sec.get("no_new_privs"):
+        seccomp_linux.load(seccomp["bpf"], seccomp.get("flags", 0))
+
+
+def apply(sec: dict, user: dict | None = None, switch_user=set_user, timings: dict | None = None,
+          defer_seccomp: bool = False) -> None:
+    """Steps 1-9 above (1-8 with defer_seccomp: finish() does 9). `user` is
+    OCI process.user (None: stay who we are); `switch_user(user)` does step
+    5. `timings`, if given, receives the seconds each step took. OSError on
+    failure (the init reports it)."""
     clock = time.perf_counter
     t0 = clock()
     caps = sec.get("caps")
@@ -89,8 +103,8 @@ def apply(sec: dict, user: dict | None = None, switch_user=set_user, timings: di
     if nnp:
         no_new_privs()
     marks["no_new_privs"] = clock()
-    if seccomp and nnp:
-        seccomp_linux.load(seccomp["bpf"], seccomp.get("flags", 0))
+    if not defer_seccomp:
+        finish(sec)
     marks["seccomp"] = clock()
     if timings is not None:
         prev = t0

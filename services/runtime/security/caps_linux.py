@@ -76,8 +76,11 @@ def drop_bounding(keep: int, last: int) -> None:
     """Drops every capability up to `last` that `keep` lacks from the
     bounding set (needs CAP_SETPCAP: call it before giving up root)."""
     for cap in range(last + 1):
-        if not keep >> cap & 1 and _libc.prctl(PR_CAPBSET_READ, ctypes.c_ulong(cap), 0, 0, 0) == 1:
-            _prctl(PR_CAPBSET_DROP, cap, what=f"dropping capability {cap} from the bounding set")
+        if keep >> cap & 1 or _libc.prctl(PR_CAPBSET_DROP, ctypes.c_ulong(cap), 0, 0, 0) == 0:
+            continue
+        err = _err(f"dropping capability {cap} from the bounding set")
+        if _libc.prctl(PR_CAPBSET_READ, ctypes.c_ulong(cap), 0, 0, 0) != 0:
+            raise err  # still there: a real failure, not an already dropped one
 
 
 def bounding() -> int:

@@ -58,7 +58,8 @@ def parse(spec: str) -> dict:
     soft = _value(soft_text, spec)
     hard = _value(hard_text, spec) if sep else soft
     if soft > hard:
-        raise InvalidArgument(f'invalid --ulimit "{spec}": soft limit {_show(soft)} is above the hard limit {_show(hard)}')
+        raise InvalidArgument(f'invalid --ulimit "{spec}": soft limit {_show(soft)} '
+                              f"is above the hard limit {_show(hard)}")
     return {"type": TYPES[name][0], "soft": soft, "hard": hard}
 
 
@@ -101,7 +102,8 @@ def check(rlimits: list[dict]) -> None:
         name, num = BY_OCI[r["type"]]
         soft, hard = int(r.get("soft", 0)), int(r.get("hard", 0))
         if not (0 <= soft <= hard <= INFINITY):
-            raise InvalidArgument(f"--ulimit {name}: soft {_show(soft)} and hard {_show(hard)} are not 0 <= soft <= hard")
+            raise InvalidArgument(f"--ulimit {name}: soft {_show(soft)} and hard {_show(hard)} "
+                                  "are not 0 <= soft <= hard")
         _, cur_hard = _current(num)
         if hard > cur_hard:
             raise InvalidArgument(

@@ -243,7 +243,7 @@ def compile_policy(policy: dict) -> Program:
         flags |= FLAGS[flag]
     flags &= ~FLAGS["SECCOMP_FILTER_FLAG_TSYNC"]  # the init is single-threaded
     rules = policy.get("syscalls") or []
-    if len(rules) > 32:
+    if sum(len(r.get("names") or ()) for r in rules) > 32:
         f.set_attr(pyseccomp.Attr.CTL_OPTIMIZE, 2)  # binary tree, as runc does for long profiles
     arch_set = set(arch_names) | {native}
     x86_64 = "SCMP_ARCH_X86_64" in arch_set
@@ -294,7 +294,8 @@ def compile_policy(policy: dict) -> Program:
                 else:
                     f.add_rule(act, nr, *args)
             except OSError as e:
-                raise InvalidArgument(f'seccomp: syscalls[{i}]: cannot add the rule for "{name}": {e.strerror}') from None
+                raise InvalidArgument(f'seccomp: syscalls[{i}]: cannot add the rule for "{name}": '
+                                      f"{e.strerror}") from None
     body = _export(f)
     if struct.unpack_from("=HBBI", body, 0)[::3] != (LD_ABS_W, OFF_ARCH):
         raise InvalidArgument("seccomp: libseccomp produced a program this compiler does not recognise")

@@ -10,6 +10,13 @@ its sub-architectures) or `architectures`, and what remains is plain OCI.
 
 Every mistake in a profile is an InvalidArgument with one line naming the
 place: `seccomp profile: syscalls[3].action: unknown action "SCMP_ACT_FOO"`.
+
+default.json has the effect of Docker 29.4's profile (io_uring denied,
+socket(AF_ALG) and socket(AF_VSOCK) denied, the mount/namespace/module/
+clock/... calls only with the matching capability) with one deliberate
+difference: add_key, keyctl and request_key stay denied (Docker allowed
+them in 2025, once keyrings respected user namespaces; doca runs
+containers without a user namespace).
 """
 import json
 import os
@@ -90,8 +97,15 @@ def load(source, where: str = "seccomp profile") -> dict | None:
     return doc
 
 
+_default: dict | None = None
+
+
 def load_default() -> dict:
-    return load(DEFAULT_PATH)
+    """The built-in profile, parsed once (callers must not modify it)."""
+    global _default
+    if _default is None:
+        _default = load(DEFAULT_PATH)
+    return _default
 
 
 def _fail(where: str, path: str, what: str):

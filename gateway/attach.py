@@ -1,0 +1,60 @@
+"""Attach through the gateway: the client's input stream becomes the
+runtime's; output comes back as RunEvents; with config.start the container
+starts once attached (docker run -it), and --rm is honoured at the end."""
+from common.errors import InvalidArgument
+from doca.runtime.v1 import runtime_pb2 as rpb
+from doca.v1 import containers_pb2 as pb
+from gateway.clients import Clients
+from gateway.containers import Containers
+
+
+def _runtime_input(msg, cid: str):
+    kind = msg.WhichOneof("input")
+    if kind == "start":
+        return rpb.AttachInput(start=rpb.AttachSpec(id=cid, stdin=msg.start.stdin))
+    if kind == "stdin":
+        return rpb.AttachInput(stdin=msg.stdin)
+    if kind == "close_stdin":
+        return rpb.AttachInput(close_stdin=True)
+    if kind == "resize":
+        return rpb.AttachInput(resize=rpb.WindowSize(rows=msg.resize.rows, cols=msg.resize.cols))
+    return None
+
+
+def run(clients: Clients, flows: Containers, request_iterator):
+    first = next(request_iterator, None)
+    if first is None or first.WhichOneof("input") != "start":
+        raise InvalidArgument("the first message of Attach must be its config (start)")
+    ctr = clients.runtime.Inspect(rpb.InspectRequest(id=first.start.container))
+
+    def inputs():
+        yield _runtime_input(first, ctr.id)
+        for msg in request_iterator:
+            converted = _runtime_input(msg, ctr.id)
+            if converted is not None:
+                yield converted
+    finished = False
+    try:
+        for out in clients.runtime.Attach(inputs()):
+            kind = out.WhichOneof("event")
+            if kind == "attached":
+                if first.start.start:  # not flows.start: this stream itself honours --rm
+                    clients.runtime.Start(rpb.StartRequest(id=ctr.id))
+            elif kind == "exit_code":
+                finished = True
+                if ctr.spec.auto_remove:
+                    result = clients.runtime.Inspect(rpb.InspectRequest(id=ctr.id))
+                    flows.remove(ctr.id, force=True)
+                    yield pb.RunEvent(exited=pb.RunEvent.Exited(exit_code=out.exit_code,
+                                                                oom_killed=result.oom_killed))
+                else:
+                    yield pb.RunEvent(exited=pb.RunEvent.Exited(exit_code=out.exit_code))
+            else:
+                yield pb.RunEvent(output=pb.LogChunk(stream=int(out.output.stream), data=out.output.data))
+    finally:
+        if not finished and ctr.spec.auto_remove:  # the client left or the attach failed: --rm still holds
+            now = clients.runtime.Inspect(rpb.InspectRequest(id=ctr.id))
+            if now.status == "created":
+                flows.remove(ctr.id, force=True)  # never started: nothing to wait for
+            else:
+                flows.watch_auto_remove(ctr.id)

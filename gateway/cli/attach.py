@@ -1,0 +1,51 @@
+"""`doca attach [--no-stdin] CTR`, and the attached half of `doca run -it`:
+the container's output here, this terminal's input there (raw mode with -t),
+detach with ctrl-p ctrl-q (the container keeps running)."""
+import sys
+
+from doca.v1 import containers_pb2 as pb
+from gateway.cli import conn, output, terminal
+
+
+def _requests(cid: str, stdin: bool, start: bool, inputs):
+    yield pb.AttachInput(start=pb.AttachConfig(container=cid, stdin=stdin, start=start))
+    if inputs is None:
+        return
+    for kind, value in inputs:
+        if kind == "stdin":
+            yield pb.AttachInput(stdin=value)
+        elif kind == "resize":
+            yield pb.AttachInput(resize=pb.WindowSize(rows=value[0], cols=value[1]))
+        elif kind == "close":
+            yield pb.AttachInput(close_stdin=True)
+        elif kind == "detach":
+            return
+
+
+def stream(args, cid: str, stdin: bool, tty: bool, start: bool) -> int:
+    raw = terminal.RawMode(tty and stdin)
+    inputs = (terminal.Inputs(read_stdin=stdin, tty=tty, on_detach=lambda: terminal.detach_now(raw))
+              if (stdin or tty) else None)
+    out, err = sys.stdout.buffer, sys.stderr.buffer
+    code = 0
+    with raw:
+        for event in conn.containers(args).Attach(_requests(cid, stdin, start, inputs)):
+            kind = event.WhichOneof("event")
+            if kind == "output":
+                f = err if event.output.stream == pb.LogChunk.STDERR else out
+                f.write(event.output.data)
+                f.flush()
+            elif kind == "exited":
+                code = event.exited.exit_code
+    if inputs is not None:
+        inputs.stop()
+    return code
+
+
+def attach(args) -> int:
+    doc = output.struct_to_dict(conn.containers(args).Inspect(pb.ContainerRef(id=args.container)))
+    tty = bool(doc["Config"].get("Tty"))
+    stdin = not args.no_stdin and bool(doc["Config"].get("OpenStdin"))
+    return stream(args, doc["Id"], stdin=stdin, tty=tty, start=False)
+
+

@@ -1,0 +1,73 @@
+"""Container logs: stdout and stderr, --tail, --since, --timestamps,
+following, and rotation that is on by default."""
+import datetime
+import json
+import pathlib
+import time
+
+
+def _wait(stack, cid):
+    stack.doca("wait", cid)
+
+
+def test_tail_since_timestamps(stack):
+    cid = stack.doca("run", "-d", "busybox", "sh", "-c", "for i in 1 2 3 4 5; do echo line$i; done").stdout.strip()
+    try:
+        _wait(stack, cid)
+        assert stack.doca("logs", "--tail", "2", cid).stdout == "line4\nline5\n"
+        assert stack.doca("logs", "--tail", "0", cid).stdout == ""
+        stamped = stack.doca("logs", "-t", "--tail", "1", cid).stdout
+        when, text = stamped.split(" ", 1)
+        assert text == "line5\n"
+        t = datetime.datetime.fromisoformat(when.replace("Z", "+00:00"))
+        assert abs(t.timestamp() - time.time()) < 60
+        assert stack.doca("logs", "--since", "10m", cid).stdout.count("line") == 5
+        assert stack.doca("logs", "--since", "2099-01-01T00:00:00Z", cid).stdout == ""
+        r = stack.doca("logs", "--since", "yesterday-ish", cid, check=False)
+        assert r.returncode == 1 and "--since" in r.stderr
+    finally:
+        stack.doca("rm", "-f", cid)
+
+
+def test_follow_with_tail(stack):
+    cid = stack.doca("run", "-d", "busybox", "sh", "-c", "echo a; echo b; sleep 0.5; echo c").stdout.strip()
+    try:
+        time.sleep(0.2)
+        assert stack.doca("logs", "-f", "--tail", "1", cid).stdout == "b\nc\n"
+    finally:
+        stack.doca("rm", "-f", cid)
+
+
+def test_rotation(stack):
+    # 64 KiB files, 2 of them: a flood cannot fill the disk, and logs read across the files.
+    cid = stack.doca("run", "-d", "--log-opt", "max-size=64k", "--log-opt", "max-file=2", "busybox", "sh", "-c",
+                     "i=0; while [ $i -lt 3000 ]; do echo line-$i-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx; i=$((i+1)); done").stdout.strip()
+    try:
+        _wait(stack, cid)
+        path = pathlib.Path(json.loads(stack.doca("inspect", cid).stdout)[0]["LogPath"])
+        files = sorted(path.parent.glob(path.name + "*"))
+        assert [f.name for f in files] == ["container.log", "container.log.1"]
+        assert all(f.stat().st_size <= 64 * 1024 for f in files)
+        lines = stack.doca("logs", cid).stdout.splitlines()
+        assert lines[-1].startswith("line-2999-")
+        numbers = [int(line.split("-")[1]) for line in lines]
+        assert numbers == list(range(numbers[0], 3000))  # the newest lines, in order, none missing
+        assert numbers[0] > 0  # the oldest were dropped
+    finally:
+        stack.doca("rm", "-f", cid)
+
+
+def test_rotation_on_by_default(stack):
+    cid = stack.doca("run", "-d", "busybox", "true").stdout.strip()
+    try:
+        cfg = json.loads(stack.doca("inspect", cid).stdout)[0]["HostConfig"]["LogConfig"]
+        assert cfg == {"Type": "json-file", "Config": {"max-size": str(10 * 1024 * 1024), "max-file": "3"}}
+    finally:
+        stack.doca("rm", "-f", cid)
+
+
+def test_bad_log_options(stack):
+    r = stack.doca("run", "--rm", "--log-opt", "max-size=huge", "busybox", "true", check=False)
+    assert r.returncode == 125 and "max-size" in r.stderr
+    r = stack.doca("run", "--rm", "--log-opt", "colour=blue", "busybox", "true", check=False)
+    assert r.returncode == 125 and "unknown log option" in r.stderr
