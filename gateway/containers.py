@@ -35,6 +35,7 @@ class Containers:
         timeout = specs.stop_timeout(cfg) if cfg.HasField("stop_timeout") else None
 
         volumes = [specs.parse_volume(v) for v in cfg.volumes]
+        tmpfs = [specs.parse_tmpfs(t) for t in cfg.tmpfs]
         args, entrypoint, cmd = specs.command(cfg, image.config)
         env = specs.environment(image.config.env, cfg.env)
         cid = os.urandom(32).hex()
@@ -44,7 +45,7 @@ class Containers:
         try:
             snap = self.c.images.PrepareSnapshot(ipb.PrepareSnapshotRequest(image=image.id, container_id=cid))
             undo.append(lambda: self.c.images.RemoveSnapshot(ipb.RemoveSnapshotRequest(container_id=cid)))
-            mounts = self._mounts(cid, volumes, undo)
+            mounts = self._mounts(cid, volumes, undo) + tmpfs
             spec = rpb.ContainerSpec(
                 name=cfg.name, image=cfg.image, image_id=image.id,
                 process=rpb.Process(args=args, env=env, cwd=cfg.workdir or image.config.working_dir or "/",
@@ -55,7 +56,10 @@ class Containers:
                 auto_remove=cfg.auto_remove, cmd=cmd, entrypoint=entrypoint,
                 stop_signal=cfg.stop_signal or image.config.stop_signal, restart_policy=policy,
                 tty=cfg.tty, open_stdin=cfg.interactive, log=log,
-                console_size=rpb.WindowSize(rows=cfg.console_size.rows, cols=cfg.console_size.cols))
+                console_size=rpb.WindowSize(rows=cfg.console_size.rows, cols=cfg.console_size.cols),
+                cap_add=cfg.cap_add, cap_drop=cfg.cap_drop, privileged=cfg.privileged,
+                security_opt=cfg.security_opt, ulimits=cfg.ulimits)
+            spec.rootfs.readonly = cfg.read_only
             if timeout is not None:
                 spec.stop_timeout = timeout
             ctr = self.c.runtime.Create(rpb.CreateRequest(id=cid, spec=spec))

@@ -129,3 +129,12 @@ def log_config(opts) -> rpb.LogConfig:
     if files and (not files.isdigit() or int(files) < 1):
         raise InvalidArgument(f"invalid log max-file {files!r}: a positive number")
     return rpb.LogConfig(max_size=size, max_file=int(files or 0))
+
+
+def parse_tmpfs(text: str) -> rpb.Mount:
+    """--tmpfs /path[:opt,opt]: Docker's defaults are noexec,nosuid,nodev."""
+    dest, _, opts = text.partition(":")
+    if not dest.startswith("/") or dest == "/":
+        raise InvalidArgument(f"invalid --tmpfs {text!r}: an absolute path other than / is required")
+    options = [o for o in opts.split(",") if o] or ["noexec", "nosuid", "nodev"]
+    return rpb.Mount(destination=dest, type="tmpfs", source="tmpfs", options=options)

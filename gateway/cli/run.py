@@ -22,17 +22,46 @@ def _env(items) -> list[str]:
     return out
 
 
+def _env_files(paths) -> list[str]:
+    """--env-file: KEY=VALUE lines, # comments, a bare KEY from our environment
+    (read here, on the client, as Docker does)."""
+    out = []
+    for path in paths:
+        with open(path, encoding="utf-8") as f:
+            lines = [line.strip() for line in f]
+        out += _env([line for line in lines if line and not line.startswith("#")])
+    return out
+
+
+def _security_opts(items) -> list[str]:
+    """seccomp=PATH is read here: the profile travels in the request (a remote
+    daemon cannot read the client's files), as Docker's CLI does."""
+    out = []
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep:
+            key, sep, value = item.partition(":")
+        if key == "seccomp" and value not in ("unconfined", "builtin") and not value.lstrip().startswith("{"):
+            with open(value, encoding="utf-8") as f:
+                item = "seccomp=" + f.read()
+        out.append(item)
+    return out
+
+
 def config(args) -> pb.ContainerConfig:
     rows, cols = terminal.size() if args.tty else (0, 0)
     entrypoint = [] if args.entrypoint is None else ([args.entrypoint] if args.entrypoint else [""])
     return pb.ContainerConfig(
         image=args.image, cmd=args.command, entrypoint=entrypoint, name=args.name,
-        env=_env(args.env), auto_remove=args.rm, memory=args.memory, cpus=args.cpus,
+        env=_env_files(args.env_file) + _env(args.env), auto_remove=args.rm, memory=args.memory, cpus=args.cpus,
         cpu_shares=args.cpu_shares, pids_limit=args.pids_limit, network=args.network,
         volumes=args.volume, workdir=args.workdir, user=args.user, hostname=args.hostname,
         labels=_labels(args.label), restart=args.restart, stop_signal=args.stop_signal,
         stop_timeout=args.stop_timeout, tty=args.tty, interactive=args.interactive,
-        console_size=pb.WindowSize(rows=rows, cols=cols), log_opts=_labels(args.log_opt))
+        console_size=pb.WindowSize(rows=rows, cols=cols), log_opts=_labels(args.log_opt),
+        cap_add=args.cap_add, cap_drop=args.cap_drop, privileged=args.privileged,
+        security_opt=_security_opts(args.security_opt), ulimits=args.ulimit,
+        read_only=args.read_only, tmpfs=args.tmpfs)
 
 
 def run(args) -> int:

@@ -7,7 +7,8 @@ import time
 
 from common import atomic
 from common.errors import InvalidArgument
-from services.runtime import cgroups, names, signals, spec as ocispec, users
+from services.runtime import cgroups, devices, names, signals, spec as ocispec, users
+from services.runtime.security import options, payload as security_payload
 from services.runtime.store import Record
 
 
@@ -32,6 +33,12 @@ def log_config(log: dict) -> dict:
     return {"max_size": size, "max_files": files}
 
 
+def security_of(spec: dict) -> options.SecurityOptions:
+    return options.parse(cap_add=spec.get("capAdd", ()), cap_drop=spec.get("capDrop", ()),
+                         privileged=spec.get("privileged", False),
+                         security_opt=spec.get("securityOpt", ()), ulimits=spec.get("ulimits", ()))
+
+
 def _size(size: dict | None):
     return (int(size.get("rows", 0)), int(size.get("cols", 0))) if size and size.get("rows") else None
 
@@ -52,10 +59,11 @@ class CreateMixin:
         limits = limits_of(spec.get("resources", {}))
         cgroups.base.validate(limits)
         log_config(spec.get("log") or {})
+        security = security_of(spec)  # a bad option fails before anything exists
         rec = Record(id=cid, name=spec.get("name") or names.generate(), spec=spec, created_at=time.time())
         self.store.reserve(rec)
         try:
-            self._write_bundle(rec, limits)
+            self._write_bundle(rec, limits, security)
             self._launch(rec)
         except BaseException:
             self.cgroups.destroy(cid)
@@ -64,7 +72,7 @@ class CreateMixin:
             raise
         return rec
 
-    def _write_bundle(self, rec: Record, limits) -> None:
+    def _write_bundle(self, rec: Record, limits, security) -> None:
         d = self.store.dir(rec.id)
         spec = rec.spec
         rootfs = spec["rootfs"]
@@ -73,6 +81,7 @@ class CreateMixin:
         overlay = (f"lowerdir={':'.join(rootfs['lowerDirs'])},upperdir={rootfs['upperDir']},"
                    f"workdir={rootfs['workDir']}")
         self.cgroups.create(rec.id, limits)
+        self.cgroups.set_devices(rec.id, devices.rules(security.privileged))
         bundle = d / "bundle"
         (bundle / "rootfs").mkdir(parents=True)
         config = ocispec.build(
@@ -85,7 +94,11 @@ class CreateMixin:
             netns_path=self.netns.file(rec.id), readonly_root=rootfs.get("readonly", False),
             annotations={"org.opencontainers.image.ref.name": spec.get("image", ""),
                          "io.doca.container.name": rec.name},
-            terminal=spec.get("tty", False), console_size=_size(spec.get("consoleSize")))
+            terminal=spec.get("tty", False), console_size=_size(spec.get("consoleSize")),
+            privileged=security.privileged)
+        options.apply_to_config(config, security)
+        config["linux"]["resources"]["devices"] = devices.rules(security.privileged)
+        payload = security_payload.for_init(config, self.seccomp)
         atomic.write_json(bundle / "config.json", config)
         # The shim's inputs, marshalled: it starts faster without a JSON parser.
         atomic.write_bytes(d / "shim.marshal", marshal.dumps({
@@ -97,6 +110,7 @@ class CreateMixin:
             "open_stdin": bool(spec.get("openStdin")),
             "console_size": _size(spec.get("consoleSize")),
             "log": log_config(spec.get("log") or {}),
+            "security": payload,
         }))
 
     def _launch(self, rec: Record) -> None:

@@ -11,6 +11,8 @@ import threading
 
 from common.errors import FailedPrecondition, InvalidArgument
 from services.runtime import shim_client, users
+from services.runtime.create import security_of
+from services.runtime.security import options, payload as security_payload
 
 
 def merge_env(base: list[str], extra: list[str]) -> list[str]:
@@ -35,7 +37,8 @@ class ExecMixin:
             raise InvalidArgument("no command specified for exec")
         d = self.store.dir(rec.id)
         with open(d / "bundle" / "config.json") as f:
-            template = json.load(f)["process"]
+            config = json.load(f)
+        template = config["process"]
         rootfs = rec.spec["rootfs"]
         user = spec.get("user") or rec.spec.get("process", {}).get("user", "")
         uid, gid, extra = users.resolve(user, [rootfs["upperDir"], *rootfs["lowerDirs"]])
@@ -44,9 +47,14 @@ class ExecMixin:
                        env=merge_env(template.get("env", []), spec.get("env", [])),
                        cwd=spec.get("cwd") or template.get("cwd", "/"),
                        user={"uid": uid, "gid": gid, "additionalGids": extra})
+        # The container's security options, for this process's user (a non-root
+        # user gets no effective capabilities); --privileged: all, no filter.
+        opts = options.parse(privileged=True) if spec.get("privileged") else security_of(rec.spec)
+        config = options.apply_to_config(dict(config, process=process), opts)
         size = spec.get("size") or {}
         cfg = {"pid": rec.pid, "cgroup_dirs": self.cgroups.dirs(rec.id), "process": process,
-               "size": f"{size.get('rows', 0)} {size.get('cols', 0)}" if size.get("rows") else ""}
+               "size": f"{size.get('rows', 0)} {size.get('cols', 0)}" if size.get("rows") else "",
+               "security": security_payload.for_init(config, self.seccomp)}
         yield from _run(cfg, bool(spec.get("stdin")) or tty, inputs, cancelled)
 
 

@@ -12,7 +12,9 @@ import os
 import struct
 
 from services.runtime import console_linux, rootfs_linux, syscalls as sc
+from services.runtime.security import apply_linux
 
+EXIT_ENGINE = 125
 EXIT_CANNOT_INVOKE = 126
 EXIT_NOT_FOUND = 127
 
@@ -90,15 +92,21 @@ def reset_signals() -> None:
     _signal.pthread_sigmask(_signal.SIG_SETMASK, [])
 
 
-def become(process: dict, path: str, args: list, env: list) -> None:
+def become(process: dict, path: str, args: list, env: list, security: dict | None) -> None:
     """The last steps before the user's program, shared by the init and
-    exec: default signals, the user's ids, no_new_privs, then execve.
-    Never returns."""
+    exec: default signals, then (security/apply_linux.py, in its order)
+    rlimits, the capability bounding set, the user's ids, capabilities,
+    no_new_privs and the seccomp filter; then execve. Never returns."""
     reset_signals()
-    set_user(process.get("user", {}))
-    if process.get("noNewPrivileges"):
-        sc.prctl(sc.PR_SET_NO_NEW_PRIVS, 1)
-    os.execve(path, args, dict(e.split("=", 1) for e in env if "=" in e))
+    env_map = dict(e.split("=", 1) for e in env if "=" in e)
+    if security is None:
+        set_user(process.get("user", {}))
+    else:
+        try:
+            apply_linux.apply(security, process.get("user", {}), set_user)
+        except OSError as e:
+            raise InitError(EXIT_ENGINE, f"cannot apply the container's security settings: {e}") from None
+    os.execve(path, args, env_map)
 
 
 def _prepare(spec: dict, bundle: str, cgroup_view: dict, fifo_path: str, fifo_fd_holder: list,
@@ -134,7 +142,7 @@ def _prepare(spec: dict, bundle: str, cgroup_view: dict, fifo_path: str, fifo_fd
 
 
 def run(spec: dict, bundle: str, cgroup_view: dict, fifo_path: str, ready_w: int,
-        stdio: tuple[int, int, int], console: int | None = None) -> None:
+        stdio: tuple[int, int, int], console: int | None = None, security: dict | None = None) -> None:
     """Never returns."""
     reported = False
     try:
@@ -150,7 +158,7 @@ def run(spec: dict, bundle: str, cgroup_view: dict, fifo_path: str, ready_w: int
         os.write(fifo, b"0")
         os.close(fifo)
         os.close(holder[0])
-        become(spec["process"], path, args, env)
+        become(spec["process"], path, args, env, security)
     except InitError as e:
         code, message = e.code, str(e)
     except OSError as e:

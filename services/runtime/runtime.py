@@ -18,6 +18,7 @@ from services.runtime.pause import PauseMixin
 from services.runtime.proc import signal_process
 from services.runtime.remove import RemoveMixin
 from services.runtime.restart import RestartMixin
+from services.runtime.security.seccomp_compile import Compiler
 from services.runtime.start import StartMixin
 from services.runtime.stop import StopMixin
 from services.runtime.store import ACTIVE, Record, Store
@@ -32,6 +33,8 @@ class Runtime(CreateMixin, StartMixin, StopMixin, RemoveMixin, PauseMixin, Resta
         self.cgroups = driver or cgroups.detect(cgroup_parent)
         self.netns = NetnsDir(pathlib.Path(state_dir) / "netns")
         self.netns.ensure()
+        # Seccomp profiles compiled to BPF once, cached by digest.
+        self.seccomp = Compiler(pathlib.Path(state_dir) / "seccomp")
         self.launcher = shim_client.Launcher()
         self.launcher.prepare()
         self.closing = threading.Event()

@@ -52,7 +52,7 @@ def _child(cfg: dict, cgroup_fds: list[int], pty: tuple[int, str] | None) -> Non
         os.chdir(process.get("cwd") or "/")
         args = process["args"]
         path = init_linux.find_executable(args[0], process.get("env", []))
-        init_linux.become(process, path, args, process.get("env", []))
+        init_linux.become(process, path, args, process.get("env", []), cfg.get("security"))
     except init_linux.InitError as e:
         code, message = e.code, str(e)
     except OSError as e:

@@ -94,7 +94,7 @@ def create(state: str, cfg: dict, spec: dict) -> tuple[int, dict]:
     pid = sc.clone(_namespace_flags(spec))
     if pid == 0:
         init_linux.run(spec, bundle, cfg.get("cgroup_view", {}), cfg["fifo"], ready_w, stdio,
-                       console_child.fileno() if terminal else None)
+                       console_child.fileno() if terminal else None, cfg.get("security"))
     for fd in theirs:
         os.close(fd)
     report = b""

@@ -36,12 +36,18 @@ DEFAULT_MOUNTS = [
      "options": ["ro", "nosuid", "noexec", "nodev", "relatime"]},
 ]
 
+# --privileged: /sys and the cgroup view writable.
+PRIVILEGED_MOUNTS = [
+    dict(m, options=[o for o in m["options"] if o != "ro"]) if m["destination"] in ("/sys", "/sys/fs/cgroup") else m
+    for m in DEFAULT_MOUNTS
+]
+
 NAMESPACES = ["pid", "network", "ipc", "uts", "mount"]
 
 
 def build(*, args, env, cwd, uid, gid, additional_gids, hostname, mounts,
           cgroups_path, limits, netns_path, readonly_root=False, annotations=None,
-          terminal=False, console_size=None) -> dict:
+          terminal=False, console_size=None, privileged=False) -> dict:
     caps = list(DEFAULT_CAPABILITIES)
     resources = {}
     if limits.memory_bytes:
@@ -71,7 +77,7 @@ def build(*, args, env, cwd, uid, gid, additional_gids, hostname, mounts,
         },
         "root": {"path": "rootfs", "readonly": bool(readonly_root)},
         "hostname": hostname,
-        "mounts": DEFAULT_MOUNTS + list(mounts),
+        "mounts": (PRIVILEGED_MOUNTS if privileged else DEFAULT_MOUNTS) + list(mounts),
         "linux": {
             # The network namespace is pinned (services/runtime/netns.py) and joined.
             "namespaces": [{"type": t} for t in NAMESPACES if t != "network"]

@@ -48,6 +48,9 @@ class Driver(abc.ABC):
     def oom_kills(self, cid: str) -> int:
         """How many processes the kernel's OOM killer killed in the container."""
 
+    def set_devices(self, cid: str, rules: list[dict]) -> None:
+        """Applies OCI device rules; a driver without device control ignores them."""
+
     @abc.abstractmethod
     def freeze(self, cid: str) -> None:
         """Freezes every task of the container; returns once they are frozen."""

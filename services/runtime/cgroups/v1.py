@@ -92,6 +92,14 @@ class V1Driver(base.Driver):
         if limits.pids_limit and "pids" in self.mounts:
             base.write(os.path.join(self._dir("pids", cid), "pids.max"), limits.pids_limit)
 
+    def set_devices(self, cid: str, rules: list[dict]) -> None:
+        if "devices" not in self.mounts:
+            return
+        from services.runtime.devices import v1_lines
+        d = self._dir("devices", cid)
+        for name, line in v1_lines(rules):
+            base.write(os.path.join(d, name), line)
+
     def oom_kills(self, cid: str) -> int:
         if "memory" not in self.mounts:
             return 0
