@@ -6,7 +6,7 @@ from common import timestamps
 from doca.network.v1 import network_pb2 as npb
 from doca.runtime.v1 import runtime_pb2 as rpb
 from doca.v1 import containers_pb2 as pb, containers_pb2_grpc
-from gateway import attach as attach_flow, documents, exec as exec_flow, humanize
+from gateway import attach as attach_flow, documents, exec as exec_flow, humanize, stats
 from gateway import spec as specs
 from gateway.api_common import struct
 from gateway.clients import Clients
@@ -88,6 +88,16 @@ class ContainersServicer(containers_pb2_grpc.ContainersServicer):
 
     def Attach(self, request_iterator, context):
         yield from attach_flow.run(self.c, self.flows, request_iterator)
+
+    def Stats(self, request, context):
+        host_mem = stats.host_memory()
+        for batch in self.c.runtime.Stats(rpb.StatsRequest(ids=request.ids, stream=request.stream)):
+            yield pb.StatsBatch(stats=[stats.convert(s, host_mem) for s in batch.samples])
+
+    def Update(self, request, context):
+        res = specs.resources(pb.ContainerConfig(memory=request.memory, cpus=request.cpus,
+                                                 cpu_shares=request.cpu_shares, pids_limit=request.pids_limit))
+        return pb.ContainerRef(id=self.c.runtime.Update(rpb.UpdateRequest(id=request.id, resources=res)).id)
 
     def Pause(self, request, context):
         return pb.ContainerRef(id=self.c.runtime.Pause(rpb.PauseRequest(id=request.id)).id)

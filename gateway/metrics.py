@@ -9,7 +9,7 @@ import time
 
 import grpc
 from prometheus_client import CollectorRegistry, Counter, Histogram, start_http_server
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
 from doca.runtime.v1 import runtime_pb2
 
@@ -53,6 +53,7 @@ class Metrics:
 
     def watch_containers(self, runtime_stub) -> None:
         self.registry.register(_ContainersCollector(runtime_stub))
+        self.registry.register(_UsageCollector(runtime_stub))
 
 
 class _ContainersCollector:
@@ -72,6 +73,37 @@ class _ContainersCollector:
         for state, n in counts.items():
             family.add_metric([state], n)
         yield family
+
+
+class _UsageCollector:
+    """Per-container usage under cAdvisor's names, so existing dashboards work."""
+
+    def __init__(self, runtime_stub):
+        self.runtime = runtime_stub
+
+    def collect(self):
+        labels = ["id", "name"]
+        cpu = CounterMetricFamily("container_cpu_usage_seconds_total", "Cumulative cpu time consumed in seconds.", labels=labels)
+        mem = GaugeMetricFamily("container_memory_usage_bytes", "Current memory usage in bytes, including all memory regardless of when it was accessed.", labels=labels)
+        limit = GaugeMetricFamily("container_spec_memory_limit_bytes", "Memory limit for the container.", labels=labels)
+        rx = CounterMetricFamily("container_network_receive_bytes_total", "Cumulative count of bytes received.", labels=labels)
+        tx = CounterMetricFamily("container_network_transmit_bytes_total", "Cumulative count of bytes transmitted.", labels=labels)
+        pids = GaugeMetricFamily("container_processes", "Number of processes running inside the container.", labels=labels)
+        try:
+            batches = list(self.runtime.Stats(runtime_pb2.StatsRequest(stream=False), timeout=5))
+        except grpc.RpcError as e:
+            log.warning("cannot read container usage: %s", e.details())
+            return
+        for batch in batches:
+            for s in batch.samples:
+                key = [f"/doca/{s.id}", s.name]
+                cpu.add_metric(key, s.cpu_ns / 1e9)
+                mem.add_metric(key, s.memory_usage)
+                limit.add_metric(key, s.memory_limit)
+                rx.add_metric(key, s.net_rx_bytes)
+                tx.add_metric(key, s.net_tx_bytes)
+                pids.add_metric(key, s.pids_current)
+        yield from (cpu, mem, limit, rx, tx, pids)
 
 
 class ServerMetrics(grpc.ServerInterceptor):

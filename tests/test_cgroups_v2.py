@@ -74,3 +74,22 @@ def test_bad_limits_refused(tree, limits):
     with pytest.raises(InvalidArgument):
         V2Driver("doca-x", str(tree)).create(CID, limits)
     assert not (tree / "doca-x" / CID).exists()
+
+
+def test_stats_and_freeze_from_the_tree(tree):
+    drv = V2Driver("doca-x", str(tree))
+    d = tree / "doca-x" / CID
+    d.mkdir(parents=True)
+    (d / "cpu.stat").write_text("usage_usec 1500\nuser_usec 1000\nsystem_usec 500\n")
+    (d / "memory.current").write_text("4096\n")
+    (d / "memory.max").write_text("max\n")
+    (d / "memory.stat").write_text("anon 0\ninactive_file 1024\n")
+    (d / "pids.current").write_text("3\n")
+    (d / "pids.max").write_text("10\n")
+    (d / "io.stat").write_text("8:0 rbytes=100 wbytes=200 rios=1 wios=2\n8:16 rbytes=1 wbytes=2\n")
+    s = drv.stats(CID)
+    assert s == {"cpu_ns": 1_500_000, "memory_usage": 4096, "memory_limit": 0, "memory_inactive_file": 1024,
+                 "pids_current": 3, "pids_limit": 10, "blk_read": 101, "blk_write": 202}
+    (d / "cgroup.events").write_text("populated 1\nfrozen 1\n")
+    drv.freeze(CID)
+    assert (d / "cgroup.freeze").read_text() == "1"

@@ -100,6 +100,16 @@ class ContainersStub:
                 request_serializer=doca_dot_v1_dot_containers__pb2.AttachInput.SerializeToString,
                 response_deserializer=doca_dot_v1_dot_containers__pb2.RunEvent.FromString,
                 _registered_method=True)
+        self.Stats = channel.unary_stream(
+                '/doca.v1.Containers/Stats',
+                request_serializer=doca_dot_v1_dot_containers__pb2.StatsRequest.SerializeToString,
+                response_deserializer=doca_dot_v1_dot_containers__pb2.StatsBatch.FromString,
+                _registered_method=True)
+        self.Update = channel.unary_unary(
+                '/doca.v1.Containers/Update',
+                request_serializer=doca_dot_v1_dot_containers__pb2.UpdateRequest.SerializeToString,
+                response_deserializer=doca_dot_v1_dot_containers__pb2.ContainerRef.FromString,
+                _registered_method=True)
         self.Pause = channel.unary_unary(
                 '/doca.v1.Containers/Pause',
                 request_serializer=doca_dot_v1_dot_containers__pb2.ContainerRef.SerializeToString,
@@ -200,6 +210,20 @@ class ContainersServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def Stats(self, request, context):
+        """Usage (docker stats): one batch, or one a second with stream.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Update(self, request, context):
+        """New limits for a container, applied at once when it runs (docker update).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def Pause(self, request, context):
         """Missing associated documentation comment in .proto file."""
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -279,6 +303,16 @@ def add_ContainersServicer_to_server(servicer, server):
                     servicer.Attach,
                     request_deserializer=doca_dot_v1_dot_containers__pb2.AttachInput.FromString,
                     response_serializer=doca_dot_v1_dot_containers__pb2.RunEvent.SerializeToString,
+            ),
+            'Stats': grpc.unary_stream_rpc_method_handler(
+                    servicer.Stats,
+                    request_deserializer=doca_dot_v1_dot_containers__pb2.StatsRequest.FromString,
+                    response_serializer=doca_dot_v1_dot_containers__pb2.StatsBatch.SerializeToString,
+            ),
+            'Update': grpc.unary_unary_rpc_method_handler(
+                    servicer.Update,
+                    request_deserializer=doca_dot_v1_dot_containers__pb2.UpdateRequest.FromString,
+                    response_serializer=doca_dot_v1_dot_containers__pb2.ContainerRef.SerializeToString,
             ),
             'Pause': grpc.unary_unary_rpc_method_handler(
                     servicer.Pause,
@@ -642,6 +676,60 @@ class Containers:
             '/doca.v1.Containers/Attach',
             doca_dot_v1_dot_containers__pb2.AttachInput.SerializeToString,
             doca_dot_v1_dot_containers__pb2.RunEvent.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Stats(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/doca.v1.Containers/Stats',
+            doca_dot_v1_dot_containers__pb2.StatsRequest.SerializeToString,
+            doca_dot_v1_dot_containers__pb2.StatsBatch.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Update(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/doca.v1.Containers/Update',
+            doca_dot_v1_dot_containers__pb2.UpdateRequest.SerializeToString,
+            doca_dot_v1_dot_containers__pb2.ContainerRef.FromString,
             options,
             channel_credentials,
             insecure,

@@ -24,7 +24,7 @@ class Parser(argparse.ArgumentParser):
 VERB_GROUP = {
     **dict.fromkeys(("run", "create", "start"), "run"),
     **dict.fromkeys(("ps", "logs", "stop", "restart", "kill", "rm", "wait", "inspect", "pause", "unpause",
-                     "exec", "attach"), "containers"),
+                     "exec", "attach", "stats", "update"), "containers"),
     **dict.fromkeys(("images", "rmi", "import", "image", "tag", "history", "commit", "save", "load",
                      "export"), "images"),
     **dict.fromkeys(("system",), "system_group"),

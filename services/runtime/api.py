@@ -1,4 +1,6 @@
 """Thin gRPC servicer for doca.runtime.v1: messages in, Runtime calls, messages out."""
+import os
+
 from google.protobuf import json_format, timestamp_pb2
 
 from common import timestamps
@@ -86,6 +88,20 @@ class RuntimeServicer(runtime_pb2_grpc.RuntimeServicer):
                 yield pb.AttachOutput(exit_code=value)
             else:
                 yield pb.AttachOutput(output=pb.LogRecord(stream=_STREAMS[kind], data=value))
+
+    def Stats(self, request, context):
+        cpus = os.cpu_count() or 1
+        for batch in self.rt.stats(list(request.ids), request.stream, cancelled=lambda: not context.is_active()):
+            yield pb.StatsBatch(samples=[pb.StatsSample(
+                id=rec.id, name=rec.name, read=timestamps.to_proto(s["time"]), cpu_ns=s["cpu_ns"],
+                pre_cpu_ns=s["pre_cpu_ns"], system_ns=s["system_ns"], pre_system_ns=s["pre_system_ns"],
+                online_cpus=cpus, memory_usage=s["memory_usage"], memory_limit=s["memory_limit"],
+                memory_inactive_file=s["memory_inactive_file"], pids_current=s["pids_current"],
+                pids_limit=max(s["pids_limit"], 0), net_rx_bytes=s["net_rx"], net_tx_bytes=s["net_tx"],
+                blk_read_bytes=s["blk_read"], blk_write_bytes=s["blk_write"]) for rec, s in batch])
+
+    def Update(self, request, context):
+        return to_message(self.rt, self.rt.update(request.id, json_format.MessageToDict(request.resources)))
 
     def Logs(self, request, context):
         want = {"stdout": request.stdout or not request.stderr,

@@ -20,14 +20,16 @@ from services.runtime.remove import RemoveMixin
 from services.runtime.restart import RestartMixin
 from services.runtime.security.seccomp_compile import Compiler
 from services.runtime.start import StartMixin
+from services.runtime.stats import StatsMixin
 from services.runtime.stop import StopMixin
 from services.runtime.store import ACTIVE, Record, Store
+from services.runtime.update import UpdateMixin
 
 log = logging.getLogger("doca.runtime")
 
 
 class Runtime(CreateMixin, StartMixin, StopMixin, RemoveMixin, PauseMixin, RestartMixin, ExecMixin,
-              AttachMixin):
+              AttachMixin, StatsMixin, UpdateMixin):
     def __init__(self, state_dir: pathlib.Path, cgroup_parent: str, driver: cgroups.Driver | None = None):
         self.store = Store(state_dir)
         self.cgroups = driver or cgroups.detect(cgroup_parent)

@@ -380,3 +380,63 @@ class AttachOutput(_message.Message):
     exit_code: int
     attached: bool
     def __init__(self, output: _Optional[_Union[LogRecord, _Mapping]] = ..., exit_code: _Optional[int] = ..., attached: _Optional[bool] = ...) -> None: ...
+
+class StatsRequest(_message.Message):
+    __slots__ = ("ids", "stream")
+    IDS_FIELD_NUMBER: _ClassVar[int]
+    STREAM_FIELD_NUMBER: _ClassVar[int]
+    ids: _containers.RepeatedScalarFieldContainer[str]
+    stream: bool
+    def __init__(self, ids: _Optional[_Iterable[str]] = ..., stream: _Optional[bool] = ...) -> None: ...
+
+class StatsSample(_message.Message):
+    __slots__ = ("id", "name", "read", "cpu_ns", "pre_cpu_ns", "system_ns", "pre_system_ns", "online_cpus", "memory_usage", "memory_limit", "memory_inactive_file", "pids_current", "pids_limit", "net_rx_bytes", "net_tx_bytes", "blk_read_bytes", "blk_write_bytes")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    READ_FIELD_NUMBER: _ClassVar[int]
+    CPU_NS_FIELD_NUMBER: _ClassVar[int]
+    PRE_CPU_NS_FIELD_NUMBER: _ClassVar[int]
+    SYSTEM_NS_FIELD_NUMBER: _ClassVar[int]
+    PRE_SYSTEM_NS_FIELD_NUMBER: _ClassVar[int]
+    ONLINE_CPUS_FIELD_NUMBER: _ClassVar[int]
+    MEMORY_USAGE_FIELD_NUMBER: _ClassVar[int]
+    MEMORY_LIMIT_FIELD_NUMBER: _ClassVar[int]
+    MEMORY_INACTIVE_FILE_FIELD_NUMBER: _ClassVar[int]
+    PIDS_CURRENT_FIELD_NUMBER: _ClassVar[int]
+    PIDS_LIMIT_FIELD_NUMBER: _ClassVar[int]
+    NET_RX_BYTES_FIELD_NUMBER: _ClassVar[int]
+    NET_TX_BYTES_FIELD_NUMBER: _ClassVar[int]
+    BLK_READ_BYTES_FIELD_NUMBER: _ClassVar[int]
+    BLK_WRITE_BYTES_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    name: str
+    read: _timestamp_pb2.Timestamp
+    cpu_ns: int
+    pre_cpu_ns: int
+    system_ns: int
+    pre_system_ns: int
+    online_cpus: int
+    memory_usage: int
+    memory_limit: int
+    memory_inactive_file: int
+    pids_current: int
+    pids_limit: int
+    net_rx_bytes: int
+    net_tx_bytes: int
+    blk_read_bytes: int
+    blk_write_bytes: int
+    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., read: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., cpu_ns: _Optional[int] = ..., pre_cpu_ns: _Optional[int] = ..., system_ns: _Optional[int] = ..., pre_system_ns: _Optional[int] = ..., online_cpus: _Optional[int] = ..., memory_usage: _Optional[int] = ..., memory_limit: _Optional[int] = ..., memory_inactive_file: _Optional[int] = ..., pids_current: _Optional[int] = ..., pids_limit: _Optional[int] = ..., net_rx_bytes: _Optional[int] = ..., net_tx_bytes: _Optional[int] = ..., blk_read_bytes: _Optional[int] = ..., blk_write_bytes: _Optional[int] = ...) -> None: ...
+
+class StatsBatch(_message.Message):
+    __slots__ = ("samples",)
+    SAMPLES_FIELD_NUMBER: _ClassVar[int]
+    samples: _containers.RepeatedCompositeFieldContainer[StatsSample]
+    def __init__(self, samples: _Optional[_Iterable[_Union[StatsSample, _Mapping]]] = ...) -> None: ...
+
+class UpdateRequest(_message.Message):
+    __slots__ = ("id", "resources")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    RESOURCES_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    resources: Resources
+    def __init__(self, id: _Optional[str] = ..., resources: _Optional[_Union[Resources, _Mapping]] = ...) -> None: ...

@@ -99,6 +99,16 @@ class RuntimeStub:
                 request_serializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.AttachInput.SerializeToString,
                 response_deserializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.AttachOutput.FromString,
                 _registered_method=True)
+        self.Stats = channel.unary_stream(
+                '/doca.runtime.v1.Runtime/Stats',
+                request_serializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.StatsRequest.SerializeToString,
+                response_deserializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.StatsBatch.FromString,
+                _registered_method=True)
+        self.Update = channel.unary_unary(
+                '/doca.runtime.v1.Runtime/Update',
+                request_serializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.UpdateRequest.SerializeToString,
+                response_deserializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.Container.FromString,
+                _registered_method=True)
 
 
 class RuntimeServicer:
@@ -194,6 +204,21 @@ class RuntimeServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def Stats(self, request, context):
+        """Usage of the given (or all running) containers; with stream, a batch
+        every second until the client leaves.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Update(self, request, context):
+        """New limits; applied at once to a running container.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_RuntimeServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -261,6 +286,16 @@ def add_RuntimeServicer_to_server(servicer, server):
                     servicer.Attach,
                     request_deserializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.AttachInput.FromString,
                     response_serializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.AttachOutput.SerializeToString,
+            ),
+            'Stats': grpc.unary_stream_rpc_method_handler(
+                    servicer.Stats,
+                    request_deserializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.StatsRequest.FromString,
+                    response_serializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.StatsBatch.SerializeToString,
+            ),
+            'Update': grpc.unary_unary_rpc_method_handler(
+                    servicer.Update,
+                    request_deserializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.UpdateRequest.FromString,
+                    response_serializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.Container.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -614,6 +649,60 @@ class Runtime:
             '/doca.runtime.v1.Runtime/Attach',
             doca_dot_runtime_dot_v1_dot_runtime__pb2.AttachInput.SerializeToString,
             doca_dot_runtime_dot_v1_dot_runtime__pb2.AttachOutput.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Stats(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/doca.runtime.v1.Runtime/Stats',
+            doca_dot_runtime_dot_v1_dot_runtime__pb2.StatsRequest.SerializeToString,
+            doca_dot_runtime_dot_v1_dot_runtime__pb2.StatsBatch.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Update(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/doca.runtime.v1.Runtime/Update',
+            doca_dot_runtime_dot_v1_dot_runtime__pb2.UpdateRequest.SerializeToString,
+            doca_dot_runtime_dot_v1_dot_runtime__pb2.Container.FromString,
             options,
             channel_credentials,
             insecure,

@@ -52,6 +52,12 @@ class Driver(abc.ABC):
         """Applies OCI device rules; a driver without device control ignores them."""
 
     @abc.abstractmethod
+    def stats(self, cid: str) -> dict:
+        """One read of each file: cpu_ns, memory_usage, memory_limit (0 = none),
+        memory_inactive_file, pids_current, pids_limit (0 = none), blk_read,
+        blk_write."""
+
+    @abc.abstractmethod
     def freeze(self, cid: str) -> None:
         """Freezes every task of the container; returns once they are frozen."""
 
@@ -107,6 +113,29 @@ def wait_for(check, what: str, timeout: float = 10.0) -> None:
         if time.monotonic() > deadline:
             raise TimeoutError(f"timed out waiting for {what}")
         time.sleep(0.001)
+
+
+def read_int(path: str, default: int = 0) -> int:
+    """An integer file ("max" and missing files count as the default)."""
+    try:
+        text = read(path).strip()
+    except FileNotFoundError:
+        return default
+    return int(text) if text.lstrip("-").isdigit() else default
+
+
+def keyed(path: str) -> dict[str, int]:
+    """All of a flat keyed file (memory.stat, cpu.stat) in one read."""
+    try:
+        text = read(path)
+    except FileNotFoundError:
+        return {}
+    out = {}
+    for line in text.splitlines():
+        key, _, value = line.partition(" ")
+        if value.strip().lstrip("-").isdigit():
+            out[key] = int(value)
+    return out
 
 
 def remove_dir(path: str, procs_file: str = "cgroup.procs") -> None:

@@ -92,6 +92,32 @@ class V1Driver(base.Driver):
         if limits.pids_limit and "pids" in self.mounts:
             base.write(os.path.join(self._dir("pids", cid), "pids.max"), limits.pids_limit)
 
+    def stats(self, cid: str) -> dict:
+        def f(controller, name):
+            return os.path.join(self._dir(controller, cid), name)
+        limit = base.read_int(f("memory", "memory.limit_in_bytes"))
+        pids_max = base.read_int(f("pids", "pids.max"))
+        blk_read = blk_write = 0
+        try:
+            for line in base.read(f("blkio", "blkio.throttle.io_service_bytes")).splitlines():
+                parts = line.split()
+                if len(parts) == 3 and parts[1] == "Read":
+                    blk_read += int(parts[2])
+                elif len(parts) == 3 and parts[1] == "Write":
+                    blk_write += int(parts[2])
+        except FileNotFoundError:
+            pass
+        return {
+            "cpu_ns": base.read_int(f("cpuacct", "cpuacct.usage")),
+            "memory_usage": base.read_int(f("memory", "memory.usage_in_bytes")),
+            # v1 reports "no limit" as a huge page-aligned number.
+            "memory_limit": limit if 0 < limit < (1 << 60) else 0,
+            "memory_inactive_file": base.keyed(f("memory", "memory.stat")).get("total_inactive_file", 0),
+            "pids_current": base.read_int(f("pids", "pids.current")),
+            "pids_limit": pids_max,
+            "blk_read": blk_read, "blk_write": blk_write,
+        }
+
     def set_devices(self, cid: str, rules: list[dict]) -> None:
         if "devices" not in self.mounts:
             return

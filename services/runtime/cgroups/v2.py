@@ -67,6 +67,29 @@ class V2Driver(base.Driver):
     def oom_kills(self, cid: str) -> int:
         return base.read_key(os.path.join(self._dir(cid), "memory.events"), "oom_kill")
 
+    def stats(self, cid: str) -> dict:
+        d = self._dir(cid)
+        blk_read = blk_write = 0
+        try:
+            for line in base.read(os.path.join(d, "io.stat")).splitlines():
+                for field in line.split()[1:]:
+                    key, _, value = field.partition("=")
+                    if key == "rbytes":
+                        blk_read += int(value)
+                    elif key == "wbytes":
+                        blk_write += int(value)
+        except FileNotFoundError:
+            pass
+        return {
+            "cpu_ns": base.keyed(os.path.join(d, "cpu.stat")).get("usage_usec", 0) * 1000,
+            "memory_usage": base.read_int(os.path.join(d, "memory.current")),
+            "memory_limit": base.read_int(os.path.join(d, "memory.max")),
+            "memory_inactive_file": base.keyed(os.path.join(d, "memory.stat")).get("inactive_file", 0),
+            "pids_current": base.read_int(os.path.join(d, "pids.current")),
+            "pids_limit": base.read_int(os.path.join(d, "pids.max")),
+            "blk_read": blk_read, "blk_write": blk_write,
+        }
+
     def freeze(self, cid: str) -> None:
         d = self._dir(cid)
         base.write(os.path.join(d, "cgroup.freeze"), 1)

@@ -1,0 +1,36 @@
+"""update: new limits for a container, running or not (cgroups now, the
+bundle and record for its next start)."""
+import json
+
+from common import atomic
+from services.runtime import cgroups
+from services.runtime.create import limits_of
+from services.runtime.store import Record
+
+
+class UpdateMixin:
+    def update(self, ref: str, resources: dict) -> Record:
+        rec = self.get(ref)
+        merged = dict(rec.spec.get("resources", {}))
+        merged.update({k: v for k, v in resources.items() if v})
+        limits = limits_of(merged)
+        cgroups.base.validate(limits)
+        self.cgroups.update(rec.id, limits)  # the kernel may refuse (e.g. below current usage)
+        with self.store.lock:
+            rec.spec["resources"] = merged
+            self.store.save(rec)
+        bundle = self.store.dir(rec.id) / "bundle" / "config.json"
+        with open(bundle) as f:
+            config = json.load(f)
+        res = config["linux"].setdefault("resources", {})
+        if limits.memory_bytes:
+            res["memory"] = {"limit": limits.memory_bytes, "swap": 2 * limits.memory_bytes}
+        cpu = res.setdefault("cpu", {})
+        if limits.cpu_shares:
+            cpu["shares"] = limits.cpu_shares
+        if limits.cpu_quota:
+            cpu["quota"], cpu["period"] = limits.cpu_quota, limits.cpu_period or 100000
+        if limits.pids_limit:
+            res["pids"] = {"limit": limits.pids_limit}
+        atomic.write_json(bundle, config)
+        return rec
