@@ -70,7 +70,7 @@ class ContainersServicer(containers_pb2_grpc.ContainersServicer):
                 id=ctr.id, name=ctr.name, image=ctr.spec.image, command=" ".join(ctr.spec.process.args),
                 created_at=ctr.created_at, state=ctr.status, exit_code=ctr.exit_code,
                 status=humanize.status(ctr.status, ctr.exit_code, timestamps.from_proto(ctr.started_at),
-                                       timestamps.from_proto(ctr.finished_at), now)))
+                                       timestamps.from_proto(ctr.finished_at), now, ctr.health.status)))
         out.sort(key=lambda s: timestamps.from_proto(s.created_at), reverse=True)
         return pb.ListResponse(containers=out)
 

@@ -32,6 +32,7 @@ class Containers:
         mode = specs.network_mode(cfg)
         policy = specs.restart_policy(cfg)
         log = specs.log_config(dict(cfg.log_opts))
+        health = specs.healthcheck(cfg, image.config.healthcheck)
         timeout = specs.stop_timeout(cfg) if cfg.HasField("stop_timeout") else None
 
         volumes = [specs.parse_volume(v) for v in cfg.volumes]
@@ -60,6 +61,8 @@ class Containers:
                 cap_add=cfg.cap_add, cap_drop=cfg.cap_drop, privileged=cfg.privileged,
                 security_opt=cfg.security_opt, ulimits=cfg.ulimits)
             spec.rootfs.readonly = cfg.read_only
+            if health is not None:
+                spec.healthcheck.CopyFrom(health)
             if timeout is not None:
                 spec.stop_timeout = timeout
             ctr = self.c.runtime.Create(rpb.CreateRequest(id=cid, spec=spec))

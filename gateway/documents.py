@@ -40,6 +40,10 @@ def container(ctr, endpoints) -> dict:
             "Dead": ctr.status == "dead", "Pid": ctr.pid if running else 0,
             "ExitCode": ctr.exit_code, "Error": ctr.error,
             "StartedAt": _ts(ctr.started_at), "FinishedAt": _ts(ctr.finished_at),
+            **({"Health": {
+                "Status": ctr.health.status, "FailingStreak": ctr.health.failing_streak,
+                "Log": [{"Start": _ts(r.start), "End": _ts(r.end), "ExitCode": r.exit_code, "Output": r.output}
+                        for r in ctr.health.log]}} if ctr.health.status else {}),
         },
         "Image": spec.image_id,
         "LogPath": ctr.log_path,
@@ -73,6 +77,9 @@ def container(ctr, endpoints) -> dict:
             "Entrypoint": list(spec.entrypoint) or None, "Labels": dict(spec.labels),
             "StopSignal": spec.stop_signal or "SIGTERM",
             "StopTimeout": spec.stop_timeout if spec.HasField("stop_timeout") else None,
+            **({"Healthcheck": {"Test": list(spec.healthcheck.test), "Interval": spec.healthcheck.interval,
+                                "Timeout": spec.healthcheck.timeout, "StartPeriod": spec.healthcheck.start_period,
+                                "Retries": spec.healthcheck.retries}} if spec.healthcheck.test else {}),
         },
         "NetworkSettings": {
             "SandboxKey": ctr.netns_path,

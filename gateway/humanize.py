@@ -35,10 +35,12 @@ def ago(when: float, now: float | None = None) -> str:
     return duration((now or time.time()) - when) + " ago"
 
 
-def status(state: str, exit_code: int, started_at: float, finished_at: float, now: float | None = None) -> str:
+def status(state: str, exit_code: int, started_at: float, finished_at: float, now: float | None = None,
+           health: str = "") -> str:
     now = now or time.time()
     if state == "running":
-        return "Up " + duration(now - started_at)
+        suffix = {"starting": " (health: starting)", "healthy": " (healthy)", "unhealthy": " (unhealthy)"}
+        return "Up " + duration(now - started_at) + suffix.get(health, "")
     if state == "paused":
         return "Up " + duration(now - started_at) + " (Paused)"
     if state == "exited":

@@ -138,3 +138,36 @@ def parse_tmpfs(text: str) -> rpb.Mount:
         raise InvalidArgument(f"invalid --tmpfs {text!r}: an absolute path other than / is required")
     options = [o for o in opts.split(",") if o] or ["noexec", "nosuid", "nodev"]
     return rpb.Mount(destination=dest, type="tmpfs", source="tmpfs", options=options)
+
+
+_GO_DURATION = re.compile(r"(\d+(?:\.\d+)?)(ns|us|ms|s|m|h)")
+_NS = {"ns": 1, "us": 1_000, "ms": 1_000_000, "s": 1_000_000_000, "m": 60_000_000_000, "h": 3_600_000_000_000}
+
+
+def duration_ns(text: str, what: str) -> int:
+    """Go's duration syntax as Docker takes it: 30s, 1m30s, 500ms."""
+    if not text:
+        return 0
+    parts = _GO_DURATION.findall(text)
+    if not parts or "".join(n + u for n, u in parts) != text:
+        raise InvalidArgument(f"invalid {what} {text!r}: use a duration like 30s, 1m30s or 500ms")
+    return int(sum(float(n) * _NS[u] for n, u in parts))
+
+
+def healthcheck(cfg, image_hc) -> rpb.Healthcheck | None:
+    """The image's HEALTHCHECK, overridden field by field by the --health-* flags."""
+    if cfg.no_healthcheck:
+        return rpb.Healthcheck(test=["NONE"])
+    test = ["CMD-SHELL", cfg.health_cmd] if cfg.health_cmd else list(image_hc.test)
+    if cfg.health_retries < 0:
+        raise InvalidArgument(f"invalid --health-retries {cfg.health_retries}: must be 0 or more")
+    hc = rpb.Healthcheck(
+        test=test,
+        interval=duration_ns(cfg.health_interval, "--health-interval") or image_hc.interval,
+        timeout=duration_ns(cfg.health_timeout, "--health-timeout") or image_hc.timeout,
+        start_period=duration_ns(cfg.health_start_period, "--health-start-period") or image_hc.start_period,
+        retries=cfg.health_retries or image_hc.retries)
+    for value, flag in ((hc.interval, "--health-interval"), (hc.timeout, "--health-timeout")):
+        if value and value < 1_000_000:
+            raise InvalidArgument(f"invalid {flag}: at least 1ms")
+    return hc if test else None

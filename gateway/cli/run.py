@@ -61,7 +61,10 @@ def config(args) -> pb.ContainerConfig:
         console_size=pb.WindowSize(rows=rows, cols=cols), log_opts=_labels(args.log_opt),
         cap_add=args.cap_add, cap_drop=args.cap_drop, privileged=args.privileged,
         security_opt=_security_opts(args.security_opt), ulimits=args.ulimit,
-        read_only=args.read_only, tmpfs=args.tmpfs)
+        read_only=args.read_only, tmpfs=args.tmpfs, health_cmd=args.health_cmd,
+        health_interval=args.health_interval, health_timeout=args.health_timeout,
+        health_start_period=args.health_start_period, health_retries=args.health_retries,
+        no_healthcheck=args.no_healthcheck)
 
 
 def run(args) -> int:

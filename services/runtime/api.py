@@ -24,7 +24,15 @@ def to_message(rt: Runtime, rec: Record) -> pb.Container:
         started_at=timestamps.to_proto(rec.started_at),
         finished_at=timestamps.to_proto(rec.finished_at), restart_count=rec.restart_count,
         bundle=str(d / "bundle"), log_path=str(d / "container.log"),
-        netns_path=str(rt.netns.file(rec.id)))
+        netns_path=str(rt.netns.file(rec.id)), health=_health(rec.health))
+
+
+def _health(h: dict | None) -> pb.Health | None:
+    if not h:
+        return None
+    return pb.Health(status=h.get("status", ""), failing_streak=h.get("failing_streak", 0), log=[
+        pb.HealthResult(start=timestamps.to_proto(r["start"]), end=timestamps.to_proto(r["end"]),
+                        exit_code=r["exit_code"], output=r["output"]) for r in h.get("log", [])])
 
 
 class RuntimeServicer(runtime_pb2_grpc.RuntimeServicer):

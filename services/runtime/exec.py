@@ -79,7 +79,7 @@ def _run(cfg: dict, want_stdin: bool, inputs, cancelled):
     open_streams = 2
     try:
         while open_streams:
-            for key, _ in sel.select(1.0):
+            for key, _ in sel.select(0.2):
                 data = os.read(key.fileobj.fileno(), 65536)
                 if not data:
                     sel.unregister(key.fileobj)
@@ -87,6 +87,7 @@ def _run(cfg: dict, want_stdin: bool, inputs, cancelled):
                     continue
                 yield key.data, data
             if cancelled():
+                proc.terminate()  # setns_init kills the process in the container
                 return
         yield "exit", proc.wait()
     finally:

@@ -13,6 +13,7 @@ from services.runtime import cgroups, logs, shim_client
 from services.runtime.attach import AttachMixin
 from services.runtime.create import CreateMixin
 from services.runtime.exec import ExecMixin
+from services.runtime.health import HealthMixin
 from services.runtime.netns import NetnsDir
 from services.runtime.pause import PauseMixin
 from services.runtime.proc import signal_process
@@ -29,7 +30,7 @@ log = logging.getLogger("doca.runtime")
 
 
 class Runtime(CreateMixin, StartMixin, StopMixin, RemoveMixin, PauseMixin, RestartMixin, ExecMixin,
-              AttachMixin, StatsMixin, UpdateMixin):
+              AttachMixin, StatsMixin, UpdateMixin, HealthMixin):
     def __init__(self, state_dir: pathlib.Path, cgroup_parent: str, driver: cgroups.Driver | None = None):
         self.store = Store(state_dir)
         self.cgroups = driver or cgroups.detect(cgroup_parent)
@@ -43,6 +44,8 @@ class Runtime(CreateMixin, StartMixin, StopMixin, RemoveMixin, PauseMixin, Resta
         self._clean_orphans()
         for rec in self.store.all():
             self.refresh(rec)
+            if rec.status == "running":
+                self.watch_health(rec)  # live restore: the checks go on
         self.restore_policies()
 
     # -- state ------------------------------------------------------------

@@ -11,6 +11,7 @@ sizes ("rows cols\\n"). It exits with the process's exit code.
 
 Standard library only: it starts fast and stays small.
 """
+import _signal
 import fcntl
 import marshal
 import os
@@ -119,6 +120,9 @@ def main() -> None:
         _child(cfg, cgroup_fds, pty)
     for fd in cgroup_fds:
         os.close(fd)
+    # The runtime ends an exec it gave up on (a health check's timeout, a
+    # client gone) with SIGTERM to us: the process in the container goes too.
+    _signal.signal(_signal.SIGTERM, lambda *_: os.kill(child, _signal.SIGKILL))
     if pty:
         _relay(pty[0], ctl_fd, child)
     _, status = os.waitpid(child, 0)

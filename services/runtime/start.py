@@ -42,3 +42,4 @@ class StartMixin:
         with self.store.lock:
             rec.status, rec.started_at = "running", time.time()
             self.store.save(rec)
+        self.watch_health(rec)

@@ -38,6 +38,7 @@ class Record:
     manually_stopped: bool = False  # by stop or rm: no restart policy brings it back
     removing: bool = False
     oom_base: int = 0  # the cgroup's OOM kill count when this run started
+    health: dict | None = None  # {"status", "failing_streak", "log"} with a health check
 
 
 class Store:
