@@ -61,6 +61,7 @@ class Containers:
                 cap_add=cfg.cap_add, cap_drop=cfg.cap_drop, privileged=cfg.privileged,
                 security_opt=cfg.security_opt, ulimits=cfg.ulimits)
             spec.rootfs.readonly = cfg.read_only
+            spec.init = cfg.init
             if health is not None:
                 spec.healthcheck.CopyFrom(health)
             if timeout is not None:

@@ -211,3 +211,22 @@ def test_stop_signal_and_timeout_flags(stack):
         assert doc["Config"]["StopSignal"] == "USR1" and doc["Config"]["StopTimeout"] == 1
     finally:
         stack.doca("rm", "-f", cid)
+
+
+def test_init_reaps_orphans_and_forwards_signals(stack):
+    cmd = "(sleep 0.1 &); exec sleep 60"  # the background sleep becomes an orphan of PID 1
+    with_init = stack.doca("run", "-d", "--init", "busybox", "sh", "-c", cmd).stdout.strip()
+    without = stack.doca("run", "-d", "busybox", "sh", "-c", cmd).stdout.strip()
+    try:
+        time.sleep(0.6)
+        ps = stack.doca("exec", with_init, "ps", "-o", "pid,stat,comm").stdout
+        assert any(line.split()[0] == "1" and line.split()[-1] == "docker-init" for line in ps.splitlines()[1:]), ps
+        assert " Z " not in ps  # tini reaped the orphan
+        assert " Z " in stack.doca("exec", without, "ps", "-o", "pid,stat,comm").stdout  # sleep as PID 1 did not
+        t = time.monotonic()
+        stack.doca("stop", with_init)  # tini forwards SIGTERM: sleep dies at once, no 10 s wait
+        assert time.monotonic() - t < 5
+        doc = _inspect(stack, with_init)
+        assert doc["HostConfig"]["Init"] is True and doc["Path"] == "sh"
+    finally:
+        stack.doca("rm", "-f", with_init, without)

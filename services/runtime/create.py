@@ -6,7 +6,7 @@ import pathlib
 import time
 
 from common import atomic
-from common.errors import InvalidArgument
+from common.errors import FailedPrecondition, InvalidArgument
 from services.runtime import cgroups, devices, names, signals, spec as ocispec, users
 from services.runtime.security import options, payload as security_payload
 from services.runtime.store import Record
@@ -31,6 +31,18 @@ def log_config(log: dict) -> dict:
     if files > 32:
         raise InvalidArgument(f"invalid log max-file {files}: at most 32")
     return {"max_size": size, "max_files": files}
+
+
+TINI = "/usr/bin/tini-static"
+INIT_PATH = "/sbin/docker-init"
+
+
+def init_wrapped(args: list, mounts: list) -> tuple[list, list]:
+    """--init: tini runs the user's command as its child."""
+    if not os.path.exists(TINI):
+        raise FailedPrecondition(f"--init needs {TINI} (Debian's tini package) on the host")
+    mount = {"destination": INIT_PATH, "type": "bind", "source": TINI, "options": ["bind", "ro", "nosuid", "nodev"]}
+    return [INIT_PATH, "--", *args], [mount, *mounts]
 
 
 def security_of(spec: dict) -> options.SecurityOptions:
@@ -80,16 +92,20 @@ class CreateMixin:
         uid, gid, extra = users.resolve(process.get("user", ""), [rootfs["upperDir"], *rootfs["lowerDirs"]])
         overlay = (f"lowerdir={':'.join(rootfs['lowerDirs'])},upperdir={rootfs['upperDir']},"
                    f"workdir={rootfs['workDir']}")
+        args, mounts = list(process["args"]), [
+            {"destination": m["destination"], "type": m.get("type", "bind"),
+             "source": m.get("source", ""), "options": m.get("options", [])}
+            for m in spec.get("mounts", [])]
+        if spec.get("init"):
+            args, mounts = init_wrapped(args, mounts)
         self.cgroups.create(rec.id, limits)
         self.cgroups.set_devices(rec.id, devices.rules(security.privileged))
         bundle = d / "bundle"
         (bundle / "rootfs").mkdir(parents=True)
         config = ocispec.build(
-            args=process["args"], env=process.get("env", []), cwd=process.get("cwd", "/"),
+            args=args, env=process.get("env", []), cwd=process.get("cwd", "/"),
             uid=uid, gid=gid, additional_gids=extra, hostname=spec.get("hostname", rec.id[:12]),
-            mounts=[{"destination": m["destination"], "type": m.get("type", "bind"),
-                     "source": m.get("source", ""), "options": m.get("options", [])}
-                    for m in spec.get("mounts", [])],
+            mounts=mounts,
             cgroups_path=self.cgroups.cgroups_path(rec.id), limits=limits,
             netns_path=self.netns.file(rec.id), readonly_root=rootfs.get("readonly", False),
             annotations={"org.opencontainers.image.ref.name": spec.get("image", ""),
