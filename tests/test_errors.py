@@ -92,3 +92,22 @@ def test_daemon_not_running(tmp_path):
     r = subprocess.run([DOCA, "ps"], env=env, capture_output=True, text=True)
     assert r.returncode == 1
     assert "Is the doca daemon running?" in _one_line(r.stderr)
+
+
+def test_unknown_signal(stack):
+    cid = stack.doca("run", "-d", "busybox", "sleep", "30").stdout.strip()
+    try:
+        r = stack.doca("kill", "-s", "SIGBOGUS", cid, check=False)
+        assert r.returncode == 1 and "invalid signal" in _one_line(r.stderr)
+        g = grpcurl.call(stack.socket("doca"), "doca.v1.Containers/Kill", {"id": cid, "signal": "99"}, check=False)
+        assert g.returncode == 64 + 3  # INVALID_ARGUMENT
+        assert json.loads(stack.doca("inspect", cid).stdout)[0]["State"]["Running"] is True
+    finally:
+        stack.doca("rm", "-f", cid)
+
+
+def test_absurd_limits(stack):
+    for flags in (["--pids-limit", "-5"], ["--cpus", "-1"], ["--cpu-shares", "-3"], ["-m", "99999999999g"]):
+        r = stack.doca("run", "--rm", *flags, "busybox", "true", check=False)
+        assert r.returncode == 125 and "Traceback" not in r.stderr, (flags, r.stderr)
+        _one_line(r.stderr)
