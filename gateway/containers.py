@@ -62,6 +62,7 @@ class Containers:
                 security_opt=cfg.security_opt, ulimits=cfg.ulimits)
             spec.rootfs.readonly = cfg.read_only
             spec.init = cfg.init
+            spec.runtime = cfg.runtime
             if health is not None:
                 spec.healthcheck.CopyFrom(health)
             if timeout is not None:

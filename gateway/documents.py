@@ -59,7 +59,7 @@ def container(ctr, endpoints) -> dict:
             "MemorySwap": 2 * res.memory_bytes if res.memory_bytes else 0,
             "NanoCpus": res.cpu_quota * 1_000_000_000 // res.cpu_period if res.cpu_period else 0,
             "CpuShares": res.cpu_shares, "CpuQuota": res.cpu_quota, "CpuPeriod": res.cpu_period,
-            "PidsLimit": res.pids_limit or None, "Runtime": "doca", "Init": spec.init,
+            "PidsLimit": res.pids_limit or None, "Runtime": spec.runtime or "doca", "Init": spec.init,
             "LogConfig": {"Type": "json-file", "Config": {
                 "max-size": str(spec.log.max_size or 10 * 1024 * 1024), "max-file": str(spec.log.max_file or 3)}},
         },

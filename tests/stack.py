@@ -101,7 +101,8 @@ class Stack:
         r = subprocess.run([DOCA, *args], env=self.env(), capture_output=True, timeout=timeout,
                            input=input, text=isinstance(input, str) or input is None)
         if check and r.returncode != 0:
-            raise AssertionError(f"doca {' '.join(args)} exited {r.returncode}\nstdout: {r.stdout}\nstderr: {r.stderr}")
+            tail = f"\ndaemon log:\n{self.log_text()[-3000:]}" if "unavailable" in str(r.stderr) else ""
+            raise AssertionError(f"doca {' '.join(args)} exited {r.returncode}\nstdout: {r.stdout}\nstderr: {r.stderr}{tail}")
         return r
 
     def run(self, *args, **kw) -> str:

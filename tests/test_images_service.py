@@ -11,7 +11,7 @@ import pytest
 from doca.images.v1 import images_pb2 as pb
 from services.images import builtin
 from services.images.service import ImageService
-from tests.test_images_tarkit import (ServiceProcess, hard, import_chunks, reg, simple_rootfs,
+from tests.test_images_tarkit import (ServiceProcess, content_size, hard, import_chunks, reg, simple_rootfs,
                                       sym, tar_bytes, tree_files)
 
 CID = "4f" * 32
@@ -55,7 +55,7 @@ def test_import_tar_and_tar_gz_then_inspect(service):
     diff_id = "sha256:" + hashlib.sha256(data).hexdigest()
     plain = service.stub.Import(import_chunks(data, "app:1", "plain import", chunk=1000))
     assert list(plain.repo_tags) == ["app:1"] and list(plain.diff_ids) == [diff_id]
-    assert plain.comment == "plain import" and plain.size == len(data)
+    assert plain.comment == "plain import" and plain.size == content_size(simple_rootfs())
     zipped = service.stub.Import(import_chunks(gzip.compress(data), "app:gz"))
     assert list(zipped.diff_ids) == [diff_id] and zipped.id != plain.id
     untagged = service.stub.Import(import_chunks(data))
@@ -73,9 +73,8 @@ def test_import_tar_and_tar_gz_then_inspect(service):
 def test_remove_untags_then_deletes_and_refuses_while_a_snapshot_uses_it(service, tmp_path):
     data = tar_bytes(simple_rootfs())
     img = service.stub.Import(import_chunks(data, "app:1"))
-    service.stop()
-    ImageService(service.state).tag("app:1", "app:2")  # no Tag RPC yet: tag through the domain
-    service.start()
+    tagged = service.stub.Tag(pb.TagRequest(source="app:1", target="app:2"))
+    assert tagged.id == img.id and list(tagged.repo_tags) == ["app:1", "app:2"]
     resp = service.stub.Remove(pb.RemoveRequest(reference="app:1"))
     assert (list(resp.untagged), list(resp.deleted)) == (["app:1"], [])
     assert list(service.stub.Inspect(pb.InspectRequest(reference=img.id)).repo_tags) == ["app:2"]

@@ -72,6 +72,11 @@ def simple_rootfs():
             dirent("tmp", mode=0o1777)]
 
 
+def content_size(members) -> int:
+    """What doca counts as a layer's size (as Docker does): its regular files' bytes."""
+    return sum(len(data) for ti, data in members if data is not None and ti.isreg())
+
+
 def tree_files(root) -> list[str]:
     """Every path below root (relative), for 'nothing left behind' checks."""
     root = pathlib.Path(root)

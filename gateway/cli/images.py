@@ -66,7 +66,7 @@ def inspect(args) -> int:
 
 
 def tag(args) -> int:
-    conn.images(args).Tag(pb.TagImageRequest(source=args.source, target=args.target))
+    conn.images(args).Tag(pb.TagImageRequest(source=args.source_image, target=args.target_image))
     return 0
 
 

@@ -4,17 +4,31 @@ from common.errors import InvalidArgument
 from doca.images.v1 import images_pb2 as pb
 from doca.images.v1 import images_pb2_grpc
 
-from services.images import importer, remove
+from services.images import commit, export, history, importer, load, prune, remove, save, usage
 from services.images.service import ImageService, ImageView
 
 SERVICE_NAME = "doca.images.v1.Images"
+CHUNK = 1 << 20  # well under gRPC's 4 MiB message limit
 
 
 def to_message(v: ImageView) -> pb.Image:
     return pb.Image(id=v.id, repo_tags=v.repo_tags, manifest_digest=v.manifest_digest,
                     created=timestamps.to_proto(v.created), size=v.size,
                     config=pb.ImageConfig(**v.config), diff_ids=v.diff_ids,
-                    architecture=v.architecture, os=v.os, comment=v.comment)
+                    architecture=v.architecture, os=v.os, comment=v.comment, author=v.author)
+
+
+# The API's ImageConfig fields -> the OCI config's keys, for commit.
+_CONFIG_KEYS = {"env": "Env", "cmd": "Cmd", "entrypoint": "Entrypoint", "working_dir": "WorkingDir",
+                "user": "User", "labels": "Labels", "stop_signal": "StopSignal"}
+
+
+def config_dict(msg: pb.ImageConfig) -> dict:
+    out = {}
+    for field, key in _CONFIG_KEYS.items():
+        value = getattr(msg, field)
+        out[key] = dict(value) if field == "labels" else (value if isinstance(value, str) else list(value))
+    return out
 
 
 def _import_stream(request_iterator):
@@ -31,13 +45,29 @@ def _import_stream(request_iterator):
     return first.header, chunks()
 
 
+def _rechunk(parts):
+    """Small pieces (tar headers) gathered, big ones cut: messages of ~CHUNK."""
+    buf = bytearray()
+    for part in parts:
+        if not buf and len(part) == CHUNK:
+            yield pb.DataChunk(data=part)
+            continue
+        buf += part
+        while len(buf) >= CHUNK:
+            yield pb.DataChunk(data=bytes(buf[:CHUNK]))
+            del buf[:CHUNK]
+    if buf:
+        yield pb.DataChunk(data=bytes(buf))
+
+
 class ImagesServicer(images_pb2_grpc.ImagesServicer):
     def __init__(self, svc: ImageService):
         self.svc = svc
 
     def Import(self, request_iterator, context):
         header, chunks = _import_stream(request_iterator)
-        image_id = importer.import_tar(self.svc, chunks, header.reference, header.message)
+        image_id = importer.import_tar(self.svc, chunks, header.reference, header.message,
+                                       list(header.changes))
         return to_message(self.svc.inspect(image_id))
 
     def List(self, request, context):
@@ -56,3 +86,45 @@ class ImagesServicer(images_pb2_grpc.ImagesServicer):
     def RemoveSnapshot(self, request, context):
         self.svc.remove_snapshot(request.container_id)
         return pb.RemoveSnapshotResponse()
+
+    def Tag(self, request, context):
+        return to_message(self.svc.inspect(self.svc.tag(request.source, request.target)))
+
+    def History(self, request, context):
+        return pb.HistoryResponse(entries=[
+            pb.HistoryEntry(id=e.id, created=timestamps.to_proto(e.created), created_by=e.created_by,
+                            size=e.size, comment=e.comment, empty_layer=e.empty_layer, tags=e.tags)
+            for e in history.history(self.svc, request.reference)])
+
+    def Prune(self, request, context):
+        r = prune.prune(self.svc, request.all)
+        return pb.PruneResponse(untagged=r.untagged, deleted=r.deleted, space_reclaimed=r.space_reclaimed)
+
+    def DiskUsage(self, request, context):
+        u = usage.usage(self.svc)
+        return pb.DiskUsageResponse(
+            images=[pb.ImageUsage(id=i.id, repo_tags=i.repo_tags, created=timestamps.to_proto(i.created),
+                                  size=i.size, shared_size=i.shared_size, unique_size=i.unique_size,
+                                  containers=i.containers) for i in u.images],
+            snapshots=[pb.SnapshotUsage(container_id=s.container_id, image_id=s.image_id, size=s.size)
+                       for s in u.snapshots],
+            layers_size=u.layers_size, reclaimable_size=u.reclaimable_size,
+            content_size=u.content_size, build_cache_size=u.build_cache_size)
+
+    def Commit(self, request, context):
+        image_id = commit.commit(
+            self.svc, request.container_id, tag=request.reference,
+            container_config=config_dict(request.container_config) if request.HasField("container_config") else None,
+            changes=list(request.changes), comment=request.comment, author=request.author,
+            created_by=request.created_by)
+        return to_message(self.svc.inspect(image_id))
+
+    def Save(self, request, context):
+        yield from _rechunk(save.save(self.svc, list(request.references)))
+
+    def Load(self, request_iterator, context):
+        loaded = load.load(self.svc, (msg.data for msg in request_iterator))
+        return pb.LoadResponse(images=[pb.LoadedImage(id=i.image_id, repo_tags=i.tags) for i in loaded])
+
+    def Export(self, request, context):
+        yield from _rechunk(export.export(self.svc, request.container_id))

@@ -113,7 +113,10 @@ def seed(svc: ImageService, busybox: str = BUSYBOX) -> str | None:
     with svc.content.writer() as w:
         w.write(data)
         diff_id = w.finish()
-        with svc.pinned(blobs=[diff_id], layers=[diff_id]), svc.lock:
+        with svc.pinned(blobs=[diff_id], layers=[diff_id]):
+            # Unpacked now, as every layer in the store is: its size is then
+            # tracked (images, system df) and the first run has nothing to do.
+            svc.layers.ensure(diff_id, diff_id, None, w.path)
             w.commit()
             history = [{"created": oci.rfc3339(EPOCH),
                         "created_by": f"doca: built-in image from the host's {version}"}]

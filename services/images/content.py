@@ -54,6 +54,10 @@ class Writer:
                     "the data was corrupted in transit, try again")
         return self.digest
 
+    @property
+    def committed(self) -> bool:
+        return self._committed
+
     def commit(self) -> str:
         digest = self.finish()
         self._store._adopt(self.path, digest)

@@ -1,9 +1,11 @@
 """Recognises a compressed stream by its first bytes and inflates it on the
-fly, as `docker import` does: layers are stored uncompressed (so a layer's
-blob digest is its diff id), whatever form they arrived in."""
+fly: `docker import` and `docker load` accept plain, gzip, bzip2, xz and
+zstd tars, and OCI layers come as tar, tar+gzip or tar+zstd."""
 import bz2
 import lzma
 import zlib
+
+import zstandard
 
 from common.errors import InvalidArgument
 
@@ -31,17 +33,18 @@ class Inflater:
 
     def __init__(self, kind: str):
         self.kind = kind
-        if kind == "gzip":
-            self._d = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
-        elif kind == "bzip2":
-            self._d = bz2.BZ2Decompressor()
-        elif kind == "xz":
-            self._d = lzma.LZMADecompressor()
-        elif kind == "zstd":
-            raise InvalidArgument("zstd-compressed tars are not supported yet: "
-                                  "decompress it first (zstd -d) or use gzip")
-        else:
-            self._d = None
+        self._d = self._fresh()
+
+    def _fresh(self):
+        if self.kind == "gzip":
+            return zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+        if self.kind == "zstd":
+            return zstandard.ZstdDecompressor().decompressobj()
+        if self.kind == "bzip2":
+            return bz2.BZ2Decompressor()
+        if self.kind == "xz":
+            return lzma.LZMADecompressor()
+        return None
 
     def feed(self, data: bytes) -> bytes:
         if self._d is None:
@@ -50,15 +53,16 @@ class Inflater:
         try:
             while data:
                 out.append(self._d.decompress(data))
-                # A gzip file may hold several members one after another
-                # (pigz, cat a.gz b.gz): start a new decompressor on the rest.
-                if self.kind == "gzip" and self._d.eof:
+                # gzip and zstd streams may hold several members (frames)
+                # one after another (pigz, zstd -T0, cat a.gz b.gz): start a
+                # new decompressor on the rest.
+                if self.kind in ("gzip", "zstd") and self._d.eof:
                     data = self._d.unused_data
                     if data:
-                        self._d = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+                        self._d = self._fresh()
                 else:
                     data = b""
-        except (zlib.error, OSError, EOFError, lzma.LZMAError) as exc:
+        except (zlib.error, OSError, EOFError, lzma.LZMAError, zstandard.ZstdError) as exc:
             raise InvalidArgument(f"corrupt {self.kind} data: {exc}") from None
         return b"".join(out)
 

@@ -32,6 +32,7 @@ class ImageDB:
         if self._records.get(image_id, {}).get("manifest") == manifest_digest:
             return
         self._records[image_id] = {"manifest": manifest_digest, "added": time.time()}
+        self._docs.pop(image_id, None)  # the same config may come with another manifest (a load)
         self._save()
 
     def delete(self, image_id: str) -> None:

@@ -10,6 +10,7 @@ import time
 from typing import Iterable
 
 from common.errors import InvalidArgument
+from services.images import changes as changes_mod
 from services.images import decompress, oci, reference
 from services.images.service import ImageService
 
@@ -25,9 +26,12 @@ def parse_tag(text: str) -> reference.Reference | None:
     return ref
 
 
-def import_tar(svc: ImageService, data: Iterable[bytes], tag: str = "", message: str = "") -> str:
-    """Imports the tar carried by `data` (chunks); returns the image id."""
-    ref = parse_tag(tag)  # refuse a bad name before reading any data
+def import_tar(svc: ImageService, data: Iterable[bytes], tag: str = "", message: str = "",
+               changes=()) -> str:
+    """Imports the tar carried by `data` (chunks); returns the image id.
+    `changes`: Dockerfile instructions for the config (import -c)."""
+    ref = parse_tag(tag)  # refuse a bad name or change before reading any data
+    config = changes_mod.apply_all({}, changes)
     with svc.content.writer() as writer:
         _ingest(writer, data)
         diff_id = writer.finish()
@@ -39,7 +43,8 @@ def import_tar(svc: ImageService, data: Iterable[bytes], tag: str = "", message:
             history = [{"created": oci.rfc3339(created), "created_by": CREATED_BY}]
             if message:
                 history[0]["comment"] = message
-            return svc.create_image(diff_ids=[diff_id], created=created, history=history, tag=ref)
+            return svc.create_image(diff_ids=[diff_id], created=created, history=history,
+                                    config=config, tag=ref)
 
 
 def _ingest(writer, data: Iterable[bytes]) -> None:

@@ -33,6 +33,7 @@ class LayerStore:
         self.root.mkdir(parents=True, exist_ok=True)
         self.tmp.mkdir(parents=True, exist_ok=True)
         self._locks = KeyedLocks()
+        self._sizes: dict[str, int] = {}  # chain id -> content bytes (layer.json is immutable)
         for leftover in self.tmp.iterdir():
             _remove_tree(leftover)
         for entry in self.root.iterdir():
@@ -47,6 +48,17 @@ class LayerStore:
 
     def exists(self, chain_id: str) -> bool:
         return self.diff_dir(chain_id).is_dir()
+
+    def size(self, chain_id: str) -> int | None:
+        """The layer's content size as measured when it was unpacked (sum of
+        its regular files), or None when it is not unpacked."""
+        size = self._sizes.get(chain_id)
+        if size is None:
+            rec = atomic.read_json(self.path(chain_id) / "layer.json")
+            if rec is None:
+                return None
+            size = self._sizes[chain_id] = int(rec.get("size", 0))
+        return size
 
     def chain_ids(self) -> list[str]:
         return ["sha256:" + p.name for p in self.root.iterdir() if digests.HEX_RE.match(p.name)]
@@ -87,6 +99,7 @@ class LayerStore:
             path = self.path(chain_id)
             if not path.exists():
                 return None
+            self._sizes.pop(chain_id, None)
             trash = pathlib.Path(tempfile.mkdtemp(dir=self.tmp, prefix="remove-"))
             os.rename(path, trash / "layer")
             return trash

@@ -9,6 +9,7 @@ import json
 from common.errors import FailedPrecondition
 
 MEDIA_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
+MEDIA_INDEX = "application/vnd.oci.image.index.v1+json"
 MEDIA_CONFIG = "application/vnd.oci.image.config.v1+json"
 MEDIA_LAYER = "application/vnd.oci.image.layer.v1.tar"
 MEDIA_LAYER_GZIP = "application/vnd.oci.image.layer.v1.tar+gzip"
@@ -18,6 +19,13 @@ MEDIA_DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json"
 MEDIA_DOCKER_CONFIG = "application/vnd.docker.container.image.v1+json"
 MEDIA_DOCKER_LAYER = "application/vnd.docker.image.rootfs.diff.tar"
 MEDIA_DOCKER_LAYER_GZIP = "application/vnd.docker.image.rootfs.diff.tar.gzip"
+MEDIA_DOCKER_MANIFEST_LIST = "application/vnd.docker.distribution.manifest.list.v2+json"
+MANIFEST_TYPES = (MEDIA_MANIFEST, MEDIA_DOCKER_MANIFEST)
+INDEX_TYPES = (MEDIA_INDEX, MEDIA_DOCKER_MANIFEST_LIST)
+# Annotations on index.json's manifest descriptors: the image's full name
+# (containerd, Docker 25+) and its tag (OCI image layout).
+ANNOTATION_IMAGE_NAME = "io.containerd.image.name"
+ANNOTATION_REF_NAME = "org.opencontainers.image.ref.name"
 
 ARCH = "amd64"
 OS = "linux"
@@ -104,7 +112,19 @@ def runnable(config: dict) -> dict:
         "exposed_ports": sorted(c.get("ExposedPorts") or {}),
         "volumes": sorted(c.get("Volumes") or {}),
         "stop_signal": c.get("StopSignal") or "",
+        "healthcheck": healthcheck(c.get("Healthcheck")),
+        "on_build": list(c.get("OnBuild") or []),
+        "shell": list(c.get("Shell") or []),
     }
+
+
+def healthcheck(hc) -> dict | None:
+    """Docker's Healthcheck (Test, Interval... in nanoseconds) for the API."""
+    if not isinstance(hc, dict) or not hc:
+        return None
+    return {"test": list(hc.get("Test") or []), "interval": int(hc.get("Interval") or 0),
+            "timeout": int(hc.get("Timeout") or 0), "start_period": int(hc.get("StartPeriod") or 0),
+            "retries": int(hc.get("Retries") or 0), "start_interval": int(hc.get("StartInterval") or 0)}
 
 
 def comment(config: dict) -> str:

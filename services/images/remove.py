@@ -46,13 +46,13 @@ def remove(svc: ImageService, text: str, force: bool = False) -> tuple[list[str]
         svc.tags.delete(untag)
         if users:  # forced: the container keeps its (now untagged) image
             return untag, []
-        deleted = _delete_image(svc, image_id, trash)
+        deleted = delete_image(svc, image_id, trash)
     for t in trash:
         svc.layers.purge(t)  # the slow part, outside the lock
     return untag, deleted
 
 
-def _delete_image(svc: ImageService, image_id: str, trash: list) -> list[str]:
+def delete_image(svc: ImageService, image_id: str, trash: list) -> list[str]:
     """Deletes the record, then whatever only this image used. Called with
     the lock held; unpacked layers are detached into `trash` for the caller."""
     try:
@@ -61,10 +61,12 @@ def _delete_image(svc: ImageService, image_id: str, trash: list) -> list[str]:
         # Damaged: which layers it had is unknown; drop the record and let a
         # collection pass remove whatever no image refers to any more.
         svc.db.delete(image_id)
+        svc.leases.forget([image_id])
         svc.collect_garbage()
         return [image_id]
     manifest_digest = svc.db.manifest_digest(image_id)
     svc.db.delete(image_id)  # first: a crash from here on leaves only garbage, collected at start
+    svc.leases.forget([image_id])
     still_blobs, still_chains = svc.referenced()
     deleted = [image_id]
     for chain_id in reversed(digests.chain_ids(oci.diff_ids(config))):

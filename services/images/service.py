@@ -7,6 +7,12 @@ State, all under one directory:
     repositories.json             tags (tags.py)
     layers/<chain hex>/diff, tmp/ unpacked layers (layers.py)
     snapshots/<container id>/     container snapshots (snapshots.py)
+    leases.json                   images the build cache holds (leases.py)
+
+What keeps things: an image stays while it exists (tags, containers and
+leases only decide what `image prune` may remove); blobs and unpacked
+layers stay while a recorded image or work in progress refers to them, and
+are collected otherwise (at start, and as images are removed).
 
 Locking: one lock guards the metadata (tags, records, pins) and is held only
 for quick steps; unpacking runs outside it under a per-layer lock, so two
@@ -22,16 +28,16 @@ import pathlib
 import threading
 
 from common.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
-from services.images import digests, oci, reference
+from services.images import digests, layerblob, oci, reference
 from services.images.content import ContentStore
 from services.images.imagedb import ImageDB
 from services.images.keyedlock import KeyedLocks
 from services.images.layers import LayerStore
+from services.images.leases import LeaseStore
 from services.images.snapshots import SnapshotStore, check_container_id
 from services.images.tags import TagStore
 
 log = logging.getLogger("doca.images")
-UNCOMPRESSED_LAYER_TYPES = (oci.MEDIA_LAYER, oci.MEDIA_DOCKER_LAYER)
 
 
 @dataclasses.dataclass
@@ -47,6 +53,7 @@ class ImageView:
     architecture: str
     os: str
     comment: str
+    author: str = ""
 
 
 @dataclasses.dataclass
@@ -64,6 +71,7 @@ class ImageService:
         self.snapshots = SnapshotStore(self.state / "snapshots")
         self.tags = TagStore(self.state / "repositories.json")
         self.db = ImageDB(self.state / "images.json", self.content)
+        self.leases = LeaseStore(self.state / "leases.json")
         self.lock = threading.RLock()
         self._container_locks = KeyedLocks()
         self._preparing: dict[str, str] = {}        # container id -> image id
@@ -120,13 +128,26 @@ class ImageService:
             repo_tags=self.tags.tags_of(image_id),
             manifest_digest=self.db.manifest_digest(image_id),
             created=oci.parse_time(config.get("created", "")),
-            size=sum(int(layer.get("size", 0)) for layer in manifest.get("layers", [])),
+            size=sum(self.layer_sizes(manifest, config)),
             config=oci.runnable(config),
             diff_ids=oci.diff_ids(config),
             architecture=config.get("architecture", ""),
             os=config.get("os", ""),
             comment=oci.comment(config),
+            author=config.get("author") or "",
         )
+
+    def layer_sizes(self, manifest: dict, config: dict) -> list[int]:
+        """Each layer's content size, bottom first, as tracked when it was
+        unpacked (the blob's size for a layer not unpacked yet)."""
+        descs = manifest.get("layers", [])
+        out = []
+        for i, chain_id in enumerate(digests.chain_ids(oci.diff_ids(config))):
+            size = self.layers.size(chain_id)
+            if size is None:
+                size = int(descs[i].get("size", 0)) if i < len(descs) else 0
+            out.append(size)
+        return out
 
     def inspect(self, text: str) -> ImageView:
         with self.lock:
@@ -164,28 +185,37 @@ class ImageService:
                 self.pinned_layers += collections.Counter()
 
     def create_image(self, *, diff_ids: list[str], created: float, history: list[dict],
-                     config: dict | None = None, tag: reference.Reference | None = None) -> str:
+                     config: dict | None = None, tag: reference.Reference | None = None,
+                     layer_descs: list[dict] | None = None, extra: dict | None = None) -> str:
         """Writes config and manifest for layers already in the content store
-        (stored uncompressed: blob digest == diff id), records the image and
-        tags it. Returns the image id (the config digest)."""
+        (by default stored uncompressed: blob digest == diff id; otherwise
+        `layer_descs` describe the blobs), records the image and tags it.
+        `extra`: more top-level config fields (author). Returns the image id
+        (the config digest)."""
         with self.lock:
-            layer_descs = [oci.descriptor(oci.MEDIA_LAYER, d, self.content.size(d)) for d in diff_ids]
+            if layer_descs is None:
+                layer_descs = [oci.descriptor(oci.MEDIA_LAYER, d, self.content.size(d)) for d in diff_ids]
             cfg = oci.image_config(created=created, diff_ids=diff_ids, history=history, config=config)
+            cfg.update(extra or {})
             cfg_bytes = oci.canonical(cfg)
             image_id = self.content.put(cfg_bytes)
             man = oci.manifest(oci.descriptor(oci.MEDIA_CONFIG, image_id, len(cfg_bytes)), layer_descs)
             manifest_digest = self.content.put(oci.canonical(man))
+            self.add_image(image_id, manifest_digest, [tag] if tag is not None else [])
+            return image_id
+
+    def add_image(self, image_id: str, manifest_digest: str, tags=()) -> None:
+        """Records an image whose config and manifest are committed, and tags it."""
+        with self.lock:
             self.db.add(image_id, manifest_digest)
-            if tag is not None:
+            for tag in tags:
                 previous = self.tags.set(str(tag), image_id)
                 if previous and previous != image_id:
                     log.info("tag %s moved from %s to %s", tag, digests.short(previous),
                              digests.short(image_id))
-            return image_id
 
     def tag(self, source: str, target: str) -> str:
-        """docker tag: target (NAME[:TAG]) names the image source names.
-        (No RPC carries it yet; the domain has it for when one does.)"""
+        """docker tag: target (NAME[:TAG]) names the image source names."""
         ref = reference.parse(target)
         if ref.digest:
             raise InvalidArgument(f"cannot tag as {target!r}: a tag cannot contain a digest")
@@ -200,6 +230,11 @@ class ImageService:
         users = self.snapshots.users_of(image_id)
         users += [c for c, i in self._preparing.items() if i == image_id and c not in users]
         return users
+
+    def container_lock(self, container_id: str):
+        """Held while a container's snapshot is prepared, committed, exported
+        or removed: those never overlap for one container."""
+        return self._container_locks.hold(container_id)
 
     def prepare_snapshot(self, image: str, container_id: str) -> dict:
         check_container_id(container_id)
@@ -247,16 +282,22 @@ class ImageService:
         out = []
         for i, (desc, diff_id, chain_id) in enumerate(zip(descs, diff_ids, chains)):
             if not self.layers.exists(chain_id):
-                if desc.get("mediaType") not in UNCOMPRESSED_LAYER_TYPES or desc.get("digest") != diff_id:
-                    raise FailedPrecondition(f"layer {diff_id} of image {digests.short(image_id)} is "
-                                             f"stored as {desc.get('mediaType')}, which cannot be unpacked yet")
-                if not self.content.exists(diff_id):
-                    raise FailedPrecondition(f"layer {diff_id} of image {digests.short(image_id)} is missing "
-                                             "from the content store; remove the image and import or pull it again")
-                self.layers.ensure(chain_id, diff_id, chains[i - 1] if i else None,
-                                   self.content.path(diff_id))
+                self._unpack_blob(image_id, desc, diff_id, chain_id, chains[i - 1] if i else None)
             out.append(self.layers.diff_dir(chain_id))
         return out
+
+    def _unpack_blob(self, image_id: str, desc: dict, diff_id: str, chain_id: str,
+                     parent: str | None) -> None:
+        digest = desc.get("digest") or ""
+        if not self.content.exists(digest):
+            raise FailedPrecondition(f"layer {diff_id} of image {digests.short(image_id)} is missing "
+                                     "from the content store; remove the image and import or pull it again")
+        with layerblob.plain_tar(self.content.path(digest), digest, self.layers.tmp) as plain:
+            if plain.diff_id != diff_id:
+                raise FailedPrecondition(f"layer {digest} of image {digests.short(image_id)} is damaged: "
+                                         f"its content is {plain.diff_id}, its config says {diff_id}; "
+                                         "remove the image and import or pull it again")
+            self.layers.ensure(chain_id, diff_id, parent, plain.path)
 
     def remove_snapshot(self, container_id: str) -> None:
         check_container_id(container_id)
@@ -283,6 +324,18 @@ class ImageService:
             if c not in chains and not self.pinned_layers[c]:
                 log.info("removing unreferenced layer %s", c)
                 self.layers.purge(self.layers.detach(c))
+
+    def drop_unreferenced_layers(self, chain_ids) -> None:
+        """Removes unpacked layers that work which failed left behind,
+        unless an image or other work in progress uses them."""
+        trash = []
+        with self.lock:
+            _, chains = self.referenced()
+            for c in chain_ids:
+                if c not in chains and not self.pinned_layers[c]:
+                    trash.append(self.layers.detach(c))
+        for t in trash:
+            self.layers.purge(t)
 
     def referenced(self) -> tuple[set[str], set[str]]:
         """Blob digests and chain ids used by the recorded images."""

@@ -7,7 +7,7 @@ import time
 
 from common import atomic
 from common.errors import FailedPrecondition, InvalidArgument
-from services.runtime import cgroups, devices, names, signals, spec as ocispec, users
+from services.runtime import cgroups, devices, names, oci_runtime, signals, spec as ocispec, users
 from services.runtime.security import options, payload as security_payload
 from services.runtime.store import Record
 
@@ -45,6 +45,18 @@ def init_wrapped(args: list, mounts: list) -> tuple[list, list]:
     return [INIT_PATH, "--", *args], [mount, *mounts]
 
 
+def check_runtime(spec: dict) -> None:
+    name = spec.get("runtime") or "doca"
+    if name == "doca":
+        return
+    if name not in oci_runtime.BINARIES:
+        raise InvalidArgument(f"unknown runtime {name!r}: use doca, runc or crun")
+    if oci_runtime.binary(name) is None:
+        raise FailedPrecondition(f"the OCI runtime {name} is not installed on this host")
+    if spec.get("tty"):
+        raise FailedPrecondition(f"--tty with --runtime {name} is not supported yet: use doca's own runtime")
+
+
 def security_of(spec: dict) -> options.SecurityOptions:
     return options.parse(cap_add=spec.get("capAdd", ()), cap_drop=spec.get("capDrop", ()),
                          privileged=spec.get("privileged", False),
@@ -72,6 +84,7 @@ class CreateMixin:
         cgroups.base.validate(limits)
         log_config(spec.get("log") or {})
         security = security_of(spec)  # a bad option fails before anything exists
+        check_runtime(spec)
         rec = Record(id=cid, name=spec.get("name") or names.generate(), spec=spec, created_at=time.time())
         self.store.reserve(rec)
         try:
@@ -127,6 +140,7 @@ class CreateMixin:
             "console_size": _size(spec.get("consoleSize")),
             "log": log_config(spec.get("log") or {}),
             "security": payload,
+            "runtime": spec.get("runtime") or "doca",
         }))
 
     def _launch(self, rec: Record) -> None:

@@ -1,6 +1,8 @@
 """delete: the processes, cgroups, pinned network namespace, bundle and
 record, in that order. Safe to retry."""
 import signal
+import subprocess
+import sys
 
 from common.errors import FailedPrecondition
 from services.runtime import shim_client
@@ -23,6 +25,11 @@ class RemoveMixin:
                 self._thaw(rec)  # SIGKILL takes effect once thawed
             shim_client.wait_exit(rec.shim_pid, rec.shim_start, self.store.dir(rec.id), 30)
             self.refresh(rec)
+        runtime = rec.spec.get("runtime") or "doca"
+        if runtime != "doca":
+            subprocess.run([sys.executable, "-E", "-S", "-m", "services.runtime.oci_runtime", "delete", runtime,
+                            str(self.store.dir(rec.id)), rec.id], cwd=shim_client.CODE_ROOT,
+                           capture_output=True, timeout=60)
         self.cgroups.destroy(rec.id)
         self.netns.release(rec.id)
         self.store.drop(rec.id)

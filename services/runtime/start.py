@@ -2,10 +2,11 @@
 is launched again first (same bundle, same pinned network namespace)."""
 import os
 import select
+import subprocess
 import time
 
 from common.errors import FailedPrecondition
-from services.runtime import shim_client
+from services.runtime import oci_runtime, shim_client
 from services.runtime.store import Record
 
 
@@ -24,6 +25,16 @@ class StartMixin:
 
     def _release(self, rec: Record) -> None:
         d = self.store.dir(rec.id)
+        runtime = rec.spec.get("runtime") or "doca"
+        if runtime != "doca":  # runc/crun keep their own exec fifo: `RUNTIME start` opens it
+            r = subprocess.run([oci_runtime.binary(runtime), "--root", str(d / runtime), "start", rec.id],
+                               capture_output=True, text=True, timeout=60)
+            if r.returncode != 0:
+                raise FailedPrecondition(f"{runtime} start failed: {r.stderr.strip() or r.returncode}")
+            with self.store.lock:
+                rec.status, rec.started_at = "running", time.time()
+                self.store.save(rec)
+            return
         fifo = d / "exec.fifo"
         # Opening the fifo for reading releases the init, blocked opening it
         # for writing; its one byte confirms it is past the wait.

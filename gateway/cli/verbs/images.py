@@ -40,13 +40,15 @@ def _import(sub):
 
 def _tag(sub):
     p = verb(sub, "tag", "images:tag", "give an image another name")
-    p.add_argument("source")
-    p.add_argument("target")
+    # Not "target": the parser keeps the verb's handler under that name.
+    p.add_argument("source_image", metavar="SOURCE_IMAGE[:TAG]")
+    p.add_argument("target_image", metavar="TARGET_IMAGE[:TAG]")
 
 
 def _history(sub):
     p = verb(sub, "history", "images:history", "show how an image was made")
-    p.add_argument("-H", "--human", type=_bool, nargs="?", const=True, default=True)
+    # Docker's boolean flags take their value attached: -H=false, --pause=false.
+    p.add_argument("-H", "--human", type=_bool, default=True, metavar="BOOL")
     p.add_argument("--no-trunc", action="store_true")
     p.add_argument("-q", "--quiet", action="store_true")
     p.add_argument("--format", default="", help="json: one JSON object per entry")
@@ -77,7 +79,7 @@ def declare(sub) -> None:
     p.add_argument("-a", "--author", default="")
     p.add_argument("-c", "--change", action="append", default=[], help="Dockerfile instruction for the config")
     p.add_argument("-m", "--message", default="")
-    p.add_argument("-p", "--pause", type=_bool, nargs="?", const=True, default=True,
+    p.add_argument("-p", "--pause", type=_bool, default=True, metavar="BOOL",
                    help="pause the container while its changes are taken (default true)")
     p.add_argument("container")
     p.add_argument("reference", nargs="?", default="")

@@ -11,16 +11,28 @@ UNLIMITED = -1
 def find_mounts(mountinfo: str = "/proc/self/mountinfo") -> dict[str, str]:
     """controller -> mount point, from the v1 cgroup mounts."""
     out = {}
+    for mountpoint, fstype, options in _cgroup_mounts(mountinfo):
+        if fstype != "cgroup":
+            continue
+        for opt in options:
+            if opt in CONTROLLERS:
+                out.setdefault(opt, mountpoint)
+    return out
+
+
+def other_roots(known: dict[str, str], mountinfo: str = "/proc/self/mountinfo") -> list[str]:
+    """Hierarchies doca does not manage (name=systemd, a hybrid host's cgroup2)
+    where runc or crun still create the container's cgroups."""
+    return sorted({m for m, _, _ in _cgroup_mounts(mountinfo)} - set(known.values()))
+
+
+def _cgroup_mounts(mountinfo: str):
     with open(mountinfo) as f:
         for line in f:
             pre, _, post = line.partition(" - ")
             fields, post = pre.split(), post.split()
-            if not post or post[0] != "cgroup":
-                continue
-            for opt in post[2].split(","):
-                if opt in CONTROLLERS:
-                    out.setdefault(opt, fields[4])
-    return out
+            if post and post[0] in ("cgroup", "cgroup2"):
+                yield fields[4], post[0], post[2].split(",") if len(post) > 2 else []
 
 
 class V1Driver(base.Driver):
@@ -29,6 +41,7 @@ class V1Driver(base.Driver):
     def __init__(self, parent: str, mounts: dict[str, str] | None = None):
         super().__init__(parent)
         self.mounts = mounts if mounts is not None else find_mounts()
+        self.others = other_roots(self.mounts) if mounts is None else []
 
     def _dir(self, controller: str, cid: str = "") -> str:
         return os.path.join(self.mounts[controller], self.parent, cid)
@@ -145,13 +158,13 @@ class V1Driver(base.Driver):
 
     def destroy(self, cid: str) -> None:
         # Freeze-free kill: SIGKILL whatever is left, then rmdir each hierarchy.
-        for path in self.dirs(cid):
+        for path in self.dirs(cid) + [os.path.join(r, self.parent, cid) for r in self.others]:
             base.remove_dir(path)
 
     def remove_parent(self) -> None:
-        for controller in CONTROLLERS:
-            if controller in self.mounts:
-                try:
-                    os.rmdir(self._dir(controller))
-                except OSError:
-                    pass
+        paths = [self._dir(c) for c in CONTROLLERS if c in self.mounts]
+        for path in paths + [os.path.join(r, self.parent) for r in self.others]:
+            try:
+                os.rmdir(path)
+            except OSError:
+                pass
