@@ -101,6 +101,7 @@ def mount_cgroups(target: str, flags: int, view: dict) -> None:
             os.makedirs(path, exist_ok=True)
             sc.mount(source, path, None, sc.MS_BIND, None)
             sc.mount(None, path, None, sc.MS_REMOUNT | sc.MS_BIND | sc.MS_RDONLY | safe, None)
+        return  # the tmpfs itself stays writable, its binds read-only, as runc mounts them
     if flags & sc.MS_RDONLY:
         sc.mount(None, target, None, sc.MS_REMOUNT | sc.MS_BIND | sc.MS_RDONLY | safe, None)
 

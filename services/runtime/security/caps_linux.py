@@ -100,9 +100,14 @@ def keep_caps(on: bool) -> None:
 
 
 def raise_ambient(caps: int, last: int) -> None:
-    """Clears the ambient set, then raises each of `caps` (each must be in
-    the permitted and inheritable sets)."""
+    """Clears the ambient set, then raises each of `caps`. One that is not
+    in both the permitted and inheritable sets cannot be raised: it is
+    skipped, as runc does (bundles from `runc spec` ask for ambient
+    capabilities without inheritable ones)."""
     _prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, what="clearing the ambient capabilities")
     for cap in range(last + 1):
         if caps >> cap & 1:
-            _prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, what=f"raising ambient capability {cap}")
+            try:
+                _prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, what=f"raising ambient capability {cap}")
+            except OSError:
+                pass
