@@ -31,6 +31,7 @@ class Containers:
         res = specs.resources(cfg)
         mode = specs.network_mode(cfg)
         policy = specs.restart_policy(cfg)
+        userns = specs.userns_remap(cfg.userns_remap)
         log = specs.log_config(dict(cfg.log_opts))
         health = specs.healthcheck(cfg, image.config.healthcheck)
         timeout = specs.stop_timeout(cfg) if cfg.HasField("stop_timeout") else None
@@ -63,6 +64,8 @@ class Containers:
             spec.rootfs.readonly = cfg.read_only
             spec.init = cfg.init
             spec.runtime = cfg.runtime
+            if userns is not None:
+                spec.userns.CopyFrom(userns)
             if health is not None:
                 spec.healthcheck.CopyFrom(health)
             if timeout is not None:

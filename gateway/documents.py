@@ -60,6 +60,7 @@ def container(ctr, endpoints) -> dict:
             "NanoCpus": res.cpu_quota * 1_000_000_000 // res.cpu_period if res.cpu_period else 0,
             "CpuShares": res.cpu_shares, "CpuQuota": res.cpu_quota, "CpuPeriod": res.cpu_period,
             "PidsLimit": res.pids_limit or None, "Runtime": spec.runtime or "doca", "Init": spec.init,
+            "UsernsMode": f"remap:{spec.userns.uid_base}:{spec.userns.size}" if spec.userns.size else "",
             "LogConfig": {"Type": "json-file", "Config": {
                 "max-size": str(spec.log.max_size or 10 * 1024 * 1024), "max-file": str(spec.log.max_file or 3)}},
         },

@@ -171,3 +171,15 @@ def healthcheck(cfg, image_hc) -> rpb.Healthcheck | None:
         if value and value < 1_000_000:
             raise InvalidArgument(f"invalid {flag}: at least 1ms")
     return hc if test else None
+
+
+def userns_remap(text: str) -> rpb.UsernsRemap | None:
+    """--userns-remap: "default" = 100000 with 65536 ids, or BASE[:SIZE]."""
+    if not text:
+        return None
+    if text == "default":
+        return rpb.UsernsRemap(uid_base=100000, gid_base=100000, size=65536)
+    base, _, size = text.partition(":")
+    if not base.isdigit() or (size and not size.isdigit()):
+        raise InvalidArgument(f"invalid --userns-remap {text!r}: use default or BASE[:SIZE], e.g. 100000:65536")
+    return rpb.UsernsRemap(uid_base=int(base), gid_base=int(base), size=int(size or 65536))

@@ -95,6 +95,31 @@ class ImagesStub:
                 request_serializer=doca_dot_v1_dot_images__pb2.ExportRequest.SerializeToString,
                 response_deserializer=doca_dot_v1_dot_images__pb2.DataChunk.FromString,
                 _registered_method=True)
+        self.Build = channel.stream_stream(
+                '/doca.v1.Images/Build',
+                request_serializer=doca_dot_v1_dot_images__pb2.BuildInput.SerializeToString,
+                response_deserializer=doca_dot_v1_dot_images__pb2.BuildEvent.FromString,
+                _registered_method=True)
+        self.PruneBuildCache = channel.unary_unary(
+                '/doca.v1.Images/PruneBuildCache',
+                request_serializer=doca_dot_v1_dot_images__pb2.PruneBuildCacheRequest.SerializeToString,
+                response_deserializer=doca_dot_v1_dot_images__pb2.PruneBuildCacheResponse.FromString,
+                _registered_method=True)
+        self.Pull = channel.unary_stream(
+                '/doca.v1.Images/Pull',
+                request_serializer=doca_dot_v1_dot_images__pb2.PullRequest.SerializeToString,
+                response_deserializer=doca_dot_v1_dot_images__pb2.TransferProgress.FromString,
+                _registered_method=True)
+        self.Push = channel.unary_stream(
+                '/doca.v1.Images/Push',
+                request_serializer=doca_dot_v1_dot_images__pb2.PushRequest.SerializeToString,
+                response_deserializer=doca_dot_v1_dot_images__pb2.TransferProgress.FromString,
+                _registered_method=True)
+        self.Login = channel.unary_unary(
+                '/doca.v1.Images/Login',
+                request_serializer=doca_dot_v1_dot_images__pb2.LoginRequest.SerializeToString,
+                response_deserializer=doca_dot_v1_dot_images__pb2.LoginResponse.FromString,
+                _registered_method=True)
 
 
 class ImagesServicer:
@@ -181,6 +206,47 @@ class ImagesServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def Build(self, request_iterator, context):
+        """docker build. First message: the options; then the build context as a
+        tar in chunks. Progress streams back: one step event per instruction,
+        RUN output, warnings, then the result. (Messages are the images
+        service's own, field for field: the gateway relays them as they are.)
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def PruneBuildCache(self, request, context):
+        """docker builder prune: removes the build cache.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Pull(self, request, context):
+        """docker pull: the image from its registry (an index: the linux/amd64
+        entry), layers fetched in parallel and unpacked as they land. Progress
+        per layer streams back; the last message names the image.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Push(self, request, context):
+        """docker push: the blobs the registry lacks (HEAD, cross-repository
+        mount, upload), then the manifest.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Login(self, request, context):
+        """Checks credentials against a registry (docker login); stores nothing.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ImagesServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -243,6 +309,31 @@ def add_ImagesServicer_to_server(servicer, server):
                     servicer.Export,
                     request_deserializer=doca_dot_v1_dot_images__pb2.ExportRequest.FromString,
                     response_serializer=doca_dot_v1_dot_images__pb2.DataChunk.SerializeToString,
+            ),
+            'Build': grpc.stream_stream_rpc_method_handler(
+                    servicer.Build,
+                    request_deserializer=doca_dot_v1_dot_images__pb2.BuildInput.FromString,
+                    response_serializer=doca_dot_v1_dot_images__pb2.BuildEvent.SerializeToString,
+            ),
+            'PruneBuildCache': grpc.unary_unary_rpc_method_handler(
+                    servicer.PruneBuildCache,
+                    request_deserializer=doca_dot_v1_dot_images__pb2.PruneBuildCacheRequest.FromString,
+                    response_serializer=doca_dot_v1_dot_images__pb2.PruneBuildCacheResponse.SerializeToString,
+            ),
+            'Pull': grpc.unary_stream_rpc_method_handler(
+                    servicer.Pull,
+                    request_deserializer=doca_dot_v1_dot_images__pb2.PullRequest.FromString,
+                    response_serializer=doca_dot_v1_dot_images__pb2.TransferProgress.SerializeToString,
+            ),
+            'Push': grpc.unary_stream_rpc_method_handler(
+                    servicer.Push,
+                    request_deserializer=doca_dot_v1_dot_images__pb2.PushRequest.FromString,
+                    response_serializer=doca_dot_v1_dot_images__pb2.TransferProgress.SerializeToString,
+            ),
+            'Login': grpc.unary_unary_rpc_method_handler(
+                    servicer.Login,
+                    request_deserializer=doca_dot_v1_dot_images__pb2.LoginRequest.FromString,
+                    response_serializer=doca_dot_v1_dot_images__pb2.LoginResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -569,6 +660,141 @@ class Images:
             '/doca.v1.Images/Export',
             doca_dot_v1_dot_images__pb2.ExportRequest.SerializeToString,
             doca_dot_v1_dot_images__pb2.DataChunk.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Build(request_iterator,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.stream_stream(
+            request_iterator,
+            target,
+            '/doca.v1.Images/Build',
+            doca_dot_v1_dot_images__pb2.BuildInput.SerializeToString,
+            doca_dot_v1_dot_images__pb2.BuildEvent.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PruneBuildCache(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/doca.v1.Images/PruneBuildCache',
+            doca_dot_v1_dot_images__pb2.PruneBuildCacheRequest.SerializeToString,
+            doca_dot_v1_dot_images__pb2.PruneBuildCacheResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Pull(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/doca.v1.Images/Pull',
+            doca_dot_v1_dot_images__pb2.PullRequest.SerializeToString,
+            doca_dot_v1_dot_images__pb2.TransferProgress.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Push(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/doca.v1.Images/Push',
+            doca_dot_v1_dot_images__pb2.PushRequest.SerializeToString,
+            doca_dot_v1_dot_images__pb2.TransferProgress.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Login(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/doca.v1.Images/Login',
+            doca_dot_v1_dot_images__pb2.LoginRequest.SerializeToString,
+            doca_dot_v1_dot_images__pb2.LoginResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -64,7 +64,8 @@ def config(args) -> pb.ContainerConfig:
         read_only=args.read_only, tmpfs=args.tmpfs, health_cmd=args.health_cmd,
         health_interval=args.health_interval, health_timeout=args.health_timeout,
         health_start_period=args.health_start_period, health_retries=args.health_retries,
-        no_healthcheck=args.no_healthcheck, init=args.init, runtime=args.runtime)
+        no_healthcheck=args.no_healthcheck, init=args.init, runtime=args.runtime,
+        userns_remap=args.userns_remap)
 
 
 def run(args) -> int:

@@ -45,6 +45,19 @@ def init_wrapped(args: list, mounts: list) -> tuple[list, list]:
     return [INIT_PATH, "--", *args], [mount, *mounts]
 
 
+def userns_of(spec: dict) -> dict | None:
+    """--userns-remap: container root = host uid/gid BASE, SIZE ids mapped."""
+    u = spec.get("userns") or {}
+    if not u.get("size"):
+        return None
+    uid, gid, size = int(u.get("uidBase", 0)), int(u.get("gidBase", 0)), int(u["size"])
+    if uid <= 0 or gid <= 0 or size < 1 or size > 1 << 24 or uid + size > 1 << 32:
+        raise InvalidArgument(f"invalid --userns-remap {uid}:{size}: the range must be unprivileged (base > 0) and fit in 32 bits")
+    if spec.get("privileged"):
+        raise InvalidArgument("--privileged and --userns-remap cannot be combined")
+    return {"uid": uid, "gid": gid, "size": size}
+
+
 def check_runtime(spec: dict) -> None:
     name = spec.get("runtime") or "doca"
     if name == "doca":
@@ -85,8 +98,9 @@ class CreateMixin:
         log_config(spec.get("log") or {})
         security = security_of(spec)  # a bad option fails before anything exists
         check_runtime(spec)
-        rec = Record(id=cid, name=spec.get("name") or names.generate(), spec=spec, created_at=time.time())
-        self.store.reserve(rec)
+        userns_of(spec)
+        rec = Record(id=cid, name=spec.get("name") or "", spec=spec, created_at=time.time())
+        self.store.reserve(rec, generate=names.generate)
         try:
             self._write_bundle(rec, limits, security)
             self._launch(rec)
@@ -124,7 +138,7 @@ class CreateMixin:
             annotations={"org.opencontainers.image.ref.name": spec.get("image", ""),
                          "io.doca.container.name": rec.name},
             terminal=spec.get("tty", False), console_size=_size(spec.get("consoleSize")),
-            privileged=security.privileged)
+            privileged=security.privileged, userns=userns_of(spec))
         options.apply_to_config(config, security)
         config["linux"]["resources"]["devices"] = devices.rules(security.privileged)
         payload = security_payload.for_init(config, self.seccomp)
@@ -141,6 +155,7 @@ class CreateMixin:
             "log": log_config(spec.get("log") or {}),
             "security": payload,
             "runtime": spec.get("runtime") or "doca",
+            "userns": userns_of(spec),
         }))
 
     def _launch(self, rec: Record) -> None:
@@ -153,7 +168,10 @@ class CreateMixin:
             cfg = marshal.load(f)
         cfg["netns"]["create"] = not self.netns.file(rec.id).exists()
         atomic.write_bytes(d / "shim.marshal", marshal.dumps(cfg))
-        os.mkfifo(d / "exec.fifo", 0o622)
+        os.mkfifo(d / "exec.fifo")
+        # Writable by anyone (umask would take that away): a --userns-remap
+        # init is not the host's root when it opens it.
+        os.chmod(d / "exec.fifo", 0o622)
         oom_base = self.cgroups.oom_kills(rec.id)
         pid, shim_pid, shim_start = self.launcher.start(d)
         with self.store.lock:

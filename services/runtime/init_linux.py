@@ -36,12 +36,15 @@ def join_cgroups(dirs) -> None:
 
 
 def loopback_up() -> None:
+    """lo up, unless it already is (the shim brings up the lo of a network
+    namespace it pins; a --userns-remap container may not touch it)."""
     # _socket, not socket: the wrapper module pulls in enum, slow to import.
     s = _socket.socket(_socket.AF_INET, _socket.SOCK_DGRAM)
     try:
         req = struct.pack("16sH14x", b"lo", 0)
         flags = struct.unpack("16sH14x", fcntl.ioctl(s, SIOCGIFFLAGS, req))[1]
-        fcntl.ioctl(s, SIOCSIFFLAGS, struct.pack("16sH14x", b"lo", flags | IFF_UP))
+        if not flags & IFF_UP:
+            fcntl.ioctl(s, SIOCSIFFLAGS, struct.pack("16sH14x", b"lo", flags | IFF_UP))
     finally:
         s.close()
 
@@ -109,17 +112,14 @@ def become(process: dict, path: str, args: list, env: list, security: dict | Non
     os.execve(path, args, env_map)
 
 
-def _prepare(spec: dict, bundle: str, cgroup_view: dict, fifo_path: str, fifo_fd_holder: list,
-             console: int | None) -> tuple[str, list, list]:
-    join_cgroups(cgroup_view.values())
+def _prepare(spec: dict, rootfs: str, cgroup_view: dict, console: int | None,
+             in_userns: bool = False) -> tuple[str, list, list]:
+    if not in_userns:  # in a user namespace the shim has put us in our cgroups
+        join_cgroups(cgroup_view.values())
     sc.mount(None, "/", None, sc.MS_REC | sc.MS_SLAVE, None)
-    rootfs = os.path.join(bundle, spec.get("root", {}).get("path", "rootfs"))
-    # The exec fifo is opened by path now, while the bundle is reachable;
-    # after pivot_root it is reopened through /proc/self/fd.
-    fifo_fd_holder.append(os.open(fifo_path, os.O_PATH | os.O_CLOEXEC))
     if spec.get("hostname"):
         sc.sethostname(spec["hostname"])
-    rootfs_linux.setup(spec, rootfs, cgroup_view)
+    rootfs_linux.setup(spec, rootfs, cgroup_view, in_userns)
     loopback_up()
     if console is not None:  # -t: the pty comes from the container's devpts, its master goes to the shim
         master, slave = console_linux.open_pty()
@@ -142,22 +142,47 @@ def _prepare(spec: dict, bundle: str, cgroup_view: dict, fifo_path: str, fifo_fd
 
 
 def run(spec: dict, bundle: str, cgroup_view: dict, fifo_path: str, ready_w: int,
-        stdio: tuple[int, int, int], console: int | None = None, security: dict | None = None) -> None:
+        stdio: tuple[int, int, int], console: int | None = None, security: dict | None = None,
+        userns_go: int | None = None) -> None:
     """Never returns."""
     reported = False
     try:
         for target, fd in enumerate(stdio):
             os.dup2(fd, target)
-        holder: list = []
-        path, args, env = _prepare(spec, bundle, cgroup_view, fifo_path, holder, console)
+        rootfs = os.path.join(bundle, spec.get("root", {}).get("path", "rootfs"))
+        if userns_go is not None:
+            # A new user namespace: nothing works until the shim has written our
+            # id map (and put us in our cgroups): wait for its byte.
+            os.read(userns_go, 1)
+            os.close(userns_go)
+            # Still the host's root: the state dir (maybe 0700) can be walked
+            # now, not after the switch below. The shim's mounts arrive here
+            # locked (made in a more privileged namespace) and pivot_root
+            # wants a root mount of our own: bind it onto itself first, then
+            # use it through a descriptor from here on.
+            sc.mount(rootfs, rootfs, None, sc.MS_BIND | sc.MS_REC, None)
+            rootfs = f"/proc/self/fd/{os.open(rootfs, os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC)}"
+        # The exec fifo is opened by path now, while the bundle is reachable;
+        # after pivot_root it is reopened through /proc/self/fd.
+        fifo_holder = os.open(fifo_path, os.O_PATH | os.O_CLOEXEC)
+        if userns_go is not None:
+            # Our ids are the host's root, unmapped here: become the
+            # namespace's root (host BASE) before creating any file.
+            os.setgroups([])
+            os.setresgid(0, 0, 0)
+            os.setresuid(0, 0, 0)
+            # The id change made us non-dumpable: /proc/self (the exec fifo is
+            # reopened through it) would belong to the host's root.
+            sc.prctl(sc.PR_SET_DUMPABLE, 1)
+        path, args, env = _prepare(spec, rootfs, cgroup_view, console, in_userns=userns_go is not None)
         os.write(ready_w, b"ok\n")
         os.close(ready_w)
         reported = True
         # Blocks until `start` opens the fifo for reading (OCI create/start).
-        fifo = os.open(f"/proc/self/fd/{holder[0]}", os.O_WRONLY | os.O_CLOEXEC)
+        fifo = os.open(f"/proc/self/fd/{fifo_holder}", os.O_WRONLY | os.O_CLOEXEC)
         os.write(fifo, b"0")
         os.close(fifo)
-        os.close(holder[0])
+        os.close(fifo_holder)
         become(spec["process"], path, args, env, security)
     except InitError as e:
         code, message = e.code, str(e)

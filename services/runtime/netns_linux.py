@@ -12,6 +12,8 @@ def create_or_join(path: str, create: bool) -> None:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444))
         sc.unshare(sc.CLONE_NEWNET)
         sc.mount("/proc/self/ns/net", path, None, sc.MS_BIND, None)
+        from services.runtime.init_linux import loopback_up
+        loopback_up()
     else:
         fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
         try:

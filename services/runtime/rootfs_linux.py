@@ -106,7 +106,7 @@ def mount_cgroups(target: str, flags: int, view: dict) -> None:
         sc.mount(None, target, None, sc.MS_REMOUNT | sc.MS_BIND | sc.MS_RDONLY | safe, None)
 
 
-def mount_one(rootfs: str, m: dict, cgroup_view: dict | None = None) -> None:
+def mount_one(rootfs: str, m: dict, cgroup_view: dict | None = None, in_userns: bool = False) -> None:
     target = secure_join(rootfs, m["destination"])
     fstype = m.get("type") or ("bind" if "bind" in (m.get("options") or ()) else "none")
     flags, propagation, data = parse_options(m.get("options"))
@@ -123,19 +123,33 @@ def mount_one(rootfs: str, m: dict, cgroup_view: dict | None = None) -> None:
         extra = flags & ~(sc.MS_BIND | sc.MS_REC)
         if extra:
             sc.mount(None, target, None, sc.MS_REMOUNT | sc.MS_BIND | extra, None)
+    elif fstype == "sysfs" and in_userns:
+        # A user namespace cannot mount sysfs for a network namespace it does
+        # not own (the pinned one is the host's): the host's /sys, read-only.
+        sc.mount("/sys", target, None, sc.MS_BIND | sc.MS_REC, None)
+        sc.mount(None, target, None, sc.MS_REMOUNT | sc.MS_BIND | sc.MS_RDONLY | (flags & ~sc.MS_RDONLY), None)
+        for hidden in ("class/net", "devices/virtual/net"):  # the host's interfaces are none of its business
+            path = os.path.join(target, hidden)
+            if os.path.isdir(path):
+                sc.mount("tmpfs", path, "tmpfs", sc.MS_RDONLY | sc.MS_NOSUID | sc.MS_NODEV | sc.MS_NOEXEC, "size=0")
     else:
         sc.mount(source or fstype, target, fstype, flags, data or None)
     for p in propagation:
         sc.mount(None, target, None, p, None)
 
 
-def create_devices(rootfs: str) -> None:
+def create_devices(rootfs: str, in_userns: bool = False) -> None:
     dev = os.path.join(rootfs, "dev")
     old = os.umask(0)
     try:
         for name, major, minor in DEFAULT_DEVICES:
             path = os.path.join(dev, name)
-            if not os.path.exists(path):
+            if os.path.exists(path):
+                continue
+            if in_userns:  # no mknod in a user namespace: the host's node, bound
+                open(path, "a").close()
+                sc.mount(f"/dev/{name}", path, None, sc.MS_BIND, None)
+            else:
                 os.mknod(path, 0o666 | stat.S_IFCHR, os.makedev(major, minor))
         for name, target in DEFAULT_LINKS:
             path = os.path.join(dev, name)
@@ -172,13 +186,13 @@ def readonly_paths(paths) -> None:
         sc.mount(None, path, None, sc.MS_REMOUNT | sc.MS_BIND | sc.MS_RDONLY | sc.MS_REC, None)
 
 
-def setup(spec: dict, rootfs: str, cgroup_view: dict) -> None:
+def setup(spec: dict, rootfs: str, cgroup_view: dict, in_userns: bool = False) -> None:
     """Every mount of the spec, then /dev, then pivot_root; the root is
     already an overlay mount made by the shim."""
     for m in spec.get("mounts", ()):
-        mount_one(rootfs, m, cgroup_view)
+        mount_one(rootfs, m, cgroup_view, in_userns)
         if m["destination"] == "/dev":
-            create_devices(rootfs)
+            create_devices(rootfs, in_userns)
     pivot(rootfs)
     linux = spec.get("linux", {})
     mask_paths(linux.get("maskedPaths"))

@@ -27,7 +27,14 @@ NS_ORDER = (("ipc", sc.CLONE_NEWIPC), ("uts", sc.CLONE_NEWUTS), ("net", sc.CLONE
 
 
 def _enter(pid: int) -> None:
-    fds = [(os.open(f"/proc/{pid}/ns/{name}", os.O_RDONLY | os.O_CLOEXEC), flag) for name, flag in NS_ORDER]
+    order = list(NS_ORDER)
+    if os.readlink(f"/proc/{pid}/ns/user") != os.readlink("/proc/self/ns/user"):
+        # --userns-remap: the network namespace belongs to the host's user
+        # namespace (it is pinned there): join it while we still may, then
+        # the container's user namespace, then the ones it owns.
+        order = [n for n in order if n[0] == "net"] + [("user", sc.CLONE_NEWUSER)] + \
+                [n for n in order if n[0] != "net"]
+    fds = [(os.open(f"/proc/{pid}/ns/{name}", os.O_RDONLY | os.O_CLOEXEC), flag) for name, flag in order]
     for fd, flag in fds:
         sc.setns(fd, flag)
         os.close(fd)

@@ -18,7 +18,8 @@ import os
 import sys
 import time
 
-from services.runtime import console_linux, init_linux, logfile, netns_linux, oci_runtime, proc, shim_io, syscalls as sc
+from services.runtime import (console_linux, init_linux, logfile, netns_linux, oci_runtime, proc, shim_io,
+                              syscalls as sc, userns_linux)
 
 
 def _write_atomic(path: str, data: bytes) -> None:
@@ -30,14 +31,24 @@ def _write_atomic(path: str, data: bytes) -> None:
     os.rename(tmp, path)
 
 
-def _mount_rootfs(bundle: str, spec: dict, rootfs_mount: dict | None) -> None:
+def _mount_rootfs(bundle: str, spec: dict, rootfs_mount: dict | None, state: str, userns: dict | None) -> None:
     sc.unshare(sc.CLONE_NEWNS)
     # Slave, not private: mounts the host removes later vanish here too.
     sc.mount(None, "/", None, sc.MS_REC | sc.MS_SLAVE, None)
     if rootfs_mount:
         target = os.path.join(bundle, spec.get("root", {}).get("path", "rootfs"))
         os.makedirs(target, exist_ok=True)
-        data = ",".join(rootfs_mount.get("options", ()))
+        options = list(rootfs_mount.get("options", ()))
+        if userns:  # the layers seen through the container's id map (userns_linux.py)
+            fd = userns_linux.holder(userns["uid"], userns["gid"], userns["size"])
+            try:
+                options = userns_linux.remap_lowers(options, state, fd)
+            finally:
+                os.close(fd)
+            upper = next(o.split("=", 1)[1] for o in options if o.startswith("upperdir="))
+            os.chown(upper, userns["uid"], userns["gid"])
+        rootfs_mount = dict(rootfs_mount, options=options)
+        data = ",".join(options)
         if len(data) < OPTIONS_MAX:
             sc.mount(rootfs_mount.get("source", "overlay"), target, rootfs_mount["type"], 0, data)
         else:  # too many layers for one option string: one fsconfig per layer
@@ -74,7 +85,8 @@ def create(state: str, cfg: dict, spec: dict) -> tuple[int, dict]:
     bundle = cfg["bundle"]
     if cfg.get("netns"):  # before the mount namespace: the pin lives in the host's
         netns_linux.create_or_join(cfg["netns"]["path"], cfg["netns"]["create"])
-    _mount_rootfs(bundle, spec, cfg.get("rootfs_mount"))
+    userns = cfg.get("userns")
+    _mount_rootfs(bundle, spec, cfg.get("rootfs_mount"), state, userns)
     terminal = bool(spec["process"].get("terminal"))
     ready_r, ready_w = os.pipe2(os.O_CLOEXEC)
     null = os.open("/dev/null", os.O_RDONLY | os.O_CLOEXEC)
@@ -103,12 +115,23 @@ def create(state: str, cfg: dict, spec: dict) -> tuple[int, dict]:
         if pid == 0:
             raise _Failed(report)
         return pid, mine
+    go_r, go_w = os.pipe2(os.O_CLOEXEC) if userns else (None, None)
     pid = sc.clone(_namespace_flags(spec))
     if pid == 0:
         init_linux.run(spec, bundle, cfg.get("cgroup_view", {}), cfg["fifo"], ready_w, stdio,
-                       console_child.fileno() if terminal else None, cfg.get("security"))
+                       console_child.fileno() if terminal else None, cfg.get("security"), go_r)
     for fd in theirs:
         os.close(fd)
+    if userns:
+        # From outside, before the init goes on: its id map, and its cgroups
+        # (it cannot write the host's cgroup files as an unprivileged uid).
+        os.close(go_r)
+        userns_linux.write_maps(pid, userns["uid"], userns["gid"], userns["size"])
+        for d in cfg.get("cgroup_view", {}).values():
+            with open(os.path.join(d, "cgroup.procs"), "w") as f:
+                f.write(str(pid))
+        os.write(go_w, b"1")
+        os.close(go_w)
     report = b""
     while chunk := os.read(ready_r, 4096):
         report += chunk

@@ -47,7 +47,7 @@ NAMESPACES = ["pid", "network", "ipc", "uts", "mount"]
 
 def build(*, args, env, cwd, uid, gid, additional_gids, hostname, mounts,
           cgroups_path, limits, netns_path, readonly_root=False, annotations=None,
-          terminal=False, console_size=None, privileged=False) -> dict:
+          terminal=False, console_size=None, privileged=False, userns=None) -> dict:
     caps = list(DEFAULT_CAPABILITIES)
     resources = {}
     if limits.memory_bytes:
@@ -81,7 +81,11 @@ def build(*, args, env, cwd, uid, gid, additional_gids, hostname, mounts,
         "linux": {
             # The network namespace is pinned (services/runtime/netns.py) and joined.
             "namespaces": [{"type": t} for t in NAMESPACES if t != "network"]
-                          + [{"type": "network", "path": str(netns_path)}],
+                          + [{"type": "network", "path": str(netns_path)}]
+                          + ([{"type": "user"}] if userns else []),
+            **({"uidMappings": [{"containerID": 0, "hostID": userns["uid"], "size": userns["size"]}],
+                "gidMappings": [{"containerID": 0, "hostID": userns["gid"], "size": userns["size"]}]}
+               if userns else {}),
             "cgroupsPath": cgroups_path,
             "resources": resources,
             "maskedPaths": list(MASKED_PATHS),

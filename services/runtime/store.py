@@ -62,9 +62,15 @@ class Store:
     def save(self, rec: Record, durable: bool = True) -> None:
         atomic.write_json(self.dir(rec.id) / "container.json", dataclasses.asdict(rec), durable=durable)
 
-    def reserve(self, rec: Record) -> None:
+    def reserve(self, rec: Record, generate=None) -> None:
         """Claims the id and name and makes the directory (no record file yet:
-        an interrupted create is cleaned at the next start)."""
+        an interrupted create is cleaned at the next start). Without a name,
+        `generate()` picks one no other container has."""
+        if not rec.name:
+            with self.lock:
+                taken = {r.name for r in self._records.values()}
+                rec.name = next((n for n in (generate() for _ in range(20)) if n not in taken),
+                                f"{generate()}_{os.urandom(2).hex()}")
         if not ID_RE.match(rec.id):
             raise InvalidArgument(f"invalid container id {rec.id!r}: 64 lowercase hex digits expected")
         if not NAME_RE.match(rec.name):
