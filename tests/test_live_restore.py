@@ -63,3 +63,31 @@ def test_whole_stack_stopped_and_started(make_stack):
     assert _inspect(s, running)["NetworkSettings"]["IPAddress"] == ip
     assert s.doca("exec", running, "ping", "-c1", "-W2", s.gateway_ip).returncode == 0  # the bridge is back too
     _check_restored(s, running, ended, 9)
+
+
+def test_restart_policy_survives_a_runtime_restart(make_stack):
+    s = make_stack("lr3").start()
+    cid = s.doca("run", "-d", "--restart", "always", "busybox", "sh", "-c", "sleep 0.3").stdout.strip()
+    assert _wait_for(lambda: _inspect(s, cid)["RestartCount"] >= 1)
+    os.kill(_service_pid(s, "services.runtime"), signal.SIGKILL)
+    time.sleep(1.0)  # it exits while no runtime watches it
+    assert _wait_for(lambda: s.doca("ps", "-q", "--no-trunc", check=False).returncode == 0)
+    before = _inspect(s, cid)["RestartCount"]
+    assert _wait_for(lambda: _inspect(s, cid)["RestartCount"] >= before + 2)  # the new runtime goes on
+    s.doca("stop", "-t", "0", cid)
+
+
+def test_run_tty_resize(stack):
+    from tests.ptyrun import PtyProcess
+    from tests.stack import DOCA
+    p = PtyProcess([DOCA, "run", "-it", "--rm", "busybox", "sh"], env=stack.env(), rows=20, cols=70)
+    try:
+        p.expect(b"# ")
+        p.resize(44, 132)
+        time.sleep(0.3)
+        p.write(b"stty size\r")
+        p.expect(b"44 132")
+        p.write(b"exit\r")
+        assert p.wait() == 0
+    finally:
+        p.close()
