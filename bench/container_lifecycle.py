@@ -309,7 +309,7 @@ def _sum(pids: list[int]) -> dict:
 def memory_doca(e: Doca, count: int, settle: float) -> dict:
     base = str(e.stack.base)
     before = all_pids()
-    # named: doca's generated names collide (see README), and names are not what is measured here
+    # named, so a leftover is easy to spot; names are not what is measured here
     ids = [e.start("--name", f"bench-mem-{os.getpid()}-{i}", ["sleep", "1000"]) for i in range(count)]
     try:
         time.sleep(settle)
@@ -317,7 +317,8 @@ def memory_doca(e: Doca, count: int, settle: float) -> dict:
         shims = set()
         for pid in inits:
             shim = ppid_of(pid)
-            if not any("services.runtime.shim" in a for a in cmdline(shim)):
+            # the shim is Python until the container starts, then execs the native pump
+            if not any("services.runtime.shim" in a or a.endswith("/doca-pump") for a in cmdline(shim)):
                 raise RuntimeError(f"parent {shim} of init {pid} is not a shim: {cmdline(shim)}")
             shims.add(shim)
         spares = e.spares()
@@ -335,7 +336,7 @@ def memory_doca(e: Doca, count: int, settle: float) -> dict:
 
 def memory_podman(e: Podman, count: int, settle: float) -> dict:
     before = all_pids()
-    # named: doca's generated names collide (see README), and names are not what is measured here
+    # named, so a leftover is easy to spot; names are not what is measured here
     ids = [e.start("--name", f"bench-mem-{os.getpid()}-{i}", ["sleep", "1000"]) for i in range(count)]
     try:
         time.sleep(settle)

@@ -3,6 +3,7 @@ namespace, and a shim holding the container's init before exec."""
 import marshal
 import os
 import pathlib
+import sys
 import time
 
 from common import atomic
@@ -33,6 +34,8 @@ def log_config(log: dict) -> dict:
     return {"max_size": size, "max_files": files}
 
 
+# The shim's native output loop, built by `make` beside the interpreter.
+PUMP = os.path.join(os.path.dirname(sys.executable), "doca-pump")
 TINI = "/usr/bin/tini-static"
 INIT_PATH = "/sbin/docker-init"
 
@@ -156,6 +159,7 @@ class CreateMixin:
             "security": payload,
             "runtime": spec.get("runtime") or "doca",
             "userns": userns_of(spec),
+            "pump": PUMP if os.access(PUMP, os.X_OK) else None,
         }))
 
     def _launch(self, rec: Record) -> None:
