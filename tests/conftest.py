@@ -31,8 +31,8 @@ def make_stack(tmp_path):
     """Private stacks for tests that restart services or run two at once."""
     made = []
 
-    def make(name: str = "p") -> Stack:
-        s = Stack(tmp_path, name)
+    def make(name: str = "p", **kw) -> Stack:
+        s = Stack(tmp_path, name, **kw)
         made.append(s)
         return s
     yield make

@@ -38,7 +38,8 @@ def free_subnet() -> str:
 
 
 class Stack:
-    def __init__(self, base: pathlib.Path, name: str = "s"):
+    def __init__(self, base: pathlib.Path, name: str = "s", daemon_env: dict | None = None):
+        self.daemon_env = daemon_env or {}
         self.base = pathlib.Path(base)
         tag = os.urandom(3).hex()
         self.root = self.base / f"root-{name}"
@@ -64,7 +65,7 @@ class Stack:
     def start(self, timeout: float = 60) -> "Stack":
         self.log = open(self.log_path, "ab")
         self.proc = subprocess.Popen([DOCA, "daemon", *self.flags], stdout=self.log, stderr=self.log,
-                                     cwd="/", start_new_session=True)
+                                     env={**os.environ, **self.daemon_env}, cwd="/", start_new_session=True)
         if self not in STARTED:
             STARTED.append(self)
         try:

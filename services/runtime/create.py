@@ -34,8 +34,9 @@ def log_config(log: dict) -> dict:
     return {"max_size": size, "max_files": files}
 
 
-# The shim's native output loop, built by `make` beside the interpreter.
-PUMP = os.path.join(os.path.dirname(sys.executable), "doca-pump")
+# The shim's native output loop, built by `make` beside the interpreter;
+# DOCA_SHIM_PUMP names another, or "" for the shim's Python loop.
+PUMP = os.environ.get("DOCA_SHIM_PUMP", os.path.join(os.path.dirname(sys.executable), "doca-pump"))
 TINI = "/usr/bin/tini-static"
 INIT_PATH = "/sbin/docker-init"
 
@@ -159,7 +160,7 @@ class CreateMixin:
             "security": payload,
             "runtime": spec.get("runtime") or "doca",
             "userns": userns_of(spec),
-            "pump": PUMP if os.access(PUMP, os.X_OK) else None,
+            "pump": PUMP if PUMP and os.access(PUMP, os.X_OK) else None,
         }))
 
     def _launch(self, rec: Record) -> None:

@@ -73,6 +73,7 @@ class Loop:
             self._add_output(self.pty, "stdout")
         self.stdin = self.pty if self.pty is not None else io.get("stdin")
         self.pending_in = b""
+        self.close_in = False  # a client ended its input: close stdin once pending_in is written
         self.clients: dict[int, _Client] = {}
         self.listener = None
         self.attach_path = attach_path
@@ -157,7 +158,9 @@ class Loop:
             self.pending_in += payload
             self._flush_input()
         elif kind == b"c" and self.stdin is not None and self.stdin != self.pty:
-            self._close_stdin()
+            # EOF comes after the input already sent: close once it is written
+            self.close_in = True
+            self._flush_input()
         elif kind == b"r" and self.pty is not None:
             try:
                 rows, cols = (int(x) for x in payload.split())
@@ -177,6 +180,9 @@ class Loop:
             pass
         except OSError:  # the reader is gone
             self.pending_in = b""
+        if self.close_in and not self.pending_in:
+            self._close_stdin()
+            return
         self._watch_stdin()
 
     def _watch_stdin(self) -> None:

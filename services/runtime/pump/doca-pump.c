@@ -286,16 +286,26 @@ static void broadcast(char kind, const unsigned char *data, size_t n)
 	}
 }
 
+/* A client ended its input: stdin is closed once pending_in is written, so
+ * EOF reaches the container after every byte sent before it. */
+static int close_in;
+
 static void flush_input(void)
 {
-	if (!pending_in_len || stdin_fd < 0)
+	if (stdin_fd < 0)
 		return;
-	ssize_t n = write(stdin_fd, pending_in, pending_in_len);
-	if (n > 0) {
-		memmove(pending_in, pending_in + n, pending_in_len - (size_t)n);
-		pending_in_len -= (size_t)n;
-	} else if (n < 0 && errno != EAGAIN && errno != EINTR) {
-		pending_in_len = 0; /* the reader is gone */
+	if (pending_in_len) {
+		ssize_t n = write(stdin_fd, pending_in, pending_in_len);
+		if (n > 0) {
+			memmove(pending_in, pending_in + n, pending_in_len - (size_t)n);
+			pending_in_len -= (size_t)n;
+		} else if (n < 0 && errno != EAGAIN && errno != EINTR) {
+			pending_in_len = 0; /* the reader is gone */
+		}
+	}
+	if (close_in && !pending_in_len && stdin_fd != pty_fd) {
+		close(stdin_fd);
+		stdin_fd = -1;
 	}
 }
 
@@ -309,9 +319,8 @@ static void command(unsigned char kind, const unsigned char *payload, size_t n)
 		pending_in_len += n;
 		flush_input();
 	} else if (kind == 'c' && stdin_fd >= 0 && stdin_fd != pty_fd) {
-		close(stdin_fd);
-		stdin_fd = -1;
-		pending_in_len = 0;
+		close_in = 1;
+		flush_input();
 	} else if (kind == 'r' && pty_fd >= 0) {
 		char text[64];
 		unsigned rows, cols;
