@@ -1,5 +1,10 @@
 """doca.v1.Images: passes through to the images service (commit and
 system df also ask the runtime and the volumes service)."""
+import contextlib
+
+import grpc
+
+from common.errors import Unavailable
 from doca.images.v1 import images_pb2 as ipb
 from doca.runtime.v1 import runtime_pb2 as rpb
 from doca.v1 import images_pb2 as gipb, images_pb2_grpc
@@ -39,7 +44,7 @@ class ImagesServicer(images_pb2_grpc.ImagesServicer):
         return _summary(self.c.images.Import(forward()))
 
     def List(self, request, context):
-        imgs = self.c.images.List(ipb.ListRequest()).images
+        imgs = self.c.images.List(ipb.ListRequest(all=request.all)).images
         return gipb.ListImagesResponse(images=[_summary(i) for i in imgs])
 
     def Inspect(self, request, context):
@@ -93,3 +98,57 @@ class ImagesServicer(images_pb2_grpc.ImagesServicer):
     def Export(self, request, context):
         ctr = self.c.runtime.Inspect(rpb.InspectRequest(id=request.container))
         yield from _relay(self.c.images.Export(ipb.ExportRequest(container_id=ctr.id)))
+
+    def Build(self, request_iterator, context):
+        # doca.v1's build messages are the images service's, field for field
+        # (tests/test_build_api.py checks it): relayed as bytes, not rebuilt.
+        upstream = (ipb.BuildInput.FromString(m.SerializeToString()) for m in request_iterator)
+        call = self.c.images.Build(upstream)
+        context.add_callback(call.cancel)  # the client left: the images service stops the build
+        for event in call:
+            yield gipb.BuildEvent.FromString(event.SerializeToString())
+
+    def PruneBuildCache(self, request, context):
+        r = self.c.images.PruneBuildCache(ipb.PruneBuildCacheRequest())
+        return gipb.PruneBuildCacheResponse(deleted=r.deleted, space_reclaimed=r.space_reclaimed)
+
+    # Registry: the messages are the images service's own, field for field.
+    def Pull(self, request, context):
+        yield from _relay_as(lambda: self.c.images.Pull(ipb.PullRequest.FromString(request.SerializeToString())),
+                             gipb.TransferProgress, context)
+
+    def Push(self, request, context):
+        yield from _relay_as(lambda: self.c.images.Push(ipb.PushRequest.FromString(request.SerializeToString())),
+                             gipb.TransferProgress, context)
+
+    def Login(self, request, context):
+        with _registry_errors():
+            r = self.c.images.Login(ipb.LoginRequest.FromString(request.SerializeToString()))
+        return gipb.LoginResponse(status=r.status, server=r.server)
+
+
+@contextlib.contextmanager
+def _registry_errors():
+    """An unreachable registry is not an unavailable doca service: passed on
+    as the registry's own error (the images service names it), not with the
+    prefix a downstream UNAVAILABLE gets."""
+    try:
+        yield
+    except grpc.RpcError as exc:
+        if exc.code() == grpc.StatusCode.UNAVAILABLE and (exc.details() or "").startswith("registry "):
+            raise Unavailable(exc.details()) from None
+        raise
+
+
+def _relay_as(start, message_type, context):
+    """A server stream passed on message by message (same fields, the
+    gateway's type); cancelled upstream as soon as the client goes away,
+    even while no message is coming (a stalled download)."""
+    with _registry_errors():
+        call = start()
+        context.add_callback(call.cancel)
+        try:
+            for msg in call:
+                yield message_type.FromString(msg.SerializeToString())
+        finally:
+            call.cancel()

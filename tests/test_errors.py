@@ -13,7 +13,7 @@ def _one_line(text: str) -> str:
 
 
 def test_unknown_image(stack):
-    r = stack.doca("run", "--rm", "nosuchimage:1.0", "true", check=False)
+    r = stack.doca("run", "--rm", "--pull", "never", "nosuchimage:1.0", "true", check=False)
     assert r.returncode == 125
     assert "nosuchimage:1.0" in _one_line(r.stderr)
     g = grpcurl.call(stack.socket("doca"), "doca.v1.Containers/Create", {"image": "nosuchimage:1.0"}, check=False)

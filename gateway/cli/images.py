@@ -15,7 +15,7 @@ def _short(image_id: str, no_trunc: bool = False) -> str:
 
 
 def images(args) -> int:
-    resp = conn.images(args).List(pb.ListImagesRequest())
+    resp = conn.images(args).List(pb.ListImagesRequest(all=args.all))
     rows = []
     for img in resp.images:
         short = _short(img.id, args.no_trunc)

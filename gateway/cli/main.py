@@ -27,6 +27,8 @@ VERB_GROUP = {
                      "exec", "attach", "stats", "update"), "containers"),
     **dict.fromkeys(("images", "rmi", "import", "image", "tag", "history", "commit", "save", "load",
                      "export"), "images"),
+    **dict.fromkeys(("pull", "push", "login", "logout"), "registry"),
+    **dict.fromkeys(("build", "builder"), "build"),
     **dict.fromkeys(("system",), "system_group"),
     **dict.fromkeys(("volume",), "volumes"),
     **dict.fromkeys(("network", "version", "daemon"), "system"),

@@ -1,9 +1,11 @@
 """`doca run`, `create`, `start`."""
+import itertools
 import os
 import sys
 
 from doca.v1 import containers_pb2 as pb
 from gateway.cli import attach, conn, terminal
+from gateway.cli.transport import RpcError
 
 
 def _labels(items) -> dict:
@@ -68,12 +70,42 @@ def config(args) -> pb.ContainerConfig:
         userns_remap=args.userns_remap)
 
 
+def _pull(args) -> None:
+    from gateway.cli import registry  # its imports only when a pull happens
+    registry.fetch(args, args.image, out=sys.stderr)
+
+
+def with_image(args, call):
+    """Docker's --pull for run and create: "missing" (the default) pulls
+    when the store has no such image and calls again, "always" pulls first,
+    "never" leaves a missing image an error. Progress goes to stderr."""
+    if args.pull == "always":
+        _pull(args)
+        return call()
+    try:
+        return call()
+    except RpcError as err:
+        if args.pull == "never" or err.code().name != "NOT_FOUND" or \
+                not (err.details() or "").startswith("No such image"):
+            raise
+    sys.stderr.write(f"Unable to find image '{args.image}' locally\n")
+    _pull(args)
+    return call()
+
+
+def _started_run(args):
+    """The Run stream with its first event read: a missing image fails here."""
+    stream = conn.containers(args).Run(pb.RunRequest(config=config(args), detach=args.detach))
+    first = next(stream, None)
+    return stream if first is None else itertools.chain([first], stream)
+
+
 def run(args) -> int:
     if (args.interactive or args.tty) and not args.detach:
         # Docker's order: create, attach, then start once attached (no output lost).
-        cid = conn.containers(args).Create(config(args)).id
+        cid = with_image(args, lambda: conn.containers(args).Create(config(args))).id
         return attach.stream(args, cid, stdin=args.interactive, tty=args.tty, start=True)
-    stream = conn.containers(args).Run(pb.RunRequest(config=config(args), detach=args.detach))
+    stream = with_image(args, lambda: _started_run(args))
     out, err = sys.stdout.buffer, sys.stderr.buffer
     code = 0
     for event in stream:
@@ -90,7 +122,7 @@ def run(args) -> int:
 
 
 def create(args) -> int:
-    resp = conn.containers(args).Create(config(args))
+    resp = with_image(args, lambda: conn.containers(args).Create(config(args)))
     print(resp.id)
     return 0
 

@@ -7,6 +7,7 @@ from doca.images.v1 import images_pb2_grpc
 
 from services.images import builtin
 from services.images.api import SERVICE_NAME, ImagesServicer
+from services.images.build.builder import Builder
 from services.images.service import ImageService
 
 
@@ -17,8 +18,10 @@ def main(argv=None) -> None:
     logsetup.setup("images", cfg.log_level)
     svc = ImageService(cfg.state_dir("images"))  # cleans what a crash left behind
     builtin.seed(svc)  # before serving: a fresh store already has busybox:latest
+    # RUN steps run in the runtime's containers, on the network service's networks.
+    builder = Builder(svc, cfg.socket("runtime"), cfg.socket("network"))
     Server(cfg.socket("images"), [
-        (images_pb2_grpc.add_ImagesServicer_to_server, ImagesServicer(svc), SERVICE_NAME),
+        (images_pb2_grpc.add_ImagesServicer_to_server, ImagesServicer(svc, builder), SERVICE_NAME),
     ]).run()
 
 

@@ -5,6 +5,8 @@ from doca.images.v1 import images_pb2 as pb
 from doca.images.v1 import images_pb2_grpc
 
 from services.images import commit, export, history, importer, load, prune, remove, save, usage
+from services.images.build import api as build_api
+from services.images.registry import api as registry_api
 from services.images.service import ImageService, ImageView
 
 SERVICE_NAME = "doca.images.v1.Images"
@@ -61,8 +63,9 @@ def _rechunk(parts):
 
 
 class ImagesServicer(images_pb2_grpc.ImagesServicer):
-    def __init__(self, svc: ImageService):
+    def __init__(self, svc: ImageService, builder=None):
         self.svc = svc
+        self.builder = builder  # build.builder.Builder; None: no runtime to build with
 
     def Import(self, request_iterator, context):
         header, chunks = _import_stream(request_iterator)
@@ -71,7 +74,7 @@ class ImagesServicer(images_pb2_grpc.ImagesServicer):
         return to_message(self.svc.inspect(image_id))
 
     def List(self, request, context):
-        return pb.ListResponse(images=[to_message(v) for v in self.svc.list_images()])
+        return pb.ListResponse(images=[to_message(v) for v in self.svc.list_images(request.all)])
 
     def Inspect(self, request, context):
         return to_message(self.svc.inspect(request.reference))
@@ -128,3 +131,18 @@ class ImagesServicer(images_pb2_grpc.ImagesServicer):
 
     def Export(self, request, context):
         yield from _rechunk(export.export(self.svc, request.container_id))
+
+    def Build(self, request_iterator, context):
+        yield from build_api.build(self.builder, request_iterator, context)
+
+    def PruneBuildCache(self, request, context):
+        return build_api.prune(self.builder)
+
+    def Pull(self, request, context):
+        yield from registry_api.pull(self.svc, request, context)
+
+    def Push(self, request, context):
+        yield from registry_api.push(self.svc, request, context)
+
+    def Login(self, request, context):
+        return registry_api.login(self.svc, request)

@@ -38,7 +38,8 @@ def _read(change: str, config: dict):
         raise _bad(change, e.reason) from None
 
 
-def _healthcheck(hc: df.Healthcheck) -> dict:
+def healthcheck(hc) -> dict:
+    """A HEALTHCHECK as the image config holds it (Docker's names, ns)."""
     out = {"Test": list(hc.test)}
     for key, value in (("Interval", hc.interval), ("Timeout", hc.timeout), ("StartPeriod", hc.start_period),
                        ("StartInterval", hc.start_interval), ("Retries", hc.retries)):
@@ -48,7 +49,12 @@ def _healthcheck(hc: df.Healthcheck) -> dict:
 
 
 def apply(config: dict, change: str) -> None:
-    inst = _read(change, config)
+    apply_instruction(config, _read(change, config))
+
+
+def apply_instruction(config: dict, inst) -> None:
+    """One parsed, expanded instruction that only changes the config (the
+    ones in ALLOWED, as `build` uses them too) applied to `config`."""
     shell = config.get("Shell") or df.instructions.DEFAULT_SHELL
     if isinstance(inst, df.Cmd):
         config["Cmd"] = inst.command.argv(shell)
@@ -73,7 +79,7 @@ def apply(config: dict, change: str) -> None:
     elif isinstance(inst, df.StopSignal):
         config["StopSignal"] = inst.value
     elif isinstance(inst, df.Healthcheck):
-        config["Healthcheck"] = _healthcheck(inst)
+        config["Healthcheck"] = healthcheck(inst)
     elif isinstance(inst, df.Onbuild):
         config["OnBuild"] = list(config.get("OnBuild") or []) + [inst.text]
 

@@ -66,6 +66,13 @@ class LayerStore:
     def ensure(self, chain_id: str, diff_id: str, parent: str | None, tar_path) -> pathlib.Path:
         """Unpacks the layer tar unless this chain id is already there. Two
         callers with the same chain id unpack it once: the second waits."""
+        return self.ensure_with(chain_id, diff_id, parent, lambda dest: unpack(tar_path, dest))
+
+    def ensure_with(self, chain_id: str, diff_id: str, parent: str | None, fill) -> pathlib.Path:
+        """As ensure, with fill(dest) -> unpack.Stats filling the empty diff
+        directory (a pull unpacks from the bytes as they arrive); fill is not
+        called when the layer is there already, and what it raises leaves
+        nothing behind."""
         with self._locks.hold(chain_id):
             if self.exists(chain_id):
                 return self.diff_dir(chain_id)
@@ -73,7 +80,7 @@ class LayerStore:
             try:
                 (work / "diff").mkdir(mode=0o755)
                 t0 = time.monotonic()
-                stats = unpack(tar_path, work / "diff")
+                stats = fill(work / "diff")
                 atomic.write_json(work / "layer.json", {
                     "chain_id": chain_id, "diff_id": diff_id, "parent": parent,
                     "size": stats.file_bytes, "entries": stats.entries})

@@ -33,7 +33,7 @@ from services.images.content import ContentStore
 from services.images.imagedb import ImageDB
 from services.images.keyedlock import KeyedLocks
 from services.images.layers import LayerStore
-from services.images.leases import LeaseStore
+from services.images.leases import BUILD_CACHE, LeaseStore
 from services.images.snapshots import SnapshotStore, check_container_id
 from services.images.tags import TagStore
 
@@ -153,10 +153,19 @@ class ImageService:
         with self.lock:
             return self.view(self.resolve(text).image_id)
 
-    def list_images(self) -> list[ImageView]:
+    def intermediates(self) -> set[str]:
+        """The build cache's own images (held by its lease, untagged): hidden
+        from `images` unless -a, as Docker hides its intermediate images.
+        Caller holds the lock."""
+        return {i for i in self.leases.images(BUILD_CACHE) if not self.tags.tags_of(i)}
+
+    def list_images(self, all_images: bool = False) -> list[ImageView]:
         views = []
         with self.lock:
+            hidden = set() if all_images else self.intermediates()
             for image_id in self.db.ids():
+                if image_id in hidden:
+                    continue
                 try:
                     views.append(self.view(image_id))
                 except FailedPrecondition as exc:
@@ -270,6 +279,13 @@ class ImageService:
                 f"container {container_id[:12]} already has a snapshot of image "
                 f"{digests.short(existing['image_id'])}; remove that snapshot first")
         return wanted
+
+    def unpacked(self, image_id: str) -> list[pathlib.Path]:
+        """The image's layer directories, bottom first, unpacking any not
+        unpacked yet (build reads and runs on them)."""
+        with self.lock:
+            manifest, config = self.db.documents(image_id)
+        return self._ensure_layers(image_id, manifest, config)
 
     def _ensure_layers(self, image_id: str, manifest: dict, config: dict) -> list[pathlib.Path]:
         """Unpacks any of the image's layers not yet unpacked; bottom first."""

@@ -68,6 +68,7 @@ def usage(svc: ImageService) -> Usage:
     with svc.lock:
         snaps = svc.snapshots.all()
         leased = svc.leases.images()
+        hidden = svc.intermediates()  # counted as build cache, not listed as images
         chains_of: dict[str, list[str]] = {}
         size_of: dict[str, int] = {}
         views = {}
@@ -91,11 +92,15 @@ def usage(svc: ImageService) -> Usage:
     for s in snaps:
         users[s["image_id"]] = users.get(s["image_id"], 0) + 1
     holders: dict[str, int] = {}
-    for chains in chains_of.values():
+    for image_id, chains in chains_of.items():
+        if image_id in hidden:
+            continue  # sharing a layer with the build cache is not sharing it with an image
         for c in set(chains):
             holders[c] = holders.get(c, 0) + 1
     images = []
     for image_id, chains in chains_of.items():
+        if image_id in hidden:
+            continue
         tags, created = views.get(image_id, ([], 0.0))
         size = sum(size_of[c] for c in chains)
         shared = sum(size_of[c] for c in set(chains) if holders[c] > 1)

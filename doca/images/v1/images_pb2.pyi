@@ -322,7 +322,7 @@ class ExportRequest(_message.Message):
     def __init__(self, container_id: _Optional[str] = ...) -> None: ...
 
 class BuildOptions(_message.Message):
-    __slots__ = ("tags", "dockerfile", "dockerfile_content", "build_args", "target", "no_cache", "labels")
+    __slots__ = ("tags", "dockerfile", "dockerfile_content", "build_args", "target", "no_cache", "labels", "network")
     class BuildArgsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -344,6 +344,7 @@ class BuildOptions(_message.Message):
     TARGET_FIELD_NUMBER: _ClassVar[int]
     NO_CACHE_FIELD_NUMBER: _ClassVar[int]
     LABELS_FIELD_NUMBER: _ClassVar[int]
+    NETWORK_FIELD_NUMBER: _ClassVar[int]
     tags: _containers.RepeatedScalarFieldContainer[str]
     dockerfile: str
     dockerfile_content: bytes
@@ -351,15 +352,18 @@ class BuildOptions(_message.Message):
     target: str
     no_cache: bool
     labels: _containers.ScalarMap[str, str]
-    def __init__(self, tags: _Optional[_Iterable[str]] = ..., dockerfile: _Optional[str] = ..., dockerfile_content: _Optional[bytes] = ..., build_args: _Optional[_Mapping[str, str]] = ..., target: _Optional[str] = ..., no_cache: _Optional[bool] = ..., labels: _Optional[_Mapping[str, str]] = ...) -> None: ...
+    network: str
+    def __init__(self, tags: _Optional[_Iterable[str]] = ..., dockerfile: _Optional[str] = ..., dockerfile_content: _Optional[bytes] = ..., build_args: _Optional[_Mapping[str, str]] = ..., target: _Optional[str] = ..., no_cache: _Optional[bool] = ..., labels: _Optional[_Mapping[str, str]] = ..., network: _Optional[str] = ...) -> None: ...
 
 class BuildInput(_message.Message):
-    __slots__ = ("options", "context")
+    __slots__ = ("options", "context", "abort")
     OPTIONS_FIELD_NUMBER: _ClassVar[int]
     CONTEXT_FIELD_NUMBER: _ClassVar[int]
+    ABORT_FIELD_NUMBER: _ClassVar[int]
     options: BuildOptions
     context: bytes
-    def __init__(self, options: _Optional[_Union[BuildOptions, _Mapping]] = ..., context: _Optional[bytes] = ...) -> None: ...
+    abort: str
+    def __init__(self, options: _Optional[_Union[BuildOptions, _Mapping]] = ..., context: _Optional[bytes] = ..., abort: _Optional[str] = ...) -> None: ...
 
 class BuildStep(_message.Message):
     __slots__ = ("stage", "number", "total", "instruction", "cached")

@@ -19,6 +19,7 @@ _bool.__name__ = "boolean"  # argparse's message: "invalid boolean value"
 
 def _images(sub, name="images", aliases=()):
     p = verb(sub, name, "images:images", "list images", aliases=aliases)
+    p.add_argument("-a", "--all", action="store_true", help="also the build cache's intermediate images")
     p.add_argument("-q", "--quiet", action="store_true")
     p.add_argument("--no-trunc", action="store_true")
     p.add_argument("--format", default="", help="json: one JSON object per image")
@@ -99,6 +100,9 @@ def declare(sub) -> None:
     _history(isub)
     _save(isub)
     _load(isub)
+    from gateway.cli.verbs import registry
+    registry.declare_pull(isub)
+    registry.declare_push(isub)
     p = verb(isub, "prune", "images:prune", "remove unused images")
     p.add_argument("-a", "--all", action="store_true", help="every image no container uses, not only dangling ones")
     p.add_argument("-f", "--force", action="store_true", help="do not ask for confirmation")

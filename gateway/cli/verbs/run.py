@@ -43,6 +43,8 @@ def container_config_flags(p) -> None:
     p.add_argument("--restart", default="")
     p.add_argument("--stop-signal", default="")
     p.add_argument("--stop-timeout", type=int, default=None)
+    p.add_argument("--pull", choices=("missing", "always", "never"), default="missing",
+                   help="pull the image: when missing (default), always, or never")
     p.add_argument("image")
     p.add_argument("command", nargs=argparse.REMAINDER)
 

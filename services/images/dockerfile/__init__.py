@@ -17,22 +17,40 @@ words: one instruction each) -> instructions (the values) -> expand / scope
 (variables) -> stages (the plan). dockerignore, gomatch and context decide
 what of the build context the builder sees; files also has ADD's source helpers.
 """
-from .context import context_files, read_dockerignore, transfer_matcher
-from .dockerignore import IgnoreMatcher, Rule
-from .errors import DockerfileError, ExpansionError, Location
-from .expand import Expander, expand_word
-from .heredoc import Heredoc
-from .instructions import (Add, Arg, ArgDecl, Cmd, Command, Copy, Entrypoint, Env, Expose, From,
-                           Healthcheck, Instruction, Label, Maintainer, Onbuild, Run, Shell,
-                           StopSignal, User, Volume, Workdir)
-from .parser import Dockerfile, parse
-from .scope import PROXY_ARGS, Scope
-from .stages import BuildPlan, Stage, plan
+import importlib
 
-__all__ = [
-    "Add", "Arg", "ArgDecl", "BuildPlan", "Cmd", "Command", "Copy", "Dockerfile", "DockerfileError",
-    "Entrypoint", "Env", "Expander", "ExpansionError", "Expose", "From", "Healthcheck", "Heredoc",
-    "IgnoreMatcher", "Instruction", "Label", "Location", "Maintainer", "Onbuild", "PROXY_ARGS", "Rule",
-    "Run", "Scope", "Shell", "Stage", "StopSignal", "User", "Volume", "Workdir", "context_files",
-    "expand_word", "parse", "plan", "read_dockerignore", "transfer_matcher",
-]
+# Names -> the module defining them, imported on first use: the CLI needs
+# only the .dockerignore part (context, dockerignore, gomatch) and importing
+# every module here costs it ~20 ms per call.
+_WHERE = {
+    "context": ("context_files", "read_dockerignore", "transfer_matcher"),
+    "dockerignore": ("IgnoreMatcher", "Rule"),
+    "errors": ("DockerfileError", "ExpansionError", "Location"),
+    "expand": ("Expander", "expand_word"),
+    "heredoc": ("Heredoc",),
+    "instructions": ("Add", "Arg", "ArgDecl", "Cmd", "Command", "Copy", "Entrypoint", "Env", "Expose",
+                     "From", "Healthcheck", "Instruction", "Label", "Maintainer", "Onbuild", "Run",
+                     "Shell", "StopSignal", "User", "Volume", "Workdir"),
+    "parser": ("Dockerfile", "parse"),
+    "scope": ("PROXY_ARGS", "Scope"),
+    "stages": ("BuildPlan", "Stage", "plan"),
+}
+_MODULE_OF = {name: module for module, names in _WHERE.items() for name in names}
+
+__all__ = sorted(_MODULE_OF)
+
+
+def __getattr__(name: str):
+    module = _MODULE_OF.get(name)
+    if module is None:  # a submodule (df.instructions.DEFAULT_SHELL), or nothing
+        try:
+            return importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value  # once found, a plain attribute
+    return value
+
+
+def __dir__():
+    return __all__

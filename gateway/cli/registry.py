@@ -1,0 +1,89 @@
+"""`doca pull`, `push`, `login`, `logout`: the engine talks to the registry;
+the CLI keeps the credentials (credentials.py) and shows the progress."""
+import getpass
+import sys
+
+from doca.v1 import images_pb2 as pb
+from gateway.cli import conn, credentials
+from gateway.cli.transfer_display import Display
+
+
+def _auth(reference: str) -> pb.RegistryAuth:
+    user, password, token = credentials.get(credentials.domain_of_reference(reference))
+    return pb.RegistryAuth(username=user, password=password, identity_token=token)
+
+
+def _transfer(stream, quiet: bool, out=None):
+    last = None
+    with Display(quiet, out) as display:
+        for msg in stream:
+            if msg.image_id or msg.reference:
+                last = msg
+                continue
+            display.event(msg)
+    return last
+
+
+def fetch(args, name: str, quiet: bool = False, out=None) -> None:
+    """Pulls NAME with the stored credentials, showing progress on OUT
+    (stdout by default); `doca pull` and the implicit pull of run/create."""
+    out = out or sys.stdout
+    last = _transfer(conn.images(args).Pull(pb.PullRequest(reference=name, auth=_auth(name))), quiet, out)
+    if last is not None:
+        if not quiet:
+            print(f"Digest: {last.digest}", file=out)
+            print(f"Status: {last.status}", file=out)
+        print(last.reference, file=out)
+
+
+def pull(args) -> int:
+    fetch(args, args.name, args.quiet)
+    return 0
+
+
+def push(args) -> int:
+    stub = conn.images(args)
+    last = _transfer(stub.Push(pb.PushRequest(reference=args.name, auth=_auth(args.name))), args.quiet)
+    if last is not None:
+        print(last.reference if args.quiet else last.status)
+    return 0
+
+
+def login(args) -> int:
+    domain = credentials.server_key(args.server or "")
+    username, password = args.username, args.password
+    if args.password_stdin:
+        if password:
+            sys.stderr.write("doca: --password and --password-stdin are mutually exclusive\n")
+            return 1
+        if not username:
+            sys.stderr.write("doca: --password-stdin needs --username\n")
+            return 1
+        password = sys.stdin.read().rstrip("\r\n")
+    elif password:
+        sys.stderr.write("WARNING! Using --password via the CLI is insecure. Use --password-stdin.\n")
+    if not username:
+        if not sys.stdin.isatty():
+            sys.stderr.write("doca: cannot ask for a username: stdin is not a terminal; use -u\n")
+            return 1
+        username = input("Username: ").strip()
+    if not password:
+        if not sys.stdin.isatty():
+            sys.stderr.write("doca: cannot ask for a password: stdin is not a terminal; use --password-stdin\n")
+            return 1
+        password = getpass.getpass("Password: ")
+    r = conn.images(args).Login(pb.LoginRequest(
+        server=args.server or "", auth=pb.RegistryAuth(username=username, password=password)))
+    credentials.store(credentials.server_key(r.server) if r.server else domain, username, password)
+    print(r.status)
+    return 0
+
+
+def logout(args) -> int:
+    domain = credentials.server_key(args.server or "")
+    shown = args.server or credentials.DOCKER_HUB_KEY
+    if credentials.erase(domain):
+        print(f"Removing login credentials for {shown}")
+    else:
+        print(f"Not logged in to {shown}")
+    return 0

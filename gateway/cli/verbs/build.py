@@ -1,0 +1,35 @@
+"""Declarations of `build` and `builder build|prune` (parsers only), apart
+from the other image verbs: a build's CLI start-up then declares these
+three alone (the image group's dozens of subparsers cost ~3 ms a call)."""
+from gateway.cli.verbs import verb
+
+
+def _build(sub, name="build"):
+    p = verb(sub, name, "build:build", "build an image from a Dockerfile")
+    p.add_argument("-t", "--tag", action="append", default=[], metavar="NAME[:TAG]")
+    p.add_argument("-f", "--file", default="", help="the Dockerfile (default CONTEXT/Dockerfile; - for stdin)")
+    p.add_argument("--build-arg", action="append", default=[], metavar="KEY=VALUE")
+    # dest: the parser keeps the verb's handler under "target".
+    p.add_argument("--target", dest="stage", default="", help="the stage to build")
+    p.add_argument("--no-cache", action="store_true", help="run every step again")
+    p.add_argument("--label", action="append", default=[], metavar="KEY=VALUE")
+    p.add_argument("--network", default="default", help="RUN steps' network: default (the bridge), none, or a name")
+    p.add_argument("--progress", default="auto", choices=("auto", "plain", "tty", "quiet"),
+                   help="auto, plain and tty all print one line per step; quiet as -q")
+    p.add_argument("-q", "--quiet", action="store_true", help="print only the image id")
+    p.add_argument("context", metavar="CONTEXT", help="a directory, or - (a tar or a Dockerfile on stdin)")
+
+
+def _builder(sub):
+    p = verb(sub, "builder", None, "manage the build cache")
+    bsub = p.add_subparsers(dest="builder_verb", metavar="COMMAND")
+    bsub.required = True
+    _build(bsub)
+    p = verb(bsub, "prune", "build:prune", "remove the build cache")
+    p.add_argument("-a", "--all", action="store_true", help="all of it (the only kind doca has)")
+    p.add_argument("-f", "--force", action="store_true", help="do not ask for confirmation")
+
+
+def declare(sub) -> None:
+    _build(sub)
+    _builder(sub)

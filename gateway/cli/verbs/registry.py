@@ -1,0 +1,26 @@
+"""Declarations of the registry verbs: pull, push, login, logout."""
+from gateway.cli.verbs import verb
+
+
+def declare_pull(sub) -> None:
+    p = verb(sub, "pull", "registry:pull", "download an image from a registry")
+    p.add_argument("-q", "--quiet", action="store_true", help="print only the image's name")
+    p.add_argument("name", metavar="NAME[:TAG|@DIGEST]")
+
+
+def declare_push(sub) -> None:
+    p = verb(sub, "push", "registry:push", "upload an image to a registry")
+    p.add_argument("-q", "--quiet", action="store_true", help="print only the image's name")
+    p.add_argument("name", metavar="NAME[:TAG]")
+
+
+def declare(sub) -> None:
+    declare_pull(sub)
+    declare_push(sub)
+    p = verb(sub, "login", "registry:login", "log in to a registry (credentials kept in Docker's config.json)")
+    p.add_argument("-u", "--username", default="")
+    p.add_argument("-p", "--password", default="")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    p.add_argument("server", nargs="?", default="", metavar="SERVER")
+    p = verb(sub, "logout", "registry:logout", "forget a registry's credentials")
+    p.add_argument("server", nargs="?", default="", metavar="SERVER")
