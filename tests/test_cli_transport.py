@@ -72,3 +72,37 @@ def test_large_import_and_large_output(stack, tmp_path):
         assert len(text) == 6000000
     finally:
         stack.doca("rmi", "bigblob")
+
+
+class _Unreadable(OSError):
+    pass
+
+
+def _failing(first):
+    yield first
+    raise _Unreadable(5, "Input/output error", "/ctx/file")
+
+
+def test_failing_requests_cancel_the_call_and_raise_their_cause(stack):
+    """A request iterator that fails (a file the CLI streams is unreadable)
+    cancels the call at once and surfaces its own error, for a client stream
+    (Load) and a bidi stream (Exec, whose sender is a thread), and the
+    gateway keeps serving on the same connection."""
+    from doca.v1 import containers_pb2, images_pb2
+    from gateway.cli.transport.client import Channel, stub
+
+    channel = Channel(str(stack.socket("doca")))
+    images = stub(images_pb2, "Images", channel)
+    with pytest.raises(_Unreadable):
+        images.Load(_failing(images_pb2.DataChunk(data=b"x" * 512)))
+    cid = stack.doca("run", "-d", "busybox", "sleep", "60").stdout.strip()
+    try:
+        containers = stub(containers_pb2, "Containers", channel)
+        start = containers_pb2.ExecInput(start=containers_pb2.ExecConfig(container=cid, cmd=["cat"], interactive=True))
+        with pytest.raises(_Unreadable):
+            for _ in containers.Exec(_failing(start)):
+                pass
+        assert stack.doca("exec", cid, "echo", "still serving").stdout == "still serving\n"
+        assert images.Inspect(images_pb2.ImageRef(reference="busybox"))["Id"].startswith("sha256:")
+    finally:
+        stack.doca("rm", "-f", cid)

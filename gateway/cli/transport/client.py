@@ -2,6 +2,7 @@
 surface the generated stubs give: stub.Method(request) -> response or
 iterator; errors raise RpcError with code(), details(), trailing_metadata()."""
 import struct
+import socket
 import threading
 
 from gateway.cli.transport import http2
@@ -109,17 +110,28 @@ class Channel:
                         return
                     conn.send_data_waiting(state.sid, _frame_message(req), False)
                 conn.send_data_waiting(state.sid, b"", True)
-            except Exception as e:  # noqa: BLE001 - reported by the reading side
+            except Exception as e:  # noqa: BLE001 - raised again by the reading side
+                # The requests failed (e.g. a file the CLI streams is unreadable):
+                # cancel the call so the server stops waiting, and wake the reader.
                 failure.append(e)
+                try:
+                    conn.reset(state.sid)
+                    conn.sock.shutdown(socket.SHUT_RD)
+                except OSError:
+                    pass
         threading.Thread(target=send, daemon=True, name="grpc-send").start()
         try:
             yield from state.responses()
-        except http2.ConnectionError_ as e:
+        except (http2.ConnectionError_, OSError) as e:
             self._conn = None
-            raise RpcError(StatusCode.UNAVAILABLE, str(e)) from None
-        except OSError as e:
-            self._conn = None
+            if failure:
+                raise failure[0] from None
+            if isinstance(e, http2.ConnectionError_):
+                raise RpcError(StatusCode.UNAVAILABLE, str(e)) from None
             raise RpcError(StatusCode.UNAVAILABLE, f"connection to the gateway failed: {e.strerror or e}") from None
+        if failure:  # the server ended the call before noticing; the cause is still ours
+            self._conn = None
+            raise failure[0]
 
     def call(self, method: str, requests, response_class, request_streaming: bool):
         """Yields responses; raises RpcError when the status is not OK."""
@@ -129,7 +141,7 @@ class Channel:
             if request_streaming:
                 sid = conn.open(self._headers(method))
                 state.sid = sid
-                for req in requests:
+                for req in _own_errors(requests):
                     conn.send_data(sid, _frame_message(req), False, state.on_frame)
                     if state.done:
                         break
@@ -140,12 +152,40 @@ class Channel:
                 state.sid = sid
                 conn.send_data(sid, _frame_message(requests), True, state.on_frame)
             yield from state.responses()
+        except _RequestsFailed as e:
+            # the requests failed (a file the CLI streams is unreadable, ...): the
+            # server must not wait for the rest, and the caller sees the cause
+            try:
+                conn.reset(state.sid)
+            except OSError:
+                self._conn = None
+            raise e.cause from None
         except http2.ConnectionError_ as e:
             self._conn = None
             raise RpcError(StatusCode.UNAVAILABLE, str(e)) from None
         except OSError as e:
             self._conn = None
             raise RpcError(StatusCode.UNAVAILABLE, f"connection to the gateway failed: {e.strerror or e}") from None
+
+
+class _RequestsFailed(Exception):
+    def __init__(self, cause: BaseException):
+        super().__init__(str(cause))
+        self.cause = cause
+
+
+def _own_errors(requests):
+    """The requests, with an error raised while making them told apart from
+    the transport's own errors."""
+    it = iter(requests)
+    while True:
+        try:
+            req = next(it)
+        except StopIteration:
+            return
+        except Exception as e:  # noqa: BLE001 - re-raised by the caller as it was
+            raise _RequestsFailed(e) from e
+        yield req
 
 
 class _CallState:

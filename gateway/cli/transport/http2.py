@@ -9,6 +9,7 @@ from gateway.cli.transport import hpack_lite
 
 PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
 DATA, HEADERS, PRIORITY, RST_STREAM, SETTINGS, PUSH_PROMISE, PING, GOAWAY, WINDOW_UPDATE, CONTINUATION = range(10)
+CANCEL = 8  # RST_STREAM error code: the stream is no longer needed
 END_STREAM = ACK = 0x1
 END_HEADERS = 0x4
 PADDED = 0x8
@@ -176,6 +177,10 @@ class Connection:
                 raise ConnectionError_("header block interrupted")
             block += more
         return self.decoder.decode(block), bool(flags & END_STREAM)
+
+    def reset(self, sid: int, code: int = CANCEL) -> None:
+        """Ends one stream at once (RST_STREAM): the server sees the call cancelled."""
+        self._send(self._frame(RST_STREAM, 0, sid, struct.pack(">I", code)))
 
     def close(self) -> None:
         try:
