@@ -58,5 +58,7 @@ def as_flags(cfg: Config) -> list[str]:
     """The flags that give a child process the same settings."""
     out = []
     for name in SETTINGS:
-        out += [flag(name), str(getattr(cfg, name))]
+        value = str(getattr(cfg, name))
+        if value:  # an empty setting is off: the child's default
+            out += [flag(name), value]
     return out

@@ -10,7 +10,8 @@ DEFAULT_BRIDGE = "doca0"
 DEFAULT_SUBNET = "10.77.0.0/16"
 DEFAULT_METRICS_ADDR = "127.0.0.1:9323"
 
-# setting -> (environment variable, default); an empty default is derived.
+# setting -> (environment variable, default); an empty default is derived
+# (DERIVED says how) or means "off".
 SETTINGS = {
     "root": ("DOCA_ROOT", DEFAULT_ROOT),
     "run_dir": ("DOCA_RUN_DIR", DEFAULT_RUN_DIR),
@@ -19,7 +20,16 @@ SETTINGS = {
     "metrics_addr": ("DOCA_METRICS_ADDR", DEFAULT_METRICS_ADDR),
     "cgroup_parent": ("DOCA_CGROUP_PARENT", ""),
     "log_level": ("DOCA_LOG_LEVEL", "info"),
+    # The gateway's TCP listener: off unless an address is given, and then
+    # mutual TLS only (the CA that signs clients, the server's cert and key).
+    "tcp_addr": ("DOCA_TCP_ADDR", ""),
+    "tls_ca": ("DOCA_TLS_CA", ""),
+    "tls_cert": ("DOCA_TLS_CERT", ""),
+    "tls_key": ("DOCA_TLS_KEY", ""),
 }
+
+
+DERIVED = {"cgroup_parent": "derived from --root"}
 
 
 def flag(name: str) -> str:
@@ -29,4 +39,4 @@ def flag(name: str) -> str:
 def add_arguments(parser) -> None:
     for name, (env, default) in SETTINGS.items():
         parser.add_argument(flag(name), dest=name, default=None,
-                            help=f"(env {env}, default {default or 'derived from --root'})")
+                            help=f"(env {env}, default {default or DERIVED.get(name, 'none')})")

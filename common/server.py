@@ -22,8 +22,9 @@ class Server:
     `services` are (add_XServicer_to_server, servicer, full service name).
     """
 
-    def __init__(self, socket_path: pathlib.Path, services, interceptors=(), max_workers: int = 64):
+    def __init__(self, socket_path: pathlib.Path, services, interceptors=(), max_workers: int = 64, tcp=None):
         self.socket_path = pathlib.Path(socket_path)
+        self.tcp = tcp  # (address, grpc.ServerCredentials): a TLS listener beside the socket
         self.server = grpc.server(
             futures.ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="rpc"),
             interceptors=[*interceptors, ErrorMapping()],
@@ -50,6 +51,13 @@ class Server:
         old = os.umask(0o117)  # the socket is born 0660: no window at 0777
         try:
             self.server.add_insecure_port(f"unix://{self.socket_path}")
+            if self.tcp:
+                try:
+                    bound = self.server.add_secure_port(*self.tcp)
+                except RuntimeError:
+                    bound = 0
+                if not bound:
+                    raise OSError(f"cannot listen on {self.tcp[0]}: address in use or not on this host")
             self.server.start()
         finally:
             os.umask(old)

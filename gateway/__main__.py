@@ -7,7 +7,7 @@ import threading
 from common import config, logsetup
 from common.server import Server
 from doca.v1 import containers_pb2_grpc, images_pb2_grpc, system_pb2_grpc, volumes_pb2_grpc
-from gateway import api_containers, api_images, api_system, api_volumes, clients
+from gateway import api_containers, api_images, api_system, api_volumes, clients, tls
 from gateway.containers import Containers
 from gateway.metrics import ClientMetrics, Metrics, ServerMetrics
 
@@ -17,6 +17,11 @@ def main(argv=None) -> None:
     config.add_arguments(parser)
     cfg = config.from_args(parser.parse_args(argv))
     log = logsetup.setup("gateway", cfg.log_level)
+    try:
+        tcp = tls.listener(cfg)
+    except tls.TLSConfigError as e:
+        log.error("%s", e)
+        raise SystemExit(2) from None
     metrics = Metrics()
     c = clients.connect(cfg, [ClientMetrics(metrics)])
     metrics.watch_containers(c.runtime)
@@ -28,12 +33,18 @@ def main(argv=None) -> None:
         (volumes_pb2_grpc.add_VolumesServicer_to_server, api_volumes.VolumesServicer(c), "doca.v1.Volumes"),
         (system_pb2_grpc.add_NetworksServicer_to_server, api_system.NetworksServicer(c), "doca.v1.Networks"),
         (system_pb2_grpc.add_SystemServicer_to_server, api_system.SystemServicer(cgroup_version), "doca.v1.System"),
-    ], interceptors=[ServerMetrics(metrics)])
+    ], interceptors=[ServerMetrics(metrics)], tcp=tcp)
     metrics.serve(cfg.metrics_addr)
     log.info("metrics on http://%s/metrics", cfg.metrics_addr)
+    if tcp:
+        log.info("API on tcp://%s (mutual TLS)", cfg.tcp_addr)
     # The runtime may still be starting (the daemon starts every service at once).
     threading.Thread(target=flows.resume_auto_remove, name="resume-autorm", daemon=True).start()
-    server.run()
+    try:
+        server.run()
+    except OSError as e:  # the TCP listener could not bind
+        log.error("%s", e)
+        raise SystemExit(2) from None
 
 
 if __name__ == "__main__":

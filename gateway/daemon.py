@@ -12,6 +12,7 @@ import sys
 import time
 
 from common import config
+from gateway import tls
 
 # Start order; stop order is the reverse (the gateway goes first).
 COMPONENTS = ("runtime", "images", "network", "volumes", "gateway")
@@ -92,6 +93,11 @@ class Supervisor:
 def run(cfg: config.Config) -> int:
     if os.geteuid() != 0:
         sys.stderr.write("doca daemon: must run as root (namespaces, cgroups, mounts)\n")
+        return 1
+    try:
+        tls.check(cfg)  # before anything starts: a bad TCP setting is one line, not a restart loop
+    except tls.TLSConfigError as e:
+        sys.stderr.write(f"doca daemon: {e}\n")
         return 1
     sup = Supervisor(cfg)
     got = []

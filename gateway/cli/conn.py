@@ -1,19 +1,47 @@
 """The CLI's connection to the gateway (--host / DOCA_HOST): one HTTP/2
-connection on the unix socket, with stubs built from the generated
-descriptors (see transport/ for why not grpcio)."""
+connection on the unix socket, or over mutual TLS to tcp://HOST:PORT, with
+stubs built from the generated descriptors (see transport/ for why not
+grpcio)."""
+import os
+
 from gateway.cli import transport
 
 _channels: dict[str, transport.Channel] = {}
 
 
+def _bad(text: str) -> transport.RpcError:
+    return transport.RpcError(transport.StatusCode.INVALID_ARGUMENT, text)
+
+
+def tls_files(args) -> transport.TLSFiles:
+    """--tlscacert/--tlscert/--tlskey, else ca.pem, cert.pem, key.pem in
+    DOCA_CERT_PATH (default ~/.doca), as Docker's CLI finds its own."""
+    base = os.environ.get("DOCA_CERT_PATH") or os.path.join(os.path.expanduser("~"), ".doca")
+    files = transport.TLSFiles(ca=args.tlscacert or os.path.join(base, "ca.pem"),
+                               cert=args.tlscert or os.path.join(base, "cert.pem"),
+                               key=args.tlskey or os.path.join(base, "key.pem"))
+    missing = [p for p in files if not os.path.isfile(p)]
+    if missing:
+        raise _bad(f"{args.host} needs mutual TLS: {', '.join(missing)} not found "
+                   "(give --tlscacert, --tlscert, --tlskey or set DOCA_CERT_PATH)")
+    return files
+
+
 def _channel(args) -> transport.Channel:
     host = args.host
-    if not host.startswith("unix://"):
-        raise transport.RpcError(transport.StatusCode.INVALID_ARGUMENT,
-                                 f"unsupported host {host!r}: use unix:///path/to/doca.sock")
-    if host not in _channels:
-        _channels[host] = transport.Channel(host[len("unix://"):])
-    return _channels[host]
+    if host in _channels:
+        return _channels[host]
+    if host.startswith("unix://"):
+        channel = transport.Channel(host[len("unix://"):])
+    elif host.startswith("tcp://"):
+        name, sep, port = host[len("tcp://"):].rstrip("/").rpartition(":")
+        if not sep or not name or not port.isdigit():
+            raise _bad(f"invalid host {host!r}: use tcp://HOST:PORT")
+        channel = transport.Channel((name.strip("[]"), int(port)), tls=tls_files(args))
+    else:
+        raise _bad(f"unsupported host {host!r}: use unix:///path/to/doca.sock or tcp://HOST:PORT")
+    _channels[host] = channel
+    return channel
 
 
 def containers(args):

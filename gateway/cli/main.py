@@ -35,11 +35,14 @@ VERB_GROUP = {
 }
 
 
+GLOBAL_WITH_VALUE = ("-H", "--host", "--tlscacert", "--tlscert", "--tlskey")
+
+
 def _verb_in(argv) -> str | None:
     """The verb, found without a parser: the first word after global options."""
     it = iter(argv)
     for word in it:
-        if word in ("-H", "--host"):
+        if word in GLOBAL_WITH_VALUE:
             next(it, None)
         elif not word.startswith("-"):
             return word
@@ -50,7 +53,12 @@ def build_parser(argv=()) -> argparse.ArgumentParser:
     """Declares only the group of the verb in argv (all of them for help or
     an unknown verb): argparse set-up is a visible part of a CLI call."""
     parser = Parser(prog="doca", description="A container engine: Docker's verbs over doca's gRPC services.")
-    parser.add_argument("-H", "--host", default=None, help=f"gateway address (env DOCA_HOST, default {DEFAULT_HOST})")
+    parser.add_argument("-H", "--host", default=None,
+                        help=f"gateway: unix:///path or tcp://HOST:PORT (env DOCA_HOST, default {DEFAULT_HOST})")
+    # tcp:// is mutual TLS; as Docker's flags, else ca.pem, cert.pem, key.pem in DOCA_CERT_PATH (default ~/.doca)
+    parser.add_argument("--tlscacert", default=None, help="CA that signed the gateway's certificate")
+    parser.add_argument("--tlscert", default=None, help="this client's certificate")
+    parser.add_argument("--tlskey", default=None, help="this client's key")
     sub = parser.add_subparsers(dest="verb", metavar="COMMAND")
     sub.required = True
     group = VERB_GROUP.get(_verb_in(argv))

@@ -1,9 +1,10 @@
 """gRPC calls (unary and streaming) over transport.http2, with the same
 surface the generated stubs give: stub.Method(request) -> response or
 iterator; errors raise RpcError with code(), details(), trailing_metadata()."""
-import struct
 import socket
+import struct
 import threading
+import typing
 
 from gateway.cli.transport import http2
 
@@ -75,23 +76,74 @@ def _frame_message(msg) -> bytes:
     return struct.pack(">BI", 0, len(body)) + body
 
 
+class TLSFiles(typing.NamedTuple):
+    ca: str
+    cert: str
+    key: str
+
+
+def _tls_failure(e: OSError) -> str | None:
+    """A TLS error told as one (ssl is imported only for tcp:// hosts)."""
+    if type(e).__module__ != "ssl":
+        return None
+    return f"TLS with the gateway failed: {getattr(e, 'reason', None) or e}"
+
+
 class Channel:
-    def __init__(self, path: str, authority: str = "localhost"):
-        self.path = path
-        self.authority = authority
+    """A unix socket path, or a (host, port) reached over mutual TLS."""
+
+    def __init__(self, address, authority: str = "localhost", tls: TLSFiles | None = None):
+        self.address = address
+        self.tls = tls
+        self.authority = authority if tls is None else f"{address[0]}:{address[1]}"
         self._conn: http2.Connection | None = None
+
+    def _socket(self) -> socket.socket:
+        if self.tls is None:
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                sock.connect(self.address)
+            except OSError:
+                sock.close()
+                raise
+            return sock
+        import ssl  # only for tcp://: it costs a unix-socket call several ms
+        ctx = ssl.create_default_context(cafile=self.tls.ca)
+        ctx.load_cert_chain(self.tls.cert, self.tls.key)
+        ctx.set_alpn_protocols(["h2"])
+        raw = socket.create_connection(self.address, timeout=30)
+        try:
+            sock = ctx.wrap_socket(raw, server_hostname=self.address[0])
+        except OSError:
+            raw.close()
+            raise
+        sock.settimeout(None)
+        return sock
 
     def _connection(self) -> http2.Connection:
         if self._conn is None:
+            where = f"unix:{self.address}" if self.tls is None else f"tcp:{self.address[0]}:{self.address[1]}"
             try:
-                self._conn = http2.Connection(self.path)
+                self._conn = http2.Connection(self._socket())
             except OSError as e:
-                raise RpcError(StatusCode.UNAVAILABLE,
-                               f"failed to connect to all addresses; unix:{self.path}: {e.strerror}") from None
+                raise RpcError(StatusCode.UNAVAILABLE, _tls_failure(e) or
+                               f"failed to connect to all addresses; {where}: {e.strerror or e}") from None
         return self._conn
 
+    def _lost(self, e: Exception, state: "_CallState") -> RpcError:
+        """The connection failed during a call: UNAVAILABLE, saying why."""
+        self._conn = None
+        if isinstance(e, http2.ConnectionError_):
+            if self.tls is not None and not state.headers_seen:
+                # TLS 1.3: a client certificate is refused after the handshake, by closing
+                return RpcError(StatusCode.UNAVAILABLE, f"TLS with the gateway failed: it closed the connection ({e}); "
+                                "is this client's certificate signed by the CA the gateway trusts?")
+            return RpcError(StatusCode.UNAVAILABLE, str(e))
+        return RpcError(StatusCode.UNAVAILABLE,
+                        _tls_failure(e) or f"connection to the gateway failed: {e.strerror or e}")
+
     def _headers(self, method: str):
-        return ((":method", "POST"), (":scheme", "http"), (":path", method),
+        return ((":method", "POST"), (":scheme", "http" if self.tls is None else "https"), (":path", method),
                 (":authority", self.authority), ("content-type", "application/grpc"),
                 ("te", "trailers"), ("user-agent", "doca-cli"))
 
@@ -123,12 +175,10 @@ class Channel:
         try:
             yield from state.responses()
         except (http2.ConnectionError_, OSError) as e:
-            self._conn = None
             if failure:
+                self._conn = None
                 raise failure[0] from None
-            if isinstance(e, http2.ConnectionError_):
-                raise RpcError(StatusCode.UNAVAILABLE, str(e)) from None
-            raise RpcError(StatusCode.UNAVAILABLE, f"connection to the gateway failed: {e.strerror or e}") from None
+            raise self._lost(e, state) from None
         if failure:  # the server ended the call before noticing; the cause is still ours
             self._conn = None
             raise failure[0]
@@ -160,12 +210,8 @@ class Channel:
             except OSError:
                 self._conn = None
             raise e.cause from None
-        except http2.ConnectionError_ as e:
-            self._conn = None
-            raise RpcError(StatusCode.UNAVAILABLE, str(e)) from None
-        except OSError as e:
-            self._conn = None
-            raise RpcError(StatusCode.UNAVAILABLE, f"connection to the gateway failed: {e.strerror or e}") from None
+        except (http2.ConnectionError_, OSError) as e:
+            raise self._lost(e, state) from None
 
 
 class _RequestsFailed(Exception):

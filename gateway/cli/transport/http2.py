@@ -1,6 +1,7 @@
-"""A minimal HTTP/2 client connection (RFC 7540) for gRPC calls on a unix
-socket: prior knowledge (no upgrade), one call at a time, flow control in
-both directions, SETTINGS/PING/GOAWAY handled, no server push."""
+"""A minimal HTTP/2 client connection (RFC 7540) for gRPC calls on a
+connected socket (unix, or TLS with ALPN h2): prior knowledge (no upgrade),
+one call at a time, flow control in both directions, SETTINGS/PING/GOAWAY
+handled, no server push."""
 import socket
 import struct
 import threading
@@ -26,9 +27,8 @@ class ConnectionError_(Exception):
 
 
 class Connection:
-    def __init__(self, path: str):
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.connect(path)
+    def __init__(self, sock: socket.socket):
+        self.sock = sock
         self.decoder = hpack_lite.Decoder()
         self.next_stream = 1
         self.max_frame = 16384
