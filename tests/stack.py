@@ -102,7 +102,8 @@ class Stack:
         r = subprocess.run([DOCA, *args], env=self.env(), capture_output=True, timeout=timeout,
                            input=input, text=isinstance(input, str) or input is None)
         if check and r.returncode != 0:
-            tail = f"\ndaemon log:\n{self.log_text()[-3000:]}" if "unavailable" in str(r.stderr) else ""
+            lost = ("unavailable", "Cannot connect", "gateway closed", "gateway went away")
+            tail = f"\ndaemon log:\n{self.log_text()[-3000:]}" if any(w in str(r.stderr) for w in lost) else ""
             raise AssertionError(f"doca {' '.join(args)} exited {r.returncode}\nstdout: {r.stdout}\nstderr: {r.stderr}{tail}")
         return r
 

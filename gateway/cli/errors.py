@@ -18,9 +18,8 @@ def exit_code(err: RpcError, verb: str) -> int:
 
 def message(err: RpcError, host: str) -> str:
     details = err.details() or err.code().name
-    # UNAVAILABLE naming a doca service or a registry is the engine's own
-    # message; any other is the transport failing to reach the gateway
-    if err.code().name == "UNAVAILABLE" and not details.startswith(("a doca service", "registry ", "TLS ")):
+    # the transport could not reach the gateway at all: say what Docker says
+    if err.code().name == "UNAVAILABLE" and details.startswith("failed to connect"):
         return f"Cannot connect to the doca daemon at {host}. Is the doca daemon running?"
     return details
 
