@@ -15,7 +15,8 @@ skopeo from an OCI layout. Between runs each side removes what it pulled
     .venv/bin/python bench/registry.py [--runs 5] [--no-peers]
 
 Figures: median [min-max] ms of --runs, MB/s = the image's blob bytes
-(10^6) per second of the median, and the ratio to doca."""
+(10^6) per second of the median, and the ratio to doca; the 1-minute load
+average before and after tells a run shared with other work."""
 import argparse
 import os
 import pathlib
@@ -84,6 +85,7 @@ def main(argv=None) -> dict:
     ap.add_argument("--no-peers", action="store_true")
     args = ap.parse_args(argv)
     have_peers = not args.no_peers and peers("install.sh")
+    load_before = os.getloadavg()[0]  # 2 cores: other work running beside skews every figure
     work = pathlib.Path(tempfile.mkdtemp(prefix="doca-bench-registry-", dir="/var/tmp"))
     registry = Registry().start()
     ref = f"{registry.address}/{REPO}:1"
@@ -110,14 +112,15 @@ def main(argv=None) -> dict:
     finally:
         registry.destroy()
         shutil.rmtree(work, ignore_errors=True)
+    load = (load_before, os.getloadavg()[0])
     print(f"\npull of a {size / MB:.0f} MB image from distribution 2.8 on 127.0.0.1 "
-          f"(ms, median [min-max], MB/s, ratio to doca)")
+          f"(ms, median [min-max], MB/s, ratio to doca; load average {load[0]:.2f} -> {load[1]:.2f})")
     base = results["doca pull"]["median"]
     for name, r in results.items():
         r["MB/s"] = size / MB / (r["median"] / 1000)
         print(f"  {name:<36} {r['median']:8.1f} ms  [{r['min']:.1f}-{r['max']:.1f}]  "
               f"{r['MB/s']:6.0f} MB/s  {r['median'] / base:.2f}x")
-    print(f"results: {save('registry', {'image_bytes': size, **results})}")
+    print(f"results: {save('registry', {'image_bytes': size, 'load_average': load, **results})}")
     return results
 
 

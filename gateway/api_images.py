@@ -15,7 +15,8 @@ from gateway.clients import Clients
 
 
 def _summary(img) -> gipb.ImageSummary:
-    return gipb.ImageSummary(id=img.id, repo_tags=img.repo_tags, created=img.created, size=img.size)
+    return gipb.ImageSummary(id=img.id, repo_tags=img.repo_tags, created=img.created, size=img.size,
+                             repo_digests=img.repo_digests)
 
 
 def _relay(call):
@@ -105,8 +106,9 @@ class ImagesServicer(images_pb2_grpc.ImagesServicer):
         upstream = (ipb.BuildInput.FromString(m.SerializeToString()) for m in request_iterator)
         call = self.c.images.Build(upstream)
         context.add_callback(call.cancel)  # the client left: the images service stops the build
-        for event in call:
-            yield gipb.BuildEvent.FromString(event.SerializeToString())
+        with _registry_errors():  # a FROM image's registry unreachable: its own message
+            for event in call:
+                yield gipb.BuildEvent.FromString(event.SerializeToString())
 
     def PruneBuildCache(self, request, context):
         r = self.c.images.PruneBuildCache(ipb.PruneBuildCacheRequest())

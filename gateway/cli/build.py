@@ -11,8 +11,12 @@ A Dockerfile outside the context (-f elsewhere, or -f -) travels in the
 options instead. `doca build - < Dockerfile` builds with an empty context,
 `doca build - < context.tar` with that tar as the context.
 
-Progress, one line per step; a cached step says so; RUN output as it comes:
+Progress, one line per step; a cached step says so; RUN output as it
+comes; the pull of a FROM image the engine lacks, a line per change:
 
+    Digest: sha256:...
+    Status: Downloaded newer image for 127.0.0.1:5000/me/base:1
+    [1/5] FROM 127.0.0.1:5000/me/base:1
     [2/5] RUN echo hello
     hello
     [3/5] CACHED COPY app.txt /app/
@@ -182,6 +186,39 @@ def _source(args) -> tuple[pb.BuildOptions, object]:
     return opts, _members(root, opts.dockerfile)
 
 
+def _dockerfile_text(args, opts) -> bytes | None:
+    """The Dockerfile, when the CLI has it (not inside a tar on stdin)."""
+    if opts.HasField("dockerfile_content"):
+        return opts.dockerfile_content
+    if args.context == "-":
+        return None
+    try:
+        with open(os.path.join(args.context, opts.dockerfile), "rb") as f:
+            return f.read()
+    except OSError:
+        return None  # the engine says what is wrong with it
+
+
+def _registry_auths(args, opts) -> None:
+    """Credentials of the registries the Dockerfile's images come from, as
+    Docker's CLI sends its auth configs with a build (build_from.py)."""
+    # credentials.config_path's rule: that module costs ~7 ms to import,
+    # paid only when there is a config.json to read.
+    base = os.environ.get("DOCKER_CONFIG") or os.path.join(os.path.expanduser("~"), ".docker")
+    if not os.path.isfile(os.path.join(base, "config.json")):
+        return
+    text = _dockerfile_text(args, opts)
+    if text is None:
+        return
+    from gateway.cli import build_from, credentials
+    refs = build_from.images(text.decode("utf-8", "replace"), dict(opts.build_args))
+    for domain in dict.fromkeys(credentials.domain_of_reference(r) for r in refs):
+        user, password, token = credentials.get(domain)
+        if user or token:
+            auth = opts.registry_auths[domain]
+            auth.username, auth.password, auth.identity_token = user, password, token
+
+
 def _reason(err: Exception) -> str:
     if isinstance(err, OSError) and err.strerror:
         return f"{err.strerror}: {err.filename}" if err.filename else err.strerror
@@ -194,7 +231,8 @@ def build(args) -> int:
     opts.tags.extend(args.tag)
     opts.build_args.update(_pairs(args.build_arg, "--build-arg", True))
     opts.labels.update(_pairs(args.label, "--label", False))
-    opts.target, opts.no_cache, opts.network = args.stage, args.no_cache, args.network
+    opts.target, opts.no_cache, opts.network, opts.pull = args.stage, args.no_cache, args.network, args.pull
+    _registry_auths(args, opts)
     failed: list[Exception] = []
 
     def requests():
@@ -241,6 +279,9 @@ def _show(stream, quiet: bool) -> int:
         elif kind == "warning":
             out.flush()
             sys.stderr.write(ev.warning + "\n")
+        elif kind == "status":
+            out.write(("" if at_line_start else "\n") + ev.status + "\n")
+            at_line_start = True
         out.flush()
     if quiet:
         print(image_id)

@@ -14,6 +14,27 @@ def _short(image_id: str, no_trunc: bool = False) -> str:
     return image_id if no_trunc else image_id.split(":", 1)[-1][:12]
 
 
+def _names(img, with_digests: bool) -> list[tuple[str, str, str]]:
+    """(repository, tag, digest) rows of an image, as Docker's CLI makes
+    them: a row per tag (with --digests, per tag and digest of its
+    repository), a repository known only by a digest gets a row of its own
+    with tag <none>, and an image with neither is <none> <none>."""
+    digests: dict[str, list[str]] = {}
+    for text in img.repo_digests:
+        repo, _, digest = text.partition("@")
+        digests.setdefault(repo, []).append(digest)
+    rows = []
+    for tag in img.repo_tags:
+        repo, _, name = tag.rpartition(":")
+        for digest in (digests.get(repo) if with_digests else None) or ["<none>"]:
+            rows.append((repo, name, digest))
+    tagged = {r for r, _, _ in rows}
+    for repo, ds in digests.items():
+        if repo not in tagged:
+            rows += [(repo, "<none>", d) for d in ds] if with_digests else [(repo, "<none>", "<none>")]
+    return rows or [("<none>", "<none>", "<none>")]
+
+
 def images(args) -> int:
     resp = conn.images(args).List(pb.ListImagesRequest(all=args.all))
     rows = []
@@ -23,16 +44,17 @@ def images(args) -> int:
             print(short)
             continue
         created_at = timestamps.from_proto(img.created)
-        for tag in img.repo_tags or ["<none>:<none>"]:
-            repo, _, name = tag.rpartition(":")
+        for repo, name, digest in _names(img, args.digests):
             if args.format == "json":
                 print(json.dumps({"Containers": "N/A", "CreatedAt": timestamps.rfc3339(created_at),
-                                  "CreatedSince": humanize.ago(created_at), "ID": short,
+                                  "CreatedSince": humanize.ago(created_at), "Digest": digest, "ID": short,
                                   "Repository": repo, "Tag": name, "Size": units.human_size(img.size)}))
             else:
-                rows.append([repo, name, short, humanize.ago(created_at), units.human_size(img.size)])
+                rows.append([repo, name] + ([digest] if args.digests else [])
+                            + [short, humanize.ago(created_at), units.human_size(img.size)])
     if not args.quiet and args.format != "json":
-        output.table(["REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE"], rows)
+        output.table(["REPOSITORY", "TAG"] + (["DIGEST"] if args.digests else [])
+                     + ["IMAGE ID", "CREATED", "SIZE"], rows)
     return 0
 
 

@@ -17,7 +17,8 @@ def to_message(v: ImageView) -> pb.Image:
     return pb.Image(id=v.id, repo_tags=v.repo_tags, manifest_digest=v.manifest_digest,
                     created=timestamps.to_proto(v.created), size=v.size,
                     config=pb.ImageConfig(**v.config), diff_ids=v.diff_ids,
-                    architecture=v.architecture, os=v.os, comment=v.comment, author=v.author)
+                    architecture=v.architecture, os=v.os, comment=v.comment, author=v.author,
+                    repo_digests=v.repo_digests)
 
 
 # The API's ImageConfig fields -> the OCI config's keys, for commit.

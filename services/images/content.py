@@ -39,6 +39,11 @@ class Writer:
         self._file.write(data)
         self.size += len(data)
 
+    def fileno(self) -> int:
+        """The ingest file's descriptor: a pull starts writing it to disk
+        as it arrives (writeback.py), so that finish()'s fsync waits less."""
+        return self._file.fileno()
+
     def finish(self) -> str:
         """Flushes and fsyncs the ingest file and returns its digest, without
         committing: the caller may still check the content (unpack it) first."""

@@ -1,6 +1,12 @@
-"""Image records: which images exist (id -> manifest digest), in one
-crash-safe state file, and their manifest and config read from the content
-store (immutable, so cached after the first read)."""
+"""Image records: which images exist (id -> manifest digest, and the
+NAME@DIGEST of each repository the image came from or went to: Docker's
+RepoDigests), in one crash-safe state file, and their manifest and config
+read from the content store (immutable, so cached after the first read).
+
+A repository digest is the manifest digest as the registry has it (for a
+pull by tag of a multi-platform image, the index's), which may differ from
+the manifest doca keeps; it names one image only: recorded on another, it
+moves there."""
 import pathlib
 import time
 
@@ -28,12 +34,43 @@ class ImageDB:
     def manifest_digest(self, image_id: str) -> str:
         return self._records[image_id]["manifest"]
 
-    def add(self, image_id: str, manifest_digest: str) -> None:
-        if self._records.get(image_id, {}).get("manifest") == manifest_digest:
-            return
-        self._records[image_id] = {"manifest": manifest_digest, "added": time.time()}
-        self._docs.pop(image_id, None)  # the same config may come with another manifest (a load)
-        self._save()
+    def repo_digests(self, image_id: str) -> list[str]:
+        return list(self._records[image_id].get("repo_digests", ()))
+
+    def add(self, image_id: str, manifest_digest: str, repo_digest: str = "") -> None:
+        """Records an image (or a new manifest for it), and with it a
+        repository digest if given: one write."""
+        record = self._records.get(image_id)
+        changed = record is None or record.get("manifest") != manifest_digest
+        if changed:
+            # Its repository digests stay: the registries still have those manifests.
+            kept = record.get("repo_digests", []) if record else []
+            record = self._records[image_id] = {"manifest": manifest_digest, "added": time.time()}
+            if kept:
+                record["repo_digests"] = kept
+            self._docs.pop(image_id, None)  # the same config may come with another manifest (a load)
+        if repo_digest:
+            changed |= self._take_repo_digest(image_id, repo_digest)
+        if changed:
+            self._save()
+
+    def add_repo_digest(self, image_id: str, repo_digest: str) -> None:
+        if self._take_repo_digest(image_id, repo_digest):
+            self._save()
+
+    def _take_repo_digest(self, image_id: str, repo_digest: str) -> bool:
+        """NAME@DIGEST onto image_id (off any other image); True if anything changed."""
+        changed = False
+        for other, record in self._records.items():
+            held = record.get("repo_digests", [])
+            if other != image_id and repo_digest in held:
+                held.remove(repo_digest)
+                changed = True
+        held = self._records[image_id].setdefault("repo_digests", [])
+        if repo_digest not in held:
+            held.append(repo_digest)
+            changed = True
+        return changed
 
     def delete(self, image_id: str) -> None:
         if self._records.pop(image_id, None) is not None:

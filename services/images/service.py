@@ -3,7 +3,7 @@ creates them from layer blobs, prepares snapshots. Removal is in remove.py.
 
 State, all under one directory:
     blobs/sha256/<hex>, ingest/   content store (content.py)
-    images.json                   image id -> manifest digest (imagedb.py)
+    images.json                   image id -> manifest digest, repo digests (imagedb.py)
     repositories.json             tags (tags.py)
     layers/<chain hex>/diff, tmp/ unpacked layers (layers.py)
     snapshots/<container id>/     container snapshots (snapshots.py)
@@ -54,6 +54,7 @@ class ImageView:
     os: str
     comment: str
     author: str = ""
+    repo_digests: list[str] = dataclasses.field(default_factory=list)  # NAME@DIGEST (Docker's RepoDigests)
 
 
 @dataclasses.dataclass
@@ -98,8 +99,10 @@ class ImageService:
                 return Resolved(self._by_prefix(text), None)
             raise
         if ref.digest:
+            named = f"{ref.name}@{ref.digest}"
             for image_id in self.db.ids():
-                if self.db.manifest_digest(image_id) == ref.digest or image_id == ref.digest:
+                if (self.db.manifest_digest(image_id) == ref.digest or image_id == ref.digest
+                        or named in self.db.repo_digests(image_id)):
                     return Resolved(image_id, None)
             raise NotFound(f"No such image: {ref}")
         image_id = self.tags.get(str(ref))
@@ -135,6 +138,7 @@ class ImageService:
             os=config.get("os", ""),
             comment=oci.comment(config),
             author=config.get("author") or "",
+            repo_digests=self.db.repo_digests(image_id),
         )
 
     def layer_sizes(self, manifest: dict, config: dict) -> list[int]:
@@ -173,7 +177,8 @@ class ImageService:
                     log.warning("%s", exc)
                     views.append(ImageView(image_id, self.tags.tags_of(image_id),
                                            self.db.manifest_digest(image_id), 0.0, 0, oci.runnable({}),
-                                           [], "", "", "damaged: remove and import or pull again"))
+                                           [], "", "", "damaged: remove and import or pull again",
+                                           repo_digests=self.db.repo_digests(image_id)))
         return sorted(views, key=lambda v: (-v.created, v.id))  # newest first, as docker images
 
     # -- creating ---------------------------------------------------------
@@ -213,15 +218,23 @@ class ImageService:
             self.add_image(image_id, manifest_digest, [tag] if tag is not None else [])
             return image_id
 
-    def add_image(self, image_id: str, manifest_digest: str, tags=()) -> None:
-        """Records an image whose config and manifest are committed, and tags it."""
+    def add_image(self, image_id: str, manifest_digest: str, tags=(), repo_digest: str = "") -> None:
+        """Records an image whose config and manifest are committed, and tags
+        it; repo_digest: NAME@DIGEST of the registry it came from (a pull)."""
         with self.lock:
-            self.db.add(image_id, manifest_digest)
+            self.db.add(image_id, manifest_digest, repo_digest)
             for tag in tags:
                 previous = self.tags.set(str(tag), image_id)
                 if previous and previous != image_id:
                     log.info("tag %s moved from %s to %s", tag, digests.short(previous),
                              digests.short(image_id))
+
+    def add_repo_digest(self, image_id: str, repo_digest: str) -> None:
+        """NAME@DIGEST: the registry has the image under that manifest digest
+        (a push). Nothing if the image went meanwhile."""
+        with self.lock:
+            if self.db.has(image_id):
+                self.db.add_repo_digest(image_id, repo_digest)
 
     def tag(self, source: str, target: str) -> str:
         """docker tag: target (NAME[:TAG]) names the image source names."""

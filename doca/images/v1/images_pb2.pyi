@@ -61,7 +61,7 @@ class ImageConfig(_message.Message):
     def __init__(self, env: _Optional[_Iterable[str]] = ..., cmd: _Optional[_Iterable[str]] = ..., entrypoint: _Optional[_Iterable[str]] = ..., working_dir: _Optional[str] = ..., user: _Optional[str] = ..., labels: _Optional[_Mapping[str, str]] = ..., exposed_ports: _Optional[_Iterable[str]] = ..., volumes: _Optional[_Iterable[str]] = ..., stop_signal: _Optional[str] = ..., healthcheck: _Optional[_Union[Healthcheck, _Mapping]] = ..., on_build: _Optional[_Iterable[str]] = ..., shell: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class Image(_message.Message):
-    __slots__ = ("id", "repo_tags", "manifest_digest", "created", "size", "config", "diff_ids", "architecture", "os", "comment", "author")
+    __slots__ = ("id", "repo_tags", "manifest_digest", "created", "size", "config", "diff_ids", "architecture", "os", "comment", "author", "repo_digests")
     ID_FIELD_NUMBER: _ClassVar[int]
     REPO_TAGS_FIELD_NUMBER: _ClassVar[int]
     MANIFEST_DIGEST_FIELD_NUMBER: _ClassVar[int]
@@ -73,6 +73,7 @@ class Image(_message.Message):
     OS_FIELD_NUMBER: _ClassVar[int]
     COMMENT_FIELD_NUMBER: _ClassVar[int]
     AUTHOR_FIELD_NUMBER: _ClassVar[int]
+    REPO_DIGESTS_FIELD_NUMBER: _ClassVar[int]
     id: str
     repo_tags: _containers.RepeatedScalarFieldContainer[str]
     manifest_digest: str
@@ -84,7 +85,8 @@ class Image(_message.Message):
     os: str
     comment: str
     author: str
-    def __init__(self, id: _Optional[str] = ..., repo_tags: _Optional[_Iterable[str]] = ..., manifest_digest: _Optional[str] = ..., created: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., size: _Optional[int] = ..., config: _Optional[_Union[ImageConfig, _Mapping]] = ..., diff_ids: _Optional[_Iterable[str]] = ..., architecture: _Optional[str] = ..., os: _Optional[str] = ..., comment: _Optional[str] = ..., author: _Optional[str] = ...) -> None: ...
+    repo_digests: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, id: _Optional[str] = ..., repo_tags: _Optional[_Iterable[str]] = ..., manifest_digest: _Optional[str] = ..., created: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., size: _Optional[int] = ..., config: _Optional[_Union[ImageConfig, _Mapping]] = ..., diff_ids: _Optional[_Iterable[str]] = ..., architecture: _Optional[str] = ..., os: _Optional[str] = ..., comment: _Optional[str] = ..., author: _Optional[str] = ..., repo_digests: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class ImportChunk(_message.Message):
     __slots__ = ("header", "data")
@@ -322,7 +324,7 @@ class ExportRequest(_message.Message):
     def __init__(self, container_id: _Optional[str] = ...) -> None: ...
 
 class BuildOptions(_message.Message):
-    __slots__ = ("tags", "dockerfile", "dockerfile_content", "build_args", "target", "no_cache", "labels", "network")
+    __slots__ = ("tags", "dockerfile", "dockerfile_content", "build_args", "target", "no_cache", "labels", "network", "registry_auths", "pull")
     class BuildArgsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -337,6 +339,13 @@ class BuildOptions(_message.Message):
         key: str
         value: str
         def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    class RegistryAuthsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: RegistryAuth
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[_Union[RegistryAuth, _Mapping]] = ...) -> None: ...
     TAGS_FIELD_NUMBER: _ClassVar[int]
     DOCKERFILE_FIELD_NUMBER: _ClassVar[int]
     DOCKERFILE_CONTENT_FIELD_NUMBER: _ClassVar[int]
@@ -345,6 +354,8 @@ class BuildOptions(_message.Message):
     NO_CACHE_FIELD_NUMBER: _ClassVar[int]
     LABELS_FIELD_NUMBER: _ClassVar[int]
     NETWORK_FIELD_NUMBER: _ClassVar[int]
+    REGISTRY_AUTHS_FIELD_NUMBER: _ClassVar[int]
+    PULL_FIELD_NUMBER: _ClassVar[int]
     tags: _containers.RepeatedScalarFieldContainer[str]
     dockerfile: str
     dockerfile_content: bytes
@@ -353,7 +364,9 @@ class BuildOptions(_message.Message):
     no_cache: bool
     labels: _containers.ScalarMap[str, str]
     network: str
-    def __init__(self, tags: _Optional[_Iterable[str]] = ..., dockerfile: _Optional[str] = ..., dockerfile_content: _Optional[bytes] = ..., build_args: _Optional[_Mapping[str, str]] = ..., target: _Optional[str] = ..., no_cache: _Optional[bool] = ..., labels: _Optional[_Mapping[str, str]] = ..., network: _Optional[str] = ...) -> None: ...
+    registry_auths: _containers.MessageMap[str, RegistryAuth]
+    pull: bool
+    def __init__(self, tags: _Optional[_Iterable[str]] = ..., dockerfile: _Optional[str] = ..., dockerfile_content: _Optional[bytes] = ..., build_args: _Optional[_Mapping[str, str]] = ..., target: _Optional[str] = ..., no_cache: _Optional[bool] = ..., labels: _Optional[_Mapping[str, str]] = ..., network: _Optional[str] = ..., registry_auths: _Optional[_Mapping[str, RegistryAuth]] = ..., pull: _Optional[bool] = ...) -> None: ...
 
 class BuildInput(_message.Message):
     __slots__ = ("options", "context", "abort")
@@ -396,16 +409,18 @@ class BuildResult(_message.Message):
     def __init__(self, image_id: _Optional[str] = ..., tags: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class BuildEvent(_message.Message):
-    __slots__ = ("step", "output", "warning", "result")
+    __slots__ = ("step", "output", "warning", "result", "status")
     STEP_FIELD_NUMBER: _ClassVar[int]
     OUTPUT_FIELD_NUMBER: _ClassVar[int]
     WARNING_FIELD_NUMBER: _ClassVar[int]
     RESULT_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
     step: BuildStep
     output: BuildOutput
     warning: str
     result: BuildResult
-    def __init__(self, step: _Optional[_Union[BuildStep, _Mapping]] = ..., output: _Optional[_Union[BuildOutput, _Mapping]] = ..., warning: _Optional[str] = ..., result: _Optional[_Union[BuildResult, _Mapping]] = ...) -> None: ...
+    status: str
+    def __init__(self, step: _Optional[_Union[BuildStep, _Mapping]] = ..., output: _Optional[_Union[BuildOutput, _Mapping]] = ..., warning: _Optional[str] = ..., result: _Optional[_Union[BuildResult, _Mapping]] = ..., status: _Optional[str] = ...) -> None: ...
 
 class PruneBuildCacheRequest(_message.Message):
     __slots__ = ()

@@ -12,6 +12,7 @@ def _build(sub, name="build"):
     # dest: the parser keeps the verb's handler under "target".
     p.add_argument("--target", dest="stage", default="", help="the stage to build")
     p.add_argument("--no-cache", action="store_true", help="run every step again")
+    p.add_argument("--pull", action="store_true", help="always attempt to pull a newer version of the images")
     p.add_argument("--label", action="append", default=[], metavar="KEY=VALUE")
     p.add_argument("--network", default="default", help="RUN steps' network: default (the bridge), none, or a name")
     p.add_argument("--progress", default="auto", choices=("auto", "plain", "tty", "quiet"),

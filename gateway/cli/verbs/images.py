@@ -22,6 +22,7 @@ def _images(sub, name="images", aliases=()):
     p.add_argument("-a", "--all", action="store_true", help="also the build cache's intermediate images")
     p.add_argument("-q", "--quiet", action="store_true")
     p.add_argument("--no-trunc", action="store_true")
+    p.add_argument("--digests", action="store_true", help="show each repository's digest (DIGEST column)")
     p.add_argument("--format", default="", help="json: one JSON object per image")
 
 

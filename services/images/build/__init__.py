@@ -7,6 +7,7 @@ events stream back. The pieces, in the order a build meets them:
     job.py        one call: receive the context, run in a thread, stream events
     context.py    the context tar, indexed, never extracted (a tree)
     executor.py   the plan (../dockerfile), stage by stage, step by step
+    pulls.py      images the build names that the store lacks, from their registries
     state.py      a stage's layers, config and history as steps go
     cache.py      step key -> layer (intermediate images under a lease)
     run.py        RUN in a runtime container; its upper dir is the layer

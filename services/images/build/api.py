@@ -4,13 +4,15 @@ from common.errors import FailedPrecondition, InvalidArgument
 from doca.images.v1 import images_pb2 as pb
 from services.images.build import events
 from services.images.build.executor import Options, parse_network, parse_tags
+from services.images.registry.api import credentials
 
 
 def _options(msg: pb.BuildOptions) -> Options:
     return Options(tags=parse_tags(msg.tags), dockerfile=msg.dockerfile or "Dockerfile",
                    dockerfile_content=msg.dockerfile_content if msg.HasField("dockerfile_content") else None,
                    build_args=dict(msg.build_args), target=msg.target, no_cache=msg.no_cache,
-                   labels=dict(msg.labels), network=parse_network(msg.network))
+                   labels=dict(msg.labels), network=parse_network(msg.network),
+                   registry_auths={k: credentials(v) for k, v in msg.registry_auths.items()}, pull=msg.pull)
 
 
 def _message(ev) -> pb.BuildEvent:
@@ -21,6 +23,8 @@ def _message(ev) -> pb.BuildEvent:
         return pb.BuildEvent(output=pb.BuildOutput(stream=ev.stream, data=ev.data))
     if isinstance(ev, events.Warning):
         return pb.BuildEvent(warning=ev.text)
+    if isinstance(ev, events.Status):
+        return pb.BuildEvent(status=ev.text)
     return pb.BuildEvent(result=pb.BuildResult(image_id=ev.image_id, tags=list(ev.tags)))
 
 

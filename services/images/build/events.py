@@ -24,6 +24,11 @@ class Warning:
 
 
 @dataclasses.dataclass(frozen=True)
+class Status:
+    text: str         # a line of the builder's own: the pull of an image the build uses
+
+
+@dataclasses.dataclass(frozen=True)
 class Result:
     image_id: str
     tags: tuple[str, ...]

@@ -1,7 +1,8 @@
 """One build, step by step: the Dockerfile front end gives the plan; each
 stage starts from its base (an image, an earlier stage, or nothing), then
 each instruction either changes the config (ENV, CMD, LABEL...: no layer)
-or makes a layer (RUN, COPY, ADD), unless the cache has it.
+or makes a layer (RUN, COPY, ADD), unless the cache has it. An image the
+store lacks (or any, with --pull) is pulled from its registry first (pulls.py).
 
 A step's cache key is computed from the stage's layer identity (state.py)
 and everything the step's result depends on:
@@ -25,7 +26,7 @@ import json
 import re
 import time
 
-from common.errors import DocaError, InvalidArgument
+from common.errors import DocaError, InvalidArgument, Unavailable
 from services.images import changes, diff, digests, oci, reference
 from services.images import dockerfile as df
 from services.images.build import entries as entries_mod
@@ -34,6 +35,7 @@ from services.images.build import tree as trees
 from services.images.build.cache import Hit
 from services.images.build.describe import describe
 from services.images.build.layerview import LayerTree
+from services.images.build.pulls import Puller
 from services.images.build.run import Process
 from services.images.build.state import StageState
 from services.images.dockerfile.dockerignore import IgnoreMatcher
@@ -53,11 +55,17 @@ def step_key(parent: str, kind: str, payload) -> str:
     return "sha256:" + hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
 
 
-def located(inst, exc: DocaError) -> DocaError:
-    """The error, naming the Dockerfile line (front-end errors already do)."""
+def located(inst, exc: DocaError, what: str = "") -> DocaError:
+    """The error, naming the Dockerfile line (front-end errors already do)
+    and what on it failed. An unreachable registry's message stays first,
+    the line after it: that start is how the gateway and the CLI tell it
+    from a doca service that is down."""
     if isinstance(exc, df.DockerfileError) or not getattr(inst, "loc", None):
         return exc
-    return type(exc)(f"{inst.loc.file}:{inst.loc.line}: {exc.message}", exc.exit_code)
+    where = f"{inst.loc.file}:{inst.loc.line}" + (f": {what}" if what else "")
+    if isinstance(exc, Unavailable) and exc.message.startswith("registry "):
+        return type(exc)(f"{exc.message} ({where})", exc.exit_code)
+    return type(exc)(f"{where}: {exc.message}", exc.exit_code)
 
 
 @dataclasses.dataclass
@@ -70,12 +78,15 @@ class Options:
     no_cache: bool = False
     labels: dict = dataclasses.field(default_factory=dict)
     network: str = ""   # RUN steps' network: "" (the default one), "none", or a network's name
+    registry_auths: dict = dataclasses.field(default_factory=dict)  # domain -> registry Credentials
+    pull: bool = False  # pull the images the build names even when the store has them (--pull)
 
 
 class Executor:
     def __init__(self, svc, cache, runner, options: Options, context, emit, pins: contextlib.ExitStack,
-                 build_dir):
+                 build_dir, puller: Puller | None = None):
         self.svc, self.cache, self.runner = svc, cache, runner
+        self.puller = puller or Puller(svc, options.registry_auths, options.pull, emit)
         self.opt = options
         self.context = context
         self.emit = emit
@@ -129,7 +140,7 @@ class Executor:
             try:
                 state = self._image_state(stage.base)
             except DocaError as e:
-                raise located(stage.from_, type(e)(f"FROM {stage.base}: {e.message}")) from None
+                raise located(stage.from_, e, f"FROM {stage.base}") from None
         if stage.platform and stage.platform != PLATFORM:
             self.emit(events.Warning(f"[Warning] FROM --platform={stage.platform}: doca builds for {PLATFORM} only"))
         triggers = []
@@ -140,6 +151,7 @@ class Executor:
         return state, triggers
 
     def _image_state(self, ref: str) -> StageState:
+        self.puller.ensure(ref)  # missing (or --pull): from its registry, outside the lock
         with self.svc.lock:
             image_id = self.svc.resolve(ref).image_id
             manifest, config = self.svc.db.documents(image_id)

@@ -18,6 +18,7 @@ import threading
 from services.images.build import events
 from services.images.build.context import ContextFile
 from services.images.build.executor import Executor, Options
+from services.images.build.pulls import Puller
 from services.images.build.run import Runner
 
 log = logging.getLogger("doca.images.build")
@@ -38,6 +39,7 @@ class Job:
         self.runner = Runner(self.svc, builder.runtime, builder.network, self.dir, self.id)
         self._queue: queue.Queue = queue.Queue(QUEUE)
         self._gone = threading.Event()  # nobody reads the events any more
+        self.puller = Puller(self.svc, options.registry_auths, options.pull, self._put)
 
     def receive(self, chunks) -> None:
         try:
@@ -50,6 +52,7 @@ class Job:
         """The call ended (the client left, or the build is done)."""
         self._gone.set()
         self.runner.cancel()
+        self.puller.cancel()  # a pull of a base image under way stops too
 
     def events(self):
         """The build's events, as it runs; raises what the build raised."""
@@ -80,7 +83,7 @@ class Job:
         try:
             with contextlib.ExitStack() as pins:
                 executor = Executor(self.svc, self.builder.cache, self.runner, self.options,
-                                    self.context.tree(), put, pins, self.dir)
+                                    self.context.tree(), put, pins, self.dir, self.puller)
                 image_id = executor.build()
             put(events.Result(image_id, tuple(str(t) for t in self.options.tags)))
         except BaseException as e:  # noqa: BLE001 - handed to the caller's thread

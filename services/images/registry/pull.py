@@ -13,7 +13,8 @@
    arrive (streamunpack.py); the unpacked layer is moved into place only
    once the blob's digest and the tar's diff id are both right.
 4. Only when every layer is in place: config and manifest committed, the
-   image recorded and tagged, in one step under the service lock.
+   image recorded (with NAME@DIGEST, the registry's manifest digest, as
+   Docker's RepoDigests) and tagged, in one step under the service lock.
 
 Until step 4 nothing is visible: a failure (or a client that goes away)
 removes the blobs and layers this pull added that no image uses; a crash
@@ -223,7 +224,8 @@ def pull(reg, text: str, creds: auth.Credentials, progress: Progress) -> None:
                 if not svc.content.exists(mdigest):
                     svc.content.put(body, mdigest)
                 previous = svc.tags.get(str(ref)) if ref.tag else None
-                svc.add_image(image_id, mdigest, tags)
+                # RepoDigests: the digest the registry has it under (an index's, if it sent one).
+                svc.add_image(image_id, mdigest, tags, repo_digest=f"{ref.name}@{top_digest}")
     except BaseException:
         _cleanup(job)
         raise

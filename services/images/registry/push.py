@@ -4,7 +4,8 @@ the blobs the registry lacks.
 Layers go up WORKERS at a time (each: HEAD, mount or upload: upload.py),
 then the config, and the manifest last, byte for byte as stored: its digest,
 the image id and every layer digest stay what they are locally, so a pull
-elsewhere gives the very same image. The blobs are pinned for the push, so
+elsewhere gives the very same image (and NAME@that digest is recorded as
+one of the image's RepoDigests). The blobs are pinned for the push, so
 an rmi meanwhile cannot pull them from under it."""
 import concurrent.futures
 import logging
@@ -82,6 +83,7 @@ def push(reg, text: str, creds: auth.Credentials, progress: Progress) -> None:
         if r.status != 201:
             raise client.fail(r, f"manifest of {ref}")
     reg.sources.add(client.host, ref.path, blobs[:1] + blobs[2:], keep=svc.content.exists)
+    svc.add_repo_digest(image_id, f"{ref.name}@{mdigest}")  # the manifest went byte for byte: same digest
     log.info("pushed %s (%s)", ref, mdigest)
     progress.done(status=f"{ref.tag}: digest: {mdigest} size: {len(body)}", digest=mdigest,
                   image_id=image_id, reference=f"{ref.full_name}:{ref.tag}")
