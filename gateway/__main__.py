@@ -25,6 +25,7 @@ def main(argv=None) -> None:
     metrics = Metrics()
     c = clients.connect(cfg, [ClientMetrics(metrics)])
     metrics.watch_containers(c.runtime)
+    metrics.watch_images(c.images)
     flows = Containers(c)
     cgroup_version = "2" if os.path.exists("/sys/fs/cgroup/cgroup.controllers") else "1"
     server = Server(cfg.socket("doca"), [

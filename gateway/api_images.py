@@ -82,7 +82,8 @@ class ImagesServicer(images_pb2_grpc.ImagesServicer):
                                     shared_size=i.shared_size, unique_size=i.unique_size,
                                     containers=i.containers) for i in u.images],
             containers=containers, volumes=volumes, layers_size=u.layers_size,
-            images_reclaimable=u.reclaimable_size, build_cache_size=u.build_cache_size)
+            images_reclaimable=u.reclaimable_size, build_cache_size=u.build_cache_size,
+            build_cache_count=u.build_cache_count)
 
     def Commit(self, request, context):
         img = image_commit.commit(self.c, request.container, request.reference, list(request.changes),

@@ -55,6 +55,10 @@ class Metrics:
         self.registry.register(_ContainersCollector(runtime_stub))
         self.registry.register(_UsageCollector(runtime_stub))
 
+    def watch_images(self, images_stub) -> None:
+        from gateway.metrics_images import ImagesCollector
+        self.registry.register(ImagesCollector(images_stub))
+
 
 class _ContainersCollector:
     def __init__(self, runtime_stub):

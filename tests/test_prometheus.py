@@ -115,6 +115,7 @@ def test_prometheus_scrapes_the_stack_with_the_shipped_config(stack, prometheus)
         assert prometheus.wait_for(f'container_memory_usage_bytes{{job="doca",name="{name}"}} > 0')
         assert prometheus.wait_for('grpc_server_handled_total{job="doca",grpc_service="doca.v1.Containers",'
                                    'grpc_method="Run",grpc_code="OK"}')
+        assert prometheus.wait_for('doca_images{job="doca"} >= 1 and doca_layers_bytes{job="doca"} > 0')
 
         rules = prometheus.get("/api/v1/rules")["data"]["groups"]
         alerts = {r["name"]: r for g in rules for r in g["rules"]}

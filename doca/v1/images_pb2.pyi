@@ -174,20 +174,22 @@ class VolumeUsage(_message.Message):
     def __init__(self, name: _Optional[str] = ..., links: _Optional[int] = ..., size: _Optional[int] = ...) -> None: ...
 
 class DiskUsageResponse(_message.Message):
-    __slots__ = ("images", "containers", "volumes", "layers_size", "images_reclaimable", "build_cache_size")
+    __slots__ = ("images", "containers", "volumes", "layers_size", "images_reclaimable", "build_cache_size", "build_cache_count")
     IMAGES_FIELD_NUMBER: _ClassVar[int]
     CONTAINERS_FIELD_NUMBER: _ClassVar[int]
     VOLUMES_FIELD_NUMBER: _ClassVar[int]
     LAYERS_SIZE_FIELD_NUMBER: _ClassVar[int]
     IMAGES_RECLAIMABLE_FIELD_NUMBER: _ClassVar[int]
     BUILD_CACHE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    BUILD_CACHE_COUNT_FIELD_NUMBER: _ClassVar[int]
     images: _containers.RepeatedCompositeFieldContainer[ImageUsage]
     containers: _containers.RepeatedCompositeFieldContainer[ContainerUsage]
     volumes: _containers.RepeatedCompositeFieldContainer[VolumeUsage]
     layers_size: int
     images_reclaimable: int
     build_cache_size: int
-    def __init__(self, images: _Optional[_Iterable[_Union[ImageUsage, _Mapping]]] = ..., containers: _Optional[_Iterable[_Union[ContainerUsage, _Mapping]]] = ..., volumes: _Optional[_Iterable[_Union[VolumeUsage, _Mapping]]] = ..., layers_size: _Optional[int] = ..., images_reclaimable: _Optional[int] = ..., build_cache_size: _Optional[int] = ...) -> None: ...
+    build_cache_count: int
+    def __init__(self, images: _Optional[_Iterable[_Union[ImageUsage, _Mapping]]] = ..., containers: _Optional[_Iterable[_Union[ContainerUsage, _Mapping]]] = ..., volumes: _Optional[_Iterable[_Union[VolumeUsage, _Mapping]]] = ..., layers_size: _Optional[int] = ..., images_reclaimable: _Optional[int] = ..., build_cache_size: _Optional[int] = ..., build_cache_count: _Optional[int] = ...) -> None: ...
 
 class CommitRequest(_message.Message):
     __slots__ = ("container", "reference", "changes", "comment", "author", "no_pause")

@@ -32,7 +32,9 @@ def _summary(u) -> list[list[str]]:
         ["Containers", str(len(u.containers)), str(sum(1 for c in u.containers if c.state in ACTIVE_STATES)),
          units.human_size(ctr_size), _reclaimable(idle_ctr, ctr_size)],
         ["Local Volumes", str(len(u.volumes)), str(sum(1 for v in u.volumes if v.links)), vol_size, "N/A"],
-        ["Build Cache", "0", "0", units.human_size(u.build_cache_size), units.human_size(u.build_cache_size)],
+        # the cache's layers are in use only while a build runs: all reclaimable, as Docker shows it
+        ["Build Cache", str(u.build_cache_count), "0", units.human_size(u.build_cache_size),
+         units.human_size(u.build_cache_size)],
     ]
 
 

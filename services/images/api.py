@@ -4,7 +4,7 @@ from common.errors import InvalidArgument
 from doca.images.v1 import images_pb2 as pb
 from doca.images.v1 import images_pb2_grpc
 
-from services.images import commit, export, history, importer, load, prune, remove, save, usage
+from services.images import commit, counters, export, history, importer, load, prune, remove, save, usage
 from services.images.build import api as build_api
 from services.images.registry import api as registry_api
 from services.images.service import ImageService, ImageView
@@ -113,7 +113,17 @@ class ImagesServicer(images_pb2_grpc.ImagesServicer):
             snapshots=[pb.SnapshotUsage(container_id=s.container_id, image_id=s.image_id, size=s.size)
                        for s in u.snapshots],
             layers_size=u.layers_size, reclaimable_size=u.reclaimable_size,
-            content_size=u.content_size, build_cache_size=u.build_cache_size)
+            content_size=u.content_size, build_cache_size=u.build_cache_size,
+            build_cache_count=u.build_cache_count)
+
+    def Figures(self, request, context):
+        u = usage.usage(self.svc, snapshot_sizes=False)
+        done = counters.snapshot()
+        return pb.EngineFigures(
+            images=len(u.images), layers=len(self.svc.layers.chain_ids()), layers_bytes=u.layers_size,
+            content_bytes=u.content_size, pulled_bytes=done[counters.PULLED_BYTES],
+            pushed_bytes=done[counters.PUSHED_BYTES], build_cache_hits=done[counters.BUILD_CACHE_HITS],
+            build_cache_misses=done[counters.BUILD_CACHE_MISSES])
 
     def Commit(self, request, context):
         image_id = commit.commit(

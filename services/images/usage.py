@@ -36,6 +36,7 @@ class Usage:
     reclaimable_size: int
     content_size: int
     build_cache_size: int
+    build_cache_count: int  # the build cache's step layers (its intermediate images)
 
 
 def tree_size(path: str) -> int:
@@ -64,7 +65,9 @@ def tree_size(path: str) -> int:
     return total
 
 
-def usage(svc: ImageService) -> Usage:
+def usage(svc: ImageService, snapshot_sizes: bool = True) -> Usage:
+    """What the store holds; snapshot_sizes=False skips walking every
+    container's upper dir (the metrics' figures, read at each scrape)."""
     with svc.lock:
         snaps = svc.snapshots.all()
         leased = svc.leases.images()
@@ -112,9 +115,11 @@ def usage(svc: ImageService) -> Usage:
     images.sort(key=lambda u: (-u.created, u.id))
     return Usage(
         images=images,
-        snapshots=[SnapshotUsage(s["container_id"], s["image_id"], tree_size(s["upper_dir"])) for s in snaps],
+        snapshots=[SnapshotUsage(s["container_id"], s["image_id"], tree_size(s["upper_dir"]) if snapshot_sizes else 0)
+                   for s in snaps],
         layers_size=sum(size_of[c] for c in all_chains),
         reclaimable_size=sum(size_of[c] for c in all_chains - kept),
         content_size=content_size,
         build_cache_size=sum(size_of[c] for c in cache_only),
+        build_cache_count=len(hidden),
     )

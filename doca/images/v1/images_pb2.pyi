@@ -258,20 +258,46 @@ class SnapshotUsage(_message.Message):
     def __init__(self, container_id: _Optional[str] = ..., image_id: _Optional[str] = ..., size: _Optional[int] = ...) -> None: ...
 
 class DiskUsageResponse(_message.Message):
-    __slots__ = ("images", "snapshots", "layers_size", "reclaimable_size", "content_size", "build_cache_size")
+    __slots__ = ("images", "snapshots", "layers_size", "reclaimable_size", "content_size", "build_cache_size", "build_cache_count")
     IMAGES_FIELD_NUMBER: _ClassVar[int]
     SNAPSHOTS_FIELD_NUMBER: _ClassVar[int]
     LAYERS_SIZE_FIELD_NUMBER: _ClassVar[int]
     RECLAIMABLE_SIZE_FIELD_NUMBER: _ClassVar[int]
     CONTENT_SIZE_FIELD_NUMBER: _ClassVar[int]
     BUILD_CACHE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    BUILD_CACHE_COUNT_FIELD_NUMBER: _ClassVar[int]
     images: _containers.RepeatedCompositeFieldContainer[ImageUsage]
     snapshots: _containers.RepeatedCompositeFieldContainer[SnapshotUsage]
     layers_size: int
     reclaimable_size: int
     content_size: int
     build_cache_size: int
-    def __init__(self, images: _Optional[_Iterable[_Union[ImageUsage, _Mapping]]] = ..., snapshots: _Optional[_Iterable[_Union[SnapshotUsage, _Mapping]]] = ..., layers_size: _Optional[int] = ..., reclaimable_size: _Optional[int] = ..., content_size: _Optional[int] = ..., build_cache_size: _Optional[int] = ...) -> None: ...
+    build_cache_count: int
+    def __init__(self, images: _Optional[_Iterable[_Union[ImageUsage, _Mapping]]] = ..., snapshots: _Optional[_Iterable[_Union[SnapshotUsage, _Mapping]]] = ..., layers_size: _Optional[int] = ..., reclaimable_size: _Optional[int] = ..., content_size: _Optional[int] = ..., build_cache_size: _Optional[int] = ..., build_cache_count: _Optional[int] = ...) -> None: ...
+
+class FiguresRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class EngineFigures(_message.Message):
+    __slots__ = ("images", "layers", "layers_bytes", "content_bytes", "pulled_bytes", "pushed_bytes", "build_cache_hits", "build_cache_misses")
+    IMAGES_FIELD_NUMBER: _ClassVar[int]
+    LAYERS_FIELD_NUMBER: _ClassVar[int]
+    LAYERS_BYTES_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_BYTES_FIELD_NUMBER: _ClassVar[int]
+    PULLED_BYTES_FIELD_NUMBER: _ClassVar[int]
+    PUSHED_BYTES_FIELD_NUMBER: _ClassVar[int]
+    BUILD_CACHE_HITS_FIELD_NUMBER: _ClassVar[int]
+    BUILD_CACHE_MISSES_FIELD_NUMBER: _ClassVar[int]
+    images: int
+    layers: int
+    layers_bytes: int
+    content_bytes: int
+    pulled_bytes: int
+    pushed_bytes: int
+    build_cache_hits: int
+    build_cache_misses: int
+    def __init__(self, images: _Optional[int] = ..., layers: _Optional[int] = ..., layers_bytes: _Optional[int] = ..., content_bytes: _Optional[int] = ..., pulled_bytes: _Optional[int] = ..., pushed_bytes: _Optional[int] = ..., build_cache_hits: _Optional[int] = ..., build_cache_misses: _Optional[int] = ...) -> None: ...
 
 class CommitRequest(_message.Message):
     __slots__ = ("container_id", "reference", "container_config", "changes", "comment", "author", "created_by")

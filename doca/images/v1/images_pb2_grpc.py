@@ -84,6 +84,11 @@ class ImagesStub:
                 request_serializer=doca_dot_images_dot_v1_dot_images__pb2.DiskUsageRequest.SerializeToString,
                 response_deserializer=doca_dot_images_dot_v1_dot_images__pb2.DiskUsageResponse.FromString,
                 _registered_method=True)
+        self.Figures = channel.unary_unary(
+                '/doca.images.v1.Images/Figures',
+                request_serializer=doca_dot_images_dot_v1_dot_images__pb2.FiguresRequest.SerializeToString,
+                response_deserializer=doca_dot_images_dot_v1_dot_images__pb2.EngineFigures.FromString,
+                _registered_method=True)
         self.Commit = channel.unary_unary(
                 '/doca.images.v1.Images/Commit',
                 request_serializer=doca_dot_images_dot_v1_dot_images__pb2.CommitRequest.SerializeToString,
@@ -200,6 +205,13 @@ class ImagesServicer:
         """Sizes from the sizes tracked when layers were unpacked (no walk of the
         layers): per image its size, the part it shares with other images and
         the part only it has; per container snapshot its writable layer.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Figures(self, request, context):
+        """Figures for the gateway's metrics: cheap (no walk of containers' dirs).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -330,6 +342,11 @@ def add_ImagesServicer_to_server(servicer, server):
                     servicer.DiskUsage,
                     request_deserializer=doca_dot_images_dot_v1_dot_images__pb2.DiskUsageRequest.FromString,
                     response_serializer=doca_dot_images_dot_v1_dot_images__pb2.DiskUsageResponse.SerializeToString,
+            ),
+            'Figures': grpc.unary_unary_rpc_method_handler(
+                    servicer.Figures,
+                    request_deserializer=doca_dot_images_dot_v1_dot_images__pb2.FiguresRequest.FromString,
+                    response_serializer=doca_dot_images_dot_v1_dot_images__pb2.EngineFigures.SerializeToString,
             ),
             'Commit': grpc.unary_unary_rpc_method_handler(
                     servicer.Commit,
@@ -647,6 +664,33 @@ class Images:
             '/doca.images.v1.Images/DiskUsage',
             doca_dot_images_dot_v1_dot_images__pb2.DiskUsageRequest.SerializeToString,
             doca_dot_images_dot_v1_dot_images__pb2.DiskUsageResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Figures(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/doca.images.v1.Images/Figures',
+            doca_dot_images_dot_v1_dot_images__pb2.FiguresRequest.SerializeToString,
+            doca_dot_images_dot_v1_dot_images__pb2.EngineFigures.FromString,
             options,
             channel_credentials,
             insecure,

@@ -27,7 +27,7 @@ import re
 import time
 
 from common.errors import DocaError, InvalidArgument, Unavailable
-from services.images import changes, diff, digests, oci, reference
+from services.images import changes, counters, diff, digests, oci, reference
 from services.images import dockerfile as df
 from services.images.build import entries as entries_mod
 from services.images.build import events, layer, mounts, owner, sources
@@ -211,7 +211,9 @@ class Executor:
         self.pins.enter_context(self.svc.pinned(blobs=[hit.desc.get("digest")], layers=state.chain_ids[-1:]))
 
     def _cached(self, key: str) -> Hit | None:
-        return None if self.opt.no_cache else self.cache.step(key)
+        hit = None if self.opt.no_cache else self.cache.step(key)
+        counters.add(counters.BUILD_CACHE_HITS if hit is not None else counters.BUILD_CACHE_MISSES)
+        return hit
 
     def _run(self, state: StageState, scope, inst, step) -> None:
         cfg = state.config

@@ -18,7 +18,7 @@ import socket
 from urllib3.exceptions import HTTPError
 
 from common.errors import InvalidArgument, Unavailable
-from services.images import writeback
+from services.images import counters, writeback
 from services.images.content import ContentStore
 from services.images.keyedlock import KeyedLocks
 from services.images.registry import auth
@@ -54,6 +54,7 @@ class Sink:
 
     def write(self, data: bytes) -> None:
         self.writer.write(data)
+        counters.add(counters.PULLED_BYTES, len(data))
         if self.size - self._written_back >= WRITEBACK:
             # To disk as it arrives: the fsync at the end (finish) then waits
             # for little (measured: 30-70 ms saved on a 100 MB pull).

@@ -12,6 +12,7 @@ The registry checks the digest on the final PUT."""
 import urllib.parse
 
 from common.errors import FailedPrecondition
+from services.images import counters
 from services.images.registry import auth
 from services.images.registry.client import RegistryClient
 from services.images.registry.errors import Corrupt
@@ -66,6 +67,7 @@ def _reader(path: str, offset: int, length: int, on_bytes):
                     raise FailedPrecondition(f"{path} shrank while it was uploaded")
                 left -= len(data)
                 on_bytes(len(data))
+                counters.add(counters.PUSHED_BYTES, len(data))
                 yield data
     return body
 
