@@ -4,12 +4,14 @@ against the real gateway (big client stream under flow control, big server
 stream, errors with status, metadata and exit codes)."""
 import hashlib
 import io
+import socket
+import struct
 import tarfile
 
 import hpack
 import pytest
 
-from gateway.cli.transport import hpack_lite
+from gateway.cli.transport import http2, hpack_lite
 from gateway.cli.transport.client import _percent_decode
 
 HEADERS = [(":status", "200"), ("content-type", "application/grpc"),
@@ -49,6 +51,26 @@ def test_percent_decoding():
 def test_bad_index_is_an_error():
     with pytest.raises(hpack_lite.HpackError):
         hpack_lite.Decoder().decode(bytes([0x80 | 70]))
+
+
+def test_a_larger_frame_size_is_used_only_after_the_settings_ack():
+    """A thread sending while another reads must not send a frame larger than
+    16384 before the gateway has our ACK of the SETTINGS allowing it: gRPC
+    refuses such a frame ("Frame size ... is larger than max frame size")."""
+    ours, theirs = socket.socketpair()
+    try:
+        conn = http2.Connection(ours)
+        seen = []
+        send = conn._send
+        conn._send = lambda data: (seen.append((data[3], data[4], conn.max_frame)), send(data))
+        payload = struct.pack(">HI", http2.SETTINGS_MAX_FRAME_SIZE, 1 << 20)
+        theirs.sendall(http2.Connection._frame(http2.SETTINGS, 0, 0, payload))
+        conn.read_frame()
+        assert seen == [(http2.SETTINGS, http2.ACK, 16384)]  # the ACK left before the change
+        assert conn.max_frame == 1 << 20
+    finally:
+        ours.close()
+        theirs.close()
 
 
 def test_large_import_and_large_output(stack, tmp_path):

@@ -81,8 +81,11 @@ class Connection:
                     self.window_changed.notify_all()
             return ftype, flags, stream, payload
         if ftype == SETTINGS and not flags & ACK:
-            self._apply_settings(payload)
+            max_frame = self._apply_settings(payload)
             self._send(self._frame(SETTINGS, ACK, 0))
+            # Only after our ACK is on the wire: the peer enforces a larger frame
+            # size from the ACK on, and a sending thread may use it at once.
+            self.max_frame = max_frame
         elif ftype == PING and not flags & ACK:
             self._send(self._frame(PING, ACK, 0, payload))
         elif ftype == WINDOW_UPDATE:
@@ -95,7 +98,9 @@ class Connection:
                 raise ConnectionError_(f"the gateway went away (HTTP/2 error {code})")
         return ftype, flags, stream, payload
 
-    def _apply_settings(self, payload: bytes) -> None:
+    def _apply_settings(self, payload: bytes) -> int:
+        """Applies the window settings; returns the peer's max frame size."""
+        max_frame = self.max_frame
         for i in range(0, len(payload) - 5, 6):
             key, value = struct.unpack(">HI", payload[i:i + 6])
             if key == SETTINGS_INITIAL_WINDOW_SIZE:
@@ -104,7 +109,8 @@ class Connection:
                 for sid in self.stream_window:
                     self.stream_window[sid] += delta
             elif key == SETTINGS_MAX_FRAME_SIZE:
-                self.max_frame = value
+                max_frame = value
+        return max_frame
 
     # -- streams --------------------------------------------------------------
 
