@@ -9,6 +9,10 @@ from common.server import Server
 from doca.v1 import containers_pb2_grpc, images_pb2_grpc, system_pb2_grpc, volumes_pb2_grpc
 from gateway import api_containers, api_images, api_system, api_volumes, clients, tls
 from gateway.containers import Containers
+from gateway.event_recorder import EventRecorder
+from gateway.events import EngineEvents
+from gateway.info import Info
+from gateway.prune import Pruner
 from gateway.metrics import ClientMetrics, Metrics, ServerMetrics
 
 
@@ -23,17 +27,24 @@ def main(argv=None) -> None:
         log.error("%s", e)
         raise SystemExit(2) from None
     metrics = Metrics()
-    c = clients.connect(cfg, [ClientMetrics(metrics)])
+    events = EngineEvents()
+    recorder = EventRecorder(events)  # events of the calls to the services, as they succeed
+    c = clients.connect(cfg, [ClientMetrics(metrics), recorder])
+    recorder.clients = c
+    events.runtime = c.runtime
     metrics.watch_containers(c.runtime)
     metrics.watch_images(c.images)
     flows = Containers(c)
     cgroup_version = "2" if os.path.exists("/sys/fs/cgroup/cgroup.controllers") else "1"
+    system = api_system.SystemServicer(cgroup_version, Info(c, cfg.root, cgroup_version, cfg.log_level == "debug"),
+                                       events, Pruner(c, flows, events))
     server = Server(cfg.socket("doca"), [
-        (containers_pb2_grpc.add_ContainersServicer_to_server, api_containers.ContainersServicer(c, flows), "doca.v1.Containers"),
+        (containers_pb2_grpc.add_ContainersServicer_to_server, api_containers.ContainersServicer(c, flows, events),
+         "doca.v1.Containers"),
         (images_pb2_grpc.add_ImagesServicer_to_server, api_images.ImagesServicer(c), "doca.v1.Images"),
         (volumes_pb2_grpc.add_VolumesServicer_to_server, api_volumes.VolumesServicer(c), "doca.v1.Volumes"),
         (system_pb2_grpc.add_NetworksServicer_to_server, api_system.NetworksServicer(c), "doca.v1.Networks"),
-        (system_pb2_grpc.add_SystemServicer_to_server, api_system.SystemServicer(cgroup_version), "doca.v1.System"),
+        (system_pb2_grpc.add_SystemServicer_to_server, system, "doca.v1.System"),
     ], interceptors=[ServerMetrics(metrics)], tcp=tcp)
     metrics.serve(cfg.metrics_addr)
     log.info("metrics on http://%s/metrics", cfg.metrics_addr)

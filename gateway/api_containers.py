@@ -2,25 +2,35 @@
 containers.py, the Docker-shaped documents in documents.py."""
 import time
 
+import grpc
+
 from common import timestamps
 from doca.network.v1 import network_pb2 as npb
 from doca.runtime.v1 import runtime_pb2 as rpb
 from doca.v1 import containers_pb2 as pb, containers_pb2_grpc
 from gateway import attach as attach_flow, documents, exec as exec_flow, humanize, stats
-from gateway import spec as specs
+from gateway import ports, prune, rename, spec as specs
 from gateway.api_common import struct
 from gateway.clients import Clients
 from gateway.containers import Containers
+from gateway.events import EngineEvents, container_attributes
 
 
 def _chunk(rec) -> pb.LogChunk:
     return pb.LogChunk(stream=int(rec.stream), data=rec.data)
 
 
+def _relay(msg, message_type):
+    """The runtime's message as the gateway's twin (same fields)."""
+    return message_type.FromString(msg.SerializeToString())
+
+
 class ContainersServicer(containers_pb2_grpc.ContainersServicer):
-    def __init__(self, clients: Clients, flows: Containers):
+    def __init__(self, clients: Clients, flows: Containers, events: EngineEvents | None = None):
         self.c = clients
         self.flows = flows
+        self.events = events or EngineEvents(clients.runtime)
+        self.pruner = prune.Pruner(clients, flows, self.events)
 
     def Run(self, request, context):
         ctr = self.flows.create(request.config)
@@ -65,23 +75,32 @@ class ContainersServicer(containers_pb2_grpc.ContainersServicer):
     def List(self, request, context):
         now = time.time()
         out = []
-        for ctr in self.c.runtime.List(rpb.ListRequest(all=request.all)).containers:
+        sandboxes = self.c.network.ListEndpoints.future(npb.ListEndpointsRequest())
+        listed = self.c.runtime.List(rpb.ListRequest(all=request.all)).containers
+        try:
+            by_id = {sb.container_id: sb for sb in sandboxes.result().sandboxes}
+        except grpc.RpcError:  # ps without the PORTS column rather than no ps
+            by_id = {}
+        for ctr in listed:
             out.append(pb.ContainerSummary(
                 id=ctr.id, name=ctr.name, image=ctr.spec.image, command=" ".join(ctr.spec.process.args),
                 created_at=ctr.created_at, state=ctr.status, exit_code=ctr.exit_code,
                 status=humanize.status(ctr.status, ctr.exit_code, timestamps.from_proto(ctr.started_at),
-                                       timestamps.from_proto(ctr.finished_at), now, ctr.health.status)))
+                                       timestamps.from_proto(ctr.finished_at), now, ctr.health.status),
+                ports=ports.summary(by_id.get(ctr.id), ctr.status)))
         out.sort(key=lambda s: timestamps.from_proto(s.created_at), reverse=True)
         return pb.ListResponse(containers=out)
 
     def Inspect(self, request, context):
         ctr = self.c.runtime.Inspect(rpb.InspectRequest(id=request.id))
-        eps = self.c.network.ListEndpoints(npb.ListEndpointsRequest(container_id=ctr.id)).endpoints
-        return struct(documents.container(ctr, eps))
+        found = self.c.network.ListEndpoints(npb.ListEndpointsRequest(container_id=ctr.id))
+        return struct(documents.container(ctr, found.endpoints, found.sandboxes[0] if found.sandboxes else None))
 
     def Restart(self, request, context):
         self.c.runtime.Stop(rpb.StopRequest(id=request.id, timeout=request.timeout))
-        return pb.ContainerRef(id=self.flows.start(request.id).id)
+        ctr = self.flows.start(request.id)
+        self.events.publish("container", "restart", ctr.id, container_attributes(ctr))
+        return pb.ContainerRef(id=ctr.id)
 
     def Exec(self, request_iterator, context):
         yield from exec_flow.run(self.c, request_iterator, context)
@@ -112,3 +131,30 @@ class ContainersServicer(containers_pb2_grpc.ContainersServicer):
             req.tail = request.tail
         for rec in self.c.runtime.Logs(req):
             yield pb.LogChunk(stream=int(rec.stream), data=rec.data, time=rec.time)
+
+    def Prune(self, request, context):
+        deleted, reclaimed = self.pruner.containers(prune.Filters(request.filters))
+        return pb.PruneContainersResponse(deleted=deleted, space_reclaimed=reclaimed)
+
+    def Top(self, request, context):
+        return _relay(self.c.runtime.Top(_relay(request, rpb.TopRequest)), pb.TopResponse)
+
+    def Rename(self, request, context):
+        return pb.ContainerRef(id=rename.rename(self.c, request.id, request.name).id)
+
+    def Diff(self, request, context):
+        return _relay(self.c.runtime.Diff(rpb.DiffRequest(id=request.id)), pb.DiffResponse)
+
+    def StatPath(self, request, context):
+        return _relay(self.c.runtime.StatPath(_relay(request, rpb.StatPathRequest)), pb.PathStat)
+
+    def CopyFrom(self, request, context):
+        call = self.c.runtime.CopyFrom(_relay(request, rpb.CopyFromRequest))
+        context.add_callback(call.cancel)  # the client left: the copy stops
+        for chunk in call:
+            yield _relay(chunk, pb.CopyChunk)
+
+    def CopyTo(self, request_iterator, context):
+        self.c.runtime.CopyTo(_relay(m, rpb.CopyToInput) for m in request_iterator)
+        return pb.CopyToResponse()
+

@@ -2,10 +2,16 @@
 import os
 import platform
 
+from common.errors import AlreadyExists, FailedPrecondition, InvalidArgument
 from doca.network.v1 import network_pb2 as npb
+from doca.runtime.v1 import runtime_pb2 as rpb
 from doca.v1 import system_pb2 as spb, system_pb2_grpc
-from gateway import VERSION
+from gateway import VERSION, documents, spec as specs
+from gateway.api_common import struct
 from gateway.clients import Clients
+from gateway.events import EngineEvents
+from gateway.info import Info
+from gateway.prune import Filters, Pruner
 
 API_VERSION = "v1"
 
@@ -16,16 +22,88 @@ class NetworksServicer(system_pb2_grpc.NetworksServicer):
 
     def List(self, request, context):
         nets = self.c.network.List(npb.ListRequest()).networks
-        return spb.ListNetworksResponse(networks=[
-            spb.NetworkSummary(id=n.id, name=n.name, driver=n.driver, subnet=n.subnet,
-                               gateway=n.gateway, bridge=n.bridge) for n in nets])
+        return spb.ListNetworksResponse(networks=[_summary(n) for n in nets])
+
+    def Create(self, request, context):
+        return _summary(self.c.network.Create(npb.CreateRequest(
+            name=request.name, driver=request.driver, subnet=request.subnet, gateway=request.gateway,
+            internal=request.internal, labels=dict(request.labels))))
+
+    def Inspect(self, request, context):
+        detail = self.c.network.Inspect(npb.InspectRequest(network=request.id))
+        names = {}
+        if detail.endpoints:  # the runtime's names are current (renames)
+            listed = self.c.runtime.List(rpb.ListRequest(all=True)).containers
+            names = {c.id: c.name for c in listed}
+        return struct(documents.network(detail.network, detail.endpoints, names))
+
+    def Remove(self, request, context):
+        self.c.network.Remove(npb.RemoveRequest(network=request.id))
+        return spb.NetworkRef(id=request.id)
+
+    def Connect(self, request, context):
+        ctr = self._container(request.container, "connected to")
+        net = self.c.network.Inspect(npb.InspectRequest(network=request.network))
+        if any(ep.container_id == ctr.id for ep in net.endpoints):  # the service's Attach is idempotent; Docker's is not
+            raise AlreadyExists(f"endpoint with name {ctr.name} already exists in network {net.network.name}")
+        self.c.network.Attach(npb.AttachRequest(
+            container_id=ctr.id, network=request.network, netns_path=ctr.netns_path, container_name=ctr.name,
+            ip_address=request.ip_address, aliases=request.aliases))
+        return spb.ConnectResponse()
+
+    def Disconnect(self, request, context):
+        ctr = self._container(request.container, "disconnected from")
+        self.c.network.Disconnect(npb.DisconnectRequest(container_id=ctr.id, network=request.network))
+        return spb.DisconnectResponse()
+
+    def Prune(self, request, context):
+        return spb.PruneNetworksResponse(removed=self.c.network.Prune(npb.PruneRequest()).removed)
+
+    def _container(self, ref: str, what: str):
+        ctr = self.c.runtime.Inspect(rpb.InspectRequest(id=ref))
+        if ctr.spec.network_mode == "none":
+            raise FailedPrecondition(f"container {ctr.name} cannot be {what} a network: it runs with --network none")
+        if not ctr.netns_path:
+            raise FailedPrecondition(f"container {ctr.name} has no network namespace")
+        return ctr
+
+
+def _summary(n) -> spb.NetworkSummary:
+    return spb.NetworkSummary(id=n.id, name=n.name, driver=n.driver, subnet=n.subnet, gateway=n.gateway,
+                              bridge=n.bridge, internal=n.internal, labels=n.labels, created=n.created)
 
 
 class SystemServicer(system_pb2_grpc.SystemServicer):
-    def __init__(self, cgroup_version: str):
+    def __init__(self, cgroup_version: str, info: Info | None = None, events: EngineEvents | None = None,
+                 pruner: Pruner | None = None):
         self.cgroup_version = cgroup_version
+        self.info = info
+        self.events = events
+        self.pruner = pruner
 
     def Version(self, request, context):
         return spb.VersionResponse(version=VERSION, api_version=API_VERSION, os="linux",
                                    arch=platform.machine(), kernel_version=os.uname().release,
                                    cgroup_version=self.cgroup_version)
+
+    def Info(self, request, context):
+        return struct(self.info.document())
+
+    def Events(self, request, context):
+        since, until = _bound(request.since, "--since"), _bound(request.until, "--until")
+        for e in self.events.stream(since, until, list(request.filters), lambda: not context.is_active()):
+            yield spb.Event(type=e["type"], action=e["action"], scope="local", time_nano=e["time_nano"],
+                            actor=spb.EventActor(id=e["actor_id"], attributes=e["attributes"]))
+
+    def Prune(self, request, context):
+        return self.pruner.system(request.all, request.volumes, Filters(request.filters))
+
+
+def _bound(text: str, flag: str) -> float:
+    """--since/--until: RFC 3339, a Unix time or a duration before now."""
+    try:
+        return specs.since(text)
+    except InvalidArgument:
+        raise InvalidArgument(f"invalid {flag} {text!r}: use an RFC 3339 time, a Unix time or a duration "
+                              "like 10m") from None
+

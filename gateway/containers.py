@@ -7,15 +7,16 @@ import threading
 
 import grpc
 
-from common.errors import FailedPrecondition
+from common.errors import FailedPrecondition, InvalidArgument
 from doca.images.v1 import images_pb2 as ipb
 from doca.network.v1 import network_pb2 as npb
 from doca.runtime.v1 import runtime_pb2 as rpb
 from doca.volumes.v1 import volumes_pb2 as vpb
-from gateway import spec as specs
+from gateway import ports, spec as specs
 from gateway.clients import Clients
 
 log = logging.getLogger("doca.gateway")
+HOSTS = "/etc/hosts"  # the network service's file for the container, bind-mounted
 
 
 class Containers:
@@ -35,6 +36,9 @@ class Containers:
         log = specs.log_config(dict(cfg.log_opts))
         health = specs.healthcheck(cfg, image.config.healthcheck)
         timeout = specs.stop_timeout(cfg) if cfg.HasField("stop_timeout") else None
+        publish, exposed = ports.bindings(cfg, image.config.exposed_ports)
+        if mode == "none" and publish:
+            raise InvalidArgument("conflicting options: port publishing and the container type network mode")
 
         volumes = [specs.parse_volume(v) for v in cfg.volumes]
         tmpfs = [specs.parse_tmpfs(t) for t in cfg.tmpfs]
@@ -48,6 +52,13 @@ class Containers:
             snap = self.c.images.PrepareSnapshot(ipb.PrepareSnapshotRequest(image=image.id, container_id=cid))
             undo.append(lambda: self.c.images.RemoveSnapshot(ipb.RemoveSnapshotRequest(container_id=cid)))
             mounts = self._mounts(cid, volumes, undo) + tmpfs
+            if mode != "none":  # ports held, hosts file made: before the runtime mounts it
+                sandbox = self.c.network.Prepare(npb.PrepareRequest(
+                    container_id=cid, hostname=hostname, ports=publish, exposed=exposed))
+                undo.append(lambda: self.c.network.Detach(npb.DetachRequest(container_id=cid)))
+                if not any(m.destination == HOSTS for m in mounts):
+                    mounts.append(rpb.Mount(destination=HOSTS, type="bind", source=sandbox.hosts_path,
+                                            options=["rbind", "rprivate", "rw"]))
             spec = rpb.ContainerSpec(
                 name=cfg.name, image=cfg.image, image_id=image.id,
                 process=rpb.Process(args=args, env=env, cwd=cfg.workdir or image.config.working_dir or "/",
@@ -74,8 +85,8 @@ class Containers:
             undo.append(lambda: self.c.runtime.Remove(rpb.RemoveRequest(id=cid, force=True)))
             if mode != "none":
                 self.c.network.Attach(npb.AttachRequest(
-                    container_id=cid, network=mode, netns_path=ctr.netns_path))
-                undo.append(lambda: self.c.network.Detach(npb.DetachRequest(container_id=cid)))
+                    container_id=cid, network=mode, netns_path=ctr.netns_path, container_name=ctr.name,
+                    ip_address=cfg.ip, aliases=cfg.network_aliases))
             return ctr
         except BaseException:
             for step in reversed(undo):

@@ -7,7 +7,17 @@ def _ts(ts) -> str:
     return timestamps.rfc3339(timestamps.from_proto(ts))
 
 
-def container(ctr, endpoints) -> dict:
+def _port_bindings(bindings) -> dict:
+    """Docker's {"80/tcp": [{"HostIp": ..., "HostPort": ...}]}."""
+    out: dict = {}
+    for b in bindings:
+        out.setdefault(f"{b.container_port}/{b.protocol}", []).append(
+            {"HostIp": b.host_ip, "HostPort": str(b.host_port) if b.host_port else ""})
+    return out
+
+
+def container(ctr, endpoints, sandbox=None) -> dict:
+    """`sandbox`: the network service's record of the container (ports), if any."""
     spec = ctr.spec
     res = spec.resources
     args = list(spec.process.args)
@@ -15,13 +25,21 @@ def container(ctr, endpoints) -> dict:
     networks = {}
     for ep in endpoints:
         networks[ep.network] = {
-            "NetworkID": ep.network, "EndpointID": ep.host_interface, "Gateway": ep.gateway,
+            "NetworkID": ep.network_id or ep.network, "EndpointID": ep.host_interface, "Gateway": ep.gateway,
             "IPAddress": ep.ip_address, "IPPrefixLen": ep.prefix_len, "MacAddress": ep.mac_address,
+            "Aliases": list(ep.aliases) or None,
         }
     first = endpoints[0] if endpoints else None
+    exposed = list(sandbox.exposed) if sandbox else []
+    ports = {key: None for key in exposed}  # exposed, not published: null, as Docker shows them
+    live = ctr.status in ("running", "paused", "restarting")  # Docker shows none for a stopped one
+    for key, held in _port_bindings(sandbox.ports if sandbox and live else []).items():
+        ports[key] = [{"HostIp": h["HostIp"] or "0.0.0.0", "HostPort": h["HostPort"]} for h in held]
     binds = []
     mounts = []
     for m in spec.mounts:
+        if sandbox and m.source == sandbox.hosts_path:
+            continue  # the network service's /etc/hosts, as Docker's is not listed
         rw = "ro" not in m.options
         binds.append(f"{m.volume or m.source}:{m.destination}" + ("" if rw else ":ro"))
         mounts.append({
@@ -53,6 +71,7 @@ def container(ctr, endpoints) -> dict:
         "Platform": "linux",
         "HostConfig": {
             "Binds": binds, "NetworkMode": spec.network_mode or "bridge",
+            "PortBindings": _port_bindings(sandbox.requested) if sandbox else {},
             "AutoRemove": spec.auto_remove, "Memory": res.memory_bytes,
             "RestartPolicy": {"Name": spec.restart_policy.name or "no",
                               "MaximumRetryCount": spec.restart_policy.maximum_retry_count},
@@ -76,6 +95,7 @@ def container(ctr, endpoints) -> dict:
             "Cmd": list(spec.cmd) or None, "Image": spec.image,
             "WorkingDir": spec.process.cwd if spec.process.cwd != "/" else "",
             "Entrypoint": list(spec.entrypoint) or None, "Labels": dict(spec.labels),
+            "ExposedPorts": {key: {} for key in exposed} or None,
             "StopSignal": spec.stop_signal or "SIGTERM",
             "StopTimeout": spec.stop_timeout if spec.HasField("stop_timeout") else None,
             **({"Healthcheck": {"Test": list(spec.healthcheck.test), "Interval": spec.healthcheck.interval,
@@ -86,8 +106,25 @@ def container(ctr, endpoints) -> dict:
             "SandboxKey": ctr.netns_path,
             "Gateway": first.gateway if first else "", "IPAddress": first.ip_address if first else "",
             "IPPrefixLen": first.prefix_len if first else 0, "MacAddress": first.mac_address if first else "",
-            "Networks": networks,
+            "Networks": networks, "Ports": ports,
         },
+    }
+
+
+def network(net, endpoints, names: dict) -> dict:
+    """Docker's network document; `names`: container id -> name."""
+    return {
+        "Name": net.name, "Id": net.id, "Created": timestamps.rfc3339(net.created), "Scope": "local",
+        "Driver": net.driver, "EnableIPv6": False,
+        "IPAM": {"Driver": "default", "Options": {}, "Config": [{"Subnet": net.subnet, "Gateway": net.gateway}]},
+        "Internal": net.internal, "Attachable": False, "Ingress": False,
+        "ConfigFrom": {"Network": ""}, "ConfigOnly": False,
+        "Containers": {ep.container_id: {
+            "Name": names.get(ep.container_id) or ep.container_name, "EndpointID": ep.host_interface,
+            "MacAddress": ep.mac_address, "IPv4Address": f"{ep.ip_address}/{ep.prefix_len}", "IPv6Address": ""}
+            for ep in endpoints},
+        "Options": {"com.docker.network.bridge.name": net.bridge},
+        "Labels": dict(net.labels),
     }
 
 

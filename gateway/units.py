@@ -28,10 +28,11 @@ def cpus_to_quota(cpus: float, period: int = 100_000) -> tuple[int, int]:
     return int(round(cpus * period)), period
 
 
-def human_size(n: float) -> str:
-    """Docker's decimal sizes: 4.86MB, 1.2GB, 512B."""
+def human_size(n: float, digits: int = 3) -> str:
+    """Docker's decimal sizes: 4.86MB, 1.2GB, 512B (`digits` significant
+    digits: 3 as `system df` shows them, 4 as units.HumanSize)."""
     for unit in ("B", "kB", "MB", "GB", "TB"):
         if abs(n) < 1000 or unit == "TB":
-            return f"{n:.3g}{unit}" if unit != "B" else f"{int(n)}B"
+            return f"{n:.{digits}g}{unit}" if unit != "B" else f"{int(n)}B"
         n /= 1000
     return f"{n}PB"

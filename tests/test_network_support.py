@@ -24,6 +24,7 @@ import pytest
 from common.channel import connect
 from doca.network.v1 import network_pb2 as pb
 from doca.network.v1 import network_pb2_grpc
+from services.network.firewall import Firewall
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
 PYTHON = str(REPO / ".venv" / "bin" / "python")
@@ -227,12 +228,15 @@ def _inode(path: str):
 
 
 def cleanup_bridge(bridge: str) -> None:
-    """Deletes what is left on the test's own bridge, then the bridge."""
+    """Deletes what is left on the test's own bridge, then the bridge, and
+    the stack's firewall rules (tagged with the bridge's name), which a
+    service stopped with endpoints attached, or killed, leaves."""
     wait_until(lambda: not ports_of(bridge), timeout=5)  # dying namespaces take their veths
     for port in ports_of(bridge):
         subprocess.run(["ip", "link", "del", port], capture_output=True)
     if link(bridge) is not None:
         subprocess.run(["ip", "link", "del", bridge], capture_output=True)
+    Firewall(bridge).remove()
 
 
 @pytest.fixture

@@ -120,6 +120,41 @@ class ContainersStub:
                 request_serializer=doca_dot_v1_dot_containers__pb2.ContainerRef.SerializeToString,
                 response_deserializer=doca_dot_v1_dot_containers__pb2.ContainerRef.FromString,
                 _registered_method=True)
+        self.Prune = channel.unary_unary(
+                '/doca.v1.Containers/Prune',
+                request_serializer=doca_dot_v1_dot_containers__pb2.PruneContainersRequest.SerializeToString,
+                response_deserializer=doca_dot_v1_dot_containers__pb2.PruneContainersResponse.FromString,
+                _registered_method=True)
+        self.Top = channel.unary_unary(
+                '/doca.v1.Containers/Top',
+                request_serializer=doca_dot_v1_dot_containers__pb2.TopRequest.SerializeToString,
+                response_deserializer=doca_dot_v1_dot_containers__pb2.TopResponse.FromString,
+                _registered_method=True)
+        self.Rename = channel.unary_unary(
+                '/doca.v1.Containers/Rename',
+                request_serializer=doca_dot_v1_dot_containers__pb2.RenameRequest.SerializeToString,
+                response_deserializer=doca_dot_v1_dot_containers__pb2.ContainerRef.FromString,
+                _registered_method=True)
+        self.Diff = channel.unary_unary(
+                '/doca.v1.Containers/Diff',
+                request_serializer=doca_dot_v1_dot_containers__pb2.ContainerRef.SerializeToString,
+                response_deserializer=doca_dot_v1_dot_containers__pb2.DiffResponse.FromString,
+                _registered_method=True)
+        self.StatPath = channel.unary_unary(
+                '/doca.v1.Containers/StatPath',
+                request_serializer=doca_dot_v1_dot_containers__pb2.StatPathRequest.SerializeToString,
+                response_deserializer=doca_dot_v1_dot_containers__pb2.PathStat.FromString,
+                _registered_method=True)
+        self.CopyFrom = channel.unary_stream(
+                '/doca.v1.Containers/CopyFrom',
+                request_serializer=doca_dot_v1_dot_containers__pb2.CopyFromRequest.SerializeToString,
+                response_deserializer=doca_dot_v1_dot_containers__pb2.CopyChunk.FromString,
+                _registered_method=True)
+        self.CopyTo = channel.stream_unary(
+                '/doca.v1.Containers/CopyTo',
+                request_serializer=doca_dot_v1_dot_containers__pb2.CopyToInput.SerializeToString,
+                response_deserializer=doca_dot_v1_dot_containers__pb2.CopyToResponse.FromString,
+                _registered_method=True)
 
 
 class ContainersServicer:
@@ -236,6 +271,56 @@ class ContainersServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def Prune(self, request, context):
+        """Removes every stopped container (docker container prune).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Top(self, request, context):
+        """The container's processes as the host's `ps` shows them (docker top).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Rename(self, request, context):
+        """A new name; ALREADY_EXISTS when another container has it.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Diff(self, request, context):
+        """Changes to the container's root filesystem: C, A, D (docker diff).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def StatPath(self, request, context):
+        """docker cp: a path of the container (symlinks resolved inside its root).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CopyFrom(self, request, context):
+        """docker cp CTR:SRC: the path as a tar; the first message is its stat.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CopyTo(self, request_iterator, context):
+        """docker cp SRC CTR:DEST: first message the header, then the tar, which
+        is extracted into the header's directory.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ContainersServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -323,6 +408,41 @@ def add_ContainersServicer_to_server(servicer, server):
                     servicer.Unpause,
                     request_deserializer=doca_dot_v1_dot_containers__pb2.ContainerRef.FromString,
                     response_serializer=doca_dot_v1_dot_containers__pb2.ContainerRef.SerializeToString,
+            ),
+            'Prune': grpc.unary_unary_rpc_method_handler(
+                    servicer.Prune,
+                    request_deserializer=doca_dot_v1_dot_containers__pb2.PruneContainersRequest.FromString,
+                    response_serializer=doca_dot_v1_dot_containers__pb2.PruneContainersResponse.SerializeToString,
+            ),
+            'Top': grpc.unary_unary_rpc_method_handler(
+                    servicer.Top,
+                    request_deserializer=doca_dot_v1_dot_containers__pb2.TopRequest.FromString,
+                    response_serializer=doca_dot_v1_dot_containers__pb2.TopResponse.SerializeToString,
+            ),
+            'Rename': grpc.unary_unary_rpc_method_handler(
+                    servicer.Rename,
+                    request_deserializer=doca_dot_v1_dot_containers__pb2.RenameRequest.FromString,
+                    response_serializer=doca_dot_v1_dot_containers__pb2.ContainerRef.SerializeToString,
+            ),
+            'Diff': grpc.unary_unary_rpc_method_handler(
+                    servicer.Diff,
+                    request_deserializer=doca_dot_v1_dot_containers__pb2.ContainerRef.FromString,
+                    response_serializer=doca_dot_v1_dot_containers__pb2.DiffResponse.SerializeToString,
+            ),
+            'StatPath': grpc.unary_unary_rpc_method_handler(
+                    servicer.StatPath,
+                    request_deserializer=doca_dot_v1_dot_containers__pb2.StatPathRequest.FromString,
+                    response_serializer=doca_dot_v1_dot_containers__pb2.PathStat.SerializeToString,
+            ),
+            'CopyFrom': grpc.unary_stream_rpc_method_handler(
+                    servicer.CopyFrom,
+                    request_deserializer=doca_dot_v1_dot_containers__pb2.CopyFromRequest.FromString,
+                    response_serializer=doca_dot_v1_dot_containers__pb2.CopyChunk.SerializeToString,
+            ),
+            'CopyTo': grpc.stream_unary_rpc_method_handler(
+                    servicer.CopyTo,
+                    request_deserializer=doca_dot_v1_dot_containers__pb2.CopyToInput.FromString,
+                    response_serializer=doca_dot_v1_dot_containers__pb2.CopyToResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -784,6 +904,195 @@ class Containers:
             '/doca.v1.Containers/Unpause',
             doca_dot_v1_dot_containers__pb2.ContainerRef.SerializeToString,
             doca_dot_v1_dot_containers__pb2.ContainerRef.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Prune(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/doca.v1.Containers/Prune',
+            doca_dot_v1_dot_containers__pb2.PruneContainersRequest.SerializeToString,
+            doca_dot_v1_dot_containers__pb2.PruneContainersResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Top(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/doca.v1.Containers/Top',
+            doca_dot_v1_dot_containers__pb2.TopRequest.SerializeToString,
+            doca_dot_v1_dot_containers__pb2.TopResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Rename(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/doca.v1.Containers/Rename',
+            doca_dot_v1_dot_containers__pb2.RenameRequest.SerializeToString,
+            doca_dot_v1_dot_containers__pb2.ContainerRef.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Diff(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/doca.v1.Containers/Diff',
+            doca_dot_v1_dot_containers__pb2.ContainerRef.SerializeToString,
+            doca_dot_v1_dot_containers__pb2.DiffResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def StatPath(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/doca.v1.Containers/StatPath',
+            doca_dot_v1_dot_containers__pb2.StatPathRequest.SerializeToString,
+            doca_dot_v1_dot_containers__pb2.PathStat.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CopyFrom(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/doca.v1.Containers/CopyFrom',
+            doca_dot_v1_dot_containers__pb2.CopyFromRequest.SerializeToString,
+            doca_dot_v1_dot_containers__pb2.CopyChunk.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CopyTo(request_iterator,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.stream_unary(
+            request_iterator,
+            target,
+            '/doca.v1.Containers/CopyTo',
+            doca_dot_v1_dot_containers__pb2.CopyToInput.SerializeToString,
+            doca_dot_v1_dot_containers__pb2.CopyToResponse.FromString,
             options,
             channel_credentials,
             insecure,

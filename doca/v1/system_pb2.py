@@ -22,27 +22,68 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from google.protobuf import struct_pb2 as google_dot_protobuf_dot_struct__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x14\x64oca/v1/system.proto\x12\x07\x64oca.v1\"\x15\n\x13ListNetworksRequest\"k\n\x0eNetworkSummary\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0e\n\x06\x64river\x18\x03 \x01(\t\x12\x0e\n\x06subnet\x18\x04 \x01(\t\x12\x0f\n\x07gateway\x18\x05 \x01(\t\x12\x0e\n\x06\x62ridge\x18\x06 \x01(\t\"A\n\x14ListNetworksResponse\x12)\n\x08networks\x18\x01 \x03(\x0b\x32\x17.doca.v1.NetworkSummary\"\x10\n\x0eVersionRequest\"\x81\x01\n\x0fVersionResponse\x12\x0f\n\x07version\x18\x01 \x01(\t\x12\x13\n\x0b\x61pi_version\x18\x02 \x01(\t\x12\n\n\x02os\x18\x03 \x01(\t\x12\x0c\n\x04\x61rch\x18\x04 \x01(\t\x12\x16\n\x0ekernel_version\x18\x05 \x01(\t\x12\x16\n\x0e\x63group_version\x18\x06 \x01(\t2O\n\x08Networks\x12\x43\n\x04List\x12\x1c.doca.v1.ListNetworksRequest\x1a\x1d.doca.v1.ListNetworksResponse2F\n\x06System\x12<\n\x07Version\x12\x17.doca.v1.VersionRequest\x1a\x18.doca.v1.VersionResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x14\x64oca/v1/system.proto\x12\x07\x64oca.v1\x1a\x1cgoogle/protobuf/struct.proto\"\x15\n\x13ListNetworksRequest\"\xf2\x01\n\x0eNetworkSummary\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0e\n\x06\x64river\x18\x03 \x01(\t\x12\x0e\n\x06subnet\x18\x04 \x01(\t\x12\x0f\n\x07gateway\x18\x05 \x01(\t\x12\x0e\n\x06\x62ridge\x18\x06 \x01(\t\x12\x10\n\x08internal\x18\x07 \x01(\x08\x12\x33\n\x06labels\x18\x08 \x03(\x0b\x32#.doca.v1.NetworkSummary.LabelsEntry\x12\x0f\n\x07\x63reated\x18\t \x01(\x01\x1a-\n\x0bLabelsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"A\n\x14ListNetworksResponse\x12)\n\x08networks\x18\x01 \x03(\x0b\x32\x17.doca.v1.NetworkSummary\"\xd1\x01\n\x14\x43reateNetworkRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0e\n\x06\x64river\x18\x02 \x01(\t\x12\x0e\n\x06subnet\x18\x03 \x01(\t\x12\x0f\n\x07gateway\x18\x04 \x01(\t\x12\x10\n\x08internal\x18\x05 \x01(\x08\x12\x39\n\x06labels\x18\x06 \x03(\x0b\x32).doca.v1.CreateNetworkRequest.LabelsEntry\x1a-\n\x0bLabelsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\x18\n\nNetworkRef\x12\n\n\x02id\x18\x01 \x01(\t\"Y\n\x0e\x43onnectRequest\x12\x0f\n\x07network\x18\x01 \x01(\t\x12\x11\n\tcontainer\x18\x02 \x01(\t\x12\x12\n\nip_address\x18\x03 \x01(\t\x12\x0f\n\x07\x61liases\x18\x04 \x03(\t\"\x11\n\x0f\x43onnectResponse\"F\n\x11\x44isconnectRequest\x12\x0f\n\x07network\x18\x01 \x01(\t\x12\x11\n\tcontainer\x18\x02 \x01(\t\x12\r\n\x05\x66orce\x18\x03 \x01(\x08\"\x14\n\x12\x44isconnectResponse\"\x16\n\x14PruneNetworksRequest\"(\n\x15PruneNetworksResponse\x12\x0f\n\x07removed\x18\x01 \x03(\t\"\x10\n\x0eVersionRequest\"\x81\x01\n\x0fVersionResponse\x12\x0f\n\x07version\x18\x01 \x01(\t\x12\x13\n\x0b\x61pi_version\x18\x02 \x01(\t\x12\n\n\x02os\x18\x03 \x01(\t\x12\x0c\n\x04\x61rch\x18\x04 \x01(\t\x12\x16\n\x0ekernel_version\x18\x05 \x01(\t\x12\x16\n\x0e\x63group_version\x18\x06 \x01(\t\"\r\n\x0bInfoRequest\">\n\rEventsRequest\x12\r\n\x05since\x18\x01 \x01(\t\x12\r\n\x05until\x18\x02 \x01(\t\x12\x0f\n\x07\x66ilters\x18\x03 \x03(\t\"\x84\x01\n\nEventActor\x12\n\n\x02id\x18\x01 \x01(\t\x12\x37\n\nattributes\x18\x02 \x03(\x0b\x32#.doca.v1.EventActor.AttributesEntry\x1a\x31\n\x0f\x41ttributesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"k\n\x05\x45vent\x12\x0c\n\x04type\x18\x01 \x01(\t\x12\x0e\n\x06\x61\x63tion\x18\x02 \x01(\t\x12\"\n\x05\x61\x63tor\x18\x03 \x01(\x0b\x32\x13.doca.v1.EventActor\x12\r\n\x05scope\x18\x04 \x01(\t\x12\x11\n\ttime_nano\x18\x05 \x01(\x03\"C\n\x12SystemPruneRequest\x12\x0b\n\x03\x61ll\x18\x01 \x01(\x08\x12\x0f\n\x07volumes\x18\x02 \x01(\x08\x12\x0f\n\x07\x66ilters\x18\x03 \x03(\t\"\xcb\x01\n\x13SystemPruneResponse\x12\x1a\n\x12\x63ontainers_deleted\x18\x01 \x03(\t\x12\x17\n\x0fvolumes_deleted\x18\x02 \x03(\t\x12\x17\n\x0fimages_untagged\x18\x03 \x03(\t\x12\x16\n\x0eimages_deleted\x18\x04 \x03(\t\x12\x1b\n\x13\x62uild_cache_deleted\x18\x05 \x03(\t\x12\x17\n\x0fspace_reclaimed\x18\x06 \x01(\x03\x12\x18\n\x10networks_deleted\x18\x07 \x03(\t2\xcb\x03\n\x08Networks\x12\x43\n\x04List\x12\x1c.doca.v1.ListNetworksRequest\x1a\x1d.doca.v1.ListNetworksResponse\x12@\n\x06\x43reate\x12\x1d.doca.v1.CreateNetworkRequest\x1a\x17.doca.v1.NetworkSummary\x12\x37\n\x07Inspect\x12\x13.doca.v1.NetworkRef\x1a\x17.google.protobuf.Struct\x12\x32\n\x06Remove\x12\x13.doca.v1.NetworkRef\x1a\x13.doca.v1.NetworkRef\x12<\n\x07\x43onnect\x12\x17.doca.v1.ConnectRequest\x1a\x18.doca.v1.ConnectResponse\x12\x45\n\nDisconnect\x12\x1a.doca.v1.DisconnectRequest\x1a\x1b.doca.v1.DisconnectResponse\x12\x46\n\x05Prune\x12\x1d.doca.v1.PruneNetworksRequest\x1a\x1e.doca.v1.PruneNetworksResponse2\xf5\x01\n\x06System\x12<\n\x07Version\x12\x17.doca.v1.VersionRequest\x1a\x18.doca.v1.VersionResponse\x12\x35\n\x04Info\x12\x14.doca.v1.InfoRequest\x1a\x17.google.protobuf.Struct\x12\x32\n\x06\x45vents\x12\x16.doca.v1.EventsRequest\x1a\x0e.doca.v1.Event0\x01\x12\x42\n\x05Prune\x12\x1b.doca.v1.SystemPruneRequest\x1a\x1c.doca.v1.SystemPruneResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'doca.v1.system_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_LISTNETWORKSREQUEST']._serialized_start=33
-  _globals['_LISTNETWORKSREQUEST']._serialized_end=54
-  _globals['_NETWORKSUMMARY']._serialized_start=56
-  _globals['_NETWORKSUMMARY']._serialized_end=163
-  _globals['_LISTNETWORKSRESPONSE']._serialized_start=165
-  _globals['_LISTNETWORKSRESPONSE']._serialized_end=230
-  _globals['_VERSIONREQUEST']._serialized_start=232
-  _globals['_VERSIONREQUEST']._serialized_end=248
-  _globals['_VERSIONRESPONSE']._serialized_start=251
-  _globals['_VERSIONRESPONSE']._serialized_end=380
-  _globals['_NETWORKS']._serialized_start=382
-  _globals['_NETWORKS']._serialized_end=461
-  _globals['_SYSTEM']._serialized_start=463
-  _globals['_SYSTEM']._serialized_end=533
+  _globals['_NETWORKSUMMARY_LABELSENTRY']._loaded_options = None
+  _globals['_NETWORKSUMMARY_LABELSENTRY']._serialized_options = b'8\001'
+  _globals['_CREATENETWORKREQUEST_LABELSENTRY']._loaded_options = None
+  _globals['_CREATENETWORKREQUEST_LABELSENTRY']._serialized_options = b'8\001'
+  _globals['_EVENTACTOR_ATTRIBUTESENTRY']._loaded_options = None
+  _globals['_EVENTACTOR_ATTRIBUTESENTRY']._serialized_options = b'8\001'
+  _globals['_LISTNETWORKSREQUEST']._serialized_start=63
+  _globals['_LISTNETWORKSREQUEST']._serialized_end=84
+  _globals['_NETWORKSUMMARY']._serialized_start=87
+  _globals['_NETWORKSUMMARY']._serialized_end=329
+  _globals['_NETWORKSUMMARY_LABELSENTRY']._serialized_start=284
+  _globals['_NETWORKSUMMARY_LABELSENTRY']._serialized_end=329
+  _globals['_LISTNETWORKSRESPONSE']._serialized_start=331
+  _globals['_LISTNETWORKSRESPONSE']._serialized_end=396
+  _globals['_CREATENETWORKREQUEST']._serialized_start=399
+  _globals['_CREATENETWORKREQUEST']._serialized_end=608
+  _globals['_CREATENETWORKREQUEST_LABELSENTRY']._serialized_start=284
+  _globals['_CREATENETWORKREQUEST_LABELSENTRY']._serialized_end=329
+  _globals['_NETWORKREF']._serialized_start=610
+  _globals['_NETWORKREF']._serialized_end=634
+  _globals['_CONNECTREQUEST']._serialized_start=636
+  _globals['_CONNECTREQUEST']._serialized_end=725
+  _globals['_CONNECTRESPONSE']._serialized_start=727
+  _globals['_CONNECTRESPONSE']._serialized_end=744
+  _globals['_DISCONNECTREQUEST']._serialized_start=746
+  _globals['_DISCONNECTREQUEST']._serialized_end=816
+  _globals['_DISCONNECTRESPONSE']._serialized_start=818
+  _globals['_DISCONNECTRESPONSE']._serialized_end=838
+  _globals['_PRUNENETWORKSREQUEST']._serialized_start=840
+  _globals['_PRUNENETWORKSREQUEST']._serialized_end=862
+  _globals['_PRUNENETWORKSRESPONSE']._serialized_start=864
+  _globals['_PRUNENETWORKSRESPONSE']._serialized_end=904
+  _globals['_VERSIONREQUEST']._serialized_start=906
+  _globals['_VERSIONREQUEST']._serialized_end=922
+  _globals['_VERSIONRESPONSE']._serialized_start=925
+  _globals['_VERSIONRESPONSE']._serialized_end=1054
+  _globals['_INFOREQUEST']._serialized_start=1056
+  _globals['_INFOREQUEST']._serialized_end=1069
+  _globals['_EVENTSREQUEST']._serialized_start=1071
+  _globals['_EVENTSREQUEST']._serialized_end=1133
+  _globals['_EVENTACTOR']._serialized_start=1136
+  _globals['_EVENTACTOR']._serialized_end=1268
+  _globals['_EVENTACTOR_ATTRIBUTESENTRY']._serialized_start=1219
+  _globals['_EVENTACTOR_ATTRIBUTESENTRY']._serialized_end=1268
+  _globals['_EVENT']._serialized_start=1270
+  _globals['_EVENT']._serialized_end=1377
+  _globals['_SYSTEMPRUNEREQUEST']._serialized_start=1379
+  _globals['_SYSTEMPRUNEREQUEST']._serialized_end=1446
+  _globals['_SYSTEMPRUNERESPONSE']._serialized_start=1449
+  _globals['_SYSTEMPRUNERESPONSE']._serialized_end=1652
+  _globals['_NETWORKS']._serialized_start=1655
+  _globals['_NETWORKS']._serialized_end=2114
+  _globals['_SYSTEM']._serialized_start=2117
+  _globals['_SYSTEM']._serialized_end=2362
 # @@protoc_insertion_point(module_scope)

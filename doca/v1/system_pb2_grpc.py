@@ -4,6 +4,7 @@ import grpc
 import warnings
 
 from doca.v1 import system_pb2 as doca_dot_v1_dot_system__pb2
+from google.protobuf import struct_pb2 as google_dot_protobuf_dot_struct__pb2
 
 GRPC_GENERATED_VERSION = '1.85.1'
 GRPC_VERSION = grpc.__version__
@@ -39,6 +40,36 @@ class NetworksStub:
                 request_serializer=doca_dot_v1_dot_system__pb2.ListNetworksRequest.SerializeToString,
                 response_deserializer=doca_dot_v1_dot_system__pb2.ListNetworksResponse.FromString,
                 _registered_method=True)
+        self.Create = channel.unary_unary(
+                '/doca.v1.Networks/Create',
+                request_serializer=doca_dot_v1_dot_system__pb2.CreateNetworkRequest.SerializeToString,
+                response_deserializer=doca_dot_v1_dot_system__pb2.NetworkSummary.FromString,
+                _registered_method=True)
+        self.Inspect = channel.unary_unary(
+                '/doca.v1.Networks/Inspect',
+                request_serializer=doca_dot_v1_dot_system__pb2.NetworkRef.SerializeToString,
+                response_deserializer=google_dot_protobuf_dot_struct__pb2.Struct.FromString,
+                _registered_method=True)
+        self.Remove = channel.unary_unary(
+                '/doca.v1.Networks/Remove',
+                request_serializer=doca_dot_v1_dot_system__pb2.NetworkRef.SerializeToString,
+                response_deserializer=doca_dot_v1_dot_system__pb2.NetworkRef.FromString,
+                _registered_method=True)
+        self.Connect = channel.unary_unary(
+                '/doca.v1.Networks/Connect',
+                request_serializer=doca_dot_v1_dot_system__pb2.ConnectRequest.SerializeToString,
+                response_deserializer=doca_dot_v1_dot_system__pb2.ConnectResponse.FromString,
+                _registered_method=True)
+        self.Disconnect = channel.unary_unary(
+                '/doca.v1.Networks/Disconnect',
+                request_serializer=doca_dot_v1_dot_system__pb2.DisconnectRequest.SerializeToString,
+                response_deserializer=doca_dot_v1_dot_system__pb2.DisconnectResponse.FromString,
+                _registered_method=True)
+        self.Prune = channel.unary_unary(
+                '/doca.v1.Networks/Prune',
+                request_serializer=doca_dot_v1_dot_system__pb2.PruneNetworksRequest.SerializeToString,
+                response_deserializer=doca_dot_v1_dot_system__pb2.PruneNetworksResponse.FromString,
+                _registered_method=True)
 
 
 class NetworksServicer:
@@ -50,6 +81,48 @@ class NetworksServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def Create(self, request, context):
+        """docker network create: its own bridge and subnet. ALREADY_EXISTS for a
+        taken name, FAILED_PRECONDITION for a subnet that overlaps another.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Inspect(self, request, context):
+        """Docker's document: Name, Id, Driver, IPAM.Config, Internal, Containers, Labels...
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Remove(self, request, context):
+        """FAILED_PRECONDITION while containers are attached, and for the default network.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Connect(self, request, context):
+        """Attaches a container (created or running) to one more network.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Disconnect(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Prune(self, request, context):
+        """Removes every user-defined network no container uses.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_NetworksServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -57,6 +130,36 @@ def add_NetworksServicer_to_server(servicer, server):
                     servicer.List,
                     request_deserializer=doca_dot_v1_dot_system__pb2.ListNetworksRequest.FromString,
                     response_serializer=doca_dot_v1_dot_system__pb2.ListNetworksResponse.SerializeToString,
+            ),
+            'Create': grpc.unary_unary_rpc_method_handler(
+                    servicer.Create,
+                    request_deserializer=doca_dot_v1_dot_system__pb2.CreateNetworkRequest.FromString,
+                    response_serializer=doca_dot_v1_dot_system__pb2.NetworkSummary.SerializeToString,
+            ),
+            'Inspect': grpc.unary_unary_rpc_method_handler(
+                    servicer.Inspect,
+                    request_deserializer=doca_dot_v1_dot_system__pb2.NetworkRef.FromString,
+                    response_serializer=google_dot_protobuf_dot_struct__pb2.Struct.SerializeToString,
+            ),
+            'Remove': grpc.unary_unary_rpc_method_handler(
+                    servicer.Remove,
+                    request_deserializer=doca_dot_v1_dot_system__pb2.NetworkRef.FromString,
+                    response_serializer=doca_dot_v1_dot_system__pb2.NetworkRef.SerializeToString,
+            ),
+            'Connect': grpc.unary_unary_rpc_method_handler(
+                    servicer.Connect,
+                    request_deserializer=doca_dot_v1_dot_system__pb2.ConnectRequest.FromString,
+                    response_serializer=doca_dot_v1_dot_system__pb2.ConnectResponse.SerializeToString,
+            ),
+            'Disconnect': grpc.unary_unary_rpc_method_handler(
+                    servicer.Disconnect,
+                    request_deserializer=doca_dot_v1_dot_system__pb2.DisconnectRequest.FromString,
+                    response_serializer=doca_dot_v1_dot_system__pb2.DisconnectResponse.SerializeToString,
+            ),
+            'Prune': grpc.unary_unary_rpc_method_handler(
+                    servicer.Prune,
+                    request_deserializer=doca_dot_v1_dot_system__pb2.PruneNetworksRequest.FromString,
+                    response_serializer=doca_dot_v1_dot_system__pb2.PruneNetworksResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -96,6 +199,168 @@ class Networks:
             metadata,
             _registered_method=True)
 
+    @staticmethod
+    def Create(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/doca.v1.Networks/Create',
+            doca_dot_v1_dot_system__pb2.CreateNetworkRequest.SerializeToString,
+            doca_dot_v1_dot_system__pb2.NetworkSummary.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Inspect(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/doca.v1.Networks/Inspect',
+            doca_dot_v1_dot_system__pb2.NetworkRef.SerializeToString,
+            google_dot_protobuf_dot_struct__pb2.Struct.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Remove(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/doca.v1.Networks/Remove',
+            doca_dot_v1_dot_system__pb2.NetworkRef.SerializeToString,
+            doca_dot_v1_dot_system__pb2.NetworkRef.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Connect(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/doca.v1.Networks/Connect',
+            doca_dot_v1_dot_system__pb2.ConnectRequest.SerializeToString,
+            doca_dot_v1_dot_system__pb2.ConnectResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Disconnect(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/doca.v1.Networks/Disconnect',
+            doca_dot_v1_dot_system__pb2.DisconnectRequest.SerializeToString,
+            doca_dot_v1_dot_system__pb2.DisconnectResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Prune(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/doca.v1.Networks/Prune',
+            doca_dot_v1_dot_system__pb2.PruneNetworksRequest.SerializeToString,
+            doca_dot_v1_dot_system__pb2.PruneNetworksResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
 
 class SystemStub:
     """Missing associated documentation comment in .proto file."""
@@ -111,6 +376,21 @@ class SystemStub:
                 request_serializer=doca_dot_v1_dot_system__pb2.VersionRequest.SerializeToString,
                 response_deserializer=doca_dot_v1_dot_system__pb2.VersionResponse.FromString,
                 _registered_method=True)
+        self.Info = channel.unary_unary(
+                '/doca.v1.System/Info',
+                request_serializer=doca_dot_v1_dot_system__pb2.InfoRequest.SerializeToString,
+                response_deserializer=google_dot_protobuf_dot_struct__pb2.Struct.FromString,
+                _registered_method=True)
+        self.Events = channel.unary_stream(
+                '/doca.v1.System/Events',
+                request_serializer=doca_dot_v1_dot_system__pb2.EventsRequest.SerializeToString,
+                response_deserializer=doca_dot_v1_dot_system__pb2.Event.FromString,
+                _registered_method=True)
+        self.Prune = channel.unary_unary(
+                '/doca.v1.System/Prune',
+                request_serializer=doca_dot_v1_dot_system__pb2.SystemPruneRequest.SerializeToString,
+                response_deserializer=doca_dot_v1_dot_system__pb2.SystemPruneResponse.FromString,
+                _registered_method=True)
 
 
 class SystemServicer:
@@ -122,6 +402,32 @@ class SystemServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def Info(self, request, context):
+        """docker info: a Docker-shaped document (Containers, Images, Driver,
+        CgroupVersion, KernelVersion, NCPU, MemTotal, DockerRootDir, Runtimes...).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Events(self, request, context):
+        """docker events: the engine's events still in its bounded buffer within
+        [since, until], then live ones until `until` (or for as long as the
+        client stays). Events do not survive a restart of the engine.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Prune(self, request, context):
+        """docker system prune: stopped containers, unused user-defined networks,
+        dangling (all: unused) images, the build cache and, with volumes,
+        unused anonymous volumes.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_SystemServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -129,6 +435,21 @@ def add_SystemServicer_to_server(servicer, server):
                     servicer.Version,
                     request_deserializer=doca_dot_v1_dot_system__pb2.VersionRequest.FromString,
                     response_serializer=doca_dot_v1_dot_system__pb2.VersionResponse.SerializeToString,
+            ),
+            'Info': grpc.unary_unary_rpc_method_handler(
+                    servicer.Info,
+                    request_deserializer=doca_dot_v1_dot_system__pb2.InfoRequest.FromString,
+                    response_serializer=google_dot_protobuf_dot_struct__pb2.Struct.SerializeToString,
+            ),
+            'Events': grpc.unary_stream_rpc_method_handler(
+                    servicer.Events,
+                    request_deserializer=doca_dot_v1_dot_system__pb2.EventsRequest.FromString,
+                    response_serializer=doca_dot_v1_dot_system__pb2.Event.SerializeToString,
+            ),
+            'Prune': grpc.unary_unary_rpc_method_handler(
+                    servicer.Prune,
+                    request_deserializer=doca_dot_v1_dot_system__pb2.SystemPruneRequest.FromString,
+                    response_serializer=doca_dot_v1_dot_system__pb2.SystemPruneResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -158,6 +479,87 @@ class System:
             '/doca.v1.System/Version',
             doca_dot_v1_dot_system__pb2.VersionRequest.SerializeToString,
             doca_dot_v1_dot_system__pb2.VersionResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Info(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/doca.v1.System/Info',
+            doca_dot_v1_dot_system__pb2.InfoRequest.SerializeToString,
+            google_dot_protobuf_dot_struct__pb2.Struct.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Events(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/doca.v1.System/Events',
+            doca_dot_v1_dot_system__pb2.EventsRequest.SerializeToString,
+            doca_dot_v1_dot_system__pb2.Event.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Prune(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/doca.v1.System/Prune',
+            doca_dot_v1_dot_system__pb2.SystemPruneRequest.SerializeToString,
+            doca_dot_v1_dot_system__pb2.SystemPruneResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -20,15 +20,21 @@ def ps(args) -> int:
     if args.format == "json":
         for c in resp.containers:
             print(json.dumps({"ID": c.id, "Names": c.name, "Image": c.image, "Command": c.command,
-                              "State": c.state, "Status": c.status}))
+                              "State": c.state, "Status": c.status, "Ports": _ports(c)}))
         return 0
     rows = []
     for c in resp.containers:
         cmd = c.command if args.no_trunc or len(c.command) <= 20 else c.command[:19] + "…"
         rows.append([c.id if args.no_trunc else c.id[:12], c.image, f'"{cmd}"',
-                     humanize.ago(timestamps.from_proto(c.created_at)), c.status, "", c.name])
+                     humanize.ago(timestamps.from_proto(c.created_at)), c.status, _ports(c), c.name])
     output.table(["CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES"], rows)
     return 0
+
+
+def _ports(c) -> str:
+    """Docker's PORTS: "0.0.0.0:8080->80/tcp, 8000/tcp"."""
+    return ", ".join(f"{p.ip}:{p.public_port}->{p.private_port}/{p.type}" if p.public_port
+                     else f"{p.private_port}/{p.type}" for p in c.ports)
 
 
 def logs(args) -> int:
@@ -85,11 +91,13 @@ def wait(args) -> int:
 
 
 def inspect(args) -> int:
-    """Containers first, then images, then volumes, as `docker inspect` does."""
+    """Containers first, then images, then volumes, then networks, as `docker inspect` does."""
+    from doca.v1 import system_pb2 as spb
     lookups = {
         "container": lambda r: conn.containers(args).Inspect(pb.ContainerRef(id=r)),
         "image": lambda r: conn.images(args).Inspect(ipb.ImageRef(reference=r)),
         "volume": lambda r: conn.volumes(args).Inspect(vpb.VolumeRef(name=r)),
+        "network": lambda r: conn.networks(args).Inspect(spb.NetworkRef(id=r)),
     }
     kinds = [args.type] if args.type else list(lookups)
     return each.inspect(args.objects, [lookups[k] for k in kinds])

@@ -30,8 +30,11 @@ VERB_GROUP = {
     **dict.fromkeys(("pull", "push", "login", "logout"), "registry"),
     **dict.fromkeys(("build", "builder"), "build"),
     **dict.fromkeys(("system",), "system_group"),
+    **dict.fromkeys(("events", "info"), "engine"),
+    **dict.fromkeys(("top", "rename", "diff", "cp", "container"), "container_tools"),
     **dict.fromkeys(("volume",), "volumes"),
-    **dict.fromkeys(("network", "version", "daemon"), "system"),
+    **dict.fromkeys(("version", "daemon"), "system"),
+    **dict.fromkeys(("network", "port"), "network"),
 }
 
 

@@ -1,14 +1,73 @@
-"""`doca network ls`."""
+"""`doca network create|ls|inspect|rm|connect|disconnect|prune`."""
+import json
+import sys
+
 from doca.v1 import system_pb2 as pb
-from gateway.cli import conn, output
+from gateway.cli import conn, each, output
+
+
+def _labels(items) -> dict:
+    return dict(i.split("=", 1) if "=" in i else (i, "") for i in items)
+
+
+def create(args) -> int:
+    net = conn.networks(args).Create(pb.CreateNetworkRequest(
+        name=args.name, driver=args.driver, subnet=args.subnet, gateway=args.gateway,
+        internal=args.internal, labels=_labels(args.label)))
+    print(net.id)
+    return 0
 
 
 def ls(args) -> int:
     nets = conn.networks(args).List(pb.ListNetworksRequest()).networks
     if args.quiet:
         for n in nets:
-            print(n.id[:12])
+            print(n.id if args.no_trunc else n.id[:12])
         return 0
-    output.table(["NETWORK ID", "NAME", "DRIVER", "SUBNET", "GATEWAY", "BRIDGE"],
-                 [[n.id[:12], n.name, n.driver, n.subnet, n.gateway, n.bridge] for n in nets])
+    if args.format == "json":
+        for n in nets:
+            print(json.dumps({"ID": n.id, "Name": n.name, "Driver": n.driver, "Scope": "local",
+                              "Internal": n.internal, "Subnet": n.subnet, "Gateway": n.gateway,
+                              "Labels": dict(n.labels)}))
+        return 0
+    output.table(["NETWORK ID", "NAME", "DRIVER", "SCOPE", "SUBNET", "GATEWAY", "BRIDGE"],
+                 [[n.id if args.no_trunc else n.id[:12], n.name, n.driver, "local", n.subnet, n.gateway, n.bridge]
+                  for n in nets])
+    return 0
+
+
+def inspect(args) -> int:
+    stub = conn.networks(args)
+    return each.inspect(args.networks, [lambda n: stub.Inspect(pb.NetworkRef(id=n))], "No such network: {}")
+
+
+def rm(args) -> int:
+    stub = conn.networks(args)
+    return each.each(args.networks, lambda n: stub.Remove(pb.NetworkRef(id=n)))
+
+
+def connect(args) -> int:
+    conn.networks(args).Connect(pb.ConnectRequest(network=args.network, container=args.container,
+                                                  ip_address=args.ip, aliases=args.alias))
+    return 0
+
+
+def disconnect(args) -> int:
+    conn.networks(args).Disconnect(pb.DisconnectRequest(network=args.network, container=args.container,
+                                                        force=args.force))
+    return 0
+
+
+def prune(args) -> int:
+    if not args.force:
+        sys.stdout.write("WARNING! This will remove all custom networks not used by at least one container.\n"
+                         "Are you sure you want to continue? [y/N] ")
+        sys.stdout.flush()
+        if sys.stdin.readline().strip().lower() not in ("y", "yes"):
+            return 0
+    removed = conn.networks(args).Prune(pb.PruneNetworksRequest()).removed
+    if removed:
+        print("Deleted Networks:")
+        for name in removed:
+            print(name)
     return 0

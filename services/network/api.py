@@ -7,17 +7,26 @@ from doca.network.v1 import network_pb2_grpc
 from services.network.endpoints import Endpoint
 from services.network.manager import NetworkManager
 from services.network.networks import Network
+from services.network.ports import Binding
 
 SERVICE_NAME = "doca.network.v1.Network"
 
 
 def network_message(net: Network) -> pb.NetworkInfo:
     return pb.NetworkInfo(name=net.name, id=net.id, driver=net.driver, subnet=str(net.subnet),
-                          gateway=str(net.gateway), bridge=net.bridge)
+                          gateway=str(net.gateway), bridge=net.bridge, internal=net.internal,
+                          labels=net.labels, created=net.created)
 
 
 def endpoint_message(ep: Endpoint) -> pb.Endpoint:
     return pb.Endpoint(**dataclasses.asdict(ep))
+
+
+def sandbox_message(sb: dict) -> pb.Sandbox:
+    return pb.Sandbox(container_id=sb["container_id"], name=sb["name"], hostname=sb["hostname"],
+                      hosts_path=sb["hosts_path"], exposed=sb["exposed"],
+                      requested=[pb.PortBinding(**b) for b in sb["requested"]],
+                      ports=[pb.PortBinding(**b) for b in sb["ports"]])
 
 
 class NetworkServicer(network_pb2_grpc.NetworkServicer):
@@ -27,14 +36,43 @@ class NetworkServicer(network_pb2_grpc.NetworkServicer):
     def List(self, request, context):
         return pb.ListResponse(networks=[network_message(n) for n in self.manager.list_networks()])
 
+    def Create(self, request, context):
+        return network_message(self.manager.create_network(
+            request.name, request.driver, request.subnet, request.gateway, request.internal, dict(request.labels)))
+
+    def Inspect(self, request, context):
+        net, eps = self.manager.inspect_network(request.network)
+        return pb.NetworkDetail(network=network_message(net), endpoints=[endpoint_message(e) for e in eps])
+
+    def Remove(self, request, context):
+        return network_message(self.manager.remove_network(request.network))
+
+    def Prune(self, request, context):
+        return pb.PruneResponse(removed=self.manager.prune_networks())
+
+    def Prepare(self, request, context):
+        bindings = [Binding(b.protocol, b.container_port, b.host_ip, b.host_port) for b in request.ports]
+        return sandbox_message(self.manager.prepare(request.container_id, request.hostname, bindings,
+                                                    list(request.exposed)))
+
     def Attach(self, request, context):
-        return endpoint_message(self.manager.attach(request.container_id, request.network,
-                                                    request.netns_path))
+        return endpoint_message(self.manager.attach(
+            request.container_id, request.network, request.netns_path, request.container_name,
+            request.ip_address, tuple(request.aliases)))
 
     def Detach(self, request, context):
         self.manager.detach(request.container_id)
         return pb.DetachResponse()
 
+    def Disconnect(self, request, context):
+        self.manager.disconnect(request.container_id, request.network)
+        return pb.DisconnectResponse()
+
     def ListEndpoints(self, request, context):
-        return pb.ListEndpointsResponse(
-            endpoints=[endpoint_message(e) for e in self.manager.list_endpoints(request.container_id)])
+        eps, sbs = self.manager.list_endpoints(request.container_id)
+        return pb.ListEndpointsResponse(endpoints=[endpoint_message(e) for e in eps],
+                                        sandboxes=[sandbox_message(s) for s in sbs])
+
+    def Rename(self, request, context):
+        self.manager.rename(request.container_id, request.name)
+        return pb.RenameResponse()

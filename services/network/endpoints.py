@@ -1,7 +1,8 @@
 """Endpoints: a container's attachment to a network, and their record on disk.
 
 <state>/endpoints/<network>.json: {container_id: {"ip": ..., "host_interface": ...,
-                                                 "state": "pending" | "ready"}}
+    "state": "pending" | "ready", "ifname": "eth0", "route": carries the default route,
+    "netns_path": ..., "name": container name, "aliases": [...], "created": time}}
 
 An endpoint is written "pending" before any kernel object is made and
 "ready" once the namespace is configured; a pending record found at start is
@@ -30,6 +31,10 @@ class Endpoint:
     mac_address: str
     host_interface: str
     bridge: str
+    container_name: str = ""
+    interface: str = "eth0"
+    aliases: tuple = ()
+    network_id: str = ""
 
 
 def host_interface_name(network_id: str, container_id: str) -> str:

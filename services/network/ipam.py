@@ -12,7 +12,7 @@ import ipaddress
 import pathlib
 
 from common import atomic
-from common.errors import ResourceExhausted
+from common.errors import AlreadyExists, InvalidArgument, ResourceExhausted
 
 
 class AddressPool:
@@ -63,6 +63,22 @@ class AddressPool:
         raise ResourceExhausted(
             f"no free address left in {self.subnet}: all {self.capacity} container addresses are in use; "
             "detach containers or start the network service with a larger --subnet")
+
+    def allocate_this(self, ip: ipaddress.IPv4Address, owner: str) -> ipaddress.IPv4Address:
+        """A chosen address (`network connect --ip`)."""
+        value = int(ip)
+        if ip not in self.subnet or not self._usable(value):
+            raise InvalidArgument(f"address {ip} is not a usable container address of {self.subnet} "
+                                  f"(not the network, gateway {self.gateway} or broadcast address)")
+        if self._allocated.get(value, owner) != owner:
+            raise AlreadyExists(f"address {ip} is already in use on {self.subnet}")
+        self._allocated[value] = owner
+        try:
+            self._save()
+        except BaseException:
+            del self._allocated[value]
+            raise
+        return ip
 
     def release(self, ip: ipaddress.IPv4Address) -> bool:
         if self._allocated.pop(int(ip), None) is None:

@@ -1,29 +1,29 @@
 """The network service's core: networks, their address pools and endpoints.
 
-One lock guards all state; Attach and Detach hold it for their whole run
-(a few milliseconds), so the records and the kernel never disagree between
-two requests.
+One lock guards all state; every request that changes something holds it
+for its whole run (a few milliseconds), so the records and the kernel never
+disagree between two requests. This file holds the networks (start-up,
+create, remove, prune, queries); containers.py a container's side of them.
 """
 import dataclasses
-import ipaddress
 import logging
-import os
 import pathlib
 import threading
-import time
 
 from common import atomic
-from common.errors import FailedPrecondition, InvalidArgument, NotFound, ResourceExhausted
+from common.errors import AlreadyExists, DocaError, FailedPrecondition, InvalidArgument, NotFound
 
-from services.network import netns, networks, reconcile, setup_bridge, setup_endpoint
-from services.network.endpoints import (PENDING, READY, Endpoint, EndpointStore,
-                                        host_interface_name, mac_for)
+from services.network import networks, reconcile, setup_bridge
+from services.network.containers import ContainerNetworking
+from services.network.endpoints import EndpointStore
+from services.network.firewall import Firewall
 from services.network.ipam import AddressPool
-from services.network.netlink import find_link, host
+from services.network.netlink import NetlinkError, host
 from services.network.networks import DEFAULT_NETWORK, Network
+from services.network.ports import Reservations
+from services.network.sandboxes import SandboxStore
 
 log = logging.getLogger("doca.network")
-MAX_CONTAINER_ID = 256
 
 
 @dataclasses.dataclass
@@ -33,55 +33,102 @@ class _State:
     store: EndpointStore
 
 
-class NetworkManager:
+class NetworkManager(ContainerNetworking):
     def __init__(self, state_dir: pathlib.Path, bridge: str, subnet: str):
         self.state_dir = pathlib.Path(state_dir)
         self.bridge = bridge
         self.subnet = subnet
         self._lock = threading.Lock()
         self._networks: dict[str, _State] = {}
+        self.sandboxes: SandboxStore | None = None
+        self.reservations = Reservations()
+        self.firewall = Firewall(bridge)
 
     # -- start and stop ----------------------------------------------------
 
     def start(self) -> None:
-        """Validates the settings, reconciles the records with the kernel and
-        sets up the default network's bridge (idempotent)."""
+        """Validates the settings, reconciles the records with the kernel,
+        sets up every network's bridge (idempotent) and the stack's
+        firewall rules, holds the published ports again and rewrites the
+        hosts files."""
         net = networks.configured(self.state_dir, DEFAULT_NETWORK, self.bridge, self.subnet)
         for sub in ("networks", "ipam", "endpoints"):
             (self.state_dir / sub).mkdir(parents=True, exist_ok=True)
             atomic.remove_temporaries(self.state_dir / sub)
-        old = networks.load(self.state_dir, net.name)
-        ipam_path = self.state_dir / "ipam" / f"{net.name}.json"
-        base = old or net
+        self.sandboxes = SandboxStore(self.state_dir)
         with self._lock, host() as ipr:
-            pool = AddressPool(ipam_path, base.subnet, base.gateway)
-            store = EndpointStore(self.state_dir / "endpoints" / f"{net.name}.json")
-            reconcile.drop_dead_endpoints(ipr, pool, store)
-            if old is not None and (old.subnet, old.bridge) != (net.subnet, net.bridge):
-                if len(store):
-                    raise FailedPrecondition(
-                        f"network {net.name} still has {len(store)} endpoint(s) on {old.subnet} via bridge "
-                        f"{old.bridge}: remove those containers, or start with --bridge {old.bridge} "
-                        f"--subnet {old.subnet}")
-                if old.bridge != net.bridge:
-                    setup_bridge.remove_bridge(ipr, old)
-                pool = AddressPool(ipam_path, net.subnet, net.gateway)  # starts empty
-            networks.save(self.state_dir, net)  # before the bridge carries its id
-            index = setup_bridge.ensure_bridge(ipr, net)
-            reconcile.repair_ports(ipr, store, index)
-            self._networks[net.name] = _State(net, pool, store)
+            self._start_default(ipr, net)
+            for other in networks.load_all(self.state_dir):
+                if other.name != DEFAULT_NETWORK:
+                    self._start_user(ipr, other)
+            self._reconcile_sandboxes(ipr)
+            self._forget_old_firewall()
+            try:
+                self._apply_firewall()
+            except DocaError as e:
+                log.error("firewall rules not set: %s (published ports and isolation will not work)", e)
+
+    def _start_default(self, ipr, net: Network) -> None:
+        old = networks.load(self.state_dir, net.name)
+        ipam_path = self._ipam_path(net.name)
+        base = old or net
+        pool = AddressPool(ipam_path, base.subnet, base.gateway)
+        store = EndpointStore(self._endpoints_path(net.name))
+        reconcile.drop_dead_endpoints(ipr, pool, store)
+        if old is not None and (old.subnet, old.bridge) != (net.subnet, net.bridge):
+            if len(store):
+                raise FailedPrecondition(
+                    f"network {net.name} still has {len(store)} endpoint(s) on {old.subnet} via bridge "
+                    f"{old.bridge}: remove those containers, or start with --bridge {old.bridge} "
+                    f"--subnet {old.subnet}")
+            if old.bridge != net.bridge:
+                setup_bridge.remove_bridge(ipr, old)
+            pool = AddressPool(ipam_path, net.subnet, net.gateway)  # starts empty
+        networks.save(self.state_dir, net)  # before the bridge carries its id
+        index = setup_bridge.ensure_bridge(ipr, net)
+        reconcile.repair_ports(ipr, store, index)
+        self._networks[net.name] = _State(net, pool, store)
         log.info("network %s: bridge %s, subnet %s, gateway %s, %d endpoint(s)",
                  net.name, net.bridge, net.subnet, net.gateway, len(store))
 
+    def _start_user(self, ipr, net: Network) -> None:
+        pool = AddressPool(self._ipam_path(net.name), net.subnet, net.gateway)
+        store = EndpointStore(self._endpoints_path(net.name))
+        reconcile.drop_dead_endpoints(ipr, pool, store)
+        self._networks[net.name] = _State(net, pool, store)
+        try:
+            reconcile.repair_ports(ipr, store, setup_bridge.ensure_bridge(ipr, net))
+        except (DocaError, NetlinkError, OSError) as e:
+            # Kept on record: attaching to it says what is wrong.
+            log.error("network %s: cannot set up bridge %s: %s", net.name, net.bridge, e)
+            return
+        log.info("network %s: bridge %s, subnet %s, %d endpoint(s)", net.name, net.bridge, net.subnet, len(store))
+
+    def _forget_old_firewall(self) -> None:
+        """The rules of an earlier --bridge (the firewall's tag) go."""
+        path = self.state_dir / "firewall.json"
+        old = (atomic.read_json(path) or {}).get("tag")
+        if old and old != self.firewall.tag:
+            try:
+                Firewall(old).remove()
+            except DocaError as e:
+                log.warning("could not remove the rules of tag %s: %s", old, e)
+        if old != self.firewall.tag:
+            atomic.write_json(path, {"tag": self.firewall.tag})
+
     def shutdown(self) -> None:
-        """On a clean stop: removes each bridge that has no endpoint left.
-        The records stay on disk for the next start."""
+        """On a clean stop: removes each bridge that has no endpoint left,
+        and the firewall rules when no endpoint is left at all (running
+        containers keep their ports and isolation while the service is
+        down). The records stay on disk for the next start."""
         with self._lock, host() as ipr:
+            left = 0
             for st in self._networks.values():
                 try:
                     reconcile.drop_dead_endpoints(ipr, st.pool, st.store)
                 except Exception:  # noqa: BLE001 - stopping anyway
                     log.exception("could not check the endpoints of %s", st.network.name)
+                left += len(st.store)
                 if len(st.store):
                     log.info("keeping bridge %s: %d endpoint(s) attached", st.network.bridge, len(st.store))
                     continue
@@ -89,6 +136,104 @@ class NetworkManager:
                     setup_bridge.remove_bridge(ipr, st.network)
                 except Exception:  # noqa: BLE001 - stopping anyway
                     log.exception("could not remove bridge %s", st.network.bridge)
+            if not left:
+                try:
+                    self.firewall.remove()
+                except Exception:  # noqa: BLE001 - stopping anyway
+                    log.exception("could not remove the firewall rules")
+            self.reservations.release_all()
+
+    # -- networks ------------------------------------------------------------
+
+    def _ipam_path(self, name: str) -> pathlib.Path:
+        return self.state_dir / "ipam" / f"{name}.json"
+
+    def _endpoints_path(self, name: str) -> pathlib.Path:
+        return self.state_dir / "endpoints" / f"{name}.json"
+
+    def _resolve(self, ref: str) -> _State:
+        """A network by name, id or unique id prefix."""
+        if ref in self._networks:
+            return self._networks[ref]
+        if ref:
+            found = [st for st in self._networks.values() if st.network.id == ref] or \
+                [st for st in self._networks.values() if st.network.id.startswith(ref)]
+            if len(found) == 1:
+                return found[0]
+            if len(found) > 1:
+                raise InvalidArgument(f"network {ref} is ambiguous ({len(found)} matches found based on ID prefix)")
+        raise NotFound(f"network {ref} not found")
+
+    def create_network(self, name: str, driver: str = "", subnet: str = "", gateway: str = "",
+                       internal: bool = False, labels: dict | None = None) -> Network:
+        networks.check_name(name)
+        if driver not in ("", networks.DRIVER):
+            raise InvalidArgument(f"driver {driver!r} is not supported: doca's networks use the bridge driver")
+        if gateway and not subnet:
+            raise InvalidArgument("--gateway needs --subnet")
+        wanted = networks.parse_subnet(subnet) if subnet else None
+        if gateway:
+            networks.parse_gateway(gateway, wanted)
+        with self._lock, host() as ipr:
+            if name in self._networks:
+                raise AlreadyExists(f"network with name {name} already exists")
+            taken = [st.network for st in self._networks.values()]
+            if wanted is None:
+                wanted = setup_bridge.pick_subnet(ipr, [n.subnet for n in taken])
+            for other in taken:
+                if other.subnet.overlaps(wanted):
+                    raise FailedPrecondition(
+                        f"subnet {wanted} overlaps network {other.name} ({other.subnet}): choose another --subnet")
+            net = networks.new_user_network(name, wanted, gateway, self.bridge, internal, labels or {})
+            networks.save(self.state_dir, net)
+            try:
+                setup_bridge.ensure_bridge(ipr, net)
+                st = _State(net, AddressPool(self._ipam_path(name), net.subnet, net.gateway),
+                            EndpointStore(self._endpoints_path(name)))
+                self._networks[name] = st
+                self._apply_firewall()
+            except BaseException:
+                self._networks.pop(name, None)
+                self._forget_network(ipr, net)
+                raise
+        log.info("created network %s: bridge %s, subnet %s%s", name, net.bridge, net.subnet,
+                 " (internal)" if internal else "")
+        return net
+
+    def _forget_network(self, ipr, net: Network) -> None:
+        try:
+            setup_bridge.remove_bridge(ipr, net)
+        finally:
+            for path in (self._ipam_path(net.name), self._endpoints_path(net.name)):
+                path.unlink(missing_ok=True)
+            networks.delete(self.state_dir, net.name)
+
+    def remove_network(self, ref: str) -> Network:
+        with self._lock, host() as ipr:
+            st = self._resolve(ref)
+            net = st.network
+            if net.is_default:
+                raise FailedPrecondition(f"{net.name} is a pre-defined network and cannot be removed")
+            reconcile.drop_dead_endpoints(ipr, st.pool, st.store)
+            if len(st.store):
+                names = ", ".join(self._name_of(cid, rec) for cid, rec in st.store.items())
+                raise FailedPrecondition(
+                    f"error while removing network: network {net.name} id {net.id} has active endpoints ({names})")
+            del self._networks[net.name]
+            self._forget_network(ipr, net)
+            self._apply_firewall()
+        log.info("removed network %s", net.name)
+        return net
+
+    def prune_networks(self) -> list[str]:
+        """Removes every user network without endpoints."""
+        removed = []
+        for name in [n for n, st in sorted(self._networks.items()) if not st.network.is_default]:
+            try:
+                removed.append(self.remove_network(name).name)
+            except (FailedPrecondition, NotFound):
+                continue
+        return removed
 
     # -- queries -------------------------------------------------------------
 
@@ -96,93 +241,18 @@ class NetworkManager:
         with self._lock:
             return [st.network for _, st in sorted(self._networks.items())]
 
-    def list_endpoints(self, container_id: str = "") -> list[Endpoint]:
+    def inspect_network(self, ref: str):
+        """(network, its endpoints)."""
         with self._lock:
-            out = []
-            for _, st in sorted(self._networks.items()):
-                for cid, rec in st.store.items():
-                    if rec.get("state") == READY and (not container_id or cid == container_id):
-                        out.append(self._endpoint(st.network, cid, rec))
-            return out
+            st = self._resolve(ref)
+            return st.network, self._endpoints_on(st)
 
-    # -- attach and detach ---------------------------------------------------
+    def list_endpoints(self, container_id: str = ""):
+        """(endpoints, sandboxes) of one container, or of all."""
+        with self._lock:
+            eps = [ep for _, st in sorted(self._networks.items()) for ep in self._endpoints_on(st)
+                   if not container_id or ep.container_id == container_id]
+            sbs = [self._sandbox(cid, rec) for cid, rec in self.sandboxes.items()
+                   if not container_id or cid == container_id]
+            return eps, sbs
 
-    def attach(self, container_id: str, network: str, netns_path: str) -> Endpoint:
-        _check_container_id(container_id)
-        name = network or DEFAULT_NETWORK
-        st = self._networks.get(name)
-        if st is None:
-            raise NotFound(f"network {name} not found: known networks are {', '.join(sorted(self._networks))}")
-        ns_fd = netns.open_netns(netns_path)
-        try:
-            with self._lock, host() as ipr:
-                return self._attach_locked(ipr, st, container_id, ns_fd)
-        finally:
-            os.close(ns_fd)
-
-    def _attach_locked(self, ipr, st: _State, cid: str, ns_fd: int) -> Endpoint:
-        net = st.network
-        rec = st.store.get(cid)
-        if rec is not None:
-            if rec.get("state") == READY and find_link(ipr, rec["host_interface"]) is not None:
-                return self._endpoint(net, cid, rec)  # attaching twice: the same endpoint
-            # Its namespace died since (or an attach was cut short): start afresh.
-            setup_endpoint.remove_endpoint(ipr, rec["host_interface"])
-            st.store.remove(cid)
-            st.pool.release_owner(cid)
-        started = time.perf_counter()
-        bridge_index = setup_bridge.bridge_index(ipr, net)
-        try:
-            ip = st.pool.allocate(cid)
-        except ResourceExhausted:
-            # Containers that died without a Detach still hold addresses:
-            # free those (their veths went with their namespaces), retry once.
-            reconcile.drop_dead_endpoints(ipr, st.pool, st.store)
-            ip = st.pool.allocate(cid)
-        host_if = host_interface_name(net.id, cid)
-        rec = {"ip": str(ip), "host_interface": host_if, "state": PENDING}
-        try:
-            st.store.put(cid, rec)
-            setup_endpoint.create_endpoint(ipr, ns_fd, bridge_index, host_if, ip, net.subnet,
-                                           net.gateway, mac_for(ip))
-            try:
-                rec["state"] = READY
-                st.store.put(cid, rec)
-            except BaseException:
-                setup_endpoint.remove_endpoint(ipr, host_if)
-                raise
-        except BaseException:
-            st.store.remove(cid)
-            st.pool.release(ip)
-            raise
-        log.info("attached %s to %s: %s on %s (%.1f ms)", cid[:12], net.name, ip, host_if,
-                 (time.perf_counter() - started) * 1e3)
-        return self._endpoint(net, cid, rec)
-
-    def detach(self, container_id: str) -> None:
-        """Removes the container's endpoints and frees their addresses;
-        an unknown container is fine (safe to retry)."""
-        _check_container_id(container_id)
-        with self._lock, host() as ipr:
-            for st in self._networks.values():
-                rec = st.store.get(container_id)
-                if rec is not None:
-                    setup_endpoint.remove_endpoint(ipr, rec["host_interface"])
-                    st.store.remove(container_id)
-                    log.info("detached %s from %s: freed %s", container_id[:12], st.network.name, rec["ip"])
-                st.pool.release_owner(container_id)
-
-    @staticmethod
-    def _endpoint(net: Network, cid: str, rec: dict) -> Endpoint:
-        ip = ipaddress.IPv4Address(rec["ip"])
-        return Endpoint(container_id=cid, network=net.name, ip_address=str(ip),
-                        prefix_len=net.prefix_len, gateway=str(net.gateway), mac_address=mac_for(ip),
-                        host_interface=rec["host_interface"], bridge=net.bridge)
-
-
-def _check_container_id(container_id: str) -> None:
-    if not container_id:
-        raise InvalidArgument("container_id is required")
-    if len(container_id) > MAX_CONTAINER_ID or not container_id.isprintable():
-        raise InvalidArgument(
-            f"invalid container_id: at most {MAX_CONTAINER_ID} printable characters")

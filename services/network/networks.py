@@ -1,14 +1,20 @@
 """Networks: what a network is, checks on its settings, its record on disk.
 
-<state>/networks/<name>.json holds name, id, driver, subnet, gateway and
-bridge. The id is made once and kept, so it is stable across restarts; it
-also marks the bridge as this stack's own (see setup_bridge).
+<state>/networks/<name>.json holds name, id, driver, subnet, gateway,
+bridge, internal, labels and the creation time. The id is made once and
+kept, so it is stable across restarts; it also marks the bridge as this
+stack's own (see setup_bridge).
+
+The default network ("bridge") comes from the service's flags; user networks
+(`doca network create`) get a bridge named after the default one, so the
+bridges of a stack are recognisable: "<default bridge, 8 chars>-<6 hex of the id>".
 """
 import dataclasses
 import ipaddress
 import os
 import pathlib
 import re
+import time
 
 from common import atomic
 from common.errors import InvalidArgument
@@ -17,6 +23,10 @@ DEFAULT_NETWORK = "bridge"
 DRIVER = "bridge"
 IFNAMSIZ = 16  # the kernel's limit, with the terminating NUL: 15 characters
 _IFNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+MAX_NAME = 64
+# Docker's predefined names: not creatable, not removable.
+RESERVED_NAMES = (DEFAULT_NETWORK, "host", "none")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -26,15 +36,22 @@ class Network:
     driver: str
     subnet: ipaddress.IPv4Network
     bridge: str
+    gateway: ipaddress.IPv4Address = None  # default: the first host address
+    internal: bool = False
+    labels: dict = dataclasses.field(default_factory=dict)
+    created: float = 0.0
 
-    @property
-    def gateway(self) -> ipaddress.IPv4Address:
-        """The first host address: it sits on the bridge."""
-        return self.subnet.network_address + 1
+    def __post_init__(self):
+        if self.gateway is None:
+            object.__setattr__(self, "gateway", self.subnet.network_address + 1)
 
     @property
     def prefix_len(self) -> int:
         return self.subnet.prefixlen
+
+    @property
+    def is_default(self) -> bool:
+        return self.name == DEFAULT_NETWORK
 
     @property
     def owner_tag(self) -> str:
@@ -43,7 +60,42 @@ class Network:
 
     def to_record(self) -> dict:
         return {"name": self.name, "id": self.id, "driver": self.driver,
-                "subnet": str(self.subnet), "gateway": str(self.gateway), "bridge": self.bridge}
+                "subnet": str(self.subnet), "gateway": str(self.gateway), "bridge": self.bridge,
+                "internal": self.internal, "labels": dict(self.labels), "created": self.created}
+
+
+def check_name(name: str) -> str:
+    if not name:
+        raise InvalidArgument("a network name is required")
+    if len(name) > MAX_NAME or not _NAME_RE.match(name):
+        raise InvalidArgument(f"invalid network name {name!r}: only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed "
+                              f"(at most {MAX_NAME} characters)")
+    if name in RESERVED_NAMES:
+        raise InvalidArgument(f"{name} is a pre-defined network and cannot be created")
+    return name
+
+
+def user_bridge_name(default_bridge: str, net_id: str) -> str:
+    return f"{default_bridge[:8]}-{net_id[:6]}"
+
+
+def parse_gateway(text: str, subnet: ipaddress.IPv4Network) -> ipaddress.IPv4Address:
+    try:
+        ip = ipaddress.IPv4Address(text)
+    except ValueError:
+        raise InvalidArgument(f"invalid gateway {text!r}: expected an IPv4 address") from None
+    if ip not in subnet or ip in (subnet.network_address, subnet.broadcast_address):
+        raise InvalidArgument(f"gateway {ip} is not a host address of subnet {subnet}")
+    return ip
+
+
+def new_user_network(name: str, subnet: ipaddress.IPv4Network, gateway: str, default_bridge: str,
+                     internal: bool, labels: dict) -> Network:
+    net_id = os.urandom(32).hex()
+    return Network(name=name, id=net_id, driver=DRIVER, subnet=subnet,
+                   bridge=user_bridge_name(default_bridge, net_id),
+                   gateway=parse_gateway(gateway, subnet) if gateway else None,
+                   internal=internal, labels=dict(labels), created=time.time())
 
 
 def parse_subnet(text: str) -> ipaddress.IPv4Network:
@@ -75,12 +127,34 @@ def _path(state_dir: pathlib.Path, name: str) -> pathlib.Path:
     return pathlib.Path(state_dir) / "networks" / f"{name}.json"
 
 
+def _from_record(rec: dict) -> Network:
+    subnet = ipaddress.IPv4Network(rec["subnet"])
+    return Network(name=rec["name"], id=rec["id"], driver=rec.get("driver", DRIVER), subnet=subnet,
+                   bridge=rec["bridge"], gateway=ipaddress.IPv4Address(rec.get("gateway") or subnet[1]),
+                   internal=bool(rec.get("internal")), labels=dict(rec.get("labels") or {}),
+                   created=float(rec.get("created") or 0))
+
+
 def load(state_dir: pathlib.Path, name: str) -> Network | None:
     rec = atomic.read_json(_path(state_dir, name))
-    if rec is None:
-        return None
-    return Network(name=rec["name"], id=rec["id"], driver=rec.get("driver", DRIVER),
-                   subnet=ipaddress.IPv4Network(rec["subnet"]), bridge=rec["bridge"])
+    return None if rec is None else _from_record(rec)
+
+
+def load_all(state_dir: pathlib.Path) -> list[Network]:
+    """Every network on record (the default one included)."""
+    out = []
+    for path in sorted((pathlib.Path(state_dir) / "networks").glob("*.json")):
+        rec = atomic.read_json(path)
+        if rec is not None:
+            out.append(_from_record(rec))
+    return out
+
+
+def delete(state_dir: pathlib.Path, name: str) -> None:
+    try:
+        os.unlink(_path(state_dir, name))
+    except FileNotFoundError:
+        pass
 
 
 def configured(state_dir: pathlib.Path, name: str, bridge: str, subnet: str) -> Network:
@@ -89,7 +163,8 @@ def configured(state_dir: pathlib.Path, name: str, bridge: str, subnet: str) -> 
     check_bridge_name(bridge)
     stored = load(state_dir, name)
     net_id = stored.id if stored else os.urandom(32).hex()
-    return Network(name=name, id=net_id, driver=DRIVER, subnet=net, bridge=bridge)
+    created = stored.created if stored and stored.created else time.time()
+    return Network(name=name, id=net_id, driver=DRIVER, subnet=net, bridge=bridge, created=created)
 
 
 def save(state_dir: pathlib.Path, network: Network) -> None:

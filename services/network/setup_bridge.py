@@ -10,7 +10,7 @@ import logging
 import os
 import socket
 
-from common.errors import FailedPrecondition
+from common.errors import FailedPrecondition, ResourceExhausted
 
 from services.network.netlink import find_link, link_kind
 from services.network.networks import Network
@@ -36,26 +36,43 @@ def _ifname(ipr, index: int) -> str:
         return f"#{index}"
 
 
-def check_subnet_free(ipr, net: Network, own_index: int | None) -> None:
-    """Refuses a subnet that overlaps a route or an address of the host on
-    any interface other than our bridge (read-only: nothing is changed)."""
+def subnet_conflict(ipr, subnet: ipaddress.IPv4Network, own_index: int | None) -> str | None:
+    """Why `subnet` overlaps a route or an address of the host on an
+    interface other than our bridge, or None (read-only)."""
     for route in ipr.route("dump", family=socket.AF_INET, table=MAIN_TABLE):
         dst_len = route["dst_len"]
         if dst_len == 0 or route.get("oif") == own_index:
             continue  # the default route covers everything; ours is ours
         dst = ipaddress.ip_network(f"{route.get('dst')}/{dst_len}", strict=False)
-        if dst.overlaps(net.subnet):
+        if dst.overlaps(subnet):
             dev = _ifname(ipr, route.get("oif")) if route.get("oif") else "?"
-            raise FailedPrecondition(
-                f"subnet {net.subnet} overlaps the host's route to {dst} on {dev}: choose another --subnet")
+            return f"subnet {subnet} overlaps the host's route to {dst} on {dev}"
     for addr in ipr.addr("dump", family=socket.AF_INET):
         if addr["index"] == own_index:
             continue
         iface = ipaddress.ip_interface(f"{addr.get('address')}/{addr['prefixlen']}")
-        if iface.network.overlaps(net.subnet):
-            raise FailedPrecondition(
-                f"subnet {net.subnet} overlaps address {iface} on {_ifname(ipr, addr['index'])}: "
-                "choose another --subnet")
+        if iface.network.overlaps(subnet):
+            return f"subnet {subnet} overlaps address {iface} on {_ifname(ipr, addr['index'])}"
+    return None
+
+
+def check_subnet_free(ipr, net: Network, own_index: int | None) -> None:
+    """Refuses a subnet that overlaps a route or an address of the host on
+    any interface other than our bridge (read-only: nothing is changed)."""
+    why = subnet_conflict(ipr, net.subnet, own_index)
+    if why:
+        raise FailedPrecondition(f"{why}: choose another --subnet")
+
+
+def pick_subnet(ipr, taken: list[ipaddress.IPv4Network]) -> ipaddress.IPv4Network:
+    """Docker's default pools, in order: 172.17-31.0.0/16, then
+    192.168.0.0/16 in /20s; the first that nothing uses."""
+    candidates = [ipaddress.ip_network(f"172.{b}.0.0/16") for b in range(17, 32)]
+    candidates += list(ipaddress.ip_network("192.168.0.0/16").subnets(new_prefix=20))
+    for subnet in candidates:
+        if not any(subnet.overlaps(t) for t in taken) and subnet_conflict(ipr, subnet, None) is None:
+            return subnet
+    raise ResourceExhausted("no free subnet left in 172.17.0.0/12 or 192.168.0.0/16: give one with --subnet")
 
 
 def _owned_bridge(ipr, net: Network):
@@ -88,8 +105,16 @@ def ensure_bridge(ipr, net: Network) -> int:
     else:
         index = link["index"]
     _ensure_gateway_address(ipr, index, net)
+    _route_localnet(net.bridge)
     ipr.link("set", index=index, state="up")
     return index
+
+
+def _route_localnet(bridge: str) -> None:
+    """Published ports answer on 127.0.0.1: the DNAT-ed packets keep their
+    loopback source on the way to the bridge (see firewall)."""
+    with open(f"/proc/sys/net/ipv4/conf/{bridge}/route_localnet", "w") as f:
+        f.write("1")
 
 
 def _ensure_gateway_address(ipr, index: int, net: Network) -> None:

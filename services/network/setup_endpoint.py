@@ -1,44 +1,47 @@
 """Endpoint set-up: a veth pair from the bridge into a container's namespace.
 
 The host end ("vd" + 10 hex) joins the bridge and goes up. The peer is made
-directly inside the target namespace as eth0 (one netlink request: no
-temporary name on the host, nothing to rename), with the MAC derived from
-its address; then, over a netlink socket opened in that namespace, it gets
-the address, goes up, lo goes up, and a default route via the gateway is
-added. If any step fails the pair is deleted again (deleting the host end
-deletes the peer).
+directly inside the target namespace as eth0 (eth1, eth2... for a
+container's further networks; one netlink request: no temporary name on the
+host, nothing to rename), with the MAC derived from its address; then, over
+a netlink socket opened in that namespace, it gets the address, goes up, lo
+goes up, and a default route via the gateway is added when the endpoint is
+to carry it (the container's first network that is not internal). If any
+step fails the pair is deleted again (deleting the host end deletes the peer).
 """
 import errno
 import ipaddress
 import logging
+import socket
 
 from common.errors import FailedPrecondition, Internal
 
 from services.network import netns
-from services.network.endpoints import CONTAINER_IFNAME
 from services.network.netlink import NetlinkError, delete_link, find_link
 
+MAIN_TABLE = 254
 log = logging.getLogger("doca.network.endpoint")
 
 
 def create_endpoint(ipr, ns_fd: int, bridge_index: int, host_if: str,
                     ip: ipaddress.IPv4Address, subnet: ipaddress.IPv4Network,
-                    gateway: ipaddress.IPv4Address, mac: str) -> None:
+                    gateway: ipaddress.IPv4Address, mac: str, ifname: str = "eth0",
+                    default_route: bool = True) -> None:
     if find_link(ipr, host_if) is not None:
         raise FailedPrecondition(
             f"host interface {host_if} already exists: detach the container first")
     try:
         ipr.link("add", ifname=host_if, kind="veth",
-                 peer={"ifname": CONTAINER_IFNAME, "net_ns_fd": ns_fd, "address": mac})
+                 peer={"ifname": ifname, "net_ns_fd": ns_fd, "address": mac})
     except NetlinkError as e:
         if e.code == errno.EEXIST:
             raise FailedPrecondition(
-                f"the container's network namespace already has an interface named {CONTAINER_IFNAME}") from None
+                f"the container's network namespace already has an interface named {ifname}") from None
         raise Internal(f"cannot create veth pair {host_if}: {e}") from None
     try:
         index = find_link(ipr, host_if)["index"]
         ipr.link("set", index=index, master=bridge_index, state="up")
-        _configure_peer(ns_fd, ip, subnet, gateway)
+        _configure_peer(ns_fd, ifname, ip, subnet, gateway if default_route else None)
     except BaseException:
         try:
             delete_link(ipr, host_if)
@@ -47,17 +50,19 @@ def create_endpoint(ipr, ns_fd: int, bridge_index: int, host_if: str,
         raise
 
 
-def _configure_peer(ns_fd: int, ip, subnet, gateway) -> None:
+def _configure_peer(ns_fd: int, ifname: str, ip, subnet, gateway) -> None:
     with netns.rtnl_in(ns_fd) as nsr:
         try:
-            eth0 = nsr.link_lookup(ifname=CONTAINER_IFNAME)[0]
-            nsr.addr("add", index=eth0, address=str(ip), prefixlen=subnet.prefixlen,
+            index = nsr.link_lookup(ifname=ifname)[0]
+            nsr.addr("add", index=index, address=str(ip), prefixlen=subnet.prefixlen,
                      broadcast=str(subnet.broadcast_address))
-            nsr.link("set", index=eth0, state="up")
+            nsr.link("set", index=index, state="up")
             for lo in nsr.link_lookup(ifname="lo"):
                 nsr.link("set", index=lo, state="up")
         except NetlinkError as e:
-            raise Internal(f"cannot configure {CONTAINER_IFNAME} in the container's namespace: {e}") from None
+            raise Internal(f"cannot configure {ifname} in the container's namespace: {e}") from None
+        if gateway is None:
+            return
         try:
             nsr.route("add", dst="0.0.0.0/0", gateway=str(gateway))
         except NetlinkError as e:
@@ -65,6 +70,22 @@ def _configure_peer(ns_fd: int, ip, subnet, gateway) -> None:
                 raise FailedPrecondition(
                     "the container's network namespace already has a default route") from None
             raise Internal(f"cannot add the default route via {gateway} in the container's namespace: {e}") from None
+
+
+def ensure_default_route(ns_fd: int, gateway) -> bool:
+    """Adds a default route via `gateway` when the namespace has none (after
+    the endpoint that carried it went away). True if one was added."""
+    with netns.rtnl_in(ns_fd) as nsr:
+        routes = nsr.route("dump", family=socket.AF_INET, table=MAIN_TABLE)
+        if any(r["dst_len"] == 0 for r in routes):
+            return False
+        try:
+            nsr.route("add", dst="0.0.0.0/0", gateway=str(gateway))
+        except NetlinkError as e:
+            if e.code == errno.EEXIST:
+                return False
+            raise Internal(f"cannot add the default route via {gateway} in the container's namespace: {e}") from None
+    return True
 
 
 def remove_endpoint(ipr, host_if: str) -> bool:

@@ -1,5 +1,6 @@
 """Thin gRPC servicer for doca.runtime.v1: messages in, Runtime calls, messages out."""
 import os
+import time
 
 from google.protobuf import json_format, timestamp_pb2
 
@@ -111,6 +112,45 @@ class RuntimeServicer(runtime_pb2_grpc.RuntimeServicer):
     def Update(self, request, context):
         return to_message(self.rt, self.rt.update(request.id, json_format.MessageToDict(request.resources)))
 
+    def Events(self, request, context):
+        def cancelled():
+            return not context.is_active()
+        ring = self.rt.events
+        replay, last = ring.replay(request.since, request.until)
+        for e in replay:
+            yield _event(e, ring.instance)
+        yield pb.Event(instance=ring.instance, seq=last, replay_done=True)
+        if request.until and request.until <= time.time():
+            return
+        for e in ring.follow(last, request.until, cancelled):
+            yield _event(e, ring.instance)
+
+    def Top(self, request, context):
+        titles, rows = self.rt.top(request.id, list(request.ps_args))
+        return pb.TopResponse(titles=titles, processes=[pb.ProcessRow(values=r) for r in rows])
+
+    def Rename(self, request, context):
+        return to_message(self.rt, self.rt.rename(request.id, request.name))
+
+    def Diff(self, request, context):
+        return pb.DiffResponse(changes=[pb.Change(path=p, kind=k) for p, k in self.rt.diff(request.id)])
+
+    def StatPath(self, request, context):
+        return _path_stat(self.rt.stat_path(request.id, request.path))
+
+    def CopyFrom(self, request, context):
+        for kind, value in self.rt.copy_from(request.id, request.path, request.follow_link,
+                                             cancelled=lambda: not context.is_active()):
+            yield pb.CopyChunk(stat=_path_stat(value)) if kind == "stat" else pb.CopyChunk(data=value)
+
+    def CopyTo(self, request_iterator, context):
+        first = next(request_iterator, None)
+        if first is None or first.WhichOneof("part") != "header":
+            raise InvalidArgument("the first message of CopyTo must be its header")
+        h = first.header
+        self.rt.copy_to(h.id, h.path, h.copy_uid_gid, (m.data for m in request_iterator))
+        return pb.CopyToResponse()
+
     def Logs(self, request, context):
         want = {"stdout": request.stdout or not request.stderr,
                 "stderr": request.stderr or not request.stdout}
@@ -123,6 +163,16 @@ class RuntimeServicer(runtime_pb2_grpc.RuntimeServicer):
                     yield pb.LogRecord(stream=_STREAMS[stream], data=data, time=_timestamp(when))
             else:
                 yield from merge(records)
+
+
+def _event(e: dict, instance: str) -> pb.Event:
+    return pb.Event(seq=e["seq"], instance=instance, type=e["type"], action=e["action"], actor_id=e["actor_id"],
+                    attributes=e["attributes"], time_nano=e["time_nano"])
+
+
+def _path_stat(st: dict) -> pb.PathStat:
+    return pb.PathStat(name=st["name"], size=st["size"], mode=st["mode"], mtime=timestamps.to_proto(st["mtime"]),
+                       link_target=st["link_target"])
 
 
 def _timestamp(text: str):

@@ -113,6 +113,7 @@ class CreateMixin:
             self.netns.release(cid)
             self.store.drop(cid)
             raise
+        self.emit_container(rec, "create")
         return rec
 
     def _write_bundle(self, rec: Record, limits, security) -> None:

@@ -55,7 +55,19 @@ class ExecMixin:
         cfg = {"pid": rec.pid, "cgroup_dirs": self.cgroups.dirs(rec.id), "process": process,
                "size": f"{size.get('rows', 0)} {size.get('cols', 0)}" if size.get("rows") else "",
                "security": security_payload.for_init(config, self.seccomp)}
-        yield from _run(cfg, bool(spec.get("stdin")) or tty, inputs, cancelled)
+        exec_id = os.urandom(32).hex()
+        command = " ".join(spec["args"])
+        self.emit_container(rec, f"exec_create: {command}", execID=exec_id)
+        self.emit_container(rec, f"exec_start: {command}", execID=exec_id)
+        code = None
+        try:
+            for kind, value in _run(cfg, bool(spec.get("stdin")) or tty, inputs, cancelled):
+                if kind == "exit":
+                    code = value
+                yield kind, value
+        finally:
+            extra = {"exitCode": code} if code is not None else {}
+            self.emit_container(rec, "exec_die", execID=exec_id, **extra)
 
 
 def _run(cfg: dict, want_stdin: bool, inputs, cancelled):

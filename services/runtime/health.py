@@ -84,6 +84,7 @@ class HealthMixin:
         in_start_period = end - started_at < check["start_period"]
         with self.store.lock:
             health = dict(rec.health or {"status": "starting", "failing_streak": 0, "log": []})
+            before = health.get("status")
             health["log"] = (health.get("log", []) + [
                 {"start": start, "end": end, "exit_code": code,
                  "output": out[:OUTPUT_MAX].decode("utf-8", "replace")}])[-KEEP:]
@@ -95,3 +96,5 @@ class HealthMixin:
                     health["status"] = "unhealthy"
             rec.health = health
             self.store.save(rec, durable=False)
+        if health["status"] != before:
+            self.emit_container(rec, f"health_status: {health['status']}")

@@ -162,6 +162,7 @@ def run(spec: dict, bundle: str, cgroup_view: dict, fifo_path: str, ready_w: int
             # use it through a descriptor from here on.
             sc.mount(rootfs, rootfs, None, sc.MS_BIND | sc.MS_REC, None)
             rootfs = f"/proc/self/fd/{os.open(rootfs, os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC)}"
+            spec = dict(spec, mounts=rootfs_linux.hold_bind_sources(spec.get("mounts", ())))
         # The exec fifo is opened by path now, while the bundle is reachable;
         # after pivot_root it is reopened through /proc/self/fd.
         fifo_holder = os.open(fifo_path, os.O_PATH | os.O_CLOEXEC)

@@ -41,6 +41,30 @@ class Watch:
         _start_closer()
 
 
+class Watches:
+    """One inotify instance watching many paths (one instance per path
+    would run into fs.inotify.max_user_instances, 128 by default)."""
+
+    def __init__(self):
+        self.fd = _libc.inotify_init1(IN_NONBLOCK | IN_CLOEXEC)
+        if self.fd < 0:
+            raise OSError(ctypes.get_errno(), "inotify_init1")
+
+    def add(self, path: str, mask: int) -> int:
+        wd = _libc.inotify_add_watch(self.fd, path.encode(), mask)
+        if wd < 0:
+            err = ctypes.get_errno()
+            raise OSError(err, f"inotify_add_watch {path}")
+        return wd
+
+    def remove(self, wd: int) -> None:
+        _libc.inotify_rm_watch(self.fd, wd)  # gone already when its directory was removed: fine
+
+    fileno = Watch.fileno
+    drain = Watch.drain
+    close = Watch.close
+
+
 _closing: "queue.SimpleQueue[int]" = queue.SimpleQueue()
 _closer_lock = threading.Lock()
 _closer: threading.Thread | None = None

@@ -14,6 +14,7 @@ class PauseMixin:
         with self.store.lock:
             rec.status = "paused"
             self.store.save(rec)
+        self.emit_container(rec, "pause")
         return rec
 
     def resume(self, ref: str) -> Record:
@@ -21,6 +22,7 @@ class PauseMixin:
         if rec.status != "paused":
             raise FailedPrecondition(f"container {rec.name} is not paused")
         self._thaw(rec)
+        self.emit_container(rec, "unpause")
         return rec
 
     def _thaw(self, rec: Record) -> None:

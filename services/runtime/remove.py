@@ -21,6 +21,8 @@ class RemoveMixin:
             rec.removing = True
         if rec.status in ACTIVE:
             signal_process(rec.pid, signal.SIGKILL)
+            if rec.status != "created":
+                self.emit_container(rec, "kill", signal=int(signal.SIGKILL))
             if rec.status == "paused":
                 self._thaw(rec)  # SIGKILL takes effect once thawed
             shim_client.wait_exit(rec.shim_pid, rec.shim_start, self.store.dir(rec.id), 30)
@@ -33,3 +35,4 @@ class RemoveMixin:
         self.cgroups.destroy(rec.id)
         self.netns.release(rec.id)
         self.store.drop(rec.id)
+        self.emit_container(rec, "destroy")

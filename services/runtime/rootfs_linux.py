@@ -106,6 +106,22 @@ def mount_cgroups(target: str, flags: int, view: dict) -> None:
         sc.mount(None, target, None, sc.MS_REMOUNT | sc.MS_BIND | sc.MS_RDONLY | safe, None)
 
 
+def hold_bind_sources(mounts: list) -> list:
+    """The mounts with each bind source replaced by /proc/self/fd/N of an
+    O_PATH descriptor opened now. Called while still the host's root: after
+    the switch to a user namespace's root the state directories (0700) can
+    no longer be walked, but a descriptor's magic link still resolves."""
+    held = []
+    for m in mounts:
+        source = m.get("source") or ""
+        if "bind" in (m.get("options") or ()) or m.get("type") == "bind":
+            if source.startswith("/"):
+                fd = os.open(source, os.O_PATH | os.O_CLOEXEC)
+                m = dict(m, source=f"/proc/self/fd/{fd}")
+        held.append(m)
+    return held
+
+
 def mount_one(rootfs: str, m: dict, cgroup_view: dict | None = None, in_userns: bool = False) -> None:
     target = secure_join(rootfs, m["destination"])
     fstype = m.get("type") or ("bind" if "bind" in (m.get("options") or ()) else "none")

@@ -9,28 +9,36 @@ import threading
 import time
 
 from common import atomic
+from common.errors import NotFound
 from services.runtime import cgroups, logs, shim_client
 from services.runtime.attach import AttachMixin
+from services.runtime.copy import CopyMixin
 from services.runtime.create import CreateMixin
+from services.runtime.diff import DiffMixin
+from services.runtime.events import EventsMixin
 from services.runtime.exec import ExecMixin
+from services.runtime.exits import ExitMonitor
 from services.runtime.health import HealthMixin
 from services.runtime.netns import NetnsDir
 from services.runtime.pause import PauseMixin
 from services.runtime.proc import signal_process
 from services.runtime.remove import RemoveMixin
+from services.runtime.rename import RenameMixin
 from services.runtime.restart import RestartMixin
 from services.runtime.security.seccomp_compile import Compiler
 from services.runtime.start import StartMixin
 from services.runtime.stats import StatsMixin
 from services.runtime.stop import StopMixin
 from services.runtime.store import ACTIVE, Record, Store
+from services.runtime.top import TopMixin
 from services.runtime.update import UpdateMixin
 
 log = logging.getLogger("doca.runtime")
 
 
 class Runtime(CreateMixin, StartMixin, StopMixin, RemoveMixin, PauseMixin, RestartMixin, ExecMixin,
-              AttachMixin, StatsMixin, UpdateMixin, HealthMixin):
+              AttachMixin, StatsMixin, UpdateMixin, HealthMixin, EventsMixin, TopMixin, RenameMixin, DiffMixin,
+              CopyMixin):
     def __init__(self, state_dir: pathlib.Path, cgroup_parent: str, driver: cgroups.Driver | None = None):
         self.store = Store(state_dir)
         self.cgroups = driver or cgroups.detect(cgroup_parent)
@@ -41,9 +49,12 @@ class Runtime(CreateMixin, StartMixin, StopMixin, RemoveMixin, PauseMixin, Resta
         self.launcher = shim_client.Launcher()
         self.launcher.prepare()
         self.closing = threading.Event()
+        self.exits = ExitMonitor(self._exited)
         self._clean_orphans()
         for rec in self.store.all():
             self.refresh(rec)
+            if rec.status in ("running", "paused"):
+                self.watch_exit(rec)
             if rec.status == "running":
                 self.watch_health(rec)  # live restore: the checks go on
         self.restore_policies()
@@ -67,9 +78,19 @@ class Runtime(CreateMixin, StartMixin, StopMixin, RemoveMixin, PauseMixin, Resta
         for cid in self.netns.leftovers(known):
             self.netns.release(cid)
 
+    def watch_exit(self, rec: Record) -> None:
+        self.exits.watch(rec.id, rec.shim_pid, rec.shim_start, self.store.dir(rec.id))
+
+    def _exited(self, cid: str) -> None:
+        try:
+            self.refresh(self.store.get(cid))
+        except NotFound:
+            pass
+
     def refresh(self, rec: Record) -> Record:
         """Reconciles a record with its shim: an active container whose shim
-        is gone has exited (exit.json holds how)."""
+        is gone has exited (exit.json holds how). The move to "exited"
+        publishes Docker's "oom" (when the OOM killer struck) and "die"."""
         if rec.status not in ACTIVE:
             return rec
         d = self.store.dir(rec.id)
@@ -87,6 +108,14 @@ class Runtime(CreateMixin, StartMixin, StopMixin, RemoveMixin, PauseMixin, Resta
                 rec.exit_code = int(result["exit_code"])
                 rec.finished_at = float(result["finished_at"])
             rec.oom_killed = self.cgroups.oom_kills(rec.id) > rec.oom_base
+            if rec.status != "created":
+                # Published before the status changes: whoever sees "exited" (stop
+                # publishing "stop", a waiter) finds "die" already there.
+                if rec.oom_killed:
+                    self.emit_container(rec, "oom")
+                self.emit_container(rec, "die", exitCode=rec.exit_code,
+                                    execDuration=max(0, int(rec.finished_at - rec.started_at)))
+                self.emit_volumes(rec, "unmount")
             rec.status = "exited"
             rec.pid = 0
             # Derived from exit.json and the cgroup: a lost update is recomputed.
@@ -112,6 +141,7 @@ class Runtime(CreateMixin, StartMixin, StopMixin, RemoveMixin, PauseMixin, Resta
         engine with no container left gives back its parent cgroup and the
         network namespace directory."""
         self.closing.set()
+        self.exits.close()
         self.launcher.close()
         if not self.store.all():
             self.cgroups.remove_parent()

@@ -18,8 +18,8 @@ import os
 import sys
 import time
 
-from services.runtime import (console_linux, init_linux, logfile, netns_linux, oci_runtime, proc, shim_io,
-                              syscalls as sc, userns_linux)
+from services.runtime import (console_linux, init_linux, logfile, netns_linux, oci_runtime, overlay_linux, proc,
+                              shim_io, syscalls as sc, userns_linux)
 
 
 def _write_atomic(path: str, data: bytes) -> None:
@@ -29,46 +29,6 @@ def _write_atomic(path: str, data: bytes) -> None:
         f.flush()
         os.fsync(f.fileno())
     os.rename(tmp, path)
-
-
-def _mount_rootfs(bundle: str, spec: dict, rootfs_mount: dict | None, state: str, userns: dict | None) -> None:
-    sc.unshare(sc.CLONE_NEWNS)
-    # Slave, not private: mounts the host removes later vanish here too.
-    sc.mount(None, "/", None, sc.MS_REC | sc.MS_SLAVE, None)
-    if rootfs_mount:
-        target = os.path.join(bundle, spec.get("root", {}).get("path", "rootfs"))
-        os.makedirs(target, exist_ok=True)
-        options = list(rootfs_mount.get("options", ()))
-        if userns:  # the layers seen through the container's id map (userns_linux.py)
-            fd = userns_linux.holder(userns["uid"], userns["gid"], userns["size"])
-            try:
-                options = userns_linux.remap_lowers(options, state, fd)
-            finally:
-                os.close(fd)
-            upper = next(o.split("=", 1)[1] for o in options if o.startswith("upperdir="))
-            os.chown(upper, userns["uid"], userns["gid"])
-        rootfs_mount = dict(rootfs_mount, options=options)
-        data = ",".join(options)
-        if len(data) < OPTIONS_MAX:
-            sc.mount(rootfs_mount.get("source", "overlay"), target, rootfs_mount["type"], 0, data)
-        else:  # too many layers for one option string: one fsconfig per layer
-            sc.mount_fs(rootfs_mount["type"], target, _fs_options(rootfs_mount["options"]))
-
-
-# mount(2) copies at most one page of options, NUL included.
-OPTIONS_MAX = 4096
-
-
-def _fs_options(options: list[str]) -> list[tuple[str, str]]:
-    """overlay's "lowerdir=a:b:c" as fsconfig wants it: "lowerdir+" per layer."""
-    out = []
-    for opt in options:
-        key, _, value = opt.partition("=")
-        if key == "lowerdir":
-            out += [("lowerdir+", d) for d in value.split(":")]
-        else:
-            out.append((key, value))
-    return out
 
 
 def _namespace_flags(spec: dict) -> int:
@@ -86,7 +46,7 @@ def create(state: str, cfg: dict, spec: dict) -> tuple[int, dict]:
     if cfg.get("netns"):  # before the mount namespace: the pin lives in the host's
         netns_linux.create_or_join(cfg["netns"]["path"], cfg["netns"]["create"])
     userns = cfg.get("userns")
-    _mount_rootfs(bundle, spec, cfg.get("rootfs_mount"), state, userns)
+    overlay_linux.mount_rootfs(bundle, spec, cfg.get("rootfs_mount"), state, userns)
     terminal = bool(spec["process"].get("terminal"))
     ready_r, ready_w = os.pipe2(os.O_CLOEXEC)
     null = os.open("/dev/null", os.O_RDONLY | os.O_CLOEXEC)

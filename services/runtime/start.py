@@ -34,6 +34,7 @@ class StartMixin:
             with self.store.lock:
                 rec.status, rec.started_at = "running", time.time()
                 self.store.save(rec)
+            self._started(rec)
             return
         fifo = d / "exec.fifo"
         # Opening the fifo for reading releases the init, blocked opening it
@@ -54,3 +55,9 @@ class StartMixin:
             rec.status, rec.started_at = "running", time.time()
             self.store.save(rec)
         self.watch_health(rec)
+        self._started(rec)
+
+    def _started(self, rec: Record) -> None:
+        self.emit_volumes(rec, "mount")
+        self.emit_container(rec, "start")
+        self.watch_exit(rec)

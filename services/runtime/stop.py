@@ -16,6 +16,7 @@ class StopMixin:
         if rec.status not in ("running", "paused"):
             raise FailedPrecondition(f"cannot kill container {rec.name}: container is not running")
         signal_process(rec.pid, sig)
+        self.emit_container(rec, "kill", signal=int(sig))
 
     def wait(self, ref: str, cancelled=lambda: False) -> Record:
         """Until the container's process exits (a restart policy may start
@@ -36,15 +37,27 @@ class StopMixin:
             self.store.save(rec)
         if rec.status not in ACTIVE:
             return rec
+        started = rec.status != "created"
+        try:
+            return self._stop(rec, timeout)
+        finally:
+            if started:
+                self.emit_container(rec, "stop")
+
+    def _stop(self, rec: Record, timeout: int) -> Record:
         if timeout < 0:
             timeout = rec.spec.get("stopTimeout", DEFAULT_STOP_TIMEOUT)
         if rec.status == "paused":
             self._thaw(rec)  # a frozen process cannot act on its stop signal
         d = self.store.dir(rec.id)
         if rec.status == "running":
-            signal_process(rec.pid, signals.parse(rec.spec.get("stopSignal", ""), signal.SIGTERM))
+            sig = signals.parse(rec.spec.get("stopSignal", ""), signal.SIGTERM)
+            signal_process(rec.pid, sig)
+            self.emit_container(rec, "kill", signal=int(sig))
             if shim_client.wait_exit(rec.shim_pid, rec.shim_start, d, timeout):
                 return self.refresh(rec)
         signal_process(rec.pid, signal.SIGKILL)
+        if rec.status != "created":
+            self.emit_container(rec, "kill", signal=int(signal.SIGKILL))
         shim_client.wait_exit(rec.shim_pid, rec.shim_start, d, 30)
         return self.refresh(rec)

@@ -78,13 +78,24 @@ class Store:
         with self.lock:
             if rec.id in self._records:
                 raise AlreadyExists(f"container {rec.id[:12]} already exists")
-            for other in self._records.values():
-                if other.name == rec.name:
-                    raise AlreadyExists(
-                        f'Conflict. The container name "/{rec.name}" is already in use by container '
-                        f'"{other.id}". You have to remove (or rename) that container to be able to reuse that name.')
+            self._name_free(rec.name)
             self.dir(rec.id).mkdir()
             self._records[rec.id] = rec
+
+    def _name_free(self, name: str) -> None:
+        for other in self._records.values():
+            if other.name == name:
+                raise AlreadyExists(
+                    f'Conflict. The container name "/{name}" is already in use by container '
+                    f'"{other.id}". You have to remove (or rename) that container to be able to reuse that name.')
+
+    def rename(self, rec: Record, name: str) -> None:
+        with self.lock:
+            self._name_free(name)
+            rec.name = name
+            if rec.spec.get("name"):
+                rec.spec["name"] = name
+            self.save(rec)
 
     def drop(self, cid: str) -> None:
         with self.lock:

@@ -7,20 +7,33 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class NetworkInfo(_message.Message):
-    __slots__ = ("name", "id", "driver", "subnet", "gateway", "bridge")
+    __slots__ = ("name", "id", "driver", "subnet", "gateway", "bridge", "internal", "labels", "created")
+    class LabelsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
     NAME_FIELD_NUMBER: _ClassVar[int]
     ID_FIELD_NUMBER: _ClassVar[int]
     DRIVER_FIELD_NUMBER: _ClassVar[int]
     SUBNET_FIELD_NUMBER: _ClassVar[int]
     GATEWAY_FIELD_NUMBER: _ClassVar[int]
     BRIDGE_FIELD_NUMBER: _ClassVar[int]
+    INTERNAL_FIELD_NUMBER: _ClassVar[int]
+    LABELS_FIELD_NUMBER: _ClassVar[int]
+    CREATED_FIELD_NUMBER: _ClassVar[int]
     name: str
     id: str
     driver: str
     subnet: str
     gateway: str
     bridge: str
-    def __init__(self, name: _Optional[str] = ..., id: _Optional[str] = ..., driver: _Optional[str] = ..., subnet: _Optional[str] = ..., gateway: _Optional[str] = ..., bridge: _Optional[str] = ...) -> None: ...
+    internal: bool
+    labels: _containers.ScalarMap[str, str]
+    created: float
+    def __init__(self, name: _Optional[str] = ..., id: _Optional[str] = ..., driver: _Optional[str] = ..., subnet: _Optional[str] = ..., gateway: _Optional[str] = ..., bridge: _Optional[str] = ..., internal: _Optional[bool] = ..., labels: _Optional[_Mapping[str, str]] = ..., created: _Optional[float] = ...) -> None: ...
 
 class ListRequest(_message.Message):
     __slots__ = ()
@@ -32,18 +45,119 @@ class ListResponse(_message.Message):
     networks: _containers.RepeatedCompositeFieldContainer[NetworkInfo]
     def __init__(self, networks: _Optional[_Iterable[_Union[NetworkInfo, _Mapping]]] = ...) -> None: ...
 
+class CreateRequest(_message.Message):
+    __slots__ = ("name", "driver", "subnet", "gateway", "internal", "labels")
+    class LabelsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    DRIVER_FIELD_NUMBER: _ClassVar[int]
+    SUBNET_FIELD_NUMBER: _ClassVar[int]
+    GATEWAY_FIELD_NUMBER: _ClassVar[int]
+    INTERNAL_FIELD_NUMBER: _ClassVar[int]
+    LABELS_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    driver: str
+    subnet: str
+    gateway: str
+    internal: bool
+    labels: _containers.ScalarMap[str, str]
+    def __init__(self, name: _Optional[str] = ..., driver: _Optional[str] = ..., subnet: _Optional[str] = ..., gateway: _Optional[str] = ..., internal: _Optional[bool] = ..., labels: _Optional[_Mapping[str, str]] = ...) -> None: ...
+
+class InspectRequest(_message.Message):
+    __slots__ = ("network",)
+    NETWORK_FIELD_NUMBER: _ClassVar[int]
+    network: str
+    def __init__(self, network: _Optional[str] = ...) -> None: ...
+
+class NetworkDetail(_message.Message):
+    __slots__ = ("network", "endpoints")
+    NETWORK_FIELD_NUMBER: _ClassVar[int]
+    ENDPOINTS_FIELD_NUMBER: _ClassVar[int]
+    network: NetworkInfo
+    endpoints: _containers.RepeatedCompositeFieldContainer[Endpoint]
+    def __init__(self, network: _Optional[_Union[NetworkInfo, _Mapping]] = ..., endpoints: _Optional[_Iterable[_Union[Endpoint, _Mapping]]] = ...) -> None: ...
+
+class RemoveRequest(_message.Message):
+    __slots__ = ("network",)
+    NETWORK_FIELD_NUMBER: _ClassVar[int]
+    network: str
+    def __init__(self, network: _Optional[str] = ...) -> None: ...
+
+class PruneRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class PruneResponse(_message.Message):
+    __slots__ = ("removed",)
+    REMOVED_FIELD_NUMBER: _ClassVar[int]
+    removed: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, removed: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class PortBinding(_message.Message):
+    __slots__ = ("protocol", "container_port", "host_ip", "host_port")
+    PROTOCOL_FIELD_NUMBER: _ClassVar[int]
+    CONTAINER_PORT_FIELD_NUMBER: _ClassVar[int]
+    HOST_IP_FIELD_NUMBER: _ClassVar[int]
+    HOST_PORT_FIELD_NUMBER: _ClassVar[int]
+    protocol: str
+    container_port: int
+    host_ip: str
+    host_port: int
+    def __init__(self, protocol: _Optional[str] = ..., container_port: _Optional[int] = ..., host_ip: _Optional[str] = ..., host_port: _Optional[int] = ...) -> None: ...
+
+class PrepareRequest(_message.Message):
+    __slots__ = ("container_id", "hostname", "ports", "exposed")
+    CONTAINER_ID_FIELD_NUMBER: _ClassVar[int]
+    HOSTNAME_FIELD_NUMBER: _ClassVar[int]
+    PORTS_FIELD_NUMBER: _ClassVar[int]
+    EXPOSED_FIELD_NUMBER: _ClassVar[int]
+    container_id: str
+    hostname: str
+    ports: _containers.RepeatedCompositeFieldContainer[PortBinding]
+    exposed: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, container_id: _Optional[str] = ..., hostname: _Optional[str] = ..., ports: _Optional[_Iterable[_Union[PortBinding, _Mapping]]] = ..., exposed: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class Sandbox(_message.Message):
+    __slots__ = ("container_id", "name", "hostname", "hosts_path", "requested", "ports", "exposed")
+    CONTAINER_ID_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    HOSTNAME_FIELD_NUMBER: _ClassVar[int]
+    HOSTS_PATH_FIELD_NUMBER: _ClassVar[int]
+    REQUESTED_FIELD_NUMBER: _ClassVar[int]
+    PORTS_FIELD_NUMBER: _ClassVar[int]
+    EXPOSED_FIELD_NUMBER: _ClassVar[int]
+    container_id: str
+    name: str
+    hostname: str
+    hosts_path: str
+    requested: _containers.RepeatedCompositeFieldContainer[PortBinding]
+    ports: _containers.RepeatedCompositeFieldContainer[PortBinding]
+    exposed: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, container_id: _Optional[str] = ..., name: _Optional[str] = ..., hostname: _Optional[str] = ..., hosts_path: _Optional[str] = ..., requested: _Optional[_Iterable[_Union[PortBinding, _Mapping]]] = ..., ports: _Optional[_Iterable[_Union[PortBinding, _Mapping]]] = ..., exposed: _Optional[_Iterable[str]] = ...) -> None: ...
+
 class AttachRequest(_message.Message):
-    __slots__ = ("container_id", "network", "netns_path")
+    __slots__ = ("container_id", "network", "netns_path", "container_name", "ip_address", "aliases")
     CONTAINER_ID_FIELD_NUMBER: _ClassVar[int]
     NETWORK_FIELD_NUMBER: _ClassVar[int]
     NETNS_PATH_FIELD_NUMBER: _ClassVar[int]
+    CONTAINER_NAME_FIELD_NUMBER: _ClassVar[int]
+    IP_ADDRESS_FIELD_NUMBER: _ClassVar[int]
+    ALIASES_FIELD_NUMBER: _ClassVar[int]
     container_id: str
     network: str
     netns_path: str
-    def __init__(self, container_id: _Optional[str] = ..., network: _Optional[str] = ..., netns_path: _Optional[str] = ...) -> None: ...
+    container_name: str
+    ip_address: str
+    aliases: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, container_id: _Optional[str] = ..., network: _Optional[str] = ..., netns_path: _Optional[str] = ..., container_name: _Optional[str] = ..., ip_address: _Optional[str] = ..., aliases: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class Endpoint(_message.Message):
-    __slots__ = ("container_id", "network", "ip_address", "prefix_len", "gateway", "mac_address", "host_interface", "bridge")
+    __slots__ = ("container_id", "network", "ip_address", "prefix_len", "gateway", "mac_address", "host_interface", "bridge", "container_name", "interface", "aliases", "network_id")
     CONTAINER_ID_FIELD_NUMBER: _ClassVar[int]
     NETWORK_FIELD_NUMBER: _ClassVar[int]
     IP_ADDRESS_FIELD_NUMBER: _ClassVar[int]
@@ -52,6 +166,10 @@ class Endpoint(_message.Message):
     MAC_ADDRESS_FIELD_NUMBER: _ClassVar[int]
     HOST_INTERFACE_FIELD_NUMBER: _ClassVar[int]
     BRIDGE_FIELD_NUMBER: _ClassVar[int]
+    CONTAINER_NAME_FIELD_NUMBER: _ClassVar[int]
+    INTERFACE_FIELD_NUMBER: _ClassVar[int]
+    ALIASES_FIELD_NUMBER: _ClassVar[int]
+    NETWORK_ID_FIELD_NUMBER: _ClassVar[int]
     container_id: str
     network: str
     ip_address: str
@@ -60,7 +178,11 @@ class Endpoint(_message.Message):
     mac_address: str
     host_interface: str
     bridge: str
-    def __init__(self, container_id: _Optional[str] = ..., network: _Optional[str] = ..., ip_address: _Optional[str] = ..., prefix_len: _Optional[int] = ..., gateway: _Optional[str] = ..., mac_address: _Optional[str] = ..., host_interface: _Optional[str] = ..., bridge: _Optional[str] = ...) -> None: ...
+    container_name: str
+    interface: str
+    aliases: _containers.RepeatedScalarFieldContainer[str]
+    network_id: str
+    def __init__(self, container_id: _Optional[str] = ..., network: _Optional[str] = ..., ip_address: _Optional[str] = ..., prefix_len: _Optional[int] = ..., gateway: _Optional[str] = ..., mac_address: _Optional[str] = ..., host_interface: _Optional[str] = ..., bridge: _Optional[str] = ..., container_name: _Optional[str] = ..., interface: _Optional[str] = ..., aliases: _Optional[_Iterable[str]] = ..., network_id: _Optional[str] = ...) -> None: ...
 
 class DetachRequest(_message.Message):
     __slots__ = ("container_id",)
@@ -72,6 +194,30 @@ class DetachResponse(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
 
+class DisconnectRequest(_message.Message):
+    __slots__ = ("container_id", "network")
+    CONTAINER_ID_FIELD_NUMBER: _ClassVar[int]
+    NETWORK_FIELD_NUMBER: _ClassVar[int]
+    container_id: str
+    network: str
+    def __init__(self, container_id: _Optional[str] = ..., network: _Optional[str] = ...) -> None: ...
+
+class DisconnectResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class RenameRequest(_message.Message):
+    __slots__ = ("container_id", "name")
+    CONTAINER_ID_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    container_id: str
+    name: str
+    def __init__(self, container_id: _Optional[str] = ..., name: _Optional[str] = ...) -> None: ...
+
+class RenameResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
 class ListEndpointsRequest(_message.Message):
     __slots__ = ("container_id",)
     CONTAINER_ID_FIELD_NUMBER: _ClassVar[int]
@@ -79,7 +225,9 @@ class ListEndpointsRequest(_message.Message):
     def __init__(self, container_id: _Optional[str] = ...) -> None: ...
 
 class ListEndpointsResponse(_message.Message):
-    __slots__ = ("endpoints",)
+    __slots__ = ("endpoints", "sandboxes")
     ENDPOINTS_FIELD_NUMBER: _ClassVar[int]
+    SANDBOXES_FIELD_NUMBER: _ClassVar[int]
     endpoints: _containers.RepeatedCompositeFieldContainer[Endpoint]
-    def __init__(self, endpoints: _Optional[_Iterable[_Union[Endpoint, _Mapping]]] = ...) -> None: ...
+    sandboxes: _containers.RepeatedCompositeFieldContainer[Sandbox]
+    def __init__(self, endpoints: _Optional[_Iterable[_Union[Endpoint, _Mapping]]] = ..., sandboxes: _Optional[_Iterable[_Union[Sandbox, _Mapping]]] = ...) -> None: ...

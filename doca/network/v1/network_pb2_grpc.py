@@ -39,6 +39,31 @@ class NetworkStub:
                 request_serializer=doca_dot_network_dot_v1_dot_network__pb2.ListRequest.SerializeToString,
                 response_deserializer=doca_dot_network_dot_v1_dot_network__pb2.ListResponse.FromString,
                 _registered_method=True)
+        self.Create = channel.unary_unary(
+                '/doca.network.v1.Network/Create',
+                request_serializer=doca_dot_network_dot_v1_dot_network__pb2.CreateRequest.SerializeToString,
+                response_deserializer=doca_dot_network_dot_v1_dot_network__pb2.NetworkInfo.FromString,
+                _registered_method=True)
+        self.Inspect = channel.unary_unary(
+                '/doca.network.v1.Network/Inspect',
+                request_serializer=doca_dot_network_dot_v1_dot_network__pb2.InspectRequest.SerializeToString,
+                response_deserializer=doca_dot_network_dot_v1_dot_network__pb2.NetworkDetail.FromString,
+                _registered_method=True)
+        self.Remove = channel.unary_unary(
+                '/doca.network.v1.Network/Remove',
+                request_serializer=doca_dot_network_dot_v1_dot_network__pb2.RemoveRequest.SerializeToString,
+                response_deserializer=doca_dot_network_dot_v1_dot_network__pb2.NetworkInfo.FromString,
+                _registered_method=True)
+        self.Prune = channel.unary_unary(
+                '/doca.network.v1.Network/Prune',
+                request_serializer=doca_dot_network_dot_v1_dot_network__pb2.PruneRequest.SerializeToString,
+                response_deserializer=doca_dot_network_dot_v1_dot_network__pb2.PruneResponse.FromString,
+                _registered_method=True)
+        self.Prepare = channel.unary_unary(
+                '/doca.network.v1.Network/Prepare',
+                request_serializer=doca_dot_network_dot_v1_dot_network__pb2.PrepareRequest.SerializeToString,
+                response_deserializer=doca_dot_network_dot_v1_dot_network__pb2.Sandbox.FromString,
+                _registered_method=True)
         self.Attach = channel.unary_unary(
                 '/doca.network.v1.Network/Attach',
                 request_serializer=doca_dot_network_dot_v1_dot_network__pb2.AttachRequest.SerializeToString,
@@ -49,10 +74,20 @@ class NetworkStub:
                 request_serializer=doca_dot_network_dot_v1_dot_network__pb2.DetachRequest.SerializeToString,
                 response_deserializer=doca_dot_network_dot_v1_dot_network__pb2.DetachResponse.FromString,
                 _registered_method=True)
+        self.Disconnect = channel.unary_unary(
+                '/doca.network.v1.Network/Disconnect',
+                request_serializer=doca_dot_network_dot_v1_dot_network__pb2.DisconnectRequest.SerializeToString,
+                response_deserializer=doca_dot_network_dot_v1_dot_network__pb2.DisconnectResponse.FromString,
+                _registered_method=True)
         self.ListEndpoints = channel.unary_unary(
                 '/doca.network.v1.Network/ListEndpoints',
                 request_serializer=doca_dot_network_dot_v1_dot_network__pb2.ListEndpointsRequest.SerializeToString,
                 response_deserializer=doca_dot_network_dot_v1_dot_network__pb2.ListEndpointsResponse.FromString,
+                _registered_method=True)
+        self.Rename = channel.unary_unary(
+                '/doca.network.v1.Network/Rename',
+                request_serializer=doca_dot_network_dot_v1_dot_network__pb2.RenameRequest.SerializeToString,
+                response_deserializer=doca_dot_network_dot_v1_dot_network__pb2.RenameResponse.FromString,
                 _registered_method=True)
 
 
@@ -65,8 +100,45 @@ class NetworkServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def Create(self, request, context):
+        """A user-defined network: its own bridge and subnet.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Inspect(self, request, context):
+        """A network (by name, id or unique id prefix) and its endpoints.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Remove(self, request, context):
+        """FAILED_PRECONDITION while endpoints are attached, and for the default network.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Prune(self, request, context):
+        """Removes every user-defined network without endpoints.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Prepare(self, request, context):
+        """Before the container exists: holds its published host ports (a port
+        taken fails here) and writes the hosts file to bind-mount at /etc/hosts.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def Attach(self, request, context):
-        """Puts a veth end into the namespace as eth0 with an address, lo up and a
+        """Puts a veth end into the namespace (eth0, then eth1...) with an address,
+        lo up and, on the container's first network that is not internal, a
         default route via the bridge.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -74,7 +146,15 @@ class NetworkServicer:
         raise NotImplementedError('Method not implemented!')
 
     def Detach(self, request, context):
-        """Removes the container's endpoints and frees their addresses. Safe to retry.
+        """Removes the container's endpoints, frees their addresses, its published
+        ports and hosts file. Safe to retry.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Disconnect(self, request, context):
+        """Removes the container's endpoint on one network.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -82,6 +162,13 @@ class NetworkServicer:
 
     def ListEndpoints(self, request, context):
         """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Rename(self, request, context):
+        """The container's new name, for the hosts files of its neighbours.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
@@ -94,6 +181,31 @@ def add_NetworkServicer_to_server(servicer, server):
                     request_deserializer=doca_dot_network_dot_v1_dot_network__pb2.ListRequest.FromString,
                     response_serializer=doca_dot_network_dot_v1_dot_network__pb2.ListResponse.SerializeToString,
             ),
+            'Create': grpc.unary_unary_rpc_method_handler(
+                    servicer.Create,
+                    request_deserializer=doca_dot_network_dot_v1_dot_network__pb2.CreateRequest.FromString,
+                    response_serializer=doca_dot_network_dot_v1_dot_network__pb2.NetworkInfo.SerializeToString,
+            ),
+            'Inspect': grpc.unary_unary_rpc_method_handler(
+                    servicer.Inspect,
+                    request_deserializer=doca_dot_network_dot_v1_dot_network__pb2.InspectRequest.FromString,
+                    response_serializer=doca_dot_network_dot_v1_dot_network__pb2.NetworkDetail.SerializeToString,
+            ),
+            'Remove': grpc.unary_unary_rpc_method_handler(
+                    servicer.Remove,
+                    request_deserializer=doca_dot_network_dot_v1_dot_network__pb2.RemoveRequest.FromString,
+                    response_serializer=doca_dot_network_dot_v1_dot_network__pb2.NetworkInfo.SerializeToString,
+            ),
+            'Prune': grpc.unary_unary_rpc_method_handler(
+                    servicer.Prune,
+                    request_deserializer=doca_dot_network_dot_v1_dot_network__pb2.PruneRequest.FromString,
+                    response_serializer=doca_dot_network_dot_v1_dot_network__pb2.PruneResponse.SerializeToString,
+            ),
+            'Prepare': grpc.unary_unary_rpc_method_handler(
+                    servicer.Prepare,
+                    request_deserializer=doca_dot_network_dot_v1_dot_network__pb2.PrepareRequest.FromString,
+                    response_serializer=doca_dot_network_dot_v1_dot_network__pb2.Sandbox.SerializeToString,
+            ),
             'Attach': grpc.unary_unary_rpc_method_handler(
                     servicer.Attach,
                     request_deserializer=doca_dot_network_dot_v1_dot_network__pb2.AttachRequest.FromString,
@@ -104,10 +216,20 @@ def add_NetworkServicer_to_server(servicer, server):
                     request_deserializer=doca_dot_network_dot_v1_dot_network__pb2.DetachRequest.FromString,
                     response_serializer=doca_dot_network_dot_v1_dot_network__pb2.DetachResponse.SerializeToString,
             ),
+            'Disconnect': grpc.unary_unary_rpc_method_handler(
+                    servicer.Disconnect,
+                    request_deserializer=doca_dot_network_dot_v1_dot_network__pb2.DisconnectRequest.FromString,
+                    response_serializer=doca_dot_network_dot_v1_dot_network__pb2.DisconnectResponse.SerializeToString,
+            ),
             'ListEndpoints': grpc.unary_unary_rpc_method_handler(
                     servicer.ListEndpoints,
                     request_deserializer=doca_dot_network_dot_v1_dot_network__pb2.ListEndpointsRequest.FromString,
                     response_serializer=doca_dot_network_dot_v1_dot_network__pb2.ListEndpointsResponse.SerializeToString,
+            ),
+            'Rename': grpc.unary_unary_rpc_method_handler(
+                    servicer.Rename,
+                    request_deserializer=doca_dot_network_dot_v1_dot_network__pb2.RenameRequest.FromString,
+                    response_serializer=doca_dot_network_dot_v1_dot_network__pb2.RenameResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -137,6 +259,141 @@ class Network:
             '/doca.network.v1.Network/List',
             doca_dot_network_dot_v1_dot_network__pb2.ListRequest.SerializeToString,
             doca_dot_network_dot_v1_dot_network__pb2.ListResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Create(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/doca.network.v1.Network/Create',
+            doca_dot_network_dot_v1_dot_network__pb2.CreateRequest.SerializeToString,
+            doca_dot_network_dot_v1_dot_network__pb2.NetworkInfo.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Inspect(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/doca.network.v1.Network/Inspect',
+            doca_dot_network_dot_v1_dot_network__pb2.InspectRequest.SerializeToString,
+            doca_dot_network_dot_v1_dot_network__pb2.NetworkDetail.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Remove(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/doca.network.v1.Network/Remove',
+            doca_dot_network_dot_v1_dot_network__pb2.RemoveRequest.SerializeToString,
+            doca_dot_network_dot_v1_dot_network__pb2.NetworkInfo.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Prune(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/doca.network.v1.Network/Prune',
+            doca_dot_network_dot_v1_dot_network__pb2.PruneRequest.SerializeToString,
+            doca_dot_network_dot_v1_dot_network__pb2.PruneResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Prepare(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/doca.network.v1.Network/Prepare',
+            doca_dot_network_dot_v1_dot_network__pb2.PrepareRequest.SerializeToString,
+            doca_dot_network_dot_v1_dot_network__pb2.Sandbox.FromString,
             options,
             channel_credentials,
             insecure,
@@ -202,6 +459,33 @@ class Network:
             _registered_method=True)
 
     @staticmethod
+    def Disconnect(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/doca.network.v1.Network/Disconnect',
+            doca_dot_network_dot_v1_dot_network__pb2.DisconnectRequest.SerializeToString,
+            doca_dot_network_dot_v1_dot_network__pb2.DisconnectResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
     def ListEndpoints(request,
             target,
             options=(),
@@ -218,6 +502,33 @@ class Network:
             '/doca.network.v1.Network/ListEndpoints',
             doca_dot_network_dot_v1_dot_network__pb2.ListEndpointsRequest.SerializeToString,
             doca_dot_network_dot_v1_dot_network__pb2.ListEndpointsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Rename(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/doca.network.v1.Network/Rename',
+            doca_dot_network_dot_v1_dot_network__pb2.RenameRequest.SerializeToString,
+            doca_dot_network_dot_v1_dot_network__pb2.RenameResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -109,6 +109,41 @@ class RuntimeStub:
                 request_serializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.UpdateRequest.SerializeToString,
                 response_deserializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.Container.FromString,
                 _registered_method=True)
+        self.Events = channel.unary_stream(
+                '/doca.runtime.v1.Runtime/Events',
+                request_serializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.EventsRequest.SerializeToString,
+                response_deserializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.Event.FromString,
+                _registered_method=True)
+        self.Top = channel.unary_unary(
+                '/doca.runtime.v1.Runtime/Top',
+                request_serializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.TopRequest.SerializeToString,
+                response_deserializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.TopResponse.FromString,
+                _registered_method=True)
+        self.Rename = channel.unary_unary(
+                '/doca.runtime.v1.Runtime/Rename',
+                request_serializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.RenameRequest.SerializeToString,
+                response_deserializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.Container.FromString,
+                _registered_method=True)
+        self.Diff = channel.unary_unary(
+                '/doca.runtime.v1.Runtime/Diff',
+                request_serializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.DiffRequest.SerializeToString,
+                response_deserializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.DiffResponse.FromString,
+                _registered_method=True)
+        self.StatPath = channel.unary_unary(
+                '/doca.runtime.v1.Runtime/StatPath',
+                request_serializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.StatPathRequest.SerializeToString,
+                response_deserializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.PathStat.FromString,
+                _registered_method=True)
+        self.CopyFrom = channel.unary_stream(
+                '/doca.runtime.v1.Runtime/CopyFrom',
+                request_serializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.CopyFromRequest.SerializeToString,
+                response_deserializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.CopyChunk.FromString,
+                _registered_method=True)
+        self.CopyTo = channel.stream_unary(
+                '/doca.runtime.v1.Runtime/CopyTo',
+                request_serializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.CopyToInput.SerializeToString,
+                response_deserializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.CopyToResponse.FromString,
+                _registered_method=True)
 
 
 class RuntimeServicer:
@@ -219,6 +254,59 @@ class RuntimeServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def Events(self, request, context):
+        """Engine events of this service (container lifecycle, exec, health,
+        volume mounts): the ones still in a bounded in-memory buffer within
+        [since, until], then a marker (replay_done), then live ones until
+        `until` or the client leaves. Nothing survives a restart of the service.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Top(self, request, context):
+        """The container's processes as the host's `ps` shows them (docker top).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Rename(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Diff(self, request, context):
+        """What the container changed in its root filesystem (docker diff).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def StatPath(self, request, context):
+        """A path inside the container (its root, volumes included), symlinks
+        resolved inside that root: what `docker cp` asks first.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CopyFrom(self, request, context):
+        """A path of the container as a tar stream; the first message is its stat.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CopyTo(self, request_iterator, context):
+        """A tar extracted into a directory of the container. First message: the
+        header; then the tar bytes.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_RuntimeServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -296,6 +384,41 @@ def add_RuntimeServicer_to_server(servicer, server):
                     servicer.Update,
                     request_deserializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.UpdateRequest.FromString,
                     response_serializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.Container.SerializeToString,
+            ),
+            'Events': grpc.unary_stream_rpc_method_handler(
+                    servicer.Events,
+                    request_deserializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.EventsRequest.FromString,
+                    response_serializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.Event.SerializeToString,
+            ),
+            'Top': grpc.unary_unary_rpc_method_handler(
+                    servicer.Top,
+                    request_deserializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.TopRequest.FromString,
+                    response_serializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.TopResponse.SerializeToString,
+            ),
+            'Rename': grpc.unary_unary_rpc_method_handler(
+                    servicer.Rename,
+                    request_deserializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.RenameRequest.FromString,
+                    response_serializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.Container.SerializeToString,
+            ),
+            'Diff': grpc.unary_unary_rpc_method_handler(
+                    servicer.Diff,
+                    request_deserializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.DiffRequest.FromString,
+                    response_serializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.DiffResponse.SerializeToString,
+            ),
+            'StatPath': grpc.unary_unary_rpc_method_handler(
+                    servicer.StatPath,
+                    request_deserializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.StatPathRequest.FromString,
+                    response_serializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.PathStat.SerializeToString,
+            ),
+            'CopyFrom': grpc.unary_stream_rpc_method_handler(
+                    servicer.CopyFrom,
+                    request_deserializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.CopyFromRequest.FromString,
+                    response_serializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.CopyChunk.SerializeToString,
+            ),
+            'CopyTo': grpc.stream_unary_rpc_method_handler(
+                    servicer.CopyTo,
+                    request_deserializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.CopyToInput.FromString,
+                    response_serializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.CopyToResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -703,6 +826,195 @@ class Runtime:
             '/doca.runtime.v1.Runtime/Update',
             doca_dot_runtime_dot_v1_dot_runtime__pb2.UpdateRequest.SerializeToString,
             doca_dot_runtime_dot_v1_dot_runtime__pb2.Container.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Events(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/doca.runtime.v1.Runtime/Events',
+            doca_dot_runtime_dot_v1_dot_runtime__pb2.EventsRequest.SerializeToString,
+            doca_dot_runtime_dot_v1_dot_runtime__pb2.Event.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Top(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/doca.runtime.v1.Runtime/Top',
+            doca_dot_runtime_dot_v1_dot_runtime__pb2.TopRequest.SerializeToString,
+            doca_dot_runtime_dot_v1_dot_runtime__pb2.TopResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Rename(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/doca.runtime.v1.Runtime/Rename',
+            doca_dot_runtime_dot_v1_dot_runtime__pb2.RenameRequest.SerializeToString,
+            doca_dot_runtime_dot_v1_dot_runtime__pb2.Container.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Diff(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/doca.runtime.v1.Runtime/Diff',
+            doca_dot_runtime_dot_v1_dot_runtime__pb2.DiffRequest.SerializeToString,
+            doca_dot_runtime_dot_v1_dot_runtime__pb2.DiffResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def StatPath(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/doca.runtime.v1.Runtime/StatPath',
+            doca_dot_runtime_dot_v1_dot_runtime__pb2.StatPathRequest.SerializeToString,
+            doca_dot_runtime_dot_v1_dot_runtime__pb2.PathStat.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CopyFrom(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/doca.runtime.v1.Runtime/CopyFrom',
+            doca_dot_runtime_dot_v1_dot_runtime__pb2.CopyFromRequest.SerializeToString,
+            doca_dot_runtime_dot_v1_dot_runtime__pb2.CopyChunk.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CopyTo(request_iterator,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.stream_unary(
+            request_iterator,
+            target,
+            '/doca.runtime.v1.Runtime/CopyTo',
+            doca_dot_runtime_dot_v1_dot_runtime__pb2.CopyToInput.SerializeToString,
+            doca_dot_runtime_dot_v1_dot_runtime__pb2.CopyToResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -13,6 +13,11 @@ def container_config_flags(p) -> None:
     p.add_argument("-c", "--cpu-shares", type=int, default=0)
     p.add_argument("--pids-limit", type=int, default=0)
     p.add_argument("--network", "--net", default="")
+    p.add_argument("--network-alias", action="append", default=[])
+    p.add_argument("--ip", default="")
+    p.add_argument("-p", "--publish", action="append", default=[],
+                   metavar="[IP:][HOST_PORT:]CONTAINER_PORT[/PROTO]")
+    p.add_argument("-P", "--publish-all", action="store_true")
     p.add_argument("-v", "--volume", action="append", default=[])
     p.add_argument("-w", "--workdir", default="")
     p.add_argument("-u", "--user", default="")

@@ -1,0 +1,37 @@
+"""Declarations of the network verbs and `port` (parsers only: no stubs imported)."""
+from gateway.cli.verbs import verb
+
+
+def declare(sub) -> None:
+    net = verb(sub, "network", None, "manage networks")
+    nsub = net.add_subparsers(dest="network_verb", metavar="COMMAND")
+    nsub.required = True
+    p = verb(nsub, "create", "network:create", "create a network (its own bridge and subnet)")
+    p.add_argument("-d", "--driver", default="bridge")
+    p.add_argument("--subnet", default="", help="CIDR, e.g. 10.88.0.0/24 (default: a free one)")
+    p.add_argument("--gateway", default="", help="the bridge's address (default: the subnet's first)")
+    p.add_argument("--internal", action="store_true", help="no route out of the network")
+    p.add_argument("-l", "--label", action="append", default=[])
+    p.add_argument("name")
+    p = verb(nsub, "ls", "network:ls", "list networks", aliases=("list",))
+    p.add_argument("-q", "--quiet", action="store_true")
+    p.add_argument("--no-trunc", action="store_true")
+    p.add_argument("--format", default="", help="json: one JSON object per network")
+    p = verb(nsub, "inspect", "network:inspect", "low-level information on networks")
+    p.add_argument("networks", nargs="+")
+    p = verb(nsub, "rm", "network:rm", "remove networks", aliases=("remove",))
+    p.add_argument("networks", nargs="+")
+    p = verb(nsub, "connect", "network:connect", "connect a container to a network")
+    p.add_argument("--ip", default="")
+    p.add_argument("--alias", action="append", default=[])
+    p.add_argument("network")
+    p.add_argument("container")
+    p = verb(nsub, "disconnect", "network:disconnect", "disconnect a container from a network")
+    p.add_argument("-f", "--force", action="store_true")
+    p.add_argument("network")
+    p.add_argument("container")
+    p = verb(nsub, "prune", "network:prune", "remove the networks no container uses")
+    p.add_argument("-f", "--force", action="store_true", help="do not ask for confirmation")
+    p = verb(sub, "port", "port:port", "list a container's published ports")
+    p.add_argument("container")
+    p.add_argument("port", nargs="?", default="", metavar="PRIVATE_PORT[/PROTO]")

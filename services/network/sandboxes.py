@@ -1,0 +1,70 @@
+"""Sandboxes: what the network service knows of a container beyond its
+endpoints (Docker's word for a container's network settings).
+
+<state>/sandboxes/<id>.json: {"name", "hostname", "netns_path",
+  "requested": [binding...], "ports": [binding...] (host ports as held),
+  "exposed": ["8000/tcp"...], "primary": network the ports lead to}
+<state>/hosts/<id>: the container's /etc/hosts (see hostsfile).
+
+Prepare makes the record before the container exists (ports held, hosts
+file ready for the bind mount); Detach removes both.
+"""
+import pathlib
+import re
+
+from common import atomic
+from common.errors import InvalidArgument
+
+from services.network import hostsfile
+
+_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
+
+
+def check_id(container_id: str) -> str:
+    """Ids name files here: the gateway's 64 hex digits, or a short word."""
+    if not _ID_RE.match(container_id):
+        raise InvalidArgument(f"invalid container_id {container_id!r}: letters, digits, '_', '.', '-' only")
+    return container_id
+
+
+class SandboxStore:
+    def __init__(self, state_dir: pathlib.Path):
+        self.dir = pathlib.Path(state_dir) / "sandboxes"
+        self.hosts_dir = pathlib.Path(state_dir) / "hosts"
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.hosts_dir.mkdir(parents=True, exist_ok=True)
+        atomic.remove_temporaries(self.dir)
+        self._records: dict[str, dict] = {}
+        for path in sorted(self.dir.glob("*.json")):
+            rec = atomic.read_json(path)
+            if rec is not None:
+                self._records[path.stem] = rec
+
+    def hosts_path(self, cid: str) -> pathlib.Path:
+        return self.hosts_dir / cid
+
+    def get(self, cid: str) -> dict | None:
+        rec = self._records.get(cid)
+        return dict(rec) if rec is not None else None
+
+    def put(self, cid: str, rec: dict) -> None:
+        atomic.write_json(self.dir / f"{check_id(cid)}.json", rec)
+        self._records[cid] = dict(rec)
+
+    def update(self, cid: str, **changes) -> None:
+        rec = self._records.get(cid)
+        if rec is not None and any(rec.get(k) != v for k, v in changes.items()):
+            self.put(cid, {**rec, **changes})
+
+    def remove(self, cid: str) -> bool:
+        hostsfile.remove(self.hosts_path(cid))
+        if self._records.pop(cid, None) is None:
+            return False
+        try:
+            (self.dir / f"{cid}.json").unlink()
+        except FileNotFoundError:
+            pass
+        return True
+
+    def items(self) -> list[tuple[str, dict]]:
+        return [(cid, dict(rec)) for cid, rec in sorted(self._records.items())]
