@@ -19,8 +19,9 @@ import tarfile
 from typing import Callable, Iterator
 
 from common.errors import FailedPrecondition
+from common.overlayfs import is_opaque, is_whiteout
 from services.images import tarstream
-from services.images.unpack import OPAQUE_MARKER, OPAQUE_XATTR, WHITEOUT_PREFIX
+from services.images.unpack import OPAQUE_MARKER, WHITEOUT_PREFIX
 
 METACOPY_XATTR = "trusted.overlay.metacopy"
 
@@ -30,17 +31,6 @@ class DiffStats:
     entries: int = 0
     whiteouts: int = 0
     file_bytes: int = 0
-
-
-def is_whiteout(st: os.stat_result) -> bool:
-    return stat.S_ISCHR(st.st_mode) and st.st_rdev == 0
-
-
-def is_opaque(path: str) -> bool:
-    try:
-        return os.getxattr(path, OPAQUE_XATTR, follow_symlinks=False) == b"y"
-    except OSError:
-        return False
 
 
 def _whiteout_member(name: str, st: os.stat_result) -> bytes:

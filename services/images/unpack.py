@@ -36,11 +36,11 @@ import stat
 import tarfile
 
 from common.errors import InvalidArgument, ResourceExhausted
+from common.overlayfs import OPAQUE_XATTR
 from services.images import writeback
 
 WHITEOUT_PREFIX = ".wh."
 OPAQUE_MARKER = ".wh..wh..opq"
-OPAQUE_XATTR = "trusted.overlay.opaque"
 MAX_SYMLINK_HOPS = 40  # as the kernel's ELOOP limit
 DEVICE_DIR = "dev"  # the one directory where a layer may hold device nodes
 WRITEBACK_MIN = 1 << 18  # smaller files are left to the layer's one syncfs (fewer, larger writes)

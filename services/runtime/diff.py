@@ -11,23 +11,12 @@ import json
 import os
 import stat
 
+from common.overlayfs import is_opaque, is_whiteout
 from services.runtime.store import Record
 
 MODIFIED, ADDED, DELETED = 0, 1, 2
-OPAQUE_XATTR = "trusted.overlay.opaque"
 # Made by the runtime when the image lacks them (the container's /proc, /dev, /sys).
 RUNTIME_DIRS = ("/proc", "/dev", "/sys")
-
-
-def is_whiteout(st: os.stat_result) -> bool:
-    return stat.S_ISCHR(st.st_mode) and st.st_rdev == 0
-
-
-def is_opaque(path: str) -> bool:
-    try:
-        return os.getxattr(path, OPAQUE_XATTR, follow_symlinks=False) == b"y"
-    except OSError:
-        return False
 
 
 def in_image(lowers: list[str], rel: str) -> os.stat_result | None:
