@@ -63,15 +63,6 @@ def env(stack):
     e.cleanup()
 
 
-def wait_until(predicate, timeout: float = 10.0, interval: float = 0.05) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(interval)
-    return predicate()
-
-
 def http_get(port: int, path: str = "/", timeout: float = 5.0) -> bytes:
     """A GET to 127.0.0.1:PORT, retried while the server in the container starts."""
     deadline = time.monotonic() + timeout

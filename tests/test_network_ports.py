@@ -11,7 +11,8 @@ import threading
 import pytest
 
 from services.network.firewall import Firewall
-from tests.test_network_env import Env, env, host_port, http_get, wait_until  # noqa: F401 - fixture
+from tests.test_network_env import Env, env, host_port, http_get  # noqa: F401 - fixture
+from tests.test_network_support import wait_until
 
 pytestmark = pytest.mark.root
 HTTPD = "mkdir -p /www && echo hello from $(hostname) > /www/index.html && exec httpd -f -p {port} -h /www"

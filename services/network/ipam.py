@@ -53,12 +53,7 @@ class AddressPool:
         gateway = int(self.gateway)
         for value in range(self._first, self._last + 1):
             if value != gateway and value not in self._allocated:
-                self._allocated[value] = owner
-                try:
-                    self._save()
-                except BaseException:
-                    del self._allocated[value]
-                    raise
+                self._claim(value, owner)
                 return ipaddress.IPv4Address(value)
         raise ResourceExhausted(
             f"no free address left in {self.subnet}: all {self.capacity} container addresses are in use; "
@@ -72,13 +67,17 @@ class AddressPool:
                                   f"(not the network, gateway {self.gateway} or broadcast address)")
         if self._allocated.get(value, owner) != owner:
             raise AlreadyExists(f"address {ip} is already in use on {self.subnet}")
+        self._claim(value, owner)
+        return ip
+
+    def _claim(self, value: int, owner: str) -> None:
+        """Records and saves an allocation; not recorded if it cannot be saved."""
         self._allocated[value] = owner
         try:
             self._save()
         except BaseException:
             del self._allocated[value]
             raise
-        return ip
 
     def release(self, ip: ipaddress.IPv4Address) -> bool:
         if self._allocated.pop(int(ip), None) is None:
