@@ -76,7 +76,9 @@ class Pruner:
             if ctr.status not in STOPPED or not filters.match(dict(ctr.spec.labels), timestamps.from_proto(ctr.created_at)):
                 continue
             try:
-                self.flows.remove(ctr.id, force=False, known=ctr if ctr.status != "created" else None)
+                # looked up again (known=None): one that started since the list
+                # (a restart policy, a `doca start`) is refused, not killed
+                self.flows.remove(ctr.id, force=False)
             except grpc.RpcError as e:
                 log.warning("prune: container %s stays: %s", ctr.id[:12], e.details())
                 continue

@@ -6,7 +6,9 @@
   directory is refused;
 - `-` is a tar on stdout (copying out) or stdin (copying in, into a
   directory);
-- without -a what is copied in belongs to root; -L follows a symlink SRC.
+- without -a what is copied in belongs to root, what is copied out to
+  the user running the command (-a keeps the owners); -L follows a
+  symlink SRC.
 
 The bytes travel as a tar over gRPC both ways; the CLI's side of the
 extraction keeps to DEST (common.tarsafe), the container's side to the
@@ -94,24 +96,32 @@ def _stdin_chunks():
 
 
 def _stat(stub, ctr: str, path: str):
+    """(the stat or None, the path to copy to): a symlink destination is
+    where it points, as Docker's client resolves it (the link stays)."""
     try:
         st = stub.StatPath(pb.StatPathRequest(id=ctr, path=path))
     except RpcError as e:
         if e.code() is StatusCode.NOT_FOUND and "Could not find the file" in e.details():
-            return None
+            return None, path
         raise
-    if stat.S_ISLNK(st.mode) and st.link_target:  # a symlink destination: where it points
-        return _stat(stub, ctr, st.link_target) or st
-    return st
+    if stat.S_ISLNK(st.mode) and st.link_target:
+        target = st.link_target + ("/" if path.endswith("/") else "")
+        try:
+            return stub.StatPath(pb.StatPathRequest(id=ctr, path=target)), target
+        except RpcError as e:
+            if e.code() is StatusCode.NOT_FOUND and "Could not find the file" in e.details():
+                return None, target  # a dangling link: its target is created
+            raise
+    return st, path
 
 
 def copy_in(args, src: str, ctr: str, dest: str) -> int:
     stub = conn.containers(args)
     if src == "-":
-        st = _stat(stub, ctr, dest)
+        st, target = _stat(stub, ctr, dest)
         if st is None or not stat.S_ISDIR(st.mode):
             raise CpError(f'destination "{ctr}:{dest}" must be a directory')
-        directory, chunks = dest, _stdin_chunks()
+        directory, chunks = target, _stdin_chunks()
     else:
         try:
             local = os.lstat(src)
@@ -121,17 +131,17 @@ def copy_in(args, src: str, ctr: str, dest: str) -> int:
         is_dir = stat.S_ISDIR(os.stat(path).st_mode if args.follow_link else local.st_mode)
         contents = src.endswith("/.")
         name = os.path.basename(os.path.normpath(src))
-        st = _stat(stub, ctr, dest)
+        st, target = _stat(stub, ctr, dest)
         if st is not None and stat.S_ISDIR(st.mode):
-            directory, arcname = dest, "." if contents else name
+            directory, arcname = target, "." if contents else name
         elif st is not None:
             if is_dir:
                 raise CpError(f'cannot copy a directory to a file: "{ctr}:{dest}" is not a directory')
-            directory, arcname = _parent(dest), os.path.basename(dest.rstrip("/"))
+            directory, arcname = _parent(target), os.path.basename(target.rstrip("/"))
         else:
-            if dest.endswith("/") and not is_dir:
+            if target.endswith("/") and not is_dir:
                 raise CpError(f'no such directory: "{ctr}:{dest}"')
-            directory, arcname = _parent(dest), os.path.basename(dest.rstrip("/"))
+            directory, arcname = _parent(target), os.path.basename(target.rstrip("/"))
         chunks = _tar_chunks(path, arcname)
     counted = _Counted(chunks)
 
@@ -171,13 +181,19 @@ def copy_out(args, ctr: str, src: str, dest: str) -> int:
             out.write(chunk)
         out.flush()
         return 0
+    if os.path.islink(dest.rstrip("/") or "/"):  # a symlink destination: where it points, as Docker's
+        dest = os.path.realpath(dest) + ("/" if dest.endswith("/") else "")
     is_dir = stat.S_ISDIR(st.mode) or (stat.S_ISLNK(st.mode) and args.follow_link)
+    # Docker: what is copied out belongs to the user running the command,
+    # unless -a keeps the container's owners.
+    owner = None if args.archive else (lambda _uid, _gid: (os.geteuid(), os.getegid()))
     if os.path.isdir(dest):
-        tarsafe.extract(data, dest)
+        tarsafe.extract(data, dest, owner=owner)
     elif os.path.lexists(dest):
         if is_dir:
             raise CpError(f'cannot overwrite non-directory "{dest}" with directory "{ctr}:{src}"')
-        tarsafe.extract(data, os.path.dirname(os.path.abspath(dest)), rename=(st.name, os.path.basename(dest)))
+        tarsafe.extract(data, os.path.dirname(os.path.abspath(dest)), rename=(st.name, os.path.basename(dest)),
+                        owner=owner)
     else:
         if dest.endswith("/") and not is_dir:
             raise CpError(f'destination directory "{dest}" does not exist')
@@ -186,9 +202,9 @@ def copy_out(args, ctr: str, src: str, dest: str) -> int:
             raise CpError(f'no such directory: "{parent}"')
         if src.endswith("/."):
             os.mkdir(dest)
-            tarsafe.extract(data, dest)
+            tarsafe.extract(data, dest, owner=owner)
         else:
-            tarsafe.extract(data, parent, rename=(st.name, os.path.basename(dest.rstrip("/"))))
+            tarsafe.extract(data, parent, rename=(st.name, os.path.basename(dest.rstrip("/"))), owner=owner)
     _done(args, data.total, dest)
     return 0
 

@@ -31,6 +31,10 @@ from services.runtime import overlay_linux, proc, rootfs_linux, syscalls as sc
 tarfile.pwd = tarfile.grp = None
 
 
+# an entry replaced or removed while it is copied
+_VANISHED = (errno.ENOENT, errno.ENOTDIR, errno.ELOOP)
+
+
 class Failure(Exception):
     def __init__(self, code: str, message: str):
         super().__init__(message)
@@ -51,8 +55,9 @@ def _same_container(target: dict) -> bool:
     return ppid == target["shim_pid"]
 
 
-def enter(target: dict) -> None:
-    """Makes the container's root this process's "/"."""
+def enter(target: dict) -> bool:
+    """Makes the container's root this process's "/"; True when that is
+    the live container's mount namespace (its /proc, /sys, /dev mounted)."""
     if target.get("pid"):
         try:
             fd = os.open(f"/proc/{target['pid']}/ns/mnt", os.O_RDONLY | os.O_CLOEXEC)
@@ -63,7 +68,7 @@ def enter(target: dict) -> None:
                 if _same_container(target) and os.fstat(fd).st_ino != os.stat("/proc/self/ns/mnt").st_ino:
                     sc.setns(fd, sc.CLONE_NEWNS)
                     os.chdir("/")
-                    return
+                    return True
             finally:
                 os.close(fd)
     # No process (stopped, or it just exited): the root as the shim mounts it.
@@ -77,6 +82,22 @@ def enter(target: dict) -> None:
         sc.mount(None, rootfs, None, sc.MS_REMOUNT | sc.MS_BIND | sc.MS_RDONLY, None)
     os.chroot(rootfs)
     os.chdir("/")
+    return False
+
+
+def kernel_mounts(spec: dict) -> set[str]:
+    """The mount points of a live container whose contents are none of its
+    files (proc, sysfs, the tmpfs /dev, devpts, mqueue, cgroup, --tmpfs):
+    as Docker's cp, which reads the root and the volumes, a copy shows them
+    as empty directories. Called inside the root (paths resolve there)."""
+    out = set()
+    for m in spec.get("mounts", ()):
+        opts = m.get("options", ())
+        dest = m.get("destination", "")
+        if m.get("type") == "bind" or "bind" in opts or "rbind" in opts or not dest.startswith("/"):
+            continue
+        out.add(os.path.realpath(dest))
+    return out
 
 
 def _resolve(path: str, follow: bool) -> str:
@@ -117,15 +138,47 @@ def _header(idmap):
     return fix
 
 
-def get(path: str, follow: bool, idmap, container: str) -> None:
+def _add(tf: tarfile.TarFile, path: str, arcname: str, fix, skip: set[str], top: bool) -> None:
+    """tarfile.add's walk, except that the contents of `skip` are left out
+    and an entry that vanishes meanwhile (a running container changes its
+    files) is left out too, as Docker does, instead of failing the copy."""
+    try:
+        info = tf.gettarinfo(path, arcname)
+        if info is None:  # a socket: not in a tar
+            return
+        info = fix(info)
+        if info.isreg():
+            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+            with os.fdopen(fd, "rb") as f:
+                if not stat.S_ISREG(os.fstat(fd).st_mode):
+                    return  # replaced since the lstat (never block on a fifo)
+                tf.addfile(info, f)
+            return
+        if info.isdir():
+            names = [] if path in skip else sorted(os.listdir(path))
+            tf.addfile(info)
+        else:
+            tf.addfile(info)
+            return
+    except OSError as e:
+        if top or e.errno not in _VANISHED:
+            raise
+        return
+    for name in names:
+        _add(tf, os.path.join(path, name), os.path.join(arcname, name), fix, skip, False)
+
+
+def get(path: str, follow: bool, idmap, container: str, skip: set[str]) -> None:
     st = stat_of(path, follow, container)
+    if any(st["resolved"].startswith(k.rstrip("/") + "/") for k in skip):
+        raise Failure("NOT_FOUND", f"Could not find the file {path} in container {container}".rstrip())
     header = marshal.dumps({k: v for k, v in st.items() if k != "resolved"})
     out = sys.stdout.buffer
     out.write(struct.pack(">I", len(header)) + header)
     contents = path.endswith("/.") or path.rstrip("/") == ""
     arcname = "." if contents else st["name"]
     with tarfile.open(fileobj=out, mode="w|", format=tarfile.PAX_FORMAT) as tf:
-        tf.add(st["resolved"], arcname=arcname, recursive=True, filter=_header(idmap))
+        _add(tf, st["resolved"], arcname, _header(idmap), skip, True)
     out.flush()
 
 
@@ -137,7 +190,18 @@ def put(path: str, copy_ids: bool, idmap, container: str) -> None:
 
     def owner(uid: int, gid: int) -> tuple[int, int]:
         return (ubase + uid, gbase + gid) if copy_ids else (ubase, gbase)
-    tarsafe.extract(sys.stdin.buffer, dest, owner=owner)
+    try:
+        tarsafe.extract(sys.stdin.buffer, dest, owner=owner)
+    except OSError as e:
+        if e.errno != errno.EROFS:
+            raise
+        # Docker's two messages: a read-only volume (or bind) is not the rootfs
+        try:
+            on_root = os.stat(dest).st_dev == os.stat("/").st_dev
+        except OSError:
+            on_root = True
+        raise Failure("FAILED_PRECONDITION", "container rootfs is marked read-only" if on_root
+                      else "mounted volume is marked read-only") from None
 
 
 def main() -> None:
@@ -147,13 +211,14 @@ def main() -> None:
     if op == "put":  # a compressed tar's modules, imported before the container's root hides ours
         import bz2, lzma, zlib  # noqa: F401, E401
     try:
-        enter(cfg["target"])
+        live = enter(cfg["target"])
         name = cfg.get("name", "")
         if op == "stat":
             st = stat_of(cfg["path"], False, name)
             sys.stdout.buffer.write(marshal.dumps({k: v for k, v in st.items() if k != "resolved"}))
         elif op == "get":
-            get(cfg["path"], cfg.get("follow", False), cfg.get("idmap"), name)
+            skip = kernel_mounts(cfg["target"]["mount"]["spec"]) if live else set()
+            get(cfg["path"], cfg.get("follow", False), cfg.get("idmap"), name, skip)
         elif op == "put":
             put(cfg["path"], cfg.get("copy_ids", False), cfg.get("idmap"), name)
     except Failure as e:
