@@ -12,7 +12,7 @@ from doca.images.v1 import images_pb2 as ipb
 from doca.network.v1 import network_pb2 as npb
 from doca.runtime.v1 import runtime_pb2 as rpb
 from doca.volumes.v1 import volumes_pb2 as vpb
-from gateway import ports, spec as specs
+from gateway import anonymous_volumes, ports, spec as specs
 from gateway.clients import Clients
 
 log = logging.getLogger("doca.gateway")
@@ -41,6 +41,7 @@ class Containers:
             raise InvalidArgument("conflicting options: port publishing and the container type network mode")
 
         volumes = [specs.parse_volume(v) for v in cfg.volumes]
+        volumes += anonymous_volumes.destinations(volumes, image.config.volumes)
         tmpfs = [specs.parse_tmpfs(t) for t in cfg.tmpfs]
         args, entrypoint, cmd = specs.command(cfg, image.config)
         env = specs.environment(image.config.env, cfg.env)
@@ -105,6 +106,9 @@ class Containers:
             if source.startswith("/"):
                 mounts.append(rpb.Mount(destination=dest, type="bind", source=source, options=options))
                 continue
+            if not source:  # anonymous: made for this container, gone with a failed create
+                source = self.c.volumes.Create(vpb.CreateRequest(labels=anonymous_volumes.labels(cid))).name
+                undo.append(lambda name=source: self.c.volumes.Remove(vpb.RemoveRequest(name=name, force=True)))
             vol = self.c.volumes.Acquire(vpb.AcquireRequest(name=source, container_id=cid))
             mounts.append(rpb.Mount(destination=dest, type="bind", source=vol.mountpoint,
                                     options=options, volume=vol.name))
@@ -155,12 +159,13 @@ class Containers:
 
     # -- remove ---------------------------------------------------------------
 
-    def remove(self, ref: str, force: bool, known: rpb.Container | None = None) -> str:
+    def remove(self, ref: str, force: bool, known: rpb.Container | None = None, volumes: bool = False) -> str:
         """Endpoint, snapshot and volume references (at once: they are
         independent), then the runtime's record (cgroups, bundle) last: a
         crash at any step leaves a container that a second remove finishes.
         `known`: the container as the caller already has it, when it has
-        exited (saves a lookup)."""
+        exited (saves a lookup). `volumes` (rm -v; always with --rm): its
+        anonymous volumes go too."""
         ctr = known or self.c.runtime.Inspect(rpb.InspectRequest(id=ref))
         cid = ctr.id
         if known is None and ctr.status in ("running", "paused", "restarting"):
@@ -177,4 +182,16 @@ class Containers:
         for call in calls:
             call.result()  # raises the service's error, if any
         self.c.runtime.Remove(rpb.RemoveRequest(id=cid, force=True))
+        if volumes or ctr.spec.auto_remove:
+            self._remove_anonymous_volumes(ctr)
         return cid
+
+    def _remove_anonymous_volumes(self, ctr: rpb.Container) -> None:
+        """After the container's record: a volume that stays (another
+        container took it meanwhile) is logged, not an error of the remove."""
+        for name in {m.volume for m in ctr.spec.mounts if m.volume}:
+            try:
+                if anonymous_volumes.made_for(self.c.volumes.Inspect(vpb.InspectRequest(name=name)), ctr.id):
+                    self.c.volumes.Remove(vpb.RemoveRequest(name=name))
+            except grpc.RpcError as e:
+                log.warning("volume %s of %s stays: %s", name, ctr.id[:12], e.details())

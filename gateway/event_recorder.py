@@ -21,7 +21,6 @@ from doca.runtime.v1 import runtime_pb2 as rpb
 from gateway.events import EngineEvents, container_attributes
 
 log = logging.getLogger("doca.gateway.events")
-ANONYMOUS_LABEL = "com.docker.volume.anonymous"
 
 
 def familiar(reference: str) -> tuple[str, str]:

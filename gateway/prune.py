@@ -7,7 +7,6 @@ service's own prune (user-defined networks without endpoints). Volumes:
 only anonymous ones (Docker 23+): a 64-hex name, as `volume create` without
 a name makes, or Docker's anonymous label."""
 import logging
-import re
 
 import grpc
 
@@ -21,12 +20,11 @@ from doca.volumes.v1 import volumes_pb2 as vpb
 from gateway import spec as specs
 from gateway.clients import Clients
 from gateway.containers import Containers
-from gateway.event_recorder import ANONYMOUS_LABEL
+from gateway.anonymous_volumes import is_anonymous
 from gateway.events import EngineEvents
 
 log = logging.getLogger("doca.gateway.prune")
 STOPPED = ("created", "exited", "dead")
-_ANONYMOUS = re.compile(r"^[0-9a-f]{64}$")
 
 
 class Filters:
@@ -90,8 +88,7 @@ class Pruner:
     def volumes(self, filters: Filters) -> list[str]:
         deleted = []
         for vol in self.c.volumes.List(vpb.ListRequest()).volumes:
-            anonymous = bool(_ANONYMOUS.match(vol.name)) or ANONYMOUS_LABEL in vol.labels
-            if vol.used_by or not anonymous or not filters.match(dict(vol.labels), timestamps.from_proto(vol.created_at)):
+            if vol.used_by or not is_anonymous(vol) or not filters.match(dict(vol.labels), timestamps.from_proto(vol.created_at)):
                 continue
             try:
                 self.c.volumes.Remove(vpb.RemoveRequest(name=vol.name))

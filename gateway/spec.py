@@ -55,10 +55,13 @@ def resources(cfg) -> rpb.Resources:
 
 
 def parse_volume(text: str) -> tuple[str, str, bool]:
-    """'NAME:/path[:ro|rw]' or '/host/path:/path[:ro]' -> (source, destination, read_only)."""
+    """'NAME:/path[:ro|rw]', '/host/path:/path[:ro]', or '/path' (an
+    anonymous volume: source "") -> (source, destination, read_only)."""
     parts = text.split(":")
+    if len(parts) == 1 and text.startswith("/") and text.strip("/"):
+        return "", text, False
     if len(parts) not in (2, 3) or not parts[0] or not parts[1]:
-        raise InvalidArgument(f"invalid volume specification {text!r}: expected NAME:/path[:ro]")
+        raise InvalidArgument(f"invalid volume specification {text!r}: expected NAME:/path[:ro] or /path")
     source, dest = parts[0], parts[1]
     mode = parts[2] if len(parts) == 3 else "rw"
     if mode not in ("ro", "rw"):

@@ -1,0 +1,37 @@
+"""Anonymous volumes: made for one container (`-v /path`, or a VOLUME of
+its image that no -v covers) or by `volume create` without a name. They
+carry Docker's label and a 64-hex name; `run --rm` and `rm -v` remove a
+container's anonymous volumes with it, `volume prune` takes only them."""
+import re
+
+LABEL = "com.docker.volume.anonymous"
+# Which container it was made for: only that container's `rm -v`/--rm takes
+# it, not another that mounts it by name later.
+FOR_LABEL = "io.doca.volume.anonymous-for"
+_NAME = re.compile(r"^[0-9a-f]{64}$")
+
+
+def is_anonymous(vol) -> bool:
+    """`vol`: a doca.volumes.v1.Volume."""
+    return LABEL in vol.labels or bool(_NAME.match(vol.name))
+
+
+def labels(container_id: str) -> dict:
+    return {LABEL: "", FOR_LABEL: container_id}
+
+
+def made_for(vol, container_id: str) -> bool:
+    return vol.labels.get(FOR_LABEL) == container_id
+
+
+def destinations(user_volumes: list[tuple[str, str, bool]], image_volumes) -> list[tuple[str, str, bool]]:
+    """The image's VOLUME paths that no -v of the user covers, as anonymous
+    (source "") read-write volumes."""
+    taken = {dest.rstrip("/") or "/" for _, dest, _ in user_volumes}
+    out = []
+    for path in image_volumes:
+        path = "/" + path.strip("/")
+        if path != "/" and path not in taken:
+            taken.add(path)
+            out.append(("", path, False))
+    return out
