@@ -4,6 +4,8 @@ carry Docker's label and a 64-hex name; `run --rm` and `rm -v` remove a
 container's anonymous volumes with it, `volume prune` takes only them."""
 import re
 
+from gateway.spec import VolumeSpec
+
 LABEL = "com.docker.volume.anonymous"
 # Which container it was made for: only that container's `rm -v`/--rm takes
 # it, not another that mounts it by name later.
@@ -24,14 +26,14 @@ def made_for(vol, container_id: str) -> bool:
     return vol.labels.get(FOR_LABEL) == container_id
 
 
-def destinations(user_volumes: list[tuple[str, str, bool]], image_volumes) -> list[tuple[str, str, bool]]:
+def destinations(user_volumes: list, image_volumes) -> list:
     """The image's VOLUME paths that no -v of the user covers, as anonymous
-    (source "") read-write volumes."""
-    taken = {dest.rstrip("/") or "/" for _, dest, _ in user_volumes}
+    volume specs (gateway.spec.VolumeSpec)."""
+    taken = {v.destination.rstrip("/") or "/" for v in user_volumes}
     out = []
     for path in image_volumes:
         path = "/" + path.strip("/")
         if path != "/" and path not in taken:
             taken.add(path)
-            out.append(("", path, False))
+            out.append(VolumeSpec("", path))
     return out

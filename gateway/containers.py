@@ -52,7 +52,7 @@ class Containers:
         try:
             snap = self.c.images.PrepareSnapshot(ipb.PrepareSnapshotRequest(image=image.id, container_id=cid))
             undo.append(lambda: self.c.images.RemoveSnapshot(ipb.RemoveSnapshotRequest(container_id=cid)))
-            mounts = self._mounts(cid, volumes, undo) + tmpfs
+            mounts = self._mounts(cid, volumes, snap.lower_dirs, undo) + tmpfs
             if mode != "none":  # ports held, hosts file made: before the runtime mounts it
                 sandbox = self.c.network.Prepare(npb.PrepareRequest(
                     container_id=cid, hostname=hostname, ports=publish, exposed=exposed))
@@ -97,11 +97,11 @@ class Containers:
                     log.warning("clean-up after a failed create of %s: %s", cid[:12], e.details())
             raise
 
-    def _mounts(self, cid, volumes, undo) -> list:
+    def _mounts(self, cid, volumes, image_layers, undo) -> list:
         mounts = []
         if volumes:
             undo.append(lambda: self.c.volumes.Release(vpb.ReleaseRequest(container_id=cid)))
-        for source, dest, ro in volumes:
+        for source, dest, ro, copy in volumes:
             options = ["rbind", "rprivate", "ro" if ro else "rw"]
             if source.startswith("/"):
                 mounts.append(rpb.Mount(destination=dest, type="bind", source=source, options=options))
@@ -109,7 +109,8 @@ class Containers:
             if not source:  # anonymous: made for this container, gone with a failed create
                 source = self.c.volumes.Create(vpb.CreateRequest(labels=anonymous_volumes.labels(cid))).name
                 undo.append(lambda name=source: self.c.volumes.Remove(vpb.RemoveRequest(name=name, force=True)))
-            vol = self.c.volumes.Acquire(vpb.AcquireRequest(name=source, container_id=cid))
+            vol = self.c.volumes.Acquire(vpb.AcquireRequest(
+                name=source, container_id=cid, image_layers=image_layers if copy else [], path=dest))
             mounts.append(rpb.Mount(destination=dest, type="bind", source=vol.mountpoint,
                                     options=options, volume=vol.name))
         return mounts

@@ -4,6 +4,7 @@ Validation of user input happens here, before anything is created."""
 import datetime
 import re
 import time
+import typing
 
 from common.errors import InvalidArgument
 from doca.runtime.v1 import runtime_pb2 as rpb
@@ -54,23 +55,31 @@ def resources(cfg) -> rpb.Resources:
                          cpu_period=period, pids_limit=max(cfg.pids_limit, 0))
 
 
-def parse_volume(text: str) -> tuple[str, str, bool]:
-    """'NAME:/path[:ro|rw]', '/host/path:/path[:ro]', or '/path' (an
-    anonymous volume: source "") -> (source, destination, read_only)."""
+class VolumeSpec(typing.NamedTuple):
+    source: str  # a volume's name, a host path (a bind), or "" (an anonymous volume)
+    destination: str
+    read_only: bool = False
+    copy: bool = True  # an empty volume gets the image's content first (not with "nocopy")
+
+
+def parse_volume(text: str) -> VolumeSpec:
+    """'NAME:/path[:OPTIONS]', '/host/path:/path[:OPTIONS]' or '/path' (an
+    anonymous volume); OPTIONS: comma-separated ro, rw, nocopy."""
     parts = text.split(":")
     if len(parts) == 1 and text.startswith("/") and text.strip("/"):
-        return "", text, False
+        return VolumeSpec("", text)
     if len(parts) not in (2, 3) or not parts[0] or not parts[1]:
         raise InvalidArgument(f"invalid volume specification {text!r}: expected NAME:/path[:ro] or /path")
     source, dest = parts[0], parts[1]
-    mode = parts[2] if len(parts) == 3 else "rw"
-    if mode not in ("ro", "rw"):
-        raise InvalidArgument(f"invalid mode {mode!r} in volume specification {text!r}: use ro or rw")
+    options = parts[2].split(",") if len(parts) == 3 else []
+    for opt in options:
+        if opt not in ("ro", "rw", "nocopy"):
+            raise InvalidArgument(f"invalid mode {opt!r} in volume specification {text!r}: use ro, rw or nocopy")
     if not dest.startswith("/") or dest == "/":
         raise InvalidArgument(f"invalid volume destination {dest!r}: an absolute path other than / is required")
     if not source.startswith("/") and not _VOLUME_NAME.match(source):
         raise InvalidArgument(f"invalid volume name {source!r}: only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed")
-    return source, dest, mode == "ro"
+    return VolumeSpec(source, dest, "ro" in options, "nocopy" not in options)
 
 
 def network_mode(cfg) -> str:

@@ -32,7 +32,8 @@ class VolumesServicer(volumes_pb2_grpc.VolumesServicer):
         return pb.RemoveResponse()
 
     def Acquire(self, request, context):
-        return to_message(self.store.acquire(request.name, request.container_id))
+        return to_message(self.store.acquire(request.name, request.container_id,
+                                             list(request.image_layers), request.path))
 
     def Release(self, request, context):
         self.store.release(request.container_id)

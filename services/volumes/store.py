@@ -9,6 +9,7 @@ import time
 
 from common import atomic
 from common.errors import FailedPrecondition, InvalidArgument, NotFound
+from services.volumes import populate
 
 # Docker's rule for volume names.
 NAME_RE = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]+$")
@@ -79,9 +80,14 @@ class VolumeStore:
             self._meta_path(name).unlink()
             shutil.rmtree(self.root / name, ignore_errors=True)
 
-    def acquire(self, name: str, container_id: str) -> dict:
+    def acquire(self, name: str, container_id: str, image_layers=(), path: str = "") -> dict:
+        """Records the use, creating the volume when missing; an empty one
+        first gets the image's content at `path` (populate.py). Under the
+        lock: two containers taking one fresh volume copy it once."""
         with self._lock:
             meta = self._create_locked(name, {})
+            if image_layers and path:
+                populate.populate(meta["mountpoint"], list(image_layers), path)
             if container_id not in meta["used_by"]:
                 meta["used_by"].append(container_id)
                 self._save(meta)

@@ -76,12 +76,16 @@ class RemoveResponse(_message.Message):
     def __init__(self) -> None: ...
 
 class AcquireRequest(_message.Message):
-    __slots__ = ("name", "container_id")
+    __slots__ = ("name", "container_id", "image_layers", "path")
     NAME_FIELD_NUMBER: _ClassVar[int]
     CONTAINER_ID_FIELD_NUMBER: _ClassVar[int]
+    IMAGE_LAYERS_FIELD_NUMBER: _ClassVar[int]
+    PATH_FIELD_NUMBER: _ClassVar[int]
     name: str
     container_id: str
-    def __init__(self, name: _Optional[str] = ..., container_id: _Optional[str] = ...) -> None: ...
+    image_layers: _containers.RepeatedScalarFieldContainer[str]
+    path: str
+    def __init__(self, name: _Optional[str] = ..., container_id: _Optional[str] = ..., image_layers: _Optional[_Iterable[str]] = ..., path: _Optional[str] = ...) -> None: ...
 
 class ReleaseRequest(_message.Message):
     __slots__ = ("container_id",)
