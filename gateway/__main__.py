@@ -52,6 +52,7 @@ def main(argv=None) -> None:
         log.info("API on tcp://%s (mutual TLS)", cfg.tcp_addr)
     # The runtime may still be starting (the daemon starts every service at once).
     threading.Thread(target=flows.resume_auto_remove, name="resume-autorm", daemon=True).start()
+    flows.parking.watch()  # published ports follow each container's state (reconciled once the runtime answers)
     try:
         server.run()
     except OSError as e:  # the TCP listener could not bind

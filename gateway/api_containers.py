@@ -36,7 +36,7 @@ class ContainersServicer(containers_pb2_grpc.ContainersServicer):
         ctr = self.flows.create(request.config)
         yield pb.RunEvent(created=pb.RunEvent.Created(id=ctr.id, name=ctr.name))
         if request.detach:
-            self.flows.start(ctr.id)
+            self.flows.start(ctr.id, hold=False)  # its create reserved the ports
             return
         finished = False
         try:

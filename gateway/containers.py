@@ -1,6 +1,7 @@
 """Container flows that span services: create (image -> snapshot -> volumes
--> runtime create -> network attach), start, run, remove. Each step undoes
-the ones before it when it fails, so an error leaves nothing behind."""
+-> runtime create -> network attach), start (its published ports held again
+first, see port_parking), run, remove. Each step undoes the ones before it
+when it fails, so an error leaves nothing behind."""
 import logging
 import os
 import threading
@@ -14,9 +15,11 @@ from doca.runtime.v1 import runtime_pb2 as rpb
 from doca.volumes.v1 import volumes_pb2 as vpb
 from gateway import anonymous_volumes, ports, spec as specs
 from gateway.clients import Clients
+from gateway.port_parking import PortParking, port_taken
 
 log = logging.getLogger("doca.gateway")
 HOSTS = "/etc/hosts"  # the network service's file for the container, bind-mounted
+RECONCILE_WAIT = 10.0  # seconds to wait for a container another request is starting
 
 
 class Containers:
@@ -24,6 +27,7 @@ class Containers:
         self.c = clients
         self._watched: set[str] = set()
         self._lock = threading.Lock()
+        self.parking = PortParking(clients)  # published ports follow the container's state
 
     # -- create -------------------------------------------------------------
 
@@ -54,7 +58,7 @@ class Containers:
             undo.append(lambda: self.c.images.RemoveSnapshot(ipb.RemoveSnapshotRequest(container_id=cid)))
             mounts = self._mounts(cid, volumes, snap.lower_dirs, undo) + tmpfs
             if mode != "none":  # ports held, hosts file made: before the runtime mounts it
-                sandbox = self.c.network.Prepare(npb.PrepareRequest(
+                sandbox = self._prepare(npb.PrepareRequest(
                     container_id=cid, hostname=hostname, ports=publish, exposed=exposed))
                 undo.append(lambda: self.c.network.Detach(npb.DetachRequest(container_id=cid)))
                 if not any(m.destination == HOSTS for m in mounts):
@@ -97,6 +101,16 @@ class Containers:
                     log.warning("clean-up after a failed create of %s: %s", cid[:12], e.details())
             raise
 
+    def _prepare(self, request: npb.PrepareRequest) -> npb.Sandbox:
+        """Prepare; a port still held by a container that stopped an instant
+        ago (its "die" not yet followed) is released, and Prepare tried again."""
+        try:
+            return self.c.network.Prepare(request)
+        except grpc.RpcError as e:
+            if not (request.ports and port_taken(e) and self.parking.reconcile(timeout=RECONCILE_WAIT)):
+                raise
+        return self.c.network.Prepare(request)
+
     def _mounts(self, cid, volumes, image_layers, undo) -> list:
         mounts = []
         if volumes:
@@ -117,11 +131,30 @@ class Containers:
 
     # -- start / run ----------------------------------------------------------
 
-    def start(self, ref: str) -> rpb.Container:
-        ctr = self.c.runtime.Start(rpb.StartRequest(id=ref))
+    def start(self, ref: str, hold: bool = True) -> rpb.Container:
+        """`hold`: its published ports are held again first (they were
+        released when it stopped); off for run's first start, which keeps
+        what its create reserved. A port taken meanwhile fails the start
+        and the container stays as it was."""
+        ctr = None
+        if hold:
+            found = self.c.runtime.Inspect(rpb.InspectRequest(id=ref))
+            if found.spec.network_mode != "none" and found.status not in ("running", "paused"):
+                ctr = self._start_holding(found)
+        if ctr is None:
+            ctr = self.c.runtime.Start(rpb.StartRequest(id=ref))
         if ctr.spec.auto_remove:
             self.watch_auto_remove(ctr.id)
         return ctr
+
+    def _start_holding(self, ctr: rpb.Container) -> rpb.Container:
+        with self.parking.guard(ctr.id):
+            self.parking.hold_for_start(ctr)
+            try:
+                return self.c.runtime.Start(rpb.StartRequest(id=ctr.id))
+            except BaseException:
+                self.parking.settle_held(ctr.id)  # not started: given back again
+                raise
 
     def wait_and_clean(self, ctr: rpb.Container) -> rpb.WaitResponse:
         result = self.c.runtime.Wait(rpb.WaitRequest(id=ctr.id))

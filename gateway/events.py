@@ -37,9 +37,10 @@ class _RuntimeReader(threading.Thread):
     `replay`, then live events into `out`; reopens the stream when the
     runtime goes away, skipping what it has already passed on."""
 
-    def __init__(self, runtime, since: float, until: float, out: queue.SimpleQueue):
+    def __init__(self, runtime, since: float, until: float, out: queue.SimpleQueue, on_subscribed=None):
         super().__init__(name="events-runtime", daemon=True)
         self.runtime, self.since, self.until, self.out = runtime, since, until, out
+        self.on_subscribed = on_subscribed  # called each time the stream is open and its replay done
         self.replay: list[dict] = []
         self.replayed = threading.Event()
         self.stop = threading.Event()
@@ -70,6 +71,8 @@ class _RuntimeReader(threading.Thread):
                 for ev in self._call:
                     if ev.replay_done:
                         self.replayed.set()
+                        if self.on_subscribed is not None:
+                            self.on_subscribed()
                         continue
                     if ev.instance == last[0] and ev.seq <= last[1]:
                         continue  # seen before the stream was reopened
@@ -90,6 +93,18 @@ class _RuntimeReader(threading.Thread):
         self.stop.set()
         if self._call is not None:
             self._call.cancel()
+
+
+def follow_runtime(runtime, out: queue.SimpleQueue, on_subscribed=None) -> _RuntimeReader:
+    """The runtime's live events, from now on, into `out` as event dicts,
+    for a gateway thread that acts on them (see port_parking). The stream
+    is opened again whenever it breaks; `on_subscribed()` runs each time it
+    is open (events of a runtime that was restarted meanwhile are lost: the
+    caller catches up from the current state then)."""
+    reader = _RuntimeReader(runtime, 0.0, 0.0, out, on_subscribed)
+    reader.go_live()
+    reader.start()
+    return reader
 
 
 class EngineEvents:

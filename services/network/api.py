@@ -26,7 +26,7 @@ def sandbox_message(sb: dict) -> pb.Sandbox:
     return pb.Sandbox(container_id=sb["container_id"], name=sb["name"], hostname=sb["hostname"],
                       hosts_path=sb["hosts_path"], exposed=sb["exposed"],
                       requested=[pb.PortBinding(**b) for b in sb["requested"]],
-                      ports=[pb.PortBinding(**b) for b in sb["ports"]])
+                      ports=[pb.PortBinding(**b) for b in sb["ports"]], released=sb.get("released", False))
 
 
 class NetworkServicer(network_pb2_grpc.NetworkServicer):
@@ -76,3 +76,9 @@ class NetworkServicer(network_pb2_grpc.NetworkServicer):
     def Rename(self, request, context):
         self.manager.rename(request.container_id, request.name)
         return pb.RenameResponse()
+
+    def ReleasePorts(self, request, context):
+        return sandbox_message(self.manager.release_ports(request.container_id))
+
+    def HoldPorts(self, request, context):
+        return sandbox_message(self.manager.hold_ports(request.container_id))

@@ -1,7 +1,8 @@
 """A container's side of the networks: prepare (hosts file, published
 ports), attach to one network or more (eth0, eth1...), disconnect from one,
-detach from all; and what follows each change: the hosts files of the
-containers that share a network, the firewall's DNAT rules.
+detach from all, release its published ports while it is stopped and hold
+them again when it starts; and what follows each change: the hosts files of
+the containers that share a network, the firewall's DNAT rules.
 
 Part of NetworkManager (manager.py), under its lock.
 """
@@ -63,6 +64,60 @@ class ContainerNetworking:
                 self.sandboxes.remove(container_id)
                 raise
             return self._sandbox(container_id, rec)
+
+    # -- published ports while the container is stopped -------------------------
+
+    def release_ports(self, container_id: str) -> dict:
+        """The container stopped: its host ports are given back and their
+        DNAT rules go; `requested` stays for its next start. The record
+        says "released" (a restart of the service holds nothing for it).
+        Idempotent."""
+        sandboxes.check_id(container_id)
+        with self._lock:
+            rec = self._known_sandbox(container_id)
+            if rec.get("released"):
+                return self._sandbox(container_id, rec)
+            had = bool(rec.get("ports"))
+            rec = {**rec, "ports": [], "released": True}
+            self.sandboxes.put(container_id, rec)
+            self.reservations.release(container_id)
+            if had:
+                self._apply_firewall()
+            log.info("released the published ports of %s", container_id[:12])
+            return self._sandbox(container_id, rec)
+
+    def hold_ports(self, container_id: str) -> dict:
+        """The container starts again: its requested bindings are held again
+        (all or none: a port taken meanwhile fails with Docker's message and
+        nothing changes; port 0 gets a new random one) and their rules
+        rendered. Idempotent: ports already held stay as they are."""
+        sandboxes.check_id(container_id)
+        with self._lock:
+            rec = self._known_sandbox(container_id)
+            if not rec.get("released"):
+                return self._sandbox(container_id, rec)
+            held = self.reservations.reserve(container_id, [ports.from_record(b) for b in rec.get("requested", [])])
+            new = {**rec, "ports": [b.to_record() for b in held], "released": False}
+            try:
+                self.sandboxes.put(container_id, new)
+                if held:
+                    self._apply_firewall()
+            except BaseException:
+                self.reservations.release(container_id)
+                try:
+                    self.sandboxes.put(container_id, rec)
+                    self._apply_firewall()
+                except Exception:  # noqa: BLE001 - the first error is the one to report
+                    log.exception("could not undo the failed hold of the ports of %s", container_id[:12])
+                raise
+            log.info("holding the published ports of %s again", container_id[:12])
+            return self._sandbox(container_id, new)
+
+    def _known_sandbox(self, cid: str) -> dict:
+        rec = self.sandboxes.get(cid)
+        if rec is None:
+            raise NotFound(f"container {cid[:12]} has no network settings here")
+        return rec
 
     # -- attach ----------------------------------------------------------------
 
@@ -288,8 +343,9 @@ class ContainerNetworking:
 
     def _reconcile_sandboxes(self, ipr) -> None:
         """At start: a sandbox whose container's namespace is gone, with no
-        endpoint left, is dropped; the others hold their ports again and
-        get their hosts files rewritten."""
+        endpoint left, is dropped; the others hold their ports again (none
+        for a stopped container: its record says "released", with no ports)
+        and get their hosts files rewritten."""
         for cid, sb in self.sandboxes.items():
             path = sb.get("netns_path")
             if path and not os.path.exists(path) and not self._records_of(cid):
@@ -316,4 +372,5 @@ class ContainerNetworking:
     def _sandbox(self, cid: str, rec: dict) -> dict:
         return {"container_id": cid, "name": rec.get("name", ""), "hostname": rec.get("hostname", ""),
                 "hosts_path": str(self.sandboxes.hosts_path(cid)), "requested": rec.get("requested", []),
-                "ports": rec.get("ports", []), "exposed": rec.get("exposed", [])}
+                "ports": rec.get("ports", []), "exposed": rec.get("exposed", []),
+                "released": bool(rec.get("released"))}

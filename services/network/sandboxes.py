@@ -3,7 +3,9 @@ endpoints (Docker's word for a container's network settings).
 
 <state>/sandboxes/<id>.json: {"name", "hostname", "netns_path",
   "requested": [binding...], "ports": [binding...] (host ports as held),
-  "exposed": ["8000/tcp"...], "primary": network the ports lead to}
+  "exposed": ["8000/tcp"...], "primary": network the ports lead to,
+  "released": true while the container is stopped (its "ports" then empty:
+  nothing held, no rule; HoldPorts takes "requested" again)}
 <state>/hosts/<id>: the container's /etc/hosts (see hostsfile).
 
 Prepare makes the record before the container exists (ports held, hosts

@@ -123,7 +123,7 @@ class PrepareRequest(_message.Message):
     def __init__(self, container_id: _Optional[str] = ..., hostname: _Optional[str] = ..., ports: _Optional[_Iterable[_Union[PortBinding, _Mapping]]] = ..., exposed: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class Sandbox(_message.Message):
-    __slots__ = ("container_id", "name", "hostname", "hosts_path", "requested", "ports", "exposed")
+    __slots__ = ("container_id", "name", "hostname", "hosts_path", "requested", "ports", "exposed", "released")
     CONTAINER_ID_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     HOSTNAME_FIELD_NUMBER: _ClassVar[int]
@@ -131,6 +131,7 @@ class Sandbox(_message.Message):
     REQUESTED_FIELD_NUMBER: _ClassVar[int]
     PORTS_FIELD_NUMBER: _ClassVar[int]
     EXPOSED_FIELD_NUMBER: _ClassVar[int]
+    RELEASED_FIELD_NUMBER: _ClassVar[int]
     container_id: str
     name: str
     hostname: str
@@ -138,7 +139,8 @@ class Sandbox(_message.Message):
     requested: _containers.RepeatedCompositeFieldContainer[PortBinding]
     ports: _containers.RepeatedCompositeFieldContainer[PortBinding]
     exposed: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, container_id: _Optional[str] = ..., name: _Optional[str] = ..., hostname: _Optional[str] = ..., hosts_path: _Optional[str] = ..., requested: _Optional[_Iterable[_Union[PortBinding, _Mapping]]] = ..., ports: _Optional[_Iterable[_Union[PortBinding, _Mapping]]] = ..., exposed: _Optional[_Iterable[str]] = ...) -> None: ...
+    released: bool
+    def __init__(self, container_id: _Optional[str] = ..., name: _Optional[str] = ..., hostname: _Optional[str] = ..., hosts_path: _Optional[str] = ..., requested: _Optional[_Iterable[_Union[PortBinding, _Mapping]]] = ..., ports: _Optional[_Iterable[_Union[PortBinding, _Mapping]]] = ..., exposed: _Optional[_Iterable[str]] = ..., released: _Optional[bool] = ...) -> None: ...
 
 class AttachRequest(_message.Message):
     __slots__ = ("container_id", "network", "netns_path", "container_name", "ip_address", "aliases")
@@ -217,6 +219,18 @@ class RenameRequest(_message.Message):
 class RenameResponse(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
+
+class ReleasePortsRequest(_message.Message):
+    __slots__ = ("container_id",)
+    CONTAINER_ID_FIELD_NUMBER: _ClassVar[int]
+    container_id: str
+    def __init__(self, container_id: _Optional[str] = ...) -> None: ...
+
+class HoldPortsRequest(_message.Message):
+    __slots__ = ("container_id",)
+    CONTAINER_ID_FIELD_NUMBER: _ClassVar[int]
+    container_id: str
+    def __init__(self, container_id: _Optional[str] = ...) -> None: ...
 
 class ListEndpointsRequest(_message.Message):
     __slots__ = ("container_id",)

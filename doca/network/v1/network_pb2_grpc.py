@@ -89,6 +89,16 @@ class NetworkStub:
                 request_serializer=doca_dot_network_dot_v1_dot_network__pb2.RenameRequest.SerializeToString,
                 response_deserializer=doca_dot_network_dot_v1_dot_network__pb2.RenameResponse.FromString,
                 _registered_method=True)
+        self.ReleasePorts = channel.unary_unary(
+                '/doca.network.v1.Network/ReleasePorts',
+                request_serializer=doca_dot_network_dot_v1_dot_network__pb2.ReleasePortsRequest.SerializeToString,
+                response_deserializer=doca_dot_network_dot_v1_dot_network__pb2.Sandbox.FromString,
+                _registered_method=True)
+        self.HoldPorts = channel.unary_unary(
+                '/doca.network.v1.Network/HoldPorts',
+                request_serializer=doca_dot_network_dot_v1_dot_network__pb2.HoldPortsRequest.SerializeToString,
+                response_deserializer=doca_dot_network_dot_v1_dot_network__pb2.Sandbox.FromString,
+                _registered_method=True)
 
 
 class NetworkServicer:
@@ -173,6 +183,27 @@ class NetworkServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ReleasePorts(self, request, context):
+        """The container stopped (exited, was stopped or killed, died): its host
+        ports are no longer held and their DNAT rules go; its requested bindings
+        stay on record for its next start. Its endpoints (veth, address) stay.
+        Idempotent; NOT_FOUND for a container the service does not know.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def HoldPorts(self, request, context):
+        """The container starts again: its requested bindings are held again (a
+        random host port may get a new number) and their rules rendered. A port
+        taken meanwhile fails with FAILED_PRECONDITION ("Bind for ... failed:
+        port is already allocated") and nothing is held. Idempotent: ports
+        already held stay as they are.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_NetworkServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -230,6 +261,16 @@ def add_NetworkServicer_to_server(servicer, server):
                     servicer.Rename,
                     request_deserializer=doca_dot_network_dot_v1_dot_network__pb2.RenameRequest.FromString,
                     response_serializer=doca_dot_network_dot_v1_dot_network__pb2.RenameResponse.SerializeToString,
+            ),
+            'ReleasePorts': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReleasePorts,
+                    request_deserializer=doca_dot_network_dot_v1_dot_network__pb2.ReleasePortsRequest.FromString,
+                    response_serializer=doca_dot_network_dot_v1_dot_network__pb2.Sandbox.SerializeToString,
+            ),
+            'HoldPorts': grpc.unary_unary_rpc_method_handler(
+                    servicer.HoldPorts,
+                    request_deserializer=doca_dot_network_dot_v1_dot_network__pb2.HoldPortsRequest.FromString,
+                    response_serializer=doca_dot_network_dot_v1_dot_network__pb2.Sandbox.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -529,6 +570,60 @@ class Network:
             '/doca.network.v1.Network/Rename',
             doca_dot_network_dot_v1_dot_network__pb2.RenameRequest.SerializeToString,
             doca_dot_network_dot_v1_dot_network__pb2.RenameResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReleasePorts(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/doca.network.v1.Network/ReleasePorts',
+            doca_dot_network_dot_v1_dot_network__pb2.ReleasePortsRequest.SerializeToString,
+            doca_dot_network_dot_v1_dot_network__pb2.Sandbox.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def HoldPorts(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/doca.network.v1.Network/HoldPorts',
+            doca_dot_network_dot_v1_dot_network__pb2.HoldPortsRequest.SerializeToString,
+            doca_dot_network_dot_v1_dot_network__pb2.Sandbox.FromString,
             options,
             channel_credentials,
             insecure,
