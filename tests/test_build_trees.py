@@ -13,7 +13,7 @@ from gateway.cli import build as cli_build
 from services.images.build import tree as trees
 from services.images.build.context import ContextFile
 from services.images.build.layerview import LayerTree
-from services.images.diff import OPAQUE_XATTR
+from common.overlayfs import OPAQUE_XATTR
 from services.images.dockerfile import IgnoreMatcher
 
 

@@ -12,7 +12,7 @@ import stat
 from typing import Iterator
 
 from services.images import tarstream
-from services.images.diff import is_opaque, is_whiteout
+from common.overlayfs import is_opaque, is_whiteout
 
 
 def _visible(sources: list[str]) -> list[str]:

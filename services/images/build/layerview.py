@@ -16,7 +16,7 @@ from typing import Iterator
 
 from services.images import tarstream
 from services.images.build.tree import DIR, FILE, OTHER, SYMLINK, Node
-from services.images.diff import is_opaque, is_whiteout
+from common.overlayfs import is_opaque, is_whiteout
 
 CHUNK = 1 << 20
 
