@@ -58,7 +58,9 @@ class ContainersServicer(containers_pb2_grpc.ContainersServicer):
         return pb.ContainerRef(id=self.flows.start(request.id).id)
 
     def Stop(self, request, context):
-        return pb.ContainerRef(id=self.c.runtime.Stop(rpb.StopRequest(id=request.id, timeout=request.timeout)).id)
+        cid = self.c.runtime.Stop(rpb.StopRequest(id=request.id, timeout=request.timeout)).id
+        self.flows.parking.settle(cid)  # its ports are free when stop returns, not a moment later
+        return pb.ContainerRef(id=cid)
 
     def Kill(self, request, context):
         ctr = self.c.runtime.Inspect(rpb.InspectRequest(id=request.id))
