@@ -3,8 +3,8 @@ the container's output here, this terminal's input there (raw mode with -t),
 detach with ctrl-p ctrl-q (the container keeps running)."""
 import sys
 
-from doca.v1 import containers_pb2 as pb
-from gateway.cli import conn, output, terminal
+from gateway.cli import conn, terminal
+from gateway.cli.wire import doca_v1 as pb
 
 
 def _requests(cid: str, stdin: bool, start: bool, inputs):
@@ -29,7 +29,8 @@ def stream(args, cid: str, stdin: bool, tty: bool, start: bool) -> int:
     out, err = sys.stdout.buffer, sys.stderr.buffer
     code = 0
     with raw:
-        for event in conn.containers(args).Attach(_requests(cid, stdin, start, inputs)):
+        requests = _requests(cid, stdin, start, inputs)
+        for event in conn.api(args).Attach(requests if inputs is not None else list(requests)):
             kind = event.WhichOneof("event")
             if kind == "output":
                 f = err if event.output.stream == pb.LogChunk.STDERR else out
@@ -43,7 +44,9 @@ def stream(args, cid: str, stdin: bool, tty: bool, start: bool) -> int:
 
 
 def attach(args) -> int:
-    doc = output.struct_to_dict(conn.containers(args).Inspect(pb.ContainerRef(id=args.container)))
+    from gateway.cli import output
+    from doca.v1 import containers_pb2  # the document is a protobuf Struct
+    doc = output.struct_to_dict(conn.containers(args).Inspect(containers_pb2.ContainerRef(id=args.container)))
     tty = bool(doc["Config"].get("Tty"))
     stdin = not args.no_stdin and bool(doc["Config"].get("OpenStdin"))
     return stream(args, doc["Id"], stdin=stdin, tty=tty, start=False)

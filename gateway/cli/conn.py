@@ -1,9 +1,7 @@
 """The CLI's connection to the gateway (--host / DOCA_HOST): one HTTP/2
 connection on the unix socket, or over mutual TLS to tcp://HOST:PORT, with
 stubs built from the generated descriptors (see transport/ for why not
-grpcio)."""
-import os
-
+grpcio), or from the CLI codec's tables (api(): no protobuf import)."""
 from gateway.cli import transport
 
 _channels: dict[str, transport.Channel] = {}
@@ -16,6 +14,7 @@ def _bad(text: str) -> transport.RpcError:
 def tls_files(args) -> transport.TLSFiles:
     """--tlscacert/--tlscert/--tlskey, else ca.pem, cert.pem, key.pem in
     DOCA_CERT_PATH (default ~/.doca), as Docker's CLI finds its own."""
+    import os
     base = os.environ.get("DOCA_CERT_PATH") or os.path.join(os.path.expanduser("~"), ".doca")
     files = transport.TLSFiles(ca=args.tlscacert or os.path.join(base, "ca.pem"),
                                cert=args.tlscert or os.path.join(base, "cert.pem"),
@@ -42,6 +41,13 @@ def _channel(args) -> transport.Channel:
         raise _bad(f"unsupported host {host!r}: use unix:///path/to/doca.sock or tcp://HOST:PORT")
     _channels[host] = channel
     return channel
+
+
+def api(args, service: str = "Containers"):
+    """A stub of the gateway's `service` whose messages are the CLI codec's
+    (gateway.cli.wire.doca_v1): what the frequent verbs use."""
+    from gateway.cli.wire import doca_v1
+    return transport.stub(doca_v1, service, _channel(args))
 
 
 def containers(args):

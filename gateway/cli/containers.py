@@ -1,23 +1,27 @@
-"""`doca ps`, `logs`, `stop`, `kill`, `rm`, `wait`, `inspect`."""
-import json
+"""`doca ps`, `logs`, `stop`, `kill`, `rm`, `wait`, `inspect`.
+
+The frequent verbs use the CLI codec's messages (no protobuf import); logs
+and inspect, protobuf's (timestamps as JSON, Struct documents)."""
 import sys
 
-
-from common import timestamps
-from doca.v1 import containers_pb2 as pb
-from doca.v1 import images_pb2 as ipb
-from doca.v1 import volumes_pb2 as vpb
 from gateway import humanize
 from gateway.cli import conn, each, output
+from gateway.cli.wire import doca_v1 as pb
+
+
+def _seconds(ts) -> float:
+    """common.timestamps.from_proto, without protobuf."""
+    return (ts.seconds * 1_000_000_000 + ts.nanos) / 1e9 if ts.seconds or ts.nanos else 0.0
 
 
 def ps(args) -> int:
-    resp = conn.containers(args).List(pb.ListRequest(all=args.all))
+    resp = conn.api(args).List(pb.ListRequest(all=args.all))
     if args.quiet:
         for c in resp.containers:
             print(c.id if args.no_trunc else c.id[:12])
         return 0
     if args.format == "json":
+        import json
         for c in resp.containers:
             print(json.dumps({"ID": c.id, "Names": c.name, "Image": c.image, "Command": c.command,
                               "State": c.state, "Status": c.status, "Ports": _ports(c)}))
@@ -26,7 +30,7 @@ def ps(args) -> int:
     for c in resp.containers:
         cmd = c.command if args.no_trunc or len(c.command) <= 20 else c.command[:19] + "…"
         rows.append([c.id if args.no_trunc else c.id[:12], c.image, f'"{cmd}"',
-                     humanize.ago(timestamps.from_proto(c.created_at)), c.status, _ports(c), c.name])
+                     humanize.ago(_seconds(c.created_at)), c.status, _ports(c), c.name])
     output.table(["CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES"], rows)
     return 0
 
@@ -38,6 +42,7 @@ def _ports(c) -> str:
 
 
 def logs(args) -> int:
+    from doca.v1 import containers_pb2 as pb  # Timestamp.ToJsonString
     out, err = sys.stdout.buffer, sys.stderr.buffer
     req = pb.LogsRequest(id=args.container, follow=args.follow, since=args.since, timestamps=args.timestamps)
     if args.tail != "all":
@@ -55,44 +60,47 @@ def logs(args) -> int:
 
 
 def stop(args) -> int:
-    stub = conn.containers(args)
+    stub = conn.api(args)
     return each.each(args.containers, lambda r: stub.Stop(pb.StopRequest(id=r, timeout=args.time)))
 
 
 def restart(args) -> int:
-    stub = conn.containers(args)
+    stub = conn.api(args)
     return each.each(args.containers, lambda r: stub.Restart(pb.StopRequest(id=r, timeout=args.time)))
 
 
 def kill(args) -> int:
-    stub = conn.containers(args)
+    stub = conn.api(args)
     return each.each(args.containers, lambda r: stub.Kill(pb.KillRequest(id=r, signal=args.signal)))
 
 
 def rm(args) -> int:
-    stub = conn.containers(args)
+    stub = conn.api(args)
     return each.each(args.containers, lambda r: stub.Remove(pb.RemoveRequest(id=r, force=args.force)))
 
 
 def pause(args) -> int:
-    stub = conn.containers(args)
+    stub = conn.api(args)
     return each.each(args.containers, lambda r: stub.Pause(pb.ContainerRef(id=r)))
 
 
 def unpause(args) -> int:
-    stub = conn.containers(args)
+    stub = conn.api(args)
     return each.each(args.containers, lambda r: stub.Unpause(pb.ContainerRef(id=r)))
 
 
 def wait(args) -> int:
-    stub = conn.containers(args)
+    stub = conn.api(args)
     return each.each(args.containers, lambda r: stub.Wait(pb.ContainerRef(id=r)),
                      show=lambda ref, result: print(result.exit_code))
 
 
 def inspect(args) -> int:
     """Containers first, then images, then volumes, then networks, as `docker inspect` does."""
+    from doca.v1 import containers_pb2 as pb
+    from doca.v1 import images_pb2 as ipb
     from doca.v1 import system_pb2 as spb
+    from doca.v1 import volumes_pb2 as vpb
     lookups = {
         "container": lambda r: conn.containers(args).Inspect(pb.ContainerRef(id=r)),
         "image": lambda r: conn.images(args).Inspect(ipb.ImageRef(reference=r)),

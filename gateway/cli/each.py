@@ -2,7 +2,6 @@
 failure on its own line, go on, and exit 1 if any failed."""
 import sys
 
-from gateway.cli import output
 from gateway.cli.transport import RpcError, StatusCode
 
 
@@ -22,6 +21,7 @@ def each(refs, call, show=lambda ref, result: print(ref)) -> int:
 def inspect(refs, lookups, missing: str = "No such object: {}") -> int:
     """Prints a JSON array of the documents found; each ref is tried with
     each lookup in turn (containers, then images, then volumes)."""
+    from gateway.cli import output
     docs, code = [], 0
     for ref in refs:
         for lookup in lookups:

@@ -1,15 +1,14 @@
 """How the CLI reports failures: one line on stderr, Docker's exit codes
 (125 when the engine failed a run, 126/127 when the command could not run,
 1 for other verbs), never a traceback."""
-import os
 import sys
 
-from common.errors import EXIT_CODE_KEY
 from gateway.cli.transport import RpcError
 ENGINE_VERBS = ("run", "create", "start")
 
 
 def exit_code(err: RpcError, verb: str) -> int:
+    from common.errors import EXIT_CODE_KEY
     for key, value in err.trailing_metadata() or ():
         if key == EXIT_CODE_KEY and value.isdigit():
             return int(value)
@@ -39,6 +38,7 @@ def guarded(handler, args) -> int:
         sys.stderr.write(f"doca: {err.strerror or err}{where}\n")
         return 125 if args.verb in ENGINE_VERBS else 1
     except Exception as err:  # noqa: BLE001 - a bug in the CLI: one line, DOCA_DEBUG=1 for the trace
+        import os
         if os.environ.get("DOCA_DEBUG"):
             raise
         sys.stderr.write(f"doca: internal error: {type(err).__name__}: {err} (DOCA_DEBUG=1 shows where)\n")

@@ -1,8 +1,8 @@
 """`doca exec [-i] [-t] [-d] [-e K=V] [-w DIR] [-u USER] CTR CMD...`"""
 import sys
 
-from doca.v1 import containers_pb2 as pb
 from gateway.cli import conn, terminal
+from gateway.cli.wire import doca_v1 as pb
 
 
 def _requests(args, inputs):
@@ -35,7 +35,9 @@ def exec_(args) -> int:
     err = sys.stderr.buffer
     code = 0
     with raw:
-        stream = conn.containers(args).Exec(_requests(args, inputs))
+        requests = _requests(args, inputs)
+        # Without input the one request is known now: no sending thread.
+        stream = conn.api(args).Exec(requests if inputs is not None else list(requests))
         for event in stream:
             if event.WhichOneof("event") == "exit_code":
                 code = event.exit_code

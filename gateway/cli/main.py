@@ -1,23 +1,31 @@
 """`doca`: Docker's verbs and flags over the gateway's gRPC API.
 
-Parsers are built here; each verb's code is imported only when it runs, so
+The frequent verbs' command lines are read by fastargs (no argparse); the
+others, and anything fastargs does not read exactly as argparse would, by
+the parsers built here. Each verb's code is imported only when it runs, so
 `doca run` does not pay for `doca images`' table library, and `doca daemon`
 never loads grpc at all (the CLI speaks HTTP/2 itself: see transport/).
+
+`make` installs a launcher (launcher.py) that starts Python without site
+(-SI): launch() adds site-packages only when a verb first imports a
+package from there (rich, protobuf, hpack...).
 """
-import argparse
-import importlib
-import os
 import sys
 
 DEFAULT_HOST = "unix:///run/doca/doca.sock"
 
 
-class Parser(argparse.ArgumentParser):
-    """Bad usage: one line and Docker's 125."""
+def _parser_class():
+    import argparse
 
-    def error(self, message):
-        sys.stderr.write(f"doca: {message}\nSee 'doca --help'.\n")
-        sys.exit(125)
+    class Parser(argparse.ArgumentParser):
+        """Bad usage: one line and Docker's 125."""
+
+        def error(self, message):
+            sys.stderr.write(f"doca: {message}\nSee 'doca --help'.\n")
+            sys.exit(125)
+
+    return Parser
 
 
 # verb -> the module of gateway.cli.verbs declaring it (and its neighbours).
@@ -52,10 +60,11 @@ def _verb_in(argv) -> str | None:
     return None
 
 
-def build_parser(argv=()) -> argparse.ArgumentParser:
+def build_parser(argv=()):
     """Declares only the group of the verb in argv (all of them for help or
     an unknown verb): argparse set-up is a visible part of a CLI call."""
-    parser = Parser(prog="doca", description="A container engine: Docker's verbs over doca's gRPC services.")
+    import importlib
+    parser = _parser_class()(prog="doca", description="A container engine: Docker's verbs over doca's gRPC services.")
     parser.add_argument("-H", "--host", default=None,
                         help=f"gateway: unix:///path or tcp://HOST:PORT (env DOCA_HOST, default {DEFAULT_HOST})")
     # tcp:// is mutual TLS; as Docker's flags, else ca.pem, cert.pem, key.pem in DOCA_CERT_PATH (default ~/.doca)
@@ -70,16 +79,66 @@ def build_parser(argv=()) -> argparse.ArgumentParser:
     return parser
 
 
+def parse(argv):
+    """argparse's namespace for argv (fastargs' when it can read it)."""
+    from gateway.cli import fastargs
+    args = fastargs.parse(argv)
+    return build_parser(argv).parse_args(argv) if args is None else args
+
+
+def getenv(name: str) -> str | None:
+    """os.environ.get without importing os (~1 ms of a CLI call): the
+    variables as the process started, decoded as os.environ decodes them."""
+    os = sys.modules.get("os")
+    if os is not None:
+        return os.environ.get(name)
+    import posix
+    encoding, errors = sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()
+    value = posix.environ.get(name.encode(encoding, errors))
+    return None if value is None else value.decode(encoding, errors)
+
+
 def main(argv=None) -> None:
     argv = sys.argv[1:] if argv is None else argv
-    args = build_parser(argv).parse_args(argv)
-    args.host = args.host or os.environ.get("DOCA_HOST") or DEFAULT_HOST
+    args = parse(argv)
+    args.host = args.host or getenv("DOCA_HOST") or DEFAULT_HOST
     module, _, func = args.target.partition(":")
-    handler = getattr(importlib.import_module(f"gateway.cli.{module}"), func)
+    name = f"gateway.cli.{module}"
+    __import__(name)
+    handler = getattr(sys.modules[name], func)
     if module == "daemon":
         sys.exit(handler(args))
     from gateway.cli import errors
     sys.exit(errors.guarded(handler, args))
+
+
+class _SitePackages:
+    """Last on sys.meta_path under `python -S`: the first import that nothing
+    else finds runs site (site-packages and their .pth files on sys.path, as
+    a normal start does) and is looked up again."""
+
+    done = False
+
+    @classmethod
+    def find_spec(cls, name, path=None, target=None):
+        if path is not None or cls.done:
+            return None
+        cls.done = True
+        sys.meta_path.remove(cls)
+        import site
+        site.main()
+        for finder in sys.meta_path:
+            spec = finder.find_spec(name, None, target) if hasattr(finder, "find_spec") else None
+            if spec is not None:
+                return spec
+        return None
+
+
+def launch() -> None:
+    """The launcher's entry point (python -SI: no site yet)."""
+    if "site" not in sys.modules:
+        sys.meta_path.append(_SitePackages)
+    main()
 
 
 if __name__ == "__main__":

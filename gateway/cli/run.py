@@ -1,11 +1,9 @@
-"""`doca run`, `create`, `start`."""
-import itertools
-import os
+"""`doca run`, `create`, `start` (messages from the CLI codec: no protobuf import)."""
 import sys
 
-from doca.v1 import containers_pb2 as pb
-from gateway.cli import attach, conn, terminal
+from gateway.cli import conn
 from gateway.cli.transport import RpcError
+from gateway.cli.wire import doca_v1 as pb
 
 
 def _labels(items) -> dict:
@@ -17,6 +15,7 @@ def _env(items) -> list[str]:
     out = []
     for item in items:
         if "=" not in item:
+            import os
             if item in os.environ:
                 out.append(f"{item}={os.environ[item]}")
             continue
@@ -51,7 +50,10 @@ def _security_opts(items) -> list[str]:
 
 
 def config(args) -> pb.ContainerConfig:
-    rows, cols = terminal.size() if args.tty else (0, 0)
+    rows, cols = (0, 0)
+    if args.tty:
+        from gateway.cli import terminal
+        rows, cols = terminal.size()
     entrypoint = [] if args.entrypoint is None else ([args.entrypoint] if args.entrypoint else [""])
     return pb.ContainerConfig(
         image=args.image, cmd=args.command, entrypoint=entrypoint, name=args.name,
@@ -96,15 +98,21 @@ def with_image(args, call):
 
 def _started_run(args):
     """The Run stream with its first event read: a missing image fails here."""
-    stream = conn.containers(args).Run(pb.RunRequest(config=config(args), detach=args.detach))
+    stream = conn.api(args).Run(pb.RunRequest(config=config(args), detach=args.detach))
     first = next(stream, None)
-    return stream if first is None else itertools.chain([first], stream)
+    return stream if first is None else _chain(first, stream)
+
+
+def _chain(first, rest):
+    yield first
+    yield from rest
 
 
 def run(args) -> int:
     if (args.interactive or args.tty) and not args.detach:
         # Docker's order: create, attach, then start once attached (no output lost).
-        cid = with_image(args, lambda: conn.containers(args).Create(config(args))).id
+        cid = with_image(args, lambda: conn.api(args).Create(config(args))).id
+        from gateway.cli import attach
         return attach.stream(args, cid, stdin=args.interactive, tty=args.tty, start=True)
     stream = with_image(args, lambda: _started_run(args))
     out, err = sys.stdout.buffer, sys.stderr.buffer
@@ -123,13 +131,13 @@ def run(args) -> int:
 
 
 def create(args) -> int:
-    resp = with_image(args, lambda: conn.containers(args).Create(config(args)))
+    resp = with_image(args, lambda: conn.api(args).Create(config(args)))
     print(resp.id)
     return 0
 
 
 def start(args) -> int:
-    stub = conn.containers(args)
+    stub = conn.api(args)
     for ref in args.containers:
         stub.Start(pb.ContainerRef(id=ref))
         print(ref)

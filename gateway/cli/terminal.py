@@ -1,18 +1,21 @@
 """The local terminal for -t: raw mode (restored on every exit path), its
 size, and a queue of inputs for a streaming call: stdin bytes, window sizes
-on SIGWINCH, the end of stdin, Docker's detach keys (ctrl-p ctrl-q)."""
-import os
-import queue
-import signal
-import struct
+on SIGWINCH, the end of stdin, Docker's detach keys (ctrl-p ctrl-q).
+queue, signal, threading and termios are imported only when a terminal or
+an input stream is involved: a detached exec or run pays for none of them."""
 import sys
-import threading
 
 DETACH_KEYS = b"\x10\x11"  # ctrl-p ctrl-q
 
 
+def _os():
+    import os  # not on the path of a call without a terminal
+    return os
+
+
 def size() -> tuple[int, int]:
     import fcntl
+    import struct
     import termios
     try:
         rows, cols, _, _ = struct.unpack("HHHH", fcntl.ioctl(sys.stdout.fileno(), termios.TIOCGWINSZ, b"\0" * 8))
@@ -25,7 +28,7 @@ class RawMode:
     """Puts stdin in raw mode if it is a terminal; restores it on exit."""
 
     def __init__(self, enabled: bool):
-        self.enabled = enabled and os.isatty(0)
+        self.enabled = enabled and _os().isatty(0)
         self.saved = None
 
     def __enter__(self):
@@ -52,7 +55,7 @@ def detach_now(raw: RawMode) -> None:
     raw.restore()
     sys.stderr.write("\r\n" if raw.enabled else "")
     sys.stderr.flush()
-    os._exit(0)
+    _os()._exit(0)
 
 
 class Inputs:
@@ -61,6 +64,9 @@ class Inputs:
     ("detach", None). Iterate it to get them in order."""
 
     def __init__(self, read_stdin: bool, tty: bool, detach_keys: bytes = DETACH_KEYS, on_detach=None):
+        import queue
+        import signal
+        import threading
         self.q: "queue.SimpleQueue" = queue.SimpleQueue()
         self.on_detach = on_detach
         self.tty = tty
@@ -72,6 +78,7 @@ class Inputs:
             threading.Thread(target=self._read, daemon=True, name="stdin").start()
 
     def _read(self) -> None:
+        import os
         pending = b""
         while True:
             try:

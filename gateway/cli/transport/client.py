@@ -1,10 +1,13 @@
 """gRPC calls (unary and streaming) over transport.http2, with the same
 surface the generated stubs give: stub.Method(request) -> response or
-iterator; errors raise RpcError with code(), details(), trailing_metadata()."""
-import socket
-import struct
-import threading
-import typing
+iterator; errors raise RpcError with code(), details(), trailing_metadata().
+Stubs come from a generated *_pb2 module (protobuf messages) or from the
+CLI codec's tables (gateway/cli/wire: no protobuf import at all).
+
+A CLI call pays for every module it imports: socket (enum), struct,
+threading and typing are imported only where they are needed (tcp://, a
+bidi call with input), the unix socket is _socket's."""
+import _socket
 
 from gateway.cli.transport import http2
 
@@ -73,13 +76,18 @@ def _percent_decode(text: str) -> str:
 
 def _frame_message(msg) -> bytes:
     body = msg.SerializeToString()
-    return struct.pack(">BI", 0, len(body)) + body
+    return b"\0" + len(body).to_bytes(4, "big") + body
 
 
-class TLSFiles(typing.NamedTuple):
-    ca: str
-    cert: str
-    key: str
+class TLSFiles(tuple):
+    """(ca, cert, key) file paths."""
+
+    def __new__(cls, ca: str, cert: str, key: str):
+        return tuple.__new__(cls, (ca, cert, key))
+
+    ca = property(lambda self: self[0])
+    cert = property(lambda self: self[1])
+    key = property(lambda self: self[2])
 
 
 def _tls_failure(e: OSError) -> str | None:
@@ -98,16 +106,17 @@ class Channel:
         self.authority = authority if tls is None else f"{address[0]}:{address[1]}"
         self._conn: http2.Connection | None = None
 
-    def _socket(self) -> socket.socket:
+    def _socket(self):
         if self.tls is None:
-            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            sock = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
             try:
                 sock.connect(self.address)
             except OSError:
                 sock.close()
                 raise
             return sock
-        import ssl  # only for tcp://: it costs a unix-socket call several ms
+        import socket  # only for tcp://: it costs a unix-socket call several ms, ssl more
+        import ssl
         ctx = ssl.create_default_context(cafile=self.tls.ca)
         ctx.load_cert_chain(self.tls.cert, self.tls.key)
         ctx.set_alpn_protocols(["h2"])
@@ -150,7 +159,9 @@ class Channel:
     def bidi(self, method: str, requests, response_class):
         """Requests go out from a thread as the iterator yields them (stdin of
         an interactive exec) while responses are read here."""
+        import threading
         conn = self._connection()
+        conn.threaded()
         state = _CallState(conn, response_class)
         state.sid = conn.open(self._headers(method))
         failure: list = []
@@ -168,7 +179,7 @@ class Channel:
                 failure.append(e)
                 try:
                     conn.reset(state.sid)
-                    conn.sock.shutdown(socket.SHUT_RD)
+                    conn.sock.shutdown(_socket.SHUT_RD)
                 except OSError:
                     pass
         threading.Thread(target=send, daemon=True, name="grpc-send").start()
@@ -185,6 +196,9 @@ class Channel:
 
     def call(self, method: str, requests, response_class, request_streaming: bool):
         """Yields responses; raises RpcError when the status is not OK."""
+        # A request that cannot be encoded fails before any connection, as
+        # protobuf's messages fail when they are made.
+        body = None if request_streaming else _frame_message(requests)
         conn = self._connection()
         state = _CallState(conn, response_class)
         try:
@@ -200,7 +214,7 @@ class Channel:
             else:
                 sid = conn.open(self._headers(method))
                 state.sid = sid
-                conn.send_data(sid, _frame_message(requests), True, state.on_frame)
+                conn.send_data(sid, body, True, state.on_frame)
             yield from state.responses()
         except _RequestsFailed as e:
             # the requests failed (a file the CLI streams is unreadable, ...): the
@@ -269,7 +283,7 @@ class _CallState:
             self.conn.credit(sid, len(payload))
             self.buf += payload
             while len(self.buf) >= 5:
-                compressed, n = struct.unpack(">BI", self.buf[:5])
+                compressed, n = self.buf[0], int.from_bytes(self.buf[1:5], "big")
                 if len(self.buf) < 5 + n:
                     break
                 if compressed:
@@ -280,7 +294,7 @@ class _CallState:
                 self.trailers = [("grpc-status", "13"), ("grpc-message", "stream ended without a status")]
                 self.done = True
         elif ftype == http2.RST_STREAM:
-            code = struct.unpack(">I", payload)[0]
+            code = int.from_bytes(payload[:4], "big")
             self.trailers = [("grpc-status", "1" if code == 8 else "14"),
                              ("grpc-message", f"stream reset by the gateway (HTTP/2 error {code})")]
             self.done = True
@@ -305,6 +319,27 @@ class _CallState:
             raise RpcError(StatusCode.of(status), message, metadata)
 
 
+def _method(channel: Channel, path: str, out, client_streaming: bool, server_streaming: bool):
+    """One method of a stub: responses are instances of `out`."""
+    if server_streaming and client_streaming:
+        def call(reqs):
+            # Requests known in advance (a list) go out from this thread, as a
+            # client stream does: no sending thread, no threading import.
+            if isinstance(reqs, (list, tuple)):
+                return channel.call(path, reqs, out, True)
+            return channel.bidi(path, reqs, out)
+    elif server_streaming:
+        def call(req):
+            return channel.call(path, req, out, client_streaming)
+    else:
+        def call(req):
+            responses = list(channel.call(path, req, out, client_streaming))  # through the trailers
+            if len(responses) != 1:
+                raise RpcError(StatusCode.INTERNAL, f"{path} returned {len(responses)} responses")
+            return responses[0]
+    return call
+
+
 def _message_class(descriptor):
     from google.protobuf import message_factory
     return message_factory.GetMessageClass(descriptor)
@@ -314,24 +349,32 @@ class _Stub:
     pass
 
 
+class _LiteStub:
+    """A stub from the codec's tables; each method is made on first use."""
+
+    def __init__(self, module, service: str, channel: Channel):
+        self._module = module
+        self._methods = module.SERVICES[service]
+        self._channel = channel
+
+    def __getattr__(self, name: str):
+        spec = self._methods.get(name)
+        if spec is None:
+            raise AttributeError(name)
+        path, _, response, client_streaming, server_streaming = spec
+        call = _method(self._channel, path, self._module._module.message(response), client_streaming, server_streaming)
+        setattr(self, name, call)
+        return call
+
+
 def stub(pb2_module, service: str, channel: Channel):
-    """A stub for `service` of a generated *_pb2 module, calling over `channel`."""
+    """A stub for `service` of a generated *_pb2 module, or of a module of
+    the CLI codec's tables (gateway.cli.wire.doca_v1), calling over `channel`."""
+    if not hasattr(pb2_module, "DESCRIPTOR"):
+        return _LiteStub(pb2_module, service, channel)
     svc = pb2_module.DESCRIPTOR.services_by_name[service]
     s = _Stub()
     for m in svc.methods:
         path = f"/{svc.full_name}/{m.name}"
-        out = _message_class(m.output_type)
-        if m.server_streaming and m.client_streaming:
-            def call(reqs, path=path, out=out):
-                return channel.bidi(path, reqs, out)
-        elif m.server_streaming:
-            def call(req, path=path, out=out, streaming=m.client_streaming):
-                return channel.call(path, req, out, streaming)
-        else:
-            def call(req, path=path, out=out, streaming=m.client_streaming):
-                responses = list(channel.call(path, req, out, streaming))  # through the trailers
-                if len(responses) != 1:
-                    raise RpcError(StatusCode.INTERNAL, f"{path} returned {len(responses)} responses")
-                return responses[0]
-        setattr(s, m.name, call)
+        setattr(s, m.name, _method(channel, path, _message_class(m.output_type), m.client_streaming, m.server_streaming))
     return s

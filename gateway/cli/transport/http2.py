@@ -1,10 +1,9 @@
 """A minimal HTTP/2 client connection (RFC 7540) for gRPC calls on a
 connected socket (unix, or TLS with ALPN h2): prior knowledge (no upgrade),
 one call at a time, flow control in both directions, SETTINGS/PING/GOAWAY
-handled, no server push."""
-import socket
-import struct
-import threading
+handled, no server push. Standard library only, and none of its heavier
+modules (socket, struct, threading: a CLI call pays for every import)."""
+import _thread
 
 from gateway.cli.transport import hpack_lite
 
@@ -27,7 +26,7 @@ class ConnectionError_(Exception):
 
 
 class Connection:
-    def __init__(self, sock: socket.socket):
+    def __init__(self, sock):
         self.sock = sock
         self.decoder = hpack_lite.Decoder()
         self.next_stream = 1
@@ -38,21 +37,42 @@ class Connection:
         self.unacked = 0  # bytes received since our last WINDOW_UPDATE
         self._rbuf = bytearray()
         # For calls that send while another thread reads (bidi): writes are
-        # serialised, and a blocked sender waits for the reader's window updates.
-        self.write_lock = threading.Lock()
-        self.window_changed = threading.Condition()
+        # serialised, and a blocked sender waits for the reader's window
+        # updates (a condition made by threaded(), only for such calls).
+        self.write_lock = _thread.allocate_lock()
+        self.window_changed = None
         # Our receive windows: as large as allowed, so a long output stream
         # rarely needs a WINDOW_UPDATE.
-        settings = struct.pack(">HI", SETTINGS_ENABLE_PUSH, 0) + struct.pack(">HI", SETTINGS_INITIAL_WINDOW_SIZE, MAX_WINDOW)
+        settings = _u16(SETTINGS_ENABLE_PUSH) + _u32(0) + _u16(SETTINGS_INITIAL_WINDOW_SIZE) + _u32(MAX_WINDOW)
         self._send(PREFACE + self._frame(SETTINGS, 0, 0, settings)
-                          + self._frame(WINDOW_UPDATE, 0, 0, struct.pack(">I", MAX_WINDOW - DEFAULT_WINDOW)))
+                          + self._frame(WINDOW_UPDATE, 0, 0, _u32(MAX_WINDOW - DEFAULT_WINDOW)))
+
+    def threaded(self) -> None:
+        """Another thread will send while this one reads (send_data_waiting)."""
+        if self.window_changed is None:
+            import threading
+            self.window_changed = threading.Condition()
+
+    def _add_window(self, sid: int, inc: int) -> None:
+        cond = self.window_changed
+        if cond is None:
+            self._apply_window(sid, inc)
+            return
+        with cond:
+            self._apply_window(sid, inc)
+            cond.notify_all()
+
+    def _apply_window(self, sid: int, inc: int) -> None:
+        if sid:
+            self.stream_window[sid] += inc
+        else:
+            self.conn_window += inc
 
     # -- frames ---------------------------------------------------------------
 
     @staticmethod
     def _frame(ftype: int, flags: int, stream: int, payload: bytes = b"") -> bytes:
-        n = len(payload)
-        return struct.pack(">BHBBI", n >> 16, n & 0xFFFF, ftype, flags, stream) + payload
+        return len(payload).to_bytes(3, "big") + bytes((ftype, flags)) + stream.to_bytes(4, "big") + payload
 
     def _send(self, data: bytes) -> None:
         with self.write_lock:
@@ -71,14 +91,13 @@ class Connection:
     def read_frame(self) -> tuple[int, int, int, bytes]:
         """The next frame. Connection frames (stream 0) are acted on here and
         returned too: a sender blocked on flow control needs to see them."""
-        hi, lo, ftype, flags, stream = struct.unpack(">BHBBI", self._recv_exact(9))
-        payload = self._recv_exact((hi << 16) | lo)
-        stream &= 0x7FFFFFFF
+        head = self._recv_exact(9)
+        payload = self._recv_exact(int.from_bytes(head[:3], "big"))
+        ftype, flags = head[3], head[4]
+        stream = int.from_bytes(head[5:9], "big") & 0x7FFFFFFF
         if stream:
             if ftype == WINDOW_UPDATE and stream in self.stream_window:
-                with self.window_changed:
-                    self.stream_window[stream] += struct.unpack(">I", payload)[0] & 0x7FFFFFFF
-                    self.window_changed.notify_all()
+                self._add_window(stream, int.from_bytes(payload[:4], "big") & 0x7FFFFFFF)
             return ftype, flags, stream, payload
         if ftype == SETTINGS and not flags & ACK:
             max_frame = self._apply_settings(payload)
@@ -89,11 +108,9 @@ class Connection:
         elif ftype == PING and not flags & ACK:
             self._send(self._frame(PING, ACK, 0, payload))
         elif ftype == WINDOW_UPDATE:
-            with self.window_changed:
-                self.conn_window += struct.unpack(">I", payload)[0] & 0x7FFFFFFF
-                self.window_changed.notify_all()
+            self._add_window(0, int.from_bytes(payload[:4], "big") & 0x7FFFFFFF)
         elif ftype == GOAWAY:
-            last, code = struct.unpack(">II", payload[:8])
+            last, code = int.from_bytes(payload[:4], "big"), int.from_bytes(payload[4:8], "big")
             if (last & 0x7FFFFFFF) < self.next_stream - 2:
                 raise ConnectionError_(f"the gateway went away (HTTP/2 error {code})")
         return ftype, flags, stream, payload
@@ -102,7 +119,7 @@ class Connection:
         """Applies the window settings; returns the peer's max frame size."""
         max_frame = self.max_frame
         for i in range(0, len(payload) - 5, 6):
-            key, value = struct.unpack(">HI", payload[i:i + 6])
+            key, value = int.from_bytes(payload[i:i + 2], "big"), int.from_bytes(payload[i + 2:i + 6], "big")
             if key == SETTINGS_INITIAL_WINDOW_SIZE:
                 delta = value - self.peer_initial_window
                 self.peer_initial_window = value
@@ -164,7 +181,7 @@ class Connection:
         """Gives back receive window once enough was consumed."""
         self.unacked += n
         if self.unacked > MAX_WINDOW // 2:
-            inc = struct.pack(">I", self.unacked)
+            inc = _u32(self.unacked)
             self._send(self._frame(WINDOW_UPDATE, 0, 0, inc) + self._frame(WINDOW_UPDATE, 0, sid, inc))
             self.unacked = 0
 
@@ -186,10 +203,18 @@ class Connection:
 
     def reset(self, sid: int, code: int = CANCEL) -> None:
         """Ends one stream at once (RST_STREAM): the server sees the call cancelled."""
-        self._send(self._frame(RST_STREAM, 0, sid, struct.pack(">I", code)))
+        self._send(self._frame(RST_STREAM, 0, sid, _u32(code)))
 
     def close(self) -> None:
         try:
             self.sock.close()
         except OSError:
             pass
+
+
+def _u16(v: int) -> bytes:
+    return v.to_bytes(2, "big")
+
+
+def _u32(v: int) -> bytes:
+    return v.to_bytes(4, "big")
