@@ -68,7 +68,7 @@ class ContainersServicer(containers_pb2_grpc.ContainersServicer):
         return pb.ContainerRef(id=ctr.id)
 
     def Remove(self, request, context):
-        return pb.ContainerRef(id=self.flows.remove(request.id, request.force))
+        return pb.ContainerRef(id=self.flows.remove(request.id, request.force, volumes=request.volumes))
 
     def Wait(self, request, context):
         r = self.c.runtime.Wait(rpb.WaitRequest(id=request.id))

@@ -178,12 +178,14 @@ class KillRequest(_message.Message):
     def __init__(self, id: _Optional[str] = ..., signal: _Optional[str] = ...) -> None: ...
 
 class RemoveRequest(_message.Message):
-    __slots__ = ("id", "force")
+    __slots__ = ("id", "force", "volumes")
     ID_FIELD_NUMBER: _ClassVar[int]
     FORCE_FIELD_NUMBER: _ClassVar[int]
+    VOLUMES_FIELD_NUMBER: _ClassVar[int]
     id: str
     force: bool
-    def __init__(self, id: _Optional[str] = ..., force: _Optional[bool] = ...) -> None: ...
+    volumes: bool
+    def __init__(self, id: _Optional[str] = ..., force: _Optional[bool] = ..., volumes: _Optional[bool] = ...) -> None: ...
 
 class WaitResponse(_message.Message):
     __slots__ = ("exit_code", "oom_killed")

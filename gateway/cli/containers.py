@@ -76,7 +76,7 @@ def kill(args) -> int:
 
 def rm(args) -> int:
     stub = conn.api(args)
-    return each.each(args.containers, lambda r: stub.Remove(pb.RemoveRequest(id=r, force=args.force)))
+    return each.each(args.containers, lambda r: stub.Remove(pb.RemoveRequest(id=r, force=args.force, volumes=args.volumes)))
 
 
 def pause(args) -> int:

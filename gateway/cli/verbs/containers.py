@@ -27,6 +27,7 @@ def declare(sub) -> None:
     p.add_argument("containers", nargs="+")
     p = verb(sub, "rm", "containers:rm", "remove containers")
     p.add_argument("-f", "--force", action="store_true")
+    p.add_argument("-v", "--volumes", action="store_true", help="remove the anonymous volumes made for them")
     p.add_argument("containers", nargs="+")
     p = verb(sub, "wait", "containers:wait", "wait for containers to exit; print their exit codes")
     p.add_argument("containers", nargs="+")

@@ -470,6 +470,7 @@ MESSAGES = {
     'doca.v1.RemoveRequest': ((
         (1, 'id', 9, 0, '', ''),
         (2, 'force', 8, 0, '', ''),
+        (3, 'volumes', 8, 0, '', ''),
     ), ()),
     'doca.v1.RemoveVolumeRequest': ((
         (1, 'name', 9, 0, '', ''),
