@@ -20,11 +20,15 @@ def ps(args) -> int:
         for c in resp.containers:
             print(c.id if args.no_trunc else c.id[:12])
         return 0
-    if args.format == "json":
-        import json
-        for c in resp.containers:
-            print(json.dumps({"ID": c.id, "Names": c.name, "Image": c.image, "Command": c.command,
-                              "State": c.state, "Status": c.status, "Ports": _ports(c)}))
+    if args.format and args.format != "table":
+        import time
+        from gateway.cli import tableformat
+        docs = [{"ID": c.id if args.no_trunc else c.id[:12], "Names": c.name, "Image": c.image,
+                 "Command": f'"{c.command}"' if args.format != "json" else c.command,
+                 "CreatedAt": time.strftime("%Y-%m-%d %H:%M:%S %z %Z", time.localtime(_seconds(c.created_at))),
+                 "RunningFor": humanize.ago(_seconds(c.created_at)), "Ports": _ports(c),
+                 "State": c.state, "Status": c.status} for c in resp.containers]
+        sys.stdout.write(tableformat.render(args.format, docs, PS_HEADERS))
         return 0
     rows = []
     for c in resp.containers:
@@ -33,6 +37,9 @@ def ps(args) -> int:
                      humanize.ago(_seconds(c.created_at)), c.status, _ports(c), c.name])
     output.table(["CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES"], rows)
     return 0
+
+
+PS_HEADERS = {"ID": "CONTAINER ID", "RunningFor": "CREATED", "CreatedAt": "CREATED AT"}
 
 
 def _ports(c) -> str:
@@ -108,4 +115,4 @@ def inspect(args) -> int:
         "network": lambda r: conn.networks(args).Inspect(spb.NetworkRef(id=r)),
     }
     kinds = [args.type] if args.type else list(lookups)
-    return each.inspect(args.objects, [lookups[k] for k in kinds])
+    return each.inspect(args.objects, [lookups[k] for k in kinds], template=args.format)

@@ -18,10 +18,15 @@ def each(refs, call, show=lambda ref, result: print(ref)) -> int:
     return code
 
 
-def inspect(refs, lookups, missing: str = "No such object: {}") -> int:
-    """Prints a JSON array of the documents found; each ref is tried with
-    each lookup in turn (containers, then images, then volumes)."""
+def inspect(refs, lookups, missing: str = "No such object: {}", template: str = "") -> int:
+    """Prints a JSON array of the documents found, or with `template`
+    (-f/--format) one line per document; each ref is tried with each lookup
+    in turn (containers, then images, then volumes, then networks)."""
     from gateway.cli import output
+    render = None
+    if template:
+        from gateway.cli import gotemplate
+        render = gotemplate.compile_template(template)  # a bad template fails before any call
     docs, code = [], 0
     for ref in refs:
         for lookup in lookups:
@@ -34,5 +39,8 @@ def inspect(refs, lookups, missing: str = "No such object: {}") -> int:
         else:
             sys.stderr.write(f"doca: {missing.format(ref)}\n")
             code = 1
-    output.print_json(docs)
+    if render is None:
+        output.print_json(docs)
+    else:
+        sys.stdout.write("".join(render(doc) + "\n" for doc in docs))
     return code

@@ -38,6 +38,9 @@ def guarded(handler, args) -> int:
         sys.stderr.write(f"doca: {err.strerror or err}{where}\n")
         return 125 if args.verb in ENGINE_VERBS else 1
     except Exception as err:  # noqa: BLE001 - a bug in the CLI: one line, DOCA_DEBUG=1 for the trace
+        if getattr(err, "for_the_user", False):  # e.g. a --format template that does not parse
+            sys.stderr.write(f"doca: {err}\n")
+            return 1
         import os
         if os.environ.get("DOCA_DEBUG"):
             raise

@@ -1,31 +1,287 @@
-"""The part of Go's text/template that `--format` is used for in scripts:
-"json" (the whole object), and templates of fields with text around them,
-'{{.Action}} {{.Actor.Attributes.name}}', '{{json .Actor}}', '{{json .}}'."""
+"""The part of Go's text/template that `--format` is used for in scripts
+(`docker inspect -f`, `docker events --format`, `docker info -f`):
+
+- "json" alone: the whole object as one JSON line;
+- fields and variables: {{.State.Status}}, {{.}}, {{$}}, {{$v.IPAddress}};
+- pipelines and functions: {{json .Config}}, {{.Name | upper}},
+  {{index .Config.Labels "com.example"}}, len, lower, upper, title, join,
+  split, print, println, printf (%s %d %v %q), eq, ne, lt, le, gt, ge,
+  not, and, or;
+- {{if}}/{{else if}}/{{else}}, {{range}} (over a list or a map's values in
+  key order, with `$k, $v :=`), {{with}}, each closed by {{end}};
+- {{- and -}} trim the white space beside them.
+
+Values print as Go prints them: true/false, map[k:v], [a b], "<no value>"
+for a missing key. A template that does not parse is a ValueError with
+Go's kind of message (the CLI's one line)."""
 import json
 import re
 
-_FIELD = re.compile(r"\{\{\s*(json\s+)?\.([A-Za-z0-9_.]*)\s*\}\}")
+_ACTION = re.compile(r"\{\{(-\s)?(.*?)(\s-)?\}\}", re.S)
+_TOKEN = re.compile(r'\s*(?:("(?:[^"\\]|\\.)*")|(`[^`]*`)|(\()|(\))|(\|)|(:=)|(,)|([^\s|(),]+))')
 
 
-def _value(doc, path: str):
+class TemplateError(ValueError):
+    for_the_user = True  # the CLI prints it as one line (errors.guarded)
+
+
+# -- parsing --------------------------------------------------------------------
+
+def _lex(template: str) -> list:
+    """[("text", str) | ("action", str)], with {{- and -}} trimming applied."""
+    out, pos = [], 0
+    for m in _ACTION.finditer(template):
+        text = template[pos:m.start()]
+        if m.group(1):
+            text = text.rstrip()
+        out.append(["text", text])
+        out.append(["action", m.group(2).strip(), bool(m.group(3))])
+        pos = m.end()
+    out.append(["text", template[pos:]])
+    for i, item in enumerate(out):
+        if item[0] == "action" and item[2] and i + 1 < len(out):
+            out[i + 1][1] = out[i + 1][1].lstrip()
+    return [(t[0], t[1]) for t in out if t[0] == "action" or t[1]]
+
+
+def _words(action: str) -> list[str]:
+    words, pos = [], 0
+    action = action.strip()
+    while pos < len(action):
+        m = _TOKEN.match(action, pos)
+        if not m or m.end() == pos:
+            raise TemplateError(f"template: unexpected {action[pos:]!r}")
+        words.append(m.group(0).strip())
+        pos = m.end()
+    return [w for w in words if w]
+
+
+def _parse(items: list, i: int = 0, stop=()) -> tuple[list, int, str]:
+    """Nodes up to an action whose first word is in `stop` (the template's
+    end for the top level); returns (nodes, index after it, that action)."""
+    nodes = []
+    while i < len(items):
+        kind, body = items[i]
+        i += 1
+        if kind == "text":
+            nodes.append(("text", body))
+            continue
+        if body.startswith("/*"):
+            continue  # a comment
+        words = _words(body)
+        if not words:
+            raise TemplateError("template: missing value for command")
+        head = words[0]
+        if head in stop:
+            return nodes, i, body
+        if head in ("end", "else"):
+            raise TemplateError(f"template: unexpected {{{{{head}}}}}")
+        if head in ("if", "with", "range"):
+            node, i = _block(head, words[1:], items, i)
+            nodes.append(node)
+        else:
+            nodes.append(("action", _pipeline(words)))
+    if stop:
+        raise TemplateError("template: unexpected EOF")
+    return nodes, i, ""
+
+
+def _block(head: str, words: list[str], items: list, i: int) -> tuple[tuple, int]:
+    vars_ = []
+    if head == "range" and ":=" in words:  # range $k, $v := PIPELINE
+        at = words.index(":=")
+        vars_ = [w for w in words[:at] if w != ","]
+        words = words[at + 1:]
+    pipe = _pipeline(words)
+    body, i, ended = _parse(items, i, stop=("end", "else"))
+    other: list = []
+    ended_words = _words(ended)
+    if ended_words[0] == "else":
+        if len(ended_words) > 1 and ended_words[1] == "if":  # else if: a nested if in the else branch
+            node, i = _block("if", ended_words[2:], items, i)
+            return (head, pipe, vars_, body, [node]), i
+        other, i, ended = _parse(items, i, stop=("end",))
+    return (head, pipe, vars_, body, other), i
+
+
+def _pipeline(words: list[str]) -> list[list]:
+    cmds, cur, depth = [], [], 0
+    for w in words:
+        if w == "|" and depth == 0:
+            if not cur:
+                raise TemplateError("template: missing command in pipeline")
+            cmds.append(cur)
+            cur = []
+        else:
+            cur.append(w)
+    if not cur:
+        raise TemplateError("template: missing command in pipeline")
+    cmds.append(cur)
+    return cmds
+
+
+# -- evaluation -----------------------------------------------------------------
+
+def _field(value, path: str):
     for key in filter(None, path.split(".")):
-        doc = doc.get(key) if isinstance(doc, dict) else None
-    return doc
+        value = value.get(key) if isinstance(value, dict) else None
+    return value
 
 
-def _text(value, as_json: bool) -> str:
-    if as_json:
-        return json.dumps(value, separators=(",", ":"))
+def _truth(value) -> bool:
+    return bool(value) if value is not None else False
+
+
+def _printf(fmt: str, *args) -> str:
+    args = list(args)
+
+    def one(m):
+        verb = m.group(1)
+        if verb == "%":
+            return "%"
+        value = args.pop(0) if args else None
+        if verb == "q":
+            return json.dumps(value if isinstance(value, str) else text(value))
+        if verb == "d":
+            return str(int(value)) if value is not None else "0"
+        return text(value)
+    return re.sub(r"%([sdvq%])", one, fmt)
+
+
+def _index(value, *keys):
+    for k in keys:
+        if isinstance(value, dict):
+            value = value.get(k)
+        elif isinstance(value, list) and isinstance(k, (int, float)) and 0 <= int(k) < len(value):
+            value = value[int(k)]
+        else:
+            raise TemplateError(f"template: error calling index: cannot index {text(value)} with {k!r}")
+    return value
+
+
+FUNCS = {
+    "json": lambda v: json.dumps(v, separators=(",", ":")),
+    "index": _index,
+    "len": lambda v: len(v) if v is not None else 0,
+    "lower": lambda v: text(v).lower(),
+    "upper": lambda v: text(v).upper(),
+    "title": lambda v: text(v).title(),
+    "join": lambda v, sep: sep.join(text(x) for x in (v or [])),
+    "split": lambda v, sep: text(v).split(sep),
+    "print": lambda *a: "".join(text(x) for x in a),
+    "println": lambda *a: " ".join(text(x) for x in a) + "\n",
+    "printf": _printf,
+    "eq": lambda a, *b: any(a == x for x in b),
+    "ne": lambda a, b: a != b,
+    "lt": lambda a, b: a < b,
+    "le": lambda a, b: a <= b,
+    "gt": lambda a, b: a > b,
+    "ge": lambda a, b: a >= b,
+    "not": lambda v: not _truth(v),
+    "and": lambda *a: next((x for x in a if not _truth(x)), a[-1]),
+    "or": lambda *a: next((x for x in a if _truth(x)), a[-1]),
+}
+
+
+def _arg(word: str, dot, scope: dict):
+    if word.startswith('"'):
+        return json.loads(word)
+    if word.startswith("`"):
+        return word[1:-1]
+    if word == ".":
+        return dot
+    if word.startswith("."):
+        return _field(dot, word)
+    if word.startswith("$"):
+        name, _, path = word.partition(".")
+        if name not in scope:
+            raise TemplateError(f"template: undefined variable: {name}")
+        return _field(scope[name], path)
+    if word in ("true", "false"):
+        return word == "true"
+    if word == "nil":
+        return None
+    if re.fullmatch(r"-?\d+", word):
+        return int(word)
+    if re.fullmatch(r"-?\d+\.\d*", word):
+        return float(word)
+    raise TemplateError(f'template: function "{word}" not defined')
+
+
+def _run(pipe: list[list], dot, scope: dict):
+    result, have = None, False
+    for cmd in pipe:
+        head = cmd[0]
+        if head in FUNCS:
+            args = [_arg(w, dot, scope) for w in cmd[1:]] + ([result] if have else [])
+            try:
+                result = FUNCS[head](*args)
+            except TypeError:
+                raise TemplateError(f"template: wrong number of args for {head}") from None
+        else:
+            value = _arg(head, dot, scope)  # an unknown bare word: 'function "x" not defined'
+            if len(cmd) > 1 or have:
+                raise TemplateError(f"template: can't give argument to non-function {head}")
+            result = value
+        have = True
+    return result
+
+
+def _exec(nodes: list, dot, scope: dict, out: list) -> None:
+    for node in nodes:
+        kind = node[0]
+        if kind == "text":
+            out.append(node[1])
+        elif kind == "action":
+            out.append(text(_run(node[1], dot, scope)))
+        else:
+            _, pipe, vars_, body, other = node
+            value = _run(pipe, dot, scope)
+            if kind == "if":
+                _exec(body if _truth(value) else other, dot, scope, out)
+            elif kind == "with":
+                _exec(body, value, scope, out) if _truth(value) else _exec(other, dot, scope, out)
+            else:
+                pairs = (sorted(value.items()) if isinstance(value, dict)
+                         else list(enumerate(value)) if isinstance(value, list) else [])
+                if not pairs:
+                    _exec(other, dot, scope, out)
+                for key, item in pairs:
+                    inner = dict(scope)
+                    if len(vars_) == 1:
+                        inner[vars_[0]] = item
+                    elif len(vars_) == 2:
+                        inner[vars_[0]], inner[vars_[1]] = key, item
+                    _exec(body, item, inner, out)
+
+
+def text(value) -> str:
+    """A value as Go's fmt prints it."""
     if value is None:
         return "<no value>"
     if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, separators=(",", ":"))
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dict):
+        return "map[" + " ".join(f"{k}:{text(v)}" for k, v in sorted(value.items())) + "]"
+    if isinstance(value, list):
+        return "[" + " ".join(text(v) for v in value) + "]"
     return str(value)
 
 
-def render(template: str, doc: dict) -> str:
+def compile_template(template: str):
+    """Parses once (errors before any output); returns render(doc) -> str."""
     if template == "json":
-        return _text(doc, True)
-    return _FIELD.sub(lambda m: _text(_value(doc, m.group(2)), bool(m.group(1))), template)
+        return lambda doc: json.dumps(doc, separators=(",", ":"))
+    nodes, _, _ = _parse(_lex(template))
+
+    def render_one(doc) -> str:
+        out: list[str] = []
+        _exec(nodes, doc, {"$": doc}, out)
+        return "".join(out)
+    return render_one
+
+
+def render(template: str, doc) -> str:
+    return compile_template(template)(doc)

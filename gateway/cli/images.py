@@ -5,7 +5,7 @@ import sys
 from common import timestamps
 from doca.v1 import images_pb2 as pb
 from gateway import humanize, units
-from gateway.cli import conn, each, output
+from gateway.cli import conn, each, output, tableformat
 
 CHUNK = 1 << 20
 
@@ -35,24 +35,30 @@ def _names(img, with_digests: bool) -> list[tuple[str, str, str]]:
     return rows or [("<none>", "<none>", "<none>")]
 
 
+IMAGES_HEADERS = {"ID": "IMAGE ID", "CreatedSince": "CREATED", "CreatedAt": "CREATED AT"}
+
+
 def images(args) -> int:
     resp = conn.images(args).List(pb.ListImagesRequest(all=args.all))
-    rows = []
+    rows, docs = [], []
+    templated = args.format not in ("", "table")
     for img in resp.images:
         short = _short(img.id, args.no_trunc)
         if args.quiet:
             print(short)
             continue
         created_at = timestamps.from_proto(img.created)
-        for repo, name, digest in _names(img, args.digests):
-            if args.format == "json":
-                print(json.dumps({"Containers": "N/A", "CreatedAt": timestamps.rfc3339(created_at),
-                                  "CreatedSince": humanize.ago(created_at), "Digest": digest, "ID": short,
-                                  "Repository": repo, "Tag": name, "Size": units.human_size(img.size)}))
+        for repo, name, digest in _names(img, args.digests or templated):
+            if templated:
+                docs.append({"Containers": "N/A", "CreatedAt": timestamps.rfc3339(created_at),
+                             "CreatedSince": humanize.ago(created_at), "Digest": digest, "ID": short,
+                             "Repository": repo, "Tag": name, "Size": units.human_size(img.size)})
             else:
                 rows.append([repo, name] + ([digest] if args.digests else [])
                             + [short, humanize.ago(created_at), units.human_size(img.size)])
-    if not args.quiet and args.format != "json":
+    if templated:
+        sys.stdout.write(tableformat.render(args.format, docs, IMAGES_HEADERS))
+    elif not args.quiet:
         output.table(["REPOSITORY", "TAG"] + (["DIGEST"] if args.digests else [])
                      + ["IMAGE ID", "CREATED", "SIZE"], rows)
     return 0
@@ -84,7 +90,8 @@ def import_(args) -> int:
 
 def inspect(args) -> int:
     stub = conn.images(args)
-    return each.inspect(args.images, [lambda r: stub.Inspect(pb.ImageRef(reference=r))], "No such image: {}")
+    return each.inspect(args.images, [lambda r: stub.Inspect(pb.ImageRef(reference=r))], "No such image: {}",
+                        template=args.format)
 
 
 def tag(args) -> int:

@@ -1,5 +1,4 @@
 """`doca network create|ls|inspect|rm|connect|disconnect|prune`."""
-import json
 import sys
 
 from doca.v1 import system_pb2 as pb
@@ -24,11 +23,12 @@ def ls(args) -> int:
         for n in nets:
             print(n.id if args.no_trunc else n.id[:12])
         return 0
-    if args.format == "json":
-        for n in nets:
-            print(json.dumps({"ID": n.id, "Name": n.name, "Driver": n.driver, "Scope": "local",
-                              "Internal": n.internal, "Subnet": n.subnet, "Gateway": n.gateway,
-                              "Labels": dict(n.labels)}))
+    if args.format not in ("", "table"):
+        from gateway.cli import tableformat
+        docs = [{"ID": n.id if args.no_trunc else n.id[:12], "Name": n.name, "Driver": n.driver, "Scope": "local",
+                 "Internal": n.internal, "Subnet": n.subnet, "Gateway": n.gateway, "Labels": dict(n.labels)}
+                for n in nets]
+        sys.stdout.write(tableformat.render(args.format, docs, {"ID": "NETWORK ID"}))
         return 0
     output.table(["NETWORK ID", "NAME", "DRIVER", "SCOPE", "SUBNET", "GATEWAY", "BRIDGE"],
                  [[n.id if args.no_trunc else n.id[:12], n.name, n.driver, "local", n.subnet, n.gateway, n.bridge]
@@ -38,7 +38,8 @@ def ls(args) -> int:
 
 def inspect(args) -> int:
     stub = conn.networks(args)
-    return each.inspect(args.networks, [lambda n: stub.Inspect(pb.NetworkRef(id=n))], "No such network: {}")
+    return each.inspect(args.networks, [lambda n: stub.Inspect(pb.NetworkRef(id=n))], "No such network: {}",
+                        template=args.format)
 
 
 def rm(args) -> int:

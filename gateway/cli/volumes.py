@@ -17,6 +17,12 @@ def ls(args) -> int:
         for v in vols:
             print(v.name)
         return 0
+    if args.format not in ("", "table"):
+        import sys
+        from gateway.cli import tableformat
+        docs = [{"Name": v.name, "Driver": v.driver, "Mountpoint": v.mountpoint, "Scope": "local"} for v in vols]
+        sys.stdout.write(tableformat.render(args.format, docs, {"Name": "VOLUME NAME"}))
+        return 0
     output.table(["DRIVER", "VOLUME NAME"], [[v.driver, v.name] for v in vols])
     return 0
 
@@ -28,4 +34,5 @@ def rm(args) -> int:
 
 def inspect(args) -> int:
     stub = conn.volumes(args)
-    return each.inspect(args.names, [lambda n: stub.Inspect(pb.VolumeRef(name=n))], "No such volume: {}")
+    return each.inspect(args.names, [lambda n: stub.Inspect(pb.VolumeRef(name=n))], "No such volume: {}",
+                        template=args.format)

@@ -23,7 +23,7 @@ def _images(sub, name="images", aliases=()):
     p.add_argument("-q", "--quiet", action="store_true")
     p.add_argument("--no-trunc", action="store_true")
     p.add_argument("--digests", action="store_true", help="show each repository's digest (DIGEST column)")
-    p.add_argument("--format", default="", help="json: one JSON object per image")
+    p.add_argument("--format", default="", help="json, a Go template ('{{.Repository}}:{{.Tag}}'), or 'table TEMPLATE'")
 
 
 def _rmi(sub, name):
@@ -95,6 +95,7 @@ def declare(sub) -> None:
     _images(isub, "ls", aliases=("list",))
     _rmi(isub, "rm")
     p = verb(isub, "inspect", "images:inspect", "low-level information on images")
+    p.add_argument("-f", "--format", default="", help="a Go template, e.g. '{{.Name}}', or json")
     p.add_argument("images", nargs="+")
     _import(isub)
     _tag(isub)
