@@ -72,3 +72,19 @@ def test_attach_receives_live_output(stack):
         assert r.stdout == "late\n" and r.returncode == 6
     finally:
         stack.doca("rm", "-f", cid)
+
+
+def test_dash_it_without_a_terminal_is_refused_before_anything_is_made(stack):
+    """Docker's "the input device is not a TTY": piped stdin with -it would
+    leave the container's terminal waiting for an end that never comes."""
+    before = stack.doca("ps", "-aq").stdout
+    r = stack.doca("run", "-it", "--rm", "busybox", "cat", input="hi\n", timeout=20, check=False)
+    assert r.returncode == 1 and r.stderr == "doca: the input device is not a TTY\n"
+    assert stack.doca("ps", "-aq").stdout == before  # no container created
+    cid = stack.doca("run", "-d", "busybox", "sleep", "30").stdout.strip()
+    try:
+        r = stack.doca("exec", "-it", cid, "cat", input="hi\n", timeout=20, check=False)
+        assert r.returncode == 1 and r.stderr == "doca: the input device is not a TTY\n"
+        assert stack.doca("exec", "-i", cid, "cat", input="hi\n", timeout=20).stdout == "hi\n"
+    finally:
+        stack.doca("rm", "-f", cid)

@@ -28,6 +28,8 @@ def exec_(args) -> int:
     if not args.command:
         sys.stderr.write("doca: exec needs a command: doca exec [OPTIONS] CONTAINER COMMAND [ARG...]\n")
         return 125
+    if not args.detach and terminal.not_a_tty(args):
+        return 1
     raw = terminal.RawMode(args.tty and args.interactive)
     inputs = (terminal.Inputs(read_stdin=args.interactive, tty=args.tty, on_detach=lambda: terminal.detach_now(raw))
               if (args.interactive or args.tty) else None)

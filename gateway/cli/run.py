@@ -110,6 +110,9 @@ def _chain(first, rest):
 
 def run(args) -> int:
     if (args.interactive or args.tty) and not args.detach:
+        from gateway.cli import terminal
+        if terminal.not_a_tty(args):
+            return 1
         # Docker's order: create, attach, then start once attached (no output lost).
         cid = with_image(args, lambda: conn.api(args).Create(config(args))).id
         from gateway.cli import attach

@@ -13,6 +13,16 @@ def _os():
     return os
 
 
+def not_a_tty(args) -> bool:
+    """-it with a stdin that is no terminal: Docker refuses (the container's
+    terminal would wait for input that never ends); says so on stderr."""
+    if args.interactive and args.tty and not _os().isatty(0):
+        import sys
+        sys.stderr.write("doca: the input device is not a TTY\n")
+        return True
+    return False
+
+
 def size() -> tuple[int, int]:
     import fcntl
     import struct
