@@ -14,7 +14,7 @@ from gateway.cli import fastargs, main, output
 from tests.stack import DOCA, VENV_BIN
 
 KINDS = {argparse._StoreTrueAction: fastargs.FLAG, argparse._AppendAction: fastargs.APPEND,
-         argparse._HelpAction: fastargs.HELP}
+         argparse._HelpAction: fastargs.HELP, argparse._VersionAction: fastargs.HELP}  # argparse's turn
 
 
 def _subparser(verb: str):

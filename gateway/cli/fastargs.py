@@ -97,6 +97,7 @@ VERBS = {
 
 # The top-level parser's options (main.build_parser).
 GLOBAL = ((("-h", "--help"), "help", HELP, None),
+          (("-v", "--version"), "version", HELP, None),  # HELP: argparse prints it
           (("-H", "--host"), "host", STR, None),
           (("--tlscacert",), "tlscacert", STR, None),
           (("--tlscert",), "tlscert", STR, None),
