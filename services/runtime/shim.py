@@ -1,6 +1,7 @@
-"""The per-container shim: `python -m services.runtime.shim STATE_DIR|--spare`.
+"""The per-container shim: `python -m services.runtime.shim STATE_DIR|--zygote`.
 
-Started by the runtime service for each container. It detaches (so it
+Forked for each container by the shim zygote (shim_zygote.py), a fork server
+the runtime service starts (or, as a fallback, started afresh). It detaches (so it
 outlives a restart of the runtime), mounts the container's overlay root in a
 mount namespace of its own (nothing is mounted on the host), clones the
 container's init into new namespaces and reports "ok PID" (or "err CODE
@@ -115,33 +116,31 @@ class _Failed(Exception):
     pass
 
 
-def _state_dir() -> str | None:
-    """STATE_DIR from argv, or, for a spare shim started ahead of need,
-    one line on stdin (EOF: the runtime went away, the spare is not needed)."""
-    if sys.argv[1] != "--spare":
-        return sys.argv[1]
-    line = b""
-    while not line.endswith(b"\n"):
-        chunk = os.read(0, 4096)
-        if not chunk:
-            return None
-        line += chunk
-    return line.decode().strip()
-
-
 def main() -> None:
-    state = _state_dir()
-    if state is None:
+    """`--zygote`: the fork server that makes shims without an interpreter
+    start each (shim_zygote.py), the runtime's usual way; `STATE_DIR`: one
+    shim, started afresh (the runtime's fallback when no zygote answers)."""
+    if sys.argv[1] == "--zygote":
+        from services.runtime import shim_zygote
+        shim_zygote.serve(run)
         return
+    # Detach: the runtime reaps this first process at once; the second one,
+    # reparented away from the runtime, survives the runtime's restarts.
+    # (The runtime started this one in a session of its own, as the zygote's
+    # children make one.)
+    if os.fork():
+        os._exit(0)
+    run(sys.argv[1])
+
+
+def run(state: str) -> None:
+    """The shim proper, in a process already detached from the runtime.
+    Its stdout is the runtime's report pipe."""
     # The runtime writes our inputs with marshal: `import json` costs the
     # shim more than everything else it imports.
     with open(os.path.join(state, "shim.marshal"), "rb") as f:
         cfg = marshal.load(f)
     spec = cfg["spec"]
-    # Detach: the runtime reaps this first process at once; the second one,
-    # reparented away from the runtime, survives the runtime's restarts.
-    if os.fork():
-        os._exit(0)
     for sig in (_signal.SIGINT, _signal.SIGHUP, _signal.SIGPIPE):
         _signal.signal(sig, _signal.SIG_IGN)
     sc.prctl(sc.PR_SET_CHILD_SUBREAPER, 1)

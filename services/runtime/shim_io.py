@@ -171,15 +171,17 @@ class Loop:
     def _flush_input(self) -> None:
         """Writes what the container will take now; the rest waits for POLLOUT,
         so a container that reads no input never stalls its own output."""
-        if not self.pending_in or self.stdin is None:
+        if self.stdin is None:
             return
-        try:
-            n = os.write(self.stdin, self.pending_in)
-            self.pending_in = self.pending_in[n:]
-        except BlockingIOError:
-            pass
-        except OSError:  # the reader is gone
-            self.pending_in = b""
+        if self.pending_in:
+            try:
+                n = os.write(self.stdin, self.pending_in)
+                self.pending_in = self.pending_in[n:]
+            except BlockingIOError:
+                pass
+            except OSError:  # the reader is gone
+                self.pending_in = b""
+        # (An EOF that comes when everything is already written closes at once.)
         if self.close_in and not self.pending_in:
             self._close_stdin()
             return
