@@ -147,9 +147,11 @@ class CreateMixin:
         options.apply_to_config(config, security)
         config["linux"]["resources"]["devices"] = devices.rules(security.privileged)
         payload = security_payload.for_init(config, self.seccomp)
-        atomic.write_json(bundle / "config.json", config)
+        # Not fsynced: derived from the record (container.json, durable), and a
+        # process that dies loses nothing the page cache holds.
+        atomic.write_json(bundle / "config.json", config, durable=False)
         # The shim's inputs, marshalled: it starts faster without a JSON parser.
-        atomic.write_bytes(d / "shim.marshal", marshal.dumps({
+        atomic.write_bytes(d / "shim.marshal", durable=False, data=marshal.dumps({
             "id": rec.id, "bundle": str(bundle), "fifo": str(d / "exec.fifo"),
             "log_path": str(d / "container.log"), "spec": config,
             "cgroup_view": self.cgroups.container_view(rec.id),
@@ -172,8 +174,10 @@ class CreateMixin:
             (d / name).unlink(missing_ok=True)
         with open(d / "shim.marshal", "rb") as f:
             cfg = marshal.load(f)
-        cfg["netns"]["create"] = not self.netns.file(rec.id).exists()
-        atomic.write_bytes(d / "shim.marshal", marshal.dumps(cfg))
+        create = not self.netns.file(rec.id).exists()
+        if cfg["netns"]["create"] != create:  # a relaunch: the namespace is pinned already
+            cfg["netns"]["create"] = create
+            atomic.write_bytes(d / "shim.marshal", marshal.dumps(cfg), durable=False)
         os.mkfifo(d / "exec.fifo")
         # Writable by anyone (umask would take that away): a --userns-remap
         # init is not the host's root when it opens it.

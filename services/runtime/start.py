@@ -53,7 +53,9 @@ class StartMixin:
         fifo.unlink(missing_ok=True)
         with self.store.lock:
             rec.status, rec.started_at = "running", time.time()
-            self.store.save(rec)
+            # Not fsynced (under the store's lock, a burst of starts would wait
+            # for each other's disk): "running" is derived again from the shim.
+            self.store.save(rec, durable=False)
         self.watch_health(rec)
         self._started(rec)
 
