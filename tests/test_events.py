@@ -11,6 +11,7 @@ import time
 
 from tests import grpcurl
 from tests.stack import DOCA
+from tests.waiting import wait_for as _wait_for
 
 
 def _window(stack, since, *filters, fmt="json") -> list:
@@ -24,16 +25,6 @@ def _window(stack, since, *filters, fmt="json") -> list:
 
 def _actions(events) -> list[str]:
     return [e["Action"] for e in events]
-
-
-def _wait_for(predicate, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    return predicate()
 
 
 def test_container_lifecycle_in_order(stack):

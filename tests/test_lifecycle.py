@@ -7,18 +7,11 @@ import signal
 import subprocess
 import time
 
+from tests.waiting import wait_for as _wait_for
+
 
 def _inspect(stack, ref) -> dict:
     return json.loads(stack.doca("inspect", ref).stdout)[0]
-
-
-def _wait_for(predicate, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def test_ps_logs_stop_rm(stack):

@@ -7,16 +7,13 @@ import signal
 import subprocess
 import time
 
+from tests.waiting import wait_for
+
 TICK = "while :; do echo tick; sleep 0.2; done"
 
 
 def _wait_for(predicate, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
+    return wait_for(predicate, timeout, 0.1)
 
 
 def _inspect(s, ref):

@@ -25,6 +25,7 @@ from common.channel import connect
 from doca.network.v1 import network_pb2 as pb
 from doca.network.v1 import network_pb2_grpc
 from services.network.firewall import Firewall
+from tests.waiting import wait_for
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
 PYTHON = str(REPO / ".venv" / "bin" / "python")
@@ -63,13 +64,8 @@ def ipv4_of(name: str, netns: str | None = None) -> list[str]:
     return out
 
 
-def wait_until(predicate, timeout=5.0, interval=0.05) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(interval)
-    return predicate()
+def wait_until(predicate, timeout=5.0, interval=0.05):
+    return wait_for(predicate, timeout, interval)
 
 
 def ping_command() -> list[str]:

@@ -10,18 +10,9 @@ import subprocess
 import time
 
 from tests.stack import DOCA
+from tests.waiting import wait_for as _wait_for
 
 HZ = os.sysconf("SC_CLK_TCK")
-
-
-def _wait_for(predicate, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    return None
 
 
 def _stat(pid: int) -> list[str] | None:
