@@ -26,6 +26,10 @@ def run(clients: Clients, flows: Containers, request_iterator):
     if first is None or first.WhichOneof("input") != "start":
         raise InvalidArgument("the first message of Attach must be its config (start)")
     ctr = clients.runtime.Inspect(rpb.InspectRequest(id=first.start.container))
+    if first.start.start and ctr.status in ("exited", "restarting"):
+        # start -a of a container that ran before: its shim again, init held, so
+        # the attach below comes before the first byte of output
+        ctr = clients.runtime.Start(rpb.StartRequest(id=ctr.id, launch_only=True))
 
     def inputs():
         yield _runtime_input(first, ctr.id)

@@ -88,3 +88,28 @@ def test_dash_it_without_a_terminal_is_refused_before_anything_is_made(stack):
         assert stack.doca("exec", "-i", cid, "cat", input="hi\n", timeout=20).stdout == "hi\n"
     finally:
         stack.doca("rm", "-f", cid)
+
+
+def test_start_attached_streams_output_and_exit_code_every_time(stack):
+    cid = stack.doca("create", "busybox", "sh", "-c", "echo hello; echo oops >&2; exit 3").stdout.strip()
+    try:
+        for _ in range(2):  # a created container, then the same one again once it has exited
+            r = stack.doca("start", "-a", cid, check=False, timeout=30)
+            assert (r.returncode, r.stdout, r.stderr) == (3, "hello\n", "oops\n")
+        assert json.loads(stack.doca("inspect", cid).stdout)[0]["State"]["Status"] == "exited"
+    finally:
+        stack.doca("rm", "-f", cid)
+
+
+def test_start_attached_with_stdin_and_the_errors(stack):
+    cid = stack.doca("create", "-i", "busybox", "sh", "-c", "read x; echo got $x").stdout.strip()
+    other = stack.doca("create", "busybox", "true").stdout.strip()
+    try:
+        r = stack.doca("start", "-ai", cid, input="abc\n", check=False, timeout=30)
+        assert (r.returncode, r.stdout) == (0, "got abc\n")
+        r = stack.doca("start", "-a", cid, other, check=False)
+        assert r.returncode == 1 and r.stderr == "doca: you cannot start and attach multiple containers at once\n"
+        r = stack.doca("start", "-a", "no-such-ctr", check=False)
+        assert r.returncode == 1 and "No such container: no-such-ctr" in r.stderr
+    finally:
+        stack.doca("rm", "-f", cid, other)

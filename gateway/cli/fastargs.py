@@ -71,7 +71,8 @@ NONE, SOME, ONE_AND_REST = range(3)
 VERBS = {
     "run": ("run:run", ((("-d", "--detach"), "detach", FLAG, False),) + _CONFIG, ONE_AND_REST, ("image", "command")),
     "create": ("run:create", _CONFIG, ONE_AND_REST, ("image", "command")),
-    "start": ("run:start", _HELP, SOME, ("containers",)),
+    "start": ("run:start", _HELP + ((("-a", "--attach"), "attach", FLAG, False),
+                                    (("-i", "--interactive"), "interactive", FLAG, False)), SOME, ("containers",)),
     "ps": ("containers:ps", _HELP + (
         (("-a", "--all"), "all", FLAG, False),
         (("-q", "--quiet"), "quiet", FLAG, False),

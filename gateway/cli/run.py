@@ -140,8 +140,27 @@ def create(args) -> int:
 
 
 def start(args) -> int:
+    if args.attach or args.interactive:
+        return _start_attached(args)
     stub = conn.api(args)
     for ref in args.containers:
         stub.Start(pb.ContainerRef(id=ref))
         print(ref)
     return 0
+
+
+def _start_attached(args) -> int:
+    """start -a [-i]: attached first, then started (no output lost); the
+    container's exit code is ours, as with docker start -a."""
+    if len(args.containers) > 1:
+        sys.stderr.write("doca: you cannot start and attach multiple containers at once\n")
+        return 1
+    from doca.v1 import containers_pb2  # the document is a protobuf Struct
+    from gateway.cli import attach, output, terminal
+    doc = output.struct_to_dict(conn.containers(args).Inspect(containers_pb2.ContainerRef(id=args.containers[0])))
+    tty = bool(doc["Config"].get("Tty"))
+    stdin = args.interactive and bool(doc["Config"].get("OpenStdin"))
+    args.tty = tty
+    if terminal.not_a_tty(args):
+        return 1
+    return attach.stream(args, doc["Id"], stdin=stdin, tty=tty, start=True)

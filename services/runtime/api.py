@@ -45,7 +45,7 @@ class RuntimeServicer(runtime_pb2_grpc.RuntimeServicer):
         return to_message(self.rt, self.rt.create(request.id, spec))
 
     def Start(self, request, context):
-        return to_message(self.rt, self.rt.start(request.id))
+        return to_message(self.rt, self.rt.start(request.id, launch_only=request.launch_only))
 
     def Wait(self, request, context):
         rec = self.rt.wait(request.id, cancelled=lambda: not context.is_active())

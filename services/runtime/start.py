@@ -11,7 +11,7 @@ from services.runtime.store import Record
 
 
 class StartMixin:
-    def start(self, ref: str) -> Record:
+    def start(self, ref: str, launch_only: bool = False) -> Record:
         rec = self.get(ref)
         if rec.status in ("running", "paused"):
             return rec
@@ -19,6 +19,8 @@ class StartMixin:
             with self.store.lock:
                 rec.manually_stopped = False
             self._launch(rec)
+        if launch_only:  # held at the exec fifo: an attach comes first
+            return rec
         self._release(rec)
         self.watch_policy(rec)
         return rec

@@ -238,10 +238,12 @@ class CreateRequest(_message.Message):
     def __init__(self, id: _Optional[str] = ..., spec: _Optional[_Union[ContainerSpec, _Mapping]] = ...) -> None: ...
 
 class StartRequest(_message.Message):
-    __slots__ = ("id",)
+    __slots__ = ("id", "launch_only")
     ID_FIELD_NUMBER: _ClassVar[int]
+    LAUNCH_ONLY_FIELD_NUMBER: _ClassVar[int]
     id: str
-    def __init__(self, id: _Optional[str] = ...) -> None: ...
+    launch_only: bool
+    def __init__(self, id: _Optional[str] = ..., launch_only: _Optional[bool] = ...) -> None: ...
 
 class WaitRequest(_message.Message):
     __slots__ = ("id",)

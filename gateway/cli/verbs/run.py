@@ -60,5 +60,7 @@ def declare(sub) -> None:
     container_config_flags(p)
     p = verb(sub, "create", "run:create", "create a container", add_help=False)
     container_config_flags(p)
-    p = verb(sub, "start", "run:start", "start created containers")
+    p = verb(sub, "start", "run:start", "start created or stopped containers")
+    p.add_argument("-a", "--attach", action="store_true", help="stream its output; its exit code is ours")
+    p.add_argument("-i", "--interactive", action="store_true", help="attach its stdin")
     p.add_argument("containers", nargs="+")
