@@ -18,8 +18,18 @@ from gateway.clients import Clients
 from gateway.port_parking import PortParking, port_taken
 
 log = logging.getLogger("doca.gateway")
-HOSTS = "/etc/hosts"  # the network service's file for the container, bind-mounted
+HOSTS = "/etc/hosts"  # the network service's files for the container, bind-mounted
 RECONCILE_WAIT = 10.0  # seconds to wait for a container another request is starting
+
+
+def _etc_files(sandbox, mounts) -> list:
+    """/etc/hosts, /etc/hostname, /etc/resolv.conf from the network service,
+    as Docker gives them, unless the user mounts one of those paths."""
+    taken = {m.destination for m in mounts}
+    wanted = ((HOSTS, sandbox.hosts_path), ("/etc/hostname", sandbox.hostname_path),
+              ("/etc/resolv.conf", sandbox.resolv_conf_path))
+    return [rpb.Mount(destination=dest, type="bind", source=src, options=["rbind", "rprivate", "rw"])
+            for dest, src in wanted if src and dest not in taken]
 
 
 class Containers:
@@ -61,9 +71,7 @@ class Containers:
                 sandbox = self._prepare(npb.PrepareRequest(
                     container_id=cid, hostname=hostname, ports=publish, exposed=exposed))
                 undo.append(lambda: self.c.network.Detach(npb.DetachRequest(container_id=cid)))
-                if not any(m.destination == HOSTS for m in mounts):
-                    mounts.append(rpb.Mount(destination=HOSTS, type="bind", source=sandbox.hosts_path,
-                                            options=["rbind", "rprivate", "rw"]))
+                mounts += _etc_files(sandbox, mounts)
             spec = rpb.ContainerSpec(
                 name=cfg.name, image=cfg.image, image_id=image.id,
                 process=rpb.Process(args=args, env=env, cwd=cfg.workdir or image.config.working_dir or "/",

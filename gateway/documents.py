@@ -38,7 +38,7 @@ def container(ctr, endpoints, sandbox=None) -> dict:
     binds = []
     mounts = []
     for m in spec.mounts:
-        if sandbox and m.source == sandbox.hosts_path:
+        if sandbox and m.source in (sandbox.hosts_path, sandbox.hostname_path, sandbox.resolv_conf_path):
             continue  # the network service's /etc/hosts, as Docker's is not listed
         rw = "ro" not in m.options
         binds.append(f"{m.volume or m.source}:{m.destination}" + ("" if rw else ":ro"))

@@ -24,7 +24,8 @@ def endpoint_message(ep: Endpoint) -> pb.Endpoint:
 
 def sandbox_message(sb: dict) -> pb.Sandbox:
     return pb.Sandbox(container_id=sb["container_id"], name=sb["name"], hostname=sb["hostname"],
-                      hosts_path=sb["hosts_path"], exposed=sb["exposed"],
+                      hosts_path=sb["hosts_path"], hostname_path=sb["hostname_path"],
+                      resolv_conf_path=sb["resolv_conf_path"], exposed=sb["exposed"],
                       requested=[pb.PortBinding(**b) for b in sb["requested"]],
                       ports=[pb.PortBinding(**b) for b in sb["ports"]], released=sb.get("released", False))
 

@@ -13,7 +13,8 @@ import time
 
 from common.errors import InvalidArgument, NotFound, ResourceExhausted
 
-from services.network import hostsfile, netns, ports, reconcile, sandboxes, setup_bridge, setup_endpoint
+from services.network import (hostsfile, netns, ports, reconcile, resolvconf, sandboxes, setup_bridge,
+                              setup_endpoint)
 from services.network.endpoints import CONTAINER_IFNAME, PENDING, READY, Endpoint, host_interface_name, mac_for
 from services.network.firewall import Mapping
 from services.network.netlink import find_link, host
@@ -58,6 +59,8 @@ class ContainerNetworking:
                    "exposed": sorted(set(exposed) | {b.key for b in wanted})}
             try:
                 hostsfile.write_in_place(self.sandboxes.hosts_path(container_id), hostsfile.render([], []))
+                hostsfile.write_in_place(self.sandboxes.hostname_path(container_id), f"{hostname}\n")
+                hostsfile.write_in_place(self.sandboxes.resolv_path(container_id), resolvconf.from_host())
                 self.sandboxes.put(container_id, rec)
             except BaseException:
                 self.reservations.release(container_id)
@@ -372,5 +375,7 @@ class ContainerNetworking:
     def _sandbox(self, cid: str, rec: dict) -> dict:
         return {"container_id": cid, "name": rec.get("name", ""), "hostname": rec.get("hostname", ""),
                 "hosts_path": str(self.sandboxes.hosts_path(cid)), "requested": rec.get("requested", []),
+                "hostname_path": str(self.sandboxes.hostname_path(cid)),
+                "resolv_conf_path": str(self.sandboxes.resolv_path(cid)),
                 "ports": rec.get("ports", []), "exposed": rec.get("exposed", []),
                 "released": bool(rec.get("released"))}

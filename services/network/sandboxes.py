@@ -33,8 +33,11 @@ class SandboxStore:
     def __init__(self, state_dir: pathlib.Path):
         self.dir = pathlib.Path(state_dir) / "sandboxes"
         self.hosts_dir = pathlib.Path(state_dir) / "hosts"
-        self.dir.mkdir(parents=True, exist_ok=True)
-        self.hosts_dir.mkdir(parents=True, exist_ok=True)
+        # Its /etc/hostname and /etc/resolv.conf, written once at prepare.
+        self.hostname_dir = pathlib.Path(state_dir) / "hostname"
+        self.resolv_dir = pathlib.Path(state_dir) / "resolv"
+        for d in (self.dir, self.hosts_dir, self.hostname_dir, self.resolv_dir):
+            d.mkdir(parents=True, exist_ok=True)
         atomic.remove_temporaries(self.dir)
         self._records: dict[str, dict] = {}
         for path in sorted(self.dir.glob("*.json")):
@@ -44,6 +47,12 @@ class SandboxStore:
 
     def hosts_path(self, cid: str) -> pathlib.Path:
         return self.hosts_dir / cid
+
+    def hostname_path(self, cid: str) -> pathlib.Path:
+        return self.hostname_dir / cid
+
+    def resolv_path(self, cid: str) -> pathlib.Path:
+        return self.resolv_dir / cid
 
     def get(self, cid: str) -> dict | None:
         rec = self._records.get(cid)
@@ -59,7 +68,8 @@ class SandboxStore:
             self.put(cid, {**rec, **changes})
 
     def remove(self, cid: str) -> bool:
-        hostsfile.remove(self.hosts_path(cid))
+        for path in (self.hosts_path(cid), self.hostname_path(cid), self.resolv_path(cid)):
+            hostsfile.remove(path)
         if self._records.pop(cid, None) is None:
             return False
         try:

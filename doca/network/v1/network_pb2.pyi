@@ -123,7 +123,7 @@ class PrepareRequest(_message.Message):
     def __init__(self, container_id: _Optional[str] = ..., hostname: _Optional[str] = ..., ports: _Optional[_Iterable[_Union[PortBinding, _Mapping]]] = ..., exposed: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class Sandbox(_message.Message):
-    __slots__ = ("container_id", "name", "hostname", "hosts_path", "requested", "ports", "exposed", "released")
+    __slots__ = ("container_id", "name", "hostname", "hosts_path", "requested", "ports", "exposed", "released", "hostname_path", "resolv_conf_path")
     CONTAINER_ID_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     HOSTNAME_FIELD_NUMBER: _ClassVar[int]
@@ -132,6 +132,8 @@ class Sandbox(_message.Message):
     PORTS_FIELD_NUMBER: _ClassVar[int]
     EXPOSED_FIELD_NUMBER: _ClassVar[int]
     RELEASED_FIELD_NUMBER: _ClassVar[int]
+    HOSTNAME_PATH_FIELD_NUMBER: _ClassVar[int]
+    RESOLV_CONF_PATH_FIELD_NUMBER: _ClassVar[int]
     container_id: str
     name: str
     hostname: str
@@ -140,7 +142,9 @@ class Sandbox(_message.Message):
     ports: _containers.RepeatedCompositeFieldContainer[PortBinding]
     exposed: _containers.RepeatedScalarFieldContainer[str]
     released: bool
-    def __init__(self, container_id: _Optional[str] = ..., name: _Optional[str] = ..., hostname: _Optional[str] = ..., hosts_path: _Optional[str] = ..., requested: _Optional[_Iterable[_Union[PortBinding, _Mapping]]] = ..., ports: _Optional[_Iterable[_Union[PortBinding, _Mapping]]] = ..., exposed: _Optional[_Iterable[str]] = ..., released: _Optional[bool] = ...) -> None: ...
+    hostname_path: str
+    resolv_conf_path: str
+    def __init__(self, container_id: _Optional[str] = ..., name: _Optional[str] = ..., hostname: _Optional[str] = ..., hosts_path: _Optional[str] = ..., requested: _Optional[_Iterable[_Union[PortBinding, _Mapping]]] = ..., ports: _Optional[_Iterable[_Union[PortBinding, _Mapping]]] = ..., exposed: _Optional[_Iterable[str]] = ..., released: _Optional[bool] = ..., hostname_path: _Optional[str] = ..., resolv_conf_path: _Optional[str] = ...) -> None: ...
 
 class AttachRequest(_message.Message):
     __slots__ = ("container_id", "network", "netns_path", "container_name", "ip_address", "aliases")

@@ -1,0 +1,34 @@
+"""/etc/hostname and /etc/resolv.conf, as Docker gives a container on a
+bridge network: its hostname; the host's resolver configuration without
+loopback nameservers (services/network/resolvconf.py). Neither is listed in
+Mounts, a -v over either wins, --network none has neither."""
+import json
+
+from services.network import resolvconf
+
+
+def test_resolv_conf_rendering():
+    host = "# by dhcp\nsearch example.org\nnameserver 127.0.0.53\nnameserver 10.0.0.2\noptions ndots:2\n"
+    assert resolvconf.render(host) == "# by dhcp\nsearch example.org\nnameserver 10.0.0.2\noptions ndots:2\n"
+    only_local = "nameserver 127.0.0.1\nnameserver ::1\nsearch lan\n"
+    assert resolvconf.render(only_local) == "search lan\nnameserver 8.8.8.8\nnameserver 8.8.4.4\n"
+    assert resolvconf.render("") == "nameserver 8.8.8.8\nnameserver 8.8.4.4\n"
+
+
+def test_hostname_and_resolv_conf_in_the_container(stack, tmp_path):
+    out = stack.run("--hostname", "web1", "busybox", "sh", "-c", "cat /etc/hostname; cat /etc/resolv.conf")
+    assert out == "web1\n" + resolvconf.from_host()
+    cid = stack.doca("run", "-d", "busybox", "sleep", "30").stdout.strip()
+    try:
+        assert stack.doca("exec", cid, "cat", "/etc/hostname").stdout == cid[:12] + "\n"
+        mounts = json.loads(stack.doca("inspect", cid).stdout)[0]["Mounts"]
+        assert not [m for m in mounts if m["Destination"].startswith("/etc/")]
+        assert stack.doca("diff", cid).stdout == ""  # mount points, not the container's changes
+    finally:
+        stack.doca("rm", "-f", cid)
+    mine = tmp_path / "resolv.conf"
+    mine.write_text("nameserver 192.0.2.1\n")
+    assert stack.run("-v", f"{mine}:/etc/resolv.conf:ro", "busybox", "cat", "/etc/resolv.conf") == "nameserver 192.0.2.1\n"
+    none = stack.run("--network", "none", "busybox", "sh", "-c", "ls /etc/hostname /etc/resolv.conf 2>&1; true")
+    assert none.count("No such file or directory") == 2  # the busybox image has neither
+    assert stack.run("--read-only", "busybox", "cat", "/etc/hostname") != ""
