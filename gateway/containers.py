@@ -69,7 +69,9 @@ class Containers:
             mounts = self._mounts(cid, volumes, snap.lower_dirs, undo) + tmpfs
             if mode != "none":  # ports held, hosts file made: before the runtime mounts it
                 sandbox = self._prepare(npb.PrepareRequest(
-                    container_id=cid, hostname=hostname, ports=publish, exposed=exposed))
+                    container_id=cid, hostname=hostname, ports=publish, exposed=exposed,
+                    extra_hosts=self._extra_hosts(cfg.add_hosts, mode), dns=cfg.dns,
+                    dns_search=cfg.dns_search, dns_options=cfg.dns_options))
                 undo.append(lambda: self.c.network.Detach(npb.DetachRequest(container_id=cid)))
                 mounts += _etc_files(sandbox, mounts)
             spec = rpb.ContainerSpec(
@@ -108,6 +110,20 @@ class Containers:
                 except grpc.RpcError as e:
                     log.warning("clean-up after a failed create of %s: %s", cid[:12], e.details())
             raise
+
+    def _extra_hosts(self, add_hosts, mode: str) -> list:
+        """--add-host NAME:IP; "host-gateway" is the host's address on the
+        container's network (its bridge's gateway), as Docker resolves it."""
+        out = []
+        for item in add_hosts:
+            name, sep, ip = item.partition(":")
+            if not sep or not name or not ip:
+                raise InvalidArgument(f"invalid argument {item!r} for --add-host: expected NAME:IP")
+            if ip == "host-gateway":
+                nets = self.c.network.List(npb.ListRequest()).networks
+                ip = next((n.gateway for n in nets if n.name == mode), "")
+            out.append(npb.ExtraHost(name=name, ip=ip))
+        return out
 
     def _prepare(self, request: npb.PrepareRequest) -> npb.Sandbox:
         """Prepare; a port still held by a container that stopped an instant

@@ -32,3 +32,27 @@ def test_hostname_and_resolv_conf_in_the_container(stack, tmp_path):
     none = stack.run("--network", "none", "busybox", "sh", "-c", "ls /etc/hostname /etc/resolv.conf 2>&1; true")
     assert none.count("No such file or directory") == 2  # the busybox image has neither
     assert stack.run("--read-only", "busybox", "cat", "/etc/hostname") != ""
+
+
+def test_resolver_flags_replace_the_host_lines_of_their_kind():
+    host = "search lan\nnameserver 10.0.0.2\noptions ndots:2\n"
+    assert resolvconf.Resolver(["192.0.2.53"]).file(host) == "search lan\noptions ndots:2\nnameserver 192.0.2.53\n"
+    r = resolvconf.Resolver([], ["a.example", "b.example"], ["timeout:1"])
+    assert r.file(host) == "nameserver 10.0.0.2\nsearch a.example b.example\noptions timeout:1\n"
+    assert resolvconf.Resolver().file(host) == host
+
+
+def test_add_host_and_dns_flags(stack):
+    gateway = json.loads(stack.doca("network", "inspect", "bridge").stdout)[0]["IPAM"]["Config"][0]["Gateway"]
+    out = stack.run("--add-host", "db.local:127.0.0.2", "--add-host", "host.docker.internal:host-gateway",
+                    "--dns", "192.0.2.53", "--dns-search", "corp.example", "busybox", "sh", "-c",
+                    "cat /etc/hosts; echo ---; cat /etc/resolv.conf; echo ---; ping -c1 -W1 db.local 2>&1 | head -1")
+    hosts, resolv, ping = out.split("---\n")
+    assert "127.0.0.2\tdb.local\n" in hosts and f"{gateway}\thost.docker.internal\n" in hosts
+    assert "nameserver 192.0.2.53\n" in resolv and "search corp.example\n" in resolv
+    assert [line for line in resolv.splitlines() if line.startswith("nameserver")] == ["nameserver 192.0.2.53"]
+    assert "(127.0.0.2)" in ping  # resolved from /etc/hosts; the ping stays on the container's lo
+    for bad, words in ((["--add-host", "nocolon"], "--add-host"), (["--add-host", "x:not-an-ip"], "not-an-ip"),
+                       (["--dns", "not-an-ip"], "--dns")):
+        r = stack.doca("run", "--rm", *bad, "busybox", "true", check=False)
+        assert r.returncode == 125 and words in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr

@@ -4,6 +4,7 @@ import dataclasses
 from doca.network.v1 import network_pb2 as pb
 from doca.network.v1 import network_pb2_grpc
 
+from services.network import resolvconf
 from services.network.endpoints import Endpoint
 from services.network.manager import NetworkManager
 from services.network.networks import Network
@@ -53,8 +54,10 @@ class NetworkServicer(network_pb2_grpc.NetworkServicer):
 
     def Prepare(self, request, context):
         bindings = [Binding(b.protocol, b.container_port, b.host_ip, b.host_port) for b in request.ports]
-        return sandbox_message(self.manager.prepare(request.container_id, request.hostname, bindings,
-                                                    list(request.exposed)))
+        resolver = resolvconf.Resolver(list(request.dns), list(request.dns_search), list(request.dns_options))
+        return sandbox_message(self.manager.prepare(
+            request.container_id, request.hostname, bindings, list(request.exposed),
+            extra_hosts=[(h.name, h.ip) for h in request.extra_hosts], resolver=resolver))
 
     def Attach(self, request, context):
         return endpoint_message(self.manager.attach(

@@ -39,16 +39,23 @@ def _parse_ip(text: str) -> ipaddress.IPv4Address:
         raise InvalidArgument(f"invalid IPv4 address {text!r}") from None
 
 
+def _extra(sandbox: dict) -> list:
+    """--add-host lines of a sandbox record, as hostsfile.render takes them."""
+    return [(ip, [name]) for name, ip in sandbox.get("extra_hosts", [])]
+
+
 class ContainerNetworking:
     # -- prepare ---------------------------------------------------------------
 
     def prepare(self, container_id: str, hostname: str, bindings: list[ports.Binding],
-                exposed: list[str]) -> dict:
+                exposed: list[str], extra_hosts: list[tuple[str, str]] = (),
+                resolver: resolvconf.Resolver | None = None) -> dict:
         """Before the container exists: holds its host ports (a port taken
         fails here, with nothing made) and writes its hosts file, for the
         gateway to bind-mount. Preparing again returns the same record."""
         sandboxes.check_id(container_id)
         wanted = [ports.check(b) for b in bindings]
+        extra = [(name, str(_parse_ip(ip))) for name, ip in extra_hosts]
         with self._lock:
             rec = self.sandboxes.get(container_id)
             if rec is not None:
@@ -56,11 +63,13 @@ class ContainerNetworking:
             held = self.reservations.reserve(container_id, wanted)
             rec = {"name": "", "hostname": hostname, "netns_path": "", "primary": "",
                    "requested": [b.to_record() for b in wanted], "ports": [b.to_record() for b in held],
-                   "exposed": sorted(set(exposed) | {b.key for b in wanted})}
+                   "exposed": sorted(set(exposed) | {b.key for b in wanted}),
+                   "extra_hosts": [list(h) for h in extra]}
             try:
-                hostsfile.write_in_place(self.sandboxes.hosts_path(container_id), hostsfile.render([], []))
+                hostsfile.write_in_place(self.sandboxes.hosts_path(container_id), hostsfile.render(_extra(rec), []))
                 hostsfile.write_in_place(self.sandboxes.hostname_path(container_id), f"{hostname}\n")
-                hostsfile.write_in_place(self.sandboxes.resolv_path(container_id), resolvconf.from_host())
+                hostsfile.write_in_place(self.sandboxes.resolv_path(container_id),
+                                         (resolver or resolvconf.Resolver()).file())
                 self.sandboxes.put(container_id, rec)
             except BaseException:
                 self.reservations.release(container_id)
@@ -321,7 +330,7 @@ class ContainerNetworking:
                                                        other[:12]]))
                 own.append((rec["ip"], names))
             try:
-                hostsfile.write_in_place(self.sandboxes.hosts_path(cid), hostsfile.render(own, peers))
+                hostsfile.write_in_place(self.sandboxes.hosts_path(cid), hostsfile.render(_extra(sb) + own, peers))
             except OSError as e:
                 log.warning("cannot write the hosts file of %s: %s", cid[:12], e)
 

@@ -4,6 +4,8 @@ ones: 127.0.0.0/8, ::1), and Google's public ones when none is left. Search
 domains and options are kept."""
 import ipaddress
 
+from common.errors import InvalidArgument
+
 HOST_FILE = "/etc/resolv.conf"
 FALLBACK = ("8.8.8.8", "8.8.4.4")
 
@@ -35,3 +37,31 @@ def from_host(path: str = HOST_FILE) -> str:
             return render(f.read())
     except FileNotFoundError:
         return render("")
+
+
+class Resolver:
+    """--dns, --dns-search, --dns-option: each given one replaces the host's
+    lines of its kind (Docker's rule); none given: the host's file."""
+
+    def __init__(self, servers=(), search=(), options=()):
+        for ip in servers:
+            try:
+                ipaddress.ip_address(ip)
+            except ValueError:
+                raise InvalidArgument(f"invalid --dns {ip!r}: an IP address is required") from None
+        self.servers, self.search, self.options = list(servers), list(search), list(options)
+
+    def file(self, host_text: str | None = None) -> str:
+        base = from_host() if host_text is None else render(host_text)
+        if not (self.servers or self.search or self.options):
+            return base
+        kept = [line for line in base.splitlines()
+                if not (self.servers and line.startswith("nameserver"))
+                and not (self.search and line.split()[:1] in (["search"], ["domain"]))
+                and not (self.options and line.startswith("options"))]
+        kept += [f"nameserver {ip}" for ip in self.servers]
+        if self.search:
+            kept.append("search " + " ".join(self.search))
+        if self.options:
+            kept.append("options " + " ".join(self.options))
+        return "\n".join(kept) + "\n"

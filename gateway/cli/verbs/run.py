@@ -14,6 +14,10 @@ def container_config_flags(p) -> None:
     p.add_argument("--pids-limit", type=int, default=0)
     p.add_argument("--network", "--net", default="")
     p.add_argument("--network-alias", action="append", default=[])
+    p.add_argument("--add-host", action="append", default=[], help="NAME:IP (or host-gateway) in /etc/hosts")
+    p.add_argument("--dns", action="append", default=[], help="a nameserver for /etc/resolv.conf")
+    p.add_argument("--dns-search", action="append", default=[], help="a search domain for /etc/resolv.conf")
+    p.add_argument("--dns-option", action="append", default=[], help="an option for /etc/resolv.conf")
     p.add_argument("--ip", default="")
     p.add_argument("-p", "--publish", action="append", default=[],
                    metavar="[IP:][HOST_PORT:]CONTAINER_PORT[/PROTO]")

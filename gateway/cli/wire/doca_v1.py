@@ -132,6 +132,10 @@ MESSAGES = {
         (41, 'publish_all', 8, 0, '', ''),
         (42, 'network_aliases', 9, 1, '', ''),
         (43, 'ip', 9, 0, '', ''),
+        (44, 'add_hosts', 9, 1, '', ''),
+        (45, 'dns', 9, 1, '', ''),
+        (46, 'dns_search', 9, 1, '', ''),
+        (47, 'dns_options', 9, 1, '', ''),
     ), ('doca.v1.ContainerConfig.LabelsEntry', 'doca.v1.ContainerConfig.LogOptsEntry')),
     'doca.v1.ContainerConfig.LabelsEntry': ((
         (1, 'key', 9, 0, '', ''),
