@@ -1,4 +1,5 @@
 """Shared by the benchmarks: a private doca stack, the peers kit, hyperfine."""
+import atexit
 import json
 import os
 import pathlib
@@ -17,6 +18,32 @@ from tests.stack import DOCA, Stack  # noqa: E402, F401  (the suite's stack help
 PEERS_KIT = pathlib.Path(os.environ.get("PEERS_KIT", REPO.parent / "shared" / "peers")).resolve()
 PEERS_DIR = pathlib.Path(os.environ.get("PEERS_DIR", "/var/tmp/doca-peers"))
 RESULTS = REPO / "bench" / "results"
+
+
+CGROUP_ROOT = pathlib.Path("/sys/fs/cgroup")
+PEERS_CGROUP = "doca-peers"  # the kit's cgroup parent (peers/common.sh), in every hierarchy
+
+
+def rmdir_tree(path: pathlib.Path) -> None:
+    """rmdir path and its sub-directories, deepest first; busy cgroups stay."""
+    if not path.is_dir():
+        return
+    for d in sorted((p for p in path.rglob("*") if p.is_dir()), key=lambda p: -len(p.parts)) + [path]:
+        try:
+            d.rmdir()
+        except OSError:
+            pass
+
+
+def remove_empty_peer_cgroups() -> None:
+    """The peers (podman's conmon, runc, crun, dockerd) make /doca-peers and
+    leave it when their containers are gone: once a bench ends, its empty
+    directories go (rmdir only: a peer run still going keeps its own)."""
+    for hier in CGROUP_ROOT.iterdir():
+        rmdir_tree(hier / PEERS_CGROUP)
+
+
+atexit.register(remove_empty_peer_cgroups)
 
 
 def peers(*scripts: str) -> bool:

@@ -29,7 +29,8 @@ import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
 
-from bench.common import DOCA, hyperfine, peers, podman_cmd, private_stack, report, save  # noqa: E402
+from bench.common import (CGROUP_ROOT, DOCA, PEERS_CGROUP, hyperfine, peers, podman_cmd, private_stack,  # noqa: E402
+                          report, rmdir_tree, save)
 
 BUSYBOX_PODMAN = "peers/busybox"
 # busybox sh as PID 1: SIGTERM is ignored unless trapped; `exit 0` once trapped.
@@ -409,23 +410,9 @@ def bench_burst(engines: list, count: int, rounds: int) -> tuple[dict, list[str]
 
 # --- clean machine -----------------------------------------------------------------
 
-CGROUP_ROOT = pathlib.Path("/sys/fs/cgroup")
-
-
 def peers_cgroups() -> set[pathlib.Path]:
     """The hierarchies' /doca-peers directories that exist now."""
-    return {h / "doca-peers" for h in CGROUP_ROOT.iterdir() if (h / "doca-peers").is_dir()}
-
-
-def rmdir_tree(path: pathlib.Path) -> None:
-    """rmdir path and its sub-directories, deepest first; busy cgroups stay."""
-    if not path.is_dir():
-        return
-    for d in sorted((p for p in path.rglob("*") if p.is_dir()), key=lambda p: -len(p.parts)) + [path]:
-        try:
-            d.rmdir()
-        except OSError:
-            pass
+    return {h / PEERS_CGROUP for h in CGROUP_ROOT.iterdir() if (h / PEERS_CGROUP).is_dir()}
 
 
 def cleanup_cgroups(peers_before: set[pathlib.Path], podman_ids: set[str], stack_parent: str | None) -> list[str]:
@@ -434,11 +421,11 @@ def cleanup_cgroups(peers_before: set[pathlib.Path], podman_ids: set[str], stack
     Other cgroups (another stack's, a peer run's) are never touched."""
     mine = []
     for hier in (h for h in CGROUP_ROOT.iterdir() if h.is_dir()):
-        mine += [hier / "doca-peers" / f"libpod-{cid}" for cid in podman_ids]
+        mine += [hier / PEERS_CGROUP / f"libpod-{cid}" for cid in podman_ids]
         if stack_parent:
             mine.append(hier / stack_parent)
-        if (hier / "doca-peers") not in peers_before:
-            mine.append(hier / "doca-peers")
+        if (hier / PEERS_CGROUP) not in peers_before:
+            mine.append(hier / PEERS_CGROUP)
     for path in mine:
         rmdir_tree(path)
     return [str(p) for p in mine if p.exists()]
