@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from services.images.dockerfile.gomatch import BadPattern, compile_pattern, escape, match, split_components
+from common.buildcontext.gomatch import BadPattern, compile_pattern, escape, match, split_components
 
 
 @pytest.mark.parametrize("pattern, name, expected", [

@@ -3,7 +3,7 @@
 The context goes to the engine as a tar stream, never as a path, so a CLI
 on another machine builds the same: the CLI walks CONTEXT (honouring its
 .dockerignore, but always sending the Dockerfile and .dockerignore the
-builder needs: dockerfile.context.transfer_matcher) and writes tar members
+builder needs: common.buildcontext.context.transfer_matcher) and writes tar members
 as it reads the files, in chunks of about a megabyte. Owners are sent as
 root (the builder makes copied files root's anyway, as Docker's CLI does).
 
@@ -108,7 +108,7 @@ def _listed(root: str, dockerfile: str):
         yield from _walk(root)
         return
     # Only now: the .dockerignore machinery costs a few milliseconds to import.
-    from services.images.dockerfile.context import context_files, read_dockerignore, transfer_matcher
+    from common.buildcontext.context import context_files, read_dockerignore, transfer_matcher
     matcher = transfer_matcher(read_dockerignore(root), dockerfile)
     for path in context_files(root, matcher, directories=True):
         full = os.path.join(root, path)

@@ -38,7 +38,7 @@ from services.images.build.layerview import LayerTree
 from services.images.build.pulls import Puller
 from services.images.build.run import Process
 from services.images.build.state import StageState
-from services.images.dockerfile.dockerignore import IgnoreMatcher
+from common.buildcontext.dockerignore import IgnoreMatcher
 from services.images.dockerfile.instructions import DEFAULT_SHELL
 
 KEY_VERSION = "doca-build-1"  # part of every key: a change of what keys mean starts afresh

@@ -29,7 +29,7 @@ from common.errors import InvalidArgument, NotFound
 from services.images.build import archives
 from services.images.build import tree as trees
 from services.images.build.entries import ARCHIVE, Entry
-from services.images.dockerfile import gomatch
+from common.buildcontext import gomatch
 from services.images.dockerfile.files import is_remote
 
 _META = set("*?[\\")

@@ -14,17 +14,16 @@ names. The build executor drives it:
 Modules, in the order text flows through them: lexer (directives, comments,
 continuations, heredoc bodies) -> parser (+ commands, files, keyvalue, flags,
 words: one instruction each) -> instructions (the values) -> expand / scope
-(variables) -> stages (the plan). dockerignore, gomatch and context decide
+(variables) -> stages (the plan). common/buildcontext (dockerignore, gomatch, context) decides
 what of the build context the builder sees; files also has ADD's source helpers.
 """
 import importlib
 
-# Names -> the module defining them, imported on first use: the CLI needs
-# only the .dockerignore part (context, dockerignore, gomatch) and importing
-# every module here costs it ~20 ms per call.
+# Names -> the module defining them (here, or a full name: the .dockerignore
+# part lives in common/buildcontext, shared with the CLI), imported on first use.
 _WHERE = {
-    "context": ("context_files", "read_dockerignore", "transfer_matcher"),
-    "dockerignore": ("IgnoreMatcher", "Rule"),
+    "common.buildcontext.context": ("context_files", "read_dockerignore", "transfer_matcher"),
+    "common.buildcontext.dockerignore": ("IgnoreMatcher", "Rule"),
     "errors": ("DockerfileError", "ExpansionError", "Location"),
     "expand": ("Expander", "expand_word"),
     "heredoc": ("Heredoc",),
@@ -47,7 +46,7 @@ def __getattr__(name: str):
             return importlib.import_module(f"{__name__}.{name}")
         except ModuleNotFoundError:
             raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    value = getattr(importlib.import_module(module if "." in module else f"{__name__}.{module}"), name)
     globals()[name] = value  # once found, a plain attribute
     return value
 

@@ -7,21 +7,8 @@ services turn it into INVALID_ARGUMENT without a special case.
 """
 import dataclasses
 
+from common.buildcontext.errors import DockerfileError  # noqa: F401 - raised here too
 from common.errors import InvalidArgument
-
-
-class DockerfileError(InvalidArgument):
-    """A syntax or semantic error in a Dockerfile (or a .dockerignore).
-
-    `line` is None when the error is about the file as a whole (no FROM, an
-    unknown --target); the message is then `FILE: reason`."""
-
-    def __init__(self, filename: str, line: int | None, reason: str):
-        where = f"{filename}:{line}" if line else filename
-        super().__init__(f"{where}: {reason}")
-        self.filename = filename
-        self.line = line
-        self.reason = reason
 
 
 class ExpansionError(InvalidArgument):

@@ -21,8 +21,8 @@ say, where Docker silently dropped it.
 import dataclasses
 import posixpath
 
-from .errors import DockerfileError
-from .gomatch import BadPattern, compile_pattern, escape, split_components
+from common.buildcontext.errors import DockerfileError
+from common.buildcontext.gomatch import BadPattern, compile_pattern, escape, split_components
 
 
 @dataclasses.dataclass(frozen=True)

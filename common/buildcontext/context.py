@@ -22,7 +22,7 @@ excluded) and what its daemon undoes before the build.
 import os
 import posixpath
 
-from .dockerignore import IgnoreMatcher
+from common.buildcontext.dockerignore import IgnoreMatcher
 
 DOCKERIGNORE = ".dockerignore"
 
