@@ -45,17 +45,6 @@ def make_image() -> Image:
     return Image(layers, cmd=("/bin/busybox", "sh"))
 
 
-def oci_layout(img: Image, path: pathlib.Path) -> None:
-    import json
-    blobs = path / "blobs" / "sha256"
-    blobs.mkdir(parents=True)
-    for d, data in list(img.blobs.items()) + [(img.manifest_digest, img.manifest)]:
-        (blobs / d[7:]).write_bytes(data)
-    (path / "oci-layout").write_text('{"imageLayoutVersion": "1.0.0"}')
-    (path / "index.json").write_text(json.dumps({"schemaVersion": 2, "manifests": [{
-        "mediaType": img.media_type, "digest": img.manifest_digest, "size": len(img.manifest)}]}))
-
-
 def timed(cmd, env=None) -> float:
     t0 = time.perf_counter()
     r = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -93,7 +82,7 @@ def main(argv=None) -> dict:
     try:
         img = make_image()
         size = sum(len(b) for b in img.blobs.values()) + len(img.manifest)
-        oci_layout(img, work / "layout")
+        img.write_oci_layout(work / "layout")
         subprocess.run(["skopeo", "copy", "--dest-tls-verify=false", f"oci:{work / 'layout'}",
                         f"docker://{ref}"], check=True, capture_output=True)
         shutil.rmtree(work / "layout")

@@ -12,6 +12,7 @@ import hashlib
 import http.server
 import io
 import json
+import pathlib
 import re
 import tarfile
 import threading
@@ -65,6 +66,19 @@ class Image:
                        "digest": self.id, "size": len(self.config)},
             "layers": descs}).encode()
         self.manifest_digest = digest(self.manifest)
+
+    def write_oci_layout(self, path, ref_name: str = "") -> None:
+        """The image as an OCI image layout directory (what skopeo copies
+        from with oci:PATH[:REF]); `ref_name`: its org.opencontainers.image.ref.name."""
+        blobs = pathlib.Path(path) / "blobs" / "sha256"
+        blobs.mkdir(parents=True)
+        for d, data in list(self.blobs.items()) + [(self.manifest_digest, self.manifest)]:
+            (blobs / d[7:]).write_bytes(data)
+        desc = {"mediaType": self.media_type, "digest": self.manifest_digest, "size": len(self.manifest)}
+        if ref_name:
+            desc["annotations"] = {"org.opencontainers.image.ref.name": ref_name}
+        (pathlib.Path(path) / "oci-layout").write_text('{"imageLayoutVersion": "1.0.0"}')
+        (pathlib.Path(path) / "index.json").write_text(json.dumps({"schemaVersion": 2, "manifests": [desc]}))
 
 
 def make_index(entries: list[tuple[Image, str]], docker_types: bool = False) -> bytes:

@@ -137,21 +137,10 @@ def test_push_to_another_repository_mounts_the_blobs(stack, registry):
         stack.doca("rmi", one, two)
 
 
-def _oci_layout(img: Image, path) -> None:
-    blobs = path / "blobs" / "sha256"
-    blobs.mkdir(parents=True)
-    for d, data in list(img.blobs.items()) + [(img.manifest_digest, img.manifest)]:
-        (blobs / d[7:]).write_bytes(data)
-    (path / "oci-layout").write_text('{"imageLayoutVersion": "1.0.0"}')
-    (path / "index.json").write_text(json.dumps({"schemaVersion": 2, "manifests": [{
-        "mediaType": img.media_type, "digest": img.manifest_digest, "size": len(img.manifest),
-        "annotations": {"org.opencontainers.image.ref.name": "v1"}}]}))
-
-
 def test_pull_of_an_image_skopeo_pushed_from_an_oci_layout(stack, registry, tmp_path):
     busybox = open("/bin/busybox", "rb").read()
     img = Image([{"bin/busybox": busybox}, {"bin/hello": b"from skopeo\n"}], cmd=("/bin/busybox", "sh"))
-    _oci_layout(img, tmp_path / "layout")
+    img.write_oci_layout(tmp_path / "layout", "v1")
     ref = f"{registry.address}/skopeo/img:v1"
     subprocess.run(["skopeo", "copy", "--dest-tls-verify=false", f"oci:{tmp_path / 'layout'}:v1",
                     f"docker://{ref}"], check=True, capture_output=True, timeout=120)

@@ -69,18 +69,29 @@ def unpack(tar_path, dest) -> Stats:
             except tarfile.ReadError as exc:
                 raise InvalidArgument(f"not a tar archive ({exc}); import expects a tar of a root "
                                       "filesystem, plain or gzip/bzip2/xz-compressed") from None
-            u = _Unpacker(str(dest), f.fileno(), tar)
-            while (member := tar.next()) is not None:
-                u.add(member)
-                tar.members.clear()  # tarfile keeps every header otherwise: memory grows with the layer
-            u.finish()
-            return u.stats
-    except tarfile.TarError as exc:
+            return run(_Unpacker(str(dest), f.fileno(), tar), tar)
+    except (tarfile.TarError, OSError) as exc:
+        raise_as_layer_error(exc)
+
+
+def run(unpacker, tar: tarfile.TarFile) -> Stats:
+    """Feeds every member of `tar` to `unpacker` (an _Unpacker, or one that
+    reads a stream); its stats."""
+    while (member := tar.next()) is not None:
+        unpacker.add(member)
+        tar.members.clear()  # tarfile keeps every header otherwise: memory grows with the layer
+    unpacker.finish()
+    return unpacker.stats
+
+
+def raise_as_layer_error(exc: Exception):
+    """A failed unpack as the error a client can act on: a full disk is
+    RESOURCE_EXHAUSTED, a bad archive INVALID_ARGUMENT."""
+    if isinstance(exc, tarfile.TarError):
         raise InvalidArgument(f"corrupt tar archive: {exc}") from None
-    except OSError as exc:
-        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-            raise ResourceExhausted(f"no space left to unpack the layer: {exc}") from None
-        raise InvalidArgument(f"cannot unpack the layer: {exc}") from None
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        raise ResourceExhausted(f"no space left to unpack the layer: {exc}") from None
+    raise InvalidArgument(f"cannot unpack the layer: {exc}") from None
 
 
 def split_name(name: str) -> list[str]:

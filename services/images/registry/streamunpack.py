@@ -14,13 +14,12 @@ the work run side by side on two cores. No plain copy of a compressed
 layer is ever written. The unpacked directory is only moved into place
 (LayerStore.ensure_with) once the downloader says the blob matched its
 digest and the tar its diff id; otherwise it is removed."""
-import errno
 import hashlib
 import queue
 import tarfile
 import threading
 
-from common.errors import InvalidArgument, ResourceExhausted
+from common.errors import InvalidArgument
 from services.images import decompress, writeback
 from services.images import unpack as unpack_mod
 from services.images.layers import LayerStore
@@ -61,18 +60,9 @@ def unpack_stream(f, dest) -> unpack_mod.Stats:
             tar = tarfile.open(fileobj=src, mode="r:")
         except tarfile.ReadError as exc:
             raise InvalidArgument(f"the layer is not a tar archive ({exc})") from None
-        u = _StreamUnpacker(str(dest), tar, src)
-        while (member := tar.next()) is not None:
-            u.add(member)
-            tar.members.clear()
-        u.finish()
-        return u.stats
-    except tarfile.TarError as exc:
-        raise InvalidArgument(f"corrupt tar archive: {exc}") from None
-    except OSError as exc:
-        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-            raise ResourceExhausted(f"no space left to unpack the layer: {exc}") from None
-        raise InvalidArgument(f"cannot unpack the layer: {exc}") from None
+        return unpack_mod.run(_StreamUnpacker(str(dest), tar, src), tar)
+    except (tarfile.TarError, OSError) as exc:
+        unpack_mod.raise_as_layer_error(exc)
 
 
 class _Inflating:
