@@ -8,11 +8,16 @@ out of it), an existing directory is merged with a directory of the tar but
 never replaced by a non-directory (or the other way round), any other
 existing entry is removed first (a file is never written through a symlink
 or into a device node), and "." (the destination itself) is left as it is."""
+import copy
 import os
 import tarfile
 
+# Extraction filters (PEP 706) came with Python 3.11.4; Debian's 3.11.2,
+# which the venv prefers (Makefile), has none: the filter is applied here.
+_HAS_FILTERS = hasattr(tarfile, "data_filter")
 
-class Refused(tarfile.FilterError):
+
+class Refused(getattr(tarfile, "FilterError", tarfile.TarError)):
     def __init__(self, message: str):
         tarfile.TarError.__init__(self, message)
         self.message = message
@@ -67,11 +72,43 @@ def extraction_filter(dest: str, rename: tuple[str, str] | None = None, owner=No
                 os.unlink(target)
         if owner is not None:
             changes["uid"], changes["gid"] = owner(member.uid, member.gid)
-        return member.replace(**changes, deep=False)
+        return _replace(member, changes)
     return check
+
+
+def _replace(member: tarfile.TarInfo, changes: dict) -> tarfile.TarInfo:
+    if _HAS_FILTERS:
+        return member.replace(**changes, deep=False)
+    new = copy.copy(member)
+    for name, value in changes.items():
+        setattr(new, name, value)
+    return new
+
+
+def _extract_each(tf: tarfile.TarFile, dest: str, check) -> None:
+    """extractall(filter=check) where tarfile has no filters: each member
+    as the filter leaves it, directories' times and modes set last (their
+    entries would change them)."""
+    directories = []
+    for member in tf:
+        member = check(member, dest)
+        if member is None:
+            continue
+        if member.isdir():
+            directories.append(member)
+        tf.extract(member, dest, set_attrs=not member.isdir(), numeric_owner=True)
+    for member in sorted(directories, key=lambda m: m.name, reverse=True):
+        path = os.path.join(dest, member.name)
+        tf.chown(member, path, True)
+        tf.utime(member, path)
+        tf.chmod(member, path)
 
 
 def extract(fileobj, dest: str, rename: tuple[str, str] | None = None, owner=None) -> None:
     """Extracts a tar stream (read sequentially) into the directory `dest`."""
+    check = extraction_filter(dest, rename, owner)
     with tarfile.open(fileobj=fileobj, mode="r|*") as tf:
-        tf.extractall(dest, numeric_owner=True, filter=extraction_filter(dest, rename, owner))
+        if _HAS_FILTERS:
+            tf.extractall(dest, numeric_owner=True, filter=check)
+        else:
+            _extract_each(tf, dest, check)

@@ -14,14 +14,19 @@ import time
 from common import config
 from gateway import tls
 
-# Start order; stop order is the reverse (the gateway goes first).
-COMPONENTS = ("runtime", "images", "network", "volumes", "gateway")
+# Start order; stop order is the reverse (the CLI's fork server, then the
+# gateway go first). The fork server is optional: the CLI works without it
+# (gateway/cli/forkserver/), so readiness does not wait for it.
+COMPONENTS = ("runtime", "images", "network", "volumes", "gateway", "cli")
+OPTIONAL = ("cli",)
 CODE_ROOT = pathlib.Path(__file__).resolve().parents[1]
 STOP_GRACE = 15.0
 
 
-def _module(name: str) -> str:
-    return "gateway" if name == "gateway" else f"services.{name}"
+def _command(name: str) -> list[str]:
+    if name == "cli":  # no site, as the CLI's launcher: a worker imports what it needs
+        return [sys.executable, "-E", "-s", "-S", "-m", "gateway.cli.forkserver"]
+    return [sys.executable, "-m", "gateway" if name == "gateway" else f"services.{name}"]
 
 
 class Supervisor:
@@ -38,7 +43,7 @@ class Supervisor:
 
     def spawn(self, name: str) -> None:
         self.procs[name] = subprocess.Popen(
-            [sys.executable, "-m", _module(name), *self.flags], cwd=CODE_ROOT,
+            [*_command(name), *self.flags], cwd=CODE_ROOT,
             stdin=subprocess.DEVNULL, start_new_session=True)  # signals come from us only
 
     def start(self) -> None:
@@ -51,7 +56,7 @@ class Supervisor:
 
     def wait_ready(self, timeout: float = 60.0) -> bool:
         deadline = time.monotonic() + timeout
-        sockets = [self.cfg.socket(n if n != "gateway" else "doca") for n in COMPONENTS]
+        sockets = [self.cfg.socket(n if n != "gateway" else "doca") for n in COMPONENTS if n not in OPTIONAL]
         while time.monotonic() < deadline and not self.stopping:
             if all(s.exists() for s in sockets):
                 self.say("ready")

@@ -13,7 +13,8 @@ import time
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
 VENV_BIN = pathlib.Path(sys.executable).parent
-DOCA = str(VENV_BIN / "doca")
+DOCA = str(VENV_BIN / "doca")  # the front end: the fork server, else doca-py
+DOCA_PY = str(VENV_BIN / "doca-py")  # the Python CLI itself
 
 # Every stack the session started, so the final leak test can stop them all.
 STARTED: list["Stack"] = []

@@ -11,7 +11,7 @@ import subprocess
 import pytest
 
 from gateway.cli import fastargs, main, output
-from tests.stack import DOCA, VENV_BIN
+from tests.stack import DOCA_PY, VENV_BIN
 
 KINDS = {argparse._StoreTrueAction: fastargs.FLAG, argparse._AppendAction: fastargs.APPEND,
          argparse._HelpAction: fastargs.HELP, argparse._VersionAction: fastargs.HELP}  # argparse's turn
@@ -192,7 +192,7 @@ def test_hot_verbs_import_nothing_heavy(stack, argv):
     cid = stack.doca("run", "-d", "--network", "none", "busybox", "true").stdout.strip()
     try:
         argv = [a.format(cid=cid, ctr=ctr) for a in argv]
-        r = subprocess.run([str(VENV_BIN / "python"), "-SI", "-X", "importtime", DOCA, *argv], env=stack.env(),
+        r = subprocess.run([str(VENV_BIN / "python"), "-SI", "-X", "importtime", DOCA_PY, *argv], env=stack.env(),
                            capture_output=True, text=True, timeout=60)
         assert r.returncode == 0, r.stderr[-2000:]
         if argv[:2] == ["run", "-d"]:

@@ -1,7 +1,10 @@
-"""Writes the `doca` launcher that `make` installs as .venv/bin/doca (and
-links to /usr/local/bin/doca):
+"""Writes the Python CLI's launcher that `make` installs as .venv/bin/doca-py:
 
     python gateway/cli/launcher.py PATH
+
+`doca` itself (gateway/cli/forkserver/doca.c) runs it for every call that
+the stack's CLI fork server does not take (none is running, a tcp:// host,
+`doca daemon`...).
 
 The launcher starts the venv's Python with -SI: no site (importing it and
 reading the .pth files costs a CLI call ~4 ms), no PYTHON* variables, no
