@@ -11,8 +11,8 @@
  *
  * Everything else runs the Python CLI in this process (execv of doca-py,
  * beside this binary): no server (a tcp:// host, the stack is down, the
- * socket is not ours to use), global options before the verb, `daemon`,
- * DOCA_CLI_SERVER=0, or a refusal from the server. The protocol is in
+ * socket is not ours to use), global options before the verb, `daemon`
+ * and `login` (OWN_PROCESS), DOCA_CLI_SERVER=0, or a refusal from the server. The protocol is in
  * gateway/cli/forkserver/__init__.py.
  */
 #define _GNU_SOURCE
@@ -71,12 +71,22 @@ static int server_address(struct sockaddr_un *addr) {
     return len > 0 && (size_t)len < sizeof addr->sun_path;
 }
 
+/* Verbs that need a process of their own: `daemon` becomes the stack;
+ * `login` asks for a password on the controlling terminal (/dev/tty), which
+ * a worker, in the server's session, does not have. */
+static const char *OWN_PROCESS[] = {"daemon", "login"};
+
 static int wanted(int argc, char **argv) {
     const char *off = getenv("DOCA_CLI_SERVER");
-    if (off && strcmp(off, "0") == 0)
+    if ((off && strcmp(off, "0") == 0) || argc < 2)
         return 0;
     /* the verb must come first: global options (-H, --tls...) are the Python CLI's to read */
-    return argc >= 2 && argv[1][0] != '-' && strcmp(argv[1], "daemon") != 0;
+    if (argv[1][0] == '-')
+        return 0;
+    for (size_t i = 0; i < sizeof OWN_PROCESS / sizeof *OWN_PROCESS; i++)
+        if (strcmp(argv[1], OWN_PROCESS[i]) == 0)
+            return 0;
+    return 1;
 }
 
 /* "1\0UMASK\0ARGC\0ARG...\0ENV...\0" */
