@@ -18,6 +18,15 @@ DOCA_PY = str(VENV_BIN / "doca-py")  # the Python CLI itself
 
 # Every stack the session started, so the final leak test can stop them all.
 STARTED: list["Stack"] = []
+# Mounts a stopped stack left under its run dir (the runtime's tmpfs must go
+# with the stack): unmounted by destroy(), reported by the final leak test.
+LEFT_MOUNTED: list[str] = []
+
+
+def mounts_under(path: pathlib.Path) -> list[str]:
+    prefix = str(path).rstrip("/") + "/"
+    with open("/proc/self/mountinfo") as f:
+        return [p for p in (line.split()[4] for line in f) if p.startswith(prefix)]
 
 
 def free_port() -> int:
@@ -138,5 +147,8 @@ class Stack:
     def destroy(self) -> None:
         """Stop and delete the stack's files."""
         self.stop()
+        for path in reversed(mounts_under(self.run_dir)):
+            LEFT_MOUNTED.append(path)
+            subprocess.run(["umount", "-l", path], capture_output=True)
         shutil.rmtree(self.root, ignore_errors=True)
         shutil.rmtree(self.run_dir, ignore_errors=True)

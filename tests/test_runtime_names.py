@@ -7,7 +7,7 @@ from services.runtime.store import Record, Store
 
 
 def test_generated_name_retries_on_a_clash(tmp_path):
-    store = Store(tmp_path)
+    store = Store(tmp_path, tmp_path / "run")
     store.reserve(Record(id=os.urandom(32).hex(), name="brave_cabral", spec={}))
     names = itertools.chain(["brave_cabral", "brave_cabral"], itertools.repeat("calm_gama"))
     rec = Record(id=os.urandom(32).hex(), name="", spec={})
@@ -16,7 +16,7 @@ def test_generated_name_retries_on_a_clash(tmp_path):
 
 
 def test_a_suffix_when_every_try_clashes(tmp_path):
-    store = Store(tmp_path)
+    store = Store(tmp_path, tmp_path / "run")
     store.reserve(Record(id=os.urandom(32).hex(), name="only_name", spec={}))
     rec = Record(id=os.urandom(32).hex(), name="", spec={})
     store.reserve(rec, generate=lambda: "only_name")

@@ -15,6 +15,7 @@ def test_nothing_left_behind():
     parents = [s.cgroup_parent for s in stacks.STARTED]
     mountinfo = pathlib.Path("/proc/self/mountinfo").read_text()
     assert not [r for r in roots if r in mountinfo]
+    assert not stacks.LEFT_MOUNTED  # e.g. the runtime's tmpfs of run-time files
     links = subprocess.run(["ip", "-o", "link"], capture_output=True, text=True).stdout
     assert not [b for b in bridges if f" {b}:" in links]
     assert not [line for line in links.splitlines() if any(f"master {b} " in line for b in bridges)]

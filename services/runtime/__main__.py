@@ -14,7 +14,7 @@ def main(argv=None) -> None:
     config.add_arguments(parser)
     cfg = config.from_args(parser.parse_args(argv))
     log = logsetup.setup("runtime", cfg.log_level)
-    rt = Runtime(cfg.state_dir("runtime"), cfg.cgroup_parent)
+    rt = Runtime(cfg.state_dir("runtime"), cfg.cgroup_parent, volatile_dir=cfg.run_dir / "runtime")
     log.info("cgroup v%s, parent %s, %d containers restored",
              rt.cgroups.version, rt.cgroups.parent, len(rt.store.all()))
     Server(cfg.socket("runtime"), [

@@ -24,7 +24,7 @@ def to_message(rt: Runtime, rec: Record) -> pb.Container:
         error=rec.error, created_at=timestamps.to_proto(rec.created_at),
         started_at=timestamps.to_proto(rec.started_at),
         finished_at=timestamps.to_proto(rec.finished_at), restart_count=rec.restart_count,
-        bundle=str(d / "bundle"), log_path=str(d / "container.log"),
+        bundle=str(d / "bundle"), log_path=str(rt.store.log_path(rec.id)),
         netns_path=str(rt.netns.file(rec.id)), health=_health(rec.health))
 
 

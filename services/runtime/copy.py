@@ -61,7 +61,7 @@ class CopyMixin:
     def _copy_target(self, rec: Record) -> dict:
         """How copy_init reaches the root: the init's mount namespace while
         there is one, else the overlay as the shim would mount it."""
-        d = self.store.dir(rec.id)
+        d = self.ensure_bundle(rec)
         with open(d / "shim.marshal", "rb") as f:
             shim_cfg = marshal.load(f)
         with open(d / "bundle" / "config.json") as f:

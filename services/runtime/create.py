@@ -133,7 +133,7 @@ class CreateMixin:
         self.cgroups.create(rec.id, limits)
         self.cgroups.set_devices(rec.id, devices.rules(security.privileged))
         bundle = d / "bundle"
-        (bundle / "rootfs").mkdir(parents=True)
+        (bundle / "rootfs").mkdir(parents=True, exist_ok=True)
         config = ocispec.build(
             args=args, env=process.get("env", []), cwd=process.get("cwd", "/"),
             uid=uid, gid=gid, additional_gids=extra, hostname=spec.get("hostname", rec.id[:12]),
@@ -153,7 +153,7 @@ class CreateMixin:
         # The shim's inputs, marshalled: it starts faster without a JSON parser.
         atomic.write_bytes(d / "shim.marshal", durable=False, data=marshal.dumps({
             "id": rec.id, "bundle": str(bundle), "fifo": str(d / "exec.fifo"),
-            "log_path": str(d / "container.log"), "spec": config,
+            "log_path": str(self.store.log_path(rec.id)), "spec": config,
             "cgroup_view": self.cgroups.container_view(rec.id),
             "rootfs_mount": {"type": "overlay", "source": "overlay", "options": overlay.split(",")},
             "netns": {"path": str(self.netns.file(rec.id)), "create": True},
@@ -166,10 +166,20 @@ class CreateMixin:
             "pump": PUMP if PUMP and os.access(PUMP, os.X_OK) else None,
         }))
 
+    def ensure_bundle(self, rec: Record) -> pathlib.Path:
+        """The container's run-time files (volatile.py), written again from
+        the record when they were lost (a reboot emptied their tmpfs);
+        returns their directory."""
+        d = self.store.dir(rec.id)
+        if not (d / "shim.marshal").exists():
+            d.mkdir(parents=True, exist_ok=True)
+            self._write_bundle(rec, limits_of(rec.spec.get("resources", {})), security_of(rec.spec))
+        return d
+
     def _launch(self, rec: Record) -> None:
         """(Re)starts a shim on the written bundle: the init waits on the
         exec fifo. A relaunch joins the pinned network namespace."""
-        d = self.store.dir(rec.id)
+        d = self.ensure_bundle(rec)
         for name in ("exit.json", "init.pid", "exec.fifo"):
             (d / name).unlink(missing_ok=True)
         with open(d / "shim.marshal", "rb") as f:

@@ -12,7 +12,7 @@ import pathlib
 from services.runtime import syscalls as sc
 
 
-def _is_mountpoint(path: pathlib.Path) -> bool:
+def is_mountpoint(path: pathlib.Path) -> bool:
     target = str(path)
     with open("/proc/self/mountinfo") as f:
         return any(line.split()[4] == target for line in f)
@@ -24,7 +24,7 @@ class NetnsDir:
 
     def ensure(self) -> None:
         self.path.mkdir(parents=True, exist_ok=True)
-        if not _is_mountpoint(self.path):
+        if not is_mountpoint(self.path):
             sc.mount(str(self.path), str(self.path), None, sc.MS_BIND, None)
             sc.mount(None, str(self.path), None, sc.MS_SHARED, None)
 
@@ -45,7 +45,7 @@ class NetnsDir:
 
     def close(self) -> None:
         """At service stop with no container left: the directory's mount goes."""
-        if _is_mountpoint(self.path):
+        if is_mountpoint(self.path):
             sc.umount2(str(self.path), sc.MNT_DETACH)
         try:
             self.path.rmdir()

@@ -32,6 +32,7 @@ from services.runtime.stop import StopMixin
 from services.runtime.store import ACTIVE, Record, Store
 from services.runtime.top import TopMixin
 from services.runtime.update import UpdateMixin
+from services.runtime.volatile import VolatileDir
 
 log = logging.getLogger("doca.runtime")
 
@@ -39,8 +40,11 @@ log = logging.getLogger("doca.runtime")
 class Runtime(CreateMixin, StartMixin, StopMixin, RemoveMixin, PauseMixin, RestartMixin, ExecMixin,
               AttachMixin, StatsMixin, UpdateMixin, HealthMixin, EventsMixin, TopMixin, RenameMixin, DiffMixin,
               CopyMixin):
-    def __init__(self, state_dir: pathlib.Path, cgroup_parent: str, driver: cgroups.Driver | None = None):
-        self.store = Store(state_dir)
+    def __init__(self, state_dir: pathlib.Path, cgroup_parent: str, driver: cgroups.Driver | None = None,
+                 volatile_dir: pathlib.Path | None = None):
+        # run-time files on a tmpfs (volatile.py); without one given, beside the records
+        self.volatile = VolatileDir(volatile_dir) if volatile_dir else None
+        self.store = Store(state_dir, self.volatile.ensure() if self.volatile else state_dir)
         self.cgroups = driver or cgroups.detect(cgroup_parent)
         self.netns = NetnsDir(pathlib.Path(state_dir) / "netns")
         self.netns.ensure()
@@ -132,9 +136,8 @@ class Runtime(CreateMixin, StartMixin, StopMixin, RemoveMixin, PauseMixin, Resta
     def logs(self, ref: str, follow: bool, cancelled=lambda: False, tail: int | None = None,
              since: float = 0.0):
         rec = self.get(ref)
-        d = self.store.dir(rec.id)
         shim = (rec.shim_pid, rec.shim_start) if rec.status in ACTIVE else (0, 0)
-        yield from logs.read(d / "container.log", follow, shim, cancelled, tail, since)
+        yield from logs.read(self.store.log_path(rec.id), follow, shim, cancelled, tail, since)
 
     def close(self) -> None:
         """At service stop: containers keep running (live restore); only an
@@ -146,3 +149,5 @@ class Runtime(CreateMixin, StartMixin, StopMixin, RemoveMixin, PauseMixin, Resta
         if not self.store.all():
             self.cgroups.remove_parent()
             self.netns.close()
+            if self.volatile:
+                self.volatile.release()

@@ -1,6 +1,8 @@
-"""Container records: <state>/containers/<id>/container.json, plus lookups by
-id, unique id prefix or name. The shim's own files (init.pid, exit.json,
-container.log) sit beside the record in the same directory."""
+"""Container records: <state>/containers/<id>/container.json (with the
+container's log beside it), plus lookups by id, unique id prefix or name.
+The run-time files (bundle, the shim's inputs, init.pid, exit.json,
+attach.sock) are in dir(id), under the runtime's volatile dir
+(volatile.py): derived from the record, written again when lost."""
 import dataclasses
 import os
 import pathlib
@@ -45,9 +47,11 @@ _FIELDS = tuple(f.name for f in dataclasses.fields(Record))
 
 
 class Store:
-    def __init__(self, root: pathlib.Path):
+    def __init__(self, root: pathlib.Path, volatile: pathlib.Path):
         self.root = pathlib.Path(root) / "containers"
+        self.run_root = pathlib.Path(volatile) / "containers"
         self.root.mkdir(parents=True, exist_ok=True)
+        self.run_root.mkdir(parents=True, exist_ok=True)
         self.lock = threading.RLock()
         self._records: dict[str, Record] = {}
         self.orphans: list[str] = []  # directories left by an interrupted create
@@ -58,15 +62,25 @@ class Store:
                 continue
             atomic.remove_temporaries(d)
             self._records[d.name] = Record(**data)
+        for d in self.run_root.iterdir():  # run-time files of a create that never made a record
+            if d.name not in self._records and d.name not in self.orphans:
+                self.orphans.append(d.name)
 
     def dir(self, cid: str) -> pathlib.Path:
+        """The container's run-time files (the shim's state dir)."""
+        return self.run_root / cid
+
+    def record_dir(self, cid: str) -> pathlib.Path:
         return self.root / cid
+
+    def log_path(self, cid: str) -> pathlib.Path:
+        return self.root / cid / "container.log"
 
     def save(self, rec: Record, durable: bool = True) -> None:
         # The fields as they are (all JSON already): asdict's deep copy of the
         # spec cost more than the write.
         fields = {f: getattr(rec, f) for f in _FIELDS}
-        atomic.write_json(self.dir(rec.id) / "container.json", fields, durable=durable)
+        atomic.write_json(self.record_dir(rec.id) / "container.json", fields, durable=durable)
 
     def reserve(self, rec: Record, generate=None) -> None:
         """Claims the id and name and makes the directory (no record file yet:
@@ -85,6 +99,7 @@ class Store:
             if rec.id in self._records:
                 raise AlreadyExists(f"container {rec.id[:12]} already exists")
             self._name_free(rec.name)
+            self.record_dir(rec.id).mkdir()
             self.dir(rec.id).mkdir()
             self._records[rec.id] = rec
 
@@ -107,6 +122,7 @@ class Store:
         with self.lock:
             self._records.pop(cid, None)
         shutil.rmtree(self.dir(cid), ignore_errors=True)
+        shutil.rmtree(self.record_dir(cid), ignore_errors=True)
 
     def get(self, ref: str) -> Record:
         with self.lock:

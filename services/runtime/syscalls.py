@@ -90,6 +90,17 @@ def umount2(target, flags: int = 0) -> None:
     _check(libc.umount2(_b(target), flags), f"umount {target}")
 
 
+class _Statfs(ctypes.Structure):  # struct statfs (x86_64, aarch64): f_type first, 120 bytes
+    _fields_ = [("f_type", ctypes.c_long), ("rest", ctypes.c_byte * 112)]
+
+
+def fs_type(path) -> int:
+    """statfs(2)'s f_type: the magic number of the filesystem holding path."""
+    buf = _Statfs()
+    _check(libc.statfs(_b(str(path)), ctypes.byref(buf)), f"statfs {path}")
+    return buf.f_type
+
+
 def unshare(flags: int) -> None:
     _check(libc.unshare(flags), "unshare")
 

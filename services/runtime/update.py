@@ -20,8 +20,11 @@ class UpdateMixin:
             rec.spec["resources"] = merged
             self.store.save(rec)
         bundle = self.store.dir(rec.id) / "bundle" / "config.json"
-        with open(bundle) as f:
-            config = json.load(f)
+        try:
+            with open(bundle) as f:
+                config = json.load(f)
+        except FileNotFoundError:  # lost with its tmpfs: written again, from the record, at the next start
+            return rec
         res = config["linux"].setdefault("resources", {})
         if limits.memory_bytes:
             res["memory"] = {"limit": limits.memory_bytes, "swap": 2 * limits.memory_bytes}
