@@ -257,12 +257,14 @@ class Podman(Engine):
 # --- 1. exec -----------------------------------------------------------------
 
 def bench_exec(engines: list, runs: int) -> dict:
-    names, cmds, env = [], {}, {}
+    names, cmds, env = [], {}, dict(os.environ)
     try:
         for e in engines:
             ctr = e.start("--name", f"bench-exec-{os.getpid()}", ["sleep", "1000"])
             names.append((e, ctr))
-            env.update(e.env)
+            # one environment for both: each engine's own settings, so that
+            # one's copy of ours (a DOCA_HOST of the caller's) never wins
+            env.update({k: v for k, v in e.env.items() if os.environ.get(k) != v})
             cmds[f"{e.name} exec"] = " ".join(e.cmd("exec", ctr, "/bin/true"))
         return hyperfine(cmds, runs, env=env)
     finally:

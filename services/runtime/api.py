@@ -10,16 +10,18 @@ from doca.runtime.v1 import runtime_pb2 as pb
 from doca.runtime.v1 import runtime_pb2_grpc
 
 from services.runtime.runtime import Runtime
+from services.runtime.spec_messages import SpecMessages
 from services.runtime.store import Record
 
 SERVICE_NAME = "doca.runtime.v1.Runtime"
 _STREAMS = {"stdout": pb.LogRecord.STDOUT, "stderr": pb.LogRecord.STDERR}
+_SPECS = SpecMessages()
 
 
 def to_message(rt: Runtime, rec: Record) -> pb.Container:
     d = rt.store.dir(rec.id)
     return pb.Container(
-        id=rec.id, name=rec.name, spec=json_format.ParseDict(rec.spec, pb.ContainerSpec()),
+        id=rec.id, name=rec.name, spec=_SPECS.get(rec.id, rec.spec),
         status=rec.status, pid=rec.pid, exit_code=rec.exit_code, oom_killed=rec.oom_killed,
         error=rec.error, created_at=timestamps.to_proto(rec.created_at),
         started_at=timestamps.to_proto(rec.started_at),
