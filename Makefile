@@ -38,8 +38,9 @@ $(BIN)/doca-pump: services/runtime/pump/doca-pump.c $(STAMP)
 # The CLI: `doca` hands each call to the stack's fork server, or runs
 # doca-py, the Python launcher (python -SI, no site: ~4 ms of every call,
 # with this tree on sys.path; gateway/cli/launcher.py), when there is none.
+# Linked statically where libc.a is there: no dynamic loader, ~0.15 ms less a call.
 $(BIN)/doca: gateway/cli/forkserver/doca.c $(STAMP)
-	cc -O2 -Wall -o $@ $<
+	cc -O2 -Wall -static -o $@ $< || cc -O2 -Wall -o $@ $<
 
 $(BIN)/doca-py: gateway/cli/launcher.py $(STAMP)
 	$(BIN)/python gateway/cli/launcher.py $@

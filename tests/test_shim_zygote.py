@@ -104,8 +104,8 @@ def test_shims_are_forks_of_the_zygote(make_stack):
         st = _stat(shim)
         assert _cmdline(shim) == _cmdline(z)
         assert int(st[19]) >= int(zst[19])  # born after the zygote
-        assert int(st[1]) not in (rt, z)  # detached: nobody's child here
-        assert st[3] != zst[3] and int(st[3]) != shim  # a session of its own, not its leader
+        assert int(st[1]) == z  # one fork: the zygote's child (the kernel reaps it there)
+        assert int(st[3]) == int(st[2]) == shim != int(zst[3])  # a session and process group of its own
         assert _cgroups(shim) == _cgroups(rt)  # only the init joins the container's cgroups
         assert _cgroups(int(_inspect(s, cid)["State"]["Pid"])) != _cgroups(rt)
         # only what a shim holds: no channel to the runtime, no report pipe left
@@ -113,11 +113,14 @@ def test_shims_are_forks_of_the_zygote(make_stack):
             target = os.readlink(f"/proc/{shim}/fd/{fd}")
             assert fd not in ("0", "1") or target == "/dev/null", (fd, target)
     assert _stat(z)[19] == zst[19]  # the same zygote served them all
-    assert _children(z) == []  # each intermediate child already reaped
+    assert sorted(_children(z)) == sorted(_shim_of(s, cid) for cid in ids)  # the shims, nothing else
     assert not _zombies_of(rt, z)
     assert s.doca("exec", ids[0], "echo", "in").stdout == "in\n"
+    stopped = _shim_of(s, ids[1])
     s.doca("stop", "-t", "0", ids[1])
     assert _inspect(s, ids[1])["State"]["ExitCode"] == 137  # the exit is still reported
+    assert _wait_for(lambda: stopped not in _children(z))  # its shim gone, and no zombie left behind
+    assert not _zombies_of(rt, z)
     s.doca("rm", "-f", *ids)
 
 

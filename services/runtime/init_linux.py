@@ -89,7 +89,10 @@ def reset_signals() -> None:
         if sig in (_signal.SIGKILL, _signal.SIGSTOP):
             continue
         try:
-            _signal.signal(sig, _signal.SIG_DFL)
+            # Python's table knows every disposition (read at its start, and
+            # its own changes since): one system call only where one is due.
+            if _signal.getsignal(sig) != _signal.SIG_DFL:
+                _signal.signal(sig, _signal.SIG_DFL)
         except (OSError, ValueError, RuntimeError):
             pass  # signals Python reserves or that do not exist here
     _signal.pthread_sigmask(_signal.SIG_SETMASK, [])

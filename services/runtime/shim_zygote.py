@@ -9,15 +9,16 @@ Channel: fd 0 is a SOCK_SEQPACKET unix socket to the runtime. A request is
 one message, the state dir, carrying one descriptor (SCM_RIGHTS): the write
 end of the pipe on which the runtime reads the shim's report. The child
 writes b"+" first on that pipe (the request is taken: a report without it
-means no shim was ever started, and the runtime may safely retry), then
-daemonises as a spare shim does (new session, second fork: the shim is
-nobody's child here and outlives the runtime and this server), and the
-grandchild runs the shim with the pipe as its stdout. The server reaps the
-intermediate child at once: it never has more than one child, never for
-long. EOF on the channel (the runtime went away) ends it; shims live on.
+means no shim was ever started, and the runtime may safely retry), starts a
+session of its own and runs the shim with the pipe as its stdout. The
+shims stay this server's children, reaped by the kernel (SIGCHLD ignored
+here; a second fork to detach them cost each container one more copy of
+this process); when the server exits (EOF on the channel: the runtime went
+away), they are reparented and live on.
 
 Single-threaded on purpose (fork safety); it holds fds 0-2 only, and the
 child swaps all three before it runs anything. Standard library only."""
+import _signal
 import _socket
 import gc
 import os
@@ -40,6 +41,9 @@ def _child(chan, report: int, state: str, run) -> None:
     """In the forked child: never returns."""
     code = 1
     try:
+        # Inherited "ignored" would make the kernel reap the container's init
+        # behind the shim's back (and survive the pump's exec).
+        _signal.signal(_signal.SIGCHLD, _signal.SIG_DFL)
         chan.detach()  # fd 0 is replaced below; the object must not close it later
         os.dup2(report, 1)
         null = os.open("/dev/null", os.O_RDONLY)
@@ -50,12 +54,6 @@ def _child(chan, report: int, state: str, run) -> None:
         except BrokenPipeError:  # the runtime died meanwhile: nobody wants this shim
             os._exit(1)
         os.setsid()
-        try:
-            if os.fork():  # detach: the shim is reparented away from us and the runtime
-                os._exit(0)
-        except OSError as e:
-            os.write(1, f"err 125 cannot start the shim: {e}\n".encode())
-            os._exit(1)
         run(state)
         code = 0
     except SystemExit as e:
@@ -76,6 +74,7 @@ def serve(run) -> None:
     """Forks a shim running `run(state_dir)` for each request, until EOF."""
     chan = _socket.socket(fileno=0)
     chan.setblocking(True)
+    _signal.signal(_signal.SIGCHLD, _signal.SIG_IGN)  # shims are reaped by the kernel
     # Everything imported so far is shared with the children: keep the
     # collector from touching (and so copying) those pages in each of them.
     gc.collect()
@@ -104,7 +103,3 @@ def serve(run) -> None:
         if pid == 0:
             _child(chan, report, os.fsdecode(data), run)
         os.close(report)
-        try:
-            os.waitpid(pid, 0)  # it exits as soon as the shim is forked
-        except ChildProcessError:
-            pass
