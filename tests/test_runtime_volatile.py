@@ -26,6 +26,7 @@ def test_run_time_files_on_a_tmpfs_record_and_log_on_disk(make_stack):
     record = s.root / "runtime" / "containers" / cid
     assert _fs(run_files) == "tmpfs" and _fs(record) != "tmpfs"
     assert (run_files / "bundle" / "config.json").is_file() and (run_files / "init.pid").is_file()
+    assert (s.run_dir / "runtime" / "netns" / cid).exists()  # the network namespace's pin, as /run/netns
     assert (record / "container.json").is_file()
     assert json.loads(s.doca("inspect", cid).stdout)[0]["LogPath"] == str(record / "container.log")
     s.doca("rm", "-f", cid)
@@ -43,7 +44,7 @@ def test_lost_run_time_files_are_written_again(make_stack, tmp_path):
     s.proc.send_signal(signal.SIGTERM)  # the stack stops, keeping its (stopped) container
     s.proc.wait(40)
     assert _mounted(s.run_dir / "runtime")
-    subprocess.run(["umount", str(s.run_dir / "runtime")], check=True)  # what a reboot does to a tmpfs
+    subprocess.run(["umount", "-R", str(s.run_dir / "runtime")], check=True)  # what a reboot does to a tmpfs
     s.start()
     assert not (s.run_dir / "runtime" / "containers").exists() or \
         not any((s.run_dir / "runtime" / "containers").iterdir())

@@ -44,9 +44,13 @@ class Runtime(CreateMixin, StartMixin, StopMixin, RemoveMixin, PauseMixin, Resta
                  volatile_dir: pathlib.Path | None = None):
         # run-time files on a tmpfs (volatile.py); without one given, beside the records
         self.volatile = VolatileDir(volatile_dir) if volatile_dir else None
-        self.store = Store(state_dir, self.volatile.ensure() if self.volatile else state_dir)
+        run_files = self.volatile.ensure() if self.volatile else pathlib.Path(state_dir)
+        self.store = Store(state_dir, run_files)
         self.cgroups = driver or cgroups.detect(cgroup_parent)
-        self.netns = NetnsDir(pathlib.Path(state_dir) / "netns")
+        # Pins of network namespaces: with the run-time files (as `ip netns`
+        # keeps them in /run/netns); a reboot takes both, and a pin that is
+        # gone is made again at the next start.
+        self.netns = NetnsDir(run_files / "netns")
         self.netns.ensure()
         # Seccomp profiles compiled to BPF once, cached by digest.
         self.seccomp = Compiler(pathlib.Path(state_dir) / "seccomp")
