@@ -36,6 +36,30 @@ def test_run_time_files_on_a_tmpfs_record_and_log_on_disk(make_stack):
     assert not _mounted(s.run_dir / "runtime")
 
 
+def _attrs(path) -> str:
+    return subprocess.run(["lsattr", "-d", str(path)], capture_output=True, text=True).stdout.split(" ")[0]
+
+
+def test_per_container_directories_are_spread_over_block_groups(stack, tmp_path):
+    """On ext4 the parents of per-container directories carry the Orlov
+    "top directory" flag (common/dirspread.py): each container's directories
+    land in a block group of their own, not behind the recently deleted."""
+    probe = tmp_path / "probe"
+    probe.mkdir()
+    if subprocess.run(["chattr", "+T", str(probe)], capture_output=True).returncode != 0:
+        return  # a filesystem without the flag: nothing to see
+    cids = [stack.doca("run", "-d", "--network", "none", "busybox", "sleep", "60").stdout.strip() for _ in range(4)]
+    try:
+        for parent in (stack.root / "images" / "snapshots", stack.root / "runtime" / "containers",
+                       stack.root / "volumes"):
+            if _fs(parent) == "ext2/ext3":  # what stat -f calls ext4
+                assert "T" in _attrs(parent), parent
+        inodes = {(stack.root / "runtime" / "containers" / c).stat().st_ino for c in cids}
+        assert len({i // 8192 for i in inodes}) > 1  # not all in one group (8192 inodes per group by default)
+    finally:
+        stack.doca("rm", "-f", *cids)
+
+
 def test_lost_run_time_files_are_written_again(make_stack, tmp_path):
     s = make_stack("vol2").start()
     cid = s.doca("run", "-d", "--name", "again", "--network", "none", "busybox", "sh", "-c",

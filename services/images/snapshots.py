@@ -18,7 +18,7 @@ import re
 import shutil
 import time
 
-from common import atomic
+from common import atomic, dirspread
 from common.errors import FailedPrecondition, InvalidArgument
 
 RECORD = "snapshot.json"
@@ -37,6 +37,7 @@ class SnapshotStore:
     def __init__(self, root: pathlib.Path):
         self.root = pathlib.Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
+        dirspread.spread_subdirs(self.root)  # one per container: see common/dirspread.py
         for d in self.root.iterdir():
             if not d.is_dir() or d.is_symlink():
                 d.unlink()

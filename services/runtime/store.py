@@ -10,7 +10,7 @@ import re
 import shutil
 import threading
 
-from common import atomic
+from common import atomic, dirspread
 from common.errors import AlreadyExists, InvalidArgument, NotFound
 
 # States with a shim and an init behind them.
@@ -51,6 +51,7 @@ class Store:
         self.root = pathlib.Path(root) / "containers"
         self.run_root = pathlib.Path(volatile) / "containers"
         self.root.mkdir(parents=True, exist_ok=True)
+        dirspread.spread_subdirs(self.root)  # one per container: see common/dirspread.py
         self.run_root.mkdir(parents=True, exist_ok=True)
         self.lock = threading.RLock()
         self._records: dict[str, Record] = {}

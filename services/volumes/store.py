@@ -7,7 +7,7 @@ import shutil
 import threading
 import time
 
-from common import atomic
+from common import atomic, dirspread
 from common.errors import FailedPrecondition, InvalidArgument, NotFound
 from services.volumes import populate
 
@@ -19,6 +19,7 @@ class VolumeStore:
     def __init__(self, root: pathlib.Path):
         self.root = pathlib.Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
+        dirspread.spread_subdirs(self.root)  # anonymous ones come and go with containers: common/dirspread.py
         self._lock = threading.Lock()
         for d in self.root.iterdir():
             if d.is_dir():
