@@ -41,11 +41,30 @@ def run(clients: Clients, request_iterator, context):
                 yield converted
     call = clients.runtime.Exec(inputs())
     if first.start.detach:
-        # The runtime keeps the stream; consume it here so the process is not cut off.
-        threading.Thread(target=lambda: [None for _ in call], daemon=True, name="exec-detached").start()
+        yield from _detached(call)
         return
     for out in call:
-        if out.WhichOneof("event") == "exit_code":
+        kind = out.WhichOneof("event")
+        if kind == "exit_code":
             yield pb.ExecOutput(exit_code=out.exit_code)
-        else:
+        elif kind == "output":
             yield pb.ExecOutput(output=pb.LogChunk(stream=int(out.output.stream), data=out.output.data))
+
+
+def _detached(call):
+    """exec -d returns once the process runs, as Docker's does: a process
+    that could not start gives its error output and exit code instead. Its
+    output until then is the error's, or the process's (dropped)."""
+    before = []
+    for out in call:
+        kind = out.WhichOneof("event")
+        if kind == "started":
+            # The runtime keeps the stream; consume it here so the process is not cut off.
+            threading.Thread(target=lambda: [None for _ in call], daemon=True, name="exec-detached").start()
+            return
+        if kind == "output":
+            before.append(pb.ExecOutput(output=pb.LogChunk(stream=int(out.output.stream), data=out.output.data)))
+        elif kind == "exit_code":
+            yield from before
+            yield pb.ExecOutput(exit_code=out.exit_code)
+            return

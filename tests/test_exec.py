@@ -65,6 +65,19 @@ def test_exec_detached(stack, ctr):
     assert stack.doca("exec", ctr, "cat", "/tmp/detached").stdout == "done\n"
 
 
+def test_exec_detached_returns_once_the_process_runs(stack, ctr):
+    """As Docker's: the process is there when exec -d returns (top sees it
+    at once); its output is not the client's; one that cannot start fails
+    the call with its message and code."""
+    r = stack.doca("exec", "-d", ctr, "sh", "-c", "echo not-for-the-client; exec sleep 47")
+    assert (r.returncode, r.stdout, r.stderr) == (0, "", "")
+    assert "sleep 47" in stack.doca("top", ctr).stdout
+    r = stack.doca("exec", "-d", ctr, "no-such-command", check=False)
+    assert r.returncode == 127 and "no-such-command" in r.stderr and r.stdout == ""
+    r = stack.doca("exec", "-d", ctr, "/etc/passwd", check=False)
+    assert r.returncode == 126
+
+
 def test_exec_tty(stack, ctr):
     p = PtyProcess([DOCA, "exec", "-it", ctr, "sh"], env=stack.env(), rows=33, cols=101)
     try:

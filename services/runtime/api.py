@@ -84,6 +84,8 @@ class RuntimeServicer(runtime_pb2_grpc.RuntimeServicer):
         for kind, value in self.rt.exec(spec, request_iterator, cancelled=lambda: not context.is_active()):
             if kind == "exit":
                 yield pb.ExecOutput(exit_code=value)
+            elif kind == "started":
+                yield pb.ExecOutput(started=True)
             else:
                 yield pb.ExecOutput(output=pb.LogRecord(stream=_STREAMS[kind], data=value))
 

@@ -71,28 +71,38 @@ class ExecMixin:
 
 
 def _run(cfg: dict, want_stdin: bool, inputs, cancelled):
+    """Yields ("started", None) once the process runs, its output, then
+    ("exit", code)."""
     cfg_r, cfg_w = os.pipe()
     ctl_r, ctl_w = os.pipe()
+    ready_r, ready_w = os.pipe()
     try:
         proc = subprocess.Popen(
-            [sys.executable, "-E", "-S", "-m", "services.runtime.setns_init", str(cfg_r), str(ctl_r)],
-            cwd=shim_client.CODE_ROOT, pass_fds=(cfg_r, ctl_r), start_new_session=True,
+            [sys.executable, "-E", "-S", "-m", "services.runtime.setns_init", str(cfg_r), str(ctl_r), str(ready_w)],
+            cwd=shim_client.CODE_ROOT, pass_fds=(cfg_r, ctl_r, ready_w), start_new_session=True,
             stdin=subprocess.PIPE if want_stdin else subprocess.DEVNULL,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     finally:
         os.close(cfg_r)
         os.close(ctl_r)
+        os.close(ready_w)
     with os.fdopen(cfg_w, "wb") as f:
         f.write(marshal.dumps(cfg))
     threading.Thread(target=_feed, args=(proc, ctl_w, inputs), daemon=True, name="exec-stdin").start()
     sel = selectors.DefaultSelector()
     sel.register(proc.stdout, selectors.EVENT_READ, "stdout")
     sel.register(proc.stderr, selectors.EVENT_READ, "stderr")
+    sel.register(ready_r, selectors.EVENT_READ, "started")
     open_streams = 2
     try:
         while open_streams:
             for key, _ in sel.select(0.2):
-                data = os.read(key.fileobj.fileno(), 65536)
+                data = os.read(key.fd, 65536)
+                if key.data == "started":
+                    sel.unregister(ready_r)
+                    if data:
+                        yield "started", None
+                    continue
                 if not data:
                     sel.unregister(key.fileobj)
                     open_streams -= 1
@@ -104,6 +114,7 @@ def _run(cfg: dict, want_stdin: bool, inputs, cancelled):
         yield "exit", proc.wait()
     finally:
         sel.close()
+        os.close(ready_r)
         proc.stdout.close()
         proc.stderr.close()
 

@@ -74,7 +74,7 @@ class HealthMixin:
                                          cancelled=lambda: time.time() - start > check["timeout"]):
                 if kind == "exit":
                     code = value
-                else:
+                elif kind != "started":
                     out += value
             if code == -1:
                 out += f"Health check exceeded timeout ({check['timeout']:g}s)".encode()

@@ -1,4 +1,4 @@
-"""`python -E -S -m services.runtime.setns_init CFG_FD CTL_FD`: a process
+"""`python -E -S -m services.runtime.setns_init CFG_FD CTL_FD READY_FD`: a process
 into a running container (doca exec), as runc's setns_init does.
 
 Started by the runtime for each exec. It reads its inputs (marshal) from
@@ -7,7 +7,10 @@ the host's /sys, enters the container's namespaces (mount last), forks (a
 pid namespace only takes effect for children) and the child becomes the
 user's process. With a terminal, the pty comes from the container's own
 devpts and this process relays it to its stdin/stdout; CTL_FD brings window
-sizes ("rows cols\\n"). It exits with the process's exit code.
+sizes ("rows cols\\n"). READY_FD gets b"1" once the process's execve has
+succeeded (a close-on-exec pipe from the child tells), and is closed
+without it when the process could not start. It exits with the process's
+exit code.
 
 Standard library only: it starts fast and stays small.
 """
@@ -48,8 +51,9 @@ def _resize(fd: int, line: bytes) -> None:
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
 
 
-def _child(cfg: dict, cgroup_fds: list[int], pty: tuple[int, str] | None) -> None:
-    """Never returns."""
+def _child(cfg: dict, cgroup_fds: list[int], pty: tuple[int, str] | None, exec_w: int) -> None:
+    """Never returns. exec_w (close-on-exec) closes unwritten when the
+    execve succeeds; a failure writes to it first."""
     code, message = init_linux.EXIT_CANNOT_INVOKE, ""
     try:
         for fd in cgroup_fds:
@@ -68,6 +72,7 @@ def _child(cfg: dict, cgroup_fds: list[int], pty: tuple[int, str] | None) -> Non
     except BaseException as e:  # noqa: BLE001 - a forked child must never unwind
         code, message = 1, f"{type(e).__name__}: {e}"
     try:
+        os.write(exec_w, b"!")
         os.write(2, f"doca exec: {message}\n".encode())
     finally:
         os._exit(code)
@@ -113,6 +118,7 @@ def _relay(master: int, ctl: int, child: int) -> None:
 
 def main() -> None:
     cfg_fd, ctl_fd = int(sys.argv[1]), int(sys.argv[2])
+    ready_fd = int(sys.argv[3]) if len(sys.argv) > 3 else -1
     with os.fdopen(cfg_fd, "rb") as f:
         cfg = marshal.load(f)
     # The host's cgroup files, opened before the container's /sys replaces them.
@@ -122,11 +128,20 @@ def main() -> None:
     pty = console_linux.open_pty() if cfg["process"].get("terminal") else None
     if pty and cfg.get("size"):
         _resize(pty[0], cfg["size"].encode())
+    exec_r, exec_w = os.pipe2(os.O_CLOEXEC)
     child = os.fork()
     if child == 0:
-        _child(cfg, cgroup_fds, pty)
+        os.close(exec_r)
+        _child(cfg, cgroup_fds, pty, exec_w)
+    os.close(exec_w)
     for fd in cgroup_fds:
         os.close(fd)
+    failed = os.read(exec_r, 1)  # EOF: the execve succeeded (or the child died first)
+    os.close(exec_r)
+    if ready_fd >= 0:
+        if not failed:
+            os.write(ready_fd, b"1")
+        os.close(ready_fd)
     # The runtime ends an exec it gave up on (a health check's timeout, a
     # client gone) with SIGTERM to us: the process in the container goes too.
     _signal.signal(_signal.SIGTERM, lambda *_: os.kill(child, _signal.SIGKILL))

@@ -402,12 +402,14 @@ class ExecInput(_message.Message):
     def __init__(self, start: _Optional[_Union[ExecSpec, _Mapping]] = ..., stdin: _Optional[bytes] = ..., close_stdin: _Optional[bool] = ..., resize: _Optional[_Union[WindowSize, _Mapping]] = ...) -> None: ...
 
 class ExecOutput(_message.Message):
-    __slots__ = ("output", "exit_code")
+    __slots__ = ("output", "exit_code", "started")
     OUTPUT_FIELD_NUMBER: _ClassVar[int]
     EXIT_CODE_FIELD_NUMBER: _ClassVar[int]
+    STARTED_FIELD_NUMBER: _ClassVar[int]
     output: LogRecord
     exit_code: int
-    def __init__(self, output: _Optional[_Union[LogRecord, _Mapping]] = ..., exit_code: _Optional[int] = ...) -> None: ...
+    started: bool
+    def __init__(self, output: _Optional[_Union[LogRecord, _Mapping]] = ..., exit_code: _Optional[int] = ..., started: _Optional[bool] = ...) -> None: ...
 
 class AttachSpec(_message.Message):
     __slots__ = ("id", "stdin")
