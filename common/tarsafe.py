@@ -99,9 +99,13 @@ def _extract_each(tf: tarfile.TarFile, dest: str, check) -> None:
         tf.extract(member, dest, set_attrs=not member.isdir(), numeric_owner=True)
     for member in sorted(directories, key=lambda m: m.name, reverse=True):
         path = os.path.join(dest, member.name)
-        tf.chown(member, path, True)
-        tf.utime(member, path)
-        tf.chmod(member, path)
+        try:
+            tf.chown(member, path, True)
+            tf.utime(member, path)
+            tf.chmod(member, path)
+        except tarfile.ExtractError:  # as extractall: reported only above errorlevel 1
+            if tf.errorlevel > 1:
+                raise
 
 
 def extract(fileobj, dest: str, rename: tuple[str, str] | None = None, owner=None) -> None:

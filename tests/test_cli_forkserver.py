@@ -44,6 +44,13 @@ def _ppid(pid: int) -> int:
         return 0
 
 
+def _state(pid: int) -> str:
+    try:
+        return pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return ""
+
+
 def _gone(pid: int) -> bool:
     """Exited (a zombie until the server reaps it counts as gone)."""
     try:
@@ -115,6 +122,59 @@ def test_stdin_working_directory_environment_and_umask_are_the_callers(stack, tm
         assert (tmp_path / "rootfs.tar").stat().st_mode & 0o777 == 0o600
     finally:
         stack.doca("rm", ctr)
+
+
+def test_descriptors_above_2_and_the_time_zone_are_the_callers(stack):
+    # /dev/fd/N names the caller's descriptor: the front end runs the CLI itself
+    r, w = os.pipe()
+    os.write(w, b"FROM_FD=piped\n")
+    os.close(w)
+    try:
+        out = subprocess.run([DOCA, "run", "--rm", "--network", "none", "--env-file", f"/dev/fd/{r}", "busybox",
+                              "sh", "-c", "echo $FROM_FD"], env=stack.env(), capture_output=True, text=True,
+                             timeout=60, pass_fds=(r,))
+    finally:
+        os.close(r)
+    assert (out.returncode, out.stdout) == (0, "piped\n"), out.stderr
+    ctr = stack.doca("create", "--network", "none", "busybox").stdout.strip()
+    try:
+        tokyo = {**stack.env(), "TZ": "Asia/Tokyo"}
+        served = subprocess.run([DOCA, "ps", "-a", "--format", "{{.CreatedAt}}"], env=tokyo,
+                                capture_output=True, text=True, timeout=60)
+        direct = subprocess.run([DOCA_PY, "ps", "-a", "--format", "{{.CreatedAt}}"], env=tokyo,
+                                capture_output=True, text=True, timeout=60)
+        assert served.stdout == direct.stdout and "+0900" in served.stdout
+    finally:
+        stack.doca("rm", ctr)
+
+
+def test_a_caller_in_another_mount_namespace_runs_the_cli_itself(stack):
+    """Its absolute paths and ~/.docker are not the server's: no worker."""
+    server = _server_pid(stack)
+    proc = subprocess.Popen(["unshare", "-m", DOCA, "events"], env=stack.env(), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    try:
+        assert wait_for(lambda: any("doca-py" in pathlib.Path(f"/proc/{p}/cmdline").read_text(errors="replace")
+                                    for p in _pids_with("doca-py events")), timeout=10)
+        assert _children(server) == []
+    finally:
+        proc.kill()
+        proc.wait(10)
+
+
+def test_ctrl_z_stops_the_call_and_fg_resumes_it(stack):
+    from tests.ptyrun import PtyProcess
+    server = _server_pid(stack)
+    p = PtyProcess([DOCA, "events"], env=stack.env())
+    try:
+        worker = wait_for(lambda: _children(server), timeout=10)[0]
+        p.write(b"\x1a")  # Ctrl-Z: SIGTSTP to the terminal's foreground group, the front end
+        assert wait_for(lambda: _state(p.proc.pid) == "T" and _state(worker) == "T", timeout=10)
+        os.killpg(p.proc.pid, signal.SIGCONT)  # what `fg` sends
+        assert wait_for(lambda: _state(p.proc.pid) == "S" and _state(worker) == "S", timeout=10)
+    finally:
+        p.close()
+    assert wait_for(lambda: _gone(worker), timeout=10)
 
 
 def test_sigterm_ends_the_call_as_it_ends_a_cli_process(stack):

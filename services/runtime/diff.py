@@ -125,8 +125,8 @@ class DiffMixin:
         try:
             with open(self.store.dir(rec.id) / "bundle" / "config.json") as f:
                 mounts = json.load(f).get("mounts", [])
-        except FileNotFoundError:
-            mounts = []
+        except FileNotFoundError:  # run-time files lost (a reboot): the record's own mounts
+            mounts = rec.spec.get("mounts", [])
         mount_points = {os.path.normpath("/" + m["destination"].lstrip("/")) for m in mounts} | set(RUNTIME_DIRS)
         userns = rec.spec.get("userns") or {}
         id_base = (int(userns.get("uidBase", 0)), int(userns.get("gidBase", 0)))

@@ -119,6 +119,9 @@ def _relay(master: int, ctl: int, child: int) -> None:
 def main() -> None:
     cfg_fd, ctl_fd = int(sys.argv[1]), int(sys.argv[2])
     ready_fd = int(sys.argv[3]) if len(sys.argv) > 3 else -1
+    for fd in (ctl_fd, ready_fd):  # ours, not the user's process's (pass_fds made them inheritable)
+        if fd >= 0:
+            os.set_inheritable(fd, False)
     with os.fdopen(cfg_fd, "rb") as f:
         cfg = marshal.load(f)
     # The host's cgroup files, opened before the container's /sys replaces them.
@@ -133,6 +136,9 @@ def main() -> None:
     if child == 0:
         os.close(exec_r)
         _child(cfg, cgroup_fds, pty, exec_w)
+    # The runtime ends an exec it gave up on (a health check's timeout, a
+    # client gone) with SIGTERM to us: the process in the container goes too.
+    _signal.signal(_signal.SIGTERM, lambda *_: os.kill(child, _signal.SIGKILL))
     os.close(exec_w)
     for fd in cgroup_fds:
         os.close(fd)
@@ -142,9 +148,6 @@ def main() -> None:
         if not failed:
             os.write(ready_fd, b"1")
         os.close(ready_fd)
-    # The runtime ends an exec it gave up on (a health check's timeout, a
-    # client gone) with SIGTERM to us: the process in the container goes too.
-    _signal.signal(_signal.SIGTERM, lambda *_: os.kill(child, _signal.SIGKILL))
     if pty:
         _relay(pty[0], ctl_fd, child)
     _, status = os.waitpid(child, 0)

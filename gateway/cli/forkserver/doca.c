@@ -11,8 +11,10 @@
  *
  * Everything else runs the Python CLI in this process (execv of doca-py,
  * beside this binary): no server (a tcp:// host, the stack is down, the
- * socket is not ours to use), global options before the verb, `daemon`
- * and `login` (OWN_PROCESS), DOCA_CLI_SERVER=0, or a refusal from the server. The protocol is in
+ * socket is not ours to use or not root's), global options before the verb,
+ * `daemon` and `login` (OWN_PROCESS), descriptors above 2 to pass on
+ * (`--env-file <(...)`, /dev/fd/N), DOCA_CLI_SERVER=0, a refusal from the
+ * server or a connection closed before the worker took the call. The protocol is in
  * gateway/cli/forkserver/__init__.py.
  */
 #define _GNU_SOURCE
@@ -24,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -36,8 +39,10 @@ extern char **environ;
 #define SERVER_SOCKET "cli.sock"
 #define MAX_REQUEST (1 << 20)
 
-/* The signals a terminal or a supervisor sends to a CLI: passed on. */
-static const int FORWARDED[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH, SIGUSR1, SIGUSR2, SIGALRM};
+/* The signals a terminal or a supervisor sends to a CLI: passed on.
+ * SIGTSTP (Ctrl-Z) stops the worker, then this process; SIGCONT resumes it. */
+static const int FORWARDED[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH, SIGUSR1, SIGUSR2, SIGALRM,
+                                SIGTSTP, SIGCONT};
 
 static char **g_argv;
 
@@ -75,6 +80,33 @@ static int server_address(struct sockaddr_un *addr) {
  * `login` asks for a password on the controlling terminal (/dev/tty), which
  * a worker, in the server's session, does not have. */
 static const char *OWN_PROCESS[] = {"daemon", "login"};
+
+/* An inherited descriptor above 2 (a /dev/fd/N argument): only a process
+ * of our own has it. */
+static int other_fds(void) {
+    DIR *d = opendir("/proc/self/fd");
+    if (!d)
+        return 1;
+    int found = 0, self = dirfd(d);
+    struct dirent *e;
+    while (!found && (e = readdir(d))) {
+        int fd = atoi(e->d_name);
+        if (e->d_name[0] == '.' || fd <= 2 || fd == self)
+            continue;
+        int flags = fcntl(fd, F_GETFD);
+        found = flags >= 0 && !(flags & FD_CLOEXEC);
+    }
+    closedir(d);
+    return found;
+}
+
+/* The server is root's (or ours): DOCA_HOST may name a directory others can write. */
+static int trusted(int sock) {
+    struct ucred cred;
+    socklen_t len = sizeof cred;
+    return getsockopt(sock, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0 &&
+           (cred.uid == 0 || cred.uid == geteuid());
+}
 
 static int wanted(int argc, char **argv) {
     const char *off = getenv("DOCA_CLI_SERVER");
@@ -147,8 +179,10 @@ int main(int argc, char **argv) {
     for (int fd = 0; fd < 3; fd++)
         if (fcntl(fd, F_GETFD) < 0)  /* a closed stdio: the Python CLI knows what to do */
             fall_back();
+    if (other_fds())
+        fall_back();
     int sock = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-    if (sock < 0 || connect(sock, (struct sockaddr *)&addr, sizeof addr) < 0)
+    if (sock < 0 || connect(sock, (struct sockaddr *)&addr, sizeof addr) < 0 || !trusted(sock))
         fall_back();
     int cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (cwd < 0)
@@ -173,7 +207,8 @@ int main(int argc, char **argv) {
     free(buf);
     close(cwd);
 
-    int last_forwarded = 0;
+    int last_forwarded = 0, accepted = 0;
+    pid_t worker = 0;  /* from "A<pid>": stopped and continued directly (a stopped process reads no message) */
     struct pollfd pfd[2] = {{.fd = sock, .events = POLLIN}, {.fd = sigfd, .events = POLLIN}};
     for (;;) {
         if (poll(pfd, 2, -1) < 0) {
@@ -184,11 +219,19 @@ int main(int argc, char **argv) {
         if (pfd[1].revents & POLLIN) {
             struct signalfd_siginfo si;
             if (read(sigfd, &si, sizeof si) == sizeof si) {
+                int sig = (int)si.ssi_signo;
+                if (sig == SIGTSTP || sig == SIGCONT) {
+                    if (worker > 0)
+                        kill(worker, sig == SIGTSTP ? SIGSTOP : SIGCONT);
+                    if (sig == SIGTSTP)
+                        raise(SIGSTOP);  /* the shell sees us stopped; its SIGCONT comes back here */
+                    continue;
+                }
                 char msg[16];
-                int n = snprintf(msg, sizeof msg, "S%u", si.ssi_signo);
+                int n = snprintf(msg, sizeof msg, "S%d", sig);
                 send(sock, msg, (size_t)n, MSG_NOSIGNAL);
-                if (si.ssi_signo != SIGWINCH)
-                    last_forwarded = (int)si.ssi_signo;
+                if (sig != SIGWINCH)
+                    last_forwarded = sig;
             }
         }
         if (pfd[0].revents & (POLLIN | POLLHUP | POLLERR)) {
@@ -199,17 +242,26 @@ int main(int argc, char **argv) {
             if (n <= 0)
                 break;
             msg[n] = 0;
+            if (msg[0] == 'A') {  /* the worker has the call */
+                accepted = 1;
+                worker = (pid_t)atoi(msg + 1);
+                continue;
+            }
+            if ((msg[0] == 'X' || msg[0] == 'K') && !accepted)  /* its worker died before taking it */
+                break;
             if (msg[0] == 'X')
                 exit(atoi(msg + 1));
             if (msg[0] == 'K')
                 die_like(atoi(msg + 1));
-            if (msg[0] == 'R' && n == 1) {  /* refused before anything ran */
-                close(sock);
-                close(sigfd);
-                sigprocmask(SIG_SETMASK, &old, NULL);
-                fall_back();
-            }
+            if (msg[0] == 'R' && n == 1)  /* refused before anything ran */
+                break;
         }
+    }
+    if (!accepted) {  /* no worker ever had the call: run it here */
+        close(sock);
+        close(sigfd);
+        sigprocmask(SIG_SETMASK, &old, NULL);
+        fall_back();
     }
     /* The server and the worker are gone without a word. */
     if (last_forwarded)

@@ -7,6 +7,7 @@ import select
 import signal
 import socket
 import struct
+import time
 
 from gateway.cli.forkserver import FDS, MAX_REQUEST, SOCKET_NAME, VERSION, worker
 
@@ -16,7 +17,7 @@ BACKLOG = 256
 
 class Call:
     """A parsed request, with the descriptors it brought."""
-    __slots__ = ("umask", "argv", "env", "fds", "uid", "gid")
+    __slots__ = ("umask", "argv", "env", "fds", "pid", "uid", "gid")
 
     def __init__(self, data: bytes, fds: list[int], cred: bytes):
         parts = data.split(b"\0")
@@ -29,7 +30,19 @@ class Call:
         if len(self.argv) != argc:
             raise ValueError("truncated call")
         self.fds = fds
-        _pid, self.uid, self.gid = struct.unpack("3i", cred)
+        self.pid, self.uid, self.gid = struct.unpack("3i", cred)
+
+
+def _same_world(pid: int) -> bool:
+    """The caller sees the files we see (its absolute paths, its ~/.docker):
+    same mount namespace, same root. Else it runs the CLI itself."""
+    def ident(path):
+        st = os.stat(path)
+        return st.st_dev, st.st_ino
+    try:
+        return all(ident(f"/proc/{pid}/{what}") == ident(f"/proc/self/{what}") for what in ("ns/mnt", "root"))
+    except OSError:
+        return False
 
 
 def _fds(ancillary) -> list[int]:
@@ -69,6 +82,7 @@ class Server:
         self.listener = _listen(run_dir)
         self.waiting: dict[int, socket.socket] = {}  # fd -> connection whose call has not arrived
         self.running: dict[int, socket.socket] = {}  # worker pid -> its caller's connection
+        self.callers: dict[int, int] = {}  # connection fd -> worker pid, watched for the caller's hangup
         self.stopping = False
         self.wake_r, self.wake_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
 
@@ -77,7 +91,7 @@ class Server:
         signal.signal(signal.SIGCHLD, lambda *_: None)  # not SIG_IGN: the statuses are wanted
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, self._stop)
-        poller = select.poll()
+        poller = self.poller = select.poll()
         poller.register(self.listener.fileno(), select.POLLIN)
         poller.register(self.wake_r, select.POLLIN)
         # What is imported now is shared with every worker: keep the
@@ -93,7 +107,10 @@ class Server:
                 elif fd in self.waiting:
                     poller.unregister(fd)
                     self._call(self.waiting.pop(fd))
+                elif fd in self.callers:
+                    self._hung_up(fd)
             self._reap()
+        self._refuse_waiting()
         # Workers still running report their own exit codes ("X"): no need to wait.
         try:
             os.unlink(self.path)
@@ -102,6 +119,16 @@ class Server:
 
     def _stop(self, *_):
         self.stopping = True
+
+    def _refuse_waiting(self) -> None:
+        """At stop: calls not yet taken are the clients' to run (doca-py)."""
+        for conn in self.waiting.values():
+            try:
+                conn.send(b"R")
+            except OSError:
+                pass
+            conn.close()
+        self.waiting.clear()
 
     def _drain(self) -> None:
         try:
@@ -116,7 +143,8 @@ class Server:
                 conn, _ = self.listener.accept()
             except (BlockingIOError, InterruptedError):
                 return
-            except OSError:  # out of descriptors: the caller will see EOF, and runs doca-py
+            except OSError:  # out of descriptors: let the running calls end first
+                time.sleep(0.05)  # (the listener stays readable: no busy loop)
                 return
             conn.setblocking(False)
             self.waiting[conn.fileno()] = conn
@@ -128,6 +156,8 @@ class Server:
             data, ancillary, _, _ = conn.recvmsg(MAX_REQUEST, socket.CMSG_SPACE(FDS * 4), socket.MSG_CMSG_CLOEXEC)
             fds = _fds(ancillary)
             call = Call(data, fds, conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12))
+            if not _same_world(call.pid):
+                raise ValueError("a caller in another mount namespace or root: its paths are not ours")
             pid = os.fork()
         except (OSError, ValueError):
             for fd in fds:
@@ -143,6 +173,21 @@ class Server:
         for fd in fds:
             os.close(fd)
         self.running[pid] = conn
+        # Only the hangup is ours to see (events=0): the worker reads the messages.
+        self.callers[conn.fileno()] = pid
+        self.poller.register(conn.fileno(), 0)
+
+    def _hung_up(self, fd: int) -> None:
+        """The caller is gone (killed): so is its call. The worker sees it too,
+        unless it is stopped (Ctrl-Z, then the client killed): SIGKILL reaches
+        a stopped process."""
+        self.poller.unregister(fd)
+        pid = self.callers.pop(fd)
+        if pid in self.running:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
 
     def _inherited(self, mine: socket.socket) -> list:
         """The socket objects a worker must let go of without closing."""
@@ -159,6 +204,8 @@ class Server:
             conn = self.running.pop(pid, None)
             if conn is None:
                 continue
+            if self.callers.pop(conn.fileno(), None) is not None:
+                self.poller.unregister(conn.fileno())
             report = (b"K%d" % os.WTERMSIG(status)) if os.WIFSIGNALED(status) else (b"X%d" % os.waitstatus_to_exitcode(status))
             try:
                 conn.send(report)

@@ -10,6 +10,7 @@ import signal
 import socket
 import sys
 import threading
+import time
 
 
 def _drop_privileges(uid: int, gid: int) -> None:
@@ -69,7 +70,9 @@ def run(call, conn: socket.socket, inherited: list) -> None:
     code = 1
     try:
         signal.set_wakeup_fd(-1)  # the server's pipe is closed below
-        for sig in (signal.SIGCHLD, signal.SIGTERM):
+        # A CLI process's dispositions, whatever the server inherited (nohup...)
+        for sig in (signal.SIGCHLD, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1,
+                    signal.SIGUSR2, signal.SIGALRM, signal.SIGWINCH, signal.SIGTSTP, signal.SIGCONT):
             signal.signal(sig, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.default_int_handler)
         for sock in inherited:
@@ -85,9 +88,11 @@ def run(call, conn: socket.socket, inherited: list) -> None:
         os.umask(call.umask)
         os.environ.clear()
         os.environ.update(call.env)
+        time.tzset()  # the caller's TZ: libc read the server's when it started
         sys.argv = ["doca", *call.argv]
         _fresh_stdio()
         threading.Thread(target=_follow_client, args=(conn,), daemon=True, name="client").start()
+        conn.send(b"A%d" % os.getpid())  # the call is ours (before this, the client may still run it)
         from gateway.cli import main
         main.main(call.argv)
         code = 0
