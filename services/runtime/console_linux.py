@@ -1,12 +1,14 @@
 """Terminals for containers: a pty from the container's own devpts instance
 (its /dev/ptmx), made the controlling terminal of a process, and the master
 handed to the shim over a unix socket (SCM_RIGHTS), as runc's console
-socket does. Standard library only."""
+socket does. Standard library only (common.scmfds is too)."""
 import _socket
 import array
 import fcntl
 import os
 import struct
+
+from common import scmfds
 
 TIOCSPTLCK = 0x40045431
 TIOCGPTN = 0x80045430
@@ -42,7 +44,7 @@ def send_fd(sock_fd: int, fd: int) -> None:
 
 def recv_fd(sock) -> int:
     _, ancdata, _, _ = sock.recvmsg(1, _socket.CMSG_LEN(4))
-    for level, kind, data in ancdata:
-        if level == _socket.SOL_SOCKET and kind == _socket.SCM_RIGHTS:
-            return struct.unpack("i", data[:4])[0]
-    raise OSError("no terminal received from the container's init")
+    fds = scmfds.received(ancdata)
+    if not fds:
+        raise OSError("no terminal received from the container's init")
+    return fds[0]

@@ -17,24 +17,17 @@ this process); when the server exits (EOF on the channel: the runtime went
 away), they are reparented and live on.
 
 Single-threaded on purpose (fork safety); it holds fds 0-2 only, and the
-child swaps all three before it runs anything. Standard library only."""
+child swaps all three before it runs anything. Standard library only (common.scmfds is too)."""
 import _signal
 import _socket
 import gc
 import os
 import sys
 
+from common import scmfds
+
 MAX_REQUEST = 8192
 MAX_FDS = 4
-
-
-def _fds(ancillary) -> list[int]:
-    fds = []
-    for level, kind, data in ancillary:
-        if level == _socket.SOL_SOCKET and kind == _socket.SCM_RIGHTS:
-            usable = len(data) - len(data) % 4
-            fds += [int.from_bytes(data[i:i + 4], sys.byteorder, signed=True) for i in range(0, usable, 4)]
-    return fds
 
 
 def _child(chan, report: int, state: str, run) -> None:
@@ -85,7 +78,7 @@ def serve(run) -> None:
             data, ancillary, _, _ = chan.recvmsg(MAX_REQUEST, space, _socket.MSG_CMSG_CLOEXEC)
         except OSError:
             return
-        fds = _fds(ancillary)
+        fds = scmfds.received(ancillary)
         if not data:  # EOF: the runtime is gone
             for fd in fds:
                 os.close(fd)

@@ -9,6 +9,7 @@ import socket
 import struct
 import time
 
+from common import scmfds
 from gateway.cli.forkserver import FDS, MAX_REQUEST, SOCKET_NAME, VERSION, worker
 
 SOCKET_MODE = 0o660  # as the gateway's socket (common/server.py)
@@ -43,15 +44,6 @@ def _same_world(pid: int) -> bool:
         return all(ident(f"/proc/{pid}/{what}") == ident(f"/proc/self/{what}") for what in ("ns/mnt", "root"))
     except OSError:
         return False
-
-
-def _fds(ancillary) -> list[int]:
-    fds = []
-    for level, kind, data in ancillary:
-        if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
-            usable = len(data) - len(data) % 4
-            fds += list(struct.unpack(f"{usable // 4}i", data[:usable]))
-    return fds
 
 
 def _listen(run_dir: str) -> socket.socket:
@@ -154,7 +146,7 @@ class Server:
         fds: list[int] = []
         try:
             data, ancillary, _, _ = conn.recvmsg(MAX_REQUEST, socket.CMSG_SPACE(FDS * 4), socket.MSG_CMSG_CLOEXEC)
-            fds = _fds(ancillary)
+            fds = scmfds.received(ancillary)
             call = Call(data, fds, conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12))
             if not _same_world(call.pid):
                 raise ValueError("a caller in another mount namespace or root: its paths are not ours")
