@@ -11,9 +11,9 @@ import pytest
 
 from common.errors import InvalidArgument, NotFound
 from services.images.build import entries, owner, sources
-from services.images.build import tree as trees
+from common import fstree as trees
 from services.images.build.context import ContextFile
-from services.images.build.layerview import LayerTree
+from common.layerview import LayerTree
 from services.images.dockerfile.heredoc import Heredoc
 from tests.test_build_trees import _tar
 

@@ -10,9 +10,9 @@ import pytest
 
 from common.errors import InvalidArgument
 from gateway.cli import build as cli_build
-from services.images.build import tree as trees
+from common import fstree as trees
 from services.images.build.context import ContextFile
-from services.images.build.layerview import LayerTree
+from common.layerview import LayerTree
 from common.overlayfs import OPAQUE_XATTR
 from services.images.dockerfile import IgnoreMatcher
 

@@ -1,21 +1,26 @@
 """Resolves a container's "user[:group]" to numeric ids from the image's
 /etc/passwd and /etc/group, read from the snapshot's layers (upper first),
 since OCI config.json takes numbers only."""
-import os
-
+from common import fstree
 from common.errors import InvalidArgument
+from common.layerview import LayerTree
+
+MAX_TABLE = 4 << 20  # a passwd or group file larger than this is not read whole
 
 
 def _find(rel: str, dirs: list[str]) -> str | None:
-    for d in dirs:
-        path = os.path.join(d, rel)
-        if os.path.isfile(path):
-            try:
-                with open(path, errors="replace") as f:
-                    return f.read()
-            except OSError:
-                return None
-    return None
+    """The file as the container sees it: symlinks followed inside the
+    layers, never on the host (an image's /etc/passwd -> /etc/shadow is the
+    image's own shadow), read beneath its layer (the upper dir of a running
+    container may change under us)."""
+    tree = LayerTree(dirs)
+    node = fstree.lookup(tree, rel)
+    if node is None or node.kind != fstree.FILE:
+        return None
+    try:
+        return fstree.read_all(tree, node, MAX_TABLE).decode(errors="replace")
+    except OSError:
+        return None
 
 
 def _entries(text: str | None):

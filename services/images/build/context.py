@@ -21,7 +21,7 @@ import tarfile
 from typing import Iterable, Iterator
 
 from common.errors import InvalidArgument
-from services.images.build.tree import DIR, FILE, SYMLINK, Node
+from common.fstree import DIR, FILE, SYMLINK, Node
 
 CHUNK = 1 << 20
 

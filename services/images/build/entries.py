@@ -8,7 +8,7 @@ from typing import Callable, Iterator
 
 from services.images import tarstream
 from services.images.build import archives
-from services.images.build import tree as trees
+from common import fstree as trees
 
 ARCHIVE = "archive"  # a local tar ADD extracts at `name` (a directory)
 

@@ -31,10 +31,11 @@ from services.images import changes, counters, diff, digests, oci, reference
 from services.images import dockerfile as df
 from services.images.build import entries as entries_mod
 from services.images.build import events, layer, mounts, owner, sources
-from services.images.build import tree as trees
+from common import fstree as trees
 from services.images.build.cache import Hit
 from services.images.build.describe import describe
-from services.images.build.layerview import LayerTree
+from common.layerview import LayerTree
+from services.images import tarstream
 from services.images.build.pulls import Puller
 from services.images.build.run import Process
 from services.images.build.state import StageState
@@ -169,7 +170,7 @@ class Executor:
         t = self._trees.get(state.layer_image)
         if t is None:
             t = self._trees[state.layer_image] = LayerTree(
-                [str(p) for p in reversed(self.svc.unpacked(state.layer_image))])
+                [str(p) for p in reversed(self.svc.unpacked(state.layer_image))], xattrs=tarstream.xattrs)
         return t
 
     # -- steps ------------------------------------------------------------

@@ -3,7 +3,7 @@ the /etc/passwd and /etc/group of the image being built (not the host's).
 A user alone gives the user's own group (for a number, the same number),
 as Docker does."""
 from common.errors import InvalidArgument
-from services.images.build import tree as trees
+from common import fstree as trees
 
 
 def _table(tree, path: str) -> list[list[str]]:

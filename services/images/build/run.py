@@ -31,8 +31,8 @@ from common.errors import FailedPrecondition, Internal, InvalidArgument, NotFoun
 from doca.network.v1 import network_pb2 as npb
 from doca.runtime.v1 import runtime_pb2 as rpb
 from services.images import digests
-from services.images.build import tree as trees
-from services.images.build.layerview import LayerTree
+from common import fstree as trees
+from common.layerview import LayerTree
 
 log = logging.getLogger("doca.images.build")
 

@@ -27,7 +27,7 @@ import posixpath
 
 from common.errors import InvalidArgument, NotFound
 from services.images.build import archives
-from services.images.build import tree as trees
+from common import fstree as trees
 from services.images.build.entries import ARCHIVE, Entry
 from common.buildcontext import gomatch
 from services.images.dockerfile.files import is_remote

@@ -14,8 +14,8 @@ import os
 import stat
 from typing import Iterator
 
-from services.images import tarstream
-from services.images.build.tree import DIR, FILE, OTHER, SYMLINK, Node
+from common.beneath import open_beneath
+from common.fstree import DIR, FILE, OTHER, SYMLINK, Node
 from common.overlayfs import is_opaque, is_whiteout
 
 CHUNK = 1 << 20
@@ -37,9 +37,12 @@ def _node(path: str, disk: str, st: os.stat_result, ref) -> Node:
 
 
 class LayerTree:
-    def __init__(self, dirs: list[str]):
-        """`dirs`: the layers' directories, TOP layer first (overlay's order)."""
+    def __init__(self, dirs: list[str], xattrs=None):
+        """`dirs`: the layers' directories, TOP layer first (overlay's order).
+        xattrs(path) -> {PAX record: value}: a file's extended attributes,
+        for those that copy them (the builder); none by default."""
         self.dirs = [str(d) for d in dirs]
+        self._xattrs = xattrs
 
     def root(self) -> Node:
         return Node("", DIR, 0o755, ref=tuple(self.dirs))
@@ -91,10 +94,16 @@ class LayerTree:
         return sorted(n for n, visible in seen.items() if visible)
 
     def read(self, node: Node) -> Iterator[bytes]:
-        with open(node.ref, "rb", buffering=0) as f:
+        # Beneath its own layer, symlinks refused: a layer that a running
+        # container writes (its upper dir) may have changed since lstat.
+        layer = node.ref[:-len(node.path) - 1]
+        with os.fdopen(open_beneath(layer, node.path), "rb", buffering=0) as f:
             while data := f.read(CHUNK):
                 yield data
 
+    def disk(self, node: Node) -> str:
+        """Where the node's own metadata is on disk (a directory's: its top layer)."""
+        return node.ref if isinstance(node.ref, str) else f"{node.ref[0]}/{node.path}"
+
     def xattrs(self, node: Node) -> dict[str, str]:
-        disk = node.ref if isinstance(node.ref, str) else f"{node.ref[0]}/{node.path}"
-        return tarstream.xattrs(disk)
+        return self._xattrs(self.disk(node)) if self._xattrs else {}
