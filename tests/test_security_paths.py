@@ -1,0 +1,105 @@
+"""A hostile image and hostile destinations never reach the host's files:
+mount destinations (-v, --tmpfs, an image's VOLUME), the working directory
+and the volume copy-up resolve `..` and the image's symlinks inside the
+container's root (securejoin semantics, as runc's), and the user lookup
+reads the image's /etc/passwd, never a host file it links to.
+
+Each test plants a canary directory on the host where an escaping path
+would land, builds an image that aims at it, and checks from outside: what
+the container sees, what the volume holds, and that the canary directory
+is exactly as it was."""
+import os
+import pathlib
+import shutil
+import tempfile
+
+import pytest
+
+from tests.test_build import build, clean_build, write_context  # noqa: F401 (fixture)
+
+UP = "../" * 12  # more than enough to climb out of any store path
+
+
+@pytest.fixture
+def canary():
+    """A host directory holding a secret and a passwd-like file; yields
+    its path, then checks that nothing in it was changed or added."""
+    d = pathlib.Path(tempfile.mkdtemp(prefix="doca-canary-"))
+    (d / "secret").write_text("host secret\n")
+    (d / "passwd").write_text("evil:x:4242:4242::/:/bin/sh\n")
+    before = _snapshot(d)
+    try:
+        yield d
+        assert _snapshot(d) == before, "a container or an image changed a host directory"
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def _snapshot(d: pathlib.Path) -> dict:
+    return {p.name: (p.read_bytes(), p.stat().st_mode) for p in d.iterdir()}
+
+
+@pytest.fixture
+def volumes(stack):
+    made: list[str] = []
+    yield made
+    for name in made:
+        stack.doca("volume", "rm", "-f", name, check=False)
+
+
+def _volume_files(stack, name: str) -> list[str]:
+    return sorted(os.listdir(stack.root / "volumes" / name / "_data"))
+
+
+def _image(stack, tmp_path, clean_build, tag: str, dockerfile: str) -> str:
+    clean_build.append(tag)
+    build(stack, write_context(tmp_path, {"Dockerfile": dockerfile}), "-t", tag)
+    return tag
+
+
+@pytest.mark.parametrize("how", ["absolute-link", "relative-link", "dotdot"])
+def test_image_volume_copy_up_never_reads_the_host(stack, tmp_path, clean_build, canary, how):
+    if how == "absolute-link":
+        steps = f"RUN ln -s {canary} /data\nVOLUME /data\n"
+    elif how == "relative-link":
+        steps = f"RUN ln -s {UP}{str(canary).lstrip('/')} /data\nVOLUME /data\n"
+    else:
+        steps = f'VOLUME ["/{UP}{str(canary).lstrip("/")}"]\n'
+    tag = _image(stack, tmp_path, clean_build, f"hostile-vol-{how}:1", f"FROM busybox\n{steps}")
+    out = stack.run(tag, "sh", "-c", f"ls -a /data {canary} 2>/dev/null; cat /data/secret {canary}/secret 2>&1; true")
+    assert "host secret" not in out and "secret\n" not in out.replace("/secret", "")
+
+
+def test_named_volume_through_a_hostile_path_gets_the_image_content_only(stack, tmp_path, clean_build, canary,
+                                                                            volumes):
+    tag = _image(stack, tmp_path, clean_build, "hostile-named:1",
+                 f"FROM busybox\nRUN mkdir -p /app && echo image > /app/own && ln -s {canary} /link\n")
+    for i, dest in enumerate([f"/{UP}{str(canary).lstrip('/')}", "/link", f"/{UP}app"]):
+        name = f"sec-vol-{i}-{os.urandom(3).hex()}"
+        volumes.append(name)
+        out = stack.run("-v", f"{name}:{dest}", tag, "sh", "-c", f"ls {dest}; echo written > {dest}/new")
+        assert "secret" not in out
+        # /../../app is the image's /app: its content and nothing of the host's
+        expected = ["new", "own"] if dest.endswith("app") else ["new"]
+        assert _volume_files(stack, name) == expected
+
+
+def test_mounts_and_workdir_through_symlinks_stay_in_the_container(stack, tmp_path, clean_build, canary):
+    tag = _image(stack, tmp_path, clean_build, "hostile-links:1",
+                 f"FROM busybox\nRUN ln -s {canary} /abs && ln -s {UP}{str(canary).lstrip('/')} /rel\n")
+    out = stack.run("--tmpfs", "/abs", "-w", "/rel/work", tag, "sh", "-c",
+                    "echo x > /abs/t; echo y > here; pwd; ls /abs /rel")
+    assert "secret" not in out and "passwd" not in out
+    bind = tmp_path / "bindsrc"
+    bind.mkdir()
+    stack.run("-v", f"{bind}:/rel/inside", tag, "sh", "-c", "echo z > /rel/inside/f")
+    assert (bind / "f").read_text() == "z\n"  # the bind landed in the container, on the image's path
+    # (the canary fixture checks that nothing reached the host's directory)
+
+
+def test_user_lookup_reads_the_images_passwd_not_a_host_file(stack, tmp_path, clean_build, canary):
+    tag = _image(stack, tmp_path, clean_build, "hostile-passwd:1",
+                 f"FROM busybox\nRUN ln -sf {canary}/passwd /etc/passwd\n")
+    r = stack.doca("run", "--rm", "-u", "evil", tag, "id", "-u", check=False)
+    assert r.returncode != 0 and "4242" not in r.stdout
+    assert "unable to find user evil" in r.stderr
