@@ -21,8 +21,12 @@ def test_exec_joins_the_container(stack, ctr):
     assert out[0] == "2"  # PID 1 is the container's sleep
     assert "1 sleep" in out[2]
     assert out[-4:-1] == ["bar", "/srv", ctr[:12]]
+    # The container's own cgroup namespace, rooted at its cgroups: "/" there,
+    # and the exec'd process in them (the container's view lists it).
     cgroup = stack.doca("exec", ctr, "cat", "/proc/self/cgroup").stdout
-    assert f"memory:/{stack.cgroup_parent}/{ctr}" in cgroup
+    assert "memory:/\n" in cgroup and stack.cgroup_parent not in cgroup
+    members = stack.doca("exec", ctr, "sh", "-c", "echo $$; cat /sys/fs/cgroup/memory/cgroup.procs").stdout.split()
+    assert members[0] in members[1:] and "1" in members[1:]
     procs = pathlib.Path(f"/sys/fs/cgroup/pids/{stack.cgroup_parent}/{ctr}/cgroup.procs").read_text().split()
     assert len(procs) == 1  # the exec'd process has left the cgroup again with its exit
 

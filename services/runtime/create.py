@@ -80,6 +80,13 @@ def security_of(spec: dict) -> options.SecurityOptions:
                          security_opt=spec.get("securityOpt", ()), ulimits=spec.get("ulimits", ()))
 
 
+def cgroupns_of(spec: dict) -> str:
+    mode = spec.get("cgroupns") or "private"
+    if mode not in ocispec.CGROUPNS_MODES:
+        raise InvalidArgument(f"invalid --cgroupns {mode!r}: use private or host")
+    return mode
+
+
 def _size(size: dict | None):
     return (int(size.get("rows", 0)), int(size.get("cols", 0))) if size and size.get("rows") else None
 
@@ -103,6 +110,7 @@ class CreateMixin:
         security = security_of(spec)  # a bad option fails before anything exists
         check_runtime(spec)
         userns_of(spec)
+        cgroupns_of(spec)
         rec = Record(id=cid, name=spec.get("name") or "", spec=spec, created_at=time.time())
         self.store.reserve(rec, generate=names.generate)
         try:
@@ -143,7 +151,7 @@ class CreateMixin:
             annotations={"org.opencontainers.image.ref.name": spec.get("image", ""),
                          "io.doca.container.name": rec.name},
             terminal=spec.get("tty", False), console_size=_size(spec.get("consoleSize")),
-            privileged=security.privileged, userns=userns_of(spec))
+            privileged=security.privileged, userns=userns_of(spec), cgroupns=cgroupns_of(spec))
         options.apply_to_config(config, security)
         config["linux"]["resources"]["devices"] = devices.rules(security.privileged)
         payload = security_payload.for_init(config, self.seccomp)

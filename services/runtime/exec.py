@@ -10,7 +10,7 @@ import sys
 import threading
 
 from common.errors import FailedPrecondition, InvalidArgument
-from services.runtime import shim_client, users
+from services.runtime import sealed_exe, shim_client, users
 from services.runtime.create import security_of
 from services.runtime.security import options, payload as security_payload
 
@@ -79,7 +79,7 @@ def _run(cfg: dict, want_stdin: bool, inputs, cancelled):
     try:
         proc = subprocess.Popen(
             [sys.executable, "-E", "-S", "-m", "services.runtime.setns_init", str(cfg_r), str(ctl_r), str(ready_w)],
-            cwd=shim_client.CODE_ROOT, pass_fds=(cfg_r, ctl_r, ready_w), start_new_session=True,
+            executable=sealed_exe.interpreter(), cwd=shim_client.CODE_ROOT, pass_fds=(cfg_r, ctl_r, ready_w), start_new_session=True,
             stdin=subprocess.PIPE if want_stdin else subprocess.DEVNULL,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     finally:

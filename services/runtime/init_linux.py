@@ -119,6 +119,10 @@ def _prepare(spec: dict, rootfs: str, cgroup_view: dict, console: int | None,
              in_userns: bool = False) -> tuple[str, list, list]:
     if not in_userns:  # in a user namespace the shim has put us in our cgroups
         join_cgroups(cgroup_view.values())
+    if any(ns.get("type") == "cgroup" and not ns.get("path") for ns in spec.get("linux", {}).get("namespaces", ())):
+        # Rooted at the cgroups just joined: the container sees "/" there and
+        # nothing above (no hierarchy root, no release_agent: CVE-2022-0492).
+        sc.unshare(sc.CLONE_NEWCGROUP)
     sc.mount(None, "/", None, sc.MS_REC | sc.MS_SLAVE, None)
     if spec.get("hostname"):
         sc.sethostname(spec["hostname"])
@@ -150,6 +154,10 @@ def run(spec: dict, bundle: str, cgroup_view: dict, fifo_path: str, ready_w: int
     """Never returns."""
     reported = False
     try:
+        # Until its execve the init is the host's Python: non-dumpable, so
+        # that no process of the container opens /proc/1/exe or /proc/1/fd
+        # (CVE-2019-5736; the binary is a sealed copy too: sealed_exe.py).
+        sc.prctl(sc.PR_SET_DUMPABLE, 0)
         for target, fd in enumerate(stdio):
             os.dup2(fd, target)
         rootfs = os.path.join(bundle, spec.get("root", {}).get("path", "rootfs"))
@@ -187,6 +195,7 @@ def run(spec: dict, bundle: str, cgroup_view: dict, fifo_path: str, ready_w: int
         os.write(fifo, b"0")
         os.close(fifo)
         os.close(fifo_holder)
+        sc.prctl(sc.PR_SET_DUMPABLE, 0)  # undone above for a user namespace's /proc/self
         become(spec["process"], path, args, env, security)
     except InitError as e:
         code, message = e.code, str(e)

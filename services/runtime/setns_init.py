@@ -25,8 +25,8 @@ import termios
 
 from services.runtime import console_linux, init_linux, syscalls as sc
 
-NS_ORDER = (("ipc", sc.CLONE_NEWIPC), ("uts", sc.CLONE_NEWUTS), ("net", sc.CLONE_NEWNET),
-            ("pid", sc.CLONE_NEWPID), ("mnt", sc.CLONE_NEWNS))
+NS_ORDER = (("cgroup", sc.CLONE_NEWCGROUP), ("ipc", sc.CLONE_NEWIPC), ("uts", sc.CLONE_NEWUTS),
+            ("net", sc.CLONE_NEWNET), ("pid", sc.CLONE_NEWPID), ("mnt", sc.CLONE_NEWNS))
 
 
 def _enter(pid: int) -> None:
@@ -37,6 +37,10 @@ def _enter(pid: int) -> None:
         # the container's user namespace, then the ones it owns.
         order = [n for n in order if n[0] == "net"] + [("user", sc.CLONE_NEWUSER)] + \
                 [n for n in order if n[0] != "net"]
+    # Only the namespaces the container has of its own (--cgroupns host
+    # shares ours: nothing to join).
+    order = [(name, flag) for name, flag in order
+             if os.readlink(f"/proc/{pid}/ns/{name}") != os.readlink(f"/proc/self/ns/{name}")]
     fds = [(os.open(f"/proc/{pid}/ns/{name}", os.O_RDONLY | os.O_CLOEXEC), flag) for name, flag in order]
     for fd, flag in fds:
         sc.setns(fd, flag)
@@ -127,6 +131,12 @@ def main() -> None:
     # The host's cgroup files, opened before the container's /sys replaces them.
     cgroup_fds = [os.open(os.path.join(d, "cgroup.procs"), os.O_WRONLY | os.O_CLOEXEC)
                   for d in cfg["cgroup_dirs"]]
+    # Non-dumpable before we (and the child, which inherits it) are visible
+    # in the container's /proc: until its execve the child is the host's
+    # Python, and /proc/PID/exe or /proc/PID/fd of it must not open for a
+    # container's root (CVE-2019-5736; the binary is a sealed copy as well,
+    # see sealed_exe.py). The execve of the user's program resets it.
+    sc.prctl(sc.PR_SET_DUMPABLE, 0)
     _enter(cfg["pid"])
     pty = console_linux.open_pty() if cfg["process"].get("terminal") else None
     if pty and cfg.get("size"):

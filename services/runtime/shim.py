@@ -35,7 +35,9 @@ def _write_atomic(path: str, data: bytes) -> None:
 def _namespace_flags(spec: dict) -> int:
     flags = 0
     for ns in spec.get("linux", {}).get("namespaces", ()):
-        if not ns.get("path"):
+        # The cgroup namespace is the init's own unshare, once it is in its
+        # cgroups: made here it would be rooted at the shim's.
+        if not ns.get("path") and ns["type"] != "cgroup":
             flags |= sc.NAMESPACE_FLAGS[ns["type"]]
     return flags
 

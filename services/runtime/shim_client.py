@@ -18,7 +18,7 @@ import threading
 import time
 
 from common.errors import Internal, InvalidArgument
-from services.runtime import inotify, proc as procs
+from services.runtime import inotify, proc as procs, sealed_exe
 
 # The directory holding the `services` package: the shim runs with `-m` from here.
 CODE_ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -44,7 +44,8 @@ class Zygote:
     def __init__(self):
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         try:
-            self.proc = subprocess.Popen([*SHIM, "--zygote"], cwd=CODE_ROOT, stdin=theirs.fileno(),
+            self.proc = subprocess.Popen([*SHIM, "--zygote"], executable=sealed_exe.interpreter(), cwd=CODE_ROOT,
+                                         stdin=theirs.fileno(),
                                          stdout=subprocess.DEVNULL, start_new_session=True)
         except BaseException:
             ours.close()
@@ -150,7 +151,8 @@ class Launcher:
 
     def _fresh(self, state_dir: pathlib.Path) -> tuple[bytes, int | None]:
         """A shim started afresh (interpreter start and imports)."""
-        shim = subprocess.Popen([*SHIM, str(state_dir)], cwd=CODE_ROOT, stdin=subprocess.DEVNULL,
+        shim = subprocess.Popen([*SHIM, str(state_dir)], executable=sealed_exe.interpreter(), cwd=CODE_ROOT,
+                                stdin=subprocess.DEVNULL,
                                 stdout=subprocess.PIPE, start_new_session=True)
         report = shim.stdout.read()
         shim.stdout.close()

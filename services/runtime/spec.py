@@ -43,11 +43,16 @@ PRIVILEGED_MOUNTS = [
 ]
 
 NAMESPACES = ["pid", "network", "ipc", "uts", "mount"]
+# --cgroupns: "private" (the default, as Docker's on cgroup v2 hosts, and
+# here on v1 too: a container's root with CAP_SYS_ADMIN added cannot reach a
+# hierarchy's release_agent from its own cgroup namespace, CVE-2022-0492)
+# or "host".
+CGROUPNS_MODES = ("private", "host")
 
 
 def build(*, args, env, cwd, uid, gid, additional_gids, hostname, mounts,
           cgroups_path, limits, netns_path, readonly_root=False, annotations=None,
-          terminal=False, console_size=None, privileged=False, userns=None) -> dict:
+          terminal=False, console_size=None, privileged=False, userns=None, cgroupns="private") -> dict:
     caps = list(DEFAULT_CAPABILITIES)
     resources = {}
     if limits.memory_bytes:
@@ -82,7 +87,8 @@ def build(*, args, env, cwd, uid, gid, additional_gids, hostname, mounts,
             # The network namespace is pinned (services/runtime/netns.py) and joined.
             "namespaces": [{"type": t} for t in NAMESPACES if t != "network"]
                           + [{"type": "network", "path": str(netns_path)}]
-                          + ([{"type": "user"}] if userns else []),
+                          + ([{"type": "user"}] if userns else [])
+                          + ([{"type": "cgroup"}] if cgroupns == "private" else []),
             **({"uidMappings": [{"containerID": 0, "hostID": userns["uid"], "size": userns["size"]}],
                 "gidMappings": [{"containerID": 0, "hostID": userns["gid"], "size": userns["size"]}]}
                if userns else {}),

@@ -139,7 +139,15 @@ def keyed(path: str) -> dict[str, int]:
 
 
 def remove_dir(path: str, procs_file: str = "cgroup.procs") -> None:
-    """rmdir a cgroup, killing leftover tasks first; tolerant of absence."""
+    """rmdir a cgroup, killing leftover tasks first; tolerant of absence.
+    Child cgroups go first, deepest first: a container given CAP_SYS_ADMIN
+    (or a delegated view) may have made its own below."""
+    try:
+        children = [e.path for e in os.scandir(path) if e.is_dir(follow_symlinks=False)]
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    for child in children:
+        remove_dir(child, procs_file)
     for attempt in range(50):
         try:
             os.rmdir(path)
