@@ -79,7 +79,8 @@ def _run(cfg: dict, want_stdin: bool, inputs, cancelled):
     try:
         proc = subprocess.Popen(
             [sys.executable, "-E", "-S", "-m", "services.runtime.setns_init", str(cfg_r), str(ctl_r), str(ready_w)],
-            executable=sealed_exe.interpreter(), cwd=shim_client.CODE_ROOT, pass_fds=(cfg_r, ctl_r, ready_w), start_new_session=True,
+            executable=sealed_exe.interpreter(), cwd=shim_client.CODE_ROOT, pass_fds=(cfg_r, ctl_r, ready_w),
+            start_new_session=True,
             stdin=subprocess.PIPE if want_stdin else subprocess.DEVNULL,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     finally:
