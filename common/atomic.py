@@ -1,6 +1,8 @@
 """Crash-safe state files: write to a temporary name, fsync, rename.
 
-A reader sees either the old content or the new, never half of it.
+A reader sees either the old content or the new, never half of it. State
+files are root's alone (0600) unless a caller says otherwise: records and
+bundles hold containers' environments (common/storeperms.py).
 """
 import json
 import os
@@ -8,7 +10,7 @@ import pathlib
 import tempfile
 
 
-def write_bytes(path: pathlib.Path, data: bytes, mode: int = 0o644, durable: bool = True) -> None:
+def write_bytes(path: pathlib.Path, data: bytes, mode: int = 0o600, durable: bool = True) -> None:
     """durable=False skips the fsync, for state that can be derived again
     after a crash: the rename still never shows a half-written file."""
     path = pathlib.Path(path)
@@ -40,7 +42,7 @@ def fsync_dir(path: pathlib.Path) -> None:
         os.close(fd)
 
 
-def write_json(path: pathlib.Path, obj, mode: int = 0o644, durable: bool = True) -> None:
+def write_json(path: pathlib.Path, obj, mode: int = 0o600, durable: bool = True) -> None:
     # Compact: with an indent, json.dumps runs its pure-Python encoder, ~10x
     # slower (half the runtime's CPU for a container's create was there).
     write_bytes(path, json.dumps(obj, separators=(",", ":"), sort_keys=True).encode(), mode, durable)

@@ -1,7 +1,7 @@
 """doca-images: serves doca.images.v1 on <run-dir>/images.sock."""
 import argparse
 
-from common import config, logsetup
+from common import config, logsetup, storeperms
 from common.server import Server
 from doca.images.v1 import images_pb2_grpc
 
@@ -16,6 +16,7 @@ def main(argv=None) -> None:
     config.add_arguments(parser)
     cfg = config.from_args(parser.parse_args(argv))
     logsetup.setup("images", cfg.log_level)
+    storeperms.own_dirs(cfg, "images")  # root's alone, before anything is written
     svc = ImageService(cfg.state_dir("images"))  # cleans what a crash left behind
     builtin.seed(svc)  # before serving: a fresh store already has busybox:latest
     # RUN steps run in the runtime's containers, on the network service's networks.

@@ -7,7 +7,7 @@ import argparse
 import errno
 import sys
 
-from common import config, logsetup
+from common import config, logsetup, storeperms
 from common.errors import DocaError
 from common.server import Server
 from doca.network.v1 import network_pb2_grpc
@@ -22,6 +22,7 @@ def main(argv=None) -> None:
     config.add_arguments(parser)
     cfg = config.from_args(parser.parse_args(argv))
     logsetup.setup("network", cfg.log_level)
+    storeperms.own_dirs(cfg, "network")  # root's alone, before anything is written
     manager = NetworkManager(cfg.state_dir("network"), cfg.bridge, cfg.subnet)
     try:
         manager.start()

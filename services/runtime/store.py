@@ -46,6 +46,14 @@ class Record:
 _FIELDS = tuple(f.name for f in dataclasses.fields(Record))
 
 
+def _root_only(path: pathlib.Path) -> None:
+    try:
+        if path.stat().st_mode & 0o077:
+            path.chmod(0o600)
+    except FileNotFoundError:
+        pass
+
+
 class Store:
     def __init__(self, root: pathlib.Path, volatile: pathlib.Path):
         self.root = pathlib.Path(root) / "containers"
@@ -62,6 +70,7 @@ class Store:
                 self.orphans.append(d.name)
                 continue
             atomic.remove_temporaries(d)
+            _root_only(d / "container.json")  # an older doca wrote it 0644: it holds the environment
             self._records[d.name] = Record(**data)
         for d in self.run_root.iterdir():  # run-time files of a create that never made a record
             if d.name not in self._records and d.name not in self.orphans:

@@ -18,7 +18,7 @@ from services.runtime import syscalls as sc
 from services.runtime.netns import is_mountpoint
 
 TMPFS_MAGIC = 0x01021994
-OPTIONS = "mode=0711"
+OPTIONS = "mode=0700"  # root's alone: bundles hold the environment (common/storeperms.py)
 
 
 class VolatileDir:
@@ -26,9 +26,10 @@ class VolatileDir:
         self.path = pathlib.Path(path)
 
     def ensure(self) -> pathlib.Path:
-        self.path.mkdir(parents=True, exist_ok=True, mode=0o711)
+        self.path.mkdir(parents=True, exist_ok=True, mode=0o700)
         if sc.fs_type(self.path) != TMPFS_MAGIC:
             sc.mount("tmpfs", str(self.path), "tmpfs", sc.MS_NOSUID | sc.MS_NODEV | sc.MS_NOEXEC, OPTIONS)
+        self.path.chmod(0o700)  # one an older doca mounted (0711), or the run dir's own tmpfs
         return self.path
 
     def release(self) -> None:
