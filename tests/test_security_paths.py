@@ -103,3 +103,25 @@ def test_user_lookup_reads_the_images_passwd_not_a_host_file(stack, tmp_path, cl
     r = stack.doca("run", "--rm", "-u", "evil", tag, "id", "-u", check=False)
     assert r.returncode != 0 and "4242" not in r.stdout
     assert "unable to find user evil" in r.stderr
+
+
+def test_a_mount_target_swapped_for_a_symlink_after_resolution_is_refused(tmp_path):
+    """The state a racing container leaves between secure_join and mount(2)
+    (CVE-2021-30465): the resolved target's parent, or the target itself,
+    is now a symlink out of the root. The check on the opened descriptor
+    refuses both; an untouched target passes."""
+    from services.runtime.rootfs_linux import _inside
+    root, outside = tmp_path / "rootfs", tmp_path / "host"
+    (root / "vol" / "sub").mkdir(parents=True)
+    (outside / "sub").mkdir(parents=True)
+    with _inside(str(root), str(root / "vol" / "sub")) as at:
+        assert os.readlink(at) == str(root / "vol" / "sub")
+    shutil.rmtree(root / "vol")
+    (root / "vol").symlink_to(outside)  # a parent swapped
+    with pytest.raises(OSError, match="moved out of the container's root"):
+        with _inside(str(root), str(root / "vol" / "sub")):
+            pass
+    (root / "last").symlink_to(outside)  # the target itself swapped
+    with pytest.raises(OSError):
+        with _inside(str(root), str(root / "last")):
+            pass

@@ -3,6 +3,7 @@ namespace: the OCI mounts, /dev, pivot_root, masked and read-only paths.
 
 Follows the stages of runc's rootfs_linux.go. Standard library only.
 """
+import contextlib
 import os
 import stat
 
@@ -122,6 +123,29 @@ def hold_bind_sources(mounts: list) -> list:
     return held
 
 
+@contextlib.contextmanager
+def _inside(rootfs: str, target: str):
+    """`target` as /proc/self/fd/N of an O_PATH descriptor, once the kernel
+    says it is inside `rootfs`: a directory of a volume that another
+    running container shares can be swapped for a symlink between
+    secure_join and mount(2) (CVE-2021-30465); the mount then goes to what
+    was checked, or nowhere. A mount made through it hides what the
+    descriptor holds: open it again for the next call (as runc does)."""
+    fd = os.open(target, os.O_PATH | os.O_CLOEXEC | os.O_NOFOLLOW)
+    try:
+        where = os.readlink(f"/proc/self/fd/{fd}")
+        root_fd = os.open(rootfs, os.O_PATH | os.O_CLOEXEC)
+        try:
+            root = os.readlink(f"/proc/self/fd/{root_fd}")
+        finally:
+            os.close(root_fd)
+        if stat.S_ISLNK(os.fstat(fd).st_mode) or not (where == root or where.startswith(root.rstrip("/") + "/")):
+            raise OSError(18, f"mount destination {target} moved out of the container's root while it was set up")
+        yield f"/proc/self/fd/{fd}"
+    finally:
+        os.close(fd)
+
+
 def mount_one(rootfs: str, m: dict, cgroup_view: dict | None = None, in_userns: bool = False) -> None:
     target = secure_join(rootfs, m["destination"])
     fstype = m.get("type") or ("bind" if "bind" in (m.get("options") or ()) else "none")
@@ -134,24 +158,31 @@ def mount_one(rootfs: str, m: dict, cgroup_view: dict | None = None, in_userns: 
     source = m.get("source")
     _make_target(target, source, is_bind)
     if is_bind:
-        # A read-only bind needs a second, remounting call.
-        sc.mount(source, target, None, flags & (sc.MS_BIND | sc.MS_REC), None)
+        with _inside(rootfs, target) as at:
+            sc.mount(source, at, None, flags & (sc.MS_BIND | sc.MS_REC), None)
         extra = flags & ~(sc.MS_BIND | sc.MS_REC)
-        if extra:
-            sc.mount(None, target, None, sc.MS_REMOUNT | sc.MS_BIND | extra, None)
+        if extra:  # a read-only bind needs a second, remounting call
+            with _inside(rootfs, target) as at:
+                sc.mount(None, at, None, sc.MS_REMOUNT | sc.MS_BIND | extra, None)
     elif fstype == "sysfs" and in_userns:
         # A user namespace cannot mount sysfs for a network namespace it does
         # not own (the pinned one is the host's): the host's /sys, read-only.
-        sc.mount("/sys", target, None, sc.MS_BIND | sc.MS_REC, None)
-        sc.mount(None, target, None, sc.MS_REMOUNT | sc.MS_BIND | sc.MS_RDONLY | (flags & ~sc.MS_RDONLY), None)
+        with _inside(rootfs, target) as at:
+            sc.mount("/sys", at, None, sc.MS_BIND | sc.MS_REC, None)
+        with _inside(rootfs, target) as at:
+            sc.mount(None, at, None, sc.MS_REMOUNT | sc.MS_BIND | sc.MS_RDONLY | (flags & ~sc.MS_RDONLY), None)
         for hidden in ("class/net", "devices/virtual/net"):  # the host's interfaces are none of its business
             path = os.path.join(target, hidden)
             if os.path.isdir(path):
-                sc.mount("tmpfs", path, "tmpfs", sc.MS_RDONLY | sc.MS_NOSUID | sc.MS_NODEV | sc.MS_NOEXEC, "size=0")
+                with _inside(rootfs, path) as at:
+                    sc.mount("tmpfs", at, "tmpfs", sc.MS_RDONLY | sc.MS_NOSUID | sc.MS_NODEV | sc.MS_NOEXEC,
+                             "size=0")
     else:
-        sc.mount(source or fstype, target, fstype, flags, data or None)
+        with _inside(rootfs, target) as at:
+            sc.mount(source or fstype, at, fstype, flags, data or None)
     for p in propagation:
-        sc.mount(None, target, None, p, None)
+        with _inside(rootfs, target) as at:
+            sc.mount(None, at, None, p, None)
 
 
 def create_devices(rootfs: str, in_userns: bool = False) -> None:
