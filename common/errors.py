@@ -3,6 +3,7 @@
 Services raise these; common.status turns them into gRPC status codes in one
 place. No grpc import here, so any module may raise them cheaply.
 """
+import errno
 
 
 class DocaError(Exception):
@@ -46,6 +47,21 @@ class Unavailable(DocaError):
 
 class Internal(DocaError):
     code = "INTERNAL"
+
+
+# A full disk (or quota) is the client's to fix, not a bug: RESOURCE_EXHAUSTED.
+NO_SPACE_ERRNOS = (errno.ENOSPC, errno.EDQUOT)
+
+
+def is_no_space(exc: BaseException) -> bool:
+    return isinstance(exc, OSError) and exc.errno in NO_SPACE_ERRNOS
+
+
+def no_space(exc: OSError) -> ResourceExhausted:
+    """The one line a full disk is reported with, wherever it was hit."""
+    what = "disk quota exceeded" if exc.errno == errno.EDQUOT else "no space left on device"
+    return ResourceExhausted(f"{what}: free some space on the disk that holds doca's data "
+                             "(doca system prune) and try again")
 
 
 # Trailing metadata naming the CLI exit code of an error (set by common.status).

@@ -2,14 +2,15 @@
 
 A server interceptor wraps every handler: DocaError -> its status code (and
 the CLI exit code in trailing metadata), an error from a downstream service
--> the same status passed through, anything else -> INTERNAL with a one-line
-message (the traceback goes to the service log, never to the client).
+-> the same status passed through, a full disk (ENOSPC, EDQUOT) ->
+RESOURCE_EXHAUSTED, anything else -> INTERNAL with a one-line message (the
+traceback goes to the service log, never to the client).
 """
 import logging
 
 import grpc
 
-from common.errors import EXIT_CODE_KEY, DocaError
+from common.errors import EXIT_CODE_KEY, DocaError, is_no_space, no_space
 log = logging.getLogger("doca.status")
 
 
@@ -20,6 +21,9 @@ def _abort(context, code: grpc.StatusCode, message: str, metadata=()):
 
 
 def _handle(exc: Exception, context, method: str):
+    if is_no_space(exc):  # ENOSPC, EDQUOT from any write, however deep
+        log.warning("%s: %s", method, exc)
+        exc = no_space(exc)
     if isinstance(exc, DocaError):
         md = [(EXIT_CODE_KEY, str(exc.exit_code))] if exc.exit_code is not None else []
         _abort(context, grpc.StatusCode[exc.code], exc.message, md)

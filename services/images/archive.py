@@ -17,11 +17,16 @@ from typing import Iterable, Iterator
 from common.errors import InvalidArgument
 from services.images import decompress, digests
 from services.images.content import ContentStore, Writer
+from services.images.tarlimits import BoundedTarInfo
 
 BLOB_NAME_RE = re.compile(r"^blobs/sha256/([0-9a-f]{64})$")
 READ_CHUNK = 1 << 20
 MAX_DOCUMENT = 64 << 20  # index, manifests and configs are small JSON files
 MAX_LINK_HOPS = 16
+# An image archive holds a few files per image and layer; each member costs
+# some memory here (and an ingest file) until the load ends, so a tar of
+# millions of tiny members (a few KiB once compressed) is refused early.
+MAX_MEMBERS = 100_000
 
 
 @dataclasses.dataclass
@@ -80,15 +85,12 @@ def plain(chunks: Iterable[bytes]) -> Iterator[bytes]:
                 continue
             inflater = decompress.Inflater(decompress.detect(head))
             chunk, head = head, b""
-        if chunk:
-            out = inflater.feed(chunk)
-            if out:
-                yield out
+        yield from inflater.inflate(chunk)  # bounded pieces, whatever the ratio
     if inflater is None:
         if not head:
             raise InvalidArgument("no data to load: send an image archive (docker save or OCI layout tar)")
         inflater = decompress.Inflater(decompress.detect(head))
-        yield inflater.feed(head)
+        yield from inflater.inflate(head)
     inflater.close()
 
 
@@ -109,8 +111,14 @@ class Spool:
 
     def read(self, chunks: Iterable[bytes]) -> None:
         try:
-            with tarfile.open(fileobj=_Reader(plain(chunks)), mode="r|", bufsize=READ_CHUNK) as tar:
-                for m in tar:
+            with tarfile.open(fileobj=_Reader(plain(chunks)), mode="r|", bufsize=READ_CHUNK,
+                              tarinfo=BoundedTarInfo) as tar:
+                count = 0
+                while (m := tar.next()) is not None:
+                    tar.members.clear()  # tarfile keeps every header otherwise
+                    count += 1
+                    if count > MAX_MEMBERS:
+                        raise InvalidArgument(f"not an image archive: more than {MAX_MEMBERS} members")
                     self._add(tar, m)
         except tarfile.TarError as exc:
             raise InvalidArgument(f"not a valid image archive: {exc}") from None

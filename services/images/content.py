@@ -71,7 +71,10 @@ class Writer:
 
     def abort(self) -> None:
         if not self._file.closed:
-            self._file.close()
+            try:
+                self._file.close()
+            except OSError:
+                pass  # a full disk fails the flush again; the file is closed all the same
         if self._committed:
             return  # the name is free again: another writer may be using it now
         try:

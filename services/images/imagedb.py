@@ -92,4 +92,10 @@ class ImageDB:
         return docs
 
     def _save(self) -> None:
-        atomic.write_json(self.path, {"images": self._records})
+        try:
+            atomic.write_json(self.path, {"images": self._records})
+        except BaseException:
+            # Not written (a full disk): back to what the disk holds, so the
+            # service never shows an image that a restart would not.
+            self._records = dict((atomic.read_json(self.path, default={}) or {}).get("images", {}))
+            raise

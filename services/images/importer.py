@@ -57,11 +57,12 @@ def _ingest(writer, data: Iterable[bytes]) -> None:
                 continue  # too few bytes yet to tell the format
             inflater = decompress.Inflater(decompress.detect(head))
             chunk, head = head, b""
-        if chunk:
-            writer.write(inflater.feed(chunk))
+        for piece in inflater.inflate(chunk):  # bounded pieces, whatever the ratio
+            writer.write(piece)
     if inflater is None:  # the whole stream was shorter than a magic number
         if not head:
             raise InvalidArgument("no data to import: send the tar after the header")
         inflater = decompress.Inflater(decompress.detect(head))
-        writer.write(inflater.feed(head))
+        for piece in inflater.inflate(head):
+            writer.write(piece)
     inflater.close()

@@ -49,10 +49,10 @@ def plain_tar(blob_path, blob_digest: str, tmp_dir):
         inflater = decompress.Inflater(kind)
         with open(blob_path, "rb") as src, os.fdopen(fd, "wb") as out:
             while data := src.read(CHUNK):
-                plain = inflater.feed(data)
-                h.update(plain)
-                out.write(plain)
-                size += len(plain)
+                for plain in inflater.inflate(data):  # bounded pieces: a bomb fills the disk, not memory
+                    h.update(plain)
+                    out.write(plain)
+                    size += len(plain)
             inflater.close()
         yield PlainTar(tmp, "sha256:" + h.hexdigest(), size, kind)
     finally:

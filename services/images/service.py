@@ -222,12 +222,19 @@ class ImageService:
         """Records an image whose config and manifest are committed, and tags
         it; repo_digest: NAME@DIGEST of the registry it came from (a pull)."""
         with self.lock:
+            new = not self.db.has(image_id)
             self.db.add(image_id, manifest_digest, repo_digest)
-            for tag in tags:
-                previous = self.tags.set(str(tag), image_id)
-                if previous and previous != image_id:
-                    log.info("tag %s moved from %s to %s", tag, digests.short(previous),
-                             digests.short(image_id))
+            try:
+                for tag in tags:
+                    previous = self.tags.set(str(tag), image_id)
+                    if previous and previous != image_id:
+                        log.info("tag %s moved from %s to %s", tag, digests.short(previous),
+                                 digests.short(image_id))
+            except BaseException:
+                if new:  # a tag could not be written (a full disk): no image half-recorded
+                    with contextlib.suppress(OSError):
+                        self.db.delete(image_id)
+                raise
 
     def add_repo_digest(self, image_id: str, repo_digest: str) -> None:
         """NAME@DIGEST: the registry has the image under that manifest digest

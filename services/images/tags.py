@@ -41,4 +41,10 @@ class TagStore:
         return dict(self._tags)
 
     def _save(self) -> None:
-        atomic.write_json(self.path, {"tags": self._tags})
+        try:
+            atomic.write_json(self.path, {"tags": self._tags})
+        except BaseException:
+            # Not written (a full disk): back to what the disk holds, so no
+            # tag is shown that a restart would not find.
+            self._tags = dict((atomic.read_json(self.path, default={}) or {}).get("tags", {}))
+            raise

@@ -35,9 +35,10 @@ import shutil
 import stat
 import tarfile
 
-from common.errors import InvalidArgument, ResourceExhausted
+from common.errors import InvalidArgument, is_no_space, no_space
 from common.overlayfs import OPAQUE_XATTR
 from services.images import writeback
+from services.images.tarlimits import BoundedTarInfo
 
 WHITEOUT_PREFIX = ".wh."
 OPAQUE_MARKER = ".wh..wh..opq"
@@ -65,7 +66,7 @@ def unpack(tar_path, dest) -> Stats:
     try:
         with open(tar_path, "rb") as f:
             try:
-                tar = tarfile.open(fileobj=f, mode="r:")
+                tar = tarfile.open(fileobj=f, mode="r:", tarinfo=BoundedTarInfo)
             except tarfile.ReadError as exc:
                 raise InvalidArgument(f"not a tar archive ({exc}); import expects a tar of a root "
                                       "filesystem, plain or gzip/bzip2/xz-compressed") from None
@@ -89,8 +90,8 @@ def raise_as_layer_error(exc: Exception):
     RESOURCE_EXHAUSTED, a bad archive INVALID_ARGUMENT."""
     if isinstance(exc, tarfile.TarError):
         raise InvalidArgument(f"corrupt tar archive: {exc}") from None
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        raise ResourceExhausted(f"no space left to unpack the layer: {exc}") from None
+    if is_no_space(exc):
+        raise no_space(exc) from None
     raise InvalidArgument(f"cannot unpack the layer: {exc}") from None
 
 

@@ -13,6 +13,7 @@ import tarfile
 from common.errors import InvalidArgument
 from services.images import decompress, tarstream
 from services.images.dockerfile.files import HEADER_BYTES, archive_kind
+from services.images.tarlimits import BoundedTarInfo
 
 CHUNK = 1 << 20
 
@@ -27,9 +28,10 @@ def _inflated(tree, node):
         yield from chunks
         return
     inflater = decompress.Inflater(kind)
-    yield inflater.feed(first)
+    # Bounded pieces: an archive that inflates to gigabytes streams through.
+    yield from inflater.inflate(first)
     for chunk in chunks:
-        yield inflater.feed(chunk)
+        yield from inflater.inflate(chunk)
     inflater.close()
 
 
@@ -86,8 +88,9 @@ def extract(tree, node, dest: str, owner: tuple[int, int] | None, sink) -> int:
     how many."""
     count = 0
     try:
-        tar = tarfile.open(fileobj=_Stream(_inflated(tree, node)), mode="r|")
-        for m in tar:
+        tar = tarfile.open(fileobj=_Stream(_inflated(tree, node)), mode="r|", tarinfo=BoundedTarInfo)
+        while (m := tar.next()) is not None:
+            tar.members.clear()  # tarfile keeps every header otherwise: memory would grow with the archive
             name = _member_name(m.name, node.path)
             if not name:
                 continue  # "./" itself: the destination directory is already in the layer

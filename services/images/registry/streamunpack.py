@@ -19,14 +19,14 @@ import queue
 import tarfile
 import threading
 
-from common.errors import InvalidArgument
+from common.errors import InvalidArgument, ResourceExhausted, is_no_space
 from services.images import decompress, writeback
 from services.images import unpack as unpack_mod
 from services.images.layers import LayerStore
 from services.images.registry.plainstream import PlainStream
+from services.images.tarlimits import BoundedTarInfo
 
 CHUNK = 1 << 20
-FEED = 1 << 16      # inflate in small steps: a compressed bomb cannot fill memory in one call
 QUEUED = 4          # chunks (of up to fetch.CHUNK, 1 MiB) waiting for the unpacker: memory per layer;
                     # 2 to 16 measured alike (bench/registry.py)
 WRITEBACK = 8 << 20  # a file's bytes between two writeback.start calls
@@ -57,7 +57,7 @@ def unpack_stream(f, dest) -> unpack_mod.Stats:
     src = f if isinstance(f, PlainStream) else PlainStream(lambda: f.read(CHUNK))
     try:
         try:
-            tar = tarfile.open(fileobj=src, mode="r:")
+            tar = tarfile.open(fileobj=src, mode="r:", tarinfo=BoundedTarInfo)
         except tarfile.ReadError as exc:
             raise InvalidArgument(f"the layer is not a tar archive ({exc})") from None
         return unpack_mod.run(_StreamUnpacker(str(dest), tar, src), tar)
@@ -76,6 +76,7 @@ class _Inflating:
         self._head = b""
         self._pending = memoryview(b"")
         self._inflater: decompress.Inflater | None = None
+        self._pieces = None  # what the inflater makes of the last chunk: bounded pieces, taken one by one
         self._hash = None
         self.compression: str | None = None
         self.ended = False      # the end of the input was seen
@@ -98,15 +99,17 @@ class _Inflating:
 
     def _next_piece(self):
         while True:
+            if self._pieces is not None:
+                piece = next(self._pieces, None)
+                if piece is not None:
+                    self._hash.update(piece)
+                    return piece
+                self._pieces = None
             if self._pending:
                 if self._inflater is None:
                     piece, self._pending = self._pending, self._pending[:0]
                     return piece
-                step, self._pending = self._pending[:FEED], self._pending[FEED:]
-                piece = self._inflater.feed(step)
-                if piece:
-                    self._hash.update(piece)
-                    return piece
+                self._pieces, self._pending = self._inflater.inflate(self._pending), self._pending[:0]
                 continue
             if self.ended:
                 if self._inflater is not None:
@@ -180,8 +183,14 @@ class LayerStream:
             # the tar is bad): the rest is still inflated and hashed, so that a
             # wrong diff id is told as such, or just taken when inflating failed.
             # Either way every chunk is taken: a put() never waits forever.
+            # A full disk is the answer, though: inflating the rest (of a
+            # bomb, maybe tens of GiB) would only delay saying so.
             try:
-                plain.drain()
+                if is_no_space(self.error) or isinstance(self.error, ResourceExhausted):
+                    self._source.error = self.error
+                    self._source.discard()
+                else:
+                    plain.drain()
             except BaseException:  # noqa: BLE001 - kept in self._source.error
                 self._source.discard()
             finally:
