@@ -4,7 +4,7 @@ import time
 
 import grpc
 
-from common import timestamps
+from common import request_guard, timestamps
 from doca.network.v1 import network_pb2 as npb
 from doca.runtime.v1 import runtime_pb2 as rpb
 from doca.v1 import containers_pb2 as pb, containers_pb2_grpc
@@ -25,6 +25,7 @@ def _relay(msg, message_type):
     return message_type.FromString(msg.SerializeToString())
 
 
+@request_guard.guarded  # no NUL in any text field: common/request_guard.py
 class ContainersServicer(containers_pb2_grpc.ContainersServicer):
     def __init__(self, clients: Clients, flows: Containers, events: EngineEvents | None = None):
         self.c = clients

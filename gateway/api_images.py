@@ -4,6 +4,7 @@ import contextlib
 
 import grpc
 
+from common import request_guard
 from common.errors import Unavailable
 from doca.images.v1 import images_pb2 as ipb
 from doca.runtime.v1 import runtime_pb2 as rpb
@@ -29,6 +30,7 @@ def _relay(call):
         call.cancel()
 
 
+@request_guard.guarded  # no NUL in any text field: common/request_guard.py
 class ImagesServicer(images_pb2_grpc.ImagesServicer):
     def __init__(self, clients: Clients):
         self.c = clients

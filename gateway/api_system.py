@@ -2,6 +2,7 @@
 import os
 import platform
 
+from common import request_guard
 from common.errors import AlreadyExists, FailedPrecondition, InvalidArgument
 from doca.network.v1 import network_pb2 as npb
 from doca.runtime.v1 import runtime_pb2 as rpb
@@ -16,6 +17,7 @@ from gateway.prune import Filters, Pruner
 API_VERSION = "v1"
 
 
+@request_guard.guarded  # no NUL in any text field: common/request_guard.py
 class NetworksServicer(system_pb2_grpc.NetworksServicer):
     def __init__(self, clients: Clients):
         self.c = clients
@@ -73,6 +75,7 @@ def _summary(n) -> spb.NetworkSummary:
                               bridge=n.bridge, internal=n.internal, labels=n.labels, created=n.created)
 
 
+@request_guard.guarded  # no NUL in any text field: common/request_guard.py
 class SystemServicer(system_pb2_grpc.SystemServicer):
     def __init__(self, cgroup_version: str, info: Info | None = None, events: EngineEvents | None = None,
                  pruner: Pruner | None = None):

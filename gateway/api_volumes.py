@@ -1,4 +1,5 @@
 """doca.v1.Volumes: passes through to the volumes service."""
+from common import request_guard
 from doca.v1 import volumes_pb2 as gvpb, volumes_pb2_grpc
 from doca.volumes.v1 import volumes_pb2 as vpb
 from gateway import documents
@@ -6,6 +7,7 @@ from gateway.api_common import struct
 from gateway.clients import Clients
 
 
+@request_guard.guarded  # no NUL in any text field: common/request_guard.py
 class VolumesServicer(volumes_pb2_grpc.VolumesServicer):
     def __init__(self, clients: Clients):
         self.c = clients

@@ -13,7 +13,7 @@ from doca.images.v1 import images_pb2 as ipb
 from doca.network.v1 import network_pb2 as npb
 from doca.runtime.v1 import runtime_pb2 as rpb
 from doca.volumes.v1 import volumes_pb2 as vpb
-from gateway import anonymous_volumes, ports, spec as specs
+from gateway import anonymous_volumes, config_checks, ports, spec as specs
 from gateway.clients import Clients
 from gateway.port_parking import PortParking, port_taken
 
@@ -42,6 +42,7 @@ class Containers:
     # -- create -------------------------------------------------------------
 
     def create(self, cfg) -> rpb.Container:
+        config_checks.check(cfg)
         image = self.c.images.Inspect(ipb.InspectRequest(reference=cfg.image or ""))
         res = specs.resources(cfg)
         mode = specs.network_mode(cfg)
@@ -58,6 +59,7 @@ class Containers:
         volumes += anonymous_volumes.destinations(volumes, image.config.volumes)
         tmpfs = [specs.parse_tmpfs(t) for t in cfg.tmpfs]
         args, entrypoint, cmd = specs.command(cfg, image.config)
+        workdir = specs.working_dir(cfg, image.config)
         env = specs.environment(image.config.env, cfg.env)
         cid = os.urandom(32).hex()
         hostname = cfg.hostname or cid[:12]
@@ -76,7 +78,7 @@ class Containers:
                 mounts += _etc_files(sandbox, mounts)
             spec = rpb.ContainerSpec(
                 name=cfg.name, image=cfg.image, image_id=image.id,
-                process=rpb.Process(args=args, env=env, cwd=cfg.workdir or image.config.working_dir or "/",
+                process=rpb.Process(args=args, env=env, cwd=workdir,
                                     user=cfg.user or image.config.user),
                 hostname=hostname,
                 rootfs=rpb.Rootfs(lower_dirs=snap.lower_dirs, upper_dir=snap.upper_dir, work_dir=snap.work_dir),

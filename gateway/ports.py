@@ -2,14 +2,15 @@
 -p [IP:][HOST_PORT:]CONTAINER_PORT[/tcp|udp] (ranges: 8000-8001:80-81),
 -P (every EXPOSEd port of the image, to random host ports)."""
 from common.errors import InvalidArgument
+from common.validate import cut, digits
 from doca.network.v1 import network_pb2 as npb
 
 PROTOCOLS = ("tcp", "udp")
 
 
 def _port(text: str, spec: str) -> int:
-    if not text.isdigit() or not 1 <= int(text) <= 65535:
-        raise InvalidArgument(f"invalid port {text!r} in -p {spec!r}: a number from 1 to 65535")
+    if not digits(text) or not 1 <= int(text) <= 65535:
+        raise InvalidArgument(f"invalid port {cut(text, 40)!r} in -p {cut(spec)!r}: a number from 1 to 65535")
     return int(text)
 
 
@@ -50,7 +51,7 @@ def exposed_key(text: str) -> str:
     """"8000" -> "8000/tcp"; checks the port and protocol."""
     port, slash, proto = text.partition("/")
     proto = proto.lower() if slash else "tcp"
-    if proto not in PROTOCOLS or not port.isdigit() or not 1 <= int(port) <= 65535:
+    if proto not in PROTOCOLS or not digits(port) or not 1 <= int(port) <= 65535:
         raise InvalidArgument(f"invalid exposed port {text!r}")
     return f"{int(port)}/{proto}"
 

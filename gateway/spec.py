@@ -2,16 +2,19 @@
 config into the runtime's ContainerSpec: command, environment, limits, mounts.
 Validation of user input happens here, before anything is created."""
 import datetime
+import math
 import re
 import time
 import typing
 
+from common import validate
 from common.errors import InvalidArgument
 from doca.runtime.v1 import runtime_pb2 as rpb
 from gateway import units
 
 DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-_VOLUME_NAME = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]+$")
+MAX_CPU_SHARES = 262144  # the kernel's (cgroup v1 cpu.shares); Docker's runc says so too
+MAX_PIDS = 4194304  # the kernel's PID_MAX_LIMIT: pids.max takes no more
 
 
 def command(cfg, image_config) -> tuple[list[str], list[str], list[str]]:
@@ -26,6 +29,17 @@ def command(cfg, image_config) -> tuple[list[str], list[str], list[str]]:
     if cfg.cmd:
         cmd = list(cfg.cmd)
     return entrypoint + cmd, entrypoint, cmd
+
+
+def working_dir(cfg, image_config) -> str:
+    """-w, else the image's WorkingDir, else /. Docker refuses a relative
+    -w with these words; an image whose WorkingDir is relative fails its
+    run in Docker too (runc: "Cwd must be an absolute path"), here before
+    anything is made, and -w is the way round it."""
+    if cfg.workdir:
+        return validate.workdir(cfg.workdir)
+    validate.workdir(image_config.working_dir, f" (the image {cfg.image}'s WORKDIR: give one with -w)")
+    return image_config.working_dir or "/"
 
 
 def environment(image_env, user_env) -> list[str]:
@@ -49,8 +63,14 @@ def resources(cfg) -> rpb.Resources:
     quota, period = units.cpus_to_quota(cfg.cpus)
     if cfg.cpu_shares < 0:
         raise InvalidArgument(f"invalid --cpu-shares {cfg.cpu_shares}: must be positive")
+    if cfg.cpu_shares > MAX_CPU_SHARES:
+        raise InvalidArgument(f"invalid --cpu-shares {cfg.cpu_shares}: the maximum allowed cpu-shares is "
+                              f"{MAX_CPU_SHARES}")
     if cfg.pids_limit < -1:
         raise InvalidArgument(f"invalid --pids-limit {cfg.pids_limit}: must be positive or -1 (unlimited)")
+    if cfg.pids_limit > MAX_PIDS:
+        raise InvalidArgument(f"invalid --pids-limit {cfg.pids_limit}: at most {MAX_PIDS} (the kernel's limit), "
+                              "or -1 (unlimited)")
     return rpb.Resources(memory_bytes=memory, cpu_shares=cfg.cpu_shares, cpu_quota=quota,
                          cpu_period=period, pids_limit=max(cfg.pids_limit, 0))
 
@@ -62,23 +82,38 @@ class VolumeSpec(typing.NamedTuple):
     copy: bool = True  # an empty volume gets the image's content first (not with "nocopy")
 
 
+def _volume_error(text: str, kind: str, problem: str) -> InvalidArgument:
+    # Docker's daemon's words: scripts and people grep for them
+    return InvalidArgument(f"invalid volume specification: '{validate.cut(text)}': "
+                           f"invalid mount config for type \"{kind}\": {problem}")
+
+
 def parse_volume(text: str) -> VolumeSpec:
     """'NAME:/path[:OPTIONS]', '/host/path:/path[:OPTIONS]' or '/path' (an
-    anonymous volume); OPTIONS: comma-separated ro, rw, nocopy."""
+    anonymous volume); OPTIONS: comma-separated ro, rw, nocopy. The
+    destination must be absolute and not / (after '..' is resolved), as
+    Docker refuses."""
+    validate.text(text, "volume specification", validate.PATH_MAX * 2)
     parts = text.split(":")
-    if len(parts) == 1 and text.startswith("/") and text.strip("/"):
+    if len(parts) == 1:
+        problem = validate.destination_problem(text)
+        if problem:
+            raise _volume_error(text, "volume", problem)
         return VolumeSpec("", text)
     if len(parts) not in (2, 3) or not parts[0] or not parts[1]:
-        raise InvalidArgument(f"invalid volume specification {text!r}: expected NAME:/path[:ro] or /path")
+        raise InvalidArgument(f"invalid volume specification: '{validate.cut(text)}': expected NAME:/path[:ro] or "
+                              "/path")
     source, dest = parts[0], parts[1]
     options = parts[2].split(",") if len(parts) == 3 else []
     for opt in options:
         if opt not in ("ro", "rw", "nocopy"):
-            raise InvalidArgument(f"invalid mode {opt!r} in volume specification {text!r}: use ro, rw or nocopy")
-    if not dest.startswith("/") or dest == "/":
-        raise InvalidArgument(f"invalid volume destination {dest!r}: an absolute path other than / is required")
-    if not source.startswith("/") and not _VOLUME_NAME.match(source):
-        raise InvalidArgument(f"invalid volume name {source!r}: only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed")
+            raise InvalidArgument(f"invalid mode: {validate.cut(opt, 40)} (in volume specification "
+                                  f"'{validate.cut(text)}': use ro, rw or nocopy)")
+    problem = validate.destination_problem(dest)
+    if problem:
+        raise _volume_error(text, "bind" if source.startswith("/") else "volume", problem)
+    if not source.startswith("/"):
+        validate.volume_name(source)
     return VolumeSpec(source, dest, "ro" in options, "nocopy" not in options)
 
 
@@ -94,9 +129,13 @@ def restart_policy(cfg) -> rpb.RestartPolicy:
     text = cfg.restart or "no"
     name, _, count = text.partition(":")
     if name not in ("no", "always", "unless-stopped", "on-failure"):
-        raise InvalidArgument(f"invalid restart policy {text!r}: use no, always, unless-stopped or on-failure[:max-retries]")
-    if count and (name != "on-failure" or not count.isdigit()):
-        raise InvalidArgument(f"invalid restart policy {text!r}: only on-failure takes a maximum retry count (a number)")
+        raise InvalidArgument(f"invalid restart policy {validate.shown(text)}: use no, always, unless-stopped or "
+                              "on-failure[:max-retries]")
+    if count and (name != "on-failure" or not validate.digits(count)):
+        raise InvalidArgument(f"invalid restart policy {validate.shown(text)}: only on-failure takes a maximum "
+                              "retry count (a number)")
+    if count and int(count) > validate.INT32[1]:
+        raise InvalidArgument(f"invalid restart policy {validate.shown(text)}: at most {validate.INT32[1]} retries")
     if name != "no" and cfg.auto_remove:
         raise InvalidArgument("conflicting options: --restart and --rm")
     return rpb.RestartPolicy(name=name, maximum_retry_count=int(count or 0))
@@ -116,14 +155,16 @@ def since(text: str, now: float | None = None) -> float:
     before now (10m, 1h30m, 45s) -> epoch seconds; empty -> 0."""
     if not text:
         return 0.0
-    m = _DURATION.match(text)
+    m = _DURATION.fullmatch(text)
     if m and any(m.groups()):
         h, mnt, s = (float(g) if g else 0.0 for g in m.groups())
         return (now or time.time()) - (h * 3600 + mnt * 60 + s)
     try:
-        return float(text)
+        value = float(text)
     except ValueError:
-        pass
+        value = None
+    if value is not None and math.isfinite(value):
+        return value
     try:
         return datetime.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
     except ValueError:
@@ -138,7 +179,7 @@ def log_config(opts) -> rpb.LogConfig:
         raise InvalidArgument(f"unknown log option {sorted(unknown)[0]!r}: doca's json-file takes max-size and max-file")
     size = units.parse_size(opts.get("max-size", ""), "log max-size")
     files = opts.get("max-file", "")
-    if files and (not files.isdigit() or int(files) < 1):
+    if files and (not validate.digits(files) or not 1 <= int(files) <= validate.INT32[1]):
         raise InvalidArgument(f"invalid log max-file {files!r}: a positive number")
     return rpb.LogConfig(max_size=size, max_file=int(files or 0))
 
@@ -146,8 +187,9 @@ def log_config(opts) -> rpb.LogConfig:
 def parse_tmpfs(text: str) -> rpb.Mount:
     """--tmpfs /path[:opt,opt]: Docker's defaults are noexec,nosuid,nodev."""
     dest, _, opts = text.partition(":")
-    if not dest.startswith("/") or dest == "/":
-        raise InvalidArgument(f"invalid --tmpfs {text!r}: an absolute path other than / is required")
+    problem = validate.destination_problem(dest)
+    if problem:  # Docker's words, as its daemon gives them for --tmpfs
+        raise InvalidArgument(problem)
     options = [o for o in opts.split(",") if o] or ["noexec", "nosuid", "nodev"]
     return rpb.Mount(destination=dest, type="tmpfs", source="tmpfs", options=options)
 
@@ -162,8 +204,11 @@ def duration_ns(text: str, what: str) -> int:
         return 0
     parts = _GO_DURATION.findall(text)
     if not parts or "".join(n + u for n, u in parts) != text:
-        raise InvalidArgument(f"invalid {what} {text!r}: use a duration like 30s, 1m30s or 500ms")
-    return int(sum(float(n) * _NS[u] for n, u in parts))
+        raise InvalidArgument(f"invalid {what} {validate.shown(text)}: use a duration like 30s, 1m30s or 500ms")
+    ns = int(sum(float(n) * _NS[u] for n, u in parts))
+    if ns > validate.INT64[1]:  # Go's time.Duration is an int64 of nanoseconds too
+        raise InvalidArgument(f"invalid {what} {validate.shown(text)}: at most about 2562047h")
+    return ns
 
 
 def healthcheck(cfg, image_hc) -> rpb.Healthcheck | None:
@@ -192,6 +237,7 @@ def userns_remap(text: str) -> rpb.UsernsRemap | None:
     if text == "default":
         return rpb.UsernsRemap(uid_base=100000, gid_base=100000, size=65536)
     base, _, size = text.partition(":")
-    if not base.isdigit() or (size and not size.isdigit()):
-        raise InvalidArgument(f"invalid --userns-remap {text!r}: use default or BASE[:SIZE], e.g. 100000:65536")
+    if not validate.digits(base) or (size and not validate.digits(size)) or len(base) > 10 or len(size) > 10:
+        raise InvalidArgument(f"invalid --userns-remap {validate.shown(text)}: use default or BASE[:SIZE], "
+                              "e.g. 100000:65536 (32-bit ids)")
     return rpb.UsernsRemap(uid_base=int(base), gid_base=int(base), size=int(size or 65536))

@@ -34,7 +34,7 @@ def _channel(args) -> transport.Channel:
         channel = transport.Channel(host[len("unix://"):])
     elif host.startswith("tcp://"):
         name, sep, port = host[len("tcp://"):].rstrip("/").rpartition(":")
-        if not sep or not name or not port.isdigit():
+        if not sep or not name or not (port.isascii() and port.isdigit()) or not 0 < int(port) < 65536:
             raise _bad(f"invalid host {host!r}: use tcp://HOST:PORT")
         channel = transport.Channel((name.strip("[]"), int(port)), tls=tls_files(args))
     else:

@@ -53,8 +53,10 @@ def logs(args) -> int:
     out, err = sys.stdout.buffer, sys.stderr.buffer
     req = pb.LogsRequest(id=args.container, follow=args.follow, since=args.since, timestamps=args.timestamps)
     if args.tail != "all":
-        if not args.tail.lstrip("-").isdigit():
-            sys.stderr.write(f"doca: invalid --tail {args.tail!r}: a number or all\n")
+        number = args.tail.lstrip("-")
+        # 0-9 only ('²' passes isdigit, not int); an int32 field (protobuf would raise)
+        if not (number.isascii() and number.isdigit()) or abs(int(number)) > 2**31 - 1:
+            sys.stderr.write(f"doca: invalid --tail {args.tail[:40]!r}: a number or all\n")
             return 125
         req.tail = int(args.tail)
     for chunk in conn.containers(args).Logs(req):

@@ -5,6 +5,27 @@ import sys
 
 from gateway.cli.transport import RpcError
 ENGINE_VERBS = ("run", "create")  # docker start fails with 1, as most verbs
+EXIT_USAGE = 125  # Docker's CLI: a flag it cannot read, whatever the verb
+# the request field -> the flag that set it, where their names differ
+_FLAGS = {"timeout": "--time"}
+
+
+def _flag(field: str) -> str:
+    return _FLAGS.get(field, "--" + field.replace("_", "-"))
+
+
+def usage_error(err: Exception) -> str | None:
+    """The line for a value no request can carry, or None: a number its
+    field cannot hold (an int64 overflow), text that is not UTF-8."""
+    from gateway.cli.wire import OutOfRange
+    if isinstance(err, OutOfRange):
+        return (f'invalid argument "{err.value}" for "{_flag(err.field)}" flag: value out of range '
+                f"({err.lo} to {err.hi})")
+    if isinstance(err, UnicodeEncodeError):  # argv decoded with surrogateescape: bytes no string holds
+        bad = getattr(err, "object", "")
+        shown = repr(bad.encode("utf-8", "surrogateescape")[:60])[1:] if isinstance(bad, str) else "an argument"
+        return f"invalid argument {shown}: it is not valid UTF-8"
+    return None
 
 
 def exit_code(err: RpcError, verb: str) -> int:
@@ -38,9 +59,13 @@ def guarded(handler, args) -> int:
         sys.stderr.write(f"doca: {err.strerror or err}{where}\n")
         return 125 if args.verb in ENGINE_VERBS else 1
     except Exception as err:  # noqa: BLE001 - a bug in the CLI: one line, DOCA_DEBUG=1 for the trace
+        line = usage_error(err)
+        if line is not None:
+            sys.stderr.write(f"doca: {line}\n")
+            return EXIT_USAGE
         if getattr(err, "for_the_user", False):  # e.g. a --format template that does not parse
             sys.stderr.write(f"doca: {err}\n")
-            return 1
+            return getattr(err, "exit_code", 1)
         import os
         if os.environ.get("DOCA_DEBUG"):
             raise

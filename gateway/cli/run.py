@@ -23,28 +23,61 @@ def _env(items) -> list[str]:
     return out
 
 
+class UsageError(Exception):
+    """A flag's value the CLI itself refuses: one line, Docker's 125."""
+    for_the_user = True
+    exit_code = 125
+
+
 def _env_files(paths) -> list[str]:
     """--env-file: KEY=VALUE lines, # comments, a bare KEY from our environment
-    (read here, on the client, as Docker does)."""
+    (read here, on the client, as Docker does, with its message for bytes
+    that are not UTF-8; a NUL byte is the engine's to refuse)."""
     out = []
     for path in paths:
-        with open(path, encoding="utf-8") as f:
-            lines = [line.strip() for line in f]
+        with open(path, "rb") as f:
+            raw = f.read().split(b"\n")
+        lines = []
+        for number, line in enumerate(raw, 1):
+            try:
+                lines.append(line.decode("utf-8").strip())
+            except UnicodeDecodeError:
+                raise UsageError(f"env file {path} contains invalid utf8 bytes at line {number}: "
+                                 f"[{' '.join(str(b) for b in line[:64])}]") from None
         out += _env([line for line in lines if line and not line.startswith("#")])
     return out
 
 
+def _seccomp_profile(path: str) -> str:
+    """The profile FILE as compact JSON, as Docker's CLI sends it. Its
+    content is never quoted in an error: only where JSON failed."""
+    import json
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as e:
+        raise UsageError(f"opening seccomp profile ({path}) failed: {e.strerror}") from None
+    try:
+        doc = json.loads(data)
+    except (ValueError, UnicodeDecodeError) as e:
+        where = f"line {e.lineno} column {e.colno}" if isinstance(e, json.JSONDecodeError) else "its encoding"
+        raise UsageError(f"compacting json for seccomp profile ({path}) failed: not valid JSON ({where})") from None
+    if not isinstance(doc, dict):
+        raise UsageError(f"seccomp profile ({path}): the top level must be a JSON object")
+    return json.dumps(doc, separators=(",", ":"))
+
+
 def _security_opts(items) -> list[str]:
     """seccomp=PATH is read here: the profile travels in the request (a remote
-    daemon cannot read the client's files), as Docker's CLI does."""
+    daemon cannot read the client's files, and the engine reads none a
+    client names), as Docker's CLI does."""
     out = []
     for item in items:
         key, sep, value = item.partition("=")
         if not sep:
             key, sep, value = item.partition(":")
         if key == "seccomp" and value not in ("unconfined", "builtin") and not value.lstrip().startswith("{"):
-            with open(value, encoding="utf-8") as f:
-                item = "seccomp=" + f.read()
+            item = "seccomp=" + _seccomp_profile(value)
         out.append(item)
     return out
 

@@ -1,5 +1,5 @@
 """Thin gRPC servicer: translate messages, call the domain modules."""
-from common import timestamps
+from common import request_guard, timestamps, validate
 from common.errors import InvalidArgument
 from doca.images.v1 import images_pb2 as pb
 from doca.images.v1 import images_pb2_grpc
@@ -39,6 +39,8 @@ def _import_stream(request_iterator):
     first = next(request_iterator, None)
     if first is None or first.WhichOneof("part") != "header":
         raise InvalidArgument("an import stream starts with a header message (reference, message)")
+    if first.header.reference:
+        validate.image_ref(first.header.reference)
 
     def chunks():
         for msg in request_iterator:
@@ -63,6 +65,29 @@ def _rechunk(parts):
         yield pb.DataChunk(data=bytes(buf))
 
 
+def _build_options(first):
+    """The build's names checked here; the Dockerfile's path is the
+    context's business (it never leaves the context)."""
+    if first is not None and first.WhichOneof("part") == "options":
+        o = first.options
+        for tag in o.tags:
+            validate.image_ref(tag, "tag")
+        validate.text(o.dockerfile, "Dockerfile path", validate.PATH_MAX)
+        validate.text(o.target, "target stage")
+        validate.ref(o.network, "network")
+    return first
+
+
+def _with_first(first, rest):
+    if first is not None:
+        yield first
+    yield from rest
+
+
+# Every text field of every request is NUL-free (request_guard); each
+# reference, id and name is checked by kind (common.validate) before the
+# domain modules see it: a container id names a snapshot directory.
+@request_guard.guarded
 class ImagesServicer(images_pb2_grpc.ImagesServicer):
     def __init__(self, svc: ImageService, builder=None):
         self.svc = svc
@@ -78,27 +103,29 @@ class ImagesServicer(images_pb2_grpc.ImagesServicer):
         return pb.ListResponse(images=[to_message(v) for v in self.svc.list_images(request.all)])
 
     def Inspect(self, request, context):
-        return to_message(self.svc.inspect(request.reference))
+        return to_message(self.svc.inspect(validate.image_ref(request.reference)))
 
     def Remove(self, request, context):
-        untagged, deleted = remove.remove(self.svc, request.reference, request.force)
+        untagged, deleted = remove.remove(self.svc, validate.image_ref(request.reference), request.force)
         return pb.RemoveResponse(untagged=untagged, deleted=deleted)
 
     def PrepareSnapshot(self, request, context):
-        return pb.Snapshot(**self.svc.prepare_snapshot(request.image, request.container_id))
+        return pb.Snapshot(**self.svc.prepare_snapshot(validate.image_ref(request.image),
+                                                       validate.key(request.container_id)))
 
     def RemoveSnapshot(self, request, context):
-        self.svc.remove_snapshot(request.container_id)
+        self.svc.remove_snapshot(validate.key(request.container_id))
         return pb.RemoveSnapshotResponse()
 
     def Tag(self, request, context):
-        return to_message(self.svc.inspect(self.svc.tag(request.source, request.target)))
+        return to_message(self.svc.inspect(self.svc.tag(validate.image_ref(request.source),
+                                                        validate.image_ref(request.target, "target reference"))))
 
     def History(self, request, context):
         return pb.HistoryResponse(entries=[
             pb.HistoryEntry(id=e.id, created=timestamps.to_proto(e.created), created_by=e.created_by,
                             size=e.size, comment=e.comment, empty_layer=e.empty_layer, tags=e.tags)
-            for e in history.history(self.svc, request.reference)])
+            for e in history.history(self.svc, validate.image_ref(request.reference))])
 
     def Prune(self, request, context):
         r = prune.prune(self.svc, request.all)
@@ -126,34 +153,40 @@ class ImagesServicer(images_pb2_grpc.ImagesServicer):
             build_cache_misses=done[counters.BUILD_CACHE_MISSES])
 
     def Commit(self, request, context):
+        if request.reference:
+            validate.image_ref(request.reference)
         image_id = commit.commit(
-            self.svc, request.container_id, tag=request.reference,
+            self.svc, validate.key(request.container_id), tag=request.reference,
             container_config=config_dict(request.container_config) if request.HasField("container_config") else None,
             changes=list(request.changes), comment=request.comment, author=request.author,
             created_by=request.created_by)
         return to_message(self.svc.inspect(image_id))
 
     def Save(self, request, context):
-        yield from _rechunk(save.save(self.svc, list(request.references)))
+        yield from _rechunk(save.save(self.svc, [validate.image_ref(r) for r in request.references]))
 
     def Load(self, request_iterator, context):
         loaded = load.load(self.svc, (msg.data for msg in request_iterator))
         return pb.LoadResponse(images=[pb.LoadedImage(id=i.image_id, repo_tags=i.tags) for i in loaded])
 
     def Export(self, request, context):
-        yield from _rechunk(export.export(self.svc, request.container_id))
+        yield from _rechunk(export.export(self.svc, validate.key(request.container_id)))
 
     def Build(self, request_iterator, context):
-        yield from build_api.build(self.builder, request_iterator, context)
+        first = _build_options(next(request_iterator, None))
+        yield from build_api.build(self.builder, _with_first(first, request_iterator), context)
 
     def PruneBuildCache(self, request, context):
         return build_api.prune(self.builder)
 
     def Pull(self, request, context):
+        validate.image_ref(request.reference)
         yield from registry_api.pull(self.svc, request, context)
 
     def Push(self, request, context):
+        validate.image_ref(request.reference)
         yield from registry_api.push(self.svc, request, context)
 
     def Login(self, request, context):
+        validate.text(request.server, "registry server")
         return registry_api.login(self.svc, request)

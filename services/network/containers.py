@@ -21,15 +21,14 @@ from services.network.netlink import find_link, host
 from services.network.networks import DEFAULT_NETWORK, Network
 
 log = logging.getLogger("doca.network")
-MAX_CONTAINER_ID = 256
 
 
 def check_container_id(container_id: str) -> None:
+    """The one rule for container ids here (sandboxes.check_id): they name
+    files, so '../x' must fail before anything is looked up or removed."""
     if not container_id:
         raise InvalidArgument("container_id is required")
-    if len(container_id) > MAX_CONTAINER_ID or not container_id.isprintable():
-        raise InvalidArgument(
-            f"invalid container_id: at most {MAX_CONTAINER_ID} printable characters")
+    sandboxes.check_id(container_id)
 
 
 def _parse_ip(text: str) -> ipaddress.IPv4Address:

@@ -13,7 +13,9 @@ import ctypes
 import fcntl
 import logging
 import os
+import stat
 
+from common import validate
 from common.errors import FailedPrecondition, InvalidArgument
 
 from services.network.netlink import IPRoute
@@ -32,8 +34,15 @@ def open_netns(path: str) -> int:
         raise InvalidArgument(
             "netns_path is required: the path of the container's network namespace, "
             "e.g. /proc/PID/ns/net")
+    validate.absolute(path, "netns_path")
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+        # A namespace file (nsfs) is a regular file: a FIFO or a device the
+        # client names is refused before it is opened (an open could block
+        # this thread, or act on a device); O_NONBLOCK for a swap meanwhile.
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise InvalidArgument(f"{validate.shown(path)} is not a namespace file: pass the container's "
+                                  "/proc/PID/ns/net")
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK | os.O_NOCTTY)
     except FileNotFoundError:
         raise FailedPrecondition(
             f"network namespace {path} does not exist: has the container's process exited?") from None

@@ -16,14 +16,14 @@ import pathlib
 import re
 import time
 
-from common import atomic
+from common import atomic, validate
 from common.errors import InvalidArgument
 
 DEFAULT_NETWORK = "bridge"
 DRIVER = "bridge"
 IFNAMSIZ = 16  # the kernel's limit, with the terminating NUL: 15 characters
-_IFNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+_IFNAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 MAX_NAME = 64
 # Docker's predefined names: not creatable, not removable.
 RESERVED_NAMES = (DEFAULT_NETWORK, "host", "none")
@@ -67,9 +67,10 @@ class Network:
 def check_name(name: str) -> str:
     if not name:
         raise InvalidArgument("a network name is required")
-    if len(name) > MAX_NAME or not _NAME_RE.match(name):
-        raise InvalidArgument(f"invalid network name {name!r}: only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed "
-                              f"(at most {MAX_NAME} characters)")
+    # matched whole: the name is a file (networks/<name>.json), "x\n" must fail
+    if len(name) > MAX_NAME or not _NAME_RE.fullmatch(name):
+        raise InvalidArgument(f"invalid network name {validate.shown(name)}: only [a-zA-Z0-9][a-zA-Z0-9_.-] are "
+                              f"allowed (at most {MAX_NAME} characters)")
     if name in RESERVED_NAMES:
         raise InvalidArgument(f"{name} is a pre-defined network and cannot be created")
     return name
@@ -118,7 +119,7 @@ def parse_subnet(text: str) -> ipaddress.IPv4Network:
 def check_bridge_name(name: str) -> str:
     if not name or len(name) >= IFNAMSIZ:
         raise InvalidArgument(f"invalid bridge name {name!r}: it must have 1 to {IFNAMSIZ - 1} characters")
-    if not _IFNAME_RE.match(name):
+    if not _IFNAME_RE.fullmatch(name):
         raise InvalidArgument(f"invalid bridge name {name!r}: use letters, digits, '_', '.' and '-' only")
     return name
 

@@ -12,21 +12,17 @@ Prepare makes the record before the container exists (ports held, hosts
 file ready for the bind mount); Detach removes both.
 """
 import pathlib
-import re
 
-from common import atomic
-from common.errors import InvalidArgument
+from common import atomic, validate
 
 from services.network import hostsfile
 
-_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
-
 
 def check_id(container_id: str) -> str:
-    """Ids name files here: the gateway's 64 hex digits, or a short word."""
-    if not _ID_RE.match(container_id):
-        raise InvalidArgument(f"invalid container_id {container_id!r}: letters, digits, '_', '.', '-' only")
-    return container_id
+    """Ids name files here (the gateway's 64 hex digits, or a short word):
+    one path component, matched whole (common.validate.key). Every path
+    below is made through it: Detach of '../x' once deleted a file outside."""
+    return validate.key(container_id, "container_id")
 
 
 class SandboxStore:
@@ -46,13 +42,13 @@ class SandboxStore:
                 self._records[path.stem] = rec
 
     def hosts_path(self, cid: str) -> pathlib.Path:
-        return self.hosts_dir / cid
+        return self.hosts_dir / check_id(cid)
 
     def hostname_path(self, cid: str) -> pathlib.Path:
-        return self.hostname_dir / cid
+        return self.hostname_dir / check_id(cid)
 
     def resolv_path(self, cid: str) -> pathlib.Path:
-        return self.resolv_dir / cid
+        return self.resolv_dir / check_id(cid)
 
     def get(self, cid: str) -> dict | None:
         rec = self._records.get(cid)
@@ -73,7 +69,7 @@ class SandboxStore:
         if self._records.pop(cid, None) is None:
             return False
         try:
-            (self.dir / f"{cid}.json").unlink()
+            (self.dir / f"{check_id(cid)}.json").unlink()
         except FileNotFoundError:
             pass
         return True

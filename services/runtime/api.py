@@ -4,8 +4,8 @@ import time
 
 from google.protobuf import json_format, timestamp_pb2
 
-from common import timestamps
-from common.errors import InvalidArgument
+from common import request_guard, timestamps, validate
+from common.errors import EXIT_CANNOT_INVOKE, InvalidArgument
 from doca.runtime.v1 import runtime_pb2 as pb
 from doca.runtime.v1 import runtime_pb2_grpc
 
@@ -38,48 +38,83 @@ def _health(h: dict | None) -> pb.Health | None:
                         exit_code=r["exit_code"], output=r["output"]) for r in h.get("log", [])])
 
 
+def check_spec(spec: pb.ContainerSpec) -> None:
+    """What in a ContainerSpec names a file, a mount or a user, checked
+    before the runtime writes anything (the rest: create.py's own checks)."""
+    if spec.name:
+        validate.container_name(spec.name)
+    if spec.hostname:
+        validate.hostname(spec.hostname)
+    validate.user(spec.process.user)
+    validate.workdir(spec.process.cwd)
+    for d in [*spec.rootfs.lower_dirs, spec.rootfs.upper_dir, spec.rootfs.work_dir]:
+        if d:  # joined into overlay's options: ',' and ':' would add options or layers
+            validate.host_path(d, "rootfs directory", forbid=",:")
+    for m in spec.mounts:
+        validate.destination(m.destination)
+        if m.type in ("", "bind"):
+            validate.absolute(m.source, "bind mount source")
+    if spec.stop_signal:
+        _signal(spec.stop_signal)
+    for opt in spec.security_opt:
+        validate.seccomp_option(opt)  # a profile's content, never a path the runtime would read
+    if spec.log.max_size < 0 or spec.log.max_file < 0:
+        raise InvalidArgument("invalid log options: max-size and max-file cannot be negative")
+    if spec.restart_policy.maximum_retry_count < 0:
+        raise InvalidArgument("invalid restart policy: the maximum retry count cannot be negative")
+
+
+@request_guard.guarded
 class RuntimeServicer(runtime_pb2_grpc.RuntimeServicer):
     def __init__(self, rt: Runtime):
         self.rt = rt
 
     def Create(self, request, context):
+        validate.full_id(request.id)  # the directories' names
+        check_spec(request.spec)
         spec = json_format.MessageToDict(request.spec)
         return to_message(self.rt, self.rt.create(request.id, spec))
 
     def Start(self, request, context):
-        return to_message(self.rt, self.rt.start(request.id, launch_only=request.launch_only))
+        return to_message(self.rt, self.rt.start(validate.ref(request.id), launch_only=request.launch_only))
 
     def Wait(self, request, context):
-        rec = self.rt.wait(request.id, cancelled=lambda: not context.is_active())
+        rec = self.rt.wait(validate.ref(request.id), cancelled=lambda: not context.is_active())
         return pb.WaitResponse(exit_code=rec.exit_code, oom_killed=rec.oom_killed, error=rec.error)
 
     def Kill(self, request, context):
-        self.rt.kill(request.id, request.signal)
+        self.rt.kill(validate.ref(request.id), _signal(request.signal))
         return pb.KillResponse()
 
     def Stop(self, request, context):
-        return to_message(self.rt, self.rt.stop(request.id, request.timeout))
+        return to_message(self.rt, self.rt.stop(validate.ref(request.id), request.timeout))
 
     def Remove(self, request, context):
-        self.rt.remove(request.id, request.force)
+        self.rt.remove(validate.ref(request.id), request.force)
         return pb.RemoveResponse()
 
     def List(self, request, context):
         return pb.ListResponse(containers=[to_message(self.rt, r) for r in self.rt.list(request.all)])
 
     def Inspect(self, request, context):
-        return to_message(self.rt, self.rt.get(request.id))
+        return to_message(self.rt, self.rt.get(validate.ref(request.id)))
 
     def Pause(self, request, context):
-        return to_message(self.rt, self.rt.pause(request.id))
+        return to_message(self.rt, self.rt.pause(validate.ref(request.id)))
 
     def Resume(self, request, context):
-        return to_message(self.rt, self.rt.resume(request.id))
+        return to_message(self.rt, self.rt.resume(validate.ref(request.id)))
 
     def Exec(self, request_iterator, context):
         first = next(request_iterator, None)
         if first is None or first.WhichOneof("input") != "start":
             raise InvalidArgument("the first message of Exec must be its spec (start)")
+        validate.ref(first.start.id)
+        try:
+            validate.user(first.start.user)
+            validate.workdir(first.start.cwd)
+        except InvalidArgument as e:  # the process cannot run: docker exec's 126
+            raise InvalidArgument(e.message, exit_code=EXIT_CANNOT_INVOKE) from None
         spec = json_format.MessageToDict(first.start)
         for kind, value in self.rt.exec(spec, request_iterator, cancelled=lambda: not context.is_active()):
             if kind == "exit":
@@ -93,6 +128,7 @@ class RuntimeServicer(runtime_pb2_grpc.RuntimeServicer):
         first = next(request_iterator, None)
         if first is None or first.WhichOneof("input") != "start":
             raise InvalidArgument("the first message of Attach must be its spec (start)")
+        validate.ref(first.start.id)
         spec = json_format.MessageToDict(first.start)
         for kind, value in self.rt.attach(spec, request_iterator, cancelled=lambda: not context.is_active()):
             if kind == "attached":
@@ -104,7 +140,8 @@ class RuntimeServicer(runtime_pb2_grpc.RuntimeServicer):
 
     def Stats(self, request, context):
         cpus = os.cpu_count() or 1
-        for batch in self.rt.stats(list(request.ids), request.stream, cancelled=lambda: not context.is_active()):
+        ids = [validate.ref(i) for i in request.ids]
+        for batch in self.rt.stats(ids, request.stream, cancelled=lambda: not context.is_active()):
             yield pb.StatsBatch(samples=[pb.StatsSample(
                 id=rec.id, name=rec.name, read=timestamps.to_proto(s["time"]), cpu_ns=s["cpu_ns"],
                 pre_cpu_ns=s["pre_cpu_ns"], system_ns=s["system_ns"], pre_system_ns=s["pre_system_ns"],
@@ -114,7 +151,8 @@ class RuntimeServicer(runtime_pb2_grpc.RuntimeServicer):
                 blk_read_bytes=s["blk_read"], blk_write_bytes=s["blk_write"]) for rec, s in batch])
 
     def Update(self, request, context):
-        return to_message(self.rt, self.rt.update(request.id, json_format.MessageToDict(request.resources)))
+        return to_message(self.rt, self.rt.update(validate.ref(request.id),
+                                                  json_format.MessageToDict(request.resources)))
 
     def Events(self, request, context):
         def cancelled():
@@ -130,20 +168,23 @@ class RuntimeServicer(runtime_pb2_grpc.RuntimeServicer):
             yield _event(e, ring.instance)
 
     def Top(self, request, context):
-        titles, rows = self.rt.top(request.id, list(request.ps_args))
+        ps_args = [validate.text(a, "ps option") for a in request.ps_args]
+        titles, rows = self.rt.top(validate.ref(request.id), ps_args)
         return pb.TopResponse(titles=titles, processes=[pb.ProcessRow(values=r) for r in rows])
 
     def Rename(self, request, context):
-        return to_message(self.rt, self.rt.rename(request.id, request.name))
+        if request.name:  # empty: rename.py's own message
+            validate.container_name(request.name)
+        return to_message(self.rt, self.rt.rename(validate.ref(request.id), request.name))
 
     def Diff(self, request, context):
-        return pb.DiffResponse(changes=[pb.Change(path=p, kind=k) for p, k in self.rt.diff(request.id)])
+        return pb.DiffResponse(changes=[pb.Change(path=p, kind=k) for p, k in self.rt.diff(validate.ref(request.id))])
 
     def StatPath(self, request, context):
-        return _path_stat(self.rt.stat_path(request.id, request.path))
+        return _path_stat(self.rt.stat_path(validate.ref(request.id), _path(request.path)))
 
     def CopyFrom(self, request, context):
-        for kind, value in self.rt.copy_from(request.id, request.path, request.follow_link,
+        for kind, value in self.rt.copy_from(validate.ref(request.id), _path(request.path), request.follow_link,
                                              cancelled=lambda: not context.is_active()):
             yield pb.CopyChunk(stat=_path_stat(value)) if kind == "stat" else pb.CopyChunk(data=value)
 
@@ -152,14 +193,14 @@ class RuntimeServicer(runtime_pb2_grpc.RuntimeServicer):
         if first is None or first.WhichOneof("part") != "header":
             raise InvalidArgument("the first message of CopyTo must be its header")
         h = first.header
-        self.rt.copy_to(h.id, h.path, h.copy_uid_gid, (m.data for m in request_iterator))
+        self.rt.copy_to(validate.ref(h.id), _path(h.path), h.copy_uid_gid, (m.data for m in request_iterator))
         return pb.CopyToResponse()
 
     def Logs(self, request, context):
         want = {"stdout": request.stdout or not request.stderr,
                 "stderr": request.stderr or not request.stdout}
         tail = request.tail if request.HasField("tail") else None
-        for batch in self.rt.logs(request.id, request.follow, lambda: not context.is_active(),
+        for batch in self.rt.logs(validate.ref(request.id), request.follow, lambda: not context.is_active(),
                                   tail, request.since):
             records = (r for r in batch if want[r[0]])
             if request.timestamps:
@@ -167,6 +208,19 @@ class RuntimeServicer(runtime_pb2_grpc.RuntimeServicer):
                     yield pb.LogRecord(stream=_STREAMS[stream], data=data, time=_timestamp(when))
             else:
                 yield from merge(records)
+
+
+def _signal(text: str) -> str:
+    """KILL, SIGKILL, 9: ASCII only ('²' passes str.isdigit, not int)."""
+    validate.text(text, "signal", 32)
+    if not text.isascii():
+        raise InvalidArgument(f"invalid signal: {validate.shown(text)}")
+    return text
+
+
+def _path(path: str) -> str:
+    """A path in the container (docker cp): resolved in its root by copy.py."""
+    return validate.text(path, "path", validate.PATH_MAX)
 
 
 def _event(e: dict, instance: str) -> pb.Event:

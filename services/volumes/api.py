@@ -1,5 +1,5 @@
 """Thin gRPC servicer: translate messages, call the store."""
-from common import timestamps
+from common import request_guard, timestamps, validate
 from doca.volumes.v1 import volumes_pb2 as pb
 from doca.volumes.v1 import volumes_pb2_grpc
 
@@ -14,27 +14,39 @@ def to_message(meta: dict) -> pb.Volume:
                      labels=meta.get("labels", {}), used_by=meta.get("used_by", []))
 
 
+def _name(name: str) -> str:
+    """A volume's name is its directory: Docker's rule, matched whole."""
+    return validate.volume_name(name)
+
+
+@request_guard.guarded
 class VolumesServicer(volumes_pb2_grpc.VolumesServicer):
     def __init__(self, store: VolumeStore):
         self.store = store
 
     def Create(self, request, context):
-        return to_message(self.store.create(request.name, dict(request.labels)))
+        # no name: the store makes one (an anonymous volume)
+        return to_message(self.store.create(_name(request.name) if request.name else "", dict(request.labels)))
 
     def List(self, request, context):
         return pb.ListResponse(volumes=[to_message(m) for m in self.store.list()])
 
     def Inspect(self, request, context):
-        return to_message(self.store.get(request.name))
+        return to_message(self.store.get(_name(request.name)))
 
     def Remove(self, request, context):
-        self.store.remove(request.name, request.force)
+        self.store.remove(_name(request.name), request.force)
         return pb.RemoveResponse()
 
     def Acquire(self, request, context):
-        return to_message(self.store.acquire(request.name, request.container_id,
-                                             list(request.image_layers), request.path))
+        # The image's layers are copied into an empty volume from `path`:
+        # host directories and a container path, checked before populate.py.
+        layers = [validate.host_path(d, "image layer directory") for d in request.image_layers]
+        if layers or request.path:
+            validate.absolute(request.path, "volume path in the container")
+        return to_message(self.store.acquire(_name(request.name), validate.key(request.container_id),
+                                             layers, request.path))
 
     def Release(self, request, context):
-        self.store.release(request.container_id)
+        self.store.release(validate.key(request.container_id))
         return pb.ReleaseResponse()

@@ -2,17 +2,23 @@
 name, labels, creation time and the containers using the volume."""
 import os
 import pathlib
-import re
 import shutil
 import threading
 import time
 
-from common import atomic, dirspread
-from common.errors import FailedPrecondition, InvalidArgument, NotFound
+from common import atomic, dirspread, validate
+from common.errors import DocaError, FailedPrecondition, NotFound
 from services.volumes import populate
 
-# Docker's rule for volume names.
-NAME_RE = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]+$")
+
+def _valid(name: str) -> bool:
+    """Docker's rule for volume names (common.validate), matched whole: a
+    name is a directory here, and 'x\n' or '../x' must never be one."""
+    try:
+        validate.volume_name(name)
+    except DocaError:
+        return False
+    return True
 
 
 class VolumeStore:
@@ -29,7 +35,7 @@ class VolumeStore:
         return self.root / name / "meta.json"
 
     def _load(self, name: str) -> dict:
-        meta = atomic.read_json(self._meta_path(name)) if NAME_RE.match(name) else None
+        meta = atomic.read_json(self._meta_path(name)) if _valid(name) else None
         if meta is None:
             raise NotFound(f"no such volume: {name}")
         meta["mountpoint"] = str(self.root / name / "_data")
@@ -42,9 +48,7 @@ class VolumeStore:
     def _create_locked(self, name: str, labels: dict) -> dict:
         if not name:
             name = os.urandom(32).hex()
-        if not NAME_RE.match(name):
-            raise InvalidArgument(
-                f"invalid volume name {name!r}: only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed, at least 2 characters")
+        validate.volume_name(name)
         try:
             return self._load(name)  # like Docker: creating an existing volume returns it
         except NotFound:

@@ -33,6 +33,15 @@ class DecodeError(Exception):
     """Bytes that are not the message (protobuf's message.DecodeError)."""
 
 
+class OutOfRange(ValueError):
+    """A number its field cannot hold (protobuf's own ValueError and text);
+    `field`, `value`, `lo`, `hi` let the CLI say which flag, in one line."""
+
+    def __init__(self, value: int, where: str, lo: int, hi: int):
+        super().__init__(f"Value out of range: {value}")
+        self.value, self.field, self.lo, self.hi = value, where.rsplit(".", 1)[-1], lo, hi
+
+
 def _struct():
     import _struct  # only when a float or double is on the wire
     return _struct
@@ -59,7 +68,7 @@ def _int(v, typ: int, where: str) -> int:
         v = _operator.index(v)
     lo, hi = _RANGE[typ]
     if not lo <= v <= hi:
-        raise ValueError(f"Value out of range: {v}")
+        raise OutOfRange(v, where, lo, hi)
     return v
 
 
