@@ -12,6 +12,7 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 from common.status import ErrorMapping
+from common.undecodable import UndecodableRequests
 
 SOCKET_MODE = 0o660
 
@@ -27,7 +28,9 @@ class Server:
         self.tcp = tcp  # (address, grpc.ServerCredentials): a TLS listener beside the socket
         self.server = grpc.server(
             futures.ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="rpc"),
-            interceptors=[*interceptors, ErrorMapping()],
+            # First: a request that is not its message is INVALID_ARGUMENT
+            # (common/undecodable.py), not gRPC's INTERNAL, on every socket.
+            interceptors=[UndecodableRequests(), *interceptors, ErrorMapping()],
             options=[("grpc.max_receive_message_length", 64 * 1024 * 1024),
                      ("grpc.so_reuseport", 0)],
         )

@@ -6,7 +6,6 @@ import threading
 
 from common import config, logsetup
 from common.server import Server
-from common.undecodable import UndecodableRequests
 from doca.v1 import containers_pb2_grpc, images_pb2_grpc, system_pb2_grpc, volumes_pb2_grpc
 from gateway import api_containers, api_images, api_system, api_volumes, clients, tls
 from gateway.containers import Containers
@@ -46,8 +45,7 @@ def main(argv=None) -> None:
         (volumes_pb2_grpc.add_VolumesServicer_to_server, api_volumes.VolumesServicer(c), "doca.v1.Volumes"),
         (system_pb2_grpc.add_NetworksServicer_to_server, api_system.NetworksServicer(c), "doca.v1.Networks"),
         (system_pb2_grpc.add_SystemServicer_to_server, system, "doca.v1.System"),
-    ], interceptors=[UndecodableRequests(), ServerMetrics(metrics)], tcp=tcp)  # a request that is not
-    # its message: INVALID_ARGUMENT (common/undecodable.py), not gRPC's INTERNAL
+    ], interceptors=[ServerMetrics(metrics)], tcp=tcp)
     metrics.serve(cfg.metrics_addr)
     log.info("metrics on http://%s/metrics", cfg.metrics_addr)
     if tcp:

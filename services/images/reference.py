@@ -79,7 +79,7 @@ def parse(text: str, default_tag: str | None = DEFAULT_TAG) -> Reference:
     rest, digest = text, None
     if "@" in rest:
         rest, digest = rest.split("@", 1)
-        if not DIGEST_RE.match(digest):
+        if not DIGEST_RE.fullmatch(digest):
             raise _invalid(text, "the digest must be sha256: and 64 lowercase hex digits")
     tag = None
     # A ":" after the last "/" starts the tag; one before it is a port.
@@ -87,16 +87,16 @@ def parse(text: str, default_tag: str | None = DEFAULT_TAG) -> Reference:
     colon = rest.rfind(":")
     if colon > slash:
         rest, tag = rest[:colon], rest[colon + 1:]
-        if not TAG_RE.match(tag):
+        if not TAG_RE.fullmatch(tag):
             raise _invalid(text, "a tag is up to 128 letters, digits, '_', '.' or '-', "
                                  "not starting with '.' or '-'")
-    if ID_RE.match(rest):
+    if ID_RE.fullmatch(rest):
         raise _invalid(text, "a repository name cannot be a 64-character hexadecimal string "
                              "(that is an image id)")
     domain, path = _split_domain(rest)
-    if not DOMAIN_RE.match(domain):
+    if not DOMAIN_RE.fullmatch(domain):
         raise _invalid(text, f"bad registry host {domain!r}")
-    if not PATH_RE.match(path):
+    if not PATH_RE.fullmatch(path):
         if path.lower() != path:
             raise _invalid(text, "repository name must be lowercase")
         raise _invalid(text, "a repository name is lowercase letters and digits, "
@@ -123,12 +123,12 @@ def _split_domain(name: str) -> tuple[str, str]:
 
 def looks_like_id(text: str) -> bool:
     """A full id, with or without "sha256:"."""
-    return bool(ID_RE.match(text))
+    return bool(ID_RE.fullmatch(text))
 
 
 def looks_like_id_prefix(text: str) -> bool:
     """Hex long enough to be taken as an id prefix (as Docker: at least 4)."""
-    return bool(ID_PREFIX_RE.match(text))
+    return bool(ID_PREFIX_RE.fullmatch(text))
 
 
 def id_hex(text: str) -> str:

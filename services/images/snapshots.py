@@ -27,7 +27,7 @@ CONTAINER_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
 
 
 def check_container_id(container_id: str) -> str:
-    if not CONTAINER_ID_RE.match(container_id or ""):
+    if not CONTAINER_ID_RE.fullmatch(container_id or ""):
         raise InvalidArgument(f"invalid container id {container_id!r}: use letters, digits, "
                               "'_', '.' or '-' (up to 128), starting with a letter or digit")
     return container_id

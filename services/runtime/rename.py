@@ -10,7 +10,7 @@ class RenameMixin:
         if not new or not ref:
             raise InvalidArgument("Neither old nor new names may be empty")
         rec = self.get(ref)
-        if not NAME_RE.match(new):
+        if not NAME_RE.fullmatch(new):
             raise InvalidArgument(f"Invalid container name ({new}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed")
         if rec.name == new:
             raise InvalidArgument("Renaming a container with the same name as its current name")

@@ -8,7 +8,7 @@ def parse(value: str, default: int = signal.SIGKILL) -> int:
     if not value:
         return default
     text = value.strip().upper()
-    if text.isdigit():
+    if text.isascii() and text.isdigit():
         num = int(text)
         if 0 < num < signal.NSIG:
             return num

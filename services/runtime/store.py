@@ -101,9 +101,9 @@ class Store:
                 taken = {r.name for r in self._records.values()}
                 rec.name = next((n for n in (generate() for _ in range(20)) if n not in taken),
                                 f"{generate()}_{os.urandom(2).hex()}")
-        if not ID_RE.match(rec.id):
+        if not ID_RE.fullmatch(rec.id):
             raise InvalidArgument(f"invalid container id {rec.id!r}: 64 lowercase hex digits expected")
-        if not NAME_RE.match(rec.name):
+        if not NAME_RE.fullmatch(rec.name):
             raise InvalidArgument(f"invalid container name {rec.name!r}: only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed")
         with self.lock:
             if rec.id in self._records:

@@ -5,6 +5,12 @@ from common import fstree
 from common.errors import InvalidArgument
 from common.layerview import LayerTree
 
+
+def _number(text: str) -> bool:
+    """ASCII digits only: str.isdigit takes '²', which int() refuses."""
+    return text.isascii() and text.isdigit()
+
+
 MAX_TABLE = 4 << 20  # a passwd or group file larger than this is not read whole
 
 
@@ -35,28 +41,28 @@ def resolve(user: str, dirs: list[str]) -> tuple[int, int, list[int]]:
         user = "0"
     name, _, group = user.partition(":")
     passwd = None
-    if name.isdigit():
+    if _number(name):
         uid, gid = int(name), 0
         passwd = _entries(_find("etc/passwd", dirs))
         for e in passwd:
-            if len(e) > 3 and e[2] == name and e[3].isdigit():
+            if len(e) > 3 and e[2] == name and _number(e[3]):
                 gid = int(e[3])
                 break
         login = None
     else:
         for e in _entries(_find("etc/passwd", dirs)):
-            if e[0] == name and len(e) > 3 and e[2].isdigit() and e[3].isdigit():
+            if e[0] == name and len(e) > 3 and _number(e[2]) and _number(e[3]):
                 uid, gid, login = int(e[2]), int(e[3]), name
                 break
         else:
             raise InvalidArgument(f"unable to find user {name}: no matching entries in passwd file")
     groups_text = _find("etc/group", dirs)
     if group:
-        if group.isdigit():
+        if _number(group):
             gid = int(group)
         else:
             for e in _entries(groups_text):
-                if e[0] == group and len(e) > 2 and e[2].isdigit():
+                if e[0] == group and len(e) > 2 and _number(e[2]):
                     gid = int(e[2])
                     break
             else:
@@ -64,6 +70,6 @@ def resolve(user: str, dirs: list[str]) -> tuple[int, int, list[int]]:
     extra = []
     if login:
         for e in _entries(groups_text):
-            if len(e) > 3 and login in e[3].split(",") and e[2].isdigit() and int(e[2]) != gid:
+            if len(e) > 3 and login in e[3].split(",") and _number(e[2]) and int(e[2]) != gid:
                 extra.append(int(e[2]))
     return uid, gid, extra
