@@ -162,17 +162,27 @@ def test_other_verbs_and_files_with_bad_bytes(stack, tmp_path):
     _all_serving(stack)
 
 
-def test_numbers_no_field_holds_are_invalid_argument_at_the_gateway(stack):
+@pytest.mark.parametrize("sock, method, message", [
+    ("doca", "/doca.v1.Containers/Update", "UpdateRequest"),
+    ("runtime", "/doca.runtime.v1.Runtime/Update", "UpdateRequest"),
+    ("images", "/doca.images.v1.Images/Inspect", "InspectRequest"),
+    ("network", "/doca.network.v1.Network/Detach", "DetachRequest"),
+    ("volumes", "/doca.volumes.v1.Volumes/Release", "ReleaseRequest"),
+])
+def test_undecodable_requests_are_invalid_argument_on_every_socket(stack, sock, method, message):
     import grpc
-    with grpc.insecure_channel(f"unix://{stack.socket('doca')}") as ch:
-        call = ch.unary_unary("/doca.v1.Containers/Update", request_serializer=lambda b: b,
-                              response_deserializer=lambda b: b)
-        # field 4 (cpu_shares, int64) as an 11-byte varint; field 1 (id) not UTF-8
+    with grpc.insecure_channel(f"unix://{stack.socket(sock)}") as ch:
+        call = ch.unary_unary(method, request_serializer=lambda b: b, response_deserializer=lambda b: b)
+        # a field as an 11-byte varint; field 1 (a string) not UTF-8
         for raw in (b"\x20" + b"\xff" * 10 + b"\x01", b"\x0a\x02\xff\xfe"):
             with pytest.raises(grpc.RpcError) as err:
                 call(raw, timeout=30)
             assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT, err.value.details()
-            assert "not a valid UpdateRequest" in err.value.details()
+            assert f"not a valid {message}" in err.value.details()
+    _all_serving(stack)
+
+
+def test_numbers_no_field_holds_are_invalid_argument_at_the_gateway(stack):
     for body in ({"image": "busybox", "cpus": "NaN"}, {"image": "busybox", "cpus": 1e308},
                  {"image": "busybox", "memory": "99999999999g"}):
         r = grpcurl.call(stack.socket("doca"), "doca.v1.Containers/Create", body, check=False)
