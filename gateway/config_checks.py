@@ -4,6 +4,7 @@ files (/etc/hosts, /etc/hostname, /etc/resolv.conf) and system calls
 create asks any service for anything: a bad one fails with one line and
 nothing to undo. Sizes and numbers are spec.py's and units.py's."""
 from common import validate
+from common.errors import InvalidArgument
 
 
 def check(cfg) -> None:
@@ -28,3 +29,5 @@ def check(cfg) -> None:
         validate.seccomp_option(opt)  # the profile's content: the engine opens no path a client names
     validate.text(cfg.stop_signal, "--stop-signal")
     validate.text(cfg.runtime, "--runtime")
+    if cfg.cgroupns not in ("", "private", "host"):
+        raise InvalidArgument(f"invalid --cgroupns value {validate.shown(cfg.cgroupns)}: use private or host")

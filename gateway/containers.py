@@ -92,6 +92,7 @@ class Containers:
             spec.rootfs.readonly = cfg.read_only
             spec.init = cfg.init
             spec.runtime = cfg.runtime
+            spec.cgroupns = cfg.cgroupns or "private"
             if userns is not None:
                 spec.userns.CopyFrom(userns)
             if health is not None:

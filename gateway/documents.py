@@ -80,6 +80,8 @@ def container(ctr, endpoints, sandbox=None) -> dict:
             "CpuShares": res.cpu_shares, "CpuQuota": res.cpu_quota, "CpuPeriod": res.cpu_period,
             "PidsLimit": res.pids_limit or None, "Runtime": spec.runtime or "doca", "Init": spec.init,
             "UsernsMode": f"remap:{spec.userns.uid_base}:{spec.userns.size}" if spec.userns.size else "",
+            # containers from before --cgroupns had the host's
+            "CgroupnsMode": spec.cgroupns or "host",
             "LogConfig": {"Type": "json-file", "Config": {
                 "max-size": str(spec.log.max_size or 10 * 1024 * 1024), "max-file": str(spec.log.max_file or 3)}},
         },

@@ -158,3 +158,18 @@ true
     assert "AGENT-SET" not in out and "AGENT-VISIBLE" not in out, out
     assert "memory:/\n" in out  # its own cgroup namespace, rooted at its cgroup
     assert not proof.exists()
+
+
+@pytest.mark.parametrize("runtime", ["doca", "runc"])
+def test_cgroupns_private_by_default_host_on_request(stack, runtime):
+    own = stack.run("--runtime", runtime, "busybox", "cat", "/proc/self/cgroup")
+    assert "memory:/\n" in own and stack.cgroup_parent not in own
+    host = stack.run("--runtime", runtime, "--cgroupns", "host", "busybox", "cat", "/proc/self/cgroup")
+    assert f"memory:/{stack.cgroup_parent}/" in host
+    cid = stack.doca("create", "busybox", "true").stdout.strip()
+    try:
+        assert stack.doca("inspect", "-f", "{{.HostConfig.CgroupnsMode}}", cid).stdout.strip() == "private"
+    finally:
+        stack.doca("rm", cid)
+    r = stack.doca("run", "--rm", "--cgroupns", "bogus", "busybox", "true", check=False)
+    assert r.returncode == 125 and r.stderr.count("\n") == 1 and "--cgroupns" in r.stderr

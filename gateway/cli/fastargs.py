@@ -59,6 +59,7 @@ _CONFIG = (
     (("--init",), "init", FLAG, False),
     (("--runtime",), "runtime", STR, ""),
     (("--userns-remap",), "userns_remap", STR, ""),
+    (("--cgroupns",), "cgroupns", STR, ""),
     (("--restart",), "restart", STR, ""),
     (("--stop-signal",), "stop_signal", STR, ""),
     (("--stop-timeout",), "stop_timeout", INT, None),

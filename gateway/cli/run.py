@@ -102,7 +102,7 @@ def config(args) -> pb.ContainerConfig:
         health_interval=args.health_interval, health_timeout=args.health_timeout,
         health_start_period=args.health_start_period, health_retries=args.health_retries,
         no_healthcheck=args.no_healthcheck, init=args.init, runtime=args.runtime,
-        userns_remap=args.userns_remap, publish=args.publish, publish_all=args.publish_all,
+        userns_remap=args.userns_remap, cgroupns=args.cgroupns, publish=args.publish, publish_all=args.publish_all,
         network_aliases=args.network_alias, ip=args.ip, add_hosts=args.add_host, dns=args.dns,
         dns_search=args.dns_search, dns_options=args.dns_option)
 

@@ -49,6 +49,8 @@ def container_config_flags(p) -> None:
     p.add_argument("--init", action="store_true")
     p.add_argument("--runtime", default="")
     p.add_argument("--userns-remap", default="", metavar="default|BASE[:SIZE]")
+    p.add_argument("--cgroupns", default="", metavar="private|host",
+                   help="cgroup namespace: its own (private, the default) or the host's")
     p.add_argument("--restart", default="")
     p.add_argument("--stop-signal", default="")
     p.add_argument("--stop-timeout", type=int, default=None)

@@ -136,6 +136,7 @@ MESSAGES = {
         (45, 'dns', 9, 1, '', ''),
         (46, 'dns_search', 9, 1, '', ''),
         (47, 'dns_options', 9, 1, '', ''),
+        (48, 'cgroupns', 9, 0, '', ''),
     ), ('doca.v1.ContainerConfig.LabelsEntry', 'doca.v1.ContainerConfig.LogOptsEntry')),
     'doca.v1.ContainerConfig.LabelsEntry': ((
         (1, 'key', 9, 0, '', ''),
