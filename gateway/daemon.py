@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 
-from common import config
+from common import config, storeperms
 from gateway import tls
 
 # Start order; stop order is the reverse (the CLI's fork server, then the
@@ -47,8 +47,7 @@ class Supervisor:
             stdin=subprocess.DEVNULL, start_new_session=True)  # signals come from us only
 
     def start(self) -> None:
-        self.cfg.run_dir.mkdir(parents=True, exist_ok=True)
-        self.cfg.root.mkdir(parents=True, exist_ok=True, mode=0o711)
+        storeperms.own_dirs(self.cfg)  # root's alone before any service writes there
         for name in COMPONENTS:
             self.spawn(name)
         self.say(f"started (root {self.cfg.root}, sockets in {self.cfg.run_dir}, "
