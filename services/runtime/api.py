@@ -9,6 +9,7 @@ from common.errors import EXIT_CANNOT_INVOKE, InvalidArgument
 from doca.runtime.v1 import runtime_pb2 as pb
 from doca.runtime.v1 import runtime_pb2_grpc
 
+from services.runtime import request_checks as checks
 from services.runtime.runtime import Runtime
 from services.runtime.spec_messages import SpecMessages
 from services.runtime.store import Record
@@ -38,32 +39,6 @@ def _health(h: dict | None) -> pb.Health | None:
                         exit_code=r["exit_code"], output=r["output"]) for r in h.get("log", [])])
 
 
-def check_spec(spec: pb.ContainerSpec) -> None:
-    """What in a ContainerSpec names a file, a mount or a user, checked
-    before the runtime writes anything (the rest: create.py's own checks)."""
-    if spec.name:
-        validate.container_name(spec.name)
-    if spec.hostname:
-        validate.hostname(spec.hostname)
-    validate.user(spec.process.user)
-    validate.workdir(spec.process.cwd)
-    for d in [*spec.rootfs.lower_dirs, spec.rootfs.upper_dir, spec.rootfs.work_dir]:
-        if d:  # joined into overlay's options: ',' and ':' would add options or layers
-            validate.host_path(d, "rootfs directory", forbid=",:")
-    for m in spec.mounts:
-        validate.destination(m.destination)
-        if m.type in ("", "bind"):
-            validate.absolute(m.source, "bind mount source")
-    if spec.stop_signal:
-        _signal(spec.stop_signal)
-    for opt in spec.security_opt:
-        validate.seccomp_option(opt)  # a profile's content, never a path the runtime would read
-    if spec.log.max_size < 0 or spec.log.max_file < 0:
-        raise InvalidArgument("invalid log options: max-size and max-file cannot be negative")
-    if spec.restart_policy.maximum_retry_count < 0:
-        raise InvalidArgument("invalid restart policy: the maximum retry count cannot be negative")
-
-
 @request_guard.guarded
 class RuntimeServicer(runtime_pb2_grpc.RuntimeServicer):
     def __init__(self, rt: Runtime):
@@ -71,7 +46,7 @@ class RuntimeServicer(runtime_pb2_grpc.RuntimeServicer):
 
     def Create(self, request, context):
         validate.full_id(request.id)  # the directories' names
-        check_spec(request.spec)
+        checks.container_spec(request.spec)
         spec = json_format.MessageToDict(request.spec)
         return to_message(self.rt, self.rt.create(request.id, spec))
 
@@ -83,7 +58,7 @@ class RuntimeServicer(runtime_pb2_grpc.RuntimeServicer):
         return pb.WaitResponse(exit_code=rec.exit_code, oom_killed=rec.oom_killed, error=rec.error)
 
     def Kill(self, request, context):
-        self.rt.kill(validate.ref(request.id), _signal(request.signal))
+        self.rt.kill(validate.ref(request.id), checks.signal_name(request.signal))
         return pb.KillResponse()
 
     def Stop(self, request, context):
@@ -181,10 +156,11 @@ class RuntimeServicer(runtime_pb2_grpc.RuntimeServicer):
         return pb.DiffResponse(changes=[pb.Change(path=p, kind=k) for p, k in self.rt.diff(validate.ref(request.id))])
 
     def StatPath(self, request, context):
-        return _path_stat(self.rt.stat_path(validate.ref(request.id), _path(request.path)))
+        return _path_stat(self.rt.stat_path(validate.ref(request.id), checks.container_path(request.path)))
 
     def CopyFrom(self, request, context):
-        for kind, value in self.rt.copy_from(validate.ref(request.id), _path(request.path), request.follow_link,
+        path = checks.container_path(request.path)
+        for kind, value in self.rt.copy_from(validate.ref(request.id), path, request.follow_link,
                                              cancelled=lambda: not context.is_active()):
             yield pb.CopyChunk(stat=_path_stat(value)) if kind == "stat" else pb.CopyChunk(data=value)
 
@@ -193,7 +169,8 @@ class RuntimeServicer(runtime_pb2_grpc.RuntimeServicer):
         if first is None or first.WhichOneof("part") != "header":
             raise InvalidArgument("the first message of CopyTo must be its header")
         h = first.header
-        self.rt.copy_to(validate.ref(h.id), _path(h.path), h.copy_uid_gid, (m.data for m in request_iterator))
+        self.rt.copy_to(validate.ref(h.id), checks.container_path(h.path), h.copy_uid_gid,
+                        (m.data for m in request_iterator))
         return pb.CopyToResponse()
 
     def Logs(self, request, context):
@@ -208,19 +185,6 @@ class RuntimeServicer(runtime_pb2_grpc.RuntimeServicer):
                     yield pb.LogRecord(stream=_STREAMS[stream], data=data, time=_timestamp(when))
             else:
                 yield from merge(records)
-
-
-def _signal(text: str) -> str:
-    """KILL, SIGKILL, 9: ASCII only ('²' passes str.isdigit, not int)."""
-    validate.text(text, "signal", 32)
-    if not text.isascii():
-        raise InvalidArgument(f"invalid signal: {validate.shown(text)}")
-    return text
-
-
-def _path(path: str) -> str:
-    """A path in the container (docker cp): resolved in its root by copy.py."""
-    return validate.text(path, "path", validate.PATH_MAX)
 
 
 def _event(e: dict, instance: str) -> pb.Event:

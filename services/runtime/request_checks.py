@@ -1,0 +1,44 @@
+"""What a runtime request names (files, mounts, users, signals), checked
+at the servicer's door before the runtime writes anything; create.py and
+the domain modules check the rest (limits, policies, security options)."""
+from common import validate
+from common.errors import InvalidArgument
+
+
+def container_spec(spec) -> None:
+    """What in a ContainerSpec names a file, a mount or a user, checked
+    before the runtime writes anything (the rest: create.py's own checks)."""
+    if spec.name:
+        validate.container_name(spec.name)
+    if spec.hostname:
+        validate.hostname(spec.hostname)
+    validate.user(spec.process.user)
+    validate.workdir(spec.process.cwd)
+    for d in [*spec.rootfs.lower_dirs, spec.rootfs.upper_dir, spec.rootfs.work_dir]:
+        if d:  # joined into overlay's options: ',' and ':' would add options or layers
+            validate.host_path(d, "rootfs directory", forbid=",:")
+    for m in spec.mounts:
+        validate.destination(m.destination)
+        if m.type in ("", "bind"):
+            validate.absolute(m.source, "bind mount source")
+    if spec.stop_signal:
+        signal_name(spec.stop_signal)
+    for opt in spec.security_opt:
+        validate.seccomp_option(opt)  # a profile's content, never a path the runtime would read
+    if spec.log.max_size < 0 or spec.log.max_file < 0:
+        raise InvalidArgument("invalid log options: max-size and max-file cannot be negative")
+    if spec.restart_policy.maximum_retry_count < 0:
+        raise InvalidArgument("invalid restart policy: the maximum retry count cannot be negative")
+
+
+def signal_name(text: str) -> str:
+    """KILL, SIGKILL, 9: ASCII only ('²' passes str.isdigit, not int)."""
+    validate.text(text, "signal", 32)
+    if not text.isascii():
+        raise InvalidArgument(f"invalid signal: {validate.shown(text)}")
+    return text
+
+
+def container_path(path: str) -> str:
+    """A path in the container (docker cp): resolved in its root by copy.py."""
+    return validate.text(path, "path", validate.PATH_MAX)
