@@ -2,11 +2,10 @@
 import dataclasses
 
 from common import request_guard, validate
-from common.errors import InvalidArgument
 from doca.network.v1 import network_pb2 as pb
 from doca.network.v1 import network_pb2_grpc
 
-from services.network import resolvconf
+from services.network import request_checks as checks, resolvconf
 from services.network.endpoints import Endpoint
 from services.network.manager import NetworkManager
 from services.network.networks import Network
@@ -33,34 +32,6 @@ def sandbox_message(sb: dict) -> pb.Sandbox:
                       ports=[pb.PortBinding(**b) for b in sb["ports"]], released=sb.get("released", False))
 
 
-def _network(ref: str) -> str:
-    """A network's name, id or id prefix: only looked up."""
-    return validate.ref(ref, "network")
-
-
-def _exposed(key: str) -> str:
-    """"80/tcp": kept in the sandbox record and shown by ps."""
-    port, slash, proto = key.partition("/")
-    if not (validate.digits(port) and 1 <= int(port) <= 65535 and slash and proto in ("tcp", "udp")):
-        raise InvalidArgument(f"invalid exposed port {validate.shown(key)}: PORT/tcp or PORT/udp, PORT 1 to 65535")
-    return key
-
-
-def _prepare_names(request) -> None:
-    """What Prepare writes into the container's /etc/hosts, /etc/hostname and
-    /etc/resolv.conf: one word each, or a newline would add lines there."""
-    if request.hostname:
-        validate.hostname(request.hostname)
-    for h in request.extra_hosts:
-        validate.hostname(h.name, "--add-host name")
-    for domain in request.dns_search:
-        validate.word(domain, "--dns-search domain")
-    for option in request.dns_options:
-        validate.word(option, "--dns-option")
-    for key in request.exposed:
-        _exposed(key)
-
-
 # Every text field is NUL-free (request_guard); container ids name files
 # here and are checked whole in sandboxes.check_id, below any servicer.
 @request_guard.guarded
@@ -76,17 +47,17 @@ class NetworkServicer(network_pb2_grpc.NetworkServicer):
             request.name, request.driver, request.subnet, request.gateway, request.internal, dict(request.labels)))
 
     def Inspect(self, request, context):
-        net, eps = self.manager.inspect_network(_network(request.network))
+        net, eps = self.manager.inspect_network(checks.network_ref(request.network))
         return pb.NetworkDetail(network=network_message(net), endpoints=[endpoint_message(e) for e in eps])
 
     def Remove(self, request, context):
-        return network_message(self.manager.remove_network(_network(request.network)))
+        return network_message(self.manager.remove_network(checks.network_ref(request.network)))
 
     def Prune(self, request, context):
         return pb.PruneResponse(removed=self.manager.prune_networks())
 
     def Prepare(self, request, context):
-        _prepare_names(request)
+        checks.prepare_names(request)
         bindings = [Binding(b.protocol, b.container_port, b.host_ip, b.host_port) for b in request.ports]
         resolver = resolvconf.Resolver(list(request.dns), list(request.dns_search), list(request.dns_options))
         return sandbox_message(self.manager.prepare(
@@ -99,7 +70,7 @@ class NetworkServicer(network_pb2_grpc.NetworkServicer):
         for alias in request.aliases:
             validate.hostname(alias, "network alias")  # a name in the hosts files of its neighbours
         return endpoint_message(self.manager.attach(
-            request.container_id, _network(request.network), request.netns_path, request.container_name,
+            request.container_id, checks.network_ref(request.network), request.netns_path, request.container_name,
             request.ip_address, tuple(request.aliases)))
 
     def Detach(self, request, context):
@@ -107,7 +78,7 @@ class NetworkServicer(network_pb2_grpc.NetworkServicer):
         return pb.DetachResponse()
 
     def Disconnect(self, request, context):
-        self.manager.disconnect(request.container_id, _network(request.network))
+        self.manager.disconnect(request.container_id, checks.network_ref(request.network))
         return pb.DisconnectResponse()
 
     def ListEndpoints(self, request, context):
