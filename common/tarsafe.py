@@ -7,7 +7,9 @@ destination (nor may hard links, nor writes through a symlink that points
 out of it), an existing directory is merged with a directory of the tar but
 never replaced by a non-directory (or the other way round), any other
 existing entry is removed first (a file is never written through a symlink
-or into a device node), and "." (the destination itself) is left as it is."""
+or into a device node), "." (the destination itself) is left as it is, and
+a relative symlink may not point above the destination. Renamed (docker cp
+to a new name), every entry must be under the tar's top entry."""
 import copy
 import os
 import tarfile
@@ -35,10 +37,18 @@ def _clean(name: str) -> str:
 
 
 def _renamed(name: str, rename: tuple[str, str] | None) -> str:
+    """rename=(OLD, NEW): OLD, the tar's top entry, and all under it land
+    as NEW; OLD "." (a directory's contents: DIR/. or a container's root)
+    puts every entry under NEW. An entry that is not under OLD would land
+    beside NEW, where the user never pointed: refused."""
     if rename is None:
         return name
-    top, sep, rest = name.partition("/")
-    return rename[1] + sep + rest if top == rename[0] else name
+    old, new = rename
+    if old == ".":
+        return _clean(new + "/" + name)
+    if name == old or name.startswith(old + "/"):
+        return _clean(new + name[len(old):])
+    raise Refused(f"refusing {name!r}: it is not under {old!r}, what was copied")
 
 
 def extraction_filter(dest: str, rename: tuple[str, str] | None = None, owner=None):
@@ -46,6 +56,8 @@ def extraction_filter(dest: str, rename: tuple[str, str] | None = None, owner=No
     top-level entry OLD lands as NEW (docker cp to a new name). owner(uid,
     gid) -> (uid, gid): the owners to give each entry (default: the tar's)."""
     root = os.path.realpath(dest)
+    if rename is not None and (rename[1] in ("", "..") or "/" in rename[1]):
+        raise Refused(f"refusing to extract as {rename[1]!r}: not a name in {dest!r}")
 
     def check(member: tarfile.TarInfo, _path: str):
         name = _renamed(_clean(member.name), rename)
@@ -62,6 +74,11 @@ def extraction_filter(dest: str, rename: tuple[str, str] | None = None, owner=No
             if link == ".." or link.startswith("../") or not _inside(root, os.path.realpath(os.path.join(root, link))):
                 raise Refused(f"refusing the hard link {member.name!r}: its target is outside the destination")
             changes["linkname"] = link
+        elif member.issym() and not member.linkname.startswith("/") and not _inside(
+                root, os.path.normpath(os.path.join(os.path.dirname(target), member.linkname))):
+            # Docker's rule: a relative symlink may not point above where it
+            # is extracted (an absolute one is left as it is)
+            raise Refused(f'invalid symlink "{target}" -> "{member.linkname}"')
         if os.path.lexists(target):
             is_dir = os.path.isdir(target) and not os.path.islink(target)
             if is_dir and not member.isdir():

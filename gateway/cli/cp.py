@@ -1,9 +1,14 @@
 """`doca cp CTR:SRC DEST` and `doca cp SRC CTR:DEST`, with Docker's rules:
 
 - into an existing directory, SRC lands under its own name (SRC/. : its
-  contents); onto a path that does not exist, under that new name (its
-  parent must exist); onto an existing file, a file replaces it, a
-  directory is refused;
+  contents; the root "/" is copied as its contents too); onto a path that
+  does not exist, under that new name (its parent must exist; a file is
+  refused onto DEST/ or DEST/.); onto an existing file, a file replaces
+  it, a directory is refused; never onto a device;
+- paths are cleaned lexically first ("a/b/.." is "a", "/.." is "/"), the
+  trailing "/" or "/." kept; the directories on the way are resolved, a
+  symlink DEST is replaced by where it points (the link stays), a symlink
+  SRC is copied as a symlink unless -L;
 - `-` is a tar on stdout (copying out) or stdin (copying in, into a
   directory);
 - without -a what is copied in belongs to root, what is copied out to
@@ -14,6 +19,7 @@ The bytes travel as a tar over gRPC both ways; the CLI's side of the
 extraction keeps to DEST (common.tarsafe), the container's side to the
 container's root (the runtime resolves paths inside it)."""
 import os
+import posixpath
 import stat
 import sys
 import tarfile
@@ -95,54 +101,212 @@ def _stdin_chunks():
         yield chunk
 
 
-def _stat(stub, ctr: str, path: str):
-    """(the stat or None, the path to copy to): a symlink destination is
-    where it points, as Docker's client resolves it (the link stays)."""
+def _base(path: str) -> str:
+    """Go's filepath.Base: the last name, trailing slashes ignored."""
+    return path.rstrip("/").rpartition("/")[2] or ("/" if path.startswith("/") else ".")
+
+
+def _current_dir(path: str) -> bool:
+    """DIR/. (or DIR/./, or "."): the directory's contents, not itself."""
+    return bool(path.rstrip("/")) and _base(path) == "."
+
+
+def _keep_trailing(cleaned: str, original: str) -> str:
+    """A lexically cleaned path with the "/." or "/" the user wrote kept:
+    they decide what is copied (contents) and what must be a directory."""
+    if _current_dir(original) and not _current_dir(cleaned):
+        cleaned = cleaned.rstrip("/") + "/."
+    if original.endswith("/") and not cleaned.endswith("/"):
+        cleaned += "/"
+    return cleaned
+
+
+def _local(path: str) -> str:
+    """Docker's resolveLocalPath: absolute, cleaned lexically ("a/b/.." is
+    "a" whatever b links to), the trailing "/" or "/." kept."""
+    return _keep_trailing("/" + os.path.abspath(path).lstrip("/"), path)
+
+
+def _container(path: str) -> str:
+    """The same for a path in the container: from its "/", where ".." stops."""
+    return _keep_trailing(posixpath.normpath("/" + path.lstrip("/")), path)
+
+
+def _split(path: str) -> tuple[str, str]:
+    """Docker's SplitPathDirEntry: (the directory, the entry in it); the
+    entry of DIR/. is "." (DIR's contents) and the root's is "."."""
+    cleaned = posixpath.normpath(path)
+    if cleaned == "/":
+        return "/", "."
+    if _current_dir(path):
+        return cleaned, "."
+    return posixpath.dirname(cleaned), posixpath.basename(cleaned)
+
+
+def _asserts_directory(path: str) -> bool:
+    return path.endswith("/") or _current_dir(path)
+
+
+def _reason(e: OSError) -> str:
+    return (e.strerror or str(e)).lower()
+
+
+# copying out: the host side
+
+def _check_output(path: str) -> None:
+    """Docker's ValidateOutputPath, before anything is read: the parent
+    must exist, and an existing DEST (a symlink is followed) must be a
+    directory or a file: never a device that a file would replace."""
+    parent = os.path.dirname(os.path.normpath(path))
+    if not os.path.exists(parent):
+        raise CpError(f'invalid output path: no such directory: "{parent}"')
     try:
-        st = stub.StatPath(pb.StatPathRequest(id=ctr, path=path))
-    except RpcError as e:
-        if e.code() is StatusCode.NOT_FOUND and "Could not find the file" in e.details():
-            return None, path
-        raise
-    if stat.S_ISLNK(st.mode) and st.link_target:
-        target = st.link_target + ("/" if path.endswith("/") else "")
+        st = os.stat(path)
+    except FileNotFoundError:
+        return
+    except OSError as e:
+        raise CpError(f"stat {path}: {_reason(e)}") from None
+    if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode):
+        raise CpError(f'invalid output path: "{path}" must be a directory or a regular file: got a device')
+
+
+def _destination(path: str) -> tuple[str, bool, bool]:
+    """Docker's CopyInfoDestinationPath: (the path, exists, is a directory),
+    a symlink DEST replaced by where it points (the link stays; a dangling
+    one's target is created); a new DEST's parent must be a directory."""
+    for _ in range(11):
         try:
-            return stub.StatPath(pb.StatPathRequest(id=ctr, path=target)), target
-        except RpcError as e:
-            if e.code() is StatusCode.NOT_FOUND and "Could not find the file" in e.details():
-                return None, target  # a dangling link: its target is created
-            raise
-    return st, path
+            st = os.lstat(path)
+        except FileNotFoundError:
+            break
+        except OSError as e:
+            raise CpError(f"lstat {path}: {_reason(e)}") from None
+        if not stat.S_ISLNK(st.st_mode):
+            return path, True, stat.S_ISDIR(st.st_mode)
+        target = os.readlink(path)
+        path = os.path.normpath(os.path.join(_split(path)[0], target))
+    else:
+        raise CpError(f"too many symlinks in {path}")
+    parent = _split(path)[0]
+    try:
+        st = os.stat(parent)
+    except OSError as e:
+        raise CpError(f"stat {parent}: {_reason(e)}") from None
+    if not stat.S_ISDIR(st.st_mode):
+        raise CpError(f"not a directory: {parent}")
+    return path, False, False
+
+
+def copy_out(args, ctr: str, src: str, dest: str) -> int:
+    given = dest
+    if dest != "-":
+        dest = _local(dest)
+        _check_output(dest)
+    call = iter(conn.containers(args).CopyFrom(pb.CopyFromRequest(id=ctr, path=src, follow_link=args.follow_link)))
+    first = next(call, None)
+    if first is None or first.WhichOneof("part") != "stat":
+        raise CpError("the engine sent no archive")
+    data = _Chunks(c.data for c in call)
+    if dest == "-":
+        out = sys.stdout.buffer
+        while chunk := data.read(CHUNK):
+            out.write(chunk)
+        out.flush()
+        return 0
+    src_dir = stat.S_ISDIR(first.stat.mode)
+    # The tar's top entry, from what the user asked (not from the engine):
+    # "." for DIR/. and for the root (Docker copies the root's contents)
+    name = _base(_container(src))
+    top = "." if name in (".", "/") else name
+    path, exists, is_dir = _destination(dest)
+    if exists and is_dir:
+        link = os.path.normpath(path)
+        if top == "." and os.path.islink(link):
+            # Docker's Untar: the "." of DIR/. (or of the root) onto DEST/ that
+            # is a symlink is a directory over a non-directory
+            raise CpError(f'cannot overwrite non-directory "{link}" with directory "{link}"')
+        directory, rename = path, (top, top)
+    elif exists and src_dir:
+        raise CpError(f'cannot overwrite non-directory "{given}" with directory "{ctr}:{src}"')
+    elif exists or src_dir or not _asserts_directory(path):
+        directory, entry = _split(path)
+        rename = (top, entry)
+    else:
+        raise CpError(f'no such directory: "{given}"')
+    # Docker: what is copied out belongs to the user running the command,
+    # unless -a keeps the container's owners.
+    owner = None if args.archive else (lambda _uid, _gid: (os.geteuid(), os.getegid()))
+    tarsafe.extract(data, directory, rename=rename, owner=owner)
+    _done(args, data.total, given)
+    return 0
+
+
+# copying in: the container side is stat-ed, the host side read
+
+def _stat(stub, ctr: str, path: str):
+    """The stat of PATH in the container, or None where there is nothing
+    to stat (missing, or a file used as a directory): as Docker's client,
+    which leaves it to the extraction to fail."""
+    try:
+        return stub.StatPath(pb.StatPathRequest(id=ctr, path=path))
+    except RpcError as e:
+        if e.code() is StatusCode.NOT_FOUND and "Could not find the file" in e.details() or \
+                e.code() is StatusCode.FAILED_PRECONDITION and e.details().startswith("lstat "):
+            return None
+        raise
+
+
+def _target(stub, ctr: str, dest: str):
+    """(the stat or None, the path to copy to): a symlink DEST is where it
+    points, as Docker's client resolves it (the link stays; a dangling
+    one's target is created). Never a device."""
+    st, path = _stat(stub, ctr, dest), dest
+    if st is not None and stat.S_ISLNK(st.mode) and st.link_target:
+        path = st.link_target
+        st = _stat(stub, ctr, path)
+    if st is not None and (stat.S_ISCHR(st.mode) or stat.S_ISBLK(st.mode)):
+        raise CpError(f'destination "{ctr}:{dest}" must be a directory or a regular file: got a device')
+    return st, _container(path)
+
+
+def _source(src: str, follow: bool) -> tuple[str, str, bool]:
+    """Docker's CopyInfoSourcePath: (the real path to read, the name it is
+    sent as, is a directory). The directories on the way are resolved; the
+    last component too with -L, a symlink copied as one without. A
+    symlink SRC/ is its directory under the link's name."""
+    head, _, base = src.rpartition("/")
+    try:
+        if follow:
+            resolved = _keep_trailing(os.path.realpath(src, strict=True), src)
+        else:
+            resolved = os.path.realpath(head or "/", strict=True).rstrip("/") + "/" + base
+        st = os.lstat(resolved)
+    except OSError as e:
+        raise CpError(f"lstat {e.filename or src}: {_reason(e)}") from None
+    name = _split(resolved)[1]
+    if (follow or src.endswith("/")) and _base(src) != _base(resolved):
+        name = _base(src)
+    return os.path.normpath(resolved), name, stat.S_ISDIR(st.st_mode)
 
 
 def copy_in(args, src: str, ctr: str, dest: str) -> int:
     stub = conn.containers(args)
+    st, path = _target(stub, ctr, dest)
     if src == "-":
-        st, target = _stat(stub, ctr, dest)
         if st is None or not stat.S_ISDIR(st.mode):
             raise CpError(f'destination "{ctr}:{dest}" must be a directory')
-        directory, chunks = target, _stdin_chunks()
+        directory, chunks = path, _stdin_chunks()
     else:
-        try:
-            local = os.lstat(src)
-        except OSError as e:
-            raise CpError(f"lstat {src}: {e.strerror.lower()}") from None
-        path = os.path.realpath(src) if args.follow_link else src
-        is_dir = stat.S_ISDIR(os.stat(path).st_mode if args.follow_link else local.st_mode)
-        contents = src.endswith("/.")
-        name = os.path.basename(os.path.normpath(src))
-        st, target = _stat(stub, ctr, dest)
+        local, name, src_dir = _source(_local(src), args.follow_link)
         if st is not None and stat.S_ISDIR(st.mode):
-            directory, arcname = target, "." if contents else name
-        elif st is not None:
-            if is_dir:
-                raise CpError(f'cannot copy a directory to a file: "{ctr}:{dest}" is not a directory')
-            directory, arcname = _parent(target), os.path.basename(target.rstrip("/"))
+            directory = path
+        elif st is not None and src_dir:
+            raise CpError(f'cannot copy a directory to a file: "{ctr}:{dest}" is not a directory')
+        elif st is not None or src_dir or not _asserts_directory(path):
+            directory, name = _split(path)
         else:
-            if target.endswith("/") and not is_dir:
-                raise CpError(f'no such directory: "{ctr}:{dest}"')
-            directory, arcname = _parent(target), os.path.basename(target.rstrip("/"))
-        chunks = _tar_chunks(path, arcname)
+            raise CpError(f'no such directory: "{ctr}:{dest}"')
+        chunks = _tar_chunks(local, name)
     counted = _Counted(chunks)
 
     def inputs():
@@ -164,51 +328,6 @@ class _Counted:
             yield chunk
 
 
-def _parent(path: str) -> str:
-    return os.path.dirname(path.rstrip("/")) or "/"
-
-
-def copy_out(args, ctr: str, src: str, dest: str) -> int:
-    call = iter(conn.containers(args).CopyFrom(pb.CopyFromRequest(id=ctr, path=src, follow_link=args.follow_link)))
-    first = next(call, None)
-    if first is None or first.WhichOneof("part") != "stat":
-        raise CpError("the engine sent no archive")
-    st = first.stat
-    data = _Chunks(c.data for c in call)
-    if dest == "-":
-        out = sys.stdout.buffer
-        while chunk := data.read(CHUNK):
-            out.write(chunk)
-        out.flush()
-        return 0
-    if os.path.islink(dest.rstrip("/") or "/"):  # a symlink destination: where it points, as Docker's
-        dest = os.path.realpath(dest) + ("/" if dest.endswith("/") else "")
-    is_dir = stat.S_ISDIR(st.mode) or (stat.S_ISLNK(st.mode) and args.follow_link)
-    # Docker: what is copied out belongs to the user running the command,
-    # unless -a keeps the container's owners.
-    owner = None if args.archive else (lambda _uid, _gid: (os.geteuid(), os.getegid()))
-    if os.path.isdir(dest):
-        tarsafe.extract(data, dest, owner=owner)
-    elif os.path.lexists(dest):
-        if is_dir:
-            raise CpError(f'cannot overwrite non-directory "{dest}" with directory "{ctr}:{src}"')
-        tarsafe.extract(data, os.path.dirname(os.path.abspath(dest)), rename=(st.name, os.path.basename(dest)),
-                        owner=owner)
-    else:
-        if dest.endswith("/") and not is_dir:
-            raise CpError(f'destination directory "{dest}" does not exist')
-        parent = os.path.dirname(os.path.abspath(dest.rstrip("/")))
-        if not os.path.isdir(parent):
-            raise CpError(f'no such directory: "{parent}"')
-        if src.endswith("/."):
-            os.mkdir(dest)
-            tarsafe.extract(data, dest, owner=owner)
-        else:
-            tarsafe.extract(data, parent, rename=(st.name, os.path.basename(dest.rstrip("/"))), owner=owner)
-    _done(args, data.total, dest)
-    return 0
-
-
 def _done(args, size: int, where: str) -> None:
     if not args.quiet and sys.stderr.isatty():
         sys.stderr.write(f"Successfully copied {units.human_size(size, digits=4)} to {where}\n")
@@ -218,6 +337,10 @@ def cp(args) -> int:
     src_ctr, src = split(args.src)
     dest_ctr, dest = split(args.dest)
     try:
+        if not args.src:
+            raise CpError("source can not be empty")
+        if not args.dest:
+            raise CpError("destination can not be empty")
         if src_ctr and dest_ctr:
             raise CpError("copying between containers is not supported")
         if not src_ctr and not dest_ctr:

@@ -17,6 +17,7 @@ FAILED_PRECONDITION) and exit status 2. Standard library only."""
 import errno
 import marshal
 import os
+import posixpath
 import stat
 import struct
 import sys
@@ -100,27 +101,60 @@ def kernel_mounts(spec: dict) -> set[str]:
     return out
 
 
-def _resolve(path: str, follow: bool) -> str:
-    """PATH with its directories' symlinks resolved (inside the root: it is
-    "/" now); the last component too when following."""
-    if not path.startswith("/"):
-        path = "/" + path
-    if follow or path.endswith("/.") or path.endswith("/") or path == "/":
-        return os.path.realpath(path)
-    head, tail = os.path.split(path)
-    return os.path.join(os.path.realpath(head), tail)
+def clean(path: str) -> str:
+    """Docker's container path: cleaned lexically from "/" ("/d/sub/.." is
+    "/d", "/.." and "//" are "/": nothing is above the root), a trailing
+    "/" (a directory) or "/." (its contents) kept. Lexical first, as
+    Docker: ".." never walks back out of a symlink's target."""
+    out = posixpath.normpath("/" + path.lstrip("/"))
+    if _current_dir(path):
+        out = out.rstrip("/") + "/."
+    if path.endswith("/") and not out.endswith("/"):
+        out += "/"
+    return out
+
+
+def _current_dir(path: str) -> bool:
+    """The last component is "." (DIR/. or DIR/./): a directory's contents."""
+    return path.rstrip("/").rpartition("/")[2] == "." if path.rstrip("/") else False
+
+
+def _resolve(clean_path: str) -> str:
+    """The directory part's symlinks resolved (inside the root: it is "/"
+    now), the last component kept as it is: a symlink is copied as one, a
+    trailing "/" or "/." makes lstat follow it, as in Docker."""
+    head, _, base = clean_path.rpartition("/")
+    return os.path.realpath(head or "/").rstrip("/") + "/" + base
+
+
+def _missing(path: str, container: str) -> Failure:
+    return Failure("NOT_FOUND", f"Could not find the file {path} in container {container}".rstrip())
 
 
 def stat_of(path: str, follow: bool = False, container: str = "") -> dict:
-    resolved = _resolve(path, follow)
+    """The stat Docker's client decides with: "name" is the last component
+    of the cleaned path ("/" for the root, "." for DIR/.), "walk" the real
+    path to archive (no "." or ".." left: the kernel mounts are skipped by
+    that name). follow (-L): a symlink is replaced by what it points to,
+    under its own name."""
+    cleaned = clean(path)
     try:
+        resolved = _resolve(cleaned)  # a link that cannot be read (/proc/self from outside its pid namespace)
         st = os.lstat(resolved)
-    except (FileNotFoundError, NotADirectoryError):
-        raise Failure("NOT_FOUND", f"Could not find the file {path} in container {container}".rstrip()) from None
+        if follow and stat.S_ISLNK(st.st_mode):
+            resolved = os.path.realpath(resolved)
+            try:
+                st = os.lstat(resolved)
+            except FileNotFoundError:
+                raise _missing(resolved, container) from None  # Docker names the missing target
+    except FileNotFoundError:
+        raise _missing(path, container) from None
+    except OSError as e:  # a file used as a directory ("/etc/passwd/"), a loop
+        raise Failure("FAILED_PRECONDITION", f"lstat {cleaned}: {(e.strerror or str(e)).lower()}") from None
     link = os.path.realpath(resolved) if stat.S_ISLNK(st.st_mode) else ""
-    name = os.path.basename(path.rstrip("/")) or "/"
+    name = cleaned.rstrip("/").rpartition("/")[2] or "/"
     return {"name": name, "size": st.st_size, "mode": st.st_mode, "mtime": st.st_mtime, "link_target": link,
-            "resolved": resolved}
+            "walk": os.path.normpath(resolved)}
 
 
 def _header(idmap):
@@ -168,24 +202,34 @@ def _add(tf: tarfile.TarFile, path: str, arcname: str, fix, skip: set[str], top:
         _add(tf, os.path.join(path, name), os.path.join(arcname, name), fix, skip, False)
 
 
+def top_name(name: str) -> str:
+    """The tar's top entry: "." for a directory's contents (DIR/., and the
+    root, which Docker copies as its contents), else the path's last name.
+    Never "/" or "..": entries are relative to where they are extracted."""
+    return "." if name in (".", "/") else name
+
+
 def get(path: str, follow: bool, idmap, container: str, skip: set[str]) -> None:
     st = stat_of(path, follow, container)
-    if any(st["resolved"].startswith(k.rstrip("/") + "/") for k in skip):
-        raise Failure("NOT_FOUND", f"Could not find the file {path} in container {container}".rstrip())
-    header = marshal.dumps({k: v for k, v in st.items() if k != "resolved"})
+    walk = st.pop("walk")
+    if any(walk.startswith(k.rstrip("/") + "/") for k in skip):
+        raise _missing(path, container)
+    header = marshal.dumps(st)
     out = sys.stdout.buffer
     out.write(struct.pack(">I", len(header)) + header)
-    contents = path.endswith("/.") or path.rstrip("/") == ""
-    arcname = "." if contents else st["name"]
     with tarfile.open(fileobj=out, mode="w|", format=tarfile.PAX_FORMAT) as tf:
-        _add(tf, st["resolved"], arcname, _header(idmap), skip, True)
+        _add(tf, walk, top_name(st["name"]), _header(idmap), skip, True)
     out.flush()
 
 
 def put(path: str, copy_ids: bool, idmap, container: str) -> None:
-    dest = stat_of(path, True, container)["resolved"]
-    if not os.path.isdir(dest):
+    """As Docker's extraction point: every symlink followed, the last
+    component's too (DEST/new where DEST links to a directory), and it
+    must be a directory."""
+    st = stat_of(path, True, container)
+    if not stat.S_ISDIR(st["mode"]):
         raise Failure("INVALID_ARGUMENT", f"extraction point is not a directory: {path}")
+    dest = st["walk"]
     ubase, gbase = (idmap[0], idmap[1]) if idmap else (0, 0)
 
     def owner(uid: int, gid: int) -> tuple[int, int]:
@@ -215,7 +259,8 @@ def main() -> None:
         name = cfg.get("name", "")
         if op == "stat":
             st = stat_of(cfg["path"], False, name)
-            sys.stdout.buffer.write(marshal.dumps({k: v for k, v in st.items() if k != "resolved"}))
+            del st["walk"]
+            sys.stdout.buffer.write(marshal.dumps(st))
         elif op == "get":
             skip = kernel_mounts(cfg["target"]["mount"]["spec"]) if live else set()
             get(cfg["path"], cfg.get("follow", False), cfg.get("idmap"), name, skip)
