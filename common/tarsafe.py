@@ -14,6 +14,9 @@ import copy
 import os
 import tarfile
 
+from common.inflate import Inflated
+from common.tarlimits import BoundedTarInfo
+
 # Extraction filters (PEP 706) came with Python 3.11.4; Debian's 3.11.2,
 # which the venv prefers (Makefile), has none: the filter is applied here.
 _HAS_FILTERS = hasattr(tarfile, "data_filter")
@@ -128,7 +131,9 @@ def _extract_each(tf: tarfile.TarFile, dest: str, check) -> None:
 def extract(fileobj, dest: str, rename: tuple[str, str] | None = None, owner=None) -> None:
     """Extracts a tar stream (read sequentially) into the directory `dest`."""
     check = extraction_filter(dest, rename, owner)
-    with tarfile.open(fileobj=fileobj, mode="r|*") as tf:
+    # Inflated in bounded pieces, headers bounded: a bomb costs disk, never
+    # memory (tarfile's "r|*" inflates each block it reads without a bound).
+    with tarfile.open(fileobj=Inflated(fileobj), mode="r|", tarinfo=BoundedTarInfo) as tf:
         if _HAS_FILTERS:
             tf.extractall(dest, numeric_owner=True, filter=check)
         else:

@@ -28,7 +28,8 @@ import pytest
 import zstandard
 
 from common.errors import InvalidArgument
-from services.images import decompress, tarlimits
+from common import tarlimits
+from services.images import decompress
 from tests.faulty_registry import FaultyRegistry, digest
 from tests.stack import Stack
 
@@ -409,3 +410,42 @@ def test_full_disk_commit_leaves_nothing(small_stack):
         assert "big" not in images(s)
     finally:
         s.doca("rm", "-f", name, check=False)
+
+
+# -- docker cp into a container ------------------------------------------------------
+
+def test_cp_of_a_huge_extended_header_is_refused_at_once(stack):
+    """cp's helper reads the tar through common.inflate and common.tarlimits:
+    an extended header of 512 MiB of zeros (512 KiB of gzip) is refused before
+    it is read, where tarfile alone would read it into memory whole."""
+    bomb = gzip.compress(tar_header("././@PaxHeader", 512 * MiB, tarfile.XHDTYPE), mtime=0) + GZIP_ZEROS * 512
+    cid = stack.doca("run", "-d", "busybox", "sleep", "60").stdout.strip()
+    try:
+        t0 = time.monotonic()
+        r = stack.doca("cp", "-", f"{cid}:/tmp", input=bomb, check=False)
+        assert time.monotonic() - t0 < 20
+        err = r.stderr.decode() if isinstance(r.stderr, bytes) else r.stderr
+        assert r.returncode == 1 and err.startswith("doca: ") and err.count("\n") == 1, err
+        assert "extended header" in err
+        assert stack.doca("exec", cid, "ls", "-A", "/tmp").stdout in ("", b"")
+    finally:
+        stack.doca("rm", "-f", cid)
+
+
+@pytest.mark.parametrize("kind", ["gzip", "bzip2", "xz"])
+def test_cp_inflates_in_bounded_pieces(kind):
+    import bz2
+    import lzma
+    from common.inflate import Inflated
+    compress = {"gzip": lambda d: gzip.compress(d, mtime=0), "bzip2": bz2.compress, "xz": lzma.compress}[kind]
+    member = compress(bytes(16 * MiB))  # a few KiB (bzip2: under 100 bytes)
+    stream = Inflated(io.BytesIO(member * 4))  # members one after the other
+    total = 0
+    while piece := stream.read(MiB):
+        assert len(piece) <= MiB
+        total += len(piece)
+    assert total == 64 * MiB
+    with pytest.raises(EOFError):
+        cut = Inflated(io.BytesIO(compress(os.urandom(MiB))[:-64]))
+        while cut.read(MiB):
+            pass

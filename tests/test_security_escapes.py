@@ -173,3 +173,23 @@ def test_cgroupns_private_by_default_host_on_request(stack, runtime):
         stack.doca("rm", cid)
     r = stack.doca("run", "--rm", "--cgroupns", "bogus", "busybox", "true", check=False)
     assert r.returncode == 125 and r.stderr.count("\n") == 1 and "--cgroupns" in r.stderr
+
+
+def test_the_cp_helper_runs_from_the_sealed_copy(stack):
+    """docker cp's helper joins the container's mount namespace: the same
+    sealed interpreter, held here while it waits for the tar on stdin."""
+    import subprocess
+    from tests.stack import DOCA
+    cid = stack.doca("run", "-d", "busybox", "sleep", "60").stdout.strip()
+    cp = subprocess.Popen([DOCA, "cp", "-", f"{cid}:/tmp"], env=stack.env(), stdin=subprocess.PIPE,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 10
+        while not (helpers := _pids_with("services.runtime.copy_init")):
+            assert time.monotonic() < deadline and cp.poll() is None, "no cp helper started"
+            time.sleep(0.05)
+        for pid in helpers:
+            _assert_sealed(pid)
+    finally:
+        cp.communicate(b"", timeout=30)
+        stack.doca("rm", "-f", cid)

@@ -17,7 +17,7 @@ from typing import Iterable, Iterator
 from common.errors import InvalidArgument
 from services.images import decompress, digests
 from services.images.content import ContentStore, Writer
-from services.images.tarlimits import BoundedTarInfo
+from common.tarlimits import BoundedTarInfo
 
 BLOB_NAME_RE = re.compile(r"^blobs/sha256/([0-9a-f]{64})$")
 READ_CHUNK = 1 << 20

@@ -38,7 +38,7 @@ import tarfile
 from common.errors import InvalidArgument, is_no_space, no_space
 from common.overlayfs import OPAQUE_XATTR
 from services.images import writeback
-from services.images.tarlimits import BoundedTarInfo
+from common.tarlimits import BoundedTarInfo
 
 WHITEOUT_PREFIX = ".wh."
 OPAQUE_MARKER = ".wh..wh..opq"

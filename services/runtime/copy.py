@@ -10,7 +10,7 @@ import sys
 import threading
 
 from common.errors import FailedPrecondition, Internal, InvalidArgument, NotFound
-from services.runtime import shim_client
+from services.runtime import sealed_exe, shim_client
 from services.runtime.create import userns_of
 from services.runtime.store import Record
 
@@ -24,7 +24,7 @@ class _Helper:
         try:
             self.proc = subprocess.Popen(
                 [sys.executable, "-E", "-S", "-m", "services.runtime.copy_init", str(cfg_r)],
-                cwd=shim_client.CODE_ROOT, pass_fds=(cfg_r,), start_new_session=True,
+                executable=sealed_exe.interpreter(), cwd=shim_client.CODE_ROOT, pass_fds=(cfg_r,), start_new_session=True,
                 stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         finally:

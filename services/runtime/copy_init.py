@@ -252,8 +252,10 @@ def main() -> None:
     with os.fdopen(int(sys.argv[1]), "rb") as f:
         cfg = marshal.load(f)
     op = cfg["op"]
-    if op == "put":  # a compressed tar's modules, imported before the container's root hides ours
-        import bz2, lzma, zlib  # noqa: F401, E401
+    # Non-dumpable before the container's mounts are ours (and run from the
+    # sealed copy: copy.py): nothing of the host's, /proc/PID/exe or
+    # /proc/PID/fd, may open through this process (CVE-2019-5736).
+    sc.prctl(sc.PR_SET_DUMPABLE, 0)
     try:
         live = enter(cfg["target"])
         name = cfg.get("name", "")

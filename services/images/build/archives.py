@@ -13,7 +13,7 @@ import tarfile
 from common.errors import InvalidArgument
 from services.images import decompress, tarstream
 from services.images.dockerfile.files import HEADER_BYTES, archive_kind
-from services.images.tarlimits import BoundedTarInfo
+from common.tarlimits import BoundedTarInfo
 
 CHUNK = 1 << 20
 

@@ -24,7 +24,7 @@ from services.images import decompress, writeback
 from services.images import unpack as unpack_mod
 from services.images.layers import LayerStore
 from services.images.registry.plainstream import PlainStream
-from services.images.tarlimits import BoundedTarInfo
+from common.tarlimits import BoundedTarInfo
 
 CHUNK = 1 << 20
 QUEUED = 4          # chunks (of up to fetch.CHUNK, 1 MiB) waiting for the unpacker: memory per layer;

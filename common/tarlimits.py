@@ -7,11 +7,17 @@ such header would be read into memory whole. Go's archive/tar (Docker's
 reader) refuses one larger than 1 MiB; so do we, and the headers that
 precede one member (a chain of them) share MAX_HEADERS in all.
 
-Every tarfile.open of untrusted input here passes tarinfo=BoundedTarInfo.
+Every tarfile.open of untrusted input passes tarinfo=BoundedTarInfo (the
+images service's layers and archives, docker cp's extraction).
 """
 import tarfile
 
 from common.errors import InvalidArgument
+
+
+class HeadersTooLarge(InvalidArgument, tarfile.TarError):
+    """INVALID_ARGUMENT for a service; a TarError for a reader that knows
+    only tarfile's (docker cp's helper, the CLI)."""
 
 MAX_SPECIAL = 1 << 20   # one extended header (Go's maxSpecialFileSize)
 MAX_HEADERS = 2 << 20   # every byte read for the headers of one member
@@ -29,7 +35,7 @@ class _Capped:
 
     def read(self, size=-1):
         if size is None or size < 0 or size > self.left:
-            raise InvalidArgument(f"refusing the tar archive: a member's extended headers take more than "
+            raise HeadersTooLarge(f"refusing the tar archive: a member's extended headers take more than "
                                   f"{MAX_HEADERS >> 20} MiB")
         self.left -= size
         return self._f.read(size)
@@ -45,7 +51,7 @@ class BoundedTarInfo(tarfile.TarInfo):
         if self.type not in _EXTENDED and self.type != tarfile.GNUTYPE_SPARSE:
             return super()._proc_member(tar)
         if self.type in _EXTENDED and self.size > MAX_SPECIAL:
-            raise InvalidArgument(f"refusing the tar archive: an extended header ({self.name!r}) of "
+            raise HeadersTooLarge(f"refusing the tar archive: an extended header ({self.name!r}) of "
                                   f"{self.size} bytes; at most {MAX_SPECIAL >> 20} MiB is read")
         if isinstance(tar.fileobj, _Capped):  # within a chain: the budget is shared
             return super()._proc_member(tar)
