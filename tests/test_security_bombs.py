@@ -31,6 +31,7 @@ from common.errors import InvalidArgument
 from common import tarlimits
 from services.images import decompress
 from tests.faulty_registry import FaultyRegistry, digest
+from tests.registry_support import faulty  # noqa: F401 (fixture)
 from tests.stack import Stack
 
 MiB = 1 << 20
@@ -269,15 +270,6 @@ def _bomb_image(reg: FaultyRegistry, repo: str, layer: bytes, diff_id: str = "sh
     reg.blobs.update({digest(config): config, digest(layer): layer})
     reg.manifests[(repo, "1")] = ("application/vnd.oci.image.manifest.v1+json", manifest)
     return f"{reg.address}/{repo}:1"
-
-
-@pytest.fixture
-def faulty():
-    r = FaultyRegistry().start()
-    try:
-        yield r
-    finally:
-        r.stop()
 
 
 def test_pull_of_a_bomb_layer_fills_the_disk_not_memory(small_stack, faulty):
