@@ -24,3 +24,34 @@ def open_beneath(root: str, rel: str, flags: int = os.O_RDONLY) -> int:
         return os.open(parts[-1], flags | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NOCTTY, dir_fd=fd)
     finally:
         os.close(fd)
+
+
+def make_beneath(root: str, rel: str, directory: bool = True, mode: int = 0o755) -> None:
+    """Makes `rel` under `root` (its missing parents as directories; the
+    last a directory, or an empty file), one component at a time through
+    descriptors, following no symlink: a mount point made in a container's
+    root while another container can swap names in a shared volume never
+    lands on the host (runc's CVE-2024-45310). An existing entry is kept."""
+    parts = [p for p in rel.split("/") if p not in ("", ".")]
+    if ".." in parts:
+        raise OSError(22, f"{rel}: a path with .. is not beneath its root")
+    fd = os.open(root, os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        for i, part in enumerate(parts):
+            last = i == len(parts) - 1
+            if last and not directory:
+                try:
+                    os.close(os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
+                                     0o644, dir_fd=fd))
+                except FileExistsError:
+                    pass  # whatever it is: the mount's own check decides
+                return
+            try:
+                os.mkdir(part, mode, dir_fd=fd)
+            except FileExistsError:
+                pass
+            nxt = os.open(part, os.O_PATH | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=fd)
+            os.close(fd)
+            fd = nxt
+    finally:
+        os.close(fd)

@@ -134,27 +134,48 @@ def canary_dir():
     shutil.rmtree(d, ignore_errors=True)
 
 
-def test_cap_sys_admin_cannot_run_a_host_program_through_release_agent(stack, host_release_agents, canary_dir):
-    """The classic escape, step by step: mount a v1 hierarchy, mark a child
-    cgroup notify_on_release, point release_agent at a script in the
-    container's upper dir (its host path is in /proc/mounts), empty the
-    child. The mount works (the capability is real); the rest must not."""
+def _v1_hierarchies() -> list[str]:
+    """`mount -o` options naming each cgroup v1 hierarchy of the host, its
+    controllers or its name (name=systemd has none: "none,name=...")."""
+    controllers = {line.split()[0] for line in open("/proc/cgroups") if not line.startswith("#")}
+    out = set()
+    for line in open("/proc/self/mountinfo"):
+        fields = line.partition(" - ")[2].split()
+        if fields and fields[0] == "cgroup":
+            opts = [o for o in fields[2].split(",") if o in controllers or o.startswith("name=")]
+            if opts:
+                out.add(",".join(opts) if any(o in controllers for o in opts) else "none," + ",".join(opts))
+    return sorted(out)
+
+
+@pytest.mark.parametrize("runtime", ["doca", "runc"])
+def test_cap_sys_admin_cannot_run_a_host_program_through_release_agent(stack, host_release_agents, canary_dir,
+                                                                       runtime):
+    """The classic escape, step by step, in every v1 hierarchy of the host
+    (the named ones too: name=systemd, which doca sets no limit in): mount
+    it, mark a child cgroup notify_on_release, point release_agent at a
+    script in the container's upper dir (its host path is in /proc/mounts),
+    empty the child. The mounts work (the capability is real); the rest
+    must not."""
     proof = canary_dir / "escaped"
+    hierarchies = _v1_hierarchies()
+    assert any(h.startswith("memory") for h in hierarchies), hierarchies
+    tries = "\n".join(f"""
+mkdir /cg{i} && mount -t cgroup -o {opts} cgroup /cg{i} && echo MOUNTED {opts}
+mkdir -p /cg{i}/x && echo 1 > /cg{i}/x/notify_on_release
+if echo "$upper/payload" > /cg{i}/release_agent 2>/dev/null; then echo AGENT-SET {opts}; fi
+sh -c 'echo $$ > /cg{i}/x/cgroup.procs' 2>/dev/null
+[ -e /cg{i}/release_agent ] && echo AGENT-VISIBLE {opts}""" for i, opts in enumerate(hierarchies))
     script = f"""
-set -u
-mkdir /cg && mount -t cgroup -o memory cgroup /cg && echo MOUNTED
-mkdir -p /cg/x && echo 1 > /cg/x/notify_on_release
 upper=$(sed -n 's/.*upperdir=\\([^,]*\\).*/\\1/p' /proc/mounts | head -n 1)
 printf '#!/bin/sh\\ntouch {proof}\\n' > /payload && chmod +x /payload
-if echo "$upper/payload" > /cg/release_agent 2>/dev/null; then echo AGENT-SET; fi
-sh -c 'echo $$ > /cg/x/cgroup.procs' 2>/dev/null
-ls /cg | grep -q release_agent && echo AGENT-VISIBLE
-cat /proc/self/cgroup | grep memory
+{tries}
+grep memory /proc/self/cgroup
 true
 """
-    out = stack.run("--cap-add", "SYS_ADMIN", "busybox", "sh", "-c", script)
+    out = stack.run("--runtime", runtime, "--cap-add", "SYS_ADMIN", "busybox", "sh", "-c", script)
     time.sleep(0.5)  # a release agent would run asynchronously
-    assert "MOUNTED" in out, out
+    assert out.count("MOUNTED") == len(hierarchies), out
     assert "AGENT-SET" not in out and "AGENT-VISIBLE" not in out, out
     assert "memory:/\n" in out  # its own cgroup namespace, rooted at its cgroup
     assert not proof.exists()

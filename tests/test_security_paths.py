@@ -11,6 +11,7 @@ is exactly as it was."""
 import os
 import pathlib
 import shutil
+import stat
 import tempfile
 
 import pytest
@@ -125,3 +126,90 @@ def test_a_mount_target_swapped_for_a_symlink_after_resolution_is_refused(tmp_pa
     with pytest.raises(OSError):
         with _inside(str(root), str(root / "last")):
             pass
+
+
+def test_volume_copy_up_never_follows_a_symlink_swapped_in_during_the_copy(tmp_path, monkeypatch):
+    """A running container that has the volume mounted swaps a directory the
+    copy just made for a symlink to the host (the race of a shared volume):
+    the copy goes on in what it made, through its descriptors; the host's
+    directory gets no file and keeps its mode."""
+    from common.layerview import LayerTree
+    from services.volumes import populate
+    layer = tmp_path / "layer"
+    (layer / "data" / "sub").mkdir(parents=True)
+    for i in range(5):
+        (layer / "data" / "sub" / f"f{i}").write_text("image")
+    os.chmod(layer / "data" / "sub", 0o777)
+    host = tmp_path / "host"
+    host.mkdir(mode=0o700)
+    vol = tmp_path / "vol"
+    vol.mkdir()
+
+    class Racing(LayerTree):
+        def children(self, directory):
+            if directory.path == "data/sub":  # the copy has made vol/sub: swap it now
+                os.rename(vol / "sub", tmp_path / "moved")
+                os.symlink(host, vol / "sub")
+            return super().children(directory)
+
+    monkeypatch.setattr(populate, "LayerTree", Racing)
+    assert populate.populate(str(vol), [str(layer)], "/data")
+    assert os.listdir(host) == [] and stat.S_IMODE(os.stat(host).st_mode) == 0o700
+    assert sorted(os.listdir(tmp_path / "moved")) == [f"f{i}" for i in range(5)]  # the copy went where it began
+
+
+@pytest.mark.parametrize("swap", ["file", "parent"])
+def test_export_of_a_running_container_never_reads_a_host_file_swapped_in(tmp_path, swap):
+    """export and commit --pause=false read an upper dir the container keeps
+    writing: between the lstat that made a member's header and the read of
+    its body, the file (or a parent directory) becomes a symlink to a host
+    file. The body is then zeros of the measured size, never the host's."""
+    from services.images import tarstream
+    secret = tmp_path / "host" / "a" / "f"
+    secret.parent.mkdir(parents=True)
+    secret.write_bytes(b"host secret!")  # the same size as what was measured
+    upper = tmp_path / "upper"
+    (upper / "a").mkdir(parents=True)
+    (upper / "a" / "f").write_bytes(b"container ok")
+    st = os.lstat(upper / "a" / "f")
+    if swap == "file":
+        os.unlink(upper / "a" / "f")
+        os.symlink(secret, upper / "a" / "f")
+    else:
+        shutil.rmtree(upper / "a")
+        os.symlink(secret.parent, upper / "a")
+    data = b"".join(tarstream.entry("a/f", str(upper / "a" / "f"), st, tarstream.HardlinkTracker()))
+    assert b"host secret" not in data and b"\0" * 12 in data
+
+
+def test_mount_points_are_made_without_following_symlinks(tmp_path):
+    """Making a mount point (its missing parents too) in a root where a
+    shared volume's directory became a symlink to the host: refused, and
+    nothing is made on the host (runc's CVE-2024-45310)."""
+    from common.beneath import make_beneath
+    root, outside = tmp_path / "rootfs", tmp_path / "host"
+    root.mkdir()
+    outside.mkdir()
+    make_beneath(str(root), "a/b/c")
+    make_beneath(str(root), "a/file", directory=False)
+    assert (root / "a" / "b" / "c").is_dir() and (root / "a" / "file").is_file()
+    (root / "vol").symlink_to(outside)
+    for rel, directory in (("vol/new/dir", True), ("vol/newfile", False), ("vol", True)):
+        with pytest.raises(OSError):
+            make_beneath(str(root), rel, directory=directory)
+    assert os.listdir(outside) == []
+
+
+def test_ids_out_of_range_in_an_image_or_a_build_are_refused(stack, tmp_path, clean_build):
+    """An image's passwd naming uid 4294967295 (setresuid's -1, "unchanged":
+    the process would stay root) and a build cache mount with a uid no
+    kernel takes: one line each, nothing run."""
+    tag = _image(stack, tmp_path, clean_build, "hostile-uid:1",
+                 "FROM busybox\nRUN echo 'evil:x:4294967295:4294967295::/:/bin/sh' >> /etc/passwd\n")
+    r = stack.doca("run", "--rm", "-u", "evil", tag, "id", "-u", check=False)
+    assert r.returncode == 125 and r.stdout == "" and "range 0-2147483647" in r.stderr
+    assert r.stderr.count("\n") == 1, r.stderr
+    ctx = write_context(tmp_path / "cache", {"Dockerfile": (
+        "FROM busybox\nRUN --mount=type=cache,target=/c,uid=99999999999999999999 true\n")})
+    r = build(stack, ctx, "-t", "never:1", check=False)
+    assert r.returncode == 1 and "uid=99999999999999999999" in r.stderr and "Traceback" not in r.stderr

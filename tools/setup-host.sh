@@ -13,7 +13,7 @@ if [ -n "$missing" ]; then
   export DEBIAN_FRONTEND=noninteractive
   # On a systemd host, prometheus (and docker-registry) would start their
   # system services as they install, listening on every address: the suite
-  # starts its own on 127.0.0.1. policy-rc.d keeps them stopped.
+  # starts its own on 127.0.0.1. policy-rc.d keeps them stopped now ...
   if [ ! -e /usr/sbin/policy-rc.d ]; then
     printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
     chmod 755 /usr/sbin/policy-rc.d
@@ -22,4 +22,8 @@ if [ -n "$missing" ]; then
   apt-get -o DPkg::Lock::Timeout=600 update -q
   # shellcheck disable=SC2086
   apt-get -o DPkg::Lock::Timeout=600 install -y -q $missing
+  # ... and not at the next boot either (a no-op without systemd).
+  if [ -d /run/systemd/system ]; then
+    systemctl disable --now prometheus prometheus-node-exporter docker-registry >/dev/null 2>&1 || true
+  fi
 fi

@@ -39,18 +39,30 @@ def directory(name: str, mode: int = 0o755, mtime: int = 0) -> bytes:
     return header(info)
 
 
-def body(path, size: int) -> Iterator[bytes]:
+def body(path, size: int, expect: tuple[int, int] | None = None) -> Iterator[bytes]:
     """Exactly `size` bytes of the file at path (the size its header gave):
     a file that shrank since it was measured is padded with zeros, one that
-    grew is cut, so the archive stays well-formed either way."""
+    grew is cut, so the archive stays well-formed either way.
+
+    expect=(st_dev, st_ino) of what was measured: the file a running
+    container may change (export, commit --pause=false, diff) is read only
+    if it is still that one. The container can swap a name, or a parent
+    directory, for a symlink to a host file after lstat: O_NOFOLLOW covers
+    the last component, the device and inode check every other; anything
+    else reads as zeros."""
     left = size
-    with open(path, "rb", buffering=0) as f:
-        while left:
-            data = f.read(min(CHUNK, left))
-            if not data:
-                break
-            left -= len(data)
-            yield data
+    if expect is None:  # the engine's own files (blobs)
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    else:
+        fd = _same(path, expect)
+    if fd >= 0:
+        with open(fd, "rb", buffering=0) as f:
+            while left:
+                data = f.read(min(CHUNK, left))
+                if not data:
+                    break
+                left -= len(data)
+                yield data
     while left:
         n = min(CHUNK, left)
         left -= n
@@ -58,6 +70,19 @@ def body(path, size: int) -> Iterator[bytes]:
     pad = padding(size)
     if pad:
         yield pad
+
+
+def _same(path, expect: tuple[int, int]) -> int:
+    """A descriptor of path if it is still the regular file `expect` names, else -1."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return -1
+    st = os.fstat(fd)
+    if stat.S_ISREG(st.st_mode) and (st.st_dev, st.st_ino) == expect:
+        return fd
+    os.close(fd)
+    return -1
 
 
 def blob_member(name: str, path, size: int, mode: int = 0o644, mtime: int = 0) -> Iterator[bytes]:
@@ -143,4 +168,4 @@ def entry(name: str, path: str, st: os.stat_result, links: HardlinkTracker) -> I
         return
     yield header(info)
     if info.isreg() and info.size:
-        yield from body(path, info.size)
+        yield from body(path, info.size, expect=(st.st_dev, st.st_ino))

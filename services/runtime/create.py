@@ -163,6 +163,7 @@ class CreateMixin:
             "id": rec.id, "bundle": str(bundle), "fifo": str(d / "exec.fifo"),
             "log_path": str(self.store.log_path(rec.id)), "spec": config,
             "cgroup_view": self.cgroups.container_view(rec.id),
+            "cgroup_join": self.cgroups.dirs(rec.id),
             "rootfs_mount": {"type": "overlay", "source": "overlay", "options": overlay.split(",")},
             "netns": {"path": str(self.netns.file(rec.id)), "create": True},
             "open_stdin": bool(spec.get("openStdin")),

@@ -116,9 +116,11 @@ def become(process: dict, path: str, args: list, env: list, security: dict | Non
 
 
 def _prepare(spec: dict, rootfs: str, cgroup_view: dict, console: int | None,
-             in_userns: bool = False) -> tuple[str, list, list]:
+             in_userns: bool = False, cgroup_join=None) -> tuple[str, list, list]:
     if not in_userns:  # in a user namespace the shim has put us in our cgroups
-        join_cgroups(cgroup_view.values())
+        # Every hierarchy's (cgroup_join), not only those it sees (the view):
+        # see cgroups/v1.py dirs(). A bundle from before had none.
+        join_cgroups(cgroup_join if cgroup_join is not None else cgroup_view.values())
     if any(ns.get("type") == "cgroup" and not ns.get("path") for ns in spec.get("linux", {}).get("namespaces", ())):
         # Rooted at the cgroups just joined: the container sees "/" there and
         # nothing above (no hierarchy root, no release_agent: CVE-2022-0492).
@@ -150,7 +152,7 @@ def _prepare(spec: dict, rootfs: str, cgroup_view: dict, console: int | None,
 
 def run(spec: dict, bundle: str, cgroup_view: dict, fifo_path: str, ready_w: int,
         stdio: tuple[int, int, int], console: int | None = None, security: dict | None = None,
-        userns_go: int | None = None) -> None:
+        userns_go: int | None = None, cgroup_join=None) -> None:
     """Never returns."""
     reported = False
     try:
@@ -186,7 +188,8 @@ def run(spec: dict, bundle: str, cgroup_view: dict, fifo_path: str, ready_w: int
             # The id change made us non-dumpable: /proc/self (the exec fifo is
             # reopened through it) would belong to the host's root.
             sc.prctl(sc.PR_SET_DUMPABLE, 1)
-        path, args, env = _prepare(spec, rootfs, cgroup_view, console, in_userns=userns_go is not None)
+        path, args, env = _prepare(spec, rootfs, cgroup_view, console, in_userns=userns_go is not None,
+                                   cgroup_join=cgroup_join)
         os.write(ready_w, b"ok\n")
         os.close(ready_w)
         reported = True

@@ -22,7 +22,7 @@ from services.runtime.shim import _namespace_flags
 def _cgroups(config: dict, cid: str):
     path = (config.get("linux") or {}).get("cgroupsPath")
     if not path:
-        return None, None, {}
+        return None, None, {}, None
     parent, _, name = path.strip("/").rpartition("/")
     driver = cgroups.detect(parent or "ocirun")
     res = (config.get("linux") or {}).get("resources") or {}
@@ -32,7 +32,7 @@ def _cgroups(config: dict, cid: str):
                             cpu_period=int(cpu.get("period", 0) or 0),
                             pids_limit=int((res.get("pids") or {}).get("limit", 0) or 0))
     driver.create(name or cid, limits)
-    return driver, name or cid, driver.container_view(name or cid)
+    return driver, name or cid, driver.container_view(name or cid), driver.dirs(name or cid)
 
 
 def run(bundle: str, cid: str) -> int:
@@ -42,14 +42,14 @@ def run(bundle: str, cid: str) -> int:
         sys.stderr.write("ocirun: process.terminal is true but stdin is not a terminal; set it to false\n")
         return 125
     security = payload.for_init(config)
-    driver, name, view = _cgroups(config, cid)
+    driver, name, view, join = _cgroups(config, cid)
     tmp = tempfile.mkdtemp(prefix="ocirun-")
     fifo = os.path.join(tmp, "exec.fifo")
     os.mkfifo(fifo, 0o622)
     try:
         pid = os.fork()
         if pid == 0:  # a child for the mount namespace: the caller's stays as it is
-            os._exit(_in_namespace(config, bundle, view, fifo, security))
+            os._exit(_in_namespace(config, bundle, view, fifo, security, join))
         _, status = os.waitpid(pid, 0)
         code = os.waitstatus_to_exitcode(status)
         return 128 - code if code < 0 else code
@@ -60,7 +60,7 @@ def run(bundle: str, cid: str) -> int:
         os.rmdir(tmp)
 
 
-def _in_namespace(config: dict, bundle: str, view: dict, fifo: str, security: dict) -> int:
+def _in_namespace(config: dict, bundle: str, view: dict, fifo: str, security: dict, join=None) -> int:
     sc.unshare(sc.CLONE_NEWNS)
     sc.mount(None, "/", None, sc.MS_REC | sc.MS_SLAVE, None)
     root = os.path.join(bundle, (config.get("root") or {}).get("path", "rootfs"))
@@ -69,7 +69,7 @@ def _in_namespace(config: dict, bundle: str, view: dict, fifo: str, security: di
     ready_r, ready_w = os.pipe2(os.O_CLOEXEC)
     pid = sc.clone(_namespace_flags(config))
     if pid == 0:
-        init_linux.run(config, bundle, view, fifo, ready_w, (0, 1, 2), None, security)
+        init_linux.run(config, bundle, view, fifo, ready_w, (0, 1, 2), None, security, cgroup_join=join)
     os.close(ready_w)
     report = b""
     while chunk := os.read(ready_r, 4096):

@@ -7,6 +7,7 @@ import contextlib
 import os
 import stat
 
+from common.beneath import make_beneath
 from services.runtime import syscalls as sc
 
 # OCI mount option -> (flags to set, flags to clear); everything else is data.
@@ -80,13 +81,13 @@ def secure_join(root: str, path: str) -> str:
     return os.path.join(root, *resolved)
 
 
-def _make_target(target: str, source: str | None, is_bind: bool) -> None:
-    if is_bind and source and not os.path.isdir(source):
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        if not os.path.exists(target):
-            open(target, "a").close()
-    else:
-        os.makedirs(target, exist_ok=True)
+def _make_target(rootfs: str, target: str, source: str | None, is_bind: bool) -> None:
+    """The mount point, made through descriptors beneath the root
+    (common.beneath): a bind of a file needs a file, anything else a
+    directory."""
+    rel = target[len(rootfs):]
+    file_target = is_bind and source and not os.path.isdir(source)
+    make_beneath(rootfs, rel, directory=not file_target)
 
 
 def mount_cgroups(target: str, flags: int, view: dict) -> None:
@@ -151,12 +152,12 @@ def mount_one(rootfs: str, m: dict, cgroup_view: dict | None = None, in_userns: 
     fstype = m.get("type") or ("bind" if "bind" in (m.get("options") or ()) else "none")
     flags, propagation, data = parse_options(m.get("options"))
     if fstype == "cgroup":
-        os.makedirs(target, exist_ok=True)
+        make_beneath(rootfs, target[len(rootfs):])
         mount_cgroups(target, flags, cgroup_view or {})
         return
     is_bind = bool(flags & sc.MS_BIND)
     source = m.get("source")
-    _make_target(target, source, is_bind)
+    _make_target(rootfs, target, source, is_bind)
     if is_bind:
         with _inside(rootfs, target) as at:
             sc.mount(source, at, None, flags & (sc.MS_BIND | sc.MS_REC), None)

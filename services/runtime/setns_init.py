@@ -25,8 +25,18 @@ import termios
 
 from services.runtime import console_linux, init_linux, syscalls as sc
 
-NS_ORDER = (("cgroup", sc.CLONE_NEWCGROUP), ("ipc", sc.CLONE_NEWIPC), ("uts", sc.CLONE_NEWUTS),
+NS_ORDER = (("ipc", sc.CLONE_NEWIPC), ("uts", sc.CLONE_NEWUTS),
             ("net", sc.CLONE_NEWNET), ("pid", sc.CLONE_NEWPID), ("mnt", sc.CLONE_NEWNS))
+
+
+def _cgroup_namespace(pid: int) -> int | None:
+    """The container's cgroup namespace, to be joined by the child once it
+    is in the container's cgroups (on cgroup v2 with nsdelegate, older
+    kernels refuse the move from inside the namespace); None when the
+    container shares ours (--cgroupns host)."""
+    if os.readlink(f"/proc/{pid}/ns/cgroup") == os.readlink("/proc/self/ns/cgroup"):
+        return None
+    return os.open(f"/proc/{pid}/ns/cgroup", os.O_RDONLY | os.O_CLOEXEC)
 
 
 def _enter(pid: int) -> None:
@@ -55,13 +65,16 @@ def _resize(fd: int, line: bytes) -> None:
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
 
 
-def _child(cfg: dict, cgroup_fds: list[int], pty: tuple[int, str] | None, exec_w: int) -> None:
+def _child(cfg: dict, cgroup_fds: list[int], cgroupns: int | None, pty: tuple[int, str] | None,
+           exec_w: int) -> None:
     """Never returns. exec_w (close-on-exec) closes unwritten when the
     execve succeeds; a failure writes to it first."""
     code, message = init_linux.EXIT_CANNOT_INVOKE, ""
     try:
         for fd in cgroup_fds:
             os.write(fd, b"0")
+        if cgroupns is not None:
+            sc.setns(cgroupns, sc.CLONE_NEWCGROUP)
         if pty:
             console_linux.become_controlled(pty[1])
         process = cfg["process"]
@@ -137,6 +150,7 @@ def main() -> None:
     # container's root (CVE-2019-5736; the binary is a sealed copy as well,
     # see sealed_exe.py). The execve of the user's program resets it.
     sc.prctl(sc.PR_SET_DUMPABLE, 0)
+    cgroupns = _cgroup_namespace(cfg["pid"])
     _enter(cfg["pid"])
     pty = console_linux.open_pty() if cfg["process"].get("terminal") else None
     if pty and cfg.get("size"):
@@ -145,12 +159,12 @@ def main() -> None:
     child = os.fork()
     if child == 0:
         os.close(exec_r)
-        _child(cfg, cgroup_fds, pty, exec_w)
+        _child(cfg, cgroup_fds, cgroupns, pty, exec_w)
     # The runtime ends an exec it gave up on (a health check's timeout, a
     # client gone) with SIGTERM to us: the process in the container goes too.
     _signal.signal(_signal.SIGTERM, lambda *_: os.kill(child, _signal.SIGKILL))
     os.close(exec_w)
-    for fd in cgroup_fds:
+    for fd in cgroup_fds + ([cgroupns] if cgroupns is not None else []):
         os.close(fd)
     failed = os.read(exec_r, 1)  # EOF: the execve succeeded (or the child died first)
     os.close(exec_r)

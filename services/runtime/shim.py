@@ -82,7 +82,8 @@ def create(state: str, cfg: dict, spec: dict) -> tuple[int, dict]:
     pid = sc.clone(_namespace_flags(spec))
     if pid == 0:
         init_linux.run(spec, bundle, cfg.get("cgroup_view", {}), cfg["fifo"], ready_w, stdio,
-                       console_child.fileno() if terminal else None, cfg.get("security"), go_r)
+                       console_child.fileno() if terminal else None, cfg.get("security"), go_r,
+                       cfg.get("cgroup_join"))
     for fd in theirs:
         os.close(fd)
     if userns:
@@ -90,7 +91,7 @@ def create(state: str, cfg: dict, spec: dict) -> tuple[int, dict]:
         # (it cannot write the host's cgroup files as an unprivileged uid).
         os.close(go_r)
         userns_linux.write_maps(pid, userns["uid"], userns["gid"], userns["size"])
-        for d in cfg.get("cgroup_view", {}).values():
+        for d in cfg.get("cgroup_join") or cfg.get("cgroup_view", {}).values():
             with open(os.path.join(d, "cgroup.procs"), "w") as f:
                 f.write(str(pid))
         os.write(go_w, b"1")

@@ -11,6 +11,7 @@ def _number(text: str) -> bool:
     return text.isascii() and text.isdigit()
 
 
+MAX_ID = 2**31 - 1  # Docker's range for uids and gids
 MAX_TABLE = 4 << 20  # a passwd or group file larger than this is not read whole
 
 
@@ -72,4 +73,7 @@ def resolve(user: str, dirs: list[str]) -> tuple[int, int, list[int]]:
         for e in _entries(groups_text):
             if len(e) > 3 and login in e[3].split(",") and _number(e[2]) and int(e[2]) != gid:
                 extra.append(int(e[2]))
+    for value in (uid, gid, *extra):
+        if value > MAX_ID:  # 4294967295 would be setresuid's -1: "unchanged", root
+            raise InvalidArgument(f"uids and gids must be in range 0-{MAX_ID}: {value} in the image's passwd or group")
     return uid, gid, extra

@@ -21,6 +21,7 @@ import tarfile
 from typing import Iterable, Iterator
 
 from common.errors import InvalidArgument
+from common.tarlimits import BoundedTarInfo
 from common.fstree import DIR, FILE, SYMLINK, Node
 
 CHUNK = 1 << 20
@@ -115,7 +116,7 @@ class ContextFile:
             with open(self._fd, "rb", closefd=False) as f:
                 f.seek(0)
                 try:
-                    tar = tarfile.open(fileobj=f, mode="r:")
+                    tar = tarfile.open(fileobj=f, mode="r:", tarinfo=BoundedTarInfo)  # headers bounded
                     while (m := tar.next()) is not None:
                         tar.members.clear()  # keeps memory flat on a big context
                         _add(nodes, kids, m)

@@ -33,6 +33,9 @@ class Mount:
         return [self.kind, self.target, sorted(self.options.items())]
 
 
+MAX_ID = 2**31 - 1  # as Docker's range for uids and gids
+
+
 def parse(text: str, workdir: str) -> Mount:
     fields = {}
     for part in text.split(","):
@@ -51,9 +54,13 @@ def parse(text: str, workdir: str) -> Mount:
     target = posixpath.normpath(posixpath.join(workdir or "/", target))
     if target == "/":
         raise InvalidArgument(f"RUN --mount={text}: the target cannot be /")
-    for key, digits in (("uid", "0123456789"), ("gid", "0123456789"), ("mode", "01234567")):
+    for key, digits, top in (("uid", "0123456789", MAX_ID), ("gid", "0123456789", MAX_ID),
+                             ("mode", "01234567", 0o7777)):
         if key in fields and (not fields[key] or any(c not in digits for c in fields[key])):
             raise InvalidArgument(f"RUN --mount={text}: {key}={fields[key]}: expected a number")
+        if key in fields and int(fields[key], 8 if key == "mode" else 10) > top:
+            raise InvalidArgument(f"RUN --mount={text}: {key}={fields[key]}: at most "
+                                  f"{oct(top)[2:] if key == 'mode' else top}")
     return Mount(kind, target, fields)
 
 
@@ -66,9 +73,13 @@ def runtime_mount(m: Mount, state_dir: pathlib.Path) -> rpb.Mount:
     ident = m.options.get("id") or m.target
     path = state_dir / CACHE_DIR / hashlib.sha256(ident.encode()).hexdigest()[:32]
     if not path.is_dir():
-        path.mkdir(parents=True, exist_ok=True)
-        os.chmod(path, int(m.options.get("mode", "755"), 8))
-        os.chown(path, int(m.options.get("uid", "0")), int(m.options.get("gid", "0")))
+        # Made under a temporary name and renamed whole: a failure half-way
+        # must not leave a cache directory that later builds take as set up.
+        tmp = path.with_name(path.name + ".new")
+        tmp.mkdir(parents=True, exist_ok=True)
+        os.chown(tmp, int(m.options.get("uid", "0")), int(m.options.get("gid", "0")))
+        os.chmod(tmp, int(m.options.get("mode", "755"), 8))  # after chown, which clears setuid/setgid
+        os.rename(tmp, path)
     return rpb.Mount(destination=m.target, type="bind", source=str(path), options=["rbind", "rprivate", "rw"])
 
 

@@ -142,12 +142,16 @@ def remove_dir(path: str, procs_file: str = "cgroup.procs") -> None:
     """rmdir a cgroup, killing leftover tasks first; tolerant of absence.
     Child cgroups go first, deepest first: a container given CAP_SYS_ADMIN
     (or a delegated view) may have made its own below."""
-    try:
-        children = [e.path for e in os.scandir(path) if e.is_dir(follow_symlinks=False)]
-    except (FileNotFoundError, NotADirectoryError):
+    if not os.path.isdir(path):
         return
-    for child in children:
-        remove_dir(child, procs_file)
+    # Deepest first, without recursion: a container can nest them deep.
+    for below, _, _ in os.walk(path, topdown=False):
+        if below != path:
+            _remove_one(below, procs_file)
+    _remove_one(path, procs_file)
+
+
+def _remove_one(path: str, procs_file: str) -> None:
     for attempt in range(50):
         try:
             os.rmdir(path)

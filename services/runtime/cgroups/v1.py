@@ -47,7 +47,15 @@ class V1Driver(base.Driver):
         return os.path.join(self.mounts[controller], self.parent, cid)
 
     def dirs(self, cid: str) -> list[str]:
-        return [self._dir(c, cid) for c in CONTROLLERS if c in self.mounts]
+        """Every hierarchy's directory of the container: the controllers
+        doca manages, and the others (name=systemd, a hybrid host's
+        cgroup2), which the container must join too: left at the shim's
+        cgroup there, its own cgroup namespace would be rooted at the
+        hierarchy's root, release_agent in reach (CVE-2022-0492)."""
+        return [self._dir(c, cid) for c in CONTROLLERS if c in self.mounts] + self._other_dirs(cid)
+
+    def _other_dirs(self, cid: str) -> list[str]:
+        return [os.path.join(r, self.parent, cid) for r in self.others]
 
     def container_view(self, cid: str) -> dict[str, str]:
         # Docker on v1: each hierarchy shows only the container's own cgroup.
@@ -74,6 +82,9 @@ class V1Driver(base.Driver):
                     if controller == "cpuset":
                         self._ensure_cpuset(path)
                 made.append(self._dir(controller, cid))
+            for path in self._other_dirs(cid):  # no limits there: a place to be, as runc's
+                os.makedirs(path, exist_ok=True)
+                made.append(path)
             self.update(cid, limits)
         except BaseException:
             for path in made:
@@ -158,7 +169,7 @@ class V1Driver(base.Driver):
 
     def destroy(self, cid: str) -> None:
         # Freeze-free kill: SIGKILL whatever is left, then rmdir each hierarchy.
-        for path in self.dirs(cid) + [os.path.join(r, self.parent, cid) for r in self.others]:
+        for path in self.dirs(cid):
             base.remove_dir(path)
 
     def remove_parent(self) -> None:
