@@ -1,6 +1,15 @@
-"""pause/unpause through the cgroup freezer."""
+"""pause/unpause through the cgroup freezer.
+
+A pause undoes itself when it cannot be recorded (a full disk): the
+container is thawed again and the error goes back, never a frozen container
+the record calls running. An unpause needs no space: the thaw is done and
+the record written when it can be (Store.save's freeing saves)."""
+import logging
+
 from common.errors import FailedPrecondition
 from services.runtime.store import Record
+
+log = logging.getLogger("doca.runtime.pause")
 
 
 class PauseMixin:
@@ -10,10 +19,20 @@ class PauseMixin:
             raise FailedPrecondition(f"container {rec.name} is already paused")
         if rec.status != "running":
             raise FailedPrecondition(f"container {rec.name} is not running")
-        self.cgroups.freeze(rec.id)
-        with self.store.lock:
-            rec.status = "paused"
-            self.store.save(rec)
+        try:
+            self.cgroups.freeze(rec.id)  # may time out half frozen: thawed below too
+            with self.store.lock:
+                rec.status = "paused"
+                self.store.save(rec, freeing=False)
+        except BaseException:
+            with self.store.lock:
+                if rec.status == "paused":
+                    rec.status = "running"
+            try:
+                self.cgroups.thaw(rec.id)
+            except Exception as e:  # noqa: BLE001 - the first error is the one to report
+                log.warning("thawing %s after a failed pause: %s", rec.id[:12], e)
+            raise
         self.emit_container(rec, "pause")
         return rec
 
@@ -30,4 +49,4 @@ class PauseMixin:
         with self.store.lock:
             if rec.status == "paused":
                 rec.status = "running"
-                self.store.save(rec)
+                self.store.save(rec, freeing=True)  # a thaw frees: it may not need space

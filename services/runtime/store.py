@@ -4,14 +4,18 @@ The run-time files (bundle, the shim's inputs, init.pid, exit.json,
 attach.sock) are in dir(id), under the runtime's volatile dir
 (volatile.py): derived from the record, written again when lost."""
 import dataclasses
+import logging
 import os
 import pathlib
 import re
 import shutil
 import threading
+import time
 
 from common import atomic, dirspread
-from common.errors import AlreadyExists, InvalidArgument, NotFound
+from common.errors import AlreadyExists, InvalidArgument, NotFound, is_no_space, note_data_root
+
+log = logging.getLogger("doca.runtime.store")
 
 # States with a shim and an init behind them.
 ACTIVE = ("created", "running", "paused")
@@ -19,6 +23,8 @@ ACTIVE = ("created", "running", "paused")
 # Docker's rule for container names.
 NAME_RE = re.compile(r"^/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$")
 ID_RE = re.compile(r"^[0-9a-f]{64}$")
+# Seconds between attempts at a record a full disk held back.
+UNSAVED_RETRY = 5.0
 
 
 @dataclasses.dataclass
@@ -61,8 +67,13 @@ class Store:
         self.root.mkdir(parents=True, exist_ok=True)
         dirspread.spread_subdirs(self.root)  # one per container: see common/dirspread.py
         self.run_root.mkdir(parents=True, exist_ok=True)
+        note_data_root(self.root.parent, "the runtime's store")
         self.lock = threading.RLock()
         self._records: dict[str, Record] = {}
+        # Records whose last save met a full disk on the way to a state that
+        # frees space (see save): written when space comes back.
+        self._unsaved: set[str] = set()
+        self._flusher: threading.Thread | None = None
         self.orphans: list[str] = []  # directories left by an interrupted create
         for d in self.root.iterdir():
             data = atomic.read_json(d / "container.json")
@@ -86,11 +97,77 @@ class Store:
     def log_path(self, cid: str) -> pathlib.Path:
         return self.root / cid / "container.log"
 
-    def save(self, rec: Record, durable: bool = True) -> None:
+    def save(self, rec: Record, durable: bool = True, freeing: bool | None = None) -> None:
+        """Writes the record. A full disk fails the save (RESOURCE_EXHAUSTED
+        for the client) unless the save records a step that frees space or
+        stops something: an exit, a stop, a kill, a thaw, a removal
+        (`freeing`, by default: the status is no longer one that runs, or the
+        container is being stopped or removed). Those must work with zero
+        bytes free, so the record stays as it is in memory, the freeing
+        carries on, and the file is written when space comes back (the next
+        save, else a retry every few seconds).
+
+        Why not a reserve file released when space runs out: whatever writes
+        the disk full (a container's rootfs is on the same filesystem) takes
+        the released space first, and the write would fail all the same. What
+        the file would have said is derived again anyway: an exit from the
+        shim's exit.json and the cgroup, a thaw from the freezer, and a
+        removed container's record is deleted whether it was written or not.
+        Only a runtime restarted while the disk is still full reads the older
+        record (a stop's manually_stopped with it)."""
         # The fields as they are (all JSON already): asdict's deep copy of the
         # spec cost more than the write.
         fields = {f: getattr(rec, f) for f in _FIELDS}
-        atomic.write_json(self.record_dir(rec.id) / "container.json", fields, durable=durable)
+        try:
+            atomic.write_json(self.record_dir(rec.id) / "container.json", fields, durable=durable)
+        except OSError as e:
+            if not is_no_space(e):
+                raise
+            if freeing is None:
+                freeing = rec.status not in ("created", "running", "paused") or rec.manually_stopped or rec.removing
+            if not freeing or not self.record_dir(rec.id).is_dir():
+                raise
+            self._keep_unsaved(rec.id, e)
+            return
+        if self._unsaved:
+            with self.lock:
+                self._unsaved.discard(rec.id)
+            self.flush_unsaved()
+
+    def _keep_unsaved(self, cid: str, e: OSError) -> None:
+        log.warning("container %s: its record waits for space to be written (%s)", cid[:12], e)
+        with self.lock:
+            self._unsaved.add(cid)
+            if self._flusher is None or not self._flusher.is_alive():
+                self._flusher = threading.Thread(target=self._flush_loop, name="store-unsaved", daemon=True)
+                self._flusher.start()
+
+    def _flush_loop(self) -> None:
+        while True:
+            time.sleep(UNSAVED_RETRY)
+            with self.lock:
+                if not self._unsaved:
+                    self._flusher = None
+                    return
+            self.flush_unsaved()
+
+    def flush_unsaved(self) -> None:
+        """Writes the records a full disk held back, while there is room."""
+        with self.lock:
+            for cid in sorted(self._unsaved):
+                rec = self._records.get(cid)
+                if rec is None or not self.record_dir(cid).is_dir():
+                    self._unsaved.discard(cid)
+                    continue
+                fields = {f: getattr(rec, f) for f in _FIELDS}
+                try:
+                    atomic.write_json(self.record_dir(cid) / "container.json", fields)
+                except OSError as e:
+                    if not is_no_space(e):
+                        log.warning("container %s: writing its record: %s", cid[:12], e)
+                    return
+                self._unsaved.discard(cid)
+                log.info("container %s: its record is written again", cid[:12])
 
     def reserve(self, rec: Record, generate=None) -> None:
         """Claims the id and name and makes the directory (no record file yet:
@@ -131,6 +208,7 @@ class Store:
     def drop(self, cid: str) -> None:
         with self.lock:
             self._records.pop(cid, None)
+            self._unsaved.discard(cid)
         shutil.rmtree(self.dir(cid), ignore_errors=True)
         shutil.rmtree(self.record_dir(cid), ignore_errors=True)
 
