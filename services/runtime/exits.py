@@ -4,7 +4,10 @@ published when it happens rather than when someone next asks.
 
 It watches each running container's state dir (one inotify instance for
 all: exit.json appears there) and its shim (a pidfd: a shim that died
-without writing exit.json). On either, `on_exit(cid)` is called once."""
+without writing exit.json). On either, `on_exit(cid)` is called once.
+
+A shim that died without exit.json leaves its container's processes
+running, reparented away (see lost_shim)."""
 import logging
 import os
 import pathlib
@@ -14,6 +17,38 @@ import threading
 from services.runtime import inotify, shim_client
 
 log = logging.getLogger("doca.runtime.exits")
+
+# 128 + SIGKILL, what Docker reports for a container killed by SIGKILL: the
+# runtime killed what was left of a container whose shim died.
+LOST_SHIM_EXIT = 137
+LOST_SHIM_KILLED = "the container's shim died: its processes were killed"
+LOST_SHIM_UNKNOWN = "the container's shim died without recording an exit status"
+
+
+def lost_shim(cgroups, cid: str) -> tuple[int, str]:
+    """The exit code and error to record for a container whose shim died
+    without writing exit.json, once no process of it is left.
+
+    Every process of the container's cgroups is killed (frozen first: none
+    forks past the kill) rather than the container re-attached to: the shim
+    alone held the container's stdio (the output pipes' read ends went with
+    it: logs and attach are lost, a write now fails with EPIPE), and the
+    init, reparented to the host's init or a subreaper, is no longer
+    anyone's child here, so no exit status could ever be collected for it.
+    A container kept "running" without a shim could be neither logged nor
+    waited for; one called "exited" while its processes ran would have a
+    second init started beside them by `start`, and would escape stop.
+
+    137 (killed by SIGKILL) when processes were killed; 255 and the old
+    message when none was left (they ended with the shim: how is unknown).
+    TimeoutError when some process outlives SIGKILL: the caller must not
+    record an exit then."""
+    killed = cgroups.kill_all(cid)
+    if killed:
+        log.warning("the shim of %s died; killed the %d processes left in its cgroups", cid[:12], killed)
+        return LOST_SHIM_EXIT, LOST_SHIM_KILLED
+    log.warning("the shim of %s died without recording an exit status", cid[:12])
+    return 255, LOST_SHIM_UNKNOWN
 
 
 class ExitMonitor:

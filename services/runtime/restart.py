@@ -66,6 +66,12 @@ class RestartMixin:
                     if self.closing.is_set():
                         return
                     rec = self.refresh(rec)
+                    if rec.status in ACTIVE:
+                        # Launched again meanwhile, or its shim died and what is
+                        # left of it could not be killed yet: look again.
+                        if self.closing.wait(0.5):
+                            return
+                        continue
                 if not self.will_restart(rec):
                     return
                 if rec.finished_at - rec.started_at >= STEADY_RUN:

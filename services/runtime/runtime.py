@@ -10,7 +10,7 @@ import time
 
 from common import atomic
 from common.errors import NotFound
-from services.runtime import cgroups, logs, shim_client
+from services.runtime import cgroups, exits, logs, shim_client
 from services.runtime.attach import AttachMixin
 from services.runtime.copy import CopyMixin
 from services.runtime.create import CreateMixin
@@ -57,6 +57,9 @@ class Runtime(CreateMixin, StartMixin, StopMixin, RemoveMixin, PauseMixin, Resta
         self.launcher = shim_client.Launcher()
         self.launcher.prepare()
         self.closing = threading.Event()
+        # Held while the processes of a container whose shim died are killed
+        # and its exit recorded: a second caller waits, then finds it exited.
+        self._lost_shims = threading.Lock()
         self.exits = ExitMonitor(self._exited)
         self._clean_orphans()
         for rec in self.store.all():
@@ -97,24 +100,40 @@ class Runtime(CreateMixin, StartMixin, StopMixin, RemoveMixin, PauseMixin, Resta
 
     def refresh(self, rec: Record) -> Record:
         """Reconciles a record with its shim: an active container whose shim
-        is gone has exited (exit.json holds how). The move to "exited"
-        publishes Docker's "oom" (when the OOM killer struck) and "die"."""
+        is gone has exited (exit.json holds how; without it, what is left
+        of the container is killed first: exits.lost_shim). The move to
+        "exited" publishes Docker's "oom" (when the OOM killer struck) and
+        "die"."""
         if rec.status not in ACTIVE:
             return rec
         d = self.store.dir(rec.id)
+        shim = (rec.shim_pid, rec.shim_start)
         # exit.json decides, even while the shim is still on its way out.
         result = atomic.read_json(d / "exit.json")
-        if result is None and shim_client.alive(rec.shim_pid, rec.shim_start):
-            return rec
-        with self.store.lock:
-            if rec.status not in ACTIVE:
+        if result is None:
+            if shim_client.alive(*shim):
                 return rec
-            if result is None:
-                rec.exit_code, rec.error = 255, "the container's shim died without recording an exit status"
-                rec.finished_at = time.time()
-            else:
-                rec.exit_code = int(result["exit_code"])
-                rec.finished_at = float(result["finished_at"])
+            result = atomic.read_json(d / "exit.json")  # written just before the shim exited
+        if result is not None:
+            return self._record_exit(rec, shim, int(result["exit_code"]), "", float(result["finished_at"]))
+        with self._lost_shims:
+            if rec.status not in ACTIVE or (rec.shim_pid, rec.shim_start) != shim:
+                return rec  # recorded meanwhile
+            try:
+                code, error = exits.lost_shim(self.cgroups, rec.id)
+            except (OSError, TimeoutError) as e:
+                # Still "running": something of it runs. Tried again at the next look.
+                log.error("the shim of %s died and its processes could not all be killed: %s", rec.id[:12], e)
+                return rec
+            return self._record_exit(rec, shim, code, error, time.time())
+
+    def _record_exit(self, rec: Record, shim: tuple[int, int], code: int, error: str, finished: float) -> Record:
+        with self.store.lock:
+            if rec.status not in ACTIVE or (rec.shim_pid, rec.shim_start) != shim:
+                return rec  # recorded meanwhile, or launched again since
+            rec.exit_code, rec.finished_at = code, finished
+            if error:
+                rec.error = error
             rec.oom_killed = self.cgroups.oom_kills(rec.id) > rec.oom_base
             if rec.status != "created":
                 # Published before the status changes: whoever sees "exited" (stop

@@ -58,11 +58,44 @@ class Driver(abc.ABC):
         blk_write."""
 
     @abc.abstractmethod
-    def freeze(self, cid: str) -> None:
+    def freeze(self, cid: str, timeout: float = 10.0) -> None:
         """Freezes every task of the container; returns once they are frozen."""
 
     @abc.abstractmethod
-    def thaw(self, cid: str) -> None: ...
+    def thaw(self, cid: str, timeout: float = 10.0) -> None: ...
+
+    def kill_all(self, cid: str, timeout: float = 10.0) -> int:
+        """SIGKILLs every process of the container: each hierarchy it
+        joined, the cgroups it made below its own too. The cgroups are
+        frozen meanwhile, so that no process forks past the kill, then
+        thawed (a frozen process dies only once thawed). Returns how many
+        processes were found, once none is left; TimeoutError if one
+        outlives `timeout` (a task stuck in the kernel)."""
+        dirs = self.dirs(cid)
+        found = procs(dirs)
+        if not found:
+            return 0
+        deadline = time.monotonic() + timeout
+        try:
+            self.freeze(cid, timeout=min(2.0, timeout))
+        except (OSError, TimeoutError):
+            pass  # a task that will not freeze: the loop below kills again until none is left
+        try:
+            _kill(procs(dirs))
+        finally:
+            try:
+                self.thaw(cid, timeout=min(2.0, timeout))
+            except (OSError, TimeoutError):
+                pass
+        step = 0.001
+        while left := procs(dirs):
+            found |= left
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{len(left)} processes of the container outlived SIGKILL: {sorted(left)[:10]}")
+            _kill(left)
+            time.sleep(step)
+            step = min(step * 2, 0.05)
+        return len(found)
 
     @abc.abstractmethod
     def destroy(self, cid: str) -> None:
@@ -105,6 +138,27 @@ def read_key(path: str, key: str) -> int:
         if name == key:
             return int(value)
     return 0
+
+
+def procs(dirs: list[str], procs_file: str = "cgroup.procs") -> set[int]:
+    """The processes in these cgroups and every cgroup below them (a dying
+    process is no longer listed)."""
+    out = set()
+    for top in dirs:
+        for path, _, _ in os.walk(top):
+            try:
+                out.update(int(p) for p in read(os.path.join(path, procs_file)).split())
+            except (FileNotFoundError, NotADirectoryError):
+                pass  # removed meanwhile
+    return out
+
+
+def _kill(pids) -> None:
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
 
 
 def wait_for(check, what: str, timeout: float = 10.0) -> None:

@@ -156,19 +156,24 @@ class V1Driver(base.Driver):
         # oom_kill counts kills (failcnt stays 0 when memsw is set).
         return base.read_key(os.path.join(self._dir("memory", cid), "memory.oom_control"), "oom_kill")
 
-    def freeze(self, cid: str) -> None:
+    def freeze(self, cid: str, timeout: float = 10.0) -> None:
         state = os.path.join(self._dir("freezer", cid), "freezer.state")
         base.write(state, "FROZEN")
         # FREEZING until every task has stopped: poll the state, as runc does.
-        base.wait_for(lambda: base.read(state).strip() == "FROZEN", "the freezer")
+        base.wait_for(lambda: base.read(state).strip() == "FROZEN", "the freezer", timeout)
 
-    def thaw(self, cid: str) -> None:
+    def thaw(self, cid: str, timeout: float = 10.0) -> None:
         state = os.path.join(self._dir("freezer", cid), "freezer.state")
         base.write(state, "THAWED")
-        base.wait_for(lambda: base.read(state).strip() == "THAWED", "the freezer to thaw")
+        base.wait_for(lambda: base.read(state).strip() == "THAWED", "the freezer to thaw", timeout)
 
     def destroy(self, cid: str) -> None:
-        # Freeze-free kill: SIGKILL whatever is left, then rmdir each hierarchy.
+        # Whatever is left is killed frozen (no fork escapes the kill), then
+        # each hierarchy's directory goes (remove_dir kills again what joined since).
+        try:
+            self.kill_all(cid)
+        except TimeoutError:
+            pass  # remove_dir reports the cgroup that stays busy
         for path in self.dirs(cid):
             base.remove_dir(path)
 

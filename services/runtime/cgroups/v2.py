@@ -90,25 +90,37 @@ class V2Driver(base.Driver):
             "blk_read": blk_read, "blk_write": blk_write,
         }
 
-    def freeze(self, cid: str) -> None:
+    def freeze(self, cid: str, timeout: float = 10.0) -> None:
         d = self._dir(cid)
         base.write(os.path.join(d, "cgroup.freeze"), 1)
-        base.wait_for(lambda: base.read_key(os.path.join(d, "cgroup.events"), "frozen") == 1, "cgroup.freeze")
+        base.wait_for(lambda: base.read_key(os.path.join(d, "cgroup.events"), "frozen") == 1, "cgroup.freeze", timeout)
 
-    def thaw(self, cid: str) -> None:
+    def thaw(self, cid: str, timeout: float = 10.0) -> None:
         d = self._dir(cid)
         base.write(os.path.join(d, "cgroup.freeze"), 0)
-        base.wait_for(lambda: base.read_key(os.path.join(d, "cgroup.events"), "frozen") == 0, "cgroup.freeze")
+        base.wait_for(lambda: base.read_key(os.path.join(d, "cgroup.events"), "frozen") == 0, "cgroup.freeze", timeout)
 
-    def destroy(self, cid: str) -> None:
+    def kill_all(self, cid: str, timeout: float = 10.0) -> int:
+        # cgroup.kill (Linux 5.14) kills the whole subtree at once; without
+        # it, the freezer and a SIGKILL for each (the driver's way).
         path = self._dir(cid)
         kill = os.path.join(path, "cgroup.kill")
+        found = 0
         if os.path.exists(kill):
-            try:
-                base.write(kill, 1)
-            except OSError:
-                pass
-        base.remove_dir(path)
+            found = len(base.procs([path]))
+            if found:
+                try:
+                    base.write(kill, 1)
+                except OSError:
+                    pass
+        return max(found, super().kill_all(cid, timeout))
+
+    def destroy(self, cid: str) -> None:
+        try:
+            self.kill_all(cid)
+        except TimeoutError:
+            pass  # remove_dir reports the cgroup that stays busy
+        base.remove_dir(self._dir(cid))
 
     def remove_parent(self) -> None:
         try:
