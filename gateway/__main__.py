@@ -4,15 +4,16 @@ import argparse
 import os
 import threading
 
-from common import config, logsetup
+from common import config, logsetup, storeperms
 from common.server import Server
 from doca.v1 import containers_pb2_grpc, images_pb2_grpc, system_pb2_grpc, volumes_pb2_grpc
-from gateway import api_containers, api_images, api_system, api_volumes, clients, tls
+from gateway import api_containers, api_images, api_system, api_volumes, clients, image_commit, intents, tls
 from gateway.containers import Containers
 from gateway.event_recorder import EventRecorder
 from gateway.events import EngineEvents
 from gateway.info import Info
 from gateway.prune import Pruner
+from gateway.reconcile import Reconciler
 from gateway.metrics import ClientMetrics, Metrics, ServerMetrics
 
 
@@ -34,14 +35,18 @@ def main(argv=None) -> None:
     events.runtime = c.runtime
     metrics.watch_containers(c.runtime)
     metrics.watch_images(c.images)
-    flows = Containers(c)
+    storeperms.own_dirs(cfg, "gateway")
+    journal = intents.Journal(cfg.state_dir("gateway") / "intents")
+    flows = Containers(c, journal)
+    reconciler = Reconciler(c, journal, {intents.CREATE: flows.roll_back, intents.REMOVE: flows.roll_back,
+                                         intents.COMMIT: lambda i: image_commit.settle(c, i)})
     cgroup_version = "2" if os.path.exists("/sys/fs/cgroup/cgroup.controllers") else "1"
     system = api_system.SystemServicer(cgroup_version, Info(c, cfg.root, cgroup_version, cfg.log_level == "debug"),
                                        events, Pruner(c, flows, events))
     server = Server(cfg.socket("doca"), [
         (containers_pb2_grpc.add_ContainersServicer_to_server, api_containers.ContainersServicer(c, flows, events),
          "doca.v1.Containers"),
-        (images_pb2_grpc.add_ImagesServicer_to_server, api_images.ImagesServicer(c), "doca.v1.Images"),
+        (images_pb2_grpc.add_ImagesServicer_to_server, api_images.ImagesServicer(c, journal), "doca.v1.Images"),
         (volumes_pb2_grpc.add_VolumesServicer_to_server, api_volumes.VolumesServicer(c), "doca.v1.Volumes"),
         (system_pb2_grpc.add_NetworksServicer_to_server, api_system.NetworksServicer(c), "doca.v1.Networks"),
         (system_pb2_grpc.add_SystemServicer_to_server, system, "doca.v1.System"),
@@ -52,6 +57,7 @@ def main(argv=None) -> None:
         log.info("API on tcp://%s (mutual TLS)", cfg.tcp_addr)
     # The runtime may still be starting (the daemon starts every service at once).
     threading.Thread(target=flows.resume_auto_remove, name="resume-autorm", daemon=True).start()
+    reconciler.start()  # what an earlier gateway left half done, once the services answer
     flows.parking.watch()  # published ports follow each container's state (reconciled once the runtime answers)
     try:
         server.run()

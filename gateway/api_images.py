@@ -32,8 +32,9 @@ def _relay(call):
 
 @request_guard.guarded  # no NUL in any text field: common/request_guard.py
 class ImagesServicer(images_pb2_grpc.ImagesServicer):
-    def __init__(self, clients: Clients):
+    def __init__(self, clients: Clients, journal):
         self.c = clients
+        self.journal = journal  # gateway.intents.Journal: commit's pause is undone after a crash
 
     def Import(self, request_iterator, context):
         def forward():
@@ -88,7 +89,7 @@ class ImagesServicer(images_pb2_grpc.ImagesServicer):
             build_cache_count=u.build_cache_count)
 
     def Commit(self, request, context):
-        img = image_commit.commit(self.c, request.container, request.reference, list(request.changes),
+        img = image_commit.commit(self.c, self.journal, request.container, request.reference, list(request.changes),
                                   request.comment, request.author, pause=not request.no_pause)
         return _summary(img)
 

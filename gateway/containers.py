@@ -1,19 +1,23 @@
 """Container flows that span services: create (image -> snapshot -> volumes
 -> runtime create -> network attach), start (its published ports held again
-first, see port_parking), run, remove. Each step undoes the ones before it
-when it fails, so an error leaves nothing behind."""
+first, see port_parking), run, remove. Create and remove write an intent
+record before their first step (intents.py): a failed create releases
+whatever it took in every service, and one the gateway did not live to
+finish is rolled back at its next start (reconcile.py), so neither an error
+nor a kill leaves anything behind."""
 import logging
 import os
 import threading
 
 import grpc
 
+from common import crashpoints
 from common.errors import FailedPrecondition, InvalidArgument
 from doca.images.v1 import images_pb2 as ipb
 from doca.network.v1 import network_pb2 as npb
 from doca.runtime.v1 import runtime_pb2 as rpb
 from doca.volumes.v1 import volumes_pb2 as vpb
-from gateway import anonymous_volumes, config_checks, ports, spec as specs
+from gateway import anonymous_volumes, config_checks, intents, ports, spec as specs
 from gateway.clients import Clients
 from gateway.port_parking import PortParking, port_taken
 
@@ -32,9 +36,13 @@ def _etc_files(sandbox, mounts) -> list:
             for dest, src in wanted if src and dest not in taken]
 
 
+_UNDO = {"timeout": intents.UNDO_WAIT, "wait_for_ready": True}
+
+
 class Containers:
-    def __init__(self, clients: Clients):
+    def __init__(self, clients: Clients, journal: intents.Journal):
         self.c = clients
+        self.journal = journal
         self._watched: set[str] = set()
         self._lock = threading.Lock()
         self.parking = PortParking(clients)  # published ports follow the container's state
@@ -48,7 +56,7 @@ class Containers:
         mode = specs.network_mode(cfg)
         policy = specs.restart_policy(cfg)
         userns = specs.userns_remap(cfg.userns_remap)
-        log = specs.log_config(dict(cfg.log_opts))
+        log_cfg = specs.log_config(dict(cfg.log_opts))
         health = specs.healthcheck(cfg, image.config.healthcheck)
         timeout = specs.stop_timeout(cfg) if cfg.HasField("stop_timeout") else None
         publish, exposed = ports.bindings(cfg, image.config.exposed_ports)
@@ -64,17 +72,18 @@ class Containers:
         cid = os.urandom(32).hex()
         hostname = cfg.hostname or cid[:12]
         env = [f"HOSTNAME={hostname}" if e.startswith("HOSTNAME=") else e for e in env]
-        undo = []
+        intent = self.journal.begin(intents.CREATE, cid)
         try:
             snap = self.c.images.PrepareSnapshot(ipb.PrepareSnapshotRequest(image=image.id, container_id=cid))
-            undo.append(lambda: self.c.images.RemoveSnapshot(ipb.RemoveSnapshotRequest(container_id=cid)))
-            mounts = self._mounts(cid, volumes, snap.lower_dirs, undo) + tmpfs
+            crashpoints.reached("gateway.create.snapshot")
+            mounts = self._mounts(cid, volumes, snap.lower_dirs) + tmpfs
+            crashpoints.reached("gateway.create.volumes")
             if mode != "none":  # ports held, hosts file made: before the runtime mounts it
                 sandbox = self._prepare(npb.PrepareRequest(
                     container_id=cid, hostname=hostname, ports=publish, exposed=exposed,
                     extra_hosts=self._extra_hosts(cfg.add_hosts, mode), dns=cfg.dns,
                     dns_search=cfg.dns_search, dns_options=cfg.dns_options))
-                undo.append(lambda: self.c.network.Detach(npb.DetachRequest(container_id=cid)))
+                crashpoints.reached("gateway.create.sandbox")
                 mounts += _etc_files(sandbox, mounts)
             spec = rpb.ContainerSpec(
                 name=cfg.name, image=cfg.image, image_id=image.id,
@@ -85,7 +94,7 @@ class Containers:
                 mounts=mounts, resources=res, network_mode=mode, labels=dict(cfg.labels),
                 auto_remove=cfg.auto_remove, cmd=cmd, entrypoint=entrypoint,
                 stop_signal=cfg.stop_signal or image.config.stop_signal, restart_policy=policy,
-                tty=cfg.tty, open_stdin=cfg.interactive, log=log,
+                tty=cfg.tty, open_stdin=cfg.interactive, log=log_cfg,
                 console_size=rpb.WindowSize(rows=cfg.console_size.rows, cols=cfg.console_size.cols),
                 cap_add=cfg.cap_add, cap_drop=cfg.cap_drop, privileged=cfg.privileged,
                 security_opt=cfg.security_opt, ulimits=cfg.ulimits)
@@ -100,19 +109,54 @@ class Containers:
             if timeout is not None:
                 spec.stop_timeout = timeout
             ctr = self.c.runtime.Create(rpb.CreateRequest(id=cid, spec=spec))
-            undo.append(lambda: self.c.runtime.Remove(rpb.RemoveRequest(id=cid, force=True)))
+            crashpoints.reached("gateway.create.runtime")
             if mode != "none":
                 self.c.network.Attach(npb.AttachRequest(
                     container_id=cid, network=mode, netns_path=ctr.netns_path, container_name=ctr.name,
                     ip_address=cfg.ip, aliases=cfg.network_aliases))
-            return ctr
+                crashpoints.reached("gateway.create.attach")
         except BaseException:
-            for step in reversed(undo):
-                try:
-                    step()
-                except grpc.RpcError as e:
-                    log.warning("clean-up after a failed create of %s: %s", cid[:12], e.details())
+            self.roll_back(intent)
             raise
+        intent.done()
+        return ctr
+
+    def roll_back(self, intent: intents.Intent) -> bool:
+        """Undoes a create, or finishes a remove: whatever any service holds
+        for the container, taken or not (each release is idempotent), in
+        remove's order; its anonymous volumes too (a remove's only with
+        -v or --rm). Every step is tried whatever the others did; if one
+        fails, the intent stays for the reconciler. True when all is done."""
+        cid = intent.container
+        steps = [
+            ("stop", lambda: self.c.runtime.Stop(rpb.StopRequest(id=cid, timeout=0), **_UNDO)),
+            ("snapshot", lambda: self.c.images.RemoveSnapshot(ipb.RemoveSnapshotRequest(container_id=cid), **_UNDO)),
+            ("network", lambda: self.c.network.Detach(npb.DetachRequest(container_id=cid), **_UNDO)),
+            ("volumes", lambda: self.c.volumes.Release(vpb.ReleaseRequest(container_id=cid), **_UNDO)),
+            ("container", lambda: self.c.runtime.Remove(rpb.RemoveRequest(id=cid, force=True), **_UNDO)),
+        ]
+        if intent.flow == intents.CREATE or intent.data.get("volumes"):
+            steps.append(("anonymous volumes", lambda: self._remove_volumes_made_for(cid)))
+        failed = []
+        for what, step in steps:
+            try:
+                step()
+            except grpc.RpcError as e:
+                if e.code() != grpc.StatusCode.NOT_FOUND:
+                    failed.append(f"{what}: {e.details()}")
+            except Exception as e:  # noqa: BLE001 - the other steps still run
+                failed.append(f"{what}: {e}")
+        if failed:
+            log.warning("releasing what container %s held: %s; will try again", cid[:12], "; ".join(failed))
+            intent.park()
+            return False
+        intent.done()
+        return True
+
+    def _remove_volumes_made_for(self, cid: str) -> None:
+        for vol in self.c.volumes.List(vpb.ListRequest(), **_UNDO).volumes:
+            if anonymous_volumes.made_for(vol, cid):
+                self.c.volumes.Remove(vpb.RemoveRequest(name=vol.name, force=True), **_UNDO)
 
     def _extra_hosts(self, add_hosts, mode: str) -> list:
         """--add-host NAME:IP; "host-gateway" is the host's address on the
@@ -138,10 +182,8 @@ class Containers:
                 raise
         return self.c.network.Prepare(request)
 
-    def _mounts(self, cid, volumes, image_layers, undo) -> list:
+    def _mounts(self, cid, volumes, image_layers) -> list:
         mounts = []
-        if volumes:
-            undo.append(lambda: self.c.volumes.Release(vpb.ReleaseRequest(container_id=cid)))
         for source, dest, ro, copy in volumes:
             options = ["rbind", "rprivate", "ro" if ro else "rw"]
             if source.startswith("/"):
@@ -149,7 +191,6 @@ class Containers:
                 continue
             if not source:  # anonymous: made for this container, gone with a failed create
                 source = self.c.volumes.Create(vpb.CreateRequest(labels=anonymous_volumes.labels(cid))).name
-                undo.append(lambda name=source: self.c.volumes.Remove(vpb.RemoveRequest(name=name, force=True)))
             vol = self.c.volumes.Acquire(vpb.AcquireRequest(
                 name=source, container_id=cid, image_layers=image_layers if copy else [], path=dest))
             mounts.append(rpb.Mount(destination=dest, type="bind", source=vol.mountpoint,
@@ -233,18 +274,28 @@ class Containers:
             if not force:
                 raise FailedPrecondition(
                     f"cannot remove container {ctr.name}: container is running: stop the container before removing or force remove")
-        if known is None and ctr.status in ("running", "paused", "restarting", "created"):
-            self.c.runtime.Stop(rpb.StopRequest(id=cid, timeout=0))
-        calls = [self.c.images.RemoveSnapshot.future(ipb.RemoveSnapshotRequest(container_id=cid))]
-        if ctr.spec.network_mode != "none":
-            calls.append(self.c.network.Detach.future(npb.DetachRequest(container_id=cid)))
-        if any(m.volume for m in ctr.spec.mounts):
-            calls.append(self.c.volumes.Release.future(vpb.ReleaseRequest(container_id=cid)))
-        for call in calls:
-            call.result()  # raises the service's error, if any
-        self.c.runtime.Remove(rpb.RemoveRequest(id=cid, force=True))
-        if volumes or ctr.spec.auto_remove:
-            self._remove_anonymous_volumes(ctr)
+        # On disk only while the gateway works on it: if it dies, its next
+        # start finishes the remove; an error here leaves the container
+        # listed, for the user to remove again.
+        intent = self.journal.begin(intents.REMOVE, cid, required=False,
+                                     volumes=bool(volumes or ctr.spec.auto_remove))
+        try:
+            if known is None and ctr.status in ("running", "paused", "restarting", "created"):
+                self.c.runtime.Stop(rpb.StopRequest(id=cid, timeout=0))
+            crashpoints.reached("gateway.remove.stopped")
+            calls = [self.c.images.RemoveSnapshot.future(ipb.RemoveSnapshotRequest(container_id=cid))]
+            if ctr.spec.network_mode != "none":
+                calls.append(self.c.network.Detach.future(npb.DetachRequest(container_id=cid)))
+            if any(m.volume for m in ctr.spec.mounts):
+                calls.append(self.c.volumes.Release.future(vpb.ReleaseRequest(container_id=cid)))
+            for call in calls:
+                call.result()  # raises the service's error, if any
+            crashpoints.reached("gateway.remove.released")
+            self.c.runtime.Remove(rpb.RemoveRequest(id=cid, force=True))
+            if volumes or ctr.spec.auto_remove:
+                self._remove_anonymous_volumes(ctr)
+        finally:
+            intent.done()
         return cid
 
     def _remove_anonymous_volumes(self, ctr: rpb.Container) -> None:

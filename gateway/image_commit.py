@@ -1,13 +1,16 @@
 """docker commit across services: the runtime knows the container (its
 status, the config it runs with), the images service owns its snapshot.
 A running container is paused (cgroup freezer) while the images service
-takes its diff, and resumed after, whatever happened."""
+takes its diff, and resumed after, whatever happened: also after a kill of
+the gateway, whose next start resumes it from the intent record."""
 import logging
 
 import grpc
 
 from doca.images.v1 import images_pb2 as ipb
 from doca.runtime.v1 import runtime_pb2 as rpb
+from common import crashpoints
+from gateway import intents
 from gateway.clients import Clients
 
 log = logging.getLogger("doca.gateway.commit")
@@ -28,28 +31,51 @@ def container_config(ctr: rpb.Container, image: ipb.Image) -> ipb.ImageConfig:
                            stop_signal=spec.stop_signal or icfg.stop_signal)
 
 
-def commit(c: Clients, container: str, reference: str, changes, comment: str, author: str,
-           pause: bool = True) -> ipb.Image:
+def commit(c: Clients, journal: intents.Journal, container: str, reference: str, changes, comment: str,
+           author: str, pause: bool = True) -> ipb.Image:
     ctr = c.runtime.Inspect(rpb.InspectRequest(id=container))
     image = c.images.Inspect(ipb.InspectRequest(reference=ctr.spec.image_id))
     request = ipb.CommitRequest(container_id=ctr.id, reference=reference,
                                 container_config=container_config(ctr, image), changes=changes,
                                 comment=comment, author=author,
                                 created_by=" ".join(ctr.spec.process.args))
+    # On disk before the pause: a gateway killed from here on leaves a
+    # record that its next start resumes the container from.
+    intent = journal.begin(intents.COMMIT, ctr.id, paused=pause and ctr.status == "running")
     paused = False
-    if pause and ctr.status == "running":
-        try:
-            c.runtime.Pause(rpb.PauseRequest(id=ctr.id))
-            paused = True
-        except grpc.RpcError as e:
-            if e.code() != grpc.StatusCode.FAILED_PRECONDITION:
-                raise
-            # It stopped (or was paused) meanwhile: nothing runs to pause.
     try:
+        if pause and ctr.status == "running":
+            try:
+                c.runtime.Pause(rpb.PauseRequest(id=ctr.id))
+                paused = True
+            except grpc.RpcError as e:
+                if e.code() != grpc.StatusCode.FAILED_PRECONDITION:
+                    raise
+                # It stopped (or was paused) meanwhile: nothing runs to pause.
+        crashpoints.reached("gateway.commit.paused")
         return c.images.Commit(request)
     finally:
-        if paused:
-            try:
-                c.runtime.Resume(rpb.ResumeRequest(id=ctr.id))
-            except grpc.RpcError as e:
-                log.warning("resuming %s after commit: %s", ctr.id[:12], e.details())
+        if not paused or _resume(c, ctr.id):
+            intent.done()
+        else:
+            intent.park()  # the reconciler tries again
+
+
+def _resume(c: Clients, cid: str) -> bool:
+    try:
+        c.runtime.Resume(rpb.ResumeRequest(id=cid), timeout=intents.UNDO_WAIT, wait_for_ready=True)
+    except grpc.RpcError as e:
+        if e.code() in (grpc.StatusCode.NOT_FOUND, grpc.StatusCode.FAILED_PRECONDITION):
+            return True  # removed, or not paused any more: nothing to resume
+        log.warning("resuming %s after commit: %s", cid[:12], e.details())
+        return False
+    return True
+
+
+def settle(c: Clients, intent: intents.Intent) -> bool:
+    """A commit the gateway did not live to finish: its container resumed."""
+    if intent.data.get("paused") and not _resume(c, intent.container):
+        intent.park()
+        return False
+    intent.done()
+    return True

@@ -117,6 +117,12 @@ class ImagesServicer(images_pb2_grpc.ImagesServicer):
         self.svc.remove_snapshot(validate.key(request.container_id))
         return pb.RemoveSnapshotResponse()
 
+    def ListSnapshots(self, request, context):
+        building = self.builder.container_ids() if self.builder is not None else set()
+        return pb.ListSnapshotsResponse(snapshots=[
+            pb.Snapshot(container_id=r["container_id"], image_id=r.get("image_id", ""))
+            for r in self.svc.snapshots.all() if r.get("container_id") not in building])
+
     def Tag(self, request, context):
         return to_message(self.svc.inspect(self.svc.tag(validate.image_ref(request.source),
                                                         validate.image_ref(request.target, "target reference"))))

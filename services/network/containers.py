@@ -11,6 +11,7 @@ import logging
 import os
 import time
 
+from common import crashpoints
 from common.errors import InvalidArgument, NotFound, ResourceExhausted
 
 from services.network import (hostsfile, netns, ports, reconcile, resolvconf, sandboxes, setup_bridge,
@@ -60,6 +61,7 @@ class ContainerNetworking:
             if rec is not None:
                 return self._sandbox(container_id, rec)
             held = self.reservations.reserve(container_id, wanted)
+            crashpoints.reached("network.prepare.held")
             rec = {"name": "", "hostname": hostname, "netns_path": "", "primary": "",
                    "requested": [b.to_record() for b in wanted], "ports": [b.to_record() for b in held],
                    "exposed": sorted(set(exposed) | {b.key for b in wanted}),
@@ -172,6 +174,7 @@ class ContainerNetworking:
             st.store.put(cid, rec)
             setup_endpoint.create_endpoint(ipr, ns_fd, bridge_index, rec["host_interface"], ip, net.subnet,
                                            net.gateway, mac_for(ip), ifname=ifname, default_route=route)
+            crashpoints.reached("network.attach.veth")
             try:
                 rec["state"] = READY
                 st.store.put(cid, rec)

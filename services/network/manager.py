@@ -10,7 +10,7 @@ import logging
 import pathlib
 import threading
 
-from common import atomic
+from common import atomic, crashpoints
 from common.errors import AlreadyExists, DocaError, FailedPrecondition, InvalidArgument, NotFound
 
 from services.network import networks, reconcile, setup_bridge
@@ -188,6 +188,7 @@ class NetworkManager(ContainerNetworking):
             networks.save(self.state_dir, net)
             try:
                 setup_bridge.ensure_bridge(ipr, net)
+                crashpoints.reached("network.create.bridge")
                 st = _State(net, AddressPool(self._ipam_path(name), net.subnet, net.gateway),
                             EndpointStore(self._endpoints_path(name)))
                 self._networks[name] = st
@@ -203,6 +204,7 @@ class NetworkManager(ContainerNetworking):
     def _forget_network(self, ipr, net: Network) -> None:
         try:
             setup_bridge.remove_bridge(ipr, net)
+            crashpoints.reached("network.remove.bridge")
         finally:
             for path in (self._ipam_path(net.name), self._endpoints_path(net.name)):
                 path.unlink(missing_ok=True)

@@ -6,7 +6,7 @@ import pathlib
 import sys
 import time
 
-from common import atomic
+from common import atomic, crashpoints
 from common.errors import FailedPrecondition, InvalidArgument
 from services.runtime import cgroups, devices, names, oci_runtime, signals, spec as ocispec, users
 from services.runtime.security import options, payload as security_payload
@@ -115,7 +115,9 @@ class CreateMixin:
         self.store.reserve(rec, generate=names.generate)
         try:
             self._write_bundle(rec, limits, security)
+            crashpoints.reached("runtime.create.bundle")
             self._launch(rec)
+            crashpoints.reached("runtime.create.launched")
         except BaseException:
             self.cgroups.destroy(cid)
             self.netns.release(cid)

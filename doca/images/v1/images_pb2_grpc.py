@@ -64,6 +64,11 @@ class ImagesStub:
                 request_serializer=doca_dot_images_dot_v1_dot_images__pb2.RemoveSnapshotRequest.SerializeToString,
                 response_deserializer=doca_dot_images_dot_v1_dot_images__pb2.RemoveSnapshotResponse.FromString,
                 _registered_method=True)
+        self.ListSnapshots = channel.unary_unary(
+                '/doca.images.v1.Images/ListSnapshots',
+                request_serializer=doca_dot_images_dot_v1_dot_images__pb2.ListSnapshotsRequest.SerializeToString,
+                response_deserializer=doca_dot_images_dot_v1_dot_images__pb2.ListSnapshotsResponse.FromString,
+                _registered_method=True)
         self.Tag = channel.unary_unary(
                 '/doca.images.v1.Images/Tag',
                 request_serializer=doca_dot_images_dot_v1_dot_images__pb2.TagRequest.SerializeToString,
@@ -175,6 +180,16 @@ class ImagesServicer:
 
     def RemoveSnapshot(self, request, context):
         """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListSnapshots(self, request, context):
+        """Every container's snapshot (container id and image; no paths), for the
+        gateway's start-up reconciliation with the runtime's containers. The
+        snapshots of a build's RUN containers are the service's own (it cleans
+        them after an interrupted build) and are not listed.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
@@ -322,6 +337,11 @@ def add_ImagesServicer_to_server(servicer, server):
                     servicer.RemoveSnapshot,
                     request_deserializer=doca_dot_images_dot_v1_dot_images__pb2.RemoveSnapshotRequest.FromString,
                     response_serializer=doca_dot_images_dot_v1_dot_images__pb2.RemoveSnapshotResponse.SerializeToString,
+            ),
+            'ListSnapshots': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListSnapshots,
+                    request_deserializer=doca_dot_images_dot_v1_dot_images__pb2.ListSnapshotsRequest.FromString,
+                    response_serializer=doca_dot_images_dot_v1_dot_images__pb2.ListSnapshotsResponse.SerializeToString,
             ),
             'Tag': grpc.unary_unary_rpc_method_handler(
                     servicer.Tag,
@@ -556,6 +576,33 @@ class Images:
             '/doca.images.v1.Images/RemoveSnapshot',
             doca_dot_images_dot_v1_dot_images__pb2.RemoveSnapshotRequest.SerializeToString,
             doca_dot_images_dot_v1_dot_images__pb2.RemoveSnapshotResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListSnapshots(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/doca.images.v1.Images/ListSnapshots',
+            doca_dot_images_dot_v1_dot_images__pb2.ListSnapshotsRequest.SerializeToString,
+            doca_dot_images_dot_v1_dot_images__pb2.ListSnapshotsResponse.FromString,
             options,
             channel_credentials,
             insecure,

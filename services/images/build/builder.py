@@ -64,6 +64,11 @@ class Builder:
     def job(self, options: Options) -> Job:
         return Job(self, options)
 
+    def container_ids(self) -> set[str]:
+        """The RUN containers of builds in progress or interrupted (their
+        marker is made before their snapshot)."""
+        return {m.name[len(MARKER_PREFIX):] for m in self.dir.glob(f"*/{MARKER_PREFIX}*")}
+
     def recover(self, dirs: list[pathlib.Path]) -> None:
         for d in dirs:
             try:

@@ -27,6 +27,7 @@ import threading
 
 import grpc
 
+from common import crashpoints
 from common.errors import FailedPrecondition, Internal, InvalidArgument, NotFound, Unavailable
 from doca.network.v1 import network_pb2 as npb
 from doca.runtime.v1 import runtime_pb2 as rpb
@@ -177,6 +178,7 @@ class _Container:
 
     def run(self, on_output) -> rpb.WaitResponse:
         self.r.runtime.Start(rpb.StartRequest(id=self.id), timeout=CALL_TIMEOUT)
+        crashpoints.reached("images.build.run")
         for rec in self.r.runtime.Logs(rpb.LogsRequest(id=self.id, follow=True, stdout=True, stderr=True)):
             on_output(int(rec.stream) or 1, rec.data)
         return self.r.runtime.Wait(rpb.WaitRequest(id=self.id))

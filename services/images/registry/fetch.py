@@ -17,6 +17,7 @@ import socket
 
 from urllib3.exceptions import HTTPError
 
+from common import crashpoints
 from common.errors import InvalidArgument, Unavailable
 from services.images import counters, writeback
 from services.images.content import ContentStore
@@ -67,6 +68,7 @@ class Sink:
         """Checks the digest, then (when unpacking) that the compressed
         stream ended well and the tar is `diff_id`, and waits for the unpack
         to end: only a layer whose every check passed is moved into place."""
+        crashpoints.reached("images.pull.blob")
         try:
             self.writer.finish()
         except InvalidArgument as exc:

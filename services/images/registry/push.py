@@ -10,6 +10,7 @@ an rmi meanwhile cannot pull them from under it."""
 import concurrent.futures
 import logging
 
+from common import crashpoints
 from common.errors import InvalidArgument, NotFound
 from services.images import digests, oci, reference
 from services.images.registry import auth, upload
@@ -32,6 +33,7 @@ def _blob(reg, client: RegistryClient, repo: str, desc: dict, progress: Progress
     if kind == "mounted":
         say(short, f"Mounted from {where}")
         return
+    crashpoints.reached("images.push.upload")
     sent = [0]
 
     def on_bytes(n):
