@@ -27,7 +27,7 @@ import logging
 import pathlib
 import threading
 
-from common.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
+from common.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound, note_data_root
 from services.images import digests, layerblob, oci, reference
 from services.images.content import ContentStore
 from services.images.imagedb import ImageDB
@@ -67,6 +67,7 @@ class ImageService:
     def __init__(self, state_dir: pathlib.Path):
         self.state = pathlib.Path(state_dir)
         self.state.mkdir(parents=True, exist_ok=True)
+        note_data_root(self.state, "the images store")  # named by a full disk's error
         self.content = ContentStore(self.state)
         self.layers = LayerStore(self.state / "layers", self.state / "tmp")
         self.snapshots = SnapshotStore(self.state / "snapshots")

@@ -1,5 +1,6 @@
 """Named volumes on disk: <root>/<name>/_data holds the data, meta.json the
 name, labels, creation time and the containers using the volume."""
+import logging
 import os
 import pathlib
 import shutil
@@ -7,8 +8,10 @@ import threading
 import time
 
 from common import atomic, dirspread, validate
-from common.errors import DocaError, FailedPrecondition, NotFound
+from common.errors import DocaError, FailedPrecondition, NotFound, is_no_space, note_data_root
 from services.volumes import populate
+
+log = logging.getLogger("doca.volumes.store")
 
 
 def _valid(name: str) -> bool:
@@ -25,8 +28,12 @@ class VolumeStore:
     def __init__(self, root: pathlib.Path):
         self.root = pathlib.Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
+        note_data_root(self.root, "the volumes store")  # named by a full disk's error
         dirspread.spread_subdirs(self.root)  # anonymous ones come and go with containers: common/dirspread.py
         self._lock = threading.Lock()
+        # volume name -> containers released while the disk was full: not in
+        # meta.json yet, left out of used_by until it is written (see release).
+        self._unwritten: dict[str, set[str]] = {}
         for d in self.root.iterdir():
             if d.is_dir():
                 atomic.remove_temporaries(d)
@@ -38,12 +45,30 @@ class VolumeStore:
         meta = atomic.read_json(self._meta_path(name)) if _valid(name) else None
         if meta is None:
             raise NotFound(f"no such volume: {name}")
+        gone = self._unwritten.get(name)
+        if gone:
+            meta["used_by"] = [c for c in meta.get("used_by", []) if c not in gone]
         meta["mountpoint"] = str(self.root / name / "_data")
         return meta
 
     def _save(self, meta: dict) -> None:
         stored = {k: v for k, v in meta.items() if k != "mountpoint"}
         atomic.write_json(self._meta_path(meta["name"]), stored)
+        self._unwritten.pop(meta["name"], None)  # its used_by is as loaded: without them
+
+    def _write_unwritten(self) -> None:
+        """Writes the releases a full disk held back, while there is room
+        (at each create, list, acquire, release and remove: a no-op when
+        there are none)."""
+        for name in list(self._unwritten):
+            try:
+                self._save(self._load(name))
+            except NotFound:
+                self._unwritten.pop(name, None)
+            except OSError as e:
+                if not is_no_space(e):
+                    log.warning("volume %s: writing its users: %s", name, e)
+                return
 
     def _create_locked(self, name: str, labels: dict) -> dict:
         if not name:
@@ -61,6 +86,7 @@ class VolumeStore:
 
     def create(self, name: str, labels: dict | None = None) -> dict:
         with self._lock:
+            self._write_unwritten()
             return self._create_locked(name, labels or {})
 
     def get(self, name: str) -> dict:
@@ -69,6 +95,7 @@ class VolumeStore:
 
     def list(self) -> list[dict]:
         with self._lock:
+            self._write_unwritten()
             out = []
             for d in sorted(self.root.iterdir()):
                 if (d / "meta.json").exists():
@@ -77,12 +104,14 @@ class VolumeStore:
 
     def remove(self, name: str, force: bool = False) -> None:
         with self._lock:
+            self._write_unwritten()
             meta = self._load(name)
             if meta["used_by"] and not force:
                 users = ", ".join(c[:12] for c in meta["used_by"])
                 raise FailedPrecondition(f"volume {name} is in use by container(s) {users}: remove them first")
             # meta.json goes first: a crash mid-way leaves no half-listed volume.
             self._meta_path(name).unlink()
+            self._unwritten.pop(name, None)
             shutil.rmtree(self.root / name, ignore_errors=True)
 
     def acquire(self, name: str, container_id: str, image_layers=(), path: str = "") -> dict:
@@ -96,13 +125,32 @@ class VolumeStore:
             if container_id not in meta["used_by"]:
                 meta["used_by"].append(container_id)
                 self._save(meta)
+            self._write_unwritten()
             return meta
 
     def release(self, container_id: str) -> None:
+        """A removal frees space and must not need it: on a full disk the
+        release is kept in memory (the volume is free for `volume rm`
+        at once) and written by the next write of the store that has room.
+        Only a volumes service restarted while the disk is still full reads
+        the container as a user again."""
         with self._lock:
             for d in self.root.iterdir():
-                meta = atomic.read_json(d / "meta.json")
-                if meta and container_id in meta.get("used_by", []):
+                on_disk = atomic.read_json(d / "meta.json")
+                if not on_disk or container_id not in on_disk.get("used_by", []):
+                    continue
+                try:
+                    meta = self._load(d.name)  # without the releases not written yet
+                except NotFound:
+                    continue
+                if container_id in meta["used_by"]:
                     meta["used_by"].remove(container_id)
-                    meta["mountpoint"] = str(d / "_data")
+                try:
                     self._save(meta)
+                except OSError as e:
+                    if not is_no_space(e):
+                        raise
+                    log.warning("volume %s: the release of %s waits for space to be written (%s)",
+                                d.name, container_id[:12], e)
+                    self._unwritten.setdefault(d.name, set()).add(container_id)
+            self._write_unwritten()

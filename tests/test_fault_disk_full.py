@@ -1,0 +1,276 @@
+"""A full disk: the stack's root on a small tmpfs, filled by a file of the
+test's (and by a container writing its rootfs).
+
+What frees space works with zero bytes free (stop, kill, unpause, rm -f);
+what needs space fails with one line naming where ('no space left on
+device writing ...'), undoes what it did (a commit's or a failed pause's
+freeze, a build's, import's or load's half-written blobs and layers); once
+the space is back the store is as before and everything works, records
+held back by the full disk written after all."""
+import io
+import json
+import os
+import pathlib
+import signal
+import subprocess
+import tarfile
+import time
+
+import pytest
+
+MiB = 1024 * 1024
+ROOT_MIB = 96
+FREEZER = pathlib.Path("/sys/fs/cgroup/freezer")
+
+
+@pytest.fixture
+def small(make_stack):
+    """A stack whose root is a ROOT_MIB tmpfs, unmounted after, whatever happened."""
+    s = make_stack("df")
+    s.root.mkdir(mode=0o711)
+    subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={ROOT_MIB}m,mode=0711", "doca-test-diskfull",
+                    str(s.root)], check=True)
+    try:
+        s.start()
+        yield s
+    finally:
+        try:
+            s.destroy()  # before the unmount: make_stack's destroy comes after this
+        finally:
+            if subprocess.run(["umount", str(s.root)], capture_output=True).returncode != 0:
+                subprocess.run(["umount", "-l", str(s.root)], capture_output=True)
+
+
+def free_bytes(path) -> int:
+    st = os.statvfs(path)
+    return st.f_bavail * st.f_frsize
+
+
+class Filler:
+    """One file taking what the tmpfs has left (but `leave` bytes)."""
+
+    def __init__(self, root: pathlib.Path):
+        self.path = root / "filler"
+        self.path.touch()  # now: on a full tmpfs even an empty file takes space
+
+    def fill(self, leave: int = 0) -> None:
+        with open(self.path, "ab", buffering=0) as f:
+            size = free_bytes(self.path.parent) - leave
+            if size > 0:
+                os.posix_fallocate(f.fileno(), f.seek(0, io.SEEK_END), size)
+            if not leave:
+                try:  # to the last byte, whatever the accounting
+                    while True:
+                        f.write(b"\0" * 4096)
+                except OSError:
+                    pass
+        assert free_bytes(self.path.parent) <= leave + 4096
+
+    def free(self) -> None:
+        self.path.unlink(missing_ok=True)
+
+
+def one_line_no_space(r, exit_code: int = 1) -> str:
+    """Docker's exit codes: 125 for run/create, 1 for other verbs."""
+    assert r.returncode == exit_code, (r.returncode, r.stdout, r.stderr)
+    err = r.stderr.strip()
+    assert "\n" not in err and err.startswith("doca: "), err
+    assert "no space left on device writing " in err, err
+    assert "internal" not in err.lower() and "Errno" not in err, err
+    return err
+
+
+def inspect(s, ref) -> dict:
+    return json.loads(s.doca("inspect", ref).stdout)[0]
+
+
+def freezer_state(s, cid: str) -> str:
+    return (FREEZER / s.cgroup_parent / cid / "freezer.state").read_text().strip()
+
+
+def record_on_disk(s, cid: str) -> dict:
+    matches = list((s.root / "runtime" / "containers").glob(f"**/{cid}/container.json"))
+    assert len(matches) == 1, matches
+    return json.loads(matches[0].read_text())
+
+
+def leftovers(s) -> list[str]:
+    """Temporaries and half-written work anywhere in the store."""
+    images = s.root / "images"
+    left = [str(p) for p in s.root.rglob("*.tmp")]
+    left += [str(p) for d in ("ingest", "tmp") if (images / d).is_dir() for p in (images / d).iterdir()]
+    return left
+
+
+def store_state(s) -> dict:
+    images = s.root / "images"
+    return {"blobs": sorted(os.listdir(images / "blobs" / "sha256")),
+            "layers": sorted(os.listdir(images / "layers")),
+            "images": s.doca("images", "-q", "--no-trunc").stdout.split()}
+
+
+def wait_for(what, timeout: float = 20):
+    deadline = time.monotonic() + timeout
+    while True:
+        value = what()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(0.2)
+
+
+def restart_daemon(s) -> None:
+    """The daemon stopped and started again: its containers stay (live restore)."""
+    s.proc.send_signal(signal.SIGTERM)
+    s.proc.wait(40)
+    s.proc = None
+    s.log.close()
+    s.start()
+
+
+def test_freeing_operations_work_with_zero_bytes_free(small):
+    s = small
+    filler = Filler(s.root)
+    for name in ("df-stop", "df-kill", "df-unpause", "df-paused"):
+        s.doca("run", "-d", "--name", name, "busybox", "sleep", "1000")
+    s.doca("run", "-d", "--name", "df-filler", "-v", "df-vol:/data", "busybox", "sleep", "1000")
+    s.doca("pause", "df-unpause")
+    s.doca("pause", "df-paused")
+    ids = {n: inspect(s, n)["Id"] for n in ("df-stop", "df-kill", "df-unpause", "df-paused", "df-filler")}
+    # A container fills the disk through its rootfs; the test takes the last bytes.
+    r = s.doca("exec", "df-filler", "sh", "-c", "echo kept > /data/f; dd if=/dev/zero of=/big bs=1M", check=False)
+    assert "No space left on device" in r.stderr, r.stderr
+    filler.fill()
+    try:
+        assert free_bytes(s.root) == 0
+
+        # A pause cannot be recorded: it fails and the container is not left frozen.
+        one_line_no_space(s.doca("pause", "df-stop", check=False))
+        assert inspect(s, "df-stop")["State"]["Status"] == "running"
+        assert freezer_state(s, ids["df-stop"]) == "THAWED"
+        # What needs space fails with one line, Docker's 125 for run/create.
+        one_line_no_space(s.doca("run", "--rm", "busybox", "true", check=False), 125)
+        one_line_no_space(s.doca("create", "busybox", "true", check=False), 125)
+        one_line_no_space(s.doca("volume", "create", "df-new", check=False))
+
+        # What frees space needs none (each with the disk topped up to the last byte).
+        def full():
+            filler.fill()
+            assert free_bytes(s.root) == 0
+        full()
+        assert s.doca("unpause", "df-unpause").returncode == 0
+        assert freezer_state(s, ids["df-unpause"]) == "THAWED"
+        assert inspect(s, "df-unpause")["State"]["Status"] == "running"
+        full()
+        s.doca("stop", "-t", "1", "df-stop")
+        assert inspect(s, "df-stop")["State"]["Status"] == "exited"
+        full()
+        s.doca("kill", "df-kill")
+        assert wait_for(lambda: inspect(s, "df-kill")["State"]["Status"] == "exited")
+        full()
+        s.doca("rm", "-f", "df-unpause")  # running
+        full()
+        s.doca("rm", "-f", "df-paused")  # paused
+        full()
+        s.doca("rm", "-f", "df-filler")  # with a volume, whose users are written: not now
+        listed = s.doca("ps", "-a", "--format", "{{.Names}}").stdout.split()
+        assert sorted(listed) == ["df-kill", "df-stop"]
+        # The volume is free at once, though its users are written later.
+        assert json.loads(s.doca("volume", "inspect", "df-vol").stdout)[0]["UsedBy"] == []
+    finally:
+        filler.free()
+    assert free_bytes(s.root) > 80 * MiB  # the filler container's rootfs went with it
+
+    # The records a full disk held back are written once there is room.
+    for name in ("df-stop", "df-kill"):
+        assert wait_for(lambda: record_on_disk(s, ids[name])["status"] == "exited"), name
+    assert record_on_disk(s, ids["df-stop"])["manually_stopped"]
+    assert not list((s.root / "runtime" / "containers").glob(f"**/{ids['df-paused']}"))
+    s.doca("volume", "ls")
+    assert json.loads((s.root / "volumes" / "df-vol" / "meta.json").read_text())["used_by"] == []
+    assert leftovers(s) == []
+    # ... and read back so by a restarted stack.
+    restart_daemon(s)
+    states = {c["Names"]: c["State"] for c in map(json.loads, s.doca("ps", "-a", "--format", "json").stdout.splitlines())}
+    assert states == {"df-stop": "exited", "df-kill": "exited"}, states
+    # Everything works again, the volume kept its data.
+    assert s.run("-v", "df-vol:/data", "busybox", "cat", "/data/f") == "kept\n"
+    s.doca("volume", "create", "df-new")
+    s.doca("start", "df-stop")
+    s.doca("pause", "df-stop")
+    s.doca("unpause", "df-stop")
+    s.doca("rm", "-f", "df-stop", "df-kill")
+    s.doca("volume", "rm", "df-vol", "df-new")
+
+
+def test_commit_on_a_full_disk_unpauses_and_leaves_nothing(small):
+    s = small
+    filler = Filler(s.root)
+    cid = s.doca("run", "-d", "--name", "df-commit", "busybox", "sh", "-c",
+                 "head -c 2097152 /dev/urandom > /payload && md5sum /payload > /sum && exec sleep 1000").stdout.strip()
+    assert wait_for(lambda: s.doca("exec", "df-commit", "cat", "/sum", check=False).returncode == 0)
+    before = store_state(s)
+    try:
+        # Room for the small writes (the pause is recorded), not for the layer.
+        filler.fill(leave=256 * 1024)
+        err = one_line_no_space(s.doca("commit", "df-commit", "df-commit:1", check=False))
+        assert str(s.root) in err, err
+        assert inspect(s, "df-commit")["State"]["Status"] == "running"
+        assert freezer_state(s, cid) == "THAWED"
+        # With nothing free at all the commit fails before it pauses.
+        filler.fill()
+        one_line_no_space(s.doca("commit", "df-commit", "df-commit:1", check=False))
+        assert inspect(s, "df-commit")["State"]["Status"] == "running"
+        assert freezer_state(s, cid) == "THAWED"
+        one_line_no_space(s.doca("commit", "--pause=false", "df-commit", "df-commit:1", check=False))
+        assert store_state(s) == before
+        assert leftovers(s) == []
+    finally:
+        filler.free()
+    s.doca("commit", "df-commit", "df-commit:1")
+    assert s.run("df-commit:1", "md5sum", "-c", "/sum").strip() == "/payload: OK"
+    assert inspect(s, "df-commit")["State"]["Status"] == "running"
+    s.doca("rm", "-f", "df-commit")
+    s.doca("rmi", "df-commit:1")
+    assert store_state(s) == before and leftovers(s) == []
+
+
+def _random_tar(path: pathlib.Path, size: int) -> None:
+    with tarfile.open(path, "w") as t:
+        info = tarfile.TarInfo("random")
+        info.size = size
+        t.addfile(info, io.BytesIO(os.urandom(size)))
+
+
+def test_build_import_load_on_a_full_disk_leave_nothing(small, tmp_path):
+    s = small
+    filler = Filler(s.root)
+    ctx = tmp_path / "ctx"
+    ctx.mkdir()
+    (ctx / "Dockerfile").write_text("FROM busybox\nRUN head -c 2097152 /dev/urandom > /random\n")
+    imported = tmp_path / "import.tar"
+    _random_tar(imported, 2 * MiB)
+    # An archive of an image the store does not have any more.
+    s.doca("build", "-t", "df-saved:1", str(ctx))
+    archive = tmp_path / "saved.tar"
+    s.doca("save", "-o", str(archive), "df-saved:1")
+    s.doca("rmi", "df-saved:1")
+    s.doca("builder", "prune", "-af", check=False)
+    before = store_state(s)
+    try:
+        for leave in (512 * 1024, 0):
+            filler.fill(leave=leave)
+            one_line_no_space(s.doca("build", "--no-cache", "-t", "df-built:1", str(ctx), check=False))
+            one_line_no_space(s.doca("import", str(imported), "df-imported:1", check=False))
+            one_line_no_space(s.doca("load", "-i", str(archive), check=False))
+            assert store_state(s) == before
+            assert leftovers(s) == []
+            assert s.doca("ps", "-aq").stdout == ""  # no RUN container left behind
+    finally:
+        filler.free()
+    s.doca("build", "-t", "df-built:1", str(ctx))
+    s.doca("import", str(imported), "df-imported:1")
+    s.doca("load", "-i", str(archive))
+    assert s.run("df-built:1", "wc", "-c", "/random").split()[0] == str(2 * MiB)
+    assert s.run("df-saved:1", "wc", "-c", "/random").split()[0] == str(2 * MiB)
+    assert "df-imported" in s.doca("images").stdout
+    s.doca("rmi", "df-built:1", "df-imported:1", "df-saved:1")
