@@ -274,3 +274,44 @@ def test_build_import_load_on_a_full_disk_leave_nothing(small, tmp_path):
     assert s.run("df-saved:1", "wc", "-c", "/random").split()[0] == str(2 * MiB)
     assert "df-imported" in s.doca("images").stdout
     s.doca("rmi", "df-built:1", "df-imported:1", "df-saved:1")
+
+
+def test_rmi_and_prune_work_with_zero_bytes_free(small):
+    """They are how space is got back: the images store's reserve gives
+    their records room, and is taken again once there is some."""
+    s = small
+    filler = Filler(s.root)
+    reserve = s.root / "images" / "reserve"
+    assert reserve.stat().st_blocks * 512 >= 4 * MiB
+    before = store_state(s)
+    for n in (1, 2, 3):
+        s.doca("run", "--name", f"df-src{n}", "busybox", "sh", "-c", "head -c 3000000 /dev/urandom > /r")
+        s.doca("commit", f"df-src{n}", f"df-img:{n}")
+    s.doca("commit", "df-src3", "df-img:3")  # the first df-img:3 is dangling now
+    s.doca("rm", "df-src1", "df-src2", "df-src3")
+    s.doca("tag", "df-img:1", "df-other:1")
+
+    def full():
+        filler.fill()
+        assert free_bytes(s.root) == 0
+    try:
+        full()
+        s.doca("rmi", "df-other:1")  # a tag only: nothing freed but the record
+        full()
+        s.doca("rmi", "df-img:2")
+        full()
+        one_line_no_space(s.doca("tag", "df-img:1", "df-more:1", check=False))  # needs room
+        full()
+        out = s.doca("image", "prune", "-f").stdout
+        assert out.count("deleted: sha256:") == 1, out  # its layer is the second df-img:3's too
+        assert "df-img" in s.doca("images").stdout
+        assert "its space reserve is given" in s.log_path.read_text()
+    finally:
+        filler.free()
+    # The reserve was taken again, here or now that there is room.
+    s.doca("rmi", "df-img:1", "df-img:3")
+    assert reserve.stat().st_blocks * 512 >= 4 * MiB
+    assert store_state(s) == before and leftovers(s) == []
+    restart_daemon(s)  # what the records say is what the store holds
+    assert store_state(s) == before
+    s.doca("run", "--rm", "busybox", "true")

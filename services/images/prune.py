@@ -24,6 +24,13 @@ def prunable(svc: ImageService, all_images: bool) -> list[str]:
 
 
 def prune(svc: ImageService, all_images: bool = False) -> Pruned:
+    """Works on a full disk: the store's space reserve makes room for its
+    records (reserve.py)."""
+    with svc.reserve.for_freeing():
+        return _prune(svc, all_images)
+
+
+def _prune(svc: ImageService, all_images: bool) -> Pruned:
     out = Pruned()
     trash = []
     with svc.lock:

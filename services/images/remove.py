@@ -20,7 +20,14 @@ def _in_use(image_id: str, users: list[str]) -> FailedPrecondition:
 
 
 def remove(svc: ImageService, text: str, force: bool = False) -> tuple[list[str], list[str]]:
-    """Returns (untagged references, deleted ids: the image, then layers)."""
+    """Returns (untagged references, deleted ids: the image, then layers).
+    Works on a full disk: the store's space reserve makes room for its
+    records (reserve.py)."""
+    with svc.reserve.for_freeing():
+        return _remove(svc, text, force)
+
+
+def _remove(svc: ImageService, text: str, force: bool) -> tuple[list[str], list[str]]:
     trash = []
     with svc.lock:
         resolved = svc.resolve(text)

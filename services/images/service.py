@@ -30,6 +30,7 @@ import threading
 from common.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound, note_data_root
 from services.images import digests, layerblob, oci, reference
 from services.images.content import ContentStore
+from services.images.reserve import Reserve
 from services.images.imagedb import ImageDB
 from services.images.keyedlock import KeyedLocks
 from services.images.layers import LayerStore
@@ -68,6 +69,7 @@ class ImageService:
         self.state = pathlib.Path(state_dir)
         self.state.mkdir(parents=True, exist_ok=True)
         note_data_root(self.state, "the images store")  # named by a full disk's error
+        self.reserve = Reserve(self.state / "reserve")  # for rmi and prune on a full disk
         self.content = ContentStore(self.state)
         self.layers = LayerStore(self.state / "layers", self.state / "tmp")
         self.snapshots = SnapshotStore(self.state / "snapshots")
