@@ -2,9 +2,11 @@
 
 A server interceptor wraps every handler: DocaError -> its status code (and
 the CLI exit code in trailing metadata), an error from a downstream service
--> the same status passed through, a full disk (ENOSPC, EDQUOT) ->
-RESOURCE_EXHAUSTED, anything else -> INTERNAL with a one-line message (the
-traceback goes to the service log, never to the client).
+-> the same status passed through, a full disk (ENOSPC, EDQUOT, also
+behind another error raised while handling it) -> RESOURCE_EXHAUSTED with
+one line naming where (common.errors.no_space), anything else -> INTERNAL
+with a one-line message (the traceback goes to the service log, never to
+the client).
 """
 import logging
 
@@ -20,10 +22,28 @@ def _abort(context, code: grpc.StatusCode, message: str, metadata=()):
     context.abort(code, message)
 
 
+def _no_space_within(exc: BaseException) -> OSError | None:
+    """A full disk behind an error raised while handling it (an OSError
+    wrapped into another exception, `raise X from e` or not)."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if is_no_space(exc):
+            return exc
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
 def _handle(exc: Exception, context, method: str):
-    if is_no_space(exc):  # ENOSPC, EDQUOT from any write, however deep
-        log.warning("%s: %s", method, exc)
-        exc = no_space(exc)
+    # ENOSPC, EDQUOT from any write, however deep: RESOURCE_EXHAUSTED, one
+    # line naming where. A domain error chosen on purpose stays what it is,
+    # unless it is only a wrapper (INTERNAL, UNKNOWN) of the full disk.
+    wrapper = not isinstance(exc, (DocaError, grpc.RpcError)) or (
+        isinstance(exc, DocaError) and exc.code in ("INTERNAL", "UNKNOWN"))
+    full = _no_space_within(exc) if wrapper else None
+    if full is not None:
+        log.warning("%s: %s", method, full)
+        exc = no_space(full)
     if isinstance(exc, DocaError):
         md = [(EXIT_CODE_KEY, str(exc.exit_code))] if exc.exit_code is not None else []
         _abort(context, grpc.StatusCode[exc.code], exc.message, md)

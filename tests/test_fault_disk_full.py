@@ -315,3 +315,74 @@ def test_rmi_and_prune_work_with_zero_bytes_free(small):
     restart_daemon(s)  # what the records say is what the store holds
     assert store_state(s) == before
     s.doca("run", "--rm", "busybox", "true")
+
+
+def test_no_space_is_one_line_naming_where():
+    """No stack: the message itself, and a full disk found behind a wrapper."""
+    import errno
+
+    import grpc
+
+    from common import errors, status
+
+    e = errors.no_space(OSError(errno.ENOSPC, "No space left on device", "/var/lib/doca/x/y.json"))
+    assert e.code == "RESOURCE_EXHAUSTED"
+    assert e.message.startswith("no space left on device writing /var/lib/doca/x/y.json: ")
+    assert "\n" not in e.message
+    errors.note_data_root("/var/lib/doca/images", "the images store")
+    e = errors.no_space(OSError(errno.EDQUOT, "Disk quota exceeded"))
+    assert e.message.startswith("disk quota exceeded writing the images store /var/lib/doca/images")
+
+    class Context:
+        def __init__(self):
+            self.aborted = None
+
+        def set_trailing_metadata(self, md):
+            pass
+
+        def abort(self, code, message):
+            self.aborted = (code, message)
+            raise Exception(message)
+
+    def handled(exc):
+        ctx = Context()
+        with pytest.raises(Exception):
+            status._handle(exc, ctx, "/m")
+        return ctx.aborted
+
+    try:
+        try:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        except OSError:
+            raise errors.Internal("writing the thing failed")
+    except errors.Internal as wrapped:
+        code, message = handled(wrapped)
+    assert code == grpc.StatusCode.RESOURCE_EXHAUSTED and message.startswith("no space left on device writing ")
+    # An error chosen on purpose stays what it is.
+    try:
+        try:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        except OSError:
+            raise errors.InvalidArgument("bad")
+    except errors.InvalidArgument as chosen:
+        assert handled(chosen) == (grpc.StatusCode.INVALID_ARGUMENT, "bad")
+
+
+def test_a_failed_atomic_write_names_its_file_and_leaves_no_temporary(tmp_path):
+    import errno
+
+    from common import atomic
+
+    mnt = tmp_path / "tiny"
+    mnt.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "doca-test-diskfull", str(mnt)], check=True)
+    try:
+        target = mnt / "state.json"
+        atomic.write_json(target, {"v": 1})
+        with pytest.raises(OSError) as info:
+            atomic.write_bytes(target, b"x" * (256 * 1024))
+        assert info.value.errno == errno.ENOSPC and info.value.filename == str(target)
+        assert sorted(p.name for p in mnt.iterdir()) == ["state.json"]
+        assert atomic.read_json(target) == {"v": 1}
+    finally:
+        subprocess.run(["umount", str(mnt)], check=False)
