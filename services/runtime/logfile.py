@@ -85,7 +85,11 @@ class Writer:
         os = self._os
         os.close(self.fd)
         if self.max_files == 1:
-            os.truncate(self.path, 0)
+            # a new file, not a truncated one: a reader keeps the old one by its descriptor
+            try:
+                os.unlink(self.path)
+            except FileNotFoundError:
+                pass
         else:
             for i in range(self.max_files - 1, 0, -1):
                 older = f"{self.path}.{i - 1}" if i > 1 else self.path

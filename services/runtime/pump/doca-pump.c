@@ -116,8 +116,10 @@ static void log_rotate(void)
 	log_flush();
 	close(log_fd);
 	if (max_files <= 1) {
-		if (truncate(log_path, 0) != 0 && errno != ENOENT)
-			dprintf(2, "doca-pump: truncate: %s\n", strerror(errno));
+		/* A new file, not a truncated one: a reader keeps reading the old
+		 * one by its descriptor, never from an offset past the new end. */
+		if (unlink(log_path) != 0 && errno != ENOENT)
+			dprintf(2, "doca-pump: unlink: %s\n", strerror(errno));
 	} else {
 		for (int i = max_files - 1; i >= 1; i--) {
 			if (i > 1)
