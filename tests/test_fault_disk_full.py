@@ -151,6 +151,7 @@ def test_freeing_operations_work_with_zero_bytes_free(small):
         one_line_no_space(s.doca("run", "--rm", "busybox", "true", check=False), 125)
         one_line_no_space(s.doca("create", "busybox", "true", check=False), 125)
         one_line_no_space(s.doca("volume", "create", "df-new", check=False))
+        assert not (s.root / "volumes" / "df-new").exists()  # nothing half-made
 
         # What frees space needs none (each with the disk topped up to the last byte).
         def full():

@@ -78,10 +78,19 @@ class VolumeStore:
             return self._load(name)  # like Docker: creating an existing volume returns it
         except NotFound:
             pass
-        (self.root / name / "_data").mkdir(parents=True, exist_ok=True)
-        meta = {"name": name, "driver": "local", "created_at": time.time(),
-                "labels": dict(labels), "used_by": []}
-        self._save(meta)
+        try:
+            (self.root / name / "_data").mkdir(parents=True, exist_ok=True)
+            meta = {"name": name, "driver": "local", "created_at": time.time(),
+                    "labels": dict(labels), "used_by": []}
+            self._save(meta)
+        except BaseException:
+            # Not recorded (a full disk): nothing of the volume stays.
+            for d in (self.root / name / "_data", self.root / name):
+                try:
+                    d.rmdir()
+                except OSError:
+                    pass
+            raise
         return self._load(name)
 
     def create(self, name: str, labels: dict | None = None) -> dict:
