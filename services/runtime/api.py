@@ -22,7 +22,7 @@ _SPECS = SpecMessages()
 def to_message(rt: Runtime, rec: Record) -> pb.Container:
     d = rt.store.dir(rec.id)
     return pb.Container(
-        id=rec.id, name=rec.name, spec=_SPECS.get(rec.id, rec.spec),
+        id=rec.id, name=rec.name, spec=_SPECS.get(rec.id, rec.spec, lambda: [r.id for r in rt.store.all()]),
         status=rec.status, pid=rec.pid, exit_code=rec.exit_code, oom_killed=rec.oom_killed,
         error=rec.error, created_at=timestamps.to_proto(rec.created_at),
         started_at=timestamps.to_proto(rec.started_at),
@@ -65,7 +65,10 @@ class RuntimeServicer(runtime_pb2_grpc.RuntimeServicer):
         return to_message(self.rt, self.rt.stop(validate.ref(request.id), request.timeout))
 
     def Remove(self, request, context):
-        self.rt.remove(validate.ref(request.id), request.force)
+        ref = validate.ref(request.id)
+        cid = self.rt.get(ref).id  # NOT_FOUND as remove's own
+        self.rt.remove(ref, request.force)
+        _SPECS.drop(cid)  # a removed container's parsed spec must not stay (bench/soak.py)
         return pb.RemoveResponse()
 
     def List(self, request, context):

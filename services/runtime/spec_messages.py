@@ -12,16 +12,21 @@ from google.protobuf import json_format
 
 from doca.runtime.v1 import runtime_pb2 as pb
 
-MAX_ENTRIES = 4096  # past this, start again (removed containers' entries go too)
+# Entries of removed containers go at Remove (drop); any other one left
+# behind (a reply built while its container was being removed) goes when the
+# cache has grown to twice what was live at the last prune, and at least this.
+PRUNE_MIN = 64
 
 
 class SpecMessages:
     def __init__(self):
         self._lock = threading.Lock()
         self._by_id: dict[str, tuple[str, pb.ContainerSpec]] = {}
+        self._prune_at = PRUNE_MIN
 
-    def get(self, cid: str, spec: dict) -> pb.ContainerSpec:
-        """A message shared between replies: copy it before changing it."""
+    def get(self, cid: str, spec: dict, live=None) -> pb.ContainerSpec:
+        """A message shared between replies: copy it before changing it.
+        `live()`: the ids of the containers that exist, for the prune."""
         key = json.dumps(spec, sort_keys=True, separators=(",", ":"))
         with self._lock:
             hit = self._by_id.get(cid)
@@ -29,7 +34,19 @@ class SpecMessages:
             return hit[1]
         msg = json_format.ParseDict(spec, pb.ContainerSpec())
         with self._lock:
-            if len(self._by_id) >= MAX_ENTRIES:
-                self._by_id.clear()
             self._by_id[cid] = (key, msg)
+            full = len(self._by_id) >= self._prune_at
+        if full and live is not None:
+            self._prune(set(live()) | {cid})
         return msg
+
+    def _prune(self, keep: set[str]) -> None:
+        with self._lock:
+            for gone in [c for c in self._by_id if c not in keep]:
+                del self._by_id[gone]
+            self._prune_at = max(PRUNE_MIN, 2 * len(self._by_id))
+
+    def drop(self, cid: str) -> None:
+        """The container is removed: its entry goes."""
+        with self._lock:
+            self._by_id.pop(cid, None)
