@@ -27,6 +27,7 @@ import logging
 import pathlib
 import threading
 
+from common import crashpoints
 from common.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound, note_data_root
 from services.images import digests, layerblob, oci, reference
 from services.images.content import ContentStore
@@ -282,6 +283,7 @@ class ImageService:
                     with self.lock:
                         existing = self.snapshots.create(
                             container_id, image_id, digests.chain_ids(oci.diff_ids(config)))
+                        crashpoints.reached("images.prepare_snapshot.made")
             finally:
                 with self.lock:
                     self._preparing.pop(container_id, None)

@@ -4,6 +4,7 @@ import signal
 import subprocess
 import sys
 
+from common import crashpoints
 from common.errors import FailedPrecondition
 from services.runtime import shim_client
 from services.runtime.proc import signal_process
@@ -33,6 +34,7 @@ class RemoveMixin:
                             str(self.store.dir(rec.id)), rec.id], cwd=shim_client.CODE_ROOT,
                            capture_output=True, timeout=60)
         self.cgroups.destroy(rec.id)
+        crashpoints.reached("runtime.remove.cgroups")
         self.netns.release(rec.id)
         self.store.drop(rec.id)
         self.emit_container(rec, "destroy")

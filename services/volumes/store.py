@@ -7,11 +7,12 @@ import shutil
 import threading
 import time
 
-from common import atomic, dirspread, validate
+from common import atomic, crashpoints, dirspread, validate
 from common.errors import DocaError, FailedPrecondition, NotFound, is_no_space, note_data_root
 from services.volumes import populate
 
 log = logging.getLogger("doca.volumes.store")
+REMOVING = ".removing-"  # a volume being deleted: renamed first, so a crash cannot leave it half listed
 
 
 def _valid(name: str) -> bool:
@@ -22,6 +23,18 @@ def _valid(name: str) -> bool:
     except DocaError:
         return False
     return True
+
+
+def _drop_unfinished_create(d: pathlib.Path) -> None:
+    """A directory without meta.json is a create a crash cut short (its
+    record is written last): removed if nothing was put in it."""
+    try:
+        (d / "_data").rmdir()
+        d.rmdir()
+    except FileNotFoundError:
+        pass
+    except OSError as e:
+        log.warning("volume directory %s has data but no record: left as it is (%s)", d, e)
 
 
 class VolumeStore:
@@ -35,8 +48,12 @@ class VolumeStore:
         # meta.json yet, left out of used_by until it is written (see release).
         self._unwritten: dict[str, set[str]] = {}
         for d in self.root.iterdir():
-            if d.is_dir():
+            if d.name.startswith(REMOVING):  # a remove a crash cut short
+                shutil.rmtree(d, ignore_errors=True)
+            elif d.is_dir() and not d.is_symlink():
                 atomic.remove_temporaries(d)
+                if not (d / "meta.json").exists():
+                    _drop_unfinished_create(d)
 
     def _meta_path(self, name: str) -> pathlib.Path:
         return self.root / name / "meta.json"
@@ -80,6 +97,7 @@ class VolumeStore:
             pass
         try:
             (self.root / name / "_data").mkdir(parents=True, exist_ok=True)
+            crashpoints.reached("volumes.create.dir")
             meta = {"name": name, "driver": "local", "created_at": time.time(),
                     "labels": dict(labels), "used_by": []}
             self._save(meta)
@@ -118,10 +136,13 @@ class VolumeStore:
             if meta["used_by"] and not force:
                 users = ", ".join(c[:12] for c in meta["used_by"])
                 raise FailedPrecondition(f"volume {name} is in use by container(s) {users}: remove them first")
-            # meta.json goes first: a crash mid-way leaves no half-listed volume.
-            self._meta_path(name).unlink()
+            # Renamed out of the listing first (one step): a crash mid-way
+            # leaves no half-listed volume, and the next start deletes the rest.
+            gone = self.root / f"{REMOVING}{name}-{os.urandom(4).hex()}"
+            os.rename(self.root / name, gone)
             self._unwritten.pop(name, None)
-            shutil.rmtree(self.root / name, ignore_errors=True)
+            crashpoints.reached("volumes.remove.data")
+            shutil.rmtree(gone, ignore_errors=True)
 
     def acquire(self, name: str, container_id: str, image_layers=(), path: str = "") -> dict:
         """Records the use, creating the volume when missing; an empty one
@@ -134,6 +155,7 @@ class VolumeStore:
             if container_id not in meta["used_by"]:
                 meta["used_by"].append(container_id)
                 self._save(meta)
+                crashpoints.reached("volumes.acquire.recorded")
             self._write_unwritten()
             return meta
 
