@@ -8,6 +8,7 @@ from common.errors import FailedPrecondition
 from services.runtime.store import Record
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+PRUNE_MIN = 64  # previous readings kept before removed containers' are looked for
 
 
 def system_cpu_ns() -> int:
@@ -45,6 +46,13 @@ class StatsMixin:
         with self.store.lock:
             prev = prev_cache.get(rec.id)
             prev_cache[rec.id] = (s["cpu_ns"], s["system_ns"])
+            if len(prev_cache) >= self.__dict__.get("_samples_prune_at", PRUNE_MIN):
+                # Removed containers' readings go (the metrics' scrapes sample
+                # every running container: this grew by one per container).
+                live = {r.id for r in self.store.all()}
+                for gone in [cid for cid in prev_cache if cid not in live]:
+                    del prev_cache[gone]
+                self.__dict__["_samples_prune_at"] = max(PRUNE_MIN, 2 * len(prev_cache))
         s["pre_cpu_ns"], s["pre_system_ns"] = prev or (0, 0)
         return s
 
