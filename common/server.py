@@ -11,6 +11,7 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
+from common import memdebug
 from common.status import ErrorMapping
 from common.undecodable import UndecodableRequests
 
@@ -82,6 +83,7 @@ class Server:
         stop = threading.Event()
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: stop.set())
+        memdebug.install(self.socket_path.stem)  # DOCA_MEMDEBUG=DIR only
         self.start()
         stop.wait()
         self.stop()
