@@ -3,14 +3,20 @@ namespace, and a shim holding the container's init before exec."""
 import marshal
 import os
 import pathlib
+import signal
 import sys
 import time
 
 from common import atomic, crashpoints
 from common.errors import FailedPrecondition, InvalidArgument
-from services.runtime import cgroups, devices, names, oci_runtime, signals, spec as ocispec, users
+from services.runtime import cgroups, devices, names, oci_runtime, shim_client, signals, spec as ocispec, users
+from services.runtime.proc import signal_process
 from services.runtime.security import options, payload as security_payload
 from services.runtime.store import Record
+
+# What a launch sets in the record: put back when it cannot be recorded.
+_LAUNCH_FIELDS = ("pid", "shim_pid", "shim_start", "status", "exit_code", "error", "finished_at",
+                  "oom_killed", "oom_base")
 
 
 def limits_of(res: dict) -> cgroups.Limits:
@@ -205,11 +211,22 @@ class CreateMixin:
         os.chmod(d / "exec.fifo", 0o622)
         oom_base = self.cgroups.oom_kills(rec.id)
         pid, shim_pid, shim_start = self.launcher.start(d)
-        with self.store.lock:
-            rec.pid, rec.shim_pid, rec.shim_start = pid, shim_pid, shim_start
-            rec.status, rec.exit_code, rec.error, rec.finished_at = "created", 0, "", 0.0
-            rec.oom_killed, rec.oom_base = False, oom_base
-            self.store.save(rec)
+        kept = {f: getattr(rec, f) for f in _LAUNCH_FIELDS}
+        try:
+            with self.store.lock:
+                rec.pid, rec.shim_pid, rec.shim_start = pid, shim_pid, shim_start
+                rec.status, rec.exit_code, rec.error, rec.finished_at = "created", 0, "", 0.0
+                rec.oom_killed, rec.oom_base = False, oom_base
+                self.store.save(rec)
+        except BaseException:
+            # Not recorded (a full disk): the launch is undone, the record as
+            # it was, no held init left behind a start that failed.
+            with self.store.lock:
+                for f, v in kept.items():
+                    setattr(rec, f, v)
+            signal_process(pid, signal.SIGKILL)
+            shim_client.wait_exit(shim_pid, shim_start, d, 30)
+            raise
 
     def netns_path(self, rec: Record) -> pathlib.Path:
         return self.netns.file(rec.id)
