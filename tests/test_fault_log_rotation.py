@@ -119,7 +119,7 @@ def test_readers_survive_fast_rotation(stack):
             numbers, err = f.stop()
             _check_follow(numbers, contiguous=False)
         assert not failures, f"{len(failures)} of {counts}: {failures[:10]}"
-        assert counts["tail"] > 20
+        assert counts["tail"] >= 6 and counts["all"] >= 2  # every caller ran
     finally:
         stack.doca("rm", "-f", cid)
 

@@ -62,22 +62,24 @@ class _File:
         self.pos = 0
         self.pending = b""
 
-    def lines(self) -> list[bytes]:
+    def lines(self, end: int | None = None) -> list[bytes]:
         """The next complete lines (at most about CHUNK bytes of them), []
-        at the end of the file."""
+        at the end of the file (or at offset `end`)."""
         if self.pos and os.fstat(self.fd).st_size < self.pos:
             # truncated in place (a shim from before rotation by rename, max-file=1)
             self.pos, self.pending = 0, b""
-        while data := os.pread(self.fd, CHUNK, self.pos):
+        while data := os.pread(self.fd, CHUNK if end is None else max(0, min(CHUNK, end - self.pos)), self.pos):
             self.pos += len(data)
             *lines, self.pending = (self.pending + data).split(b"\n")
             if lines:
                 return lines
         return []
 
-    def batches(self):
-        """Decoded batches up to the end of the file as it is now."""
-        while lines := self.lines():
+    def batches(self, end: int | None = None):
+        """Decoded batches up to the end of the file as it is now (or up to
+        offset `end`: a fast writer does not keep a reader of the history
+        reading)."""
+        while lines := self.lines(end):
             if batch := _decode(lines):
                 yield batch
 
@@ -157,7 +159,9 @@ def _open_set(path: pathlib.Path) -> list[_File]:
                     files.reverse()
                     return files
         except FileNotFoundError:
-            if not path.parent.exists():
+            if not path.parent.exists():  # the container was removed
+                for f in files:
+                    f.close()
                 raise
         except BaseException:
             for f in files:
@@ -203,17 +207,18 @@ def _history(files: list[_File], tail: int | None, since: float):
         if lines:
             yield _decode(lines)
         return
+    ends = [os.fstat(f.fd).st_size for f in files]  # the files of that moment, as they were
     if tail is None:
-        for f in files:
-            for batch in f.batches():
+        for f, end in zip(files, ends):
+            for batch in f.batches(end):
                 if since:
                     batch = [r for r in batch if parse_time(r[2]) >= since]
                 if batch:
                     yield batch
         return
     kept = collections.deque(maxlen=max(tail, 0))
-    for f in files:
-        for batch in f.batches():
+    for f, end in zip(files, ends):
+        for batch in f.batches(end):
             kept.extend(r for r in batch if parse_time(r[2]) >= since)
     if kept:
         yield list(kept)
