@@ -78,14 +78,14 @@ class Driver(abc.ABC):
         deadline = time.monotonic() + timeout
         try:
             self.freeze(cid, timeout=min(2.0, timeout))
-        except (OSError, TimeoutError):
+        except (OSError, TimeoutError, InvalidArgument):
             pass  # a task that will not freeze: the loop below kills again until none is left
         try:
             _kill(procs(dirs))
         finally:
             try:
                 self.thaw(cid, timeout=min(2.0, timeout))
-            except (OSError, TimeoutError):
+            except (OSError, TimeoutError, InvalidArgument):
                 pass
         step = 0.001
         while left := procs(dirs):

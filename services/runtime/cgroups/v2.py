@@ -2,6 +2,7 @@
 cgroup.subtree_control of every ancestor below the mount."""
 import os
 
+from common.errors import InvalidArgument
 from services.runtime.cgroups import base
 
 WANTED = ("cpu", "memory", "pids", "io", "cpuset")
@@ -111,7 +112,7 @@ class V2Driver(base.Driver):
             if found:
                 try:
                     base.write(kill, 1)
-                except OSError:
+                except (OSError, InvalidArgument):
                     pass
         return max(found, super().kill_all(cid, timeout))
 
