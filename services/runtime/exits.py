@@ -39,8 +39,8 @@ def lost_shim(cgroups, cid: str) -> tuple[int, str]:
     waited for; one called "exited" while its processes ran would have a
     second init started beside them by `start`, and would escape stop.
 
-    137 (killed by SIGKILL) when processes were killed; 255 and the old
-    message when none was left (they ended with the shim: how is unknown).
+    137 (killed by SIGKILL) when processes were killed; 255 when none was
+    left (they ended with the shim: how is unknown).
     TimeoutError when some process outlives SIGKILL: the caller must not
     record an exit then."""
     killed = cgroups.kill_all(cid)
