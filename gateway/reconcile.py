@@ -54,9 +54,12 @@ class Reconciler:
             log.warning("no reconciliation: the runtime did not answer: %s", e.details())
         pending = self.settle()
         try:
-            self.sweep()
+            orphans = self.sweep()
         except grpc.RpcError as e:
             log.warning("orphan sweep skipped: %s", e.details())
+        else:
+            log.info("start-up reconciliation done: %d orphan(s) released%s", len(orphans),
+                     ", some intents still pending" if pending else "")
         while True:
             self._kick.wait(RETRY_EVERY if pending else None)
             self._kick.clear()

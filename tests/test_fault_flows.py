@@ -246,6 +246,9 @@ def test_orphans_of_an_older_crash_are_swept_at_gateway_start(fs):
     from doca.network.v1 import network_pb2 as npb, network_pb2_grpc
     from doca.volumes.v1 import volumes_pb2 as vpb, volumes_pb2_grpc
 
+    done = "start-up reconciliation done"
+    assert wait_for(lambda: done in fs.log_path.read_text(), 30, 0.1)  # phantoms come after this gateway's sweep
+    before = fs.log_path.read_text().count(done)
     phantom, port = os.urandom(32).hex(), free_port()
     with grpc.insecure_channel(f"unix://{fs.socket('images')}") as ch:
         image = images_pb2_grpc.ImagesStub(ch).Inspect(ipb.InspectRequest(reference="busybox"))
@@ -257,14 +260,36 @@ def test_orphans_of_an_older_crash_are_swept_at_gateway_start(fs):
     with grpc.insecure_channel(f"unix://{fs.socket('volumes')}") as ch:
         volumes_pb2_grpc.VolumesStub(ch).Acquire(vpb.AcquireRequest(name="phantomvol", container_id=phantom))
     assert "in use" in fs.doca("volume", "rm", "phantomvol", check=False).stderr
-    gateway = subprocess.run(["pgrep", "-f", "--", f"-m gateway --root {fs.root} "], capture_output=True, text=True)
-    os.kill(int(gateway.stdout.split()[0]), 9)
-    time.sleep(0.5)
-    assert wait_for(lambda: fs.doca("version", check=False, timeout=20).returncode == 0, 60, 0.1)
-    assert wait_for(lambda: fs.doca("volume", "rm", "phantomvol", check=False).returncode == 0, 30, 0.2)
+    _kill_gateway(fs)
+    assert wait_for(lambda: fs.log_path.read_text().count(done) > before, 30, 0.1)
+    fs.doca("volume", "rm", "phantomvol")
     assert not (fs.root / "images" / "snapshots" / phantom).exists()
     name = "sweptport"
     fs.doca(*_run_args(name, port))  # the phantom's port is free
     fs.doca("rm", "-fv", name)
     fs.doca("volume", "rm", f"{name}-data")
     _nothing_left(fs, port)
+
+
+def _kill_gateway(s) -> None:
+    found = subprocess.run(["pgrep", "-f", "--", f"-m gateway --root {s.root} "], capture_output=True, text=True)
+    os.kill(int(found.stdout.split()[0]), 9)
+    time.sleep(0.5)
+    assert wait_for(lambda: s.doca("version", check=False, timeout=20).returncode == 0, 60, 0.1)
+
+
+def test_a_container_whose_snapshot_is_gone_is_reported_and_removable(fs):
+    import grpc
+    from doca.images.v1 import images_pb2 as ipb, images_pb2_grpc
+
+    cid = fs.doca("run", "-d", "--name", "lostsnap", "busybox", "true").stdout.strip()
+    assert wait_for(lambda: fs.doca("inspect", "-f", "{{.State.Status}}", cid).stdout.strip() == "exited", 20, 0.1)
+    with grpc.insecure_channel(f"unix://{fs.socket('images')}") as ch:
+        images_pb2_grpc.ImagesStub(ch).RemoveSnapshot(ipb.RemoveSnapshotRequest(container_id=cid))
+    _kill_gateway(fs)  # its next start reconciles the services
+    assert wait_for(lambda: f"container lostsnap ({cid[:12]}) has lost its snapshot" in fs.log_path.read_text(), 20, 0.1)
+    r = fs.doca("start", "lostsnap", check=False)
+    assert r.returncode != 0 and "lost its filesystem" in r.stderr and "doca rm" in r.stderr, r
+    assert r.stderr.count("\n") == 1  # one line
+    fs.doca("rm", "lostsnap")
+    _nothing_left(fs)

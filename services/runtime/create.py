@@ -196,6 +196,10 @@ class CreateMixin:
     def _launch(self, rec: Record) -> None:
         """(Re)starts a shim on the written bundle: the init waits on the
         exec fifo. A relaunch joins the pinned network namespace."""
+        upper = rec.spec.get("rootfs", {}).get("upperDir")
+        if upper and not os.path.isdir(upper):  # its snapshot went (a crash of the images service's disk, a hand)
+            raise FailedPrecondition(f"container {rec.name or rec.id[:12]} has lost its filesystem (its snapshot "
+                                     f"{upper} is gone): it cannot start again; remove it with `doca rm`")
         d = self.ensure_bundle(rec)
         for name in ("exit.json", "init.pid", "exec.fifo"):
             (d / name).unlink(missing_ok=True)
