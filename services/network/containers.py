@@ -92,7 +92,7 @@ class ContainerNetworking:
                 return self._sandbox(container_id, rec)
             had = bool(rec.get("ports"))
             rec = {**rec, "ports": [], "released": True}
-            self.sandboxes.put(container_id, rec)
+            self.sandboxes.put(container_id, rec, freeing=True)  # a full disk: written when there is room
             self.reservations.release(container_id)
             if had:
                 self._apply_firewall()
@@ -118,7 +118,7 @@ class ContainerNetworking:
             except BaseException:
                 self.reservations.release(container_id)
                 try:
-                    self.sandboxes.put(container_id, rec)
+                    self.sandboxes.put(container_id, rec, freeing=True)
                     self._apply_firewall()
                 except Exception:  # noqa: BLE001 - the first error is the one to report
                     log.exception("could not undo the failed hold of the ports of %s", container_id[:12])
@@ -229,7 +229,8 @@ class ContainerNetworking:
     def detach(self, container_id: str) -> None:
         """Removes the container's endpoints, frees their addresses, its
         published ports and hosts file; an unknown container is fine (safe
-        to retry)."""
+        to retry). Needs no space (a full disk: the records are written
+        when there is room), like a disconnect and a release of ports."""
         check_container_id(container_id)
         with self._lock, host() as ipr:
             left = []
@@ -266,7 +267,7 @@ class ContainerNetworking:
                 self._move_route(container_id, n, r)
             sb = self.sandboxes.get(container_id)
             if sb is not None and sb.get("primary") == net.name:
-                self.sandboxes.update(container_id, primary=others[0][0].name if others else "")
+                self.sandboxes.update(container_id, freeing=True, primary=others[0][0].name if others else "")
             self._after_change(container_id, [net])
 
     def _move_route(self, cid: str, net: Network, rec: dict) -> None:
@@ -279,7 +280,7 @@ class ContainerNetworking:
             return
         try:
             if setup_endpoint.ensure_default_route(fd, net.gateway):
-                self._networks[net.name].store.put(cid, {**rec, "route": True})
+                self._networks[net.name].store.put(cid, {**rec, "route": True}, freeing=True)
         finally:
             os.close(fd)
 

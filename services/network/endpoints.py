@@ -6,7 +6,8 @@
 
 An endpoint is written "pending" before any kernel object is made and
 "ready" once the namespace is configured; a pending record found at start is
-work a crash interrupted, and is undone (see reconcile).
+work a crash interrupted, and is undone (see reconcile). A removal needs no
+space: on a full disk it is written when there is room (common/unwritten.py).
 """
 import dataclasses
 import hashlib
@@ -14,6 +15,7 @@ import ipaddress
 import pathlib
 
 from common import atomic
+from common.unwritten import Unwritten
 
 PENDING = "pending"
 READY = "ready"
@@ -50,23 +52,37 @@ def mac_for(ip: ipaddress.IPv4Address) -> str:
 
 
 class EndpointStore:
-    def __init__(self, path: pathlib.Path):
+    def __init__(self, path: pathlib.Path, unwritten: Unwritten | None = None):
         self.path = pathlib.Path(path)
+        self.unwritten = unwritten
         self._records: dict[str, dict] = atomic.read_json(self.path, {}) or {}
 
-    def _save(self) -> None:
+    def _write(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         atomic.write_json(self.path, self._records)
+
+    def _save(self, freeing: bool = False) -> None:
+        """Writes the records as they are; a full disk fails it unless the
+        change frees (`freeing`): then it is written when there is room."""
+        if self.unwritten is None:
+            self._write()
+        else:
+            self.unwritten.write(str(self.path), self._write, freeing)
+
+    def forget(self) -> None:
+        """The file was deleted (its network removed): nothing to write."""
+        if self.unwritten is not None:
+            self.unwritten.discard(str(self.path))
 
     def get(self, container_id: str) -> dict | None:
         rec = self._records.get(container_id)
         return dict(rec) if rec else None
 
-    def put(self, container_id: str, record: dict) -> None:
+    def put(self, container_id: str, record: dict, freeing: bool = False) -> None:
         old = self._records.get(container_id)
         self._records[container_id] = dict(record)
         try:
-            self._save()
+            self._save(freeing)
         except BaseException:
             if old is None:
                 self._records.pop(container_id, None)
@@ -77,7 +93,7 @@ class EndpointStore:
     def remove(self, container_id: str) -> bool:
         if self._records.pop(container_id, None) is None:
             return False
-        self._save()
+        self._save(freeing=True)
         return True
 
     def items(self) -> list[tuple[str, dict]]:

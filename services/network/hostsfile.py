@@ -16,6 +16,8 @@ so it is rewritten whole at every start.
 import os
 import pathlib
 
+from common.errors import name_no_space
+
 BASE = ("127.0.0.1\tlocalhost\n"
         "::1\tlocalhost ip6-localhost ip6-loopback\n"
         "fe00::0\tip6-localnet\n"
@@ -43,6 +45,8 @@ def write_in_place(path: pathlib.Path, text: str) -> None:
     try:
         os.pwrite(fd, data, 0)
         os.ftruncate(fd, len(data))
+    except OSError as e:
+        raise name_no_space(e, path) from None  # a full disk: the one line names the file
     finally:
         os.close(fd)
 

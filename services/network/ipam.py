@@ -7,18 +7,24 @@ Never hands out the network address, the gateway or the broadcast address.
 The lowest free address is taken, so an address freed by Detach is the next
 one handed out; that is harmless because an endpoint's MAC is derived from
 its address, so neighbours' ARP caches stay right.
+
+A release needs no space: on a full disk it is written when there is room
+(common/unwritten.py); until then the file lists the address, which a
+restart frees again (reconcile: an owner without an endpoint).
 """
 import ipaddress
 import pathlib
 
 from common import atomic
+from common.unwritten import Unwritten
 from common.errors import AlreadyExists, InvalidArgument, ResourceExhausted
 
 
 class AddressPool:
     def __init__(self, path: pathlib.Path, subnet: ipaddress.IPv4Network,
-                 gateway: ipaddress.IPv4Address):
+                 gateway: ipaddress.IPv4Address, unwritten: Unwritten | None = None):
         self.path = pathlib.Path(path)
+        self.unwritten = unwritten
         self.subnet = subnet
         self.gateway = gateway
         self._first = int(subnet.network_address) + 1
@@ -38,12 +44,23 @@ class AddressPool:
     def _usable(self, value: int) -> bool:
         return self._first <= value <= self._last and value != int(self.gateway)
 
-    def _save(self) -> None:
+    def _write(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         atomic.write_json(self.path, {
             "subnet": str(self.subnet),
             "allocated": {str(ipaddress.IPv4Address(v)): o for v, o in sorted(self._allocated.items())},
         })
+
+    def _save(self, freeing: bool = False) -> None:
+        if self.unwritten is None:
+            self._write()
+        else:
+            self.unwritten.write(str(self.path), self._write, freeing)
+
+    def forget(self) -> None:
+        """The file was deleted (its network removed): nothing to write."""
+        if self.unwritten is not None:
+            self.unwritten.discard(str(self.path))
 
     @property
     def capacity(self) -> int:
@@ -82,7 +99,7 @@ class AddressPool:
     def release(self, ip: ipaddress.IPv4Address) -> bool:
         if self._allocated.pop(int(ip), None) is None:
             return False
-        self._save()
+        self._save(freeing=True)
         return True
 
     def release_owner(self, owner: str) -> list[ipaddress.IPv4Address]:
@@ -90,7 +107,7 @@ class AddressPool:
         for v in freed:
             del self._allocated[v]
         if freed:
-            self._save()
+            self._save(freeing=True)
         return [ipaddress.IPv4Address(v) for v in freed]
 
     def allocations(self) -> dict[ipaddress.IPv4Address, str]:

@@ -4,6 +4,12 @@ One lock guards all state; every request that changes something holds it
 for its whole run (a few milliseconds), so the records and the kernel never
 disagree between two requests. This file holds the networks (start-up,
 create, remove, prune, queries); containers.py a container's side of them.
+
+A full disk: what frees (a release of ports, a detach, a disconnect, a
+network's removal, the start's reconciliation) needs no space, its records
+written when there is room (self.unwritten, common/unwritten.py); what
+needs space (prepare, attach, create) fails with one line naming the file
+or the network store.
 """
 import dataclasses
 import logging
@@ -11,7 +17,8 @@ import pathlib
 import threading
 
 from common import atomic, crashpoints
-from common.errors import AlreadyExists, DocaError, FailedPrecondition, InvalidArgument, NotFound
+from common.errors import AlreadyExists, DocaError, FailedPrecondition, InvalidArgument, NotFound, note_data_root
+from common.unwritten import Unwritten
 
 from services.network import networks, reconcile, setup_bridge
 from services.network.containers import ContainerNetworking
@@ -39,6 +46,8 @@ class NetworkManager(ContainerNetworking):
         self.bridge = bridge
         self.subnet = subnet
         self._lock = threading.Lock()
+        # The records' writes a full disk held back (all files of the store).
+        self.unwritten = Unwritten("the network store", self._lock)
         self._networks: dict[str, _State] = {}
         self.sandboxes: SandboxStore | None = None
         self.reservations = Reservations()
@@ -52,10 +61,11 @@ class NetworkManager(ContainerNetworking):
         firewall rules, holds the published ports again and rewrites the
         hosts files."""
         net = networks.configured(self.state_dir, DEFAULT_NETWORK, self.bridge, self.subnet)
+        note_data_root(self.state_dir, "the network store")  # named by a full disk's error
         for sub in ("networks", "ipam", "endpoints"):
             (self.state_dir / sub).mkdir(parents=True, exist_ok=True)
             atomic.remove_temporaries(self.state_dir / sub)
-        self.sandboxes = SandboxStore(self.state_dir)
+        self.sandboxes = SandboxStore(self.state_dir, self.unwritten)
         with self._lock, host() as ipr:
             self._start_default(ipr, net)
             for other in networks.load_all(self.state_dir):
@@ -72,8 +82,8 @@ class NetworkManager(ContainerNetworking):
         old = networks.load(self.state_dir, net.name)
         ipam_path = self._ipam_path(net.name)
         base = old or net
-        pool = AddressPool(ipam_path, base.subnet, base.gateway)
-        store = EndpointStore(self._endpoints_path(net.name))
+        pool = AddressPool(ipam_path, base.subnet, base.gateway, self.unwritten)
+        store = EndpointStore(self._endpoints_path(net.name), self.unwritten)
         reconcile.drop_dead_endpoints(ipr, pool, store)
         if old is not None and (old.subnet, old.bridge) != (net.subnet, net.bridge):
             if len(store):
@@ -83,8 +93,9 @@ class NetworkManager(ContainerNetworking):
                     f"--subnet {old.subnet}")
             if old.bridge != net.bridge:
                 setup_bridge.remove_bridge(ipr, old)
-            pool = AddressPool(ipam_path, net.subnet, net.gateway)  # starts empty
-        networks.save(self.state_dir, net)  # before the bridge carries its id
+            pool = AddressPool(ipam_path, net.subnet, net.gateway, self.unwritten)  # starts empty
+        if old is None or old.to_record() != net.to_record():
+            networks.save(self.state_dir, net)  # before the bridge carries its id
         index = setup_bridge.ensure_bridge(ipr, net)
         reconcile.repair_ports(ipr, store, index)
         self._networks[net.name] = _State(net, pool, store)
@@ -92,8 +103,8 @@ class NetworkManager(ContainerNetworking):
                  net.name, net.bridge, net.subnet, net.gateway, len(store))
 
     def _start_user(self, ipr, net: Network) -> None:
-        pool = AddressPool(self._ipam_path(net.name), net.subnet, net.gateway)
-        store = EndpointStore(self._endpoints_path(net.name))
+        pool = AddressPool(self._ipam_path(net.name), net.subnet, net.gateway, self.unwritten)
+        store = EndpointStore(self._endpoints_path(net.name), self.unwritten)
         reconcile.drop_dead_endpoints(ipr, pool, store)
         self._networks[net.name] = _State(net, pool, store)
         try:
@@ -142,6 +153,9 @@ class NetworkManager(ContainerNetworking):
                 except Exception:  # noqa: BLE001 - stopping anyway
                     log.exception("could not remove the firewall rules")
             self.reservations.release_all()
+            if not self.unwritten.flush():
+                log.warning("the disk is still full: %s not written (the next start reads them as they were)",
+                            ", ".join(map(str, self.unwritten.keys())))
 
     # -- networks ------------------------------------------------------------
 
@@ -189,8 +203,8 @@ class NetworkManager(ContainerNetworking):
             try:
                 setup_bridge.ensure_bridge(ipr, net)
                 crashpoints.reached("network.create.bridge")
-                st = _State(net, AddressPool(self._ipam_path(name), net.subnet, net.gateway),
-                            EndpointStore(self._endpoints_path(name)))
+                st = _State(net, AddressPool(self._ipam_path(name), net.subnet, net.gateway, self.unwritten),
+                            EndpointStore(self._endpoints_path(name), self.unwritten))
                 self._networks[name] = st
                 self._apply_firewall()
             except BaseException:
@@ -207,6 +221,7 @@ class NetworkManager(ContainerNetworking):
             crashpoints.reached("network.remove.bridge")
         finally:
             for path in (self._ipam_path(net.name), self._endpoints_path(net.name)):
+                self.unwritten.discard(str(path))
                 path.unlink(missing_ok=True)
             networks.delete(self.state_dir, net.name)
 

@@ -10,10 +10,16 @@ endpoints (Docker's word for a container's network settings).
 
 Prepare makes the record before the container exists (ports held, hosts
 file ready for the bind mount); Detach removes both.
+
+A change that frees (a release of ports, a detach) needs no space: on a full
+disk the record is changed in memory and written when there is room
+(common/unwritten.py); a service restarted before that reads the older
+record (a released container's ports held again, until its next stop).
 """
 import pathlib
 
 from common import atomic, validate
+from common.unwritten import Unwritten
 
 from services.network import hostsfile
 
@@ -26,7 +32,8 @@ def check_id(container_id: str) -> str:
 
 
 class SandboxStore:
-    def __init__(self, state_dir: pathlib.Path):
+    def __init__(self, state_dir: pathlib.Path, unwritten: Unwritten | None = None):
+        self.unwritten = unwritten
         self.dir = pathlib.Path(state_dir) / "sandboxes"
         self.hosts_dir = pathlib.Path(state_dir) / "hosts"
         # Its /etc/hostname and /etc/resolv.conf, written once at prepare.
@@ -54,22 +61,46 @@ class SandboxStore:
         rec = self._records.get(cid)
         return dict(rec) if rec is not None else None
 
-    def put(self, cid: str, rec: dict) -> None:
-        atomic.write_json(self.dir / f"{check_id(cid)}.json", rec)
+    def _path(self, cid: str) -> pathlib.Path:
+        return self.dir / f"{check_id(cid)}.json"
+
+    def put(self, cid: str, rec: dict, freeing: bool = False) -> None:
+        """Records `rec`; not changed when it cannot be written, unless the
+        change frees something (`freeing`): then a full disk keeps it in
+        memory, written when there is room."""
+        path = self._path(cid)
+        old = self._records.get(cid)
         self._records[cid] = dict(rec)
 
-    def update(self, cid: str, **changes) -> None:
+        def write():
+            if cid in self._records:  # else removed meanwhile: nothing to write
+                atomic.write_json(path, self._records[cid])
+        try:
+            if self.unwritten is None:
+                write()
+            else:
+                self.unwritten.write(str(path), write, freeing)
+        except BaseException:
+            if old is None:
+                self._records.pop(cid, None)
+            else:
+                self._records[cid] = old
+            raise
+
+    def update(self, cid: str, freeing: bool = False, **changes) -> None:
         rec = self._records.get(cid)
         if rec is not None and any(rec.get(k) != v for k, v in changes.items()):
-            self.put(cid, {**rec, **changes})
+            self.put(cid, {**rec, **changes}, freeing=freeing)
 
     def remove(self, cid: str) -> bool:
         for path in (self.hosts_path(cid), self.hostname_path(cid), self.resolv_path(cid)):
             hostsfile.remove(path)
+        if self.unwritten is not None:
+            self.unwritten.discard(str(self._path(cid)))
         if self._records.pop(cid, None) is None:
             return False
         try:
-            (self.dir / f"{check_id(cid)}.json").unlink()
+            self._path(cid).unlink()
         except FileNotFoundError:
             pass
         return True
