@@ -9,11 +9,15 @@ never replaced by a non-directory (or the other way round), any other
 existing entry is removed first (a file is never written through a symlink
 or into a device node), "." (the destination itself) is left as it is, and
 a relative symlink may not point above the destination. Renamed (docker cp
-to a new name), every entry must be under the tar's top entry."""
+to a new name), every entry must be under the tar's top entry.
+
+A full disk leaves no file cut short: the entry being written when it
+struck is removed, and the error (still an OSError) names it."""
 import copy
 import os
 import tarfile
 
+from common.errors import is_no_space, name_no_space
 from common.inflate import Inflated
 from common.tarlimits import BoundedTarInfo
 
@@ -105,10 +109,10 @@ def _replace(member: tarfile.TarInfo, changes: dict) -> tarfile.TarInfo:
     return new
 
 
-def _extract_each(tf: tarfile.TarFile, dest: str, check) -> None:
+def _extract_each(tf: tarfile.TarFile, dest: str, check, done=lambda: None) -> None:
     """extractall(filter=check) where tarfile has no filters: each member
     as the filter leaves it, directories' times and modes set last (their
-    entries would change them)."""
+    entries would change them). done() after each member is written."""
     directories = []
     for member in tf:
         member = check(member, dest)
@@ -117,6 +121,7 @@ def _extract_each(tf: tarfile.TarFile, dest: str, check) -> None:
         if member.isdir():
             directories.append(member)
         tf.extract(member, dest, set_attrs=not member.isdir(), numeric_owner=True)
+        done()
     for member in sorted(directories, key=lambda m: m.name, reverse=True):
         path = os.path.join(dest, member.name)
         try:
@@ -131,10 +136,27 @@ def _extract_each(tf: tarfile.TarFile, dest: str, check) -> None:
 def extract(fileobj, dest: str, rename: tuple[str, str] | None = None, owner=None) -> None:
     """Extracts a tar stream (read sequentially) into the directory `dest`."""
     check = extraction_filter(dest, rename, owner)
-    # Inflated in bounded pieces, headers bounded: a bomb costs disk, never
-    # memory (tarfile's "r|*" inflates each block it reads without a bound).
-    with tarfile.open(fileobj=Inflated(fileobj), mode="r|", tarinfo=BoundedTarInfo) as tf:
-        if _HAS_FILTERS:
-            tf.extractall(dest, numeric_owner=True, filter=check)
-        else:
-            _extract_each(tf, dest, check)
+    writing: list[tarfile.TarInfo] = []  # the entry being written, once the filter let it through
+
+    def tracked(member: tarfile.TarInfo, path: str):
+        member = check(member, path)
+        writing[:] = [member] if member is not None else []
+        return member
+    try:
+        # Inflated in bounded pieces, headers bounded: a bomb costs disk, never
+        # memory (tarfile's "r|*" inflates each block it reads without a bound).
+        with tarfile.open(fileobj=Inflated(fileobj), mode="r|", tarinfo=BoundedTarInfo) as tf:
+            if _HAS_FILTERS:
+                tf.extractall(dest, numeric_owner=True, filter=tracked)
+            else:
+                _extract_each(tf, dest, tracked, done=writing.clear)
+    except OSError as e:
+        if not is_no_space(e) or not writing:
+            raise
+        target = os.path.join(dest, writing[0].name)
+        if not writing[0].isdir():
+            try:  # cut short by the full disk: no partial file left
+                os.unlink(target)
+            except OSError:
+                pass
+        raise name_no_space(e, target) from None

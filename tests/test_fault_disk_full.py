@@ -393,3 +393,96 @@ def test_a_failed_atomic_write_names_its_file_and_leaves_no_temporary(tmp_path):
         assert atomic.read_json(target) == {"v": 1}
     finally:
         subprocess.run(["umount", str(mnt)], check=False)
+
+
+def port_free(port: int) -> bool:
+    """Nothing holds the host port (the network service's reservation is a
+    bound socket)."""
+    import socket
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("0.0.0.0", port))
+        except OSError:
+            return False
+    return True
+
+
+def sandbox_on_disk(s, cid: str) -> dict | None:
+    path = s.root / "network" / "sandboxes" / f"{cid}.json"
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def in_upper_dirs(s, name: str) -> list[str]:
+    return [str(p) for p in (s.root / "images").rglob(name)]
+
+
+def test_network_and_cp_on_a_full_disk(small, tmp_path):
+    """A stop releases the published ports and an rm detaches with zero bytes
+    free (the network's records written once there is room); what needs
+    space (network create, cp into a container) fails with one line and
+    leaves nothing half made; cp out of a container needs none."""
+    from tests.stack import free_port
+    s = small
+    filler = Filler(s.root)
+    port = free_port()
+    web = s.doca("run", "-d", "--name", "df-web", "-p", f"{port}:80", "busybox", "sleep", "1000").stdout.strip()
+    s.doca("run", "-d", "--name", "df-cp", "busybox", "sh", "-c", "echo out > /out; exec sleep 1000")
+    assert wait_for(lambda: s.doca("exec", "df-cp", "cat", "/out", check=False).returncode == 0)
+    assert not port_free(port)
+    src = tmp_path / "cp-in-file"
+    src.write_bytes(os.urandom(MiB))
+    piped = io.BytesIO()
+    with tarfile.open(fileobj=piped, mode="w") as t:
+        info = tarfile.TarInfo("cp-in-piped")
+        info.size = MiB
+        t.addfile(info, io.BytesIO(os.urandom(MiB)))
+    filler.fill()
+    try:
+        assert free_bytes(s.root) == 0
+        # What needs space: one line naming where, nothing left.
+        err = one_line_no_space(s.doca("network", "create", "df-net", check=False))
+        assert str(s.root / "network") in err, err
+        assert "df-net" not in s.doca("network", "ls").stdout
+        err = one_line_no_space(s.doca("cp", str(src), "df-cp:/cp-in-file", check=False))
+        assert "/cp-in-file in container df-cp" in err, err
+        r = s.doca("cp", "-", "df-cp:/", input=piped.getvalue(), check=False)
+        r.stderr = r.stderr.decode()
+        err = one_line_no_space(r)
+        assert "/cp-in-piped in container df-cp" in err, err
+        assert in_upper_dirs(s, "cp-in-file") == [] and in_upper_dirs(s, "cp-in-piped") == []
+        # A cp out reads only.
+        s.doca("cp", "df-cp:/out", str(tmp_path / "out"))
+        assert (tmp_path / "out").read_text() == "out\n"
+
+        # A stop releases the port, an rm detaches: with zero bytes free.
+        filler.fill()
+        s.doca("stop", "-t", "1", "df-web")
+        assert wait_for(lambda: port_free(port), 10)
+        assert sandbox_on_disk(s, web)["ports"]  # the record is written when there is room
+        assert "cannot release the ports" not in s.log_text()
+        filler.fill()
+        s.doca("rm", "df-web")
+        assert port_free(port)
+    finally:
+        filler.free()
+    # Another container publishes the port at once (the records may still wait).
+    s.doca("run", "-d", "--name", "df-web2", "-p", f"{port}:80", "busybox", "sleep", "1000")
+    assert not port_free(port)
+    s.doca("rm", "-f", "df-web2")
+    assert wait_for(lambda: sandbox_on_disk(s, web) is None and port_free(port))
+    endpoints = json.loads((s.root / "network" / "endpoints" / "bridge.json").read_text())
+    assert web not in endpoints
+    ipam = json.loads((s.root / "network" / "ipam" / "bridge.json").read_text())
+    assert web not in ipam["allocated"].values()
+    # ... and so after a restart: the port is free, everything works.
+    restart_daemon(s)
+    assert port_free(port)
+    s.doca("run", "-d", "--name", "df-web", "-p", f"{port}:80", "busybox", "sleep", "1000")
+    s.doca("network", "create", "df-net")
+    s.doca("cp", str(src), "df-cp:/cp-in-file")
+    s.doca("cp", "-", "df-cp:/", input=piped.getvalue())
+    assert s.doca("exec", "df-cp", "sh", "-c", "cat /cp-in-file /cp-in-piped | wc -c").stdout.strip() == str(2 * MiB)
+    s.doca("rm", "-f", "df-web", "df-cp")
+    s.doca("network", "rm", "df-net")
+    assert port_free(port)

@@ -9,13 +9,14 @@ import subprocess
 import sys
 import threading
 
-from common.errors import FailedPrecondition, Internal, InvalidArgument, NotFound
+from common.errors import FailedPrecondition, Internal, InvalidArgument, NotFound, ResourceExhausted
 from services.runtime import sealed_exe, shim_client
 from services.runtime.create import userns_of
 from services.runtime.store import Record
 
 CHUNK = 256 * 1024
-_ERRORS = {"NOT_FOUND": NotFound, "INVALID_ARGUMENT": InvalidArgument, "FAILED_PRECONDITION": FailedPrecondition}
+_ERRORS = {"NOT_FOUND": NotFound, "INVALID_ARGUMENT": InvalidArgument, "FAILED_PRECONDITION": FailedPrecondition,
+           "RESOURCE_EXHAUSTED": ResourceExhausted}
 
 
 class _Helper:

@@ -13,7 +13,8 @@ means the container's. Then one operation (marshal config on CFG_FD):
 - put DIR: a tar on stdin extracted into DIR (common.tarsafe's rules).
 
 Failures: "CODE message" on stderr (NOT_FOUND, INVALID_ARGUMENT,
-FAILED_PRECONDITION) and exit status 2. Standard library only."""
+FAILED_PRECONDITION, RESOURCE_EXHAUSTED: a full disk, the one line naming
+the container's path) and exit status 2. Standard library only."""
 import errno
 import marshal
 import os
@@ -24,6 +25,7 @@ import sys
 import tarfile
 
 from common import tarsafe
+from common.errors import is_no_space, no_space
 from services.runtime import overlay_linux, proc, rootfs_linux, syscalls as sc
 
 # No user or group name lookups: NSS inside a container's root could load
@@ -277,6 +279,11 @@ def main() -> None:
     except OSError as e:
         if e.errno == errno.EROFS:
             _fail("FAILED_PRECONDITION", "container rootfs is marked read-only")
+        if is_no_space(e):
+            # The path as the container sees it (this process's root is its).
+            ctr = cfg.get("name", "")
+            where = f"{os.fsdecode(e.filename)} in container {ctr}" if e.filename else f"container {ctr}"
+            _fail("RESOURCE_EXHAUSTED", str(no_space(e, where)))
         where = f": {e.filename}" if e.filename else ""
         _fail("FAILED_PRECONDITION", f"{e.strerror or e}{where}")
     sys.stdout.flush()
