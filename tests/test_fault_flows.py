@@ -164,6 +164,30 @@ def test_commit_killed_while_the_container_is_paused(fs):
     _nothing_left(fs)
 
 
+def _blobs(s) -> set[str]:
+    return {p.name for p in (s.root / "images").rglob("*") if p.is_file() and len(p.name) == 64}
+
+
+def test_commit_killed_in_the_images_service(fs):
+    """The images service dies with the layer stored and no image yet: the
+    container is resumed at once, the retry works, and the layer of the
+    commit that died is collected."""
+    blobs = _blobs(fs)
+    cid = fs.doca("run", "-d", "busybox", "sh", "-c", "head -c 100000 /dev/urandom > /made; sleep 1000").stdout.strip()
+    _crash_at(fs, "images.commit.layer")
+    assert fs.doca("commit", cid, "crash/commit:2", check=False).returncode != 0
+    _recovered(fs, "images.commit.layer")
+    assert fs.doca("inspect", "-f", "{{.State.Status}}", cid).stdout.strip() == "running"
+    assert "crash/commit" not in fs.doca("images").stdout  # no half-made image
+    fs.doca("exec", cid, "touch", "/more")  # another layer: the first one's blob must be gone by itself
+    fs.doca("commit", cid, "crash/commit:2")
+    assert fs.run("crash/commit:2", "wc", "-c", "/made").split()[0] == "100000"
+    fs.doca("rm", "-f", cid)
+    fs.doca("rmi", "crash/commit:2")
+    assert _blobs(fs) == blobs
+    _nothing_left(fs)
+
+
 def test_build_killed_during_a_run_step(fs, tmp_path):
     (tmp_path / "Dockerfile").write_text("FROM busybox\nRUN sleep 1 && echo built > /built\n")
     _crash_at(fs, "images.build.run")

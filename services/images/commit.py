@@ -14,6 +14,7 @@ import copy
 import logging
 import time
 
+from common import crashpoints
 from common.errors import FailedPrecondition, InvalidArgument, NotFound
 from services.images import changes as changes_mod
 from services.images import diff, digests, oci, reference
@@ -67,6 +68,7 @@ def commit(svc: ImageService, container_id: str, *, tag: str = "", container_con
             with svc.pinned(blobs=[diff_id], layers=[chain_id]):
                 svc.layers.ensure(chain_id, diff_id, parent_chain, w.path)
                 w.commit()
+                crashpoints.reached("images.commit.layer")
                 created = time.time()
                 entry = {"created": oci.rfc3339(created), "created_by": created_by or "doca commit"}
                 if comment:
