@@ -10,10 +10,10 @@ import pathlib
 import re
 import shutil
 import threading
-import time
 
 from common import atomic, dirspread
 from common.errors import AlreadyExists, InvalidArgument, NotFound, is_no_space, note_data_root
+from common.unwritten import Unwritten
 
 log = logging.getLogger("doca.runtime.store")
 
@@ -23,8 +23,6 @@ ACTIVE = ("created", "running", "paused")
 # Docker's rule for container names.
 NAME_RE = re.compile(r"^/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$")
 ID_RE = re.compile(r"^[0-9a-f]{64}$")
-# Seconds between attempts at a record a full disk held back.
-UNSAVED_RETRY = 5.0
 
 
 @dataclasses.dataclass
@@ -72,8 +70,7 @@ class Store:
         self._records: dict[str, Record] = {}
         # Records whose last save met a full disk on the way to a state that
         # frees space (see save): written when space comes back.
-        self._unsaved: set[str] = set()
-        self._flusher: threading.Thread | None = None
+        self._unsaved = Unwritten("the runtime's store", self.lock)
         self.orphans: list[str] = []  # directories left by an interrupted create
         for d in self.root.iterdir():
             data = atomic.read_json(d / "container.json")
@@ -127,47 +124,25 @@ class Store:
                 freeing = rec.status not in ("created", "running", "paused") or rec.manually_stopped or rec.removing
             if not freeing or not self.record_dir(rec.id).is_dir():
                 raise
-            self._keep_unsaved(rec.id, e)
+            with self.lock:
+                self._unsaved.keep(rec.id, lambda: self._write_held_back(rec.id), e)
             return
         if self._unsaved:
             with self.lock:
                 self._unsaved.discard(rec.id)
-            self.flush_unsaved()
+                self._unsaved.flush()
 
-    def _keep_unsaved(self, cid: str, e: OSError) -> None:
-        log.warning("container %s: its record waits for space to be written (%s)", cid[:12], e)
-        with self.lock:
-            self._unsaved.add(cid)
-            if self._flusher is None or not self._flusher.is_alive():
-                self._flusher = threading.Thread(target=self._flush_loop, name="store-unsaved", daemon=True)
-                self._flusher.start()
-
-    def _flush_loop(self) -> None:
-        while True:
-            time.sleep(UNSAVED_RETRY)
-            with self.lock:
-                if not self._unsaved:
-                    self._flusher = None
-                    return
-            self.flush_unsaved()
+    def _write_held_back(self, cid: str) -> None:
+        """The record a full disk held back, as it is now (common/unwritten.py)."""
+        rec = self._records.get(cid)
+        if rec is None or not self.record_dir(cid).is_dir():
+            return  # removed meanwhile: nothing to write
+        atomic.write_json(self.record_dir(cid) / "container.json", {f: getattr(rec, f) for f in _FIELDS})
 
     def flush_unsaved(self) -> None:
         """Writes the records a full disk held back, while there is room."""
         with self.lock:
-            for cid in sorted(self._unsaved):
-                rec = self._records.get(cid)
-                if rec is None or not self.record_dir(cid).is_dir():
-                    self._unsaved.discard(cid)
-                    continue
-                fields = {f: getattr(rec, f) for f in _FIELDS}
-                try:
-                    atomic.write_json(self.record_dir(cid) / "container.json", fields)
-                except OSError as e:
-                    if not is_no_space(e):
-                        log.warning("container %s: writing its record: %s", cid[:12], e)
-                    return
-                self._unsaved.discard(cid)
-                log.info("container %s: its record is written again", cid[:12])
+            self._unsaved.flush()
 
     def reserve(self, rec: Record, generate=None) -> None:
         """Claims the id and name and makes the directory (no record file yet:

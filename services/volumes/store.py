@@ -9,6 +9,7 @@ import time
 
 from common import atomic, crashpoints, dirspread, validate
 from common.errors import DocaError, FailedPrecondition, NotFound, is_no_space, note_data_root
+from common.unwritten import Unwritten
 from services.volumes import populate
 
 log = logging.getLogger("doca.volumes.store")
@@ -46,7 +47,8 @@ class VolumeStore:
         self._lock = threading.Lock()
         # volume name -> containers released while the disk was full: not in
         # meta.json yet, left out of used_by until it is written (see release).
-        self._unwritten: dict[str, set[str]] = {}
+        self._released: dict[str, set[str]] = {}
+        self._unwritten = Unwritten("the volumes store", self._lock)  # their writes, when there is room
         for d in self.root.iterdir():
             if d.name.startswith(REMOVING):  # a remove a crash cut short
                 shutil.rmtree(d, ignore_errors=True)
@@ -62,7 +64,7 @@ class VolumeStore:
         meta = atomic.read_json(self._meta_path(name)) if _valid(name) else None
         if meta is None:
             raise NotFound(f"no such volume: {name}")
-        gone = self._unwritten.get(name)
+        gone = self._released.get(name)
         if gone:
             meta["used_by"] = [c for c in meta.get("used_by", []) if c not in gone]
         meta["mountpoint"] = str(self.root / name / "_data")
@@ -71,21 +73,21 @@ class VolumeStore:
     def _save(self, meta: dict) -> None:
         stored = {k: v for k, v in meta.items() if k != "mountpoint"}
         atomic.write_json(self._meta_path(meta["name"]), stored)
-        self._unwritten.pop(meta["name"], None)  # its used_by is as loaded: without them
+        self._released.pop(meta["name"], None)  # its used_by is as loaded: without them
+        self._unwritten.discard(meta["name"])
+
+    def _write_back(self, name: str) -> None:
+        """A volume's users as a full disk held them back (common/unwritten.py)."""
+        try:
+            self._save(self._load(name))
+        except NotFound:
+            self._released.pop(name, None)
 
     def _write_unwritten(self) -> None:
         """Writes the releases a full disk held back, while there is room
-        (at each create, list, acquire, release and remove: a no-op when
-        there are none)."""
-        for name in list(self._unwritten):
-            try:
-                self._save(self._load(name))
-            except NotFound:
-                self._unwritten.pop(name, None)
-            except OSError as e:
-                if not is_no_space(e):
-                    log.warning("volume %s: writing its users: %s", name, e)
-                return
+        (at each create, list, acquire, release and remove, and every few
+        seconds: a no-op when there are none)."""
+        self._unwritten.flush()
 
     def _create_locked(self, name: str, labels: dict) -> dict:
         if not name:
@@ -140,7 +142,8 @@ class VolumeStore:
             # leaves no half-listed volume, and the next start deletes the rest.
             gone = self.root / f"{REMOVING}{name}-{os.urandom(4).hex()}"
             os.rename(self.root / name, gone)
-            self._unwritten.pop(name, None)
+            self._released.pop(name, None)
+            self._unwritten.discard(name)
             crashpoints.reached("volumes.remove.data")
             shutil.rmtree(gone, ignore_errors=True)
 
@@ -181,7 +184,7 @@ class VolumeStore:
                 except OSError as e:
                     if not is_no_space(e):
                         raise
-                    log.warning("volume %s: the release of %s waits for space to be written (%s)",
-                                d.name, container_id[:12], e)
-                    self._unwritten.setdefault(d.name, set()).add(container_id)
+                    log.info("volume %s: the release of %s waits for space to be written", d.name, container_id[:12])
+                    self._released.setdefault(d.name, set()).add(container_id)
+                    self._unwritten.keep(d.name, lambda name=d.name: self._write_back(name), e)
             self._write_unwritten()
