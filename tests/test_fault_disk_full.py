@@ -486,3 +486,35 @@ def test_network_and_cp_on_a_full_disk(small, tmp_path):
     s.doca("rm", "-f", "df-web", "df-cp")
     s.doca("network", "rm", "df-net")
     assert port_free(port)
+
+
+def test_unwritten_holds_back_a_freeing_write_until_there_is_room():
+    """common/unwritten.py, the helper of the runtime's, volumes' and network
+    stores: only a freeing write is held back, only for a full disk, and
+    the newest state of a key is what gets written."""
+    import errno
+    import threading
+
+    from common.unwritten import Unwritten
+    state = {"full": True, "value": 1}
+    written = []
+
+    def write():
+        if state["full"]:
+            raise OSError(errno.ENOSPC, "No space left on device", "/store/k.json")
+        written.append(state["value"])
+    held = Unwritten("the test store", threading.Lock(), retry=0)  # no retry thread: flushed by hand
+    with pytest.raises(OSError):
+        held.write("k", write, freeing=False)
+    assert not held
+    assert held.write("k", write, freeing=True) is False and "k" in held
+    state["value"] = 2
+    assert not held.flush() and written == []
+    state["full"] = False
+    assert held.flush() and written == [2] and not held
+
+    def broken():
+        raise OSError(errno.EACCES, "Permission denied", "/store/k.json")
+    with pytest.raises(OSError):
+        held.write("k", broken, freeing=True)  # not a full disk: raised
+    assert not held

@@ -20,6 +20,7 @@ the upper directory again when they are empty, so they never reach a layer.
 """
 import contextlib
 import dataclasses
+import errno
 import logging
 import os
 import pathlib
@@ -28,7 +29,7 @@ import threading
 import grpc
 
 from common import crashpoints
-from common.errors import FailedPrecondition, Internal, InvalidArgument, NotFound, Unavailable
+from common.errors import FailedPrecondition, Internal, InvalidArgument, NotFound, Unavailable, no_space
 from doca.network.v1 import network_pb2 as npb
 from doca.runtime.v1 import runtime_pb2 as rpb
 from services.images import digests
@@ -41,6 +42,7 @@ LABEL = "io.doca.build"
 MARKER_PREFIX = "run-"
 MOUNT_POINTS = ("proc", "dev", "sys")
 CALL_TIMEOUT = 120  # seconds for Create, Start, Remove: they never take that long when healthy
+FULL_BELOW = 1024 * 1024  # bytes: a RUN that failed with less left failed for space (see _full)
 
 
 @dataclasses.dataclass
@@ -135,8 +137,13 @@ class Runner:
             if result.exit_code != 0:
                 why = f" ({result.error})" if result.error else ""
                 oom = " (out of memory)" if result.oom_killed else ""
-                raise StepFailed(f"the command '{' '.join(process.args)}' returned a non-zero code: "
-                                 f"{result.exit_code}{oom}{why}")
+                failed = f"the command '{' '.join(process.args)}' returned a non-zero code: {result.exit_code}"
+                if not oom and _full(snap["upper_dir"]):
+                    # Its writes filled the disk (they stay until the snapshot goes):
+                    # the one line of a full disk, not the command's exit code alone.
+                    raise no_space(OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)),
+                                   f"{snap['upper_dir']} ({failed})") from None
+                raise StepFailed(f"{failed}{oom}{why}")
             upper = pathlib.Path(snap["upper_dir"])
             for path in absent:  # deepest first; only when empty: a command that wrote there keeps it
                 with contextlib.suppress(OSError):
@@ -148,6 +155,16 @@ class Runner:
             if ctr.release_quietly():  # never under a container that may still run: recover() does that
                 self.svc.remove_snapshot(ctr.id)
                 ctr.marker.unlink(missing_ok=True)
+
+
+def _full(path: str) -> bool:
+    """Less than FULL_BELOW left on the filesystem of `path` (for root: the
+    reserved blocks count), the sign of a RUN that failed for space."""
+    try:
+        st = os.statvfs(path)
+    except OSError:
+        return False
+    return st.f_bfree * st.f_frsize < FULL_BELOW
 
 
 class _Container:
