@@ -154,9 +154,17 @@ class Containers:
         return True
 
     def _remove_volumes_made_for(self, cid: str) -> None:
+        """Never forced: one another container took meanwhile (by its
+        name) stays, as with a plain rm -v."""
         for vol in self.c.volumes.List(vpb.ListRequest(), **_UNDO).volumes:
-            if anonymous_volumes.made_for(vol, cid):
-                self.c.volumes.Remove(vpb.RemoveRequest(name=vol.name, force=True), **_UNDO)
+            if not anonymous_volumes.made_for(vol, cid):
+                continue
+            try:
+                self.c.volumes.Remove(vpb.RemoveRequest(name=vol.name), **_UNDO)
+            except grpc.RpcError as e:
+                if e.code() != grpc.StatusCode.FAILED_PRECONDITION:
+                    raise
+                log.warning("volume %s of %s stays: %s", vol.name, cid[:12], e.details())
 
     def _extra_hosts(self, add_hosts, mode: str) -> list:
         """--add-host NAME:IP; "host-gateway" is the host's address on the

@@ -13,6 +13,7 @@ lives, the same record keeps a flow's resources safe from the orphan sweep.
 Written without fsync: they guard against a killed process (the page cache
 survives it); after a power loss the orphan sweep finds what is left.
 """
+import contextlib
 import logging
 import os
 import pathlib
@@ -66,6 +67,7 @@ class Journal:
         atomic.remove_temporaries(self.dir)
         self._lock = threading.Lock()
         self._active: dict[str, Intent] = {}  # path name -> intent, of this process
+        self._begun: list[set[str]] = []  # containers whose flows began, per running sweep
         self.on_park = lambda: None  # the reconciler's wake-up
 
     def begin(self, flow: str, container: str, required: bool = True, **data) -> Intent:
@@ -75,6 +77,8 @@ class Journal:
         intent = Intent(self, flow, container, {"started": time.time(), "pid": os.getpid(), **data})
         with self._lock:
             self._active[intent.path.name] = intent
+            for begun in self._begun:
+                begun.add(container)
         try:
             intent._write()
         except OSError as e:
@@ -90,6 +94,20 @@ class Journal:
     def _forget(self, intent: Intent) -> None:
         with self._lock:
             self._active.pop(intent.path.name, None)
+
+    @contextlib.contextmanager
+    def watching(self):
+        """Yields the set of containers whose flows begin from now on, while
+        the block runs: with busy() read at its end, it covers a flow that
+        began and ended inside the block (the orphan sweep)."""
+        begun: set[str] = set()
+        with self._lock:
+            self._begun.append(begun)
+        try:
+            yield begun
+        finally:
+            with self._lock:
+                self._begun.remove(begun)
 
     def busy(self) -> set[str]:
         """Containers a flow of this process is working on now."""

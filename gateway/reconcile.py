@@ -31,7 +31,8 @@ from gateway.clients import Clients
 
 log = logging.getLogger("doca.gateway.reconcile")
 READY_WAIT = 120.0  # the services start with the gateway
-RETRY_EVERY = 2.0
+RETRY_FIRST, RETRY_MOST = 2.0, 60.0  # seconds between tries of an intent whose undo failed
+_WAIT = {"timeout": READY_WAIT, "wait_for_ready": True}
 BUILD_LABEL = "io.doca.build"  # the images service's own RUN containers
 
 
@@ -49,21 +50,33 @@ class Reconciler:
 
     def _run(self) -> None:
         try:
-            self.c.runtime.List(rpb.ListRequest(all=True), timeout=READY_WAIT, wait_for_ready=True)
+            self.c.runtime.List(rpb.ListRequest(all=True), **_WAIT)
         except grpc.RpcError as e:
             log.warning("no reconciliation: the runtime did not answer: %s", e.details())
-        pending = self.settle()
-        try:
-            orphans = self.sweep()
-        except grpc.RpcError as e:
-            log.warning("orphan sweep skipped: %s", e.details())
-        else:
+        pending = self._guarded(self.settle, True)
+        orphans = self._guarded(self.sweep, None)
+        if orphans is not None:
             log.info("start-up reconciliation done: %d orphan(s) released%s", len(orphans),
                      ", some intents still pending" if pending else "")
+        delay = RETRY_FIRST
         while True:
-            self._kick.wait(RETRY_EVERY if pending else None)
+            kicked = self._kick.wait(delay if pending else None)
             self._kick.clear()
-            pending = self.settle()
+            # A new failure is tried soon; one failing again and again less and less often.
+            delay = RETRY_FIRST if kicked else min(delay * 2, RETRY_MOST)
+            pending = self._guarded(self.settle, True)
+
+    @staticmethod
+    def _guarded(step, failed):
+        """A step's unexpected error is logged; the thread (and its later
+        retries) goes on."""
+        try:
+            return step()
+        except grpc.RpcError as e:
+            log.warning("reconciliation: %s", e.details())
+        except Exception:  # noqa: BLE001 - never lose the reconciler
+            log.exception("reconciliation failed")
+        return failed
 
     def settle(self) -> bool:
         """Settles every left-over intent; True if some are still pending."""
@@ -82,27 +95,27 @@ class Reconciler:
 
     def sweep(self) -> list[str]:
         """Releases what is held for containers the runtime does not know.
-        The holders are listed before the runtime's containers and the busy
-        flows read after, so a create in progress is always in one of them."""
-        held: dict[str, set[str]] = {}
-        for snap in self.c.images.ListSnapshots(ipb.ListSnapshotsRequest(), timeout=READY_WAIT,
-                                                wait_for_ready=True).snapshots:
-            held.setdefault(snap.container_id, set()).add("snapshot")
-        net = self.c.network.ListEndpoints(npb.ListEndpointsRequest(), timeout=READY_WAIT, wait_for_ready=True)
-        for item in [*net.endpoints, *net.sandboxes]:
-            held.setdefault(item.container_id, set()).add("network")
-        for vol in self.c.volumes.List(vpb.ListRequest(), timeout=READY_WAIT, wait_for_ready=True).volumes:
-            for cid in vol.used_by:
-                held.setdefault(cid, set()).add(f"volume {vol.name}")
-        containers = self.c.runtime.List(rpb.ListRequest(all=True), timeout=READY_WAIT).containers
-        busy = self.journal.busy() | {i.container for i in self.journal.left_over()}
-        known = {ctr.id for ctr in containers}
-        orphans = sorted(set(held) - known - busy)
-        for cid in orphans:
-            log.warning("releasing what no container holds: %s of %s", ", ".join(sorted(held[cid])), cid[:12])
-            self._release(cid)
+        A create that took something listed here has begun before the
+        listing: it is busy when the sweep ends, or began during it, or it
+        is done and the runtime (listed after the holders) knows it."""
+        with self.journal.watching() as begun:
+            held: dict[str, set[str]] = {}
+            for snap in self.c.images.ListSnapshots(ipb.ListSnapshotsRequest(), **_WAIT).snapshots:
+                held.setdefault(snap.container_id, set()).add("snapshot")
+            net = self.c.network.ListEndpoints(npb.ListEndpointsRequest(), **_WAIT)
+            for item in [*net.endpoints, *net.sandboxes]:
+                held.setdefault(item.container_id, set()).add("network")
+            for vol in self.c.volumes.List(vpb.ListRequest(), **_WAIT).volumes:
+                for cid in vol.used_by:
+                    held.setdefault(cid, set()).add(f"volume {vol.name}")
+            containers = self.c.runtime.List(rpb.ListRequest(all=True), **_WAIT).containers
+            busy = self.journal.busy() | {i.container for i in self.journal.left_over()}
+            orphans = sorted(set(held) - {ctr.id for ctr in containers} - busy - begun)
+            for cid in orphans:
+                log.warning("releasing what no container holds: %s of %s", ", ".join(sorted(held[cid])), cid[:12])
+                self._release(cid)
         for ctr in containers:
-            if ctr.id not in held or "snapshot" not in held[ctr.id]:
+            if "snapshot" not in held.get(ctr.id, ()) and ctr.id not in busy | begun:
                 if ctr.spec.labels.get(BUILD_LABEL) is None and ctr.spec.rootfs.upper_dir:
                     log.warning("container %s (%s) has lost its snapshot: its filesystem is gone; "
                                 "remove it with `doca rm`", ctr.name, ctr.id[:12])

@@ -317,3 +317,22 @@ def test_a_container_whose_snapshot_is_gone_is_reported_and_removable(fs):
     assert r.stderr.count("\n") == 1  # one line
     fs.doca("rm", "lostsnap")
     _nothing_left(fs)
+
+
+def test_a_finished_rm_v_keeps_a_volume_another_container_took(fs):
+    """rm -v of a container whose anonymous volume another container
+    mounted by name meanwhile, interrupted: the remove finished at the
+    gateway's start keeps the volume, as a plain rm -v does."""
+    fs.doca("create", "--name", "owner", "-v", "/data", "busybox", "true")
+    vol = json.loads(fs.doca("inspect", "owner").stdout)[0]["Mounts"][0]["Name"]
+    fs.doca("run", "-d", "--name", "taker", "-v", f"{vol}:/data", "busybox", "sh", "-c",
+            "echo precious > /data/f; sleep 1000")
+    _crash_at(fs, "gateway.remove.stopped")
+    fs.doca("rm", "-v", "owner", check=False)
+    _recovered(fs, "gateway.remove.stopped")
+    assert "owner" not in fs.doca("ps", "-a", "--format", "{{.Names}}").stdout.split()
+    assert vol in fs.doca("volume", "ls", "-q").stdout.split()
+    assert fs.doca("exec", "taker", "cat", "/data/f").stdout == "precious\n"
+    fs.doca("rm", "-fv", "taker")
+    fs.doca("volume", "rm", vol)
+    _nothing_left(fs)
