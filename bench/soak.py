@@ -23,7 +23,7 @@ a least-squares line through the samples, in bytes.
 
 --trace starts the stack with DOCA_MEMDEBUG (common/memdebug.py): the gRPC
 servers trace their allocations, dump a tracemalloc snapshot and live
-object counts on SIGUSR2 after the warm-up and at the end, and the script
+object counts when asked (a request file) after the warm-up and at the end, and the script
 prints what grew (by source line, and by type). Tracing slows the services
 and adds its own memory: the RSS figures of a --trace run are not the ones
 to quote.
@@ -35,7 +35,6 @@ import json
 import os
 import pathlib
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -135,12 +134,13 @@ def kinds(mix: bool) -> list:
 # --- tracing -------------------------------------------------------------
 
 def dump(procs: dict[str, int], directory: pathlib.Path, n: int, timeout: float = 300) -> dict[str, pathlib.Path]:
-    """SIGUSR2 to each server; name -> the stem of its n-th dump once written."""
+    """Asks each server for a dump; name -> the stem of its n-th dump once written."""
     stems = {}
     for name in SERVERS:
         if name in procs:
-            os.kill(procs[name], signal.SIGUSR2)
-            stems[name] = directory / f"{'doca' if name == 'gateway' else name}-{procs[name]}-{n}"
+            stem = f"{'doca' if name == 'gateway' else name}-{procs[name]}"
+            (directory / f"{stem}.request").touch()
+            stems[name] = directory / f"{stem}-{n}"
     deadline = time.monotonic() + timeout
     while not all(pathlib.Path(f"{s}.json").exists() for s in stems.values()):
         if time.monotonic() > deadline:

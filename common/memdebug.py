@@ -3,20 +3,22 @@ unless asked for).
 
 With DOCA_MEMDEBUG=DIR in a server's environment (e.g. `DOCA_MEMDEBUG=/tmp/m
 doca daemon ...`), the process traces its allocations (tracemalloc, 16 frames)
-from start-up and, on each SIGUSR2, writes
+from start-up and, each time DIR/<name>-<pid>.request appears (it is
+removed; checked every half second: no signal, so no system call of any
+thread is interrupted), writes
 
     DIR/<name>-<pid>-<n>.snap   a tracemalloc snapshot (tracemalloc.Snapshot.load)
     DIR/<name>-<pid>-<n>.json   {"traced": bytes, "types": {type name: live objects}}
 
 after a full collection, so that two dumps taken some hundreds of containers
 apart show what grew, object by object, apart from the allocator's arenas.
-bench/soak.py --trace takes the dumps and prints the differences."""
+bench/soak.py --trace asks for the dumps and prints the differences."""
 import gc
 import json
 import os
 import pathlib
-import signal
 import threading
+import time
 
 ENV = "DOCA_MEMDEBUG"
 FRAMES = 16
@@ -51,5 +53,14 @@ def install(name: str) -> None:
             pathlib.Path(f"{stem}.json.part").write_text(json.dumps(data))
             os.rename(f"{stem}.json.part", f"{stem}.json")  # last: the dump is complete
 
-    # The handler only starts a thread: the main thread may be inside a lock.
-    signal.signal(signal.SIGUSR2, lambda *_: threading.Thread(target=dump, name="memdebug").start())
+    request = directory / f"{name}-{os.getpid()}.request"
+
+    def watch() -> None:
+        while True:
+            time.sleep(0.5)
+            try:
+                request.unlink()
+            except FileNotFoundError:
+                continue
+            dump()
+    threading.Thread(target=watch, name="memdebug", daemon=True).start()
