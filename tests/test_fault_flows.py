@@ -336,3 +336,30 @@ def test_a_finished_rm_v_keeps_a_volume_another_container_took(fs):
     fs.doca("rm", "-fv", "taker")
     fs.doca("volume", "rm", vol)
     _nothing_left(fs)
+
+
+def _freezer_state(s, cid: str) -> pathlib.Path:
+    return pathlib.Path("/sys/fs/cgroup/freezer") / s.cgroup_parent / cid / "freezer.state"
+
+
+@pytest.mark.skipif(not pathlib.Path("/sys/fs/cgroup/freezer").is_dir(), reason="cgroup v1 freezer")
+def test_a_pause_the_runtime_died_in_is_undone(fs):
+    """The runtime killed between the freeze and the record of a pause
+    leaves a frozen container called running: its next start thaws it; a
+    stop of one frozen all the same ends it and says so when it cannot."""
+    cid = fs.doca("run", "-d", "busybox", "sleep", "1000").stdout.strip()
+    state = _freezer_state(fs, cid)
+    state.write_text("FROZEN")  # what the kill leaves in the kernel
+    found = subprocess.run(["pgrep", "-f", "--", f"-m services.runtime --root {fs.root} "],
+                           capture_output=True, text=True)
+    os.kill(int(found.stdout.split()[0]), 9)
+    assert wait_for(lambda: state.read_text().strip() == "THAWED", 60, 0.1)
+    assert fs.doca("inspect", "-f", "{{.State.Status}}", cid).stdout.strip() == "running"
+    assert fs.doca("exec", cid, "echo", "thawed").stdout == "thawed\n"
+    state.write_text("FROZEN")  # frozen behind the runtime's back: stop still ends it
+    started = time.monotonic()
+    fs.doca("stop", "-t", "1", cid)
+    assert time.monotonic() - started < 10
+    assert fs.doca("inspect", "-f", "{{.State.Status}}", cid).stdout.strip() == "exited"
+    fs.doca("rm", cid)
+    _nothing_left(fs)

@@ -44,6 +44,28 @@ class PauseMixin:
         self.emit_container(rec, "unpause")
         return rec
 
+    def thaw_to_end(self, rec: Record) -> None:
+        """Before a stop or a kill that must end it: a frozen process acts
+        on no signal. A paused container is unpaused; a running one is
+        thawed if its freezer holds it all the same (a pause cut short)."""
+        if rec.status == "paused":
+            self._thaw(rec)
+        elif rec.status == "running" and self.cgroups.frozen(rec.id):
+            self.cgroups.thaw(rec.id)
+
+    def settle_freezer(self, rec: Record) -> None:
+        """At the runtime's start: a pause or an unpause the last one died
+        in, between the freezer and the record. The record is what the
+        client was told (a pause never acknowledged is undone)."""
+        frozen = self.cgroups.frozen(rec.id)
+        if rec.status == "running" and frozen:
+            log.warning("thawing %s: frozen by a pause that was never recorded", rec.id[:12])
+            self.cgroups.thaw(rec.id)
+        elif rec.status == "paused" and not frozen:
+            with self.store.lock:
+                rec.status = "running"
+                self.store.save(rec, freeing=True)
+
     def _thaw(self, rec: Record) -> None:
         self.cgroups.thaw(rec.id)
         with self.store.lock:

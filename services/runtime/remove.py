@@ -24,8 +24,7 @@ class RemoveMixin:
             signal_process(rec.pid, signal.SIGKILL)
             if rec.status != "created":
                 self.emit_container(rec, "kill", signal=int(signal.SIGKILL))
-            if rec.status == "paused":
-                self._thaw(rec)  # SIGKILL takes effect once thawed
+            self.thaw_to_end(rec)  # SIGKILL takes effect once thawed
             shim_client.wait_exit(rec.shim_pid, rec.shim_start, self.store.dir(rec.id), 30)
             self.refresh(rec)
         runtime = rec.spec.get("runtime") or "doca"

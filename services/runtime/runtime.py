@@ -65,6 +65,8 @@ class Runtime(CreateMixin, StartMixin, StopMixin, RemoveMixin, PauseMixin, Resta
         for rec in self.store.all():
             self.refresh(rec)
             if rec.status in ("running", "paused"):
+                self.settle_freezer(rec)
+            if rec.status in ("running", "paused"):
                 self.watch_exit(rec)
             if rec.status == "running":
                 self.watch_health(rec)  # live restore: the checks go on

@@ -1,12 +1,13 @@
 """kill, wait and stop (the stop signal, a grace period, then SIGKILL)."""
 import signal
 
-from common.errors import FailedPrecondition
+from common.errors import FailedPrecondition, Internal
 from services.runtime import shim_client, signals
 from services.runtime.proc import signal_process
 from services.runtime.store import ACTIVE, Record
 
 DEFAULT_STOP_TIMEOUT = 10
+KILL_WAIT = 30  # seconds for a SIGKILLed container to be gone
 
 
 class StopMixin:
@@ -47,8 +48,7 @@ class StopMixin:
     def _stop(self, rec: Record, timeout: int) -> Record:
         if timeout < 0:
             timeout = rec.spec.get("stopTimeout", DEFAULT_STOP_TIMEOUT)
-        if rec.status == "paused":
-            self._thaw(rec)  # a frozen process cannot act on its stop signal
+        self.thaw_to_end(rec)  # a frozen process cannot act on its stop signal
         d = self.store.dir(rec.id)
         if rec.status == "running":
             sig = signals.parse(rec.spec.get("stopSignal", ""), signal.SIGTERM)
@@ -59,5 +59,9 @@ class StopMixin:
         signal_process(rec.pid, signal.SIGKILL)
         if rec.status != "created":
             self.emit_container(rec, "kill", signal=int(signal.SIGKILL))
-        shim_client.wait_exit(rec.shim_pid, rec.shim_start, d, 30)
-        return self.refresh(rec)
+        shim_client.wait_exit(rec.shim_pid, rec.shim_start, d, KILL_WAIT)
+        rec = self.refresh(rec)
+        if rec.status in ACTIVE:  # never "stopped" while it runs
+            raise Internal(f"container {rec.name} did not exit {KILL_WAIT} s after SIGKILL "
+                           "(a process stuck in the kernel?); try again, or see the runtime log")
+        return rec

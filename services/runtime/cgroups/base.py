@@ -64,6 +64,11 @@ class Driver(abc.ABC):
     @abc.abstractmethod
     def thaw(self, cid: str, timeout: float = 10.0) -> None: ...
 
+    @abc.abstractmethod
+    def frozen(self, cid: str) -> bool:
+        """Whether the freezer holds the container (or is freezing it);
+        False when its cgroup is gone."""
+
     def kill_all(self, cid: str, timeout: float = 10.0) -> int:
         """SIGKILLs every process of the container: each hierarchy it
         joined, the cgroups it made below its own too. The cgroups are

@@ -167,6 +167,12 @@ class V1Driver(base.Driver):
         base.write(state, "THAWED")
         base.wait_for(lambda: base.read(state).strip() == "THAWED", "the freezer to thaw", timeout)
 
+    def frozen(self, cid: str) -> bool:
+        try:
+            return base.read(os.path.join(self._dir("freezer", cid), "freezer.state")).strip() != "THAWED"
+        except FileNotFoundError:
+            return False
+
     def destroy(self, cid: str) -> None:
         # Whatever is left is killed frozen (no fork escapes the kill), then
         # each hierarchy's directory goes (remove_dir kills again what joined since).

@@ -101,6 +101,12 @@ class V2Driver(base.Driver):
         base.write(os.path.join(d, "cgroup.freeze"), 0)
         base.wait_for(lambda: base.read_key(os.path.join(d, "cgroup.events"), "frozen") == 0, "cgroup.freeze", timeout)
 
+    def frozen(self, cid: str) -> bool:
+        try:
+            return base.read(os.path.join(self._dir(cid), "cgroup.freeze")).strip() == "1"
+        except FileNotFoundError:
+            return False
+
     def kill_all(self, cid: str, timeout: float = 10.0) -> int:
         # cgroup.kill (Linux 5.14) kills the whole subtree at once; without
         # it, the freezer and a SIGKILL for each (the driver's way).
