@@ -4,7 +4,7 @@ import argparse
 import os
 import threading
 
-from common import config, logsetup, storeperms
+from common import config, instance_lock, logsetup, storeperms
 from common.server import Server
 from doca.v1 import containers_pb2_grpc, images_pb2_grpc, system_pb2_grpc, volumes_pb2_grpc
 from gateway import api_containers, api_images, api_system, api_volumes, clients, image_commit, intents, tls
@@ -36,6 +36,7 @@ def main(argv=None) -> None:
     metrics.watch_containers(c.runtime)
     metrics.watch_images(c.images)
     storeperms.own_dirs(cfg, "gateway")
+    instance_lock.hold_or_exit(cfg.root, "gateway")
     journal = intents.Journal(cfg.state_dir("gateway") / "intents")
     flows = Containers(c, journal)
     reconciler = Reconciler(c, journal, {intents.CREATE: flows.roll_back, intents.REMOVE: flows.roll_back,

@@ -10,7 +10,7 @@ from doca.runtime.v1 import runtime_pb2 as rpb
 from doca.v1 import containers_pb2 as pb, containers_pb2_grpc
 from gateway import attach as attach_flow, documents, exec as exec_flow, humanize, stats
 from gateway import ports, prune, rename, spec as specs
-from gateway.api_common import struct
+from gateway.api_common import struct, upstream
 from gateway.clients import Clients
 from gateway.containers import Containers
 from gateway.events import EngineEvents, container_attributes
@@ -42,7 +42,7 @@ class ContainersServicer(containers_pb2_grpc.ContainersServicer):
         finished = False
         try:
             self.c.runtime.Start(rpb.StartRequest(id=ctr.id))
-            for rec in self.c.runtime.Logs(rpb.LogsRequest(id=ctr.id, follow=True)):
+            for rec in upstream(context, self.c.runtime.Logs(rpb.LogsRequest(id=ctr.id, follow=True))):
                 yield pb.RunEvent(output=_chunk(rec))
             result = self.flows.wait_and_clean(ctr)
             finished = True
@@ -109,11 +109,11 @@ class ContainersServicer(containers_pb2_grpc.ContainersServicer):
         yield from exec_flow.run(self.c, request_iterator, context)
 
     def Attach(self, request_iterator, context):
-        yield from attach_flow.run(self.c, self.flows, request_iterator)
+        yield from attach_flow.run(self.c, self.flows, request_iterator, context)
 
     def Stats(self, request, context):
         host_mem = stats.host_memory()
-        for batch in self.c.runtime.Stats(rpb.StatsRequest(ids=request.ids, stream=request.stream)):
+        for batch in upstream(context, self.c.runtime.Stats(rpb.StatsRequest(ids=request.ids, stream=request.stream))):
             yield pb.StatsBatch(stats=[stats.convert(s, host_mem) for s in batch.samples])
 
     def Update(self, request, context):
@@ -132,7 +132,7 @@ class ContainersServicer(containers_pb2_grpc.ContainersServicer):
                               since=specs.since(request.since))
         if request.HasField("tail"):
             req.tail = request.tail
-        for rec in self.c.runtime.Logs(req):
+        for rec in upstream(context, self.c.runtime.Logs(req)):
             yield pb.LogChunk(stream=int(rec.stream), data=rec.data, time=rec.time)
 
     def Prune(self, request, context):
@@ -152,9 +152,7 @@ class ContainersServicer(containers_pb2_grpc.ContainersServicer):
         return _relay(self.c.runtime.StatPath(_relay(request, rpb.StatPathRequest)), pb.PathStat)
 
     def CopyFrom(self, request, context):
-        call = self.c.runtime.CopyFrom(_relay(request, rpb.CopyFromRequest))
-        context.add_callback(call.cancel)  # the client left: the copy stops
-        for chunk in call:
+        for chunk in upstream(context, self.c.runtime.CopyFrom(_relay(request, rpb.CopyFromRequest))):
             yield _relay(chunk, pb.CopyChunk)
 
     def CopyTo(self, request_iterator, context):

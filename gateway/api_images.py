@@ -11,7 +11,7 @@ from doca.runtime.v1 import runtime_pb2 as rpb
 from doca.v1 import images_pb2 as gipb, images_pb2_grpc
 from doca.volumes.v1 import volumes_pb2 as vpb
 from gateway import documents, image_commit
-from gateway.api_common import struct
+from gateway.api_common import struct, upstream
 from gateway.clients import Clients
 
 
@@ -107,11 +107,9 @@ class ImagesServicer(images_pb2_grpc.ImagesServicer):
     def Build(self, request_iterator, context):
         # doca.v1's build messages are the images service's, field for field
         # (tests/test_build_api.py checks it): relayed as bytes, not rebuilt.
-        upstream = (ipb.BuildInput.FromString(m.SerializeToString()) for m in request_iterator)
-        call = self.c.images.Build(upstream)
-        context.add_callback(call.cancel)  # the client left: the images service stops the build
+        inputs = (ipb.BuildInput.FromString(m.SerializeToString()) for m in request_iterator)
         with _registry_errors():  # a FROM image's registry unreachable: its own message
-            for event in call:
+            for event in upstream(context, self.c.images.Build(inputs)):
                 yield gipb.BuildEvent.FromString(event.SerializeToString())
 
     def PruneBuildCache(self, request, context):

@@ -4,6 +4,7 @@ starts once attached (docker run -it), and --rm is honoured at the end."""
 from common.errors import InvalidArgument
 from doca.runtime.v1 import runtime_pb2 as rpb
 from doca.v1 import containers_pb2 as pb
+from gateway.api_common import upstream
 from gateway.clients import Clients
 from gateway.containers import Containers
 
@@ -21,7 +22,7 @@ def _runtime_input(msg, cid: str):
     return None
 
 
-def run(clients: Clients, flows: Containers, request_iterator):
+def run(clients: Clients, flows: Containers, request_iterator, context):
     first = next(request_iterator, None)
     if first is None or first.WhichOneof("input") != "start":
         raise InvalidArgument("the first message of Attach must be its config (start)")
@@ -39,7 +40,7 @@ def run(clients: Clients, flows: Containers, request_iterator):
                 yield converted
     finished = False
     try:
-        for out in clients.runtime.Attach(inputs()):
+        for out in upstream(context, clients.runtime.Attach(inputs())):
             kind = out.WhichOneof("event")
             if kind == "attached":
                 if first.start.start:  # not flows.start: this stream itself honours --rm

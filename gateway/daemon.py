@@ -4,6 +4,7 @@ growing back-off), stops them all on SIGTERM/SIGINT (gateway first, so no new
 work arrives while the services stop).
 
 No grpc here: the supervisor only starts, watches and signals processes."""
+import ctypes
 import os
 import pathlib
 import signal
@@ -11,7 +12,7 @@ import subprocess
 import sys
 import time
 
-from common import config, storeperms
+from common import config, instance_lock, storeperms
 from gateway import tls
 
 # Start order; stop order is the reverse (the CLI's fork server, then the
@@ -21,12 +22,25 @@ COMPONENTS = ("runtime", "images", "network", "volumes", "gateway", "cli")
 OPTIONAL = ("cli",)
 CODE_ROOT = pathlib.Path(__file__).resolve().parents[1]
 STOP_GRACE = 15.0
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 def _command(name: str) -> list[str]:
     if name == "cli":  # no site, as the CLI's launcher: a worker imports what it needs
         return [sys.executable, "-E", "-s", "-S", "-m", "gateway.cli.forkserver"]
     return [sys.executable, "-m", "gateway" if name == "gateway" else f"services.{name}"]
+
+
+def _end_with(parent: int):
+    """For the child, before exec: SIGTERM when the supervisor dies, however
+    it dies (a SIGKILL leaves no one to stop the services, and a second
+    daemon must not find them running unsupervised). Containers are not
+    its children: they go on, as when the stack is stopped."""
+    def arm():
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != parent:  # it died before the line above
+            os.kill(os.getpid(), signal.SIGTERM)
+    return arm
 
 
 class Supervisor:
@@ -43,7 +57,7 @@ class Supervisor:
 
     def spawn(self, name: str) -> None:
         self.procs[name] = subprocess.Popen(
-            [*_command(name), *self.flags], cwd=CODE_ROOT,
+            [*_command(name), *self.flags], cwd=CODE_ROOT, preexec_fn=_end_with(os.getpid()),
             stdin=subprocess.DEVNULL, start_new_session=True)  # signals come from us only
 
     def start(self) -> None:
@@ -101,6 +115,12 @@ def run(cfg: config.Config) -> int:
     try:
         tls.check(cfg)  # before anything starts: a bad TCP setting is one line, not a restart loop
     except tls.TLSConfigError as e:
+        sys.stderr.write(f"doca daemon: {e}\n")
+        return 1
+    storeperms.own_dirs(cfg)
+    try:
+        instance_lock.hold(cfg.root, "daemon")
+    except instance_lock.AlreadyRunning as e:
         sys.stderr.write(f"doca daemon: {e}\n")
         return 1
     sup = Supervisor(cfg)

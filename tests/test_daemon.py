@@ -53,3 +53,28 @@ def test_sigterm_stops_everything(make_stack):
     r = subprocess.run(["ip", "link", "show", s.bridge], capture_output=True)
     assert r.returncode != 0  # the bridge went with the stack
     assert pid
+
+
+def _stack_processes(stack) -> list[str]:
+    """The stack's services, gateway and fork server (not its containers' shims)."""
+    out = subprocess.run(["pgrep", "-af", f" --root {stack.root} "], capture_output=True, text=True).stdout
+    return [line for line in out.splitlines() if "doca-shim" not in line and " -m " in line]
+
+
+def test_a_killed_daemon_takes_its_services_and_a_second_one_is_refused(make_stack):
+    from tests.stack import DOCA
+    from tests.waiting import wait_for
+    s = make_stack("kill9").start()
+    cid = s.doca("run", "-d", "busybox", "sleep", "1000").stdout.strip()
+    second = subprocess.run([DOCA, "daemon", *s.flags], capture_output=True, text=True, timeout=30)
+    assert second.returncode == 1
+    assert "another doca daemon" in second.stderr and second.stderr.count("\n") == 1, second.stderr
+    os.kill(s.proc.pid, signal.SIGKILL)  # no one left to stop the services: they stop themselves
+    s.proc.wait()
+    assert wait_for(lambda: _stack_processes(s) == [], 30, 0.1), _stack_processes(s)
+    s.proc = None
+    s.log.close()
+    s.start()  # on the same root: one service of each, and the container lived on
+    assert len(_stack_processes(s)) == 6
+    assert s.doca("ps", "-q", "--no-trunc").stdout.split() == [cid]
+    assert s.doca("exec", cid, "echo", "alive").stdout == "alive\n"

@@ -61,3 +61,49 @@ def test_stats_of_a_stopped_container(stack):
         assert r.returncode == 1 and "not running" in r.stderr
     finally:
         stack.doca("rm", cid)
+
+
+def _busy_streams(stack) -> int:
+    """Threads of the runtime now serving a stats or a follow stream, from
+    the stack dump SIGUSR1 writes to the daemon's log (common/logsetup.py)."""
+    import os
+    import signal
+    import subprocess
+    import time
+    pid = int(subprocess.run(["pgrep", "-f", "--", f"-m services.runtime --root {stack.root} "],
+                             capture_output=True, text=True).stdout.split()[0])
+    size = stack.log_path.stat().st_size
+    os.kill(pid, signal.SIGUSR1)
+    time.sleep(0.5)
+    with open(stack.log_path, "rb") as f:
+        f.seek(size)
+        dump = f.read().decode(errors="replace")
+    return dump.count("in _follow") + dump.count("services/runtime/stats.py")
+
+
+def test_a_client_that_leaves_a_stream_frees_the_service(stack):
+    """`stats --no-stream` and `logs -f` interrupted leave no thread of the
+    runtime behind (the gateway cancels its upstream call): seventy of them
+    used to take every thread of the runtime's pool, and then it answered
+    nothing, not even inspect."""
+    import signal
+    import subprocess
+    import time
+
+    from tests.stack import DOCA
+    from tests.waiting import wait_for
+
+    cid = stack.doca("run", "-d", "busybox", "sh", "-c", "while :; do echo tick; sleep 0.2; done").stdout.strip()
+    try:
+        for _ in range(4):
+            stack.doca("stats", "--no-stream", cid)
+        followers = [subprocess.Popen([DOCA, "logs", "-f", cid], env=stack.env(), stdout=subprocess.DEVNULL)
+                     for _ in range(4)]
+        time.sleep(1)
+        assert _busy_streams(stack) >= 4
+        for p in followers:
+            p.send_signal(signal.SIGINT)
+            p.wait(10)
+        assert wait_for(lambda: _busy_streams(stack) == 0, 15, 0.5)
+    finally:
+        stack.doca("rm", "-f", cid)

@@ -1,7 +1,7 @@
 """doca-images: serves doca.images.v1 on <run-dir>/images.sock."""
 import argparse
 
-from common import config, logsetup, storeperms
+from common import config, instance_lock, logsetup, storeperms
 from common.server import Server
 from doca.images.v1 import images_pb2_grpc
 
@@ -17,6 +17,7 @@ def main(argv=None) -> None:
     cfg = config.from_args(parser.parse_args(argv))
     logsetup.setup("images", cfg.log_level)
     storeperms.own_dirs(cfg, "images")  # root's alone, before anything is written
+    instance_lock.hold_or_exit(cfg.root, "images")
     svc = ImageService(cfg.state_dir("images"))  # cleans what a crash left behind
     builtin.seed(svc)  # before serving: a fresh store already has busybox:latest
     # RUN steps run in the runtime's containers, on the network service's networks.

@@ -7,7 +7,7 @@ import argparse
 import errno
 import sys
 
-from common import config, logsetup, storeperms
+from common import config, instance_lock, logsetup, storeperms
 from common.errors import DocaError
 from common.server import Server
 from doca.network.v1 import network_pb2_grpc
@@ -23,6 +23,7 @@ def main(argv=None) -> None:
     cfg = config.from_args(parser.parse_args(argv))
     logsetup.setup("network", cfg.log_level)
     storeperms.own_dirs(cfg, "network")  # root's alone, before anything is written
+    instance_lock.hold_or_exit(cfg.root, "network")
     manager = NetworkManager(cfg.state_dir("network"), cfg.bridge, cfg.subnet)
     try:
         manager.start()

@@ -66,6 +66,10 @@ class StatsMixin:
         else:
             recs = [r for r in self.list(False)]
         while True:
+            if refs:  # the named containers: a stream of those removed ends (as docker stats does)
+                recs = [r for r in recs if self.store.exists(r)]
+                if not recs:
+                    return
             live = [self.refresh(r) for r in recs]
             yield [(r, self.sample(r)) for r in live if r.status in ("running", "paused")]
             if not stream or cancelled():

@@ -207,6 +207,11 @@ class Store:
         with self.lock:
             return list(self._records.values())
 
+    def exists(self, rec: Record) -> bool:
+        """Whether the record is still the store's (not removed since)."""
+        with self.lock:
+            return self._records.get(rec.id) is rec
+
 
 def read_text(path: pathlib.Path) -> str | None:
     try:
