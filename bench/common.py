@@ -112,3 +112,12 @@ def save(name: str, data: dict) -> pathlib.Path:
     path = RESULTS / f"{name}-{time.strftime('%Y%m%d-%H%M%S')}.json"
     path.write_text(json.dumps(data, indent=1))
     return path
+
+
+def cmdline(pid: int) -> list[str]:
+    """A process's arguments; [] once it is gone."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return [a.decode(errors="replace") for a in f.read().split(b"\0") if a]
+    except OSError:
+        return []

@@ -29,7 +29,7 @@ import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
 
-from bench.common import (CGROUP_ROOT, DOCA, PEERS_CGROUP, hyperfine, peers, podman_cmd, private_stack,  # noqa: E402
+from bench.common import (CGROUP_ROOT, DOCA, PEERS_CGROUP, cmdline, hyperfine, peers, podman_cmd, private_stack,  # noqa: E402
                           report, rmdir_tree, save)
 
 BUSYBOX_PODMAN = "peers/busybox"
@@ -47,14 +47,6 @@ def _stat_fields(pid: int) -> list[str]:
 
 def ppid_of(pid: int) -> int:
     return int(_stat_fields(pid)[1])
-
-
-def cmdline(pid: int) -> list[str]:
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as f:
-            return [a.decode(errors="replace") for a in f.read().split(b"\0") if a]
-    except OSError:
-        return []
 
 
 def children(pid: int) -> list[int]:

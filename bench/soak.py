@@ -43,7 +43,7 @@ import urllib.request
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
 
-from bench.common import CGROUP_ROOT, DOCA, Stack, rmdir_tree, save  # noqa: E402
+from bench.common import CGROUP_ROOT, DOCA, Stack, cmdline, rmdir_tree, save  # noqa: E402
 
 # name -> the module its `python -m` runs
 PROCESSES = {
@@ -58,14 +58,6 @@ SERVERS = ("runtime", "images", "network", "volumes", "gateway")  # the ones wit
 
 
 # --- processes -------------------------------------------------------------
-
-def cmdline(pid: int) -> list[str]:
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as f:
-            return [a.decode(errors="replace") for a in f.read().split(b"\0") if a]
-    except OSError:
-        return []
-
 
 def find_processes(stack: Stack) -> dict[str, int]:
     """name -> pid: the `python -m MODULE ... --root ROOT` processes of this stack."""

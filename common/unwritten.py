@@ -106,3 +106,22 @@ class Unwritten:
 
     def keys(self) -> list:
         return list(self._pending)
+
+
+class OneFile:
+    """For a store kept in one file (`self.path`, written whole by
+    `self._write()`), with an optional `self.unwritten` (Unwritten or None):
+    its saves and the forgetting of a deleted file."""
+
+    def _save(self, freeing: bool = False) -> None:
+        """Writes the records as they are; a full disk fails it unless the
+        change frees (`freeing`): then it is written when there is room."""
+        if self.unwritten is None:
+            self._write()
+        else:
+            self.unwritten.write(str(self.path), self._write, freeing)
+
+    def forget(self) -> None:
+        """The file was deleted (its network removed): nothing to write."""
+        if self.unwritten is not None:
+            self.unwritten.discard(str(self.path))

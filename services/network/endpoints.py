@@ -15,7 +15,7 @@ import ipaddress
 import pathlib
 
 from common import atomic
-from common.unwritten import Unwritten
+from common.unwritten import OneFile, Unwritten
 
 PENDING = "pending"
 READY = "ready"
@@ -51,7 +51,7 @@ def mac_for(ip: ipaddress.IPv4Address) -> str:
     return "02:42:" + ":".join(f"{b:02x}" for b in ip.packed)
 
 
-class EndpointStore:
+class EndpointStore(OneFile):
     def __init__(self, path: pathlib.Path, unwritten: Unwritten | None = None):
         self.path = pathlib.Path(path)
         self.unwritten = unwritten
@@ -60,19 +60,6 @@ class EndpointStore:
     def _write(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         atomic.write_json(self.path, self._records)
-
-    def _save(self, freeing: bool = False) -> None:
-        """Writes the records as they are; a full disk fails it unless the
-        change frees (`freeing`): then it is written when there is room."""
-        if self.unwritten is None:
-            self._write()
-        else:
-            self.unwritten.write(str(self.path), self._write, freeing)
-
-    def forget(self) -> None:
-        """The file was deleted (its network removed): nothing to write."""
-        if self.unwritten is not None:
-            self.unwritten.discard(str(self.path))
 
     def get(self, container_id: str) -> dict | None:
         rec = self._records.get(container_id)

@@ -16,11 +16,11 @@ import ipaddress
 import pathlib
 
 from common import atomic
-from common.unwritten import Unwritten
+from common.unwritten import OneFile, Unwritten
 from common.errors import AlreadyExists, InvalidArgument, ResourceExhausted
 
 
-class AddressPool:
+class AddressPool(OneFile):
     def __init__(self, path: pathlib.Path, subnet: ipaddress.IPv4Network,
                  gateway: ipaddress.IPv4Address, unwritten: Unwritten | None = None):
         self.path = pathlib.Path(path)
@@ -50,17 +50,6 @@ class AddressPool:
             "subnet": str(self.subnet),
             "allocated": {str(ipaddress.IPv4Address(v)): o for v, o in sorted(self._allocated.items())},
         })
-
-    def _save(self, freeing: bool = False) -> None:
-        if self.unwritten is None:
-            self._write()
-        else:
-            self.unwritten.write(str(self.path), self._write, freeing)
-
-    def forget(self) -> None:
-        """The file was deleted (its network removed): nothing to write."""
-        if self.unwritten is not None:
-            self.unwritten.discard(str(self.path))
 
     @property
     def capacity(self) -> int:
