@@ -121,6 +121,7 @@ def test_run_killed_at_each_step(fs, point):
     _crash_at(fs, point)
     r = fs.doca(*_run_args(name, port), check=False)
     assert r.returncode == 125, r
+    assert "internal error" not in r.stderr and r.stderr.count("\n") == 1, r.stderr  # the real error, one line
     _recovered(fs, point)
     assert name not in fs.doca("ps", "-a", "--format", "{{.Names}}").stdout.split()  # rolled back
     _consistent(fs)
