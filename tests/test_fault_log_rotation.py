@@ -77,37 +77,35 @@ def test_readers_survive_fast_rotation(stack):
         stop = time.monotonic() + 6
         followers = [_Follower(stack, cid, "--tail", "0"), _Follower(stack, cid, "--tail", "3")]
 
-        def tail():
-            while time.monotonic() < stop:
-                r = stack.doca("logs", "--tail", "5", cid, check=False)
-                counts["tail"] += 1
-                if r.returncode != 0:
-                    failures.append(f"tail: exit {r.returncode}: {r.stderr.strip()}")
-                    continue
-                try:
-                    got = _numbers(r.stdout)
-                except ValueError:
-                    failures.append(f"tail: not a counter: {r.stdout!r}")
-                    continue
-                if len(got) != 5 or got != list(range(got[0], got[0] + 5)):
-                    failures.append(f"tail: {got}")
+        def reader(name: str, args: tuple, check):
+            """Calls `doca logs ARGS` until the time is up; `check` returns
+            what is wrong with the counter values it printed, if anything."""
+            def loop():
+                while time.monotonic() < stop:
+                    r = stack.doca("logs", *args, cid, check=False)
+                    counts[name] += 1
+                    if r.returncode != 0:
+                        failures.append(f"{name}: exit {r.returncode}: {r.stderr.strip()}")
+                        continue
+                    try:
+                        got = _numbers(r.stdout)
+                    except ValueError:
+                        failures.append(f"{name}: not a counter (a partial line): {r.stdout[-200:]!r}")
+                        continue
+                    if wrong := check(got):
+                        failures.append(f"{name}: {wrong}")
+            return loop
 
-        def read_all():
-            while time.monotonic() < stop:
-                r = stack.doca("logs", cid, check=False)
-                counts["all"] += 1
-                if r.returncode != 0:
-                    failures.append(f"logs: exit {r.returncode}: {r.stderr.strip()}")
-                    continue
-                try:
-                    got = _numbers(r.stdout)
-                except ValueError:
-                    failures.append("logs: a partial line")
-                    continue
-                # the files of one moment: consecutive, at least the two full rotated ones
-                if got != list(range(got[0], got[0] + len(got))) or len(got) < 2 * 1000:
-                    bad = [(a, b) for a, b in zip(got, got[1:]) if b != a + 1]
-                    failures.append(f"logs: {len(got)} lines, breaks {bad[:5]}")
+        def five_in_a_row(got):
+            return None if len(got) == 5 and got == list(range(got[0], got[0] + 5)) else got
+
+        def files_of_one_moment(got):
+            # consecutive, at least the two full rotated ones
+            if got != list(range(got[0], got[0] + len(got))) or len(got) < 2 * 1000:
+                return f"{len(got)} lines, breaks {[(a, b) for a, b in zip(got, got[1:]) if b != a + 1][:5]}"
+            return None
+        tail = reader("tail", ("--tail", "5"), five_in_a_row)
+        read_all = reader("all", (), files_of_one_moment)
 
         threads = [threading.Thread(target=tail) for _ in range(6)] + \
                   [threading.Thread(target=read_all) for _ in range(2)]
