@@ -3,6 +3,18 @@ in inspect and ps, unhealthy after the retries, timeouts."""
 import json
 import time
 
+import pytest
+
+from services.runtime import oci_runtime
+
+
+def _runtimes():
+    """doca's own init always; runc and crun when installed (skipped otherwise)."""
+    for name in ("doca", "runc", "crun"):
+        missing = name != "doca" and oci_runtime.binary(name) is None
+        yield pytest.param(name, marks=pytest.mark.skipif(missing, reason=f"{name} is not installed "
+                                                                         "(/work/shared/peers/install.sh)"))
+
 
 def _health(stack, ref):
     return json.loads(stack.doca("inspect", ref).stdout)[0]["State"].get("Health")
@@ -31,6 +43,24 @@ def test_healthy_then_unhealthy(stack):
         assert "(unhealthy)" in stack.doca("ps").stdout
         doc = json.loads(stack.doca("inspect", cid).stdout)[0]
         assert doc["Config"]["Healthcheck"]["Test"] == ["CMD-SHELL", "test ! -e /tmp/sick && echo fine"]
+    finally:
+        stack.doca("rm", "-f", cid)
+
+
+@pytest.mark.parametrize("runtime", list(_runtimes()))
+def test_checks_run_with_each_runtime(stack, runtime):
+    """The checks start whichever runtime runs the container (runc and crun
+    once never started them: their start path skipped the watcher)."""
+    cid = stack.doca("run", "-d", "--runtime", runtime, "--health-cmd", "echo up-$HOSTNAME",
+                     "--health-interval", "200ms", "busybox", "sleep", "60").stdout.strip()
+    try:
+        h = _wait_status(stack, cid, "healthy", timeout=10)
+        assert h["Log"][-1]["ExitCode"] == 0 and h["Log"][-1]["Output"] == f"up-{cid[:12]}\n"
+        assert "(healthy)" in stack.doca("ps").stdout
+        # And after a restart, the new run gets its checks too.
+        stack.doca("restart", "-t", "1", cid)
+        h = _wait_status(stack, cid, "healthy", timeout=10)
+        assert h["Log"][-1]["Output"] == f"up-{cid[:12]}\n"
     finally:
         stack.doca("rm", "-f", cid)
 

@@ -36,6 +36,7 @@ class StartMixin:
             with self.store.lock:
                 rec.status, rec.started_at = "running", time.time()
                 self.store.save(rec)
+            self.watch_health(rec)  # as for doca's own init: the checks run through exec alike
             self._started(rec)
             return
         fifo = d / "exec.fifo"
