@@ -1,3 +1,1 @@
 """doca's gateway: the one API (doca.v1), the CLI and the metrics."""
-
-VERSION = "0.1.0"

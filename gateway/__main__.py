@@ -4,10 +4,10 @@ import argparse
 import os
 import threading
 
-from common import config, instance_lock, logsetup, storeperms
+from common import config, instance_lock, logsetup, storeperms, tls
 from common.server import Server
 from doca.v1 import containers_pb2_grpc, images_pb2_grpc, system_pb2_grpc, volumes_pb2_grpc
-from gateway import api_containers, api_images, api_system, api_volumes, clients, image_commit, intents, tls
+from gateway import api_containers, api_images, api_system, api_volumes, clients, image_commit, intents
 from gateway.containers import Containers
 from gateway.event_recorder import EventRecorder
 from gateway.events import EngineEvents

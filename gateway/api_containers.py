@@ -4,11 +4,11 @@ import time
 
 import grpc
 
-from common import request_guard, timestamps
+from common import humanize, request_guard, timestamps
 from doca.network.v1 import network_pb2 as npb
 from doca.runtime.v1 import runtime_pb2 as rpb
 from doca.v1 import containers_pb2 as pb, containers_pb2_grpc
-from gateway import attach as attach_flow, documents, exec as exec_flow, humanize, stats
+from gateway import attach as attach_flow, documents, exec as exec_flow, stats
 from gateway import ports, prune, rename, spec as specs
 from gateway.api_common import struct, upstream
 from gateway.clients import Clients

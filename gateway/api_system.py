@@ -3,11 +3,12 @@ import os
 import platform
 
 from common import request_guard
+from common.version import VERSION
 from common.errors import AlreadyExists, FailedPrecondition, InvalidArgument
 from doca.network.v1 import network_pb2 as npb
 from doca.runtime.v1 import runtime_pb2 as rpb
 from doca.v1 import system_pb2 as spb, system_pb2_grpc
-from gateway import VERSION, documents, spec as specs
+from gateway import documents, spec as specs
 from gateway.api_common import struct
 from gateway.clients import Clients
 from gateway.events import EngineEvents

@@ -9,9 +9,9 @@ import shutil
 import socket
 import threading
 
+from common.version import VERSION
 from doca.images.v1 import images_pb2 as ipb
 from doca.runtime.v1 import runtime_pb2 as rpb
-from gateway import VERSION
 from gateway.clients import Clients
 
 INSECURE_ENV = "DOCA_INSECURE_REGISTRIES"

@@ -7,10 +7,9 @@ import re
 import time
 import typing
 
-from common import validate
+from common import units, validate
 from common.errors import InvalidArgument
 from doca.runtime.v1 import runtime_pb2 as rpb
-from gateway import units
 
 DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 MAX_CPU_SHARES = 262144  # the kernel's (cgroup v1 cpu.shares); Docker's runc says so too

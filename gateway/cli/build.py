@@ -300,7 +300,7 @@ def prune(args) -> int:
         sys.stdout.flush()
         if sys.stdin.readline().strip().lower() not in ("y", "yes"):
             return 0
-    from gateway import units
+    from common import units
     r = conn.images(args).PruneBuildCache(pb.PruneBuildCacheRequest())
     if r.deleted:
         print("Deleted build cache objects:")

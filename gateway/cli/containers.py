@@ -4,7 +4,7 @@ The frequent verbs use the CLI codec's messages (no protobuf import); logs
 and inspect, protobuf's (timestamps as JSON, Struct documents)."""
 import sys
 
-from gateway import humanize
+from common import humanize
 from gateway.cli import conn, each, output
 from gateway.cli.wire import doca_v1 as pb
 

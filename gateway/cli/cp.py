@@ -25,9 +25,8 @@ import sys
 import tarfile
 import threading
 
-from common import tarsafe
+from common import tarsafe, units
 from doca.v1 import containers_pb2 as pb
-from gateway import units
 from gateway.cli import conn
 from gateway.cli.transport import RpcError, StatusCode
 

@@ -1,6 +1,5 @@
 """`doca daemon`: no grpc in this process, only the supervisor."""
-from common import config
-from gateway import daemon as supervisor
+from common import config, daemon as supervisor
 
 
 def daemon(args) -> int:

@@ -2,9 +2,8 @@
 import json
 import sys
 
-from common import timestamps
+from common import humanize, timestamps, units
 from doca.v1 import images_pb2 as pb
-from gateway import humanize, units
 from gateway.cli import conn, each, output, tableformat
 
 CHUNK = 1 << 20

@@ -2,8 +2,8 @@
 json` / a template of it."""
 import json
 
+from common.version import VERSION
 from doca.v1 import system_pb2 as pb
-from gateway import VERSION
 from gateway.cli import conn, gotemplate, output
 
 _BINARY = ("B", "KiB", "MiB", "GiB", "TiB", "PiB")

@@ -71,7 +71,7 @@ def build_parser(argv=()):
     parser.add_argument("--tlscacert", default=None, help="CA that signed the gateway's certificate")
     parser.add_argument("--tlscert", default=None, help="this client's certificate")
     parser.add_argument("--tlskey", default=None, help="this client's key")
-    from gateway import VERSION
+    from common.version import VERSION
     parser.add_argument("-v", "--version", action="version", version=f"doca version {VERSION}",
                         help="print the client's version and quit")
     sub = parser.add_subparsers(dest="verb", metavar="COMMAND")

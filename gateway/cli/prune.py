@@ -4,8 +4,8 @@ prune is refused with one line), then what was removed and the space
 reclaimed."""
 import sys
 
+from common import units
 from doca.v1 import containers_pb2 as cpb, system_pb2 as spb
-from gateway import units
 from gateway.cli import conn
 
 CONTAINER_WARNING = "WARNING! This will remove all stopped containers."

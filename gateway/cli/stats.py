@@ -1,8 +1,8 @@
 """`doca stats [--no-stream] [CTR...]` and `doca update`."""
 import sys
 
+from common import units
 from doca.v1 import containers_pb2 as pb
-from gateway import units
 from gateway.cli import conn, each
 
 HEADERS = ("CONTAINER ID", "NAME", "CPU %", "MEM USAGE / LIMIT", "MEM %", "NET I/O", "BLOCK I/O", "PIDS")

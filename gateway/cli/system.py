@@ -1,6 +1,6 @@
 """`doca version`."""
+from common.version import VERSION as CLIENT_VERSION
 from doca.v1 import system_pb2 as pb
-from gateway import VERSION as CLIENT_VERSION
 from gateway.cli import conn
 
 

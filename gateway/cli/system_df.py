@@ -3,9 +3,8 @@ the sizes the images service tracks), containers' writable layers,
 volumes and the build cache."""
 import json
 
-from common import timestamps
+from common import humanize, timestamps, units
 from doca.v1 import images_pb2 as pb
-from gateway import humanize, units
 from gateway.cli import conn, output
 
 ACTIVE_STATES = ("running", "paused", "restarting")

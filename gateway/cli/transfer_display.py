@@ -4,7 +4,7 @@ on a terminal (rich's Live), and only the changes of status, line by line,
 when the output is a file or a pipe."""
 import sys
 
-from gateway import units
+from common import units
 
 BAR = 50      # Docker's width, narrowed to fit the terminal
 

@@ -1,5 +1,5 @@
 """`python -E -s -S -m gateway.cli.forkserver [stack flags]`, started by
-`doca daemon` (gateway/daemon.py) with the stack's flags: serves
+`doca daemon` (common/daemon.py) with the stack's flags: serves
 <run dir>/cli.sock until SIGTERM."""
 import importlib
 import os

@@ -12,8 +12,7 @@ import subprocess
 import sys
 import time
 
-from common import config, instance_lock, storeperms
-from gateway import tls
+from common import config, instance_lock, storeperms, tls
 
 # Start order; stop order is the reverse (the CLI's fork server, then the
 # gateway go first). The fork server is optional: the CLI works without it
