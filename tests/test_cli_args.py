@@ -213,3 +213,12 @@ def test_launcher_adds_site_packages_when_a_verb_needs_them(stack):
         assert name in stack.doca("ps", "-a").stdout
     finally:
         stack.doca("rm", out)
+
+
+@pytest.mark.parametrize("argv", [["run", "--pid", "5", "busybox", "true"], ["ps", "--no-tr"],
+                                  ["rm", "--forc", "x"], ["logs", "--foll", "x"]])
+def test_no_abbreviations(argv):
+    """Docker's flags have no abbreviations: `--pid 5` was read as
+    `--pids-limit 5`. Refused, as an unknown flag."""
+    assert fastargs.parse(argv) is None
+    assert _argparse(argv) is None

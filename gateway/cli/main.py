@@ -19,7 +19,13 @@ def _parser_class():
     import argparse
 
     class Parser(argparse.ArgumentParser):
-        """Bad usage: one line and Docker's 125."""
+        """Bad usage: one line and Docker's 125. No abbreviations, as
+        Docker's flags have none (`--pid 5` was read as `--pids-limit 5`):
+        every sub-parser is of this class, so the rule holds for each verb."""
+
+        def __init__(self, *args, **kwargs):
+            kwargs.setdefault("allow_abbrev", False)
+            super().__init__(*args, **kwargs)
 
         def error(self, message):
             sys.stderr.write(f"doca: {message}\nSee 'doca --help'.\n")
