@@ -7,14 +7,14 @@ import threading
 from common import config, instance_lock, logsetup, storeperms, tls
 from common.server import Server
 from doca.v1 import containers_pb2_grpc, images_pb2_grpc, system_pb2_grpc, volumes_pb2_grpc
-from gateway import api_containers, api_images, api_system, api_volumes, clients, image_commit, intents
-from gateway.containers import Containers
-from gateway.event_recorder import EventRecorder
-from gateway.events import EngineEvents
-from gateway.info import Info
-from gateway.prune import Pruner
-from gateway.reconcile import Reconciler
-from gateway.metrics import ClientMetrics, Metrics, ServerMetrics
+from gateway.api import api_containers, api_images, api_system, api_volumes, clients, image_commit, intents
+from gateway.api.containers import Containers
+from gateway.api.event_recorder import EventRecorder
+from gateway.api.events import EngineEvents
+from gateway.api.info import Info
+from gateway.api.prune import Pruner
+from gateway.api.reconcile import Reconciler
+from gateway.api.metrics import ClientMetrics, Metrics, ServerMetrics
 
 
 def main(argv=None) -> None:

@@ -6,8 +6,11 @@ checked by parsing the tree with `ast` (no root, no stack, nothing imported):
 (b) the code that runs beside or inside a container (the shim, the inits and
     what they import within services/runtime) imports neither grpc, protobuf
     nor the doca.* stubs;
-(c) inside gateway/, the CLI (gateway/cli/) and the doca.v1 server (the rest
-    of gateway/) import nothing of each other: what both use is in common/;
+(c) inside gateway/, the CLI (gateway/cli/) and the doca.v1 server
+    (gateway/api/, started by gateway/__main__.py) import nothing of each
+    other: what both use is in common/; nothing else lies loose at
+    gateway/'s top level (its entry points __init__.py and __main__.py, and
+    one sub-package per program);
 (d) common/ imports neither services nor gateway.
 
 Every import counts, a lazy one inside a function too. An exception is
@@ -110,16 +113,36 @@ def test_code_beside_containers_imports_no_grpc_nor_stubs():
     assert not _broken(bad)
 
 
+# gateway's programs: module prefix -> the program it belongs to (the
+# server's entry point, gateway/__main__.py, goes with the server).
+GATEWAY_PROGRAMS = {"gateway.cli": "cli", "gateway.api": "api", "gateway.__main__": "api"}
+
+
+def _gateway_program(module: str) -> str | None:
+    return next((p for prefix, p in GATEWAY_PROGRAMS.items() if _within(module, prefix)), None)
+
+
 def test_gateway_programs_import_nothing_of_each_other():
     bad = []
     for m in _modules_under("gateway"):
-        cli = _within(m, "gateway.cli")
+        own = _gateway_program(m)
         for i in imports(m):
-            if cli and _within(i, "gateway") and not _within(i, "gateway.cli"):
-                bad.append((m, i))
-            elif not cli and _within(i, "gateway.cli"):
+            other = _gateway_program(i)
+            if own and other and other != own:
                 bad.append((m, i))
     assert not _broken(bad)
+
+
+def test_gateway_top_level_holds_only_entry_points_and_programs():
+    """gateway/ holds its entry points and one sub-package per program, each
+    of them known to the rule above; no module lies loose beside them."""
+    top = ROOT / "gateway"
+    loose = sorted(p.name for p in top.iterdir() if p.name != "__pycache__"
+                   and not (p.is_dir() and (p / "__init__.py").exists())
+                   and p.name not in ("__init__.py", "__main__.py"))
+    assert not loose, f"loose at gateway/'s top level: {loose}"
+    programs = sorted(f"gateway.{p.name}" for p in top.iterdir() if p.is_dir() and (p / "__init__.py").exists())
+    assert programs == sorted(p for p in GATEWAY_PROGRAMS if p != "gateway.__main__"), programs
 
 
 def test_common_imports_no_service_nor_gateway():

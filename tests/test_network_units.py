@@ -7,7 +7,7 @@ import pytest
 
 from common.errors import InvalidArgument
 from doca.v1 import containers_pb2 as cpb
-from gateway import ports as gports
+from gateway.api import ports as gports
 from services.network import hostsfile, networks, ports
 from services.network.firewall import Firewall, Mapping
 

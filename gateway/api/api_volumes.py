@@ -2,9 +2,9 @@
 from common import request_guard
 from doca.v1 import volumes_pb2 as gvpb, volumes_pb2_grpc
 from doca.volumes.v1 import volumes_pb2 as vpb
-from gateway import documents
-from gateway.api_common import struct
-from gateway.clients import Clients
+from gateway.api import documents
+from gateway.api.api_common import struct
+from gateway.api.clients import Clients
 
 
 @request_guard.guarded  # no NUL in any text field: common/request_guard.py

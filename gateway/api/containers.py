@@ -17,9 +17,9 @@ from doca.images.v1 import images_pb2 as ipb
 from doca.network.v1 import network_pb2 as npb
 from doca.runtime.v1 import runtime_pb2 as rpb
 from doca.volumes.v1 import volumes_pb2 as vpb
-from gateway import anonymous_volumes, config_checks, intents, ports, spec as specs
-from gateway.clients import Clients
-from gateway.port_parking import PortParking, port_taken
+from gateway.api import anonymous_volumes, config_checks, intents, ports, spec as specs
+from gateway.api.clients import Clients
+from gateway.api.port_parking import PortParking, port_taken
 
 log = logging.getLogger("doca.gateway")
 HOSTS = "/etc/hosts"  # the network service's files for the container, bind-mounted

@@ -5,7 +5,7 @@ container's anonymous volumes with it, `volume prune` takes only them."""
 import posixpath
 import re
 
-from gateway.spec import VolumeSpec
+from gateway.api.spec import VolumeSpec
 
 LABEL = "com.docker.volume.anonymous"
 # Which container it was made for: only that container's `rm -v`/--rm takes
@@ -33,7 +33,7 @@ def _clean(path: str) -> str:
 
 def destinations(user_volumes: list, image_volumes) -> list:
     """The image's VOLUME paths that no -v of the user covers, as anonymous
-    volume specs (gateway.spec.VolumeSpec). A relative one is taken from
+    volume specs (gateway.api.spec.VolumeSpec). A relative one is taken from
     the root, as Docker mounts it; one that is / (also after '..', as
     /x/..) is left out: a volume over the whole root would hide the image
     (Docker's run then fails in runc)."""

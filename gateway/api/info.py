@@ -12,7 +12,7 @@ import threading
 from common.version import VERSION
 from doca.images.v1 import images_pb2 as ipb
 from doca.runtime.v1 import runtime_pb2 as rpb
-from gateway.clients import Clients
+from gateway.api.clients import Clients
 
 INSECURE_ENV = "DOCA_INSECURE_REGISTRIES"
 # The images service's defaults: loopback registries may be plain HTTP.

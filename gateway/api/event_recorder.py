@@ -18,7 +18,7 @@ import grpc
 from doca.images.v1 import images_pb2 as ipb
 from doca.network.v1 import network_pb2 as npb
 from doca.runtime.v1 import runtime_pb2 as rpb
-from gateway.events import EngineEvents, container_attributes
+from gateway.api.events import EngineEvents, container_attributes
 
 log = logging.getLogger("doca.gateway.events")
 

@@ -5,7 +5,7 @@ import grpc
 
 from doca.network.v1 import network_pb2 as npb
 from doca.runtime.v1 import runtime_pb2 as rpb
-from gateway.clients import Clients
+from gateway.api.clients import Clients
 
 
 def rename(clients: Clients, ref: str, name: str) -> rpb.Container:

@@ -6,7 +6,7 @@ import threading
 from common.errors import InvalidArgument
 from doca.runtime.v1 import runtime_pb2 as rpb
 from doca.v1 import containers_pb2 as pb
-from gateway.clients import Clients
+from gateway.api.clients import Clients
 
 log = logging.getLogger("doca.gateway.exec")
 

@@ -35,8 +35,8 @@ import grpc
 from common.errors import FailedPrecondition
 from doca.network.v1 import network_pb2 as npb
 from doca.runtime.v1 import runtime_pb2 as rpb
-from gateway import events
-from gateway.clients import Clients
+from gateway.api import events
+from gateway.api.clients import Clients
 
 log = logging.getLogger("doca.gateway.ports")
 HOLDING = ("running", "paused")  # states whose ports are held

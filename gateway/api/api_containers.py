@@ -8,12 +8,12 @@ from common import humanize, request_guard, timestamps
 from doca.network.v1 import network_pb2 as npb
 from doca.runtime.v1 import runtime_pb2 as rpb
 from doca.v1 import containers_pb2 as pb, containers_pb2_grpc
-from gateway import attach as attach_flow, documents, exec as exec_flow, stats
-from gateway import ports, prune, rename, spec as specs
-from gateway.api_common import struct, upstream
-from gateway.clients import Clients
-from gateway.containers import Containers
-from gateway.events import EngineEvents, container_attributes
+from gateway.api import attach as attach_flow, documents, exec as exec_flow, stats
+from gateway.api import ports, prune, rename, spec as specs
+from gateway.api.api_common import struct, upstream
+from gateway.api.clients import Clients
+from gateway.api.containers import Containers
+from gateway.api.events import EngineEvents, container_attributes
 
 
 def _chunk(rec) -> pb.LogChunk:

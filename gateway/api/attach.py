@@ -4,9 +4,9 @@ starts once attached (docker run -it), and --rm is honoured at the end."""
 from common.errors import InvalidArgument
 from doca.runtime.v1 import runtime_pb2 as rpb
 from doca.v1 import containers_pb2 as pb
-from gateway.api_common import upstream
-from gateway.clients import Clients
-from gateway.containers import Containers
+from gateway.api.api_common import upstream
+from gateway.api.clients import Clients
+from gateway.api.containers import Containers
 
 
 def _runtime_input(msg, cid: str):

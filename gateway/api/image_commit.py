@@ -10,8 +10,8 @@ import grpc
 from doca.images.v1 import images_pb2 as ipb
 from doca.runtime.v1 import runtime_pb2 as rpb
 from common import crashpoints
-from gateway import intents
-from gateway.clients import Clients
+from gateway.api import intents
+from gateway.api.clients import Clients
 
 log = logging.getLogger("doca.gateway.commit")
 

@@ -10,9 +10,9 @@ from doca.images.v1 import images_pb2 as ipb
 from doca.runtime.v1 import runtime_pb2 as rpb
 from doca.v1 import images_pb2 as gipb, images_pb2_grpc
 from doca.volumes.v1 import volumes_pb2 as vpb
-from gateway import documents, image_commit
-from gateway.api_common import struct, upstream
-from gateway.clients import Clients
+from gateway.api import documents, image_commit
+from gateway.api.api_common import struct, upstream
+from gateway.api.clients import Clients
 
 
 def _summary(img) -> gipb.ImageSummary:
@@ -34,7 +34,7 @@ def _relay(call):
 class ImagesServicer(images_pb2_grpc.ImagesServicer):
     def __init__(self, clients: Clients, journal):
         self.c = clients
-        self.journal = journal  # gateway.intents.Journal: commit's pause is undone after a crash
+        self.journal = journal  # gateway.api.intents.Journal: commit's pause is undone after a crash
 
     def Import(self, request_iterator, context):
         def forward():

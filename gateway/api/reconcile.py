@@ -26,8 +26,8 @@ from doca.images.v1 import images_pb2 as ipb
 from doca.network.v1 import network_pb2 as npb
 from doca.runtime.v1 import runtime_pb2 as rpb
 from doca.volumes.v1 import volumes_pb2 as vpb
-from gateway import intents
-from gateway.clients import Clients
+from gateway.api import intents
+from gateway.api.clients import Clients
 
 log = logging.getLogger("doca.gateway.reconcile")
 READY_WAIT = 120.0  # the services start with the gateway

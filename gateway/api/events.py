@@ -18,7 +18,7 @@ import grpc
 
 from common.eventring import Ring
 from doca.runtime.v1 import runtime_pb2 as rpb
-from gateway import event_filters
+from gateway.api import event_filters
 
 log = logging.getLogger("doca.gateway.events")
 REPLAY_WAIT = 5.0  # seconds to wait for the runtime's replay before going on without it

@@ -17,11 +17,11 @@ from doca.network.v1 import network_pb2 as npb
 from doca.runtime.v1 import runtime_pb2 as rpb
 from doca.v1 import system_pb2 as spb
 from doca.volumes.v1 import volumes_pb2 as vpb
-from gateway import spec as specs
-from gateway.clients import Clients
-from gateway.containers import Containers
-from gateway.anonymous_volumes import is_anonymous
-from gateway.events import EngineEvents
+from gateway.api import spec as specs
+from gateway.api.clients import Clients
+from gateway.api.containers import Containers
+from gateway.api.anonymous_volumes import is_anonymous
+from gateway.api.events import EngineEvents
 
 log = logging.getLogger("doca.gateway.prune")
 STOPPED = ("created", "exited", "dead")

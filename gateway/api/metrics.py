@@ -56,7 +56,7 @@ class Metrics:
         self.registry.register(_UsageCollector(runtime_stub))
 
     def watch_images(self, images_stub) -> None:
-        from gateway.metrics_images import ImagesCollector
+        from gateway.api.metrics_images import ImagesCollector
         self.registry.register(ImagesCollector(images_stub))
 
 

@@ -8,12 +8,12 @@ from common.errors import AlreadyExists, FailedPrecondition, InvalidArgument
 from doca.network.v1 import network_pb2 as npb
 from doca.runtime.v1 import runtime_pb2 as rpb
 from doca.v1 import system_pb2 as spb, system_pb2_grpc
-from gateway import documents, spec as specs
-from gateway.api_common import struct
-from gateway.clients import Clients
-from gateway.events import EngineEvents
-from gateway.info import Info
-from gateway.prune import Filters, Pruner
+from gateway.api import documents, spec as specs
+from gateway.api.api_common import struct
+from gateway.api.clients import Clients
+from gateway.api.events import EngineEvents
+from gateway.api.info import Info
+from gateway.api.prune import Filters, Pruner
 
 API_VERSION = "v1"
 
