@@ -5,7 +5,8 @@ container) and stats' previous CPU readings."""
 import threading
 
 from services.runtime import stats
-from services.runtime.spec_messages import PRUNE_MIN, SpecMessages
+from services.runtime.percontainer import PRUNE_MIN, PerContainer
+from services.runtime.spec_messages import SpecMessages
 from services.runtime.store import Record
 
 
@@ -56,17 +57,18 @@ class _Runtime(stats.StatsMixin):
     def __init__(self):
         self.store = _Store()
         self.cgroups = _Cgroups()
+        self._last_samples = PerContainer(lambda: [r.id for r in self.store.all()])  # as the runtime does
 
 
 def test_stats_readings_of_removed_containers_go():
     rt = _Runtime()
-    for i in range(20 * stats.PRUNE_MIN):
+    for i in range(20 * PRUNE_MIN):
         rec = Record(id=f"c{i}", name=f"n{i}", spec={})
         rt.store.records[rec.id] = rec
         rt.sample(rec)
         del rt.store.records[rec.id]
-        assert len(rt._last_samples) <= stats.PRUNE_MIN
-    live = [Record(id=f"k{i}", name=f"k{i}", spec={}) for i in range(3 * stats.PRUNE_MIN)]
+        assert len(rt._last_samples) <= PRUNE_MIN
+    live = [Record(id=f"k{i}", name=f"k{i}", spec={}) for i in range(3 * PRUNE_MIN)]
     for rec in live:
         rt.store.records[rec.id] = rec
         rt.sample(rec)

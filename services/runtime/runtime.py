@@ -29,6 +29,7 @@ from services.runtime.security.seccomp_compile import Compiler
 from services.runtime.start import StartMixin
 from services.runtime.stats import StatsMixin
 from services.runtime.stop import StopMixin
+from services.runtime.percontainer import PerContainer
 from services.runtime.store import ACTIVE, Record, Store
 from services.runtime.top import TopMixin
 from services.runtime.update import UpdateMixin
@@ -57,6 +58,7 @@ class Runtime(CreateMixin, StartMixin, StopMixin, RemoveMixin, PauseMixin, Resta
         self.launcher = shim_client.Launcher()
         self.launcher.prepare()
         self.closing = threading.Event()
+        self._last_samples = PerContainer(lambda: [r.id for r in self.store.all()])  # stats.py
         # Held while the processes of a container whose shim died are killed
         # and its exit recorded: a second caller waits, then finds it exited.
         self._lost_shims = threading.Lock()

@@ -5,10 +5,10 @@ import os
 import time
 
 from common.errors import FailedPrecondition
+from services.runtime.percontainer import PerContainer
 from services.runtime.store import Record
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-PRUNE_MIN = 64  # previous readings kept before removed containers' are looked for
 
 
 def system_cpu_ns() -> int:
@@ -36,23 +36,17 @@ def net_io(pid: int) -> tuple[int, int]:
 
 
 class StatsMixin:
+    _last_samples: PerContainer  # cid -> the previous (cpu_ns, system_ns): made by the runtime
     def sample(self, rec: Record) -> dict:
         now = time.time()
         s = self.cgroups.stats(rec.id)
         s["system_ns"] = system_cpu_ns()
         s["net_rx"], s["net_tx"] = net_io(rec.pid) if rec.pid else (0, 0)
         s["time"] = now
-        prev_cache = self.__dict__.setdefault("_last_samples", {})
-        with self.store.lock:
-            prev = prev_cache.get(rec.id)
-            prev_cache[rec.id] = (s["cpu_ns"], s["system_ns"])
-            if len(prev_cache) >= self.__dict__.get("_samples_prune_at", PRUNE_MIN):
-                # Removed containers' readings go (the metrics' scrapes sample
-                # every running container: this grew by one per container).
-                live = {r.id for r in self.store.all()}
-                for gone in [cid for cid in prev_cache if cid not in live]:
-                    del prev_cache[gone]
-                self.__dict__["_samples_prune_at"] = max(PRUNE_MIN, 2 * len(prev_cache))
+        # Every /metrics scrape samples each running container: the readings
+        # go with removed containers (percontainer.py).
+        prev = self._last_samples.get(rec.id)
+        self._last_samples.put(rec.id, (s["cpu_ns"], s["system_ns"]))
         s["pre_cpu_ns"], s["pre_system_ns"] = prev or (0, 0)
         return s
 
