@@ -164,6 +164,14 @@ class Stack:
         shutil.rmtree(self.run_dir, ignore_errors=True)
 
     # -- forced clean-up: nothing of the stack asked, everything done by hand --
+    def service_pid(self, module: str) -> int:
+        """The pid of one of the stack's programs, by its module
+        ("services.runtime", "gateway"...); exactly one must run."""
+        out = subprocess.run(["pgrep", "-f", "--", f"-m {module} --root {self.root} "],
+                             capture_output=True, text=True).stdout.split()
+        assert len(out) == 1, (module, out)
+        return int(out[0])
+
     def processes(self) -> list[int]:
         """Pids whose command line names the stack's root or run dir (the
         daemon, its services, the shims), the daemon's process group, and

@@ -6,28 +6,23 @@ import subprocess
 import time
 
 
-def _service_pid(stack, module: str) -> int:
-    out = subprocess.run(["pgrep", "-f", f"{module} --root {stack.root} "], capture_output=True, text=True).stdout
-    pids = [int(p) for p in out.split()]
-    assert len(pids) == 1, (module, out)
-    return pids[0]
 
 
 def test_restarts_a_dead_service(make_stack):
     s = make_stack("restart").start()
-    old = _service_pid(s, "services.volumes")
+    old = s.service_pid("services.volumes")
     os.kill(old, signal.SIGKILL)
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         r = s.doca("volume", "ls", check=False)
         if r.returncode == 0:
             try:
-                if _service_pid(s, "services.volumes") != old:
+                if s.service_pid("services.volumes") != old:
                     break
             except AssertionError:
                 pass
         time.sleep(0.1)
-    assert _service_pid(s, "services.volumes") != old
+    assert s.service_pid("services.volumes") != old
     assert "restarting" in s.log_text()
 
 

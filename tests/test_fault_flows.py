@@ -297,8 +297,7 @@ def test_orphans_of_an_older_crash_are_swept_at_gateway_start(fs):
 
 
 def _kill_gateway(s) -> None:
-    found = subprocess.run(["pgrep", "-f", "--", f"-m gateway --root {s.root} "], capture_output=True, text=True)
-    os.kill(int(found.stdout.split()[0]), 9)
+    os.kill(s.service_pid("gateway"), 9)
     time.sleep(0.5)
     assert wait_for(lambda: s.doca("version", check=False, timeout=20).returncode == 0, 60, 0.1)
 
@@ -351,9 +350,7 @@ def test_a_pause_the_runtime_died_in_is_undone(fs):
     cid = fs.doca("run", "-d", "busybox", "sleep", "1000").stdout.strip()
     state = _freezer_state(fs, cid)
     state.write_text("FROZEN")  # what the kill leaves in the kernel
-    found = subprocess.run(["pgrep", "-f", "--", f"-m services.runtime --root {fs.root} "],
-                           capture_output=True, text=True)
-    os.kill(int(found.stdout.split()[0]), 9)
+    os.kill(fs.service_pid("services.runtime"), 9)
     assert wait_for(lambda: state.read_text().strip() == "THAWED", 60, 0.1)
     assert fs.doca("inspect", "-f", "{{.State.Status}}", cid).stdout.strip() == "running"
     assert fs.doca("exec", cid, "echo", "thawed").stdout == "thawed\n"

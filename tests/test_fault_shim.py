@@ -244,10 +244,6 @@ def test_restart_always_shim_killed(make_stack):
     _assert_gone(s, cid)
 
 
-def _service_pid(s, module):
-    out = subprocess.run(["pgrep", "-f", f"{module} --root {s.root} "], capture_output=True, text=True).stdout.split()
-    assert len(out) == 1, out
-    return int(out[0])
 
 
 def test_shim_killed_while_runtime_down(make_stack):
@@ -257,12 +253,12 @@ def test_shim_killed_while_runtime_down(make_stack):
     s = make_stack("fs5").start()
     cid = s.doca("run", "-d", *CMD).stdout.strip()
     always = s.doca("run", "-d", "--restart", "always", *CMD).stdout.strip()
-    runtime = _service_pid(s, "services.runtime")
+    runtime = s.service_pid("services.runtime")
     os.kill(runtime, signal.SIGKILL)  # the daemon starts it again
     _, procs = _kill_shim(s, cid)
     _, procs_always = _kill_shim(s, always)
     assert wait_for(lambda: s.doca("ps", "-q", check=False).returncode == 0, 30, 0.1)
-    assert _service_pid(s, "services.runtime") != runtime
+    assert s.service_pid("services.runtime") != runtime
     state = _state(s, cid)
     assert state["Status"] == "exited" and state["ExitCode"] == 137, state
     assert not _cgroup_pids(s, cid) and not _alive(procs)

@@ -20,10 +20,6 @@ def _inspect(s, ref):
     return json.loads(s.doca("inspect", ref).stdout)[0]
 
 
-def _service_pid(s, module):
-    out = subprocess.run(["pgrep", "-f", f"{module} --root {s.root} "], capture_output=True, text=True).stdout.split()
-    assert len(out) == 1, out
-    return int(out[0])
 
 
 def _check_restored(s, running, ended, code):
@@ -42,7 +38,7 @@ def test_runtime_killed_and_restarted(make_stack):
     s = make_stack("lr1").start()
     running = s.doca("run", "-d", "busybox", "sh", "-c", TICK).stdout.strip()
     ended = s.doca("run", "-d", "busybox", "sh", "-c", "sleep 1; exit 7").stdout.strip()
-    os.kill(_service_pid(s, "services.runtime"), signal.SIGKILL)  # the daemon starts it again
+    os.kill(s.service_pid("services.runtime"), signal.SIGKILL)  # the daemon starts it again
     time.sleep(1.5)  # `ended` exits while the runtime may still be down
     _check_restored(s, running, ended, 7)
 
@@ -66,7 +62,7 @@ def test_restart_policy_survives_a_runtime_restart(make_stack):
     s = make_stack("lr3").start()
     cid = s.doca("run", "-d", "--restart", "always", "busybox", "sh", "-c", "sleep 0.3").stdout.strip()
     assert _wait_for(lambda: _inspect(s, cid)["RestartCount"] >= 1)
-    os.kill(_service_pid(s, "services.runtime"), signal.SIGKILL)
+    os.kill(s.service_pid("services.runtime"), signal.SIGKILL)
     time.sleep(1.0)  # it exits while no runtime watches it
     assert _wait_for(lambda: s.doca("ps", "-q", "--no-trunc", check=False).returncode == 0)
     before = _inspect(s, cid)["RestartCount"]

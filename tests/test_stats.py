@@ -68,10 +68,8 @@ def _busy_streams(stack) -> int:
     the stack dump SIGUSR1 writes to the daemon's log (common/logsetup.py)."""
     import os
     import signal
-    import subprocess
     import time
-    pid = int(subprocess.run(["pgrep", "-f", "--", f"-m services.runtime --root {stack.root} "],
-                             capture_output=True, text=True).stdout.split()[0])
+    pid = stack.service_pid("services.runtime")
     size = stack.log_path.stat().st_size
     os.kill(pid, signal.SIGUSR1)
     time.sleep(0.5)
