@@ -22,6 +22,7 @@ import threading
 
 import grpc
 
+from common import labels
 from doca.images.v1 import images_pb2 as ipb
 from doca.network.v1 import network_pb2 as npb
 from doca.runtime.v1 import runtime_pb2 as rpb
@@ -33,7 +34,6 @@ log = logging.getLogger("doca.gateway.reconcile")
 READY_WAIT = 120.0  # the services start with the gateway
 RETRY_FIRST, RETRY_MOST = 2.0, 60.0  # seconds between tries of an intent whose undo failed
 _WAIT = {"timeout": READY_WAIT, "wait_for_ready": True}
-BUILD_LABEL = "io.doca.build"  # the images service's own RUN containers
 
 
 class Reconciler:
@@ -116,7 +116,7 @@ class Reconciler:
                 self._release(cid)
         for ctr in containers:
             if "snapshot" not in held.get(ctr.id, ()) and ctr.id not in busy | begun:
-                if ctr.spec.labels.get(BUILD_LABEL) is None and ctr.spec.rootfs.upper_dir:
+                if ctr.spec.labels.get(labels.BUILD) is None and ctr.spec.rootfs.upper_dir:
                     log.warning("container %s (%s) has lost its snapshot: its filesystem is gone; "
                                 "remove it with `doca rm`", ctr.name, ctr.id[:12])
         return orphans

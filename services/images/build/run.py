@@ -28,7 +28,7 @@ import threading
 
 import grpc
 
-from common import crashpoints
+from common import crashpoints, labels
 from common.errors import FailedPrecondition, Internal, InvalidArgument, NotFound, Unavailable, no_space
 from doca.network.v1 import network_pb2 as npb
 from doca.runtime.v1 import runtime_pb2 as rpb
@@ -38,7 +38,7 @@ from common.layerview import LayerTree
 
 log = logging.getLogger("doca.images.build")
 
-LABEL = "io.doca.build"
+LABEL = labels.BUILD
 MARKER_PREFIX = "run-"
 MOUNT_POINTS = ("proc", "dev", "sys")
 CALL_TIMEOUT = 120  # seconds for Create, Start, Remove: they never take that long when healthy
