@@ -14,7 +14,7 @@ import pytest
 
 from tests.stack import DOCA
 from tests.test_build import assert_clean, blobs, build, clean_build, steps, write_context  # noqa: F401
-from tests.test_live_restore import _service_pid, _wait_for
+from tests.test_live_restore import _wait_for
 
 
 @pytest.mark.parametrize("dockerfile, files, message", [
@@ -101,7 +101,7 @@ def test_interrupted_build_cleaned_at_restart(make_stack, tmp_path):
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         assert _wait_for(lambda: "doca-build-" in s.doca("ps").stdout, 20)
-        os.kill(_service_pid(s, "services.images"), signal.SIGKILL)  # the daemon starts it again
+        os.kill(s.service_pid("services.images"), signal.SIGKILL)  # the daemon starts it again
         assert proc.wait(20) == 1
     finally:
         if proc.poll() is None:
