@@ -19,7 +19,7 @@ decision is taken from the container's state as read under that guard, so
 a late event never undoes a newer start or stop.
 
 Unlike Docker, a stopped container keeps its endpoint (veth, address): only
-its published ports are given back (see NOTES.md, restarts).
+its published ports are given back (see gateway/api/DESIGN.md).
 
 Also used by the create flow: a port still held by a container that has
 just stopped (its "die" not yet followed) is released by a reconcile, and
