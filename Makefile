@@ -9,7 +9,7 @@ VENV := $(CURDIR)/.venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: all setup host venv proto demo test bench clean FORCE
+.PHONY: all setup host venv proto demo test unit bench clean FORCE
 
 all: setup
 
@@ -58,6 +58,10 @@ demo: setup
 
 test: setup
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests
+
+# The unit tests alone (tests/unit): no root, no stack, seconds.
+unit: venv
+	$(BIN)/python -m pytest -q -p no:cacheprovider -m "not stack" tests
 
 bench: setup
 	$(BIN)/python bench/run_bench.py

@@ -13,7 +13,7 @@ import time
 REPO = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tests.stack import DOCA, Stack  # noqa: E402, F401  (the suite's stack helper; DOCA re-exported)
+from tests.support.stack import DOCA, Stack  # noqa: E402, F401  (the suite's stack helper; DOCA re-exported)
 
 PEERS_KIT = pathlib.Path(os.environ.get("PEERS_KIT", REPO.parent / "shared" / "peers")).resolve()
 PEERS_DIR = pathlib.Path(os.environ.get("PEERS_DIR", "/var/tmp/doca-peers"))

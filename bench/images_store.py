@@ -18,7 +18,7 @@ from services.images import builtin  # noqa: E402
 from services.images.layers import LayerStore  # noqa: E402
 from services.images.service import ImageService  # noqa: E402
 from services.images.unpack import split_name, unpack  # noqa: E402
-from tests.test_images_tarkit import ServiceProcess  # noqa: E402
+from tests.support.tarkit import ServiceProcess  # noqa: E402
 
 TARGET_BYTES = 100 * 1024 * 1024
 DIGEST = "sha256:" + "ab" * 32  # a name for the layer; its content is not checked here

@@ -30,8 +30,8 @@ import time
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
 
 from bench.common import DOCA, peers, podman_cmd, private_stack, save  # noqa: E402
-from tests.faulty_registry import Image  # noqa: E402
-from tests.registry_support import Registry  # noqa: E402
+from tests.support.faulty_registry import Image  # noqa: E402
+from tests.support.registry import Registry  # noqa: E402
 
 MB = 1_000_000
 LAYERS, FILES, FILE_MB = 4, 5, 5

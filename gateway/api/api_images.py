@@ -106,7 +106,7 @@ class ImagesServicer(images_pb2_grpc.ImagesServicer):
 
     def Build(self, request_iterator, context):
         # doca.v1's build messages are the images service's, field for field
-        # (tests/test_build_api.py checks it): relayed as bytes, not rebuilt.
+        # (tests/unit/test_build_api.py checks it): relayed as bytes, not rebuilt.
         inputs = (ipb.BuildInput.FromString(m.SerializeToString()) for m in request_iterator)
         with _registry_errors():  # a FROM image's registry unreachable: its own message
             for event in upstream(context, self.c.images.Build(inputs)):

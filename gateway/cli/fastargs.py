@@ -8,7 +8,7 @@ argparse, which also prints help, usage errors and their exit code. So this
 reads only what it can read exactly as argparse does (exact option strings,
 --opt=value, -abc of flags, options before the positionals) and returns
 None for anything else: abbreviations, values that start with '-', '--',
-help, bad numbers. tests/test_cli_args.py checks the declarations below
+help, bad numbers. tests/cli/test_cli_args.py checks the declarations below
 against the argparse ones (verbs/) and compares both readers on many
 command lines.
 """

@@ -11,7 +11,7 @@ follow_symlinks=False, so nothing already on disk is ever followed.
 
 Speed: tarfile only parses headers; file bodies go from the tar file to the
 new file with copy_file_range (in the kernel, no Python buffers). Measured
-here (tests/test_images_perf.py), a 109 MB rootfs-like tar of 4840 entries
+here (bench/images_store.py), a 109 MB rootfs-like tar of 4840 entries
 unpacks at ~600 MB/s into tmpfs against ~460 MB/s for tarfile.extractall;
 a tar of two big files at ~2.7 GB/s against ~2 GB/s. On a real disk the
 cost of creating inodes dominates both. Header parsing is now the largest

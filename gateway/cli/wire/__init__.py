@@ -9,7 +9,7 @@ offer the part of protobuf's Python API the CLI uses: keyword construction
 SerializeToString, FromString; the bytes are the ones protobuf writes
 (fields in number order, packed repeated scalars, unknown fields kept and
 written last, map entries sorted by key as deterministic serialisation does).
-tests/test_cli_codec.py checks it against the protobuf library.
+tests/unit/test_cli_codec.py checks it against the protobuf library.
 
 Classes are built on first use: a call builds only the few it needs.
 """

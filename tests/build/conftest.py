@@ -1,0 +1,2 @@
+"""`doca build`: Dockerfiles built through a stack, the layer cache, build
+errors, FROM pulled from a registry."""

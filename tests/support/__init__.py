@@ -1,0 +1,1 @@
+"""What the tests share: stacks, registries, kits of tars and archives, waiting."""

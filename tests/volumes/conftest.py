@@ -1,0 +1,1 @@
+"""Volumes: named and anonymous, populated from the image, through a stack."""
