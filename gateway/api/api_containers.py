@@ -117,8 +117,7 @@ class ContainersServicer(containers_pb2_grpc.ContainersServicer):
             yield pb.StatsBatch(stats=[stats.convert(s, host_mem) for s in batch.samples])
 
     def Update(self, request, context):
-        res = specs.resources(pb.ContainerConfig(memory=request.memory, cpus=request.cpus,
-                                                 cpu_shares=request.cpu_shares, pids_limit=request.pids_limit))
+        res = specs.resources(request)
         return pb.ContainerRef(id=self.c.runtime.Update(rpb.UpdateRequest(id=request.id, resources=res)).id)
 
     def Pause(self, request, context):

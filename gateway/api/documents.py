@@ -1,6 +1,6 @@
 """Docker-shaped inspect documents (Docker's field names where they exist),
 built from the services' messages."""
-from common import timestamps
+from common import resources as limits, timestamps
 
 
 def _ts(ts) -> str:
@@ -16,10 +16,19 @@ def _port_bindings(bindings) -> dict:
     return out
 
 
+def _limits(res) -> dict:
+    """The runtime's Resources under Docker's HostConfig keys (each limit
+    names its own: common/resources.py), and the values Docker derives."""
+    out = {f.metadata["docker"]: getattr(res, f.name) for f in limits.FIELDS}
+    out["MemorySwap"] = 2 * res.memory_bytes if res.memory_bytes else 0
+    out["NanoCpus"] = res.cpu_quota * 1_000_000_000 // res.cpu_period if res.cpu_period else 0
+    out["PidsLimit"] = res.pids_limit or None  # Docker's null: no limit
+    return out
+
+
 def container(ctr, endpoints, sandbox=None) -> dict:
     """`sandbox`: the network service's record of the container (ports), if any."""
     spec = ctr.spec
-    res = spec.resources
     args = list(spec.process.args)
     running = ctr.status == "running"
     networks = {}
@@ -72,13 +81,10 @@ def container(ctr, endpoints, sandbox=None) -> dict:
         "HostConfig": {
             "Binds": binds, "NetworkMode": spec.network_mode or "bridge",
             "PortBindings": _port_bindings(sandbox.requested) if sandbox else {},
-            "AutoRemove": spec.auto_remove, "Memory": res.memory_bytes,
+            "AutoRemove": spec.auto_remove, **_limits(spec.resources),
             "RestartPolicy": {"Name": spec.restart_policy.name or "no",
                               "MaximumRetryCount": spec.restart_policy.maximum_retry_count},
-            "MemorySwap": 2 * res.memory_bytes if res.memory_bytes else 0,
-            "NanoCpus": res.cpu_quota * 1_000_000_000 // res.cpu_period if res.cpu_period else 0,
-            "CpuShares": res.cpu_shares, "CpuQuota": res.cpu_quota, "CpuPeriod": res.cpu_period,
-            "PidsLimit": res.pids_limit or None, "Runtime": spec.runtime or "doca", "Init": spec.init,
+            "Runtime": spec.runtime or "doca", "Init": spec.init,
             "UsernsMode": f"remap:{spec.userns.uid_base}:{spec.userns.size}" if spec.userns.size else "",
             # containers from before --cgroupns had the host's
             "CgroupnsMode": spec.cgroupns or "host",

@@ -1,19 +1,18 @@
 """Turns a user's ContainerConfig (Docker's run flags) and the image's
 config into the runtime's ContainerSpec: command, environment, limits, mounts.
 Validation of user input happens here, before anything is created."""
+import dataclasses
 import datetime
 import math
 import re
 import time
 import typing
 
-from common import units, validate
+from common import resources as limits, units, validate
 from common.errors import InvalidArgument
 from doca.runtime.v1 import runtime_pb2 as rpb
 
 DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-MAX_CPU_SHARES = 262144  # the kernel's (cgroup v1 cpu.shares); Docker's runc says so too
-MAX_PIDS = 4194304  # the kernel's PID_MAX_LIMIT: pids.max takes no more
 
 
 def command(cfg, image_config) -> tuple[list[str], list[str], list[str]]:
@@ -55,23 +54,24 @@ def environment(image_env, user_env) -> list[str]:
     return [f"{k}={v}" for k, v in merged.items()]
 
 
-def resources(cfg) -> rpb.Resources:
-    memory = units.parse_size(cfg.memory, "memory")
-    if memory and memory < 6 * 1024 * 1024:
-        raise InvalidArgument(f"invalid memory value {cfg.memory!r}: the minimum memory limit allowed is 6MB")
-    quota, period = units.cpus_to_quota(cfg.cpus)
-    if cfg.cpu_shares < 0:
-        raise InvalidArgument(f"invalid --cpu-shares {cfg.cpu_shares}: must be positive")
-    if cfg.cpu_shares > MAX_CPU_SHARES:
-        raise InvalidArgument(f"invalid --cpu-shares {cfg.cpu_shares}: the maximum allowed cpu-shares is "
-                              f"{MAX_CPU_SHARES}")
-    if cfg.pids_limit < -1:
-        raise InvalidArgument(f"invalid --pids-limit {cfg.pids_limit}: must be positive or -1 (unlimited)")
-    if cfg.pids_limit > MAX_PIDS:
-        raise InvalidArgument(f"invalid --pids-limit {cfg.pids_limit}: at most {MAX_PIDS} (the kernel's limit), "
-                              "or -1 (unlimited)")
-    return rpb.Resources(memory_bytes=memory, cpu_shares=cfg.cpu_shares, cpu_quota=quota,
-                         cpu_period=period, pids_limit=max(cfg.pids_limit, 0))
+def resources(req) -> rpb.Resources:
+    """The limits of a ContainerConfig or an UpdateRequest (one field name
+    for each in both, as common/resources.py names them) in the runtime's
+    units, checked; --cpus becomes the CFS quota and period."""
+    values = {}
+    given = req.DESCRIPTOR.fields_by_name
+    for f in limits.FIELDS:
+        name = f.metadata["user"]
+        if name not in given:
+            continue
+        value = getattr(req, name)
+        if f.metadata["unit"] == limits.SIZE:
+            value = units.parse_size(value, name.replace("_", " "))
+        elif f.metadata["unit"] == limits.COUNT_OR_UNLIMITED and value == -1:
+            value = 0
+        values[f.name] = value
+    values["cpu_quota"], values["cpu_period"] = units.cpus_to_quota(req.cpus)
+    return rpb.Resources(**dataclasses.asdict(limits.Resources(**values)))
 
 
 class VolumeSpec(typing.NamedTuple):
