@@ -14,11 +14,10 @@ import time
 from common import crashpoints
 from common.errors import InvalidArgument, NotFound, ResourceExhausted
 
-from services.network import (hostsfile, netns, ports, reconcile, resolvconf, sandboxes, setup_bridge,
-                              setup_endpoint)
-from services.network.endpoints import CONTAINER_IFNAME, PENDING, READY, Endpoint, host_interface_name, mac_for
+from services.network import hostsfile, netns, ports, reconcile, resolvconf, sandboxes
+from services.network.endpoints import CONTAINER_IFNAME, PENDING, READY, Endpoint, mac_for
 from services.network.firewall import Mapping
-from services.network.netlink import find_link, host
+from services.network.netlink import host
 from services.network.networks import DEFAULT_NETWORK, Network
 
 log = logging.getLogger("doca.network")
@@ -151,36 +150,35 @@ class ContainerNetworking:
 
     def _attach_locked(self, ipr, st, cid: str, ns_fd: int, netns_path: str, name: str, wanted_ip,
                        aliases) -> Endpoint:
-        net = st.network
+        net, driver = st.network, st.driver
         rec = st.store.get(cid)
         if rec is not None:
-            if rec.get("state") == READY and find_link(ipr, rec["host_interface"]) is not None:
+            if rec.get("state") == READY and driver.alive(ipr, rec):
                 return self._endpoint(net, cid, rec)  # attaching twice: the same endpoint
             # Its namespace died since (or an attach was cut short): start afresh.
-            setup_endpoint.remove_endpoint(ipr, rec["host_interface"])
+            driver.leave(ipr, rec)
             st.store.remove(cid)
             st.pool.release_owner(cid)
         started = time.perf_counter()
-        bridge_index = setup_bridge.bridge_index(ipr, net)
+        own = driver.new_endpoint(ipr, net, cid)
         ip = self._allocate(ipr, st, cid, wanted_ip)
         others = self._records_of(cid)
         used = {r.get("ifname", CONTAINER_IFNAME) for _, r in others}
         ifname = next(f"eth{i}" for i in range(len(used) + 1) if f"eth{i}" not in used)
         route = not net.internal and all(n.internal for n, _ in others)
-        rec = {"ip": str(ip), "host_interface": host_interface_name(net.id, cid), "state": PENDING,
+        rec = {"ip": str(ip), **own, "state": PENDING,
                "ifname": ifname, "route": route, "netns_path": netns_path, "name": name,
                "aliases": list(aliases), "created": time.time()}
         try:
             st.store.put(cid, rec)
-            setup_endpoint.create_endpoint(ipr, ns_fd, bridge_index, rec["host_interface"], ip, net.subnet,
-                                           net.gateway, mac_for(ip), ifname=ifname, default_route=route)
+            driver.join(ipr, net, ns_fd, rec)
             crashpoints.reached("network.attach.veth")
             try:
                 rec["state"] = READY
                 st.store.put(cid, rec)
                 self._after_attach(cid, net, name, netns_path)
             except BaseException:
-                setup_endpoint.remove_endpoint(ipr, rec["host_interface"])
+                driver.leave(ipr, rec)
                 raise
         except BaseException:
             st.store.remove(cid)
@@ -190,7 +188,7 @@ class ContainerNetworking:
             except Exception:  # noqa: BLE001 - the first error is the one to report
                 log.exception("could not update hosts files or rules after a failed attach of %s", cid[:12])
             raise
-        log.info("attached %s to %s: %s on %s as %s (%.1f ms)", cid[:12], net.name, ip, rec["host_interface"],
+        log.info("attached %s to %s: %s on %s as %s (%.1f ms)", cid[:12], net.name, ip, rec.get("host_interface"),
                  ifname, (time.perf_counter() - started) * 1e3)
         return self._endpoint(net, cid, rec)
 
@@ -202,7 +200,7 @@ class ContainerNetworking:
         except ResourceExhausted:
             # Containers that died without a Detach still hold addresses:
             # free those (their veths went with their namespaces), retry once.
-            reconcile.drop_dead_endpoints(ipr, st.pool, st.store)
+            reconcile.drop_dead_endpoints(ipr, st.driver, st.pool, st.store)
             return st.pool.allocate(cid)
 
     def _after_attach(self, cid: str, net: Network, name: str, netns_path: str) -> None:
@@ -237,7 +235,7 @@ class ContainerNetworking:
             for st in self._networks.values():
                 rec = st.store.get(container_id)
                 if rec is not None:
-                    setup_endpoint.remove_endpoint(ipr, rec["host_interface"])
+                    st.driver.leave(ipr, rec)
                     st.store.remove(container_id)
                     left.append(st.network)
                     log.info("detached %s from %s: freed %s", container_id[:12], st.network.name, rec["ip"])
@@ -257,7 +255,7 @@ class ContainerNetworking:
             rec = st.store.get(container_id)
             if rec is None:
                 raise NotFound(f"container {container_id[:12]} is not connected to network {net.name}")
-            setup_endpoint.remove_endpoint(ipr, rec["host_interface"])
+            st.driver.leave(ipr, rec)
             st.store.remove(container_id)
             st.pool.release_owner(container_id)
             log.info("disconnected %s from %s: freed %s", container_id[:12], net.name, rec["ip"])
@@ -279,8 +277,9 @@ class ContainerNetworking:
             log.warning("container %s keeps no default route: %s", cid[:12], e)
             return
         try:
-            if setup_endpoint.ensure_default_route(fd, net.gateway):
-                self._networks[net.name].store.put(cid, {**rec, "route": True}, freeing=True)
+            st = self._networks[net.name]
+            if st.driver.take_default_route(fd, net):
+                st.store.put(cid, {**rec, "route": True}, freeing=True)
         finally:
             os.close(fd)
 
@@ -379,7 +378,7 @@ class ContainerNetworking:
         ip = ipaddress.IPv4Address(rec["ip"])
         return Endpoint(container_id=cid, network=net.name, ip_address=str(ip),
                         prefix_len=net.prefix_len, gateway=str(net.gateway), mac_address=mac_for(ip),
-                        host_interface=rec["host_interface"], bridge=net.bridge,
+                        host_interface=rec.get("host_interface", ""), bridge=net.bridge,
                         container_name=self._name_of(cid, rec) if rec.get("name") or self.sandboxes.get(cid) else "",
                         interface=rec.get("ifname", CONTAINER_IFNAME), aliases=tuple(rec.get("aliases", ())),
                         network_id=net.id)

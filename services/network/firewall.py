@@ -20,7 +20,7 @@ with -C, and deleted by exact spec when the stack has nothing left.
 
 Published ports (platform notes): DNAT in nat/OUTPUT serves the host's own
 connections, including to 127.0.0.1 (which needs route_localnet=1 on the
-bridge, set by setup_bridge, and MASQUERADE of 127.0.0.0/8 sources so that
+bridge, set by drivers/bridge_device.py, and MASQUERADE of 127.0.0.0/8 sources so that
 the container answers to the gateway); DNAT in PREROUTING serves other
 namespaces. Since route_localnet also lets a container send to the host's
 127.0.0.0/8, new connections from a bridge to 127.0.0.0/8 are dropped in
@@ -81,8 +81,9 @@ class Firewall:
 
     def render(self, networks, mappings: list[Mapping]) -> str:
         """iptables-restore input for our chains. `networks`: objects with
-        name, bridge, subnet and internal."""
-        nets = sorted(networks, key=lambda n: n.bridge)
+        name, bridge, subnet and internal; one without a bridge (its
+        driver has none) has no rules."""
+        nets = sorted((n for n in networks if n.bridge), key=lambda n: n.bridge)
         nat = [f":{self.dnat} - [0:0]", f":{self.post} - [0:0]"]
         for m in sorted(mappings, key=lambda m: (m.host_port, m.protocol, m.host_ip, m.container_id)):
             dest = ["-d", f"{m.host_ip}/32"] if m.host_ip not in ("", "0.0.0.0") else []

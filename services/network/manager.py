@@ -4,6 +4,8 @@ One lock guards all state; every request that changes something holds it
 for its whole run (a few milliseconds), so the records and the kernel never
 disagree between two requests. This file holds the networks (start-up,
 create, remove, prune, queries); containers.py a container's side of them.
+What a network is in the kernel is its driver's (drivers/, chosen by the
+network's record); the manager keeps the records, whatever the driver.
 
 A full disk: what frees (a release of ports, a detach, a disconnect, a
 network's removal, the start's reconciliation) needs no space, its records
@@ -20,8 +22,9 @@ from common import atomic, crashpoints
 from common.errors import AlreadyExists, DocaError, FailedPrecondition, InvalidArgument, NotFound, note_data_root
 from common.unwritten import Unwritten
 
-from services.network import networks, reconcile, setup_bridge
+from services.network import drivers, networks, reconcile
 from services.network.containers import ContainerNetworking
+from services.network.drivers.driver import Driver
 from services.network.endpoints import EndpointStore
 from services.network.firewall import Firewall
 from services.network.ipam import AddressPool
@@ -38,6 +41,7 @@ class _State:
     network: Network
     pool: AddressPool
     store: EndpointStore
+    driver: Driver
 
 
 class NetworkManager(ContainerNetworking):
@@ -52,12 +56,20 @@ class NetworkManager(ContainerNetworking):
         self.sandboxes: SandboxStore | None = None
         self.reservations = Reservations()
         self.firewall = Firewall(bridge)
+        self.drivers = drivers.load(bridge)
+
+    def _driver(self, net: Network) -> Driver:
+        try:
+            return self.drivers[net.driver]
+        except KeyError:
+            raise FailedPrecondition(f"network {net.name} uses driver {net.driver!r}, which this doca does "
+                                     "not have") from None
 
     # -- start and stop ----------------------------------------------------
 
     def start(self) -> None:
         """Validates the settings, reconciles the records with the kernel,
-        sets up every network's bridge (idempotent) and the stack's
+        sets up every network (idempotent) and the stack's
         firewall rules, holds the published ports again and rewrites the
         hosts files."""
         net = networks.configured(self.state_dir, DEFAULT_NETWORK, self.bridge, self.subnet)
@@ -84,7 +96,8 @@ class NetworkManager(ContainerNetworking):
         base = old or net
         pool = AddressPool(ipam_path, base.subnet, base.gateway, self.unwritten)
         store = EndpointStore(self._endpoints_path(net.name), self.unwritten)
-        reconcile.drop_dead_endpoints(ipr, pool, store)
+        driver = self._driver(net)
+        reconcile.drop_dead_endpoints(ipr, driver, pool, store)
         if old is not None and (old.subnet, old.bridge) != (net.subnet, net.bridge):
             if len(store):
                 raise FailedPrecondition(
@@ -92,23 +105,27 @@ class NetworkManager(ContainerNetworking):
                     f"{old.bridge}: remove those containers, or start with --bridge {old.bridge} "
                     f"--subnet {old.subnet}")
             if old.bridge != net.bridge:
-                setup_bridge.remove_bridge(ipr, old)
+                driver.tear_down(ipr, old)
             pool = AddressPool(ipam_path, net.subnet, net.gateway, self.unwritten)  # starts empty
         if old is None or old.to_record() != net.to_record():
             networks.save(self.state_dir, net)  # before the bridge carries its id
-        index = setup_bridge.ensure_bridge(ipr, net)
-        reconcile.repair_ports(ipr, store, index)
-        self._networks[net.name] = _State(net, pool, store)
+        driver.restore(ipr, net, store)
+        self._networks[net.name] = _State(net, pool, store, driver)
         log.info("network %s: bridge %s, subnet %s, gateway %s, %d endpoint(s)",
                  net.name, net.bridge, net.subnet, net.gateway, len(store))
 
     def _start_user(self, ipr, net: Network) -> None:
+        try:
+            driver = self._driver(net)
+        except DocaError as e:  # a record of a newer doca's driver: left alone
+            log.error("%s", e)
+            return
         pool = AddressPool(self._ipam_path(net.name), net.subnet, net.gateway, self.unwritten)
         store = EndpointStore(self._endpoints_path(net.name), self.unwritten)
-        reconcile.drop_dead_endpoints(ipr, pool, store)
-        self._networks[net.name] = _State(net, pool, store)
+        reconcile.drop_dead_endpoints(ipr, driver, pool, store)
+        self._networks[net.name] = _State(net, pool, store, driver)
         try:
-            reconcile.repair_ports(ipr, store, setup_bridge.ensure_bridge(ipr, net))
+            driver.restore(ipr, net, store)
         except (DocaError, NetlinkError, OSError) as e:
             # Kept on record: attaching to it says what is wrong.
             log.error("network %s: cannot set up bridge %s: %s", net.name, net.bridge, e)
@@ -136,7 +153,7 @@ class NetworkManager(ContainerNetworking):
             left = 0
             for st in self._networks.values():
                 try:
-                    reconcile.drop_dead_endpoints(ipr, st.pool, st.store)
+                    reconcile.drop_dead_endpoints(ipr, st.driver, st.pool, st.store)
                 except Exception:  # noqa: BLE001 - stopping anyway
                     log.exception("could not check the endpoints of %s", st.network.name)
                 left += len(st.store)
@@ -144,7 +161,7 @@ class NetworkManager(ContainerNetworking):
                     log.info("keeping bridge %s: %d endpoint(s) attached", st.network.bridge, len(st.store))
                     continue
                 try:
-                    setup_bridge.remove_bridge(ipr, st.network)
+                    st.driver.tear_down(ipr, st.network)
                 except Exception:  # noqa: BLE001 - stopping anyway
                     log.exception("could not remove bridge %s", st.network.bridge)
             if not left:
@@ -181,8 +198,7 @@ class NetworkManager(ContainerNetworking):
     def create_network(self, name: str, driver: str = "", subnet: str = "", gateway: str = "",
                        internal: bool = False, labels: dict | None = None) -> Network:
         networks.check_name(name)
-        if driver not in ("", networks.DRIVER):
-            raise InvalidArgument(f"driver {driver!r} is not supported: doca's networks use the bridge driver")
+        drv = self.drivers[drivers.check_name(driver)]
         if gateway and not subnet:
             raise InvalidArgument("--gateway needs --subnet")
         wanted = networks.parse_subnet(subnet) if subnet else None
@@ -193,31 +209,31 @@ class NetworkManager(ContainerNetworking):
                 raise AlreadyExists(f"network with name {name} already exists")
             taken = [st.network for st in self._networks.values()]
             if wanted is None:
-                wanted = setup_bridge.pick_subnet(ipr, [n.subnet for n in taken])
+                wanted = drv.pick_subnet(ipr, [n.subnet for n in taken])
             for other in taken:
                 if other.subnet.overlaps(wanted):
                     raise FailedPrecondition(
                         f"subnet {wanted} overlaps network {other.name} ({other.subnet}): choose another --subnet")
-            net = networks.new_user_network(name, wanted, gateway, self.bridge, internal, labels or {})
+            net = drv.complete(networks.new_user_network(name, drv.name, wanted, gateway, internal, labels or {}))
             networks.save(self.state_dir, net)
             try:
-                setup_bridge.ensure_bridge(ipr, net)
+                drv.set_up(ipr, net)
                 crashpoints.reached("network.create.bridge")
                 st = _State(net, AddressPool(self._ipam_path(name), net.subnet, net.gateway, self.unwritten),
-                            EndpointStore(self._endpoints_path(name), self.unwritten))
+                            EndpointStore(self._endpoints_path(name), self.unwritten), drv)
                 self._networks[name] = st
                 self._apply_firewall()
             except BaseException:
                 self._networks.pop(name, None)
-                self._forget_network(ipr, net)
+                self._forget_network(ipr, drv, net)
                 raise
         log.info("created network %s: bridge %s, subnet %s%s", name, net.bridge, net.subnet,
                  " (internal)" if internal else "")
         return net
 
-    def _forget_network(self, ipr, net: Network) -> None:
+    def _forget_network(self, ipr, driver: Driver, net: Network) -> None:
         try:
-            setup_bridge.remove_bridge(ipr, net)
+            driver.tear_down(ipr, net)
             crashpoints.reached("network.remove.bridge")
         finally:
             for path in (self._ipam_path(net.name), self._endpoints_path(net.name)):
@@ -231,13 +247,13 @@ class NetworkManager(ContainerNetworking):
             net = st.network
             if net.is_default:
                 raise FailedPrecondition(f"{net.name} is a pre-defined network and cannot be removed")
-            reconcile.drop_dead_endpoints(ipr, st.pool, st.store)
+            reconcile.drop_dead_endpoints(ipr, st.driver, st.pool, st.store)
             if len(st.store):
                 names = ", ".join(self._name_of(cid, rec) for cid, rec in st.store.items())
                 raise FailedPrecondition(
                     f"error while removing network: network {net.name} id {net.id} has active endpoints ({names})")
             del self._networks[net.name]
-            self._forget_network(ipr, net)
+            self._forget_network(ipr, st.driver, net)
             self._apply_firewall()
         log.info("removed network %s", net.name)
         return net

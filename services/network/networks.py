@@ -3,11 +3,12 @@
 <state>/networks/<name>.json holds name, id, driver, subnet, gateway,
 bridge, internal, labels and the creation time. The id is made once and
 kept, so it is stable across restarts; it also marks the bridge as this
-stack's own (see setup_bridge).
+stack's own (see drivers/bridge_device.py).
 
 The default network ("bridge") comes from the service's flags; user networks
-(`doca network create`) get a bridge named after the default one, so the
-bridges of a stack are recognisable: "<default bridge, 8 chars>-<6 hex of the id>".
+(`doca network create`) get their driver's fields (drivers/: the bridge
+driver's bridge is named after the default one, so the bridges of a stack are
+recognisable: "<default bridge, 8 chars>-<6 hex of the id>").
 """
 import dataclasses
 import ipaddress
@@ -20,7 +21,7 @@ from common import atomic, validate
 from common.errors import InvalidArgument
 
 DEFAULT_NETWORK = "bridge"
-DRIVER = "bridge"
+DEFAULT_DRIVER = "bridge"  # the default network's, and a network's record's without one
 IFNAMSIZ = 16  # the kernel's limit, with the terminating NUL: 15 characters
 _IFNAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 _NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
@@ -35,7 +36,7 @@ class Network:
     id: str
     driver: str
     subnet: ipaddress.IPv4Network
-    bridge: str
+    bridge: str  # "" for a driver without one
     gateway: ipaddress.IPv4Address = None  # default: the first host address
     internal: bool = False
     labels: dict = dataclasses.field(default_factory=dict)
@@ -90,11 +91,10 @@ def parse_gateway(text: str, subnet: ipaddress.IPv4Network) -> ipaddress.IPv4Add
     return ip
 
 
-def new_user_network(name: str, subnet: ipaddress.IPv4Network, gateway: str, default_bridge: str,
+def new_user_network(name: str, driver: str, subnet: ipaddress.IPv4Network, gateway: str,
                      internal: bool, labels: dict) -> Network:
-    net_id = os.urandom(32).hex()
-    return Network(name=name, id=net_id, driver=DRIVER, subnet=subnet,
-                   bridge=user_bridge_name(default_bridge, net_id),
+    """Its driver fills in its own fields (Driver.complete)."""
+    return Network(name=name, id=os.urandom(32).hex(), driver=driver, subnet=subnet, bridge="",
                    gateway=parse_gateway(gateway, subnet) if gateway else None,
                    internal=internal, labels=dict(labels), created=time.time())
 
@@ -130,7 +130,7 @@ def _path(state_dir: pathlib.Path, name: str) -> pathlib.Path:
 
 def _from_record(rec: dict) -> Network:
     subnet = ipaddress.IPv4Network(rec["subnet"])
-    return Network(name=rec["name"], id=rec["id"], driver=rec.get("driver", DRIVER), subnet=subnet,
+    return Network(name=rec["name"], id=rec["id"], driver=rec.get("driver", DEFAULT_DRIVER), subnet=subnet,
                    bridge=rec["bridge"], gateway=ipaddress.IPv4Address(rec.get("gateway") or subnet[1]),
                    internal=bool(rec.get("internal")), labels=dict(rec.get("labels") or {}),
                    created=float(rec.get("created") or 0))
@@ -165,7 +165,7 @@ def configured(state_dir: pathlib.Path, name: str, bridge: str, subnet: str) -> 
     stored = load(state_dir, name)
     net_id = stored.id if stored else os.urandom(32).hex()
     created = stored.created if stored and stored.created else time.time()
-    return Network(name=name, id=net_id, driver=DRIVER, subnet=net, bridge=bridge, created=created)
+    return Network(name=name, id=net_id, driver=DEFAULT_DRIVER, subnet=net, bridge=bridge, created=created)
 
 
 def save(state_dir: pathlib.Path, network: Network) -> None:

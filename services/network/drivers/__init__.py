@@ -1,0 +1,34 @@
+"""Network drivers, by the name a network's record gives (the protocol:
+driver.py). A new driver is one module here and one line in DRIVERS.
+
+Not drivers: Docker's `--network none` and `host` and `container:NAME`
+are modes of a container, decided in the gateway (gateway/api/spec.py
+network_mode), which never asks this service for them. `none` is a
+namespace of the container's own with only lo (the runtime always makes
+one); `host` and `container:NAME` need the runtime to join a namespace
+instead of unsharing one, the runtime's change to make first.
+"""
+from common.errors import InvalidArgument
+
+from services.network.drivers.bridge import BridgeDriver
+from services.network.drivers.driver import Driver
+from services.network.networks import DEFAULT_DRIVER
+
+DRIVERS = {
+    BridgeDriver.name: BridgeDriver,
+}
+
+
+def load(stack_bridge: str) -> dict[str, Driver]:
+    """One instance of each driver for a stack (`stack_bridge`: its
+    default network's bridge, which names what the stack makes)."""
+    return {name: cls(stack_bridge) for name, cls in DRIVERS.items()}
+
+
+def check_name(name: str) -> str:
+    """The driver `network create --driver` names ('' is the default)."""
+    name = name or DEFAULT_DRIVER
+    if name not in DRIVERS:
+        raise InvalidArgument(f"driver {name!r} is not supported: doca's networks use the "
+                              f"{' or '.join(sorted(DRIVERS))} driver")
+    return name
