@@ -9,7 +9,8 @@ import time
 
 from common import atomic, crashpoints
 from common.errors import FailedPrecondition, InvalidArgument
-from services.runtime import cgroups, devices, names, oci_runtime, shim_client, signals, spec as ocispec, users
+from common.resources import Resources
+from services.runtime import devices, names, oci_runtime, shim_client, signals, spec as ocispec, users
 from services.runtime.proc import signal_process
 from services.runtime.security import options, payload as security_payload
 from services.runtime.store import Record
@@ -19,8 +20,8 @@ _LAUNCH_FIELDS = ("pid", "shim_pid", "shim_start", "status", "exit_code", "error
                   "oom_killed", "oom_base")
 
 
-def limits_of(res: dict) -> cgroups.Limits:
-    return cgroups.Limits(
+def limits_of(res: dict) -> Resources:
+    return Resources(
         memory_bytes=int(res.get("memoryBytes", 0)), cpu_shares=int(res.get("cpuShares", 0)),
         cpu_quota=int(res.get("cpuQuota", 0)), cpu_period=int(res.get("cpuPeriod", 0)),
         pids_limit=int(res.get("pidsLimit", 0)))
@@ -110,8 +111,7 @@ class CreateMixin:
         if policy.get("name", "no") not in ("", "no", "always", "unless-stopped", "on-failure"):
             raise InvalidArgument(f"invalid restart policy {policy['name']!r}: use no, always, unless-stopped or on-failure[:N]")
         signals.parse(spec.get("stopSignal", ""), 15)  # a bad --stop-signal fails now, not at stop
-        limits = limits_of(spec.get("resources", {}))
-        cgroups.base.validate(limits)
+        limits = limits_of(spec.get("resources", {}))  # checked as they are made
         log_config(spec.get("log") or {})
         security = security_of(spec)  # a bad option fails before anything exists
         check_runtime(spec)
@@ -154,7 +154,7 @@ class CreateMixin:
             args=args, env=process.get("env", []), cwd=process.get("cwd", "/"),
             uid=uid, gid=gid, additional_gids=extra, hostname=spec.get("hostname", rec.id[:12]),
             mounts=mounts,
-            cgroups_path=self.cgroups.cgroups_path(rec.id), limits=limits,
+            cgroups_path=self.cgroups.cgroups_path(rec.id), res=limits,
             netns_path=self.netns.file(rec.id), readonly_root=rootfs.get("readonly", False),
             annotations={"org.opencontainers.image.ref.name": spec.get("image", ""),
                          "io.doca.container.name": rec.name},

@@ -14,7 +14,7 @@ import os
 import sys
 import tempfile
 
-from services.runtime import cgroups, init_linux, syscalls as sc
+from services.runtime import cgroups, init_linux, spec as ocispec, syscalls as sc
 from services.runtime.security import payload
 from services.runtime.shim import _namespace_flags
 
@@ -25,13 +25,7 @@ def _cgroups(config: dict, cid: str):
         return None, None, {}, None
     parent, _, name = path.strip("/").rpartition("/")
     driver = cgroups.detect(parent or "ocirun")
-    res = (config.get("linux") or {}).get("resources") or {}
-    cpu = res.get("cpu") or {}
-    limits = cgroups.Limits(memory_bytes=int((res.get("memory") or {}).get("limit", 0) or 0),
-                            cpu_shares=int(cpu.get("shares", 0) or 0), cpu_quota=int(cpu.get("quota", 0) or 0),
-                            cpu_period=int(cpu.get("period", 0) or 0),
-                            pids_limit=int((res.get("pids") or {}).get("limit", 0) or 0))
-    driver.create(name or cid, limits)
+    driver.create(name or cid, ocispec.resources_of((config.get("linux") or {}).get("resources") or {}))
     return driver, name or cid, driver.container_view(name or cid), driver.dirs(name or cid)
 
 

@@ -3,6 +3,9 @@ with Docker's defaults: namespaces, mounts, masked and read-only paths and
 its capability set. Any OCI runtime (doca's executor, runc, crun) can run it.
 """
 
+from common.resources import FIELDS, Resources
+from services.runtime.cgroups.cpu import DEFAULT_PERIOD
+
 OCI_VERSION = "1.0.2"
 
 DEFAULT_CAPABILITIES = [
@@ -50,23 +53,36 @@ NAMESPACES = ["pid", "network", "ipc", "uts", "mount"]
 CGROUPNS_MODES = ("private", "host")
 
 
+def resources(res: Resources) -> dict:
+    """linux.resources of a config.json: each limit that is set at its OCI
+    place (common/resources.py), with Docker's derived values."""
+    out: dict = {}
+    for f in FIELDS:
+        value = getattr(res, f.name)
+        if value and (f.name != "cpu_period" or res.cpu_quota):  # a period alone means nothing
+            group, _, key = f.metadata["oci"].partition(".")
+            out.setdefault(group, {})[key] = value
+    if res.memory_bytes:
+        out["memory"]["swap"] = 2 * res.memory_bytes  # Docker's default --memory-swap
+    if res.cpu_quota:
+        out["cpu"]["period"] = res.cpu_period or DEFAULT_PERIOD
+    return out
+
+
+def resources_of(oci: dict) -> Resources:
+    """A config.json's linux.resources as limits (ocirun: any bundle);
+    checked as they are made."""
+    values = {}
+    for f in FIELDS:
+        group, _, key = f.metadata["oci"].partition(".")
+        values[f.name] = int((oci.get(group) or {}).get(key) or 0)
+    return Resources(**values)
+
+
 def build(*, args, env, cwd, uid, gid, additional_gids, hostname, mounts,
-          cgroups_path, limits, netns_path, readonly_root=False, annotations=None,
+          cgroups_path, res: Resources, netns_path, readonly_root=False, annotations=None,
           terminal=False, console_size=None, privileged=False, userns=None, cgroupns="private") -> dict:
     caps = list(DEFAULT_CAPABILITIES)
-    resources = {}
-    if limits.memory_bytes:
-        resources["memory"] = {"limit": limits.memory_bytes, "swap": 2 * limits.memory_bytes}
-    cpu = {}
-    if limits.cpu_shares:
-        cpu["shares"] = limits.cpu_shares
-    if limits.cpu_quota:
-        cpu["quota"] = limits.cpu_quota
-        cpu["period"] = limits.cpu_period or 100000
-    if cpu:
-        resources["cpu"] = cpu
-    if limits.pids_limit:
-        resources["pids"] = {"limit": limits.pids_limit}
     return {
         "ociVersion": OCI_VERSION,
         "process": {
@@ -93,7 +109,7 @@ def build(*, args, env, cwd, uid, gid, additional_gids, hostname, mounts,
                 "gidMappings": [{"containerID": 0, "hostID": userns["gid"], "size": userns["size"]}]}
                if userns else {}),
             "cgroupsPath": cgroups_path,
-            "resources": resources,
+            "resources": resources(res),
             "maskedPaths": list(MASKED_PATHS),
             "readonlyPaths": list(READONLY_PATHS),
         },

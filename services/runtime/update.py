@@ -3,7 +3,7 @@ bundle and record for its next start)."""
 import json
 
 from common import atomic
-from services.runtime import cgroups
+from services.runtime import spec as ocispec
 from services.runtime.create import limits_of
 from services.runtime.store import Record
 
@@ -13,8 +13,7 @@ class UpdateMixin:
         rec = self.get(ref)
         merged = dict(rec.spec.get("resources", {}))
         merged.update({k: v for k, v in resources.items() if v})
-        limits = limits_of(merged)
-        cgroups.base.validate(limits)
+        limits = limits_of(merged)  # checked as they are made: the merged limits
         self.cgroups.update(rec.id, limits)  # the kernel may refuse (e.g. below current usage)
         with self.store.lock:
             rec.spec["resources"] = merged
@@ -25,15 +24,6 @@ class UpdateMixin:
                 config = json.load(f)
         except FileNotFoundError:  # lost with its tmpfs: written again, from the record, at the next start
             return rec
-        res = config["linux"].setdefault("resources", {})
-        if limits.memory_bytes:
-            res["memory"] = {"limit": limits.memory_bytes, "swap": 2 * limits.memory_bytes}
-        cpu = res.setdefault("cpu", {})
-        if limits.cpu_shares:
-            cpu["shares"] = limits.cpu_shares
-        if limits.cpu_quota:
-            cpu["quota"], cpu["period"] = limits.cpu_quota, limits.cpu_period or 100000
-        if limits.pids_limit:
-            res["pids"] = {"limit": limits.pids_limit}
+        config["linux"].setdefault("resources", {}).update(ocispec.resources(limits))
         atomic.write_json(bundle, config)
         return rec

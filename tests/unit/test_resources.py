@@ -1,6 +1,7 @@
 """A container's limits, declared once (common/resources.py): checked by
 construction with Docker's words, read from a user's request by the
-gateway (units parsed there, once), shown in inspect under Docker's keys."""
+gateway (units parsed there, once), shown in inspect under Docker's keys,
+and placed in an OCI config by the runtime."""
 import dataclasses
 
 import pytest
@@ -10,6 +11,7 @@ from common.resources import FIELDS, Resources
 from doca.runtime.v1 import runtime_pb2 as rpb
 from doca.v1 import containers_pb2 as pb
 from gateway.api import documents, spec as specs
+from services.runtime import spec as ocispec
 
 
 @pytest.mark.parametrize("values, words", [
@@ -69,3 +71,12 @@ def test_every_limit_reaches_the_runtime_and_inspect():
                      "CpuQuota": 50000, "CpuPeriod": 100000, "PidsLimit": 8}
     assert documents._limits(rpb.Resources())["PidsLimit"] is None  # Docker's null: no limit
 
+
+def test_oci_resources_both_ways():
+    res = Resources(memory_bytes=64 << 20, cpu_shares=512, cpu_quota=50000, pids_limit=8)
+    oci = ocispec.resources(res)
+    assert oci == {"memory": {"limit": 64 << 20, "swap": 128 << 20},
+                   "cpu": {"shares": 512, "quota": 50000, "period": 100000}, "pids": {"limit": 8}}
+    assert ocispec.resources_of(oci) == dataclasses.replace(res, cpu_period=100000)
+    assert ocispec.resources(Resources()) == {}
+    assert ocispec.resources_of({"devices": [{"allow": False, "access": "rwm"}]}) == Resources()

@@ -1,7 +1,7 @@
 """Picks the cgroup driver for this host."""
 import os
 
-from services.runtime.cgroups.base import Driver, Limits  # noqa: F401
+from services.runtime.cgroups.base import Driver
 
 
 def detect(parent: str, root: str = "/sys/fs/cgroup") -> Driver:

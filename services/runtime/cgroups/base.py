@@ -1,22 +1,39 @@
 """The cgroup driver interface (runc's cgroups.Manager): one per hierarchy
-layout, v1 (a mount per controller) and v2 (the unified tree)."""
+layout, v1 (a mount per controller) and v2 (the unified tree); and the
+controller interface (runc's subsystems), one class per controller and
+layout, listed in controllers.py, which the drivers go through."""
 import abc
-import dataclasses
 import errno
 import os
 import signal
 import time
 
 from common.errors import InvalidArgument
+from common.resources import Resources
+
+# What a stats sample holds (0 = not known, or no limit).
+SAMPLE_KEYS = ("cpu_ns", "memory_usage", "memory_limit", "memory_inactive_file", "pids_current", "pids_limit",
+               "blk_read", "blk_write")
 
 
-@dataclasses.dataclass
-class Limits:
-    memory_bytes: int = 0
-    cpu_shares: int = 0
-    cpu_quota: int = 0
-    cpu_period: int = 0
-    pids_limit: int = 0
+class Controller:
+    """One controller of one layout. `name`: runc's, which is its hierarchy
+    on v1 and its word in cgroup.subtree_control on v2 (unless `enable` is
+    False: what every v2 cgroup has, as cgroup.freeze). `path`: the
+    container's directory of that hierarchy."""
+
+    name = ""
+    enable = True
+
+    def prepare(self, path: str) -> None:
+        """A cgroup just made (the container's, or the engine's parent),
+        before any task may join it."""
+
+    def set(self, path: str, res: Resources) -> None:
+        """Writes the limits that are set (0: none, or unchanged)."""
+
+    def stats(self, path: str, sample: dict) -> None:
+        """Adds its readings to a sample (SAMPLE_KEYS)."""
 
 
 class Driver(abc.ABC):
@@ -29,12 +46,12 @@ class Driver(abc.ABC):
         self.parent = parent.strip("/")
 
     @abc.abstractmethod
-    def create(self, cid: str, limits: Limits) -> list[str]:
+    def create(self, cid: str, res: Resources) -> list[str]:
         """Creates the container's cgroups with their limits; returns the
         directories its init must join (write to cgroup.procs)."""
 
     @abc.abstractmethod
-    def update(self, cid: str, limits: Limits) -> None: ...
+    def update(self, cid: str, res: Resources) -> None: ...
 
     @abc.abstractmethod
     def dirs(self, cid: str) -> list[str]: ...
@@ -53,9 +70,8 @@ class Driver(abc.ABC):
 
     @abc.abstractmethod
     def stats(self, cid: str) -> dict:
-        """One read of each file: cpu_ns, memory_usage, memory_limit (0 = none),
-        memory_inactive_file, pids_current, pids_limit (0 = none), blk_read,
-        blk_write."""
+        """One read of each file: SAMPLE_KEYS (memory_limit and pids_limit
+        0 = none)."""
 
     @abc.abstractmethod
     def freeze(self, cid: str, timeout: float = 10.0) -> None:
@@ -230,20 +246,3 @@ def _remove_one(path: str, procs_file: str) -> None:
             return
         time.sleep(0.002 * (attempt + 1))
     os.rmdir(path)
-
-
-def validate(limits: Limits) -> None:
-    if limits.memory_bytes < 0:
-        raise InvalidArgument("memory limit must be positive")
-    if limits.memory_bytes and limits.memory_bytes < 6 * 1024 * 1024:
-        raise InvalidArgument("minimum memory limit allowed is 6MB")
-    if limits.cpu_shares < 0:
-        raise InvalidArgument("cpu shares must be positive")
-    if limits.cpu_shares and limits.cpu_shares < 2:
-        raise InvalidArgument("minimum cpu shares allowed is 2")
-    if limits.cpu_quota < 0 or limits.cpu_period < 0:
-        raise InvalidArgument("cpu quota and period must be positive")
-    if limits.cpu_quota and limits.cpu_quota < 1000:
-        raise InvalidArgument("cpu quota must be at least 1ms (--cpus 0.01)")
-    if limits.pids_limit < 0:
-        raise InvalidArgument("pids limit must be positive")

@@ -2,10 +2,9 @@
 A process joins by being written into cgroup.procs of EACH hierarchy."""
 import os
 
-from services.runtime.cgroups import base
+from services.runtime.cgroups import base, controllers
 
-CONTROLLERS = ("cpu", "cpuacct", "cpuset", "memory", "pids", "blkio", "freezer", "devices")
-UNLIMITED = -1
+CONTROLLERS = tuple(c.name for c in controllers.V1)
 
 
 def find_mounts(mountinfo: str = "/proc/self/mountinfo") -> dict[str, str]:
@@ -42,6 +41,8 @@ class V1Driver(base.Driver):
         super().__init__(parent)
         self.mounts = mounts if mounts is not None else find_mounts()
         self.others = other_roots(self.mounts) if mounts is None else []
+        self.controllers = [c for c in controllers.V1 if c.name in self.mounts]
+        self._by_name = {c.name: c for c in self.controllers}
 
     def _dir(self, controller: str, cid: str = "") -> str:
         return os.path.join(self.mounts[controller], self.parent, cid)
@@ -52,126 +53,61 @@ class V1Driver(base.Driver):
         cgroup2), which the container must join too: left at the shim's
         cgroup there, its own cgroup namespace would be rooted at the
         hierarchy's root, release_agent in reach (CVE-2022-0492)."""
-        return [self._dir(c, cid) for c in CONTROLLERS if c in self.mounts] + self._other_dirs(cid)
+        return [self._dir(c.name, cid) for c in self.controllers] + self._other_dirs(cid)
 
     def _other_dirs(self, cid: str) -> list[str]:
         return [os.path.join(r, self.parent, cid) for r in self.others]
 
     def container_view(self, cid: str) -> dict[str, str]:
         # Docker on v1: each hierarchy shows only the container's own cgroup.
-        return {c: self._dir(c, cid) for c in CONTROLLERS if c in self.mounts}
+        return {c.name: self._dir(c.name, cid) for c in self.controllers}
 
-    def _ensure_cpuset(self, path: str) -> None:
-        # A new cpuset cgroup starts empty; no task may join until it has cpus and mems.
-        parent = os.path.dirname(path.rstrip("/"))
-        for name in ("cpuset.cpus", "cpuset.mems"):
-            f = os.path.join(path, name)
-            if not base.read(f).strip():
-                base.write(f, base.read(os.path.join(parent, name)).strip())
-
-    def create(self, cid: str, limits: base.Limits) -> list[str]:
-        base.validate(limits)
+    def create(self, cid: str, res: base.Resources) -> list[str]:
         made = []
         try:
-            for controller in CONTROLLERS:
-                if controller not in self.mounts:
-                    continue
-                for path in (self._dir(controller), self._dir(controller, cid)):
+            for c in self.controllers:
+                for path in (self._dir(c.name), self._dir(c.name, cid)):
                     if not os.path.isdir(path):
                         os.mkdir(path)
-                    if controller == "cpuset":
-                        self._ensure_cpuset(path)
-                made.append(self._dir(controller, cid))
+                    c.prepare(path)
+                made.append(self._dir(c.name, cid))
             for path in self._other_dirs(cid):  # no limits there: a place to be, as runc's
                 os.makedirs(path, exist_ok=True)
                 made.append(path)
-            self.update(cid, limits)
+            self.update(cid, res)
         except BaseException:
             for path in made:
                 base.remove_dir(path)
             raise
         return made
 
-    def update(self, cid: str, limits: base.Limits) -> None:
-        base.validate(limits)
-        if limits.memory_bytes and "memory" in self.mounts:
-            d = self._dir("memory", cid)
-            memsw = os.path.join(d, "memory.memsw.limit_in_bytes")
-            # Docker's default --memory-swap is twice --memory. The kernel wants
-            # memsw >= memory at every step, so the order depends on direction.
-            steps = [("memory.limit_in_bytes", limits.memory_bytes)]
-            if os.path.exists(memsw):
-                current = int(base.read(os.path.join(d, "memory.limit_in_bytes")))
-                pair = ("memory.memsw.limit_in_bytes", 2 * limits.memory_bytes)
-                steps = steps + [pair] if limits.memory_bytes <= current else [pair] + steps
-            for name, value in steps:
-                base.write(os.path.join(d, name), value)
-        if "cpu" in self.mounts:
-            d = self._dir("cpu", cid)
-            if limits.cpu_shares:
-                base.write(os.path.join(d, "cpu.shares"), limits.cpu_shares)
-            if limits.cpu_quota:
-                base.write(os.path.join(d, "cpu.cfs_period_us"), limits.cpu_period or 100000)
-                base.write(os.path.join(d, "cpu.cfs_quota_us"), limits.cpu_quota)
-        if limits.pids_limit and "pids" in self.mounts:
-            base.write(os.path.join(self._dir("pids", cid), "pids.max"), limits.pids_limit)
+    def update(self, cid: str, res: base.Resources) -> None:
+        for c in self.controllers:
+            c.set(self._dir(c.name, cid), res)
 
     def stats(self, cid: str) -> dict:
-        def f(controller, name):
-            return os.path.join(self._dir(controller, cid), name)
-        limit = base.read_int(f("memory", "memory.limit_in_bytes"))
-        pids_max = base.read_int(f("pids", "pids.max"))
-        blk_read = blk_write = 0
-        try:
-            for line in base.read(f("blkio", "blkio.throttle.io_service_bytes")).splitlines():
-                parts = line.split()
-                if len(parts) == 3 and parts[1] == "Read":
-                    blk_read += int(parts[2])
-                elif len(parts) == 3 and parts[1] == "Write":
-                    blk_write += int(parts[2])
-        except FileNotFoundError:
-            pass
-        return {
-            "cpu_ns": base.read_int(f("cpuacct", "cpuacct.usage")),
-            "memory_usage": base.read_int(f("memory", "memory.usage_in_bytes")),
-            # v1 reports "no limit" as a huge page-aligned number.
-            "memory_limit": limit if 0 < limit < (1 << 60) else 0,
-            "memory_inactive_file": base.keyed(f("memory", "memory.stat")).get("total_inactive_file", 0),
-            "pids_current": base.read_int(f("pids", "pids.current")),
-            "pids_limit": pids_max,
-            "blk_read": blk_read, "blk_write": blk_write,
-        }
+        sample = dict.fromkeys(base.SAMPLE_KEYS, 0)
+        for c in self.controllers:
+            c.stats(self._dir(c.name, cid), sample)
+        return sample
 
     def set_devices(self, cid: str, rules: list[dict]) -> None:
-        if "devices" not in self.mounts:
-            return
-        from services.runtime.devices import v1_lines
-        d = self._dir("devices", cid)
-        for name, line in v1_lines(rules):
-            base.write(os.path.join(d, name), line)
+        if "devices" in self._by_name:
+            self._by_name["devices"].allow(self._dir("devices", cid), rules)
 
     def oom_kills(self, cid: str) -> int:
-        if "memory" not in self.mounts:
+        if "memory" not in self._by_name:
             return 0
-        # oom_kill counts kills (failcnt stays 0 when memsw is set).
-        return base.read_key(os.path.join(self._dir("memory", cid), "memory.oom_control"), "oom_kill")
+        return self._by_name["memory"].oom_kills(self._dir("memory", cid))
 
     def freeze(self, cid: str, timeout: float = 10.0) -> None:
-        state = os.path.join(self._dir("freezer", cid), "freezer.state")
-        base.write(state, "FROZEN")
-        # FREEZING until every task has stopped: poll the state, as runc does.
-        base.wait_for(lambda: base.read(state).strip() == "FROZEN", "the freezer", timeout)
+        self._by_name["freezer"].freeze(self._dir("freezer", cid), timeout)
 
     def thaw(self, cid: str, timeout: float = 10.0) -> None:
-        state = os.path.join(self._dir("freezer", cid), "freezer.state")
-        base.write(state, "THAWED")
-        base.wait_for(lambda: base.read(state).strip() == "THAWED", "the freezer to thaw", timeout)
+        self._by_name["freezer"].thaw(self._dir("freezer", cid), timeout)
 
     def frozen(self, cid: str) -> bool:
-        try:
-            return base.read(os.path.join(self._dir("freezer", cid), "freezer.state")).strip() != "THAWED"
-        except FileNotFoundError:
-            return False
+        return self._by_name["freezer"].frozen(self._dir("freezer", cid))
 
     def destroy(self, cid: str) -> None:
         # Whatever is left is killed frozen (no fork escapes the kill), then
@@ -184,7 +120,7 @@ class V1Driver(base.Driver):
             base.remove_dir(path)
 
     def remove_parent(self) -> None:
-        paths = [self._dir(c) for c in CONTROLLERS if c in self.mounts]
+        paths = [self._dir(c.name) for c in self.controllers]
         for path in paths + [os.path.join(r, self.parent) for r in self.others]:
             try:
                 os.rmdir(path)

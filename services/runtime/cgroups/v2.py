@@ -3,14 +3,9 @@ cgroup.subtree_control of every ancestor below the mount."""
 import os
 
 from common.errors import InvalidArgument
-from services.runtime.cgroups import base
+from services.runtime.cgroups import base, controllers
 
-WANTED = ("cpu", "memory", "pids", "io", "cpuset")
-
-
-def shares_to_weight(shares: int) -> int:
-    """cpu.shares (2..262144) to cpu.weight (1..10000), as runc and crun map it."""
-    return 1 + ((shares - 2) * 9999) // 262142
+BY_NAME = {c.name: c for c in controllers.V2}
 
 
 class V2Driver(base.Driver):
@@ -31,13 +26,12 @@ class V2Driver(base.Driver):
 
     def _enable_controllers(self, path: str) -> None:
         available = base.read(os.path.join(path, "cgroup.controllers")).split()
-        wanted = [c for c in WANTED if c in available]
+        wanted = [c.name for c in controllers.V2 if c.enable and c.name in available]
         if wanted:
             base.write(os.path.join(path, "cgroup.subtree_control"),
                        " ".join("+" + c for c in wanted))
 
-    def create(self, cid: str, limits: base.Limits) -> list[str]:
-        base.validate(limits)
+    def create(self, cid: str, res: base.Resources) -> list[str]:
         parent = self._dir()
         os.makedirs(parent, exist_ok=True)
         self._enable_controllers(self.mount)
@@ -45,67 +39,35 @@ class V2Driver(base.Driver):
         path = self._dir(cid)
         os.makedirs(path, exist_ok=True)
         try:
-            self.update(cid, limits)
+            self.update(cid, res)
         except BaseException:
             base.remove_dir(path)
             raise
         return [path]
 
-    def update(self, cid: str, limits: base.Limits) -> None:
-        base.validate(limits)
+    def update(self, cid: str, res: base.Resources) -> None:
         d = self._dir(cid)
-        if limits.memory_bytes:
-            base.write(os.path.join(d, "memory.max"), limits.memory_bytes)
-            # Docker's default --memory-swap is twice --memory: swap = memory.
-            base.write(os.path.join(d, "memory.swap.max"), limits.memory_bytes)
-        if limits.cpu_quota:
-            base.write(os.path.join(d, "cpu.max"), f"{limits.cpu_quota} {limits.cpu_period or 100000}")
-        if limits.cpu_shares:
-            base.write(os.path.join(d, "cpu.weight"), shares_to_weight(limits.cpu_shares))
-        if limits.pids_limit:
-            base.write(os.path.join(d, "pids.max"), limits.pids_limit)
+        for c in controllers.V2:
+            c.set(d, res)
 
     def oom_kills(self, cid: str) -> int:
-        return base.read_key(os.path.join(self._dir(cid), "memory.events"), "oom_kill")
+        return BY_NAME["memory"].oom_kills(self._dir(cid))
 
     def stats(self, cid: str) -> dict:
         d = self._dir(cid)
-        blk_read = blk_write = 0
-        try:
-            for line in base.read(os.path.join(d, "io.stat")).splitlines():
-                for field in line.split()[1:]:
-                    key, _, value = field.partition("=")
-                    if key == "rbytes":
-                        blk_read += int(value)
-                    elif key == "wbytes":
-                        blk_write += int(value)
-        except FileNotFoundError:
-            pass
-        return {
-            "cpu_ns": base.keyed(os.path.join(d, "cpu.stat")).get("usage_usec", 0) * 1000,
-            "memory_usage": base.read_int(os.path.join(d, "memory.current")),
-            "memory_limit": base.read_int(os.path.join(d, "memory.max")),
-            "memory_inactive_file": base.keyed(os.path.join(d, "memory.stat")).get("inactive_file", 0),
-            "pids_current": base.read_int(os.path.join(d, "pids.current")),
-            "pids_limit": base.read_int(os.path.join(d, "pids.max")),
-            "blk_read": blk_read, "blk_write": blk_write,
-        }
+        sample = dict.fromkeys(base.SAMPLE_KEYS, 0)
+        for c in controllers.V2:
+            c.stats(d, sample)
+        return sample
 
     def freeze(self, cid: str, timeout: float = 10.0) -> None:
-        d = self._dir(cid)
-        base.write(os.path.join(d, "cgroup.freeze"), 1)
-        base.wait_for(lambda: base.read_key(os.path.join(d, "cgroup.events"), "frozen") == 1, "cgroup.freeze", timeout)
+        BY_NAME["freezer"].freeze(self._dir(cid), timeout)
 
     def thaw(self, cid: str, timeout: float = 10.0) -> None:
-        d = self._dir(cid)
-        base.write(os.path.join(d, "cgroup.freeze"), 0)
-        base.wait_for(lambda: base.read_key(os.path.join(d, "cgroup.events"), "frozen") == 0, "cgroup.freeze", timeout)
+        BY_NAME["freezer"].thaw(self._dir(cid), timeout)
 
     def frozen(self, cid: str) -> bool:
-        try:
-            return base.read(os.path.join(self._dir(cid), "cgroup.freeze")).strip() == "1"
-        except FileNotFoundError:
-            return False
+        return BY_NAME["freezer"].frozen(self._dir(cid))
 
     def kill_all(self, cid: str, timeout: float = 10.0) -> int:
         # cgroup.kill (Linux 5.14) kills the whole subtree at once; without
