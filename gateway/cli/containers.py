@@ -5,7 +5,7 @@ and inspect, protobuf's (timestamps as JSON, Struct documents)."""
 import sys
 
 from common import humanize
-from gateway.cli import conn, each, output
+from gateway.cli import conn, each, output, request
 from gateway.cli.wire import doca_v1 as pb
 
 
@@ -15,7 +15,7 @@ def _seconds(ts) -> float:
 
 
 def ps(args) -> int:
-    resp = conn.api(args).List(pb.ListRequest(all=args.all))
+    resp = conn.api(args).List(pb.ListRequest(**request.fields("ps", args)))
     if args.quiet:
         for c in resp.containers:
             print(c.id if args.no_trunc else c.id[:12])
@@ -69,23 +69,23 @@ def logs(args) -> int:
 
 
 def stop(args) -> int:
-    stub = conn.api(args)
-    return each.each(args.containers, lambda r: stub.Stop(pb.StopRequest(id=r, timeout=args.time)))
+    stub, req = conn.api(args), request.fields("stop", args)
+    return each.each(args.containers, lambda r: stub.Stop(pb.StopRequest(id=r, **req)))
 
 
 def restart(args) -> int:
-    stub = conn.api(args)
-    return each.each(args.containers, lambda r: stub.Restart(pb.StopRequest(id=r, timeout=args.time)))
+    stub, req = conn.api(args), request.fields("restart", args)
+    return each.each(args.containers, lambda r: stub.Restart(pb.StopRequest(id=r, **req)))
 
 
 def kill(args) -> int:
-    stub = conn.api(args)
-    return each.each(args.containers, lambda r: stub.Kill(pb.KillRequest(id=r, signal=args.signal)))
+    stub, req = conn.api(args), request.fields("kill", args)
+    return each.each(args.containers, lambda r: stub.Kill(pb.KillRequest(id=r, **req)))
 
 
 def rm(args) -> int:
-    stub = conn.api(args)
-    return each.each(args.containers, lambda r: stub.Remove(pb.RemoveRequest(id=r, force=args.force, volumes=args.volumes)))
+    stub, req = conn.api(args), request.fields("rm", args)
+    return each.each(args.containers, lambda r: stub.Remove(pb.RemoveRequest(id=r, **req)))
 
 
 def pause(args) -> int:

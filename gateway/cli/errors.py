@@ -6,20 +6,24 @@ import sys
 from gateway.cli.transport import RpcError
 ENGINE_VERBS = ("run", "create")  # docker start fails with 1, as most verbs
 EXIT_USAGE = 125  # Docker's CLI: a flag it cannot read, whatever the verb
-# the request field -> the flag that set it, where their names differ
-_FLAGS = {"timeout": "--time"}
 
 
-def _flag(field: str) -> str:
-    return _FLAGS.get(field, "--" + field.replace("_", "-"))
+def _flag(field: str, verb: str | None) -> str:
+    """The flag that fills a request field (flags.py's `to`), by its long name."""
+    from gateway.cli.flags import VERBS
+    for spec in [VERBS[verb]] if verb in VERBS else VERBS.values():
+        for flag in spec.flags:
+            if flag.to is not None and flag.to.rpartition(".")[2] == field:
+                return next(n for n in flag.names if n.startswith("--"))
+    return "--" + field.replace("_", "-")
 
 
-def usage_error(err: Exception) -> str | None:
+def usage_error(err: Exception, verb: str | None = None) -> str | None:
     """The line for a value no request can carry, or None: a number its
     field cannot hold (an int64 overflow), text that is not UTF-8."""
     from gateway.cli.wire import OutOfRange
     if isinstance(err, OutOfRange):
-        return (f'invalid argument "{err.value}" for "{_flag(err.field)}" flag: value out of range '
+        return (f'invalid argument "{err.value}" for "{_flag(err.field, verb)}" flag: value out of range '
                 f"({err.lo} to {err.hi})")
     if isinstance(err, UnicodeEncodeError):  # argv decoded with surrogateescape: bytes no string holds
         bad = getattr(err, "object", "")
@@ -59,7 +63,7 @@ def guarded(handler, args) -> int:
         sys.stderr.write(f"doca: {err.strerror or err}{where}\n")
         return 125 if args.verb in ENGINE_VERBS else 1
     except Exception as err:  # noqa: BLE001 - a bug in the CLI: one line, DOCA_DEBUG=1 for the trace
-        line = usage_error(err)
+        line = usage_error(err, getattr(args, "verb", None))
         if line is not None:
             sys.stderr.write(f"doca: {line}\n")
             return EXIT_USAGE

@@ -1,16 +1,13 @@
 """`doca exec [-i] [-t] [-d] [-e K=V] [-w DIR] [-u USER] CTR CMD...`"""
 import sys
 
-from gateway.cli import conn, terminal
+from gateway.cli import conn, request, terminal
 from gateway.cli.wire import doca_v1 as pb
 
 
 def _requests(args, inputs):
     rows, cols = terminal.size() if args.tty else (0, 0)
-    yield pb.ExecInput(start=pb.ExecConfig(
-        container=args.container, cmd=args.command, env=args.env, workdir=args.workdir,
-        user=args.user, tty=args.tty, interactive=args.interactive,
-        size=pb.WindowSize(rows=rows, cols=cols), privileged=args.privileged, detach=args.detach))
+    yield pb.ExecInput(start=pb.ExecConfig(size=pb.WindowSize(rows=rows, cols=cols), **request.fields("exec", args)))
     if inputs is None:
         return
     for kind, value in inputs:

@@ -1,113 +1,21 @@
-"""The command line of the frequent verbs (run, create, start, stop, kill,
-rm, wait, ps, exec...) read without argparse, which costs a CLI call more
-than the rest of its start-up (argparse imports re and gettext, and building
-the parsers is slow).
+"""The command line of the table's verbs (flags.py: run, create, start, stop,
+kill, rm, wait, ps, exec...) read without argparse, which costs a CLI call
+more than the rest of its start-up (argparse imports re and gettext, and
+building the parsers is slow).
 
 parse() gives the namespace argparse would give, or None: then main.py asks
 argparse, which also prints help, usage errors and their exit code. So this
 reads only what it can read exactly as argparse does (exact option strings,
 --opt=value, -abc of flags, options before the positionals) and returns
 None for anything else: abbreviations, values that start with '-', '--',
-help, bad numbers. tests/cli/test_cli_args.py checks the declarations below
-against the argparse ones (verbs/) and compares both readers on many
-command lines.
+help, bad numbers. Both readers are built from flags.py;
+tests/unit/test_cli_flags.py compares them on many command lines.
 """
-FLAG, STR, INT, FLOAT, APPEND, CHOICE, HELP = range(7)
-
-# option strings, dest, kind, default (for CHOICE: (default, choices))
-_CONFIG = (
-    (("--help",), "help", HELP, None),
-    (("--name",), "name", STR, ""),
-    (("-e", "--env"), "env", APPEND, ()),
-    (("-m", "--memory"), "memory", STR, ""),
-    (("--cpus",), "cpus", FLOAT, 0.0),
-    (("-c", "--cpu-shares"), "cpu_shares", INT, 0),
-    (("--pids-limit",), "pids_limit", INT, 0),
-    (("--network", "--net"), "network", STR, ""),
-    (("--network-alias",), "network_alias", APPEND, ()),
-    (("--add-host",), "add_host", APPEND, ()),
-    (("--dns",), "dns", APPEND, ()),
-    (("--dns-search",), "dns_search", APPEND, ()),
-    (("--dns-option",), "dns_option", APPEND, ()),
-    (("--ip",), "ip", STR, ""),
-    (("-p", "--publish"), "publish", APPEND, ()),
-    (("-P", "--publish-all"), "publish_all", FLAG, False),
-    (("-v", "--volume"), "volume", APPEND, ()),
-    (("-w", "--workdir"), "workdir", STR, ""),
-    (("-u", "--user"), "user", STR, ""),
-    (("-h", "--hostname"), "hostname", STR, ""),
-    (("--entrypoint",), "entrypoint", STR, None),
-    (("-l", "--label"), "label", APPEND, ()),
-    (("--rm",), "rm", FLAG, False),
-    (("-i", "--interactive"), "interactive", FLAG, False),
-    (("-t", "--tty"), "tty", FLAG, False),
-    (("--log-opt",), "log_opt", APPEND, ()),
-    (("--cap-add",), "cap_add", APPEND, ()),
-    (("--cap-drop",), "cap_drop", APPEND, ()),
-    (("--privileged",), "privileged", FLAG, False),
-    (("--security-opt",), "security_opt", APPEND, ()),
-    (("--ulimit",), "ulimit", APPEND, ()),
-    (("--read-only",), "read_only", FLAG, False),
-    (("--tmpfs",), "tmpfs", APPEND, ()),
-    (("--env-file",), "env_file", APPEND, ()),
-    (("--health-cmd",), "health_cmd", STR, ""),
-    (("--health-interval",), "health_interval", STR, ""),
-    (("--health-timeout",), "health_timeout", STR, ""),
-    (("--health-start-period",), "health_start_period", STR, ""),
-    (("--health-retries",), "health_retries", INT, 0),
-    (("--no-healthcheck",), "no_healthcheck", FLAG, False),
-    (("--init",), "init", FLAG, False),
-    (("--runtime",), "runtime", STR, ""),
-    (("--userns-remap",), "userns_remap", STR, ""),
-    (("--cgroupns",), "cgroupns", STR, ""),
-    (("--restart",), "restart", STR, ""),
-    (("--stop-signal",), "stop_signal", STR, ""),
-    (("--stop-timeout",), "stop_timeout", INT, None),
-    (("--pull",), "pull", CHOICE, ("missing", ("missing", "always", "never"))),
-)
-_HELP = ((("-h", "--help"), "help", HELP, None),)
-_TIME = ((("-t", "--time"), "time", INT, -1),)
+from gateway.cli.flags import APPEND, CHOICE, FLAG, FLOAT, GLOBAL, HELP, INT, REMAINDER, VERBS, VERSION
 
 # Positionals: ONE_AND_REST = a name, then everything left (argparse.REMAINDER);
 # SOME = nargs "+"; NONE = no positional.
 NONE, SOME, ONE_AND_REST = range(3)
-
-# verb -> (target, options, positional kind, positional dests)
-VERBS = {
-    "run": ("run:run", ((("-d", "--detach"), "detach", FLAG, False),) + _CONFIG, ONE_AND_REST, ("image", "command")),
-    "create": ("run:create", _CONFIG, ONE_AND_REST, ("image", "command")),
-    "start": ("run:start", _HELP + ((("-a", "--attach"), "attach", FLAG, False),
-                                    (("-i", "--interactive"), "interactive", FLAG, False)), SOME, ("containers",)),
-    "ps": ("containers:ps", _HELP + (
-        (("-a", "--all"), "all", FLAG, False),
-        (("-q", "--quiet"), "quiet", FLAG, False),
-        (("--format",), "format", STR, ""),
-        (("--no-trunc",), "no_trunc", FLAG, False)), NONE, ()),
-    "stop": ("containers:stop", _HELP + _TIME, SOME, ("containers",)),
-    "restart": ("containers:restart", _HELP + _TIME, SOME, ("containers",)),
-    "kill": ("containers:kill", _HELP + ((("-s", "--signal"), "signal", STR, "KILL"),), SOME, ("containers",)),
-    "rm": ("containers:rm", _HELP + ((("-f", "--force"), "force", FLAG, False),
-                                     (("-v", "--volumes"), "volumes", FLAG, False)), SOME, ("containers",)),
-    "wait": ("containers:wait", _HELP, SOME, ("containers",)),
-    "pause": ("containers:pause", _HELP, SOME, ("containers",)),
-    "unpause": ("containers:unpause", _HELP, SOME, ("containers",)),
-    "exec": ("exec:exec_", _HELP + (
-        (("-i", "--interactive"), "interactive", FLAG, False),
-        (("-t", "--tty"), "tty", FLAG, False),
-        (("-d", "--detach"), "detach", FLAG, False),
-        (("-e", "--env"), "env", APPEND, ()),
-        (("-w", "--workdir"), "workdir", STR, ""),
-        (("-u", "--user"), "user", STR, ""),
-        (("--privileged",), "privileged", FLAG, False)), ONE_AND_REST, ("container", "command")),
-}
-
-# The top-level parser's options (main.build_parser).
-GLOBAL = ((("-h", "--help"), "help", HELP, None),
-          (("-v", "--version"), "version", HELP, None),  # HELP: argparse prints it
-          (("-H", "--host"), "host", STR, None),
-          (("--tlscacert",), "tlscacert", STR, None),
-          (("--tlscert",), "tlscert", STR, None),
-          (("--tlskey",), "tlskey", STR, None))
 
 
 class Args:
@@ -120,17 +28,22 @@ class Args:
         return f"Args({self.__dict__!r})"
 
 
-def _table(options) -> tuple[dict, dict]:
+def positional_kind(args) -> int:
+    """How the verb's positionals (flags.Arg) are read: the three shapes the table uses."""
+    shape = tuple(a.nargs for a in args)
+    kinds = {(): NONE, ("+",): SOME, (None, REMAINDER): ONE_AND_REST}
+    return kinds[shape]
+
+
+def _table(flags) -> tuple[dict, dict]:
     """(option string -> (dest, kind, choices), dest -> default)."""
     strings, defaults = {}, {}
-    for names, dest, kind, default in options:
-        choices = None
-        if kind == CHOICE:
-            default, choices = default
-        for name in names:
-            strings[name] = (dest, kind, choices)
+    for flag in flags:
+        kind = HELP if flag.kind == VERSION else flag.kind  # argparse prints either
+        for name in flag.names:
+            strings[name] = (flag.dest, kind, flag.choices)
         if kind != HELP:
-            defaults[dest] = list(default) if kind == APPEND else default
+            defaults[flag.dest] = list(flag.default) if kind == APPEND else flag.default
     return strings, defaults
 
 
@@ -205,7 +118,7 @@ def _option(argv: list, j: int, strings: dict, values: dict) -> int:
 
 
 def parse(argv: list) -> Args | None:
-    """The namespace of a frequent verb's command line, or None (argparse's turn)."""
+    """The namespace of a table verb's command line, or None (argparse's turn)."""
     argv = list(argv)
     if "--" in argv:
         return None
@@ -218,13 +131,14 @@ def parse(argv: list) -> Args | None:
     if i >= n or argv[i] not in VERBS:
         return None
     verb = argv[i]
-    target, options, positional, dests = VERBS[verb]
-    strings, defaults = _table(options)
+    spec = VERBS[verb]
+    positional, dests = positional_kind(spec.args), [a.dest for a in spec.args]
+    strings, defaults = _table(spec.flags)
     for token in argv[i + 1:]:
         if _ambiguous(token, gstrings) or _ambiguous(token, strings):
             return None
     values.update(defaults)
-    values["verb"], values["target"] = verb, target
+    values["verb"], values["target"] = verb, spec.target
     names: list = []
     closed = False  # options after the names: no name may follow
     j = i + 1

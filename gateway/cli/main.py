@@ -1,10 +1,11 @@
 """`doca`: Docker's verbs and flags over the gateway's gRPC API.
 
-The frequent verbs' command lines are read by fastargs (no argparse); the
-others, and anything fastargs does not read exactly as argparse would, by
-the parsers built here. Each verb's code is imported only when it runs, so
-`doca run` does not pay for `doca images`' table library, and `doca daemon`
-never loads grpc at all (the CLI speaks HTTP/2 itself: see transport/).
+The command lines of the verbs of flags.py's table are read by fastargs (no
+argparse); the others, and anything fastargs does not read exactly as
+argparse would, by the parsers built here (from the same table for its
+verbs). Each verb's code is imported only when it runs, so `doca run` does
+not pay for `doca images`' table library, and `doca daemon` never loads
+grpc at all (the CLI speaks HTTP/2 itself: see transport/).
 
 `make` installs a launcher (launcher.py) that starts Python without site
 (-SI): launch() adds site-packages only when a verb first imports a
@@ -12,7 +13,7 @@ package from there (rich, protobuf, hpack...).
 """
 import sys
 
-DEFAULT_HOST = "unix:///run/doca/doca.sock"
+from gateway.cli.flags import DEFAULT_HOST, GLOBAL, HELP, VERSION
 
 
 def _parser_class():
@@ -52,7 +53,8 @@ VERB_GROUP = {
 }
 
 
-GLOBAL_WITH_VALUE = ("-H", "--host", "--tlscacert", "--tlscert", "--tlskey")
+# The global options that take a value (-H unix:///x): what precedes the verb.
+GLOBAL_WITH_VALUE = tuple(name for f in GLOBAL if f.kind not in (HELP, VERSION) for name in f.names)
 
 
 def _verb_in(argv) -> str | None:
@@ -70,16 +72,11 @@ def build_parser(argv=()):
     """Declares only the group of the verb in argv (all of them for help or
     an unknown verb): argparse set-up is a visible part of a CLI call."""
     import importlib
-    parser = _parser_class()(prog="doca", description="A container engine: Docker's verbs over doca's gRPC services.")
-    parser.add_argument("-H", "--host", default=None,
-                        help=f"gateway: unix:///path or tcp://HOST:PORT (env DOCA_HOST, default {DEFAULT_HOST})")
-    # tcp:// is mutual TLS; as Docker's flags, else ca.pem, cert.pem, key.pem in DOCA_CERT_PATH (default ~/.doca)
-    parser.add_argument("--tlscacert", default=None, help="CA that signed the gateway's certificate")
-    parser.add_argument("--tlscert", default=None, help="this client's certificate")
-    parser.add_argument("--tlskey", default=None, help="this client's key")
-    from common.version import VERSION
-    parser.add_argument("-v", "--version", action="version", version=f"doca version {VERSION}",
-                        help="print the client's version and quit")
+
+    from gateway.cli.verbs import add_flags
+    parser = _parser_class()(prog="doca", description="A container engine: Docker's verbs over doca's gRPC services.",
+                             add_help=False)
+    add_flags(parser, GLOBAL)
     sub = parser.add_subparsers(dest="verb", metavar="COMMAND")
     sub.required = True
     group = VERB_GROUP.get(_verb_in(argv))

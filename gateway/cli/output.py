@@ -2,9 +2,10 @@
 
 Tables are Docker's plain column layout, drawn by rich; rich costs a CLI
 call ~40 ms to import, so the common case (printable ASCII cells) is laid
-out here, character for character as rich lays it out (tests/cli/test_cli_args.py
-compares them). Cells rich would read differently (markup, emoji codes,
-wide or control characters) still go to rich."""
+out here, character for character as rich lays it out
+(tests/unit/test_cli_table_layout.py compares them). Cells rich would read
+differently (markup, emoji codes, wide or control characters) still go to
+rich."""
 import sys
 
 PAD = 3  # columns apart

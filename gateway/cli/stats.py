@@ -3,7 +3,7 @@ import sys
 
 from common import units
 from doca.v1 import containers_pb2 as pb
-from gateway.cli import conn, each
+from gateway.cli import conn, each, request
 
 HEADERS = ("CONTAINER ID", "NAME", "CPU %", "MEM USAGE / LIMIT", "MEM %", "NET I/O", "BLOCK I/O", "PIDS")
 
@@ -52,6 +52,5 @@ def stats(args) -> int:
 
 
 def update(args) -> int:
-    stub = conn.containers(args)
-    req = dict(memory=args.memory, cpus=args.cpus, cpu_shares=args.cpu_shares, pids_limit=args.pids_limit)
+    stub, req = conn.containers(args), request.fields("update", args)
     return each.each(args.containers, lambda r: stub.Update(pb.UpdateRequest(id=r, **req)))

@@ -7,11 +7,11 @@ import sys
 
 # Imported once here and shared by every worker; the rest is imported by
 # the worker that needs it (site-packages too, as under the launcher).
-HOT = ("gateway.cli.main", "gateway.cli.fastargs", "gateway.cli.errors", "gateway.cli.conn",
-       "gateway.cli.run", "gateway.cli.containers", "gateway.cli.exec", "gateway.cli.attach",
-       "gateway.cli.terminal", "gateway.cli.output", "gateway.cli.each", "gateway.cli.verbs.run",
-       "gateway.cli.verbs.containers", "gateway.cli.transport.client", "gateway.cli.wire.doca_v1",
-       "argparse", "threading", "termios", "json")
+HOT = ("gateway.cli.main", "gateway.cli.flags", "gateway.cli.fastargs", "gateway.cli.request", "gateway.cli.convert",
+       "gateway.cli.errors", "gateway.cli.conn", "gateway.cli.run", "gateway.cli.containers", "gateway.cli.exec",
+       "gateway.cli.attach", "gateway.cli.terminal", "gateway.cli.output", "gateway.cli.each",
+       "gateway.cli.verbs.run", "gateway.cli.verbs.containers", "gateway.cli.transport.client",
+       "gateway.cli.wire.doca_v1", "argparse", "threading", "termios", "json")
 
 
 def main() -> None:

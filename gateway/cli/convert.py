@@ -1,0 +1,85 @@
+"""What the CLI makes of a flag's value before it goes in a request: the
+functions flags.py names in a Flag's `convert`. Values the client must read
+itself (its environment, its files) are read here, as Docker's CLI does: a
+remote engine cannot read them, and the engine reads no file a client names.
+Unit conversion ("256m") is the gateway's."""
+
+
+class UsageError(Exception):
+    """A flag's value the CLI itself refuses: one line, Docker's 125."""
+    for_the_user = True
+    exit_code = 125
+
+
+def key_values(items) -> dict:
+    """KEY=VALUE (or a bare KEY: empty value) flags as a map (--label, --log-opt)."""
+    return dict(i.split("=", 1) if "=" in i else (i, "") for i in items)
+
+
+def env(items) -> list[str]:
+    """-e: a bare KEY is passed through from the client's environment, or dropped."""
+    out = []
+    for item in items:
+        if "=" not in item:
+            import os
+            if item in os.environ:
+                out.append(f"{item}={os.environ[item]}")
+            continue
+        out.append(item)
+    return out
+
+
+def env_files(paths) -> list[str]:
+    """--env-file: KEY=VALUE lines, # comments, a bare KEY from our environment,
+    with Docker's message for bytes that are not UTF-8 (a NUL byte is the
+    engine's to refuse)."""
+    out = []
+    for path in paths:
+        with open(path, "rb") as f:
+            raw = f.read().split(b"\n")
+        lines = []
+        for number, line in enumerate(raw, 1):
+            try:
+                lines.append(line.decode("utf-8").strip())
+            except UnicodeDecodeError:
+                raise UsageError(f"env file {path} contains invalid utf8 bytes at line {number}: "
+                                 f"[{' '.join(str(b) for b in line[:64])}]") from None
+        out += env([line for line in lines if line and not line.startswith("#")])
+    return out
+
+
+def entrypoint(value: str | None) -> list[str]:
+    """--entrypoint: unset keeps the image's; "" clears it (one empty element)."""
+    return [] if value is None else [value]
+
+
+def _seccomp_profile(path: str) -> str:
+    """The profile FILE as compact JSON, as Docker's CLI sends it. Its
+    content is never quoted in an error: only where JSON failed."""
+    import json
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as e:
+        raise UsageError(f"opening seccomp profile ({path}) failed: {e.strerror}") from None
+    try:
+        doc = json.loads(data)
+    except (ValueError, UnicodeDecodeError) as e:
+        where = f"line {e.lineno} column {e.colno}" if isinstance(e, json.JSONDecodeError) else "its encoding"
+        raise UsageError(f"compacting json for seccomp profile ({path}) failed: not valid JSON ({where})") from None
+    if not isinstance(doc, dict):
+        raise UsageError(f"seccomp profile ({path}): the top level must be a JSON object")
+    return json.dumps(doc, separators=(",", ":"))
+
+
+def security_opts(items) -> list[str]:
+    """seccomp=PATH is read here: the profile travels in the request."""
+    out = []
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep:
+            key, sep, value = item.partition(":")
+        if key == "seccomp" and value not in ("unconfined", "builtin") and not value.lstrip().startswith("{"):
+            item = "seccomp=" + _seccomp_profile(value)
+        out.append(item)
+    return out

@@ -1,0 +1,185 @@
+"""The command line of the table's verbs, declared once: each option's
+strings, how its value is read, its default and help, and where the value
+goes in the verb's request. Both readers are built from here: fastargs
+(no argparse, for the frequent verbs' start-up) and the argparse parsers
+(verbs/: help, usage errors, what fastargs declines); request.py fills the
+request from the same entries, and errors.py names the flag of a field.
+
+A new flag of run/create is one Flag below, e.g. a resource limit that
+travels as the spec's `memory_swap`:
+
+    Flag(("--memory-swap",), to="memory_swap"),
+
+`to` is a field path in the verb's request message (ContainerConfig for
+run/create, UpdateRequest for update, ExecConfig for exec...), dotted for a
+nested message ("resources.memory"); `convert` names the function of
+convert.py that makes the value what the field holds (the default is the
+value as read). Flags without `to` are the CLI's own (run -d, ps --format).
+
+Plain tuples and one small class, no import: this module is on every
+frequent call's path.
+"""
+# How a value is read (argparse's action and type).
+FLAG, STR, INT, FLOAT, APPEND, CHOICE, HELP, VERSION = range(8)
+# argparse.REMAINDER: a command and its arguments, whatever they look like.
+REMAINDER = "..."
+# A kind's default unless the entry says otherwise.
+_DEFAULTS = {FLAG: False, STR: "", INT: 0, FLOAT: 0.0, APPEND: (), CHOICE: None, HELP: None, VERSION: None}
+_UNSET = object()
+
+DEFAULT_HOST = "unix:///run/doca/doca.sock"
+
+
+def _dest(names) -> str:
+    """argparse's dest: the first long option string, else the first."""
+    name = next((n for n in names if n.startswith("--")), names[0])
+    return name.lstrip("-").replace("-", "_")
+
+
+class Flag:
+    """One option: read as `kind` into args.<dest>; `to`: its request field."""
+    __slots__ = ("names", "dest", "kind", "default", "help", "metavar", "choices", "to", "convert")
+
+    def __init__(self, names, kind=STR, default=_UNSET, help=None, metavar=None, choices=None, to=None,
+                 convert=None):
+        self.names, self.kind, self.help, self.metavar = names, kind, help, metavar
+        self.choices, self.to, self.convert = choices, to, convert
+        self.dest = _dest(names)
+        self.default = _DEFAULTS[kind] if default is _UNSET else default
+
+    def __repr__(self) -> str:
+        return f"Flag({self.names!r}, dest={self.dest!r}, kind={self.kind}, to={self.to!r})"
+
+
+class Arg:
+    """A positional: argparse's nargs (None: one word); `to` as a Flag's."""
+    __slots__ = ("dest", "nargs", "to", "metavar", "convert")
+
+    def __init__(self, dest, nargs=None, to=None, metavar=None):
+        self.dest, self.nargs, self.to, self.metavar, self.convert = dest, nargs, to, metavar, None
+
+
+class Verb:
+    """target: "module:function" under gateway.cli, the verb's handler."""
+    __slots__ = ("target", "help", "flags", "args")
+
+    def __init__(self, target, help, flags, args):
+        self.target, self.help, self.flags, self.args = target, help, flags, args
+
+
+HELP_FLAG = Flag(("-h", "--help"), HELP, help="show this help message and exit")  # argparse's own
+
+# The top-level parser's options (before the verb).
+GLOBAL = (
+    HELP_FLAG,
+    Flag(("-H", "--host"), default=None,
+         help=f"gateway: unix:///path or tcp://HOST:PORT (env DOCA_HOST, default {DEFAULT_HOST})"),
+    # tcp:// is mutual TLS; as Docker's flags, else ca.pem, cert.pem, key.pem in DOCA_CERT_PATH (default ~/.doca)
+    Flag(("--tlscacert",), default=None, help="CA that signed the gateway's certificate"),
+    Flag(("--tlscert",), default=None, help="this client's certificate"),
+    Flag(("--tlskey",), default=None, help="this client's key"),
+    Flag(("-v", "--version"), VERSION, help="print the client's version and quit"),
+)
+
+# The limits `update` changes on a running container, as run/create set them.
+RESOURCES = (
+    Flag(("-m", "--memory"), to="memory"),
+    Flag(("--cpus",), FLOAT, to="cpus"),
+    Flag(("-c", "--cpu-shares"), INT, to="cpu_shares"),
+    Flag(("--pids-limit",), INT, to="pids_limit"),
+)
+
+# run and create: the ContainerConfig (-h is --hostname: help is --help alone).
+CONTAINER_CONFIG = (
+    Flag(("--help",), HELP, help="show this help"),
+    Flag(("--name",), to="name"),
+    # Before -e: a variable given both ways takes -e's value (the later one).
+    Flag(("--env-file",), APPEND, to="env", convert="env_files"),
+    Flag(("-e", "--env"), APPEND, to="env", convert="env"),
+    *RESOURCES,
+    Flag(("--network", "--net"), to="network"),
+    Flag(("--network-alias",), APPEND, to="network_aliases"),
+    Flag(("--add-host",), APPEND, help="NAME:IP (or host-gateway) in /etc/hosts", to="add_hosts"),
+    Flag(("--dns",), APPEND, help="a nameserver for /etc/resolv.conf", to="dns"),
+    Flag(("--dns-search",), APPEND, help="a search domain for /etc/resolv.conf", to="dns_search"),
+    Flag(("--dns-option",), APPEND, help="an option for /etc/resolv.conf", to="dns_options"),
+    Flag(("--ip",), to="ip"),
+    Flag(("-p", "--publish"), APPEND, metavar="[IP:][HOST_PORT:]CONTAINER_PORT[/PROTO]", to="publish"),
+    Flag(("-P", "--publish-all"), FLAG, to="publish_all"),
+    Flag(("-v", "--volume"), APPEND, to="volumes"),
+    Flag(("-w", "--workdir"), to="workdir"),
+    Flag(("-u", "--user"), to="user"),
+    Flag(("-h", "--hostname"), to="hostname"),
+    Flag(("--entrypoint",), default=None, to="entrypoint", convert="entrypoint"),
+    Flag(("-l", "--label"), APPEND, to="labels", convert="key_values"),
+    Flag(("--rm",), FLAG, to="auto_remove"),
+    Flag(("-i", "--interactive"), FLAG, to="interactive"),
+    Flag(("-t", "--tty"), FLAG, to="tty"),
+    Flag(("--log-opt",), APPEND, to="log_opts", convert="key_values"),
+    Flag(("--cap-add",), APPEND, to="cap_add"),
+    Flag(("--cap-drop",), APPEND, to="cap_drop"),
+    Flag(("--privileged",), FLAG, to="privileged"),
+    Flag(("--security-opt",), APPEND, to="security_opt", convert="security_opts"),
+    Flag(("--ulimit",), APPEND, to="ulimits"),
+    Flag(("--read-only",), FLAG, to="read_only"),
+    Flag(("--tmpfs",), APPEND, to="tmpfs"),
+    Flag(("--health-cmd",), to="health_cmd"),
+    Flag(("--health-interval",), to="health_interval"),
+    Flag(("--health-timeout",), to="health_timeout"),
+    Flag(("--health-start-period",), to="health_start_period"),
+    Flag(("--health-retries",), INT, to="health_retries"),
+    Flag(("--no-healthcheck",), FLAG, to="no_healthcheck"),
+    Flag(("--init",), FLAG, to="init"),
+    Flag(("--runtime",), to="runtime"),
+    Flag(("--userns-remap",), metavar="default|BASE[:SIZE]", to="userns_remap"),
+    Flag(("--cgroupns",), metavar="private|host", help="cgroup namespace: its own (private, the default) or the host's",
+         to="cgroupns"),
+    Flag(("--restart",), to="restart"),
+    Flag(("--stop-signal",), to="stop_signal"),
+    Flag(("--stop-timeout",), INT, default=None, to="stop_timeout"),
+    Flag(("--pull",), CHOICE, default="missing", choices=("missing", "always", "never"),
+         help="pull the image: when missing (default), always, or never"),
+)
+IMAGE_AND_COMMAND = (Arg("image", to="image"), Arg("command", REMAINDER, to="cmd"))
+CONTAINERS = (Arg("containers", "+"),)
+TIME = Flag(("-t", "--time"), INT, default=-1, to="timeout")
+
+# verb -> its declaration. Every verb here is read by both readers.
+VERBS = {
+    # run's request is a RunRequest: the ContainerConfig (create's fields) and -d (detach).
+    "run": Verb("run:run", "create and start a container",
+                (Flag(("-d", "--detach"), FLAG),) + CONTAINER_CONFIG, IMAGE_AND_COMMAND),
+    "create": Verb("run:create", "create a container", CONTAINER_CONFIG, IMAGE_AND_COMMAND),
+    "start": Verb("run:start", "start created or stopped containers", (
+        HELP_FLAG,
+        Flag(("-a", "--attach"), FLAG, help="stream its output; its exit code is ours"),
+        Flag(("-i", "--interactive"), FLAG, help="attach its stdin")), CONTAINERS),
+    "ps": Verb("containers:ps", "list containers", (
+        HELP_FLAG,
+        Flag(("-a", "--all"), FLAG, to="all"),
+        Flag(("-q", "--quiet"), FLAG),
+        Flag(("--format",)),
+        Flag(("--no-trunc",), FLAG)), ()),
+    "stop": Verb("containers:stop", "stop containers (stop signal, then SIGKILL)", (HELP_FLAG, TIME), CONTAINERS),
+    "restart": Verb("containers:restart", "restart containers", (HELP_FLAG, TIME), CONTAINERS),
+    "kill": Verb("containers:kill", "send a signal to containers",
+                 (HELP_FLAG, Flag(("-s", "--signal"), default="KILL", to="signal")), CONTAINERS),
+    "rm": Verb("containers:rm", "remove containers", (
+        HELP_FLAG,
+        Flag(("-f", "--force"), FLAG, to="force"),
+        Flag(("-v", "--volumes"), FLAG, help="remove the anonymous volumes made for them", to="volumes")), CONTAINERS),
+    "wait": Verb("containers:wait", "wait for containers to exit; print their exit codes", (HELP_FLAG,), CONTAINERS),
+    "pause": Verb("containers:pause", "freeze every process of containers", (HELP_FLAG,), CONTAINERS),
+    "unpause": Verb("containers:unpause", "thaw paused containers", (HELP_FLAG,), CONTAINERS),
+    "exec": Verb("exec:exec_", "run a command in a running container", (
+        HELP_FLAG,
+        Flag(("-i", "--interactive"), FLAG, to="interactive"),
+        Flag(("-t", "--tty"), FLAG, to="tty"),
+        Flag(("-d", "--detach"), FLAG, to="detach"),
+        Flag(("-e", "--env"), APPEND, to="env"),
+        Flag(("-w", "--workdir"), to="workdir"),
+        Flag(("-u", "--user"), to="user"),
+        Flag(("--privileged",), FLAG, to="privileged")), (Arg("container", to="container"),
+                                                          Arg("command", REMAINDER, to="cmd"))),
+    "update": Verb("stats:update", "change the limits of containers", (HELP_FLAG,) + RESOURCES, CONTAINERS),
+}
