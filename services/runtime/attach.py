@@ -8,13 +8,14 @@ import time
 
 from common.errors import FailedPrecondition
 from services.runtime.shim_io import short_path
+from services.runtime.state import RuntimeState
 from services.runtime.store import ACTIVE
 
 HEADER = struct.Struct(">cI")
 KINDS = {b"o": "stdout", b"e": "stderr"}
 
 
-class AttachMixin:
+class AttachMixin(RuntimeState):
     def attach(self, spec: dict, inputs, cancelled=lambda: False):
         """Yields ("attached", None) once connected, then ("stdout"|"stderr",
         bytes) as the container writes, then ("exit", code) when it exits."""

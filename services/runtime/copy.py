@@ -12,6 +12,7 @@ import threading
 from common.errors import FailedPrecondition, Internal, InvalidArgument, NotFound, ResourceExhausted
 from services.runtime import sealed_exe, shim_client
 from services.runtime.create import userns_of
+from services.runtime.state import RuntimeState
 from services.runtime.store import Record
 
 CHUNK = 256 * 1024
@@ -58,7 +59,7 @@ class _Helper:
         self._reader.join()
 
 
-class CopyMixin:
+class CopyMixin(RuntimeState):
     def _copy_target(self, rec: Record) -> dict:
         """How copy_init reaches the root: the init's mount namespace while
         there is one, else the overlay as the shim would mount it."""

@@ -10,9 +10,10 @@ import time
 from common import atomic, crashpoints
 from common.errors import FailedPrecondition, InvalidArgument
 from common.resources import Resources
-from services.runtime import devices, names, oci_runtime, shim_client, signals, spec as ocispec, users
+from services.runtime import devices, executors, names, shim_client, signals, spec as ocispec, users
 from services.runtime.proc import signal_process
 from services.runtime.security import options, payload as security_payload
+from services.runtime.state import RuntimeState
 from services.runtime.store import Record
 
 # What a launch sets in the record: put back when it cannot be recorded.
@@ -70,15 +71,7 @@ def userns_of(spec: dict) -> dict | None:
 
 
 def check_runtime(spec: dict) -> None:
-    name = spec.get("runtime") or "doca"
-    if name == "doca":
-        return
-    if name not in oci_runtime.BINARIES:
-        raise InvalidArgument(f"unknown runtime {name!r}: use doca, runc or crun")
-    if oci_runtime.binary(name) is None:
-        raise FailedPrecondition(f"the OCI runtime {name} is not installed on this host")
-    if spec.get("tty"):
-        raise FailedPrecondition(f"--tty with --runtime {name} is not supported yet: use doca's own runtime")
+    executors.named(spec.get("runtime", "")).check(spec)
 
 
 def security_of(spec: dict) -> options.SecurityOptions:
@@ -98,7 +91,7 @@ def _size(size: dict | None):
     return (int(size.get("rows", 0)), int(size.get("cols", 0))) if size and size.get("rows") else None
 
 
-class CreateMixin:
+class CreateMixin(RuntimeState):
     def create(self, cid: str, spec: dict) -> Record:
         """spec: the ContainerSpec message as a dict (json_format field names)."""
         process = spec.get("process", {})
@@ -178,7 +171,7 @@ class CreateMixin:
             "console_size": _size(spec.get("consoleSize")),
             "log": log_config(spec.get("log") or {}),
             "security": payload,
-            "runtime": spec.get("runtime") or "doca",
+            "runtime": executors.named(spec.get("runtime", "")).name,
             "userns": userns_of(spec),
             "pump": PUMP if PUMP and os.access(PUMP, os.X_OK) else None,
         }))
@@ -213,10 +206,12 @@ class CreateMixin:
         # Writable by anyone (umask would take that away): a --userns-remap
         # init is not the host's root when it opens it.
         os.chmod(d / "exec.fifo", 0o622)
-        oom_base = self.cgroups.oom_kills(rec.id)
         pid, shim_pid, shim_start = self.launcher.start(d)
         kept = {f: getattr(rec, f) for f in _LAUNCH_FIELDS}
         try:
+            # Read once the init exists: an OCI runtime's create makes the
+            # cgroup afresh (after deleting the last run's), doca's keeps it.
+            oom_base = self.cgroups.oom_kills(rec.id)
             with self.store.lock:
                 rec.pid, rec.shim_pid, rec.shim_start = pid, shim_pid, shim_start
                 rec.status, rec.exit_code, rec.error, rec.finished_at = "created", 0, "", 0.0

@@ -12,6 +12,7 @@ import os
 import stat
 
 from common.overlayfs import is_opaque, is_whiteout
+from services.runtime.state import RuntimeState
 from services.runtime.store import Record
 
 MODIFIED, ADDED, DELETED = 0, 1, 2
@@ -118,7 +119,7 @@ def _made_for_mounts(rel: str, mount_points: set[str]) -> bool:
     return any(m.startswith(prefix) for m in mount_points)
 
 
-class DiffMixin:
+class DiffMixin(RuntimeState):
     def diff(self, ref: str) -> list[tuple[str, int]]:
         rec: Record = self.get(ref)
         rootfs = rec.spec.get("rootfs") or {}

@@ -4,7 +4,7 @@ reads with the Events RPC. Container deaths are seen here first: the
 record's move to "exited" (refresh) publishes "die", whoever noticed it."""
 import logging
 
-from common.eventring import Ring
+from services.runtime.state import RuntimeState
 from services.runtime.store import Record
 
 log = logging.getLogger("doca.runtime.events")
@@ -24,14 +24,7 @@ def volume_mounts(rec: Record) -> list[dict]:
     return [m for m in rec.spec.get("mounts", ()) if m.get("volume")]
 
 
-class EventsMixin:
-    @property
-    def events(self) -> Ring:
-        ring = self.__dict__.get("_events")
-        if ring is None:
-            ring = self.__dict__.setdefault("_events", Ring())
-        return ring
-
+class EventsMixin(RuntimeState):
     def emit(self, type_: str, action: str, actor_id: str, attributes: dict) -> None:
         self.events.publish({"type": type_, "action": action, "actor_id": actor_id, "attributes": attributes})
         log.debug("event %s %s %s", type_, action, actor_id[:12])

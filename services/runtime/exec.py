@@ -13,6 +13,7 @@ from common.errors import FailedPrecondition, InvalidArgument
 from services.runtime import sealed_exe, shim_client, users
 from services.runtime.create import security_of
 from services.runtime.security import options, payload as security_payload
+from services.runtime.state import RuntimeState
 
 
 def merge_env(base: list[str], extra: list[str]) -> list[str]:
@@ -25,7 +26,7 @@ def merge_env(base: list[str], extra: list[str]) -> list[str]:
     return [f"{k}={v}" for k, v in merged.items()]
 
 
-class ExecMixin:
+class ExecMixin(RuntimeState):
     def exec(self, spec: dict, inputs, cancelled=lambda: False):
         """Yields ("stdout"|"stderr", bytes) pairs, then ("exit", code)."""
         rec = self.get(spec.get("id", ""))

@@ -7,6 +7,7 @@ import threading
 import time
 
 from common.errors import NotFound
+from services.runtime.state import RuntimeState
 from services.runtime.store import Record
 
 log = logging.getLogger("doca.runtime.health")
@@ -37,16 +38,15 @@ def check_of(rec: Record) -> dict | None:
             "retries": int(hc.get("retries", 0)) or DEFAULTS["retries"]}
 
 
-class HealthMixin:
+class HealthMixin(RuntimeState):
     def watch_health(self, rec: Record) -> None:
         check = check_of(rec)
         if check is None:
             return
-        watching = self.__dict__.setdefault("_health_watching", set())
         with self.store.lock:
-            if rec.id in watching:
+            if rec.id in self.health_watching:
                 return
-            watching.add(rec.id)
+            self.health_watching.add(rec.id)
             rec.health = {"status": "starting", "failing_streak": 0, "log": []}
             self.store.save(rec, durable=False)
         threading.Thread(target=self._health_loop, args=(rec.id, check, rec.started_at),
@@ -64,7 +64,7 @@ class HealthMixin:
                 self._probe(rec, check, started_at)
         finally:
             with self.store.lock:
-                self.__dict__.get("_health_watching", set()).discard(cid)
+                self.health_watching.discard(cid)
 
     def _probe(self, rec: Record, check: dict, started_at: float) -> None:
         start = time.time()

@@ -16,7 +16,7 @@ import tempfile
 
 from services.runtime import cgroups, init_linux, spec as ocispec, syscalls as sc
 from services.runtime.security import payload
-from services.runtime.shim import _namespace_flags
+from services.runtime.executors.doca import namespace_flags
 
 
 def _cgroups(config: dict, cid: str):
@@ -61,7 +61,7 @@ def _in_namespace(config: dict, bundle: str, view: dict, fifo: str, security: di
     sc.mount(root, root, None, sc.MS_BIND | sc.MS_REC, None)
     config = dict(config, root=dict(config.get("root") or {}, path=os.path.relpath(root, bundle)))
     ready_r, ready_w = os.pipe2(os.O_CLOEXEC)
-    pid = sc.clone(_namespace_flags(config))
+    pid = sc.clone(namespace_flags(config))
     if pid == 0:
         init_linux.run(config, bundle, view, fifo, ready_w, (0, 1, 2), None, security, cgroup_join=join)
     os.close(ready_w)

@@ -7,12 +7,13 @@ the record written when it can be (Store.save's freeing saves)."""
 import logging
 
 from common.errors import FailedPrecondition
+from services.runtime.state import RuntimeState
 from services.runtime.store import Record
 
 log = logging.getLogger("doca.runtime.pause")
 
 
-class PauseMixin:
+class PauseMixin(RuntimeState):
     def pause(self, ref: str) -> Record:
         rec = self.get(ref)
         if rec.status == "paused":

@@ -1,17 +1,16 @@
-"""delete: the processes, cgroups, pinned network namespace, bundle and
-record, in that order. Safe to retry."""
+"""delete: the processes, what the executor keeps, cgroups, pinned network
+namespace, bundle and record, in that order. Safe to retry."""
 import signal
-import subprocess
-import sys
 
 from common import crashpoints
 from common.errors import FailedPrecondition
 from services.runtime import shim_client
 from services.runtime.proc import signal_process
+from services.runtime.state import RuntimeState
 from services.runtime.store import ACTIVE
 
 
-class RemoveMixin:
+class RemoveMixin(RuntimeState):
     def remove(self, ref: str, force: bool) -> None:
         rec = self.get(ref)
         if rec.status in ("running", "paused", "restarting") and not force:
@@ -27,11 +26,7 @@ class RemoveMixin:
             self.thaw_to_end(rec)  # SIGKILL takes effect once thawed
             shim_client.wait_exit(rec.shim_pid, rec.shim_start, self.store.dir(rec.id), 30)
             self.refresh(rec)
-        runtime = rec.spec.get("runtime") or "doca"
-        if runtime != "doca":
-            subprocess.run([sys.executable, "-E", "-S", "-m", "services.runtime.oci_runtime", "delete", runtime,
-                            str(self.store.dir(rec.id)), rec.id], cwd=shim_client.CODE_ROOT,
-                           capture_output=True, timeout=60)
+        self.executor_of(rec).delete(rec.id, self.store.dir(rec.id))
         self.cgroups.destroy(rec.id)
         crashpoints.reached("runtime.remove.cgroups")
         self.netns.release(rec.id)

@@ -1,10 +1,11 @@
 """docker rename: a new name for a container (its id, hostname and
 everything else stay)."""
 from common.errors import InvalidArgument
+from services.runtime.state import RuntimeState
 from services.runtime.store import NAME_RE, Record
 
 
-class RenameMixin:
+class RenameMixin(RuntimeState):
     def rename(self, ref: str, new_name: str) -> Record:
         new = new_name[1:] if new_name.startswith("/") else new_name
         if not new or not ref:

@@ -7,6 +7,7 @@ import threading
 
 from common.errors import NotFound
 from services.runtime import shim_client
+from services.runtime.state import RuntimeState
 from services.runtime.store import ACTIVE, Record
 
 log = logging.getLogger("doca.runtime.restart")
@@ -19,7 +20,7 @@ def policy_of(rec: Record) -> tuple[str, int]:
     return p.get("name") or "no", int(p.get("maximumRetryCount", 0))
 
 
-class RestartMixin:
+class RestartMixin(RuntimeState):
     def will_restart(self, rec: Record) -> bool:
         name, maximum = policy_of(rec)
         if rec.removing or rec.manually_stopped or rec.status not in ("exited", "restarting"):
@@ -33,11 +34,10 @@ class RestartMixin:
     def watch_policy(self, rec: Record) -> None:
         if policy_of(rec)[0] not in POLICIES:
             return
-        watching = self.__dict__.setdefault("_watching", set())
         with self.store.lock:
-            if rec.id in watching:
+            if rec.id in self.policy_watching:
                 return
-            watching.add(rec.id)
+            self.policy_watching.add(rec.id)
         threading.Thread(target=self._monitor, args=(rec.id,), name=f"restart-{rec.id[:12]}",
                          daemon=True).start()
 
@@ -100,4 +100,4 @@ class RestartMixin:
                 log.info("restarted %s (%s, restart %d)", cid[:12], policy_of(rec)[0], rec.restart_count)
         finally:
             with self.store.lock:
-                self.__dict__.get("_watching", set()).discard(cid)
+                self.policy_watching.discard(cid)

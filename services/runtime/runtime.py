@@ -1,7 +1,7 @@
 """The runtime's core: container records reconciled with their shims, and
 the verbs (one module each, as mixins: create.py, start.py, stop.py,
-remove.py, pause.py, restart.py). The servicer in api.py only translates
-messages to and from these calls."""
+remove.py, pause.py, restart.py...) over the state they share (state.py).
+The servicer in api.py only translates messages to and from these calls."""
 import logging
 import pathlib
 import signal
@@ -9,6 +9,7 @@ import threading
 import time
 
 from common import atomic
+from common.eventring import Ring
 from common.errors import NotFound
 from services.runtime import cgroups, exits, logs, shim_client
 from services.runtime.attach import AttachMixin
@@ -27,6 +28,7 @@ from services.runtime.rename import RenameMixin
 from services.runtime.restart import RestartMixin
 from services.runtime.security.seccomp_compile import Compiler
 from services.runtime.start import StartMixin
+from services.runtime.state import RuntimeState
 from services.runtime.stats import StatsMixin
 from services.runtime.stop import StopMixin
 from services.runtime.percontainer import PerContainer
@@ -40,28 +42,29 @@ log = logging.getLogger("doca.runtime")
 
 class Runtime(CreateMixin, StartMixin, StopMixin, RemoveMixin, PauseMixin, RestartMixin, ExecMixin,
               AttachMixin, StatsMixin, UpdateMixin, HealthMixin, EventsMixin, TopMixin, RenameMixin, DiffMixin,
-              CopyMixin):
+              CopyMixin, RuntimeState):
     def __init__(self, state_dir: pathlib.Path, cgroup_parent: str, driver: cgroups.Driver | None = None,
                  volatile_dir: pathlib.Path | None = None):
+        """Makes the shared state (declared in state.py), then reconciles
+        the records with what survived the last run (live restore)."""
         # run-time files on a tmpfs (volatile.py); without one given, beside the records
         self.volatile = VolatileDir(volatile_dir) if volatile_dir else None
         run_files = self.volatile.ensure() if self.volatile else pathlib.Path(state_dir)
         self.store = Store(state_dir, run_files)
         self.cgroups = driver or cgroups.detect(cgroup_parent)
-        # Pins of network namespaces: with the run-time files (as `ip netns`
-        # keeps them in /run/netns); a reboot takes both, and a pin that is
-        # gone is made again at the next start.
+        # With the run-time files (as `ip netns` keeps them in /run/netns); a
+        # reboot takes both, and a pin that is gone is made again at the next start.
         self.netns = NetnsDir(run_files / "netns")
         self.netns.ensure()
-        # Seccomp profiles compiled to BPF once, cached by digest.
         self.seccomp = Compiler(pathlib.Path(state_dir) / "seccomp")
         self.launcher = shim_client.Launcher()
         self.launcher.prepare()
+        self.events = Ring()
         self.closing = threading.Event()
-        self._last_samples = PerContainer(lambda: [r.id for r in self.store.all()])  # stats.py
-        # Held while the processes of a container whose shim died are killed
-        # and its exit recorded: a second caller waits, then finds it exited.
-        self._lost_shims = threading.Lock()
+        self.lost_shims = threading.Lock()
+        self.health_watching = set()
+        self.policy_watching = set()
+        self._last_samples = PerContainer(lambda: [r.id for r in self.store.all()])
         self.exits = ExitMonitor(self._exited)
         self._clean_orphans()
         for rec in self.store.all():
@@ -120,7 +123,7 @@ class Runtime(CreateMixin, StartMixin, StopMixin, RemoveMixin, PauseMixin, Resta
             result = atomic.read_json(d / "exit.json")  # written just before the shim exited
         if result is not None:
             return self._record_exit(rec, shim, int(result["exit_code"]), "", float(result["finished_at"]))
-        with self._lost_shims:
+        with self.lost_shims:
             if rec.status not in ACTIVE or (rec.shim_pid, rec.shim_start) != shim:
                 return rec  # recorded meanwhile
             try:

@@ -3,24 +3,22 @@
 Forked for each container by the shim zygote (shim_zygote.py), a fork server
 the runtime service starts (or, as a fallback, started afresh). It detaches (so it
 outlives a restart of the runtime), mounts the container's overlay root in a
-mount namespace of its own (nothing is mounted on the host), clones the
-container's init into new namespaces and reports "ok PID" (or "err CODE
-MESSAGE") on its stdout. Then it is the container's parent: it writes the
-container's stdout/stderr to the log, reaps it and records the exit status in
-exit.json before it exits.
+mount namespace of its own (nothing is mounted on the host), has the
+container's executor (executors/: doca's own init, runc, crun) create its
+init and reports "ok PID" (or "err CODE MESSAGE") on its stdout. Then it is
+the container's parent (or subreaper): it writes the container's
+stdout/stderr to the log, reaps it and records the exit status in exit.json
+before it exits.
 
-Standard library only (plus the executor modules): it must start fast and
-stay small.
+Standard library only: it must start fast and stay small.
 """
 import _signal
-import _socket
 import marshal
 import os
 import sys
 import time
 
-from services.runtime import (console_linux, init_linux, logfile, netns_linux, oci_runtime, overlay_linux, proc,
-                              shim_io, syscalls as sc, userns_linux)
+from services.runtime import executors, logfile, netns_linux, overlay_linux, proc, shim_io, syscalls as sc
 
 
 def _write_atomic(path: str, data: bytes) -> None:
@@ -32,32 +30,16 @@ def _write_atomic(path: str, data: bytes) -> None:
     os.rename(tmp, path)
 
 
-def _namespace_flags(spec: dict) -> int:
-    flags = 0
-    for ns in spec.get("linux", {}).get("namespaces", ()):
-        # The cgroup namespace is the init's own unshare, once it is in its
-        # cgroups: made here it would be rooted at the shim's.
-        if not ns.get("path") and ns["type"] != "cgroup":
-            flags |= sc.NAMESPACE_FLAGS[ns["type"]]
-    return flags
-
-
 def create(state: str, cfg: dict, spec: dict) -> tuple[int, dict]:
-    """Clones the init and waits for its report; returns (pid, io): the
-    output pipes and stdin pipe, or the pty master of a -t container."""
-    bundle = cfg["bundle"]
+    """Has the container's executor create its init and waits for its
+    report; returns (pid, io): the output pipes and stdin pipe, or the pty
+    master of a -t container."""
     if cfg.get("netns"):  # before the mount namespace: the pin lives in the host's
         netns_linux.create_or_join(cfg["netns"]["path"], cfg["netns"]["create"])
-    userns = cfg.get("userns")
-    overlay_linux.mount_rootfs(bundle, spec, cfg.get("rootfs_mount"), state, userns)
-    terminal = bool(spec["process"].get("terminal"))
-    ready_r, ready_w = os.pipe2(os.O_CLOEXEC)
+    overlay_linux.mount_rootfs(cfg["bundle"], spec, cfg.get("rootfs_mount"), state, cfg.get("userns"))
     null = os.open("/dev/null", os.O_RDONLY | os.O_CLOEXEC)
-    mine, theirs = [], [ready_w, null]
-    console = None
-    if terminal:
-        console, console_child = _socket.socketpair(_socket.AF_UNIX, _socket.SOCK_STREAM)
-        theirs.append(console_child.fileno())
+    theirs, mine = [null], {}
+    if spec["process"].get("terminal"):
         stdio = (null, null, null)
     else:
         out_r, out_w = os.pipe2(os.O_CLOEXEC)
@@ -66,57 +48,17 @@ def create(state: str, cfg: dict, spec: dict) -> tuple[int, dict]:
         stdio = (in_r, out_w, err_w)
         theirs += [out_w, err_w] + ([in_r] if in_w is not None else [])
         mine = {"stdout": out_r, "stderr": err_r, "stdin": in_w}
-    if cfg.get("runtime", "doca") != "doca":  # runc or crun runs the same bundle
-        try:
-            pid = oci_runtime.create(cfg["runtime"], state, cfg["id"], bundle, stdio)
-            report = b"ok\n"
-        except OSError as e:
-            pid, report = 0, f"err 125 {e}\n".encode()
+    try:
+        pid, master = executors.named(cfg.get("runtime", "")).create(state, cfg, spec, stdio)
+    finally:
         for fd in theirs:
             os.close(fd)
-        os.close(ready_r)
-        if pid == 0:
-            raise _Failed(report)
+    if master is None:
         return pid, mine
-    go_r, go_w = os.pipe2(os.O_CLOEXEC) if userns else (None, None)
-    pid = sc.clone(_namespace_flags(spec))
-    if pid == 0:
-        init_linux.run(spec, bundle, cfg.get("cgroup_view", {}), cfg["fifo"], ready_w, stdio,
-                       console_child.fileno() if terminal else None, cfg.get("security"), go_r,
-                       cfg.get("cgroup_join"))
-    for fd in theirs:
-        os.close(fd)
-    if userns:
-        # From outside, before the init goes on: its id map, and its cgroups
-        # (it cannot write the host's cgroup files as an unprivileged uid).
-        os.close(go_r)
-        userns_linux.write_maps(pid, userns["uid"], userns["gid"], userns["size"])
-        for d in cfg.get("cgroup_join") or cfg.get("cgroup_view", {}).values():
-            with open(os.path.join(d, "cgroup.procs"), "w") as f:
-                f.write(str(pid))
-        os.write(go_w, b"1")
-        os.close(go_w)
-    report = b""
-    while chunk := os.read(ready_r, 4096):
-        report += chunk
-    os.close(ready_r)
-    if not report.startswith(b"ok"):
-        _, status = os.waitpid(pid, 0)
-        if not report:
-            report = f"err 1 container init exited ({os.waitstatus_to_exitcode(status)}) before it was ready\n".encode()
-        raise _Failed(report)
-    if terminal:
-        master = console_linux.recv_fd(console)
-        console.close()
-        size = cfg.get("console_size")
-        if size:
-            shim_io.resize(master, *size)
-        return pid, {"pty": master}
-    return pid, mine
-
-
-class _Failed(Exception):
-    pass
+    size = cfg.get("console_size")
+    if size:
+        shim_io.resize(master, *size)
+    return pid, {"pty": master}
 
 
 def main() -> None:
@@ -152,7 +94,7 @@ def run(state: str) -> None:
     os.close(log_fd)
     try:
         pid, fds = create(state, cfg, spec)
-    except _Failed as e:
+    except executors.Failed as e:
         os.write(1, e.args[0])
         os._exit(1)
     except OSError as e:

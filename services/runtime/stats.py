@@ -5,7 +5,7 @@ import os
 import time
 
 from common.errors import FailedPrecondition
-from services.runtime.percontainer import PerContainer
+from services.runtime.state import RuntimeState
 from services.runtime.store import Record
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -35,8 +35,7 @@ def net_io(pid: int) -> tuple[int, int]:
     return rx, tx
 
 
-class StatsMixin:
-    _last_samples: PerContainer  # cid -> the previous (cpu_ns, system_ns): made by the runtime
+class StatsMixin(RuntimeState):
     def sample(self, rec: Record) -> dict:
         now = time.time()
         s = self.cgroups.stats(rec.id)

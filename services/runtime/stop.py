@@ -4,13 +4,14 @@ import signal
 from common.errors import FailedPrecondition, Internal
 from services.runtime import shim_client, signals
 from services.runtime.proc import signal_process
+from services.runtime.state import RuntimeState
 from services.runtime.store import ACTIVE, Record
 
 DEFAULT_STOP_TIMEOUT = 10
 KILL_WAIT = 30  # seconds for a SIGKILLed container to be gone
 
 
-class StopMixin:
+class StopMixin(RuntimeState):
     def kill(self, ref: str, sig_name: str) -> None:
         rec = self.get(ref)
         sig = signals.parse(sig_name)

@@ -3,6 +3,7 @@ the processes in the container's cgroups (host pids, as Docker shows)."""
 import subprocess
 
 from common.errors import FailedPrecondition, InvalidArgument
+from services.runtime.state import RuntimeState
 from services.runtime.store import Record
 
 DEFAULT_ARGS = ("-ef",)
@@ -37,7 +38,7 @@ def _row(fields: list[str], width: int) -> list[str]:
     return fields[:width - 1] + [" ".join(fields[width - 1:])]
 
 
-class TopMixin:
+class TopMixin(RuntimeState):
     def _pids(self, rec: Record) -> set[int]:
         pids: set[int] = set()
         for d in self.cgroups.dirs(rec.id):

@@ -5,10 +5,11 @@ import json
 from common import atomic
 from services.runtime import spec as ocispec
 from services.runtime.create import limits_of
+from services.runtime.state import RuntimeState
 from services.runtime.store import Record
 
 
-class UpdateMixin:
+class UpdateMixin(RuntimeState):
     def update(self, ref: str, resources: dict) -> Record:
         rec = self.get(ref)
         merged = dict(rec.spec.get("resources", {}))

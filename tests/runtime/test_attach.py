@@ -19,8 +19,9 @@ def test_run_interactive_exit_code_and_rm(stack):
     assert stack.doca("ps", "-aq").stdout == before
 
 
-def test_run_tty_detach_and_attach(stack):
-    p = PtyProcess([DOCA, "run", "-it", "--name", "tty1", "busybox", "sh"], env=stack.env(), rows=30, cols=90)
+def test_run_tty_detach_and_attach(stack, runtime):
+    p = PtyProcess([DOCA, "run", "-it", "--runtime", runtime, "--name", "tty1", "busybox", "sh"], env=stack.env(),
+                   rows=30, cols=90)
     try:
         p.expect(b"# ")
         p.write(b"tty; stty size; echo $$\r")
@@ -90,8 +91,9 @@ def test_dash_it_without_a_terminal_is_refused_before_anything_is_made(stack):
         stack.doca("rm", "-f", cid)
 
 
-def test_start_attached_streams_output_and_exit_code_every_time(stack):
-    cid = stack.doca("create", "busybox", "sh", "-c", "echo hello; echo oops >&2; exit 3").stdout.strip()
+def test_start_attached_streams_output_and_exit_code_every_time(stack, runtime):
+    cid = stack.doca("create", "--runtime", runtime, "busybox", "sh", "-c",
+                     "echo hello; echo oops >&2; exit 3").stdout.strip()
     try:
         for _ in range(2):  # a created container, then the same one again once it has exited
             r = stack.doca("start", "-a", cid, check=False, timeout=30)

@@ -3,19 +3,6 @@ in inspect and ps, unhealthy after the retries, timeouts."""
 import json
 import time
 
-import pytest
-
-from services.runtime import oci_runtime
-
-
-def _runtimes():
-    """doca's own init always; runc and crun when installed (skipped otherwise)."""
-    for name in ("doca", "runc", "crun"):
-        missing = name != "doca" and oci_runtime.binary(name) is None
-        yield pytest.param(name, marks=pytest.mark.skipif(missing, reason=f"{name} is not installed "
-                                                                         "(/work/shared/peers/install.sh)"))
-
-
 def _health(stack, ref):
     return json.loads(stack.doca("inspect", ref).stdout)[0]["State"].get("Health")
 
@@ -47,7 +34,6 @@ def test_healthy_then_unhealthy(stack):
         stack.doca("rm", "-f", cid)
 
 
-@pytest.mark.parametrize("runtime", list(_runtimes()))
 def test_checks_run_with_each_runtime(stack, runtime):
     """The checks start whichever runtime runs the container (runc and crun
     once never started them: their start path skipped the watcher)."""

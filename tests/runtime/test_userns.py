@@ -5,9 +5,14 @@ import json
 import os
 import pathlib
 
+import pytest
 
-def test_root_is_an_unprivileged_host_uid(stack):
-    cid = stack.doca("run", "-d", "--userns-remap", "default", "busybox", "sh", "-c",
+from tests.support import executors
+
+
+@pytest.mark.parametrize("runtime", executors.params(but=("runc",)))
+def test_root_is_an_unprivileged_host_uid(stack, runtime):
+    cid = stack.doca("run", "-d", "--runtime", runtime, "--userns-remap", "default", "busybox", "sh", "-c",
                      "echo hi > /root/f; sleep 30").stdout.strip()
     try:
         inside = stack.doca("exec", cid, "sh", "-c", "id -u; cat /proc/self/uid_map; cat /root/f; "
@@ -25,6 +30,16 @@ def test_root_is_an_unprivileged_host_uid(stack):
         assert doc["HostConfig"]["UsernsMode"] == "remap:100000:65536"
     finally:
         stack.doca("rm", "-f", cid)
+
+
+@executors.installed("runc")
+def test_runc_refuses_a_remap_before_anything_is_made(stack):
+    """runc's init, the container's root already, cannot reach the bundle
+    in the runtime's state dir (root's alone): refused at create."""
+    before = stack.doca("ps", "-aq").stdout
+    r = stack.doca("run", "--rm", "--runtime", "runc", "--userns-remap", "default", "busybox", "true", check=False)
+    assert r.returncode == 125 and "--userns-remap with --runtime runc is not supported" in r.stderr, r.stderr
+    assert stack.doca("ps", "-aq").stdout == before
 
 
 def test_custom_range_and_network(stack):
