@@ -36,6 +36,13 @@ def _etc_files(sandbox, mounts) -> list:
             for dest, src in wanted if src and dest not in taken]
 
 
+def _rootfs(snap: ipb.Snapshot) -> rpb.Rootfs:
+    """The snapshot as the images service describes it: the runtime mounts
+    its mounts as they are."""
+    return rpb.Rootfs(lower_dirs=snap.lower_dirs, upper_dir=snap.upper_dir, work_dir=snap.work_dir,
+                      mounts=[rpb.Mount(type=m.type, source=m.source, options=m.options) for m in snap.mounts])
+
+
 _UNDO = {"timeout": intents.UNDO_WAIT, "wait_for_ready": True}
 
 
@@ -90,7 +97,7 @@ class Containers:
                 process=rpb.Process(args=args, env=env, cwd=workdir,
                                     user=cfg.user or image.config.user),
                 hostname=hostname,
-                rootfs=rpb.Rootfs(lower_dirs=snap.lower_dirs, upper_dir=snap.upper_dir, work_dir=snap.work_dir),
+                rootfs=_rootfs(snap),
                 mounts=mounts, resources=res, network_mode=mode, labels=dict(cfg.labels),
                 auto_remove=cfg.auto_remove, cmd=cmd, entrypoint=entrypoint,
                 stop_signal=cfg.stop_signal or image.config.stop_signal, restart_policy=policy,

@@ -36,7 +36,7 @@ from services.images.imagedb import ImageDB
 from services.images.keyedlock import KeyedLocks
 from services.images.layers import LayerStore
 from services.images.leases import BUILD_CACHE, LeaseStore
-from services.images.snapshots import SnapshotStore, check_container_id
+from services.images.snapshots import SnapshotStore, check_container_id, described
 from services.images.tags import TagStore
 
 log = logging.getLogger("doca.images")
@@ -287,9 +287,7 @@ class ImageService:
             finally:
                 with self.lock:
                     self._preparing.pop(container_id, None)
-        return {"container_id": container_id, "image_id": image_id,
-                "lower_dirs": [str(p) for p in reversed(lower)],  # overlayfs: top layer first
-                "upper_dir": existing["upper_dir"], "work_dir": existing["work_dir"]}
+        return described(existing, [str(p) for p in reversed(lower)])  # overlayfs: top layer first
 
     def _snapshot_image(self, image: str, container_id: str, existing: dict | None) -> str:
         if existing is None:

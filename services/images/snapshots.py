@@ -9,7 +9,8 @@ is what stops that image from being removed).
 The record is written after the directories and removed after them: a
 directory without a record is an interrupted Prepare (removed at start); a
 record whose directories are half gone is an interrupted Remove (the next
-Remove finishes it). Nothing here mounts anything: the runtime does.
+Remove finishes it). Nothing here mounts anything: the runtime mounts what
+described() says (common/overlay_mount.py).
 """
 import errno
 import os
@@ -18,7 +19,7 @@ import re
 import shutil
 import time
 
-from common import atomic, dirspread
+from common import atomic, dirspread, overlay_mount
 from common.errors import FailedPrecondition, InvalidArgument
 
 RECORD = "snapshot.json"
@@ -31,6 +32,15 @@ def check_container_id(container_id: str) -> str:
         raise InvalidArgument(f"invalid container id {container_id!r}: use letters, digits, "
                               "'_', '.' or '-' (up to 128), starting with a letter or digit")
     return container_id
+
+
+def described(rec: dict, lower_dirs: list[str]) -> dict:
+    """A snapshot as PrepareSnapshot answers it: its directories, for
+    readers, and the mount of the container's root. `lower_dirs`: the
+    image's layers, top first."""
+    return {"container_id": rec["container_id"], "image_id": rec["image_id"], "lower_dirs": lower_dirs,
+            "upper_dir": rec["upper_dir"], "work_dir": rec["work_dir"],
+            "mounts": [overlay_mount.overlay(lower_dirs, rec["upper_dir"], rec["work_dir"])]}
 
 
 class SnapshotStore:

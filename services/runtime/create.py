@@ -10,7 +10,7 @@ import time
 from common import atomic, crashpoints
 from common.errors import FailedPrecondition, InvalidArgument
 from common.resources import Resources
-from services.runtime import devices, executors, names, shim_client, signals, spec as ocispec, users
+from services.runtime import devices, executors, names, root_mount, shim_client, signals, spec as ocispec, users
 from services.runtime.proc import signal_process
 from services.runtime.security import options, payload as security_payload
 from services.runtime.state import RuntimeState
@@ -131,8 +131,6 @@ class CreateMixin(RuntimeState):
         rootfs = spec["rootfs"]
         process = spec["process"]
         uid, gid, extra = users.resolve(process.get("user", ""), [rootfs["upperDir"], *rootfs["lowerDirs"]])
-        overlay = (f"lowerdir={':'.join(rootfs['lowerDirs'])},upperdir={rootfs['upperDir']},"
-                   f"workdir={rootfs['workDir']}")
         args, mounts = list(process["args"]), [
             {"destination": m["destination"], "type": m.get("type", "bind"),
              "source": m.get("source", ""), "options": m.get("options", [])}
@@ -165,7 +163,7 @@ class CreateMixin(RuntimeState):
             "log_path": str(self.store.log_path(rec.id)), "spec": config,
             "cgroup_view": self.cgroups.container_view(rec.id),
             "cgroup_join": self.cgroups.dirs(rec.id),
-            "rootfs_mount": {"type": "overlay", "source": "overlay", "options": overlay.split(",")},
+            "rootfs_mount": root_mount.of(rootfs),
             "netns": {"path": str(self.netns.file(rec.id)), "create": True},
             "open_stdin": bool(spec.get("openStdin")),
             "console_size": _size(spec.get("consoleSize")),

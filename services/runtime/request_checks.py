@@ -15,8 +15,9 @@ def container_spec(spec) -> None:
     validate.user(spec.process.user)
     validate.workdir(spec.process.cwd)
     for d in [*spec.rootfs.lower_dirs, spec.rootfs.upper_dir, spec.rootfs.work_dir]:
-        if d:  # joined into overlay's options: ',' and ':' would add options or layers
+        if d:  # joined into overlay's options (an older record's): ',' and ':' would add options or layers
             validate.host_path(d, "rootfs directory", forbid=",:")
+    root_mounts(spec.rootfs.mounts)
     for m in spec.mounts:
         validate.destination(m.destination)
         if m.type in ("", "bind"):
@@ -29,6 +30,30 @@ def container_spec(spec) -> None:
         raise InvalidArgument("invalid log options: max-size and max-file cannot be negative")
     if spec.restart_policy.maximum_retry_count < 0:
         raise InvalidArgument("invalid restart policy: the maximum retry count cannot be negative")
+
+
+# The root mount's options the shim understands (overlay_linux.py, and
+# userns_linux.py, which idmaps each lowerdir): each a host directory.
+ROOT_OPTIONS = ("lowerdir", "upperdir", "workdir")
+
+
+def root_mounts(mounts) -> None:
+    """The root's mount as the images service describes it (one overlay),
+    checked before the shim joins its options with ',' (a ',' in a value
+    would add an option, a ':' in a layer's path a layer)."""
+    if len(mounts) > 1:
+        raise InvalidArgument(f"the container's root is one mount, not {len(mounts)}")
+    for m in mounts:
+        if m.type != "overlay":
+            raise InvalidArgument(f"unsupported root mount type {validate.shown(m.type)}: use overlay")
+        validate.word(m.source, "root mount source")
+        for opt in m.options:
+            key, sep, value = opt.partition("=")
+            if not sep or key not in ROOT_OPTIONS:
+                raise InvalidArgument(f"unsupported root mount option {validate.shown(opt)}: use "
+                                      f"{', '.join(k + '=' for k in ROOT_OPTIONS)}")
+            for d in value.split(":") if key == "lowerdir" else [value]:
+                validate.host_path(d, "rootfs directory", forbid=",:")
 
 
 def signal_name(text: str) -> str:

@@ -1,7 +1,8 @@
 """The snapshot a container gets really works as an overlay: a two-layer
 image (busybox, then a layer with whiteouts and an opaque directory) is
-mounted the way the runtime will mount it, inside a private mount namespace
-that disappears with the test's subprocess, and busybox runs in it."""
+mounted as PrepareSnapshot describes it (what the runtime mounts), inside a
+private mount namespace that disappears with the test's subprocess, and
+busybox runs in it."""
 import os
 import subprocess
 
@@ -26,11 +27,14 @@ def test_two_layer_image_mounts_as_overlay_and_runs(tmp_path):
     chains = digests.chain_ids(diff_ids)
     assert snap["lower_dirs"] == [str(svc.layers.diff_dir(c)) for c in reversed(chains)]
 
+    (mount,) = snap["mounts"]
+    assert mount == {"type": "overlay", "source": "overlay", "options": [
+        f"lowerdir={':'.join(snap['lower_dirs'])}", f"upperdir={snap['upper_dir']}", f"workdir={snap['work_dir']}"]}
+
     merged = tmp_path / "merged"
     merged.mkdir()
-    opts = (f"lowerdir={':'.join(snap['lower_dirs'])},upperdir={snap['upper_dir']},"
-            f"workdir={snap['work_dir']}")
-    script = (f"mount -t overlay overlay -o {opts} {merged} && "
+    opts = ",".join(mount["options"])
+    script = (f"mount -t {mount['type']} {mount['source']} -o {opts} {merged} && "
               f"chroot {merged} /bin/sh -c 'cat /etc/motd; ls /var; test -e /etc/shadow || echo no-shadow; "
               f"echo written > /tmp/new; awk \"BEGIN {{ print 6 * 7 }}\"'")
     out = subprocess.run(["unshare", "-m", "--propagation", "private", "sh", "-c", script],

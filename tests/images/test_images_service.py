@@ -109,6 +109,9 @@ def test_snapshots_share_one_unpacked_layer_and_are_removed(service):
     assert unpacked_busybox_files(service.state) == [pathlib.Path(lower, "bin/busybox")]
     uppers = {s.upper_dir for s in snaps} | {s.work_dir for s in snaps}
     assert len(uppers) == 6 and all(os.path.isdir(d) for d in uppers)
+    for s in snaps:  # what the runtime mounts: one overlay of the same directories
+        assert [(m.type, m.source, list(m.options)) for m in s.mounts] == [
+            ("overlay", "overlay", [f"lowerdir={lower}", f"upperdir={s.upper_dir}", f"workdir={s.work_dir}"])]
     again = service.stub.PrepareSnapshot(pb.PrepareSnapshotRequest(image="busybox", container_id="c0"))
     assert again == snaps[0]  # idempotent
     for i in range(3):

@@ -148,18 +148,30 @@ class PrepareSnapshotRequest(_message.Message):
     def __init__(self, image: _Optional[str] = ..., container_id: _Optional[str] = ...) -> None: ...
 
 class Snapshot(_message.Message):
-    __slots__ = ("container_id", "image_id", "lower_dirs", "upper_dir", "work_dir")
+    __slots__ = ("container_id", "image_id", "lower_dirs", "upper_dir", "work_dir", "mounts")
     CONTAINER_ID_FIELD_NUMBER: _ClassVar[int]
     IMAGE_ID_FIELD_NUMBER: _ClassVar[int]
     LOWER_DIRS_FIELD_NUMBER: _ClassVar[int]
     UPPER_DIR_FIELD_NUMBER: _ClassVar[int]
     WORK_DIR_FIELD_NUMBER: _ClassVar[int]
+    MOUNTS_FIELD_NUMBER: _ClassVar[int]
     container_id: str
     image_id: str
     lower_dirs: _containers.RepeatedScalarFieldContainer[str]
     upper_dir: str
     work_dir: str
-    def __init__(self, container_id: _Optional[str] = ..., image_id: _Optional[str] = ..., lower_dirs: _Optional[_Iterable[str]] = ..., upper_dir: _Optional[str] = ..., work_dir: _Optional[str] = ...) -> None: ...
+    mounts: _containers.RepeatedCompositeFieldContainer[Mount]
+    def __init__(self, container_id: _Optional[str] = ..., image_id: _Optional[str] = ..., lower_dirs: _Optional[_Iterable[str]] = ..., upper_dir: _Optional[str] = ..., work_dir: _Optional[str] = ..., mounts: _Optional[_Iterable[_Union[Mount, _Mapping]]] = ...) -> None: ...
+
+class Mount(_message.Message):
+    __slots__ = ("type", "source", "options")
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    OPTIONS_FIELD_NUMBER: _ClassVar[int]
+    type: str
+    source: str
+    options: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, type: _Optional[str] = ..., source: _Optional[str] = ..., options: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class RemoveSnapshotRequest(_message.Message):
     __slots__ = ("container_id",)

@@ -25,16 +25,18 @@ class Mount(_message.Message):
     def __init__(self, destination: _Optional[str] = ..., type: _Optional[str] = ..., source: _Optional[str] = ..., options: _Optional[_Iterable[str]] = ..., volume: _Optional[str] = ...) -> None: ...
 
 class Rootfs(_message.Message):
-    __slots__ = ("lower_dirs", "upper_dir", "work_dir", "readonly")
+    __slots__ = ("lower_dirs", "upper_dir", "work_dir", "readonly", "mounts")
     LOWER_DIRS_FIELD_NUMBER: _ClassVar[int]
     UPPER_DIR_FIELD_NUMBER: _ClassVar[int]
     WORK_DIR_FIELD_NUMBER: _ClassVar[int]
     READONLY_FIELD_NUMBER: _ClassVar[int]
+    MOUNTS_FIELD_NUMBER: _ClassVar[int]
     lower_dirs: _containers.RepeatedScalarFieldContainer[str]
     upper_dir: str
     work_dir: str
     readonly: bool
-    def __init__(self, lower_dirs: _Optional[_Iterable[str]] = ..., upper_dir: _Optional[str] = ..., work_dir: _Optional[str] = ..., readonly: _Optional[bool] = ...) -> None: ...
+    mounts: _containers.RepeatedCompositeFieldContainer[Mount]
+    def __init__(self, lower_dirs: _Optional[_Iterable[str]] = ..., upper_dir: _Optional[str] = ..., work_dir: _Optional[str] = ..., readonly: _Optional[bool] = ..., mounts: _Optional[_Iterable[_Union[Mount, _Mapping]]] = ...) -> None: ...
 
 class Resources(_message.Message):
     __slots__ = ("memory_bytes", "cpu_shares", "cpu_quota", "cpu_period", "pids_limit")

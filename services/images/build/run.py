@@ -33,6 +33,7 @@ from common.errors import FailedPrecondition, Internal, InvalidArgument, NotFoun
 from doca.network.v1 import network_pb2 as npb
 from doca.runtime.v1 import runtime_pb2 as rpb
 from services.images import digests
+from services.images.snapshots import described
 from common import fstree as trees
 from common.layerview import LayerTree
 
@@ -116,12 +117,12 @@ class Runner:
         ctr = _Container(self, os.urandom(32).hex())
         chains = stage.chain_ids
         with self.svc.lock:
-            snap = self.svc.snapshots.create(ctr.id, stage.layer_image, chains)
+            made = self.svc.snapshots.create(ctr.id, stage.layer_image, chains)
         try:
-            lower = [str(self.svc.layers.diff_dir(c)) for c in reversed(chains)]
-            absent = _absent(LayerTree(lower), [*MOUNT_POINTS, *mount_targets])
+            snap = described(made, [str(self.svc.layers.diff_dir(c)) for c in reversed(chains)])
+            absent = _absent(LayerTree(snap["lower_dirs"]), [*MOUNT_POINTS, *mount_targets])
             try:
-                ctr.create(stage, process, lower, snap)
+                ctr.create(stage, process, snap)
                 with self._lock:
                     if self._cancelled:
                         raise Unavailable("the build was cancelled")
@@ -178,13 +179,14 @@ class _Container:
         self.marker.touch()  # first: a crash from here on is cleaned at the next start
         self.created = self.attached = False
 
-    def create(self, stage, process: Process, lower: list[str], snap: dict) -> None:
+    def create(self, stage, process: Process, snap: dict) -> None:
         mode = "none" if process.network == "none" else (process.network or "bridge")
         spec = rpb.ContainerSpec(
             name=f"doca-build-{self.id[:12]}", image=digests.short(stage.layer_image), image_id=stage.layer_image,
             process=rpb.Process(args=process.args, env=process.env, cwd=process.cwd, user=process.user),
             hostname=self.id[:12],
-            rootfs=rpb.Rootfs(lower_dirs=lower, upper_dir=snap["upper_dir"], work_dir=snap["work_dir"]),
+            rootfs=rpb.Rootfs(lower_dirs=snap["lower_dirs"], upper_dir=snap["upper_dir"], work_dir=snap["work_dir"],
+                              mounts=[rpb.Mount(**m) for m in snap["mounts"]]),
             mounts=process.mounts, network_mode=mode, labels={LABEL: self.r.build_id})
         made = self.r.runtime.Create(rpb.CreateRequest(id=self.id, spec=spec), timeout=CALL_TIMEOUT)
         self.created = True
