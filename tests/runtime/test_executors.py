@@ -2,8 +2,9 @@
 (--runtime doca|runc|crun: the `runtime` fixture of conftest.py). The
 executors differ only in how the init is created, started and deleted
 (services/runtime/executors/); everything after is the runtime's own, and
-these tests hold it so: run, exec, stop, kill, start again, pause, restart
-policies, rm -f, stats, top, update, OOM, a terminal, live restore.
+these tests hold it so: run (a terminal too), --init, cp, diff, exec, stop,
+kill, start again, pause, restart policies, rm -f, stats, top, update, OOM,
+live restore.
 (Health checks, attach, user namespaces: their own files, over `runtime` too.)"""
 import json
 import os
@@ -52,6 +53,21 @@ def test_run(stack, runtime):
     assert (r.returncode, r.stdout, r.stderr) == (3, "out\n", "err\n")
     assert stack.doca("run", "--rm", "-i", "--runtime", runtime, "busybox", "cat", input="in\n").stdout == "in\n"
     assert stack.doca("run", "--rm", "-t", "--runtime", runtime, "busybox", "tty").stdout.startswith("/dev/pts/")
+
+
+def test_init_cp_diff(stack, detached, runtime, tmp_path):
+    """--init (tini as PID 1), docker cp both ways, diff: in the container's
+    mount namespace whichever executor made it."""
+    pid1 = stack.run("--init", "--runtime", runtime, "busybox", "cat", "/proc/1/cmdline")
+    assert pid1.startswith("/sbin/docker-init\0")
+    cid = detached(runtime, "busybox", "sh", "-c", "echo made > /tmp/made; sleep 60")
+    assert wait_for(lambda: stack.doca("exec", cid, "test", "-e", "/tmp/made", check=False).returncode == 0)
+    stack.doca("cp", f"{cid}:/tmp/made", str(tmp_path / "out"))
+    assert (tmp_path / "out").read_text() == "made\n"
+    (tmp_path / "in").write_text("given\n")
+    stack.doca("cp", str(tmp_path / "in"), f"{cid}:/root/in")
+    assert stack.doca("exec", cid, "cat", "/root/in").stdout == "given\n"
+    assert {"A /tmp/made", "A /root/in"} <= set(stack.doca("diff", cid).stdout.splitlines())
 
 
 def test_exec(stack, detached, runtime):
