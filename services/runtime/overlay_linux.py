@@ -1,6 +1,9 @@
 """The container's overlay root, mounted in a mount namespace of the
 caller's own (unshared here, so nothing is mounted on the host): by the shim
-before it clones the init, and by `docker cp` on a stopped container.
+before it clones the init, and by `docker cp` on a stopped container. The
+mount is the one the images service described (root_mount.py): mounted as
+given, but for the idmapped lowers of a user namespace and the fsconfig
+form of options too long for mount(2).
 
 Standard library only: the shim imports this."""
 import os
