@@ -5,7 +5,6 @@ import datetime
 import hashlib
 import os
 import platform
-import shutil
 import socket
 import threading
 
@@ -65,15 +64,6 @@ def _read(path: str, default: str = "") -> str:
         return default
 
 
-def _runtimes() -> dict:
-    out = {"doca": {"path": "doca"}}  # doca's own executor, in the runtime service
-    for name in ("runc", "crun"):
-        path = shutil.which(name, path="/usr/sbin:/usr/bin:/sbin:/bin")
-        if path:
-            out[name] = {"path": path}
-    return out
-
-
 def _registries() -> tuple[list[str], dict]:
     extra = [e.strip() for e in os.environ.get(INSECURE_ENV, "").split(",") if e.strip()]
     cidrs = list(DEFAULT_INSECURE) + [e for e in extra if "/" in e]
@@ -102,6 +92,7 @@ class Info:
         running = sum(s in ("running", "restarting") for s in states)
         paused = states.count("paused")
         images = self.c.images.List(ipb.ListRequest()).images
+        executors = self.c.runtime.Executors(rpb.ExecutorsRequest())  # the runtime knows what runs containers
         release = _os_release()
         cidrs, index = _registries()
         security = ["name=seccomp,profile=builtin"]
@@ -132,7 +123,8 @@ class Info:
             "NoProxy": os.environ.get("NO_PROXY", ""),
             "Name": socket.gethostname(), "Labels": [], "ExperimentalBuild": False,
             "ServerVersion": VERSION,
-            "Runtimes": _runtimes(), "DefaultRuntime": "doca",
+            "Runtimes": {e.name: {"path": e.path} for e in executors.executors},
+            "DefaultRuntime": executors.default,
             "Swarm": {"LocalNodeState": "inactive"},
             "LiveRestoreEnabled": True, "Isolation": "",
             "SecurityOptions": security,

@@ -9,7 +9,7 @@ from common.errors import EXIT_CANNOT_INVOKE, InvalidArgument
 from doca.runtime.v1 import runtime_pb2 as pb
 from doca.runtime.v1 import runtime_pb2_grpc
 
-from services.runtime import request_checks as checks
+from services.runtime import executors, request_checks as checks
 from services.runtime.runtime import Runtime
 from services.runtime.spec_messages import SpecMessages
 from services.runtime.store import Record
@@ -154,6 +154,10 @@ class RuntimeServicer(runtime_pb2_grpc.RuntimeServicer):
         if request.name:  # empty: rename.py's own message
             validate.container_name(request.name)
         return to_message(self.rt, self.rt.rename(validate.ref(request.id), request.name))
+
+    def Executors(self, request, context):
+        return pb.ExecutorsResponse(default=executors.DEFAULT, executors=[
+            pb.Executor(name=name, path=path) for name, path in executors.installed().items()])
 
     def Diff(self, request, context):
         return pb.DiffResponse(changes=[pb.Change(path=p, kind=k) for p, k in self.rt.diff(validate.ref(request.id))])

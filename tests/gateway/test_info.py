@@ -5,6 +5,7 @@ import json
 import os
 import platform
 
+from services.runtime import executors
 from tests.support import grpcurl
 
 
@@ -40,6 +41,7 @@ def test_document_describes_this_engine_and_host(stack):
     assert d["Driver"] == "overlay2" and d["CgroupDriver"] == "cgroupfs"
     assert d["CgroupVersion"] == ("2" if os.path.exists("/sys/fs/cgroup/cgroup.controllers") else "1")
     assert d["DefaultRuntime"] == "doca" and "doca" in d["Runtimes"]
+    assert d["Runtimes"] == {name: {"path": path} for name, path in executors.installed().items()}  # the runtime's
     assert "name=seccomp,profile=builtin" in d["SecurityOptions"]
     assert d["ServerVersion"] == json.loads(stack.doca("info", "--format", "{{json .ClientInfo}}").stdout)["Version"]
     assert "127.0.0.0/8" in d["RegistryConfig"]["InsecureRegistryCIDRs"]

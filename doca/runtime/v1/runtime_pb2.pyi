@@ -659,3 +659,23 @@ class CopyToInput(_message.Message):
 class CopyToResponse(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
+
+class ExecutorsRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class Executor(_message.Message):
+    __slots__ = ("name", "path")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    PATH_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    path: str
+    def __init__(self, name: _Optional[str] = ..., path: _Optional[str] = ...) -> None: ...
+
+class ExecutorsResponse(_message.Message):
+    __slots__ = ("executors", "default")
+    EXECUTORS_FIELD_NUMBER: _ClassVar[int]
+    DEFAULT_FIELD_NUMBER: _ClassVar[int]
+    executors: _containers.RepeatedCompositeFieldContainer[Executor]
+    default: str
+    def __init__(self, executors: _Optional[_Iterable[_Union[Executor, _Mapping]]] = ..., default: _Optional[str] = ...) -> None: ...

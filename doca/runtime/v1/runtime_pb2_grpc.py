@@ -144,6 +144,11 @@ class RuntimeStub:
                 request_serializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.CopyToInput.SerializeToString,
                 response_deserializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.CopyToResponse.FromString,
                 _registered_method=True)
+        self.Executors = channel.unary_unary(
+                '/doca.runtime.v1.Runtime/Executors',
+                request_serializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.ExecutorsRequest.SerializeToString,
+                response_deserializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.ExecutorsResponse.FromString,
+                _registered_method=True)
 
 
 class RuntimeServicer:
@@ -307,6 +312,14 @@ class RuntimeServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def Executors(self, request, context):
+        """The executors a container may run with (--runtime NAME) that are
+        installed here, and the one a container gets when it names none.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_RuntimeServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -419,6 +432,11 @@ def add_RuntimeServicer_to_server(servicer, server):
                     servicer.CopyTo,
                     request_deserializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.CopyToInput.FromString,
                     response_serializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.CopyToResponse.SerializeToString,
+            ),
+            'Executors': grpc.unary_unary_rpc_method_handler(
+                    servicer.Executors,
+                    request_deserializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.ExecutorsRequest.FromString,
+                    response_serializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.ExecutorsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -1015,6 +1033,33 @@ class Runtime:
             '/doca.runtime.v1.Runtime/CopyTo',
             doca_dot_runtime_dot_v1_dot_runtime__pb2.CopyToInput.SerializeToString,
             doca_dot_runtime_dot_v1_dot_runtime__pb2.CopyToResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Executors(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/doca.runtime.v1.Runtime/Executors',
+            doca_dot_runtime_dot_v1_dot_runtime__pb2.ExecutorsRequest.SerializeToString,
+            doca_dot_runtime_dot_v1_dot_runtime__pb2.ExecutorsResponse.FromString,
             options,
             channel_credentials,
             insecure,

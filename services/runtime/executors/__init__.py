@@ -21,3 +21,8 @@ def named(name: str) -> Executor:
         *others, last = EXECUTORS
         raise InvalidArgument(f"unknown runtime {name!r}: use {', '.join(others)} or {last}")
     return executor
+
+
+def installed() -> dict[str, str]:
+    """name -> path of the executors this host has (docker info's Runtimes)."""
+    return {name: path for name, e in EXECUTORS.items() if (path := e.path())}
