@@ -1,12 +1,12 @@
-"""Conversions between epoch seconds, RFC 3339 text and protobuf Timestamps."""
+"""Conversions between epoch seconds, RFC 3339 text and protobuf Timestamps
+(protobuf is to_proto's import alone: the CLI shows times without it)."""
 import datetime
 
-from google.protobuf import timestamp_pb2
 
-
-def to_proto(seconds: float | None) -> timestamp_pb2.Timestamp | None:
+def to_proto(seconds: float | None) -> "timestamp_pb2.Timestamp | None":  # noqa: F821
     if not seconds:
         return None
+    from google.protobuf import timestamp_pb2
     ts = timestamp_pb2.Timestamp()
     ts.FromNanoseconds(int(seconds * 1e9))
     return ts

@@ -5,8 +5,8 @@ import sys
 import tarfile
 import tempfile
 
-from doca.v1 import images_pb2 as pb
 from gateway.cli import conn
+from gateway.cli.wire import doca_v1 as pb
 
 CHUNK = 1 << 20
 

@@ -30,7 +30,7 @@ def stream(args, cid: str, stdin: bool, tty: bool, start: bool) -> int:
     code = 0
     with raw:
         requests = _requests(cid, stdin, start, inputs)
-        for event in conn.api(args).Attach(requests if inputs is not None else list(requests)):
+        for event in conn.containers(args).Attach(requests if inputs is not None else list(requests)):
             kind = event.WhichOneof("event")
             if kind == "output":
                 f = err if event.output.stream == pb.LogChunk.STDERR else out
@@ -45,8 +45,7 @@ def stream(args, cid: str, stdin: bool, tty: bool, start: bool) -> int:
 
 def attach(args) -> int:
     from gateway.cli import output
-    from doca.v1 import containers_pb2  # the document is a protobuf Struct
-    doc = output.struct_to_dict(conn.containers(args).Inspect(containers_pb2.ContainerRef(id=args.container)))
+    doc = output.struct_to_dict(conn.containers(args).Inspect(pb.ContainerRef(id=args.container)))
     tty = bool(doc["Config"].get("Tty"))
     stdin = not args.no_stdin and bool(doc["Config"].get("OpenStdin"))
     return stream(args, doc["Id"], stdin=stdin, tty=tty, start=False)

@@ -28,9 +28,9 @@ import stat
 import sys
 
 from common.errors import DocaError
-from doca.v1 import images_pb2 as pb
 from gateway.cli import conn
 from gateway.cli.transport import RpcError
+from gateway.cli.wire import doca_v1 as pb
 
 CHUNK = 1 << 20
 DOCKERIGNORE = ".dockerignore"
@@ -215,8 +215,7 @@ def _registry_auths(args, opts) -> None:
     for domain in dict.fromkeys(credentials.domain_of_reference(r) for r in refs):
         user, password, token = credentials.get(domain)
         if user or token:
-            auth = opts.registry_auths[domain]
-            auth.username, auth.password, auth.identity_token = user, password, token
+            opts.registry_auths[domain] = pb.RegistryAuth(username=user, password=password, identity_token=token)
 
 
 def _reason(err: Exception) -> str:

@@ -1,6 +1,6 @@
 """`doca commit`."""
-from doca.v1 import images_pb2 as pb
 from gateway.cli import conn
+from gateway.cli.wire import doca_v1 as pb
 
 
 def commit(args) -> int:

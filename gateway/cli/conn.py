@@ -1,7 +1,7 @@
 """The CLI's connection to the gateway (--host / DOCA_HOST): one HTTP/2
-connection on the unix socket, or over mutual TLS to tcp://HOST:PORT, with
-stubs built from the generated descriptors (see transport/ for why not
-grpcio), or from the CLI codec's tables (api(): no protobuf import)."""
+connection on the unix socket, or over mutual TLS to tcp://HOST:PORT (see
+transport/ for why not grpcio), with stubs whose messages are the CLI
+codec's (wire/: no protobuf import), for every verb."""
 from gateway.cli import transport
 
 _channels: dict[str, transport.Channel] = {}
@@ -43,33 +43,27 @@ def _channel(args) -> transport.Channel:
     return channel
 
 
-def api(args, service: str = "Containers"):
-    """A stub of the gateway's `service` whose messages are the CLI codec's
-    (gateway.cli.wire.doca_v1): what the frequent verbs use."""
+def stub(args, service: str):
+    """A stub of the gateway's doca.v1 `service`, its messages the CLI codec's."""
     from gateway.cli.wire import doca_v1
     return transport.stub(doca_v1, service, _channel(args))
 
 
 def containers(args):
-    from doca.v1 import containers_pb2
-    return transport.stub(containers_pb2, "Containers", _channel(args))
+    return stub(args, "Containers")
 
 
 def images(args):
-    from doca.v1 import images_pb2
-    return transport.stub(images_pb2, "Images", _channel(args))
+    return stub(args, "Images")
 
 
 def volumes(args):
-    from doca.v1 import volumes_pb2
-    return transport.stub(volumes_pb2, "Volumes", _channel(args))
+    return stub(args, "Volumes")
 
 
 def networks(args):
-    from doca.v1 import system_pb2
-    return transport.stub(system_pb2, "Networks", _channel(args))
+    return stub(args, "Networks")
 
 
 def system(args):
-    from doca.v1 import system_pb2
-    return transport.stub(system_pb2, "System", _channel(args))
+    return stub(args, "System")

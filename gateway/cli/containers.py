@@ -1,21 +1,15 @@
-"""`doca ps`, `logs`, `stop`, `kill`, `rm`, `wait`, `inspect`.
-
-The frequent verbs use the CLI codec's messages (no protobuf import); logs
-and inspect, protobuf's (timestamps as JSON, Struct documents)."""
+"""`doca ps`, `logs`, `stop`, `kill`, `rm`, `wait`, `inspect` (messages
+from the CLI codec: no protobuf import)."""
 import sys
 
 from common import humanize
 from gateway.cli import conn, each, output, request
 from gateway.cli.wire import doca_v1 as pb
-
-
-def _seconds(ts) -> float:
-    """common.timestamps.from_proto, without protobuf."""
-    return (ts.seconds * 1_000_000_000 + ts.nanos) / 1e9 if ts.seconds or ts.nanos else 0.0
+from gateway.cli.wire.tojson import seconds as _seconds
 
 
 def ps(args) -> int:
-    resp = conn.api(args).List(pb.ListRequest(**request.fields("ps", args)))
+    resp = conn.containers(args).List(pb.ListRequest(**request.fields("ps", args)))
     if args.quiet:
         for c in resp.containers:
             print(c.id if args.no_trunc else c.id[:12])
@@ -49,12 +43,12 @@ def _ports(c) -> str:
 
 
 def logs(args) -> int:
-    from doca.v1 import containers_pb2 as pb  # Timestamp.ToJsonString
+    from gateway.cli.wire.tojson import timestamp_text
     out, err = sys.stdout.buffer, sys.stderr.buffer
     req = pb.LogsRequest(id=args.container, follow=args.follow, since=args.since, timestamps=args.timestamps)
     if args.tail != "all":
         number = args.tail.lstrip("-")
-        # 0-9 only ('²' passes isdigit, not int); an int32 field (protobuf would raise)
+        # 0-9 only ('²' passes isdigit, not int); an int32 field (the codec would refuse more)
         if not (number.isascii() and number.isdigit()) or abs(int(number)) > 2**31 - 1:
             sys.stderr.write(f"doca: invalid --tail {args.tail[:40]!r}: a number or all\n")
             return 125
@@ -62,59 +56,55 @@ def logs(args) -> int:
     for chunk in conn.containers(args).Logs(req):
         f = err if chunk.stream == pb.LogChunk.STDERR else out
         if args.timestamps:
-            f.write(chunk.time.ToJsonString().encode() + b" ")
+            f.write(timestamp_text(chunk.time).encode() + b" ")
         f.write(chunk.data)
         f.flush()
     return 0
 
 
 def stop(args) -> int:
-    stub, req = conn.api(args), request.fields("stop", args)
+    stub, req = conn.containers(args), request.fields("stop", args)
     return each.each(args.containers, lambda r: stub.Stop(pb.StopRequest(id=r, **req)))
 
 
 def restart(args) -> int:
-    stub, req = conn.api(args), request.fields("restart", args)
+    stub, req = conn.containers(args), request.fields("restart", args)
     return each.each(args.containers, lambda r: stub.Restart(pb.StopRequest(id=r, **req)))
 
 
 def kill(args) -> int:
-    stub, req = conn.api(args), request.fields("kill", args)
+    stub, req = conn.containers(args), request.fields("kill", args)
     return each.each(args.containers, lambda r: stub.Kill(pb.KillRequest(id=r, **req)))
 
 
 def rm(args) -> int:
-    stub, req = conn.api(args), request.fields("rm", args)
+    stub, req = conn.containers(args), request.fields("rm", args)
     return each.each(args.containers, lambda r: stub.Remove(pb.RemoveRequest(id=r, **req)))
 
 
 def pause(args) -> int:
-    stub = conn.api(args)
+    stub = conn.containers(args)
     return each.each(args.containers, lambda r: stub.Pause(pb.ContainerRef(id=r)))
 
 
 def unpause(args) -> int:
-    stub = conn.api(args)
+    stub = conn.containers(args)
     return each.each(args.containers, lambda r: stub.Unpause(pb.ContainerRef(id=r)))
 
 
 def wait(args) -> int:
-    stub = conn.api(args)
+    stub = conn.containers(args)
     return each.each(args.containers, lambda r: stub.Wait(pb.ContainerRef(id=r)),
                      show=lambda ref, result: print(result.exit_code))
 
 
 def inspect(args) -> int:
     """Containers first, then images, then volumes, then networks, as `docker inspect` does."""
-    from doca.v1 import containers_pb2 as pb
-    from doca.v1 import images_pb2 as ipb
-    from doca.v1 import system_pb2 as spb
-    from doca.v1 import volumes_pb2 as vpb
     lookups = {
         "container": lambda r: conn.containers(args).Inspect(pb.ContainerRef(id=r)),
-        "image": lambda r: conn.images(args).Inspect(ipb.ImageRef(reference=r)),
-        "volume": lambda r: conn.volumes(args).Inspect(vpb.VolumeRef(name=r)),
-        "network": lambda r: conn.networks(args).Inspect(spb.NetworkRef(id=r)),
+        "image": lambda r: conn.images(args).Inspect(pb.ImageRef(reference=r)),
+        "volume": lambda r: conn.volumes(args).Inspect(pb.VolumeRef(name=r)),
+        "network": lambda r: conn.networks(args).Inspect(pb.NetworkRef(id=r)),
     }
     kinds = [args.type] if args.type else list(lookups)
     return each.inspect(args.objects, [lookups[k] for k in kinds], template=args.format)

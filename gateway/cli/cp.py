@@ -26,9 +26,9 @@ import tarfile
 import threading
 
 from common import tarsafe, units
-from doca.v1 import containers_pb2 as pb
 from gateway.cli import conn
 from gateway.cli.transport import RpcError, StatusCode
+from gateway.cli.wire import doca_v1 as pb
 
 CHUNK = 256 * 1024
 

@@ -36,7 +36,7 @@ def exec_(args) -> int:
     with raw:
         requests = _requests(args, inputs)
         # Without input the one request is known now: no sending thread.
-        stream = conn.api(args).Exec(requests if inputs is not None else list(requests))
+        stream = conn.containers(args).Exec(requests if inputs is not None else list(requests))
         for event in stream:
             if event.WhichOneof("event") == "exit_code":
                 code = event.exit_code

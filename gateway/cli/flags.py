@@ -32,8 +32,10 @@ DEFAULT_HOST = "unix:///run/doca/doca.sock"
 
 def _dest(names) -> str:
     """argparse's dest: the first long option string, else the first."""
-    name = next((n for n in names if n.startswith("--")), names[0])
-    return name.lstrip("-").replace("-", "_")
+    for name in names:
+        if name[1] == "-":
+            return name[2:].replace("-", "_")
+    return names[0][1:].replace("-", "_")
 
 
 class Flag:

@@ -3,8 +3,8 @@ import json
 import sys
 
 from common import humanize, timestamps, units
-from doca.v1 import images_pb2 as pb
 from gateway.cli import conn, each, output, tableformat
+from gateway.cli.wire import doca_v1 as pb, tojson
 
 CHUNK = 1 << 20
 
@@ -46,7 +46,7 @@ def images(args) -> int:
         if args.quiet:
             print(short)
             continue
-        created_at = timestamps.from_proto(img.created)
+        created_at = tojson.seconds(img.created)
         for repo, name, digest in _names(img, args.digests or templated):
             if templated:
                 docs.append({"Containers": "N/A", "CreatedAt": timestamps.rfc3339(created_at),
@@ -111,7 +111,7 @@ def history(args) -> int:
         if args.quiet:
             print(image)
             continue
-        created_at = timestamps.from_proto(e.created)
+        created_at = tojson.seconds(e.created)
         created = humanize.ago(created_at) if args.human else timestamps.rfc3339(created_at)
         size = units.human_size(e.size) if args.human else str(e.size)
         if args.format == "json":

@@ -1,8 +1,8 @@
 """`doca network create|ls|inspect|rm|connect|disconnect|prune`."""
 import sys
 
-from doca.v1 import system_pb2 as pb
 from gateway.cli import conn, each, output
+from gateway.cli.wire import doca_v1 as pb
 
 
 def _labels(items) -> dict:

@@ -88,8 +88,9 @@ def plain(doc):
 
 
 def struct_to_dict(msg) -> dict:
-    from google.protobuf import json_format
-    return plain(json_format.MessageToDict(msg))
+    """A document (a Struct) or a message as JSON values, numbers plain."""
+    from gateway.cli.wire import tojson
+    return plain(tojson.to_dict(msg))
 
 
 def print_json(obj) -> None:

@@ -5,8 +5,8 @@ reclaimed."""
 import sys
 
 from common import units
-from doca.v1 import containers_pb2 as cpb, system_pb2 as spb
 from gateway.cli import conn
+from gateway.cli.wire import doca_v1 as pb
 
 CONTAINER_WARNING = "WARNING! This will remove all stopped containers."
 
@@ -49,7 +49,7 @@ def _total(n: int) -> None:
 def container_prune(args) -> int:
     if not confirmed(args, CONTAINER_WARNING, "container prune"):
         return 1
-    r = conn.containers(args).Prune(cpb.PruneContainersRequest(filters=args.filter))
+    r = conn.containers(args).Prune(pb.PruneContainersRequest(filters=args.filter))
     _section("Deleted Containers:", r.deleted)
     _total(r.space_reclaimed)
     return 0
@@ -58,7 +58,7 @@ def container_prune(args) -> int:
 def system_prune(args) -> int:
     if not confirmed(args, _system_warning(args), "system prune"):
         return 1
-    r = conn.system(args).Prune(spb.SystemPruneRequest(all=args.all, volumes=args.volumes, filters=args.filter))
+    r = conn.system(args).Prune(pb.SystemPruneRequest(all=args.all, volumes=args.volumes, filters=args.filter))
     _section("Deleted Containers:", r.containers_deleted)
     _section("Deleted Networks:", r.networks_deleted)
     _section("Deleted Volumes:", r.volumes_deleted)

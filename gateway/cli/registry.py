@@ -3,9 +3,9 @@ the CLI keeps the credentials (credentials.py) and shows the progress."""
 import getpass
 import sys
 
-from doca.v1 import images_pb2 as pb
 from gateway.cli import conn, credentials
 from gateway.cli.transfer_display import Display
+from gateway.cli.wire import doca_v1 as pb
 
 
 def _auth(reference: str) -> pb.RegistryAuth:

@@ -40,7 +40,7 @@ def with_image(args, call):
 
 def _started_run(args):
     """The Run stream with its first event read: a missing image fails here."""
-    stream = conn.api(args).Run(pb.RunRequest(config=config(args), detach=args.detach))
+    stream = conn.containers(args).Run(pb.RunRequest(config=config(args), detach=args.detach))
     first = next(stream, None)
     return stream if first is None else _chain(first, stream)
 
@@ -56,7 +56,7 @@ def run(args) -> int:
         if terminal.not_a_tty(args):
             return 1
         # Docker's order: create, attach, then start once attached (no output lost).
-        cid = with_image(args, lambda: conn.api(args).Create(config(args))).id
+        cid = with_image(args, lambda: conn.containers(args).Create(config(args))).id
         from gateway.cli import attach
         return attach.stream(args, cid, stdin=args.interactive, tty=args.tty, start=True)
     stream = with_image(args, lambda: _started_run(args))
@@ -76,7 +76,7 @@ def run(args) -> int:
 
 
 def create(args) -> int:
-    resp = with_image(args, lambda: conn.api(args).Create(config(args)))
+    resp = with_image(args, lambda: conn.containers(args).Create(config(args)))
     print(resp.id)
     return 0
 
@@ -84,7 +84,7 @@ def create(args) -> int:
 def start(args) -> int:
     if args.attach or args.interactive:
         return _start_attached(args)
-    stub = conn.api(args)
+    stub = conn.containers(args)
     for ref in args.containers:
         stub.Start(pb.ContainerRef(id=ref))
         print(ref)
@@ -97,9 +97,8 @@ def _start_attached(args) -> int:
     if len(args.containers) > 1:
         sys.stderr.write("doca: you cannot start and attach multiple containers at once\n")
         return 1
-    from doca.v1 import containers_pb2  # the document is a protobuf Struct
     from gateway.cli import attach, output, terminal
-    doc = output.struct_to_dict(conn.containers(args).Inspect(containers_pb2.ContainerRef(id=args.containers[0])))
+    doc = output.struct_to_dict(conn.containers(args).Inspect(pb.ContainerRef(id=args.containers[0])))
     tty = bool(doc["Config"].get("Tty"))
     stdin = args.interactive and bool(doc["Config"].get("OpenStdin"))
     args.tty = tty

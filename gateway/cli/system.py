@@ -1,7 +1,7 @@
 """`doca version`."""
 from common.version import VERSION as CLIENT_VERSION
-from doca.v1 import system_pb2 as pb
 from gateway.cli import conn
+from gateway.cli.wire import doca_v1 as pb
 
 
 def version(args) -> int:

@@ -3,9 +3,9 @@ the sizes the images service tracks), containers' writable layers,
 volumes and the build cache."""
 import json
 
-from common import humanize, timestamps, units
-from doca.v1 import images_pb2 as pb
+from common import humanize, units
 from gateway.cli import conn, output
+from gateway.cli.wire import doca_v1 as pb, tojson
 
 ACTIVE_STATES = ("running", "paused", "restarting")
 
@@ -41,7 +41,7 @@ def _verbose(u) -> None:
     print("Images space usage:\n")
     rows = []
     for i in u.images:
-        created = humanize.ago(timestamps.from_proto(i.created))
+        created = humanize.ago(tojson.seconds(i.created))
         for tag in i.repo_tags or ["<none>:<none>"]:
             repo, _, name = tag.rpartition(":")
             rows.append([repo, name, i.id.split(":", 1)[-1][:12], created, units.human_size(i.size),
@@ -50,7 +50,7 @@ def _verbose(u) -> None:
     print("\nContainers space usage:\n")
     output.table(["CONTAINER ID", "IMAGE", "COMMAND", "SIZE", "CREATED", "STATUS", "NAMES"], [
         [c.id[:12], c.image, json.dumps(c.command[:20] + ("…" if len(c.command) > 20 else "")),
-         units.human_size(c.size), humanize.ago(timestamps.from_proto(c.created)), c.state, c.name]
+         units.human_size(c.size), humanize.ago(tojson.seconds(c.created)), c.state, c.name]
         for c in u.containers])
     print("\nLocal Volumes space usage:\n")
     output.table(["VOLUME NAME", "LINKS", "SIZE"], [[v.name, str(v.links), _volume_size(v)] for v in u.volumes])

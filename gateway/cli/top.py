@@ -1,6 +1,6 @@
 """`doca top`, `doca rename`, `doca diff`."""
-from doca.v1 import containers_pb2 as pb
 from gateway.cli import conn
+from gateway.cli.wire import doca_v1 as pb
 
 _KINDS = {pb.Change.MODIFIED: "C", pb.Change.ADDED: "A", pb.Change.DELETED: "D"}
 

@@ -1,7 +1,7 @@
 """`doca volume create|ls|rm|inspect`."""
 
-from doca.v1 import volumes_pb2 as pb
 from gateway.cli import conn, each, output
+from gateway.cli.wire import doca_v1 as pb
 
 
 def create(args) -> int:

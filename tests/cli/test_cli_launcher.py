@@ -34,7 +34,8 @@ def test_hot_verbs_import_nothing_heavy(stack, argv):
 
 
 def test_launcher_adds_site_packages_when_a_verb_needs_them(stack):
-    """A hot verb whose table rich must draw, and a verb on protobuf."""
+    """A hot verb whose table rich must draw (site-packages joined at its
+    first import), and a verb that needs nothing from there."""
     assert stack.doca("images").stdout.startswith("REPOSITORY")
     name = "bracket[1]"
     out = stack.doca("create", "--name", "brackets", "--network", "none", "busybox", "echo", name).stdout.strip()

@@ -110,21 +110,21 @@ def test_failing_requests_cancel_the_call_and_raise_their_cause(stack):
     cancels the call at once and surfaces its own error, for a client stream
     (Load) and a bidi stream (Exec, whose sender is a thread), and the
     gateway keeps serving on the same connection."""
-    from doca.v1 import containers_pb2, images_pb2
     from gateway.cli.transport.client import Channel, stub
+    from gateway.cli.wire import doca_v1 as pb
 
     channel = Channel(str(stack.socket("doca")))
-    images = stub(images_pb2, "Images", channel)
+    images = stub(pb, "Images", channel)
     with pytest.raises(_Unreadable):
-        images.Load(_failing(images_pb2.DataChunk(data=b"x" * 512)))
+        images.Load(_failing(pb.DataChunk(data=b"x" * 512)))
     cid = stack.doca("run", "-d", "busybox", "sleep", "60").stdout.strip()
     try:
-        containers = stub(containers_pb2, "Containers", channel)
-        start = containers_pb2.ExecInput(start=containers_pb2.ExecConfig(container=cid, cmd=["cat"], interactive=True))
+        containers = stub(pb, "Containers", channel)
+        start = pb.ExecInput(start=pb.ExecConfig(container=cid, cmd=["cat"], interactive=True))
         with pytest.raises(_Unreadable):
             for _ in containers.Exec(_failing(start)):
                 pass
         assert stack.doca("exec", cid, "echo", "still serving").stdout == "still serving\n"
-        assert images.Inspect(images_pb2.ImageRef(reference="busybox"))["Id"].startswith("sha256:")
+        assert images.Inspect(pb.ImageRef(reference="busybox")).fields["Id"].string_value.startswith("sha256:")
     finally:
         stack.doca("rm", "-f", cid)

@@ -11,7 +11,9 @@ checked by parsing the tree with `ast` (no root, no stack, nothing imported):
     other: what both use is in common/; nothing else lies loose at
     gateway/'s top level (its entry points __init__.py and __main__.py, and
     one sub-package per program);
-(d) common/ imports neither services nor gateway.
+(d) common/ imports neither services nor gateway;
+(e) the CLI has one codec (gateway/cli/wire): nothing under gateway/cli
+    imports grpc, protobuf nor the doca.* stubs.
 
 Every import counts, a lazy one inside a function too. An exception is
 listed below by name, with why; a rule broken anywhere else fails."""
@@ -148,6 +150,13 @@ def test_gateway_top_level_holds_only_entry_points_and_programs():
 def test_common_imports_no_service_nor_gateway():
     bad = [(m, i) for m in _modules_under("common") for i in imports(m)
            if _within(i, "services") or _within(i, "gateway")]
+    assert not _broken(bad)
+
+
+def test_the_cli_has_one_codec():
+    # the same three as beside containers: grpc, protobuf, the generated stubs
+    bad = [(m, i) for m in _modules_under("gateway.cli") for i in imports(m)
+           if any(_within(i, f) for f in FORBIDDEN_BESIDE_CONTAINERS)]
     assert not _broken(bad)
 
 

@@ -2,8 +2,10 @@
 doca.v1 message (and the well-known types they use) and for a test proto
 with every scalar type, repeated (packed and not), maps, nesting, oneofs and
 proto3 optional: the same bytes from the same values, the same values from
-the same bytes, unknown fields kept, bad bytes refused."""
+the same bytes, unknown fields kept, bad bytes refused; and the same JSON
+values as json_format (tojson), Timestamps too."""
 import importlib
+import json
 import math
 import pathlib
 import random
@@ -15,7 +17,7 @@ from google.protobuf import descriptor, descriptor_pool, message_factory
 from grpc_tools import protoc
 
 from gateway.cli import wire
-from gateway.cli.wire import doca_v1
+from gateway.cli.wire import doca_v1, tojson
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "tools"))
@@ -358,3 +360,64 @@ def test_services_are_the_protos():
         for m in desc.methods:
             assert methods[m.name] == (f"/doca.v1.{service}/{m.name}", m.input_type.full_name,
                                        m.output_type.full_name, m.client_streaming, m.server_streaming)
+
+
+# -- as JSON (what the verbs show) ----------------------------------------------------
+
+def _check_json(rnd, desc, lite_of, pb_of, rounds: int) -> int:
+    """tojson.to_dict of the codec's message is json_format.MessageToDict of
+    protobuf's, value for value (both refuse what neither can show)."""
+    from google.protobuf import json_format
+    shown = 0
+    for _ in range(rounds):
+        values = _values(rnd, desc)
+        pbmsg = _build(pb_of, desc, values, lite=False)
+        litemsg = lite_of(desc.full_name).FromString(pbmsg.SerializeToString())
+        try:
+            want = json_format.MessageToDict(pbmsg)
+        except (json_format.Error, ValueError):
+            with pytest.raises(ValueError):
+                tojson.to_dict(litemsg)
+            continue
+        got = tojson.to_dict(litemsg)
+        assert json.dumps(got, sort_keys=True) == json.dumps(want, sort_keys=True), (desc.full_name, values)
+        shown += 1
+    return shown
+
+
+def test_every_doca_v1_message_as_json_is_protobufs():
+    pool = _doca_v1_protobuf()
+    rnd = random.Random(4321)
+
+    def pb_of(full):
+        return message_factory.GetMessageClass(pool.FindMessageTypeByName(full))
+
+    shown = sum(_check_json(rnd, pool.FindMessageTypeByName(full), doca_v1._module.message, pb_of, 25)
+                for full in doca_v1.MESSAGES if not full.endswith("Entry"))
+    assert shown > 2000
+
+
+def test_every_type_and_shape_as_json_is_protobufs(testproto):
+    pb, lite = testproto
+    pool = pb.DESCRIPTOR.pool
+    rnd = random.Random(77)
+
+    def pb_of(full):
+        return message_factory.GetMessageClass(pool.FindMessageTypeByName(full))
+
+    for full in lite.MESSAGES:
+        if not full.endswith("Entry"):
+            _check_json(rnd, pool.FindMessageTypeByName(full), lite._module.message, pb_of, 150)
+
+
+@pytest.mark.parametrize("seconds, nanos", [(0, 0), (1, 0), (1_700_000_000, 123_000_000), (1_700_000_000, 123_456_000),
+                                            (1_700_000_000, 123_456_789), (-1, 999_999_999), (-62135596800, 0),
+                                            (253402300799, 999_999_999), (86399, 1)])
+def test_timestamps_as_protobuf_shows_them(seconds, nanos):
+    from google.protobuf import timestamp_pb2
+    want = timestamp_pb2.Timestamp(seconds=seconds, nanos=nanos)
+    ts = doca_v1._module.message("google.protobuf.Timestamp")(seconds=seconds, nanos=nanos)
+    assert tojson.timestamp_text(ts) == want.ToJsonString()
+    assert tojson.seconds(ts) == (want.ToNanoseconds() / 1e9 if seconds or nanos else 0.0)
+    with pytest.raises(ValueError):
+        tojson.timestamp_text(doca_v1._module.message("google.protobuf.Timestamp")(seconds=253402300800))

@@ -1,8 +1,8 @@
 """gRPC calls (unary and streaming) over transport.http2, with the same
 surface the generated stubs give: stub.Method(request) -> response or
 iterator; errors raise RpcError with code(), details(), trailing_metadata().
-Stubs come from a generated *_pb2 module (protobuf messages) or from the
-CLI codec's tables (gateway/cli/wire: no protobuf import at all).
+Stubs come from the CLI codec's tables (gateway/cli/wire: no protobuf
+import at all), the one codec of the CLI.
 
 A CLI call pays for every module it imports: socket (enum), struct,
 threading and typing are imported only where they are needed (tcp://, a
@@ -340,17 +340,8 @@ def _method(channel: Channel, path: str, out, client_streaming: bool, server_str
     return call
 
 
-def _message_class(descriptor):
-    from google.protobuf import message_factory
-    return message_factory.GetMessageClass(descriptor)
-
-
 class _Stub:
-    pass
-
-
-class _LiteStub:
-    """A stub from the codec's tables; each method is made on first use."""
+    """A service's methods from the codec's tables; each made on first use."""
 
     def __init__(self, module, service: str, channel: Channel):
         self._module = module
@@ -367,14 +358,7 @@ class _LiteStub:
         return call
 
 
-def stub(pb2_module, service: str, channel: Channel):
-    """A stub for `service` of a generated *_pb2 module, or of a module of
-    the CLI codec's tables (gateway.cli.wire.doca_v1), calling over `channel`."""
-    if not hasattr(pb2_module, "DESCRIPTOR"):
-        return _LiteStub(pb2_module, service, channel)
-    svc = pb2_module.DESCRIPTOR.services_by_name[service]
-    s = _Stub()
-    for m in svc.methods:
-        path = f"/{svc.full_name}/{m.name}"
-        setattr(s, m.name, _method(channel, path, _message_class(m.output_type), m.client_streaming, m.server_streaming))
-    return s
+def stub(module, service: str, channel: Channel):
+    """A stub for `service` of a module of the CLI codec's tables
+    (gateway.cli.wire.doca_v1), calling over `channel`."""
+    return _Stub(module, service, channel)

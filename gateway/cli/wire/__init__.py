@@ -1,6 +1,7 @@
-"""The CLI's protobuf codec: proto3 messages encoded and decoded in plain
-Python from tables that tools/genproto.py generates from protos/ (doca_v1.py
-beside this file), so they cannot drift from the .proto files.
+"""The CLI's protobuf codec, the only one its verbs use: proto3 messages
+encoded and decoded in plain Python from tables that tools/genproto.py
+generates from protos/ (doca_v1.py beside this file), so they cannot drift
+from the .proto files; tojson.py shows them as json_format would.
 
 Why: importing the protobuf package and the generated *_pb2 modules costs a
 CLI call ~17 ms, more than the rest of a `doca run -d`. The messages here
@@ -329,6 +330,7 @@ class Message:
     """Base of every generated message class."""
 
     _full_name = ""
+    _module = None  # the Module whose tables describe the class (json.py reads its enums)
     _plan: tuple = ()
     _by_name: dict = {}
     _by_number: dict = {}
@@ -467,7 +469,7 @@ class Module:
 
     def _build(self, full_name: str) -> type:
         fields, nested = self.messages[full_name]
-        ns = {"_full_name": full_name, "__slots__": ()}
+        ns = {"_full_name": full_name, "_module": self, "__slots__": ()}
         cls = type(full_name.rpartition(".")[2], (Message,), ns)
         # Registered before its fields are resolved: a message may contain itself.
         self.classes[full_name] = cls
