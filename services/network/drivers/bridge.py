@@ -58,11 +58,11 @@ class BridgeDriver:
     # -- endpoints -------------------------------------------------------------
 
     def new_endpoint(self, ipr, net: Network, container_id: str) -> dict:
-        bridge_device.bridge_index(ipr, net)  # a bridge gone fails here, before any address is taken
         return {"host_interface": host_interface_name(net.id, container_id)}
 
     def join(self, ipr, net: Network, ns_fd: int, endpoint: dict) -> None:
         ip = ipaddress.IPv4Address(endpoint["ip"])
+        # A bridge gone (deleted by hand) fails here: one lookup per attach.
         veth.create_endpoint(ipr, ns_fd, bridge_device.bridge_index(ipr, net), endpoint["host_interface"], ip,
                              net.subnet, net.gateway, mac_for(ip), ifname=endpoint["ifname"],
                              default_route=endpoint["route"])

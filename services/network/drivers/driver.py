@@ -47,8 +47,7 @@ class Driver(Protocol):
 
     def new_endpoint(self, ipr, net: Network, container_id: str) -> dict:
         """The driver's fields of a new endpoint's record (its host
-        interface); fails, with nothing made, when the network cannot take
-        an endpoint now."""
+        interface), before anything is made."""
 
     def join(self, ipr, net: Network, ns_fd: int, endpoint: dict) -> None:
         """The endpoint made and configured in the container's network
