@@ -3,12 +3,8 @@
 file changed rebuilds from the step that reads it and shares every earlier
 layer blob; metadata steps make no layer; intermediate images stay out of
 `doca images`; the cache outlives an rmi of the image and goes with
-`builder prune`. (Helpers here are used by the other test_build_* files.)"""
-import json
-import os
-import pathlib
-
-import pytest
+`builder prune`. (The helpers are tests/support/build.py's.)"""
+from tests.support.build import assert_clean, blobs, build, inspect, steps, write_context
 
 FIVE_STEPS = """FROM busybox
 RUN echo built > /built.txt
