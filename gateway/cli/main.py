@@ -9,7 +9,7 @@ grpc at all (the CLI speaks HTTP/2 itself: see transport/).
 
 `make` installs a launcher (launcher.py) that starts Python without site
 (-SI): launch() adds site-packages only when a verb first imports a
-package from there (rich, protobuf, hpack...).
+package from there (rich, hpack...).
 """
 import sys
 

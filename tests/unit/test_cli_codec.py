@@ -268,15 +268,22 @@ def _same_bytes(pb_class, ours: bytes, want: bytes) -> bool:
     return ours == want or pb_class.FromString(ours).SerializeToString(deterministic=True) == want
 
 
+def _messages(lite) -> list[str]:
+    """The messages of a codec module's tables (map entries go with their maps)."""
+    return [n for n in lite.MESSAGES if not n.endswith("Entry")]
+
+
+def _protobuf_classes(pool):
+    """full name -> protobuf's class of that message in `pool`."""
+    return lambda full: message_factory.GetMessageClass(pool.FindMessageTypeByName(full))
+
+
 def test_every_doca_v1_message_matches_protobuf():
     pool = _doca_v1_protobuf()
     rnd = random.Random(1234)
-    names = [n for n in doca_v1.MESSAGES if not n.endswith("Entry")]
+    names = _messages(doca_v1)
     assert "doca.v1.ContainerConfig" in names and "google.protobuf.Struct" in names
-
-    def pb_of(full):
-        return message_factory.GetMessageClass(pool.FindMessageTypeByName(full))
-
+    pb_of = _protobuf_classes(pool)
     for full in names:
         desc = pool.FindMessageTypeByName(full)
         _check_message(rnd, desc, pb_of(full), doca_v1._module.message(full), doca_v1._module.message, pb_of, 25)
@@ -286,13 +293,8 @@ def test_every_type_and_shape_matches_protobuf(testproto):
     pb, lite = testproto
     pool = pb.DESCRIPTOR.pool
     rnd = random.Random(99)
-
-    def pb_of(full):
-        return message_factory.GetMessageClass(pool.FindMessageTypeByName(full))
-
-    for full in lite.MESSAGES:
-        if full.endswith("Entry"):
-            continue
+    pb_of = _protobuf_classes(pool)
+    for full in _messages(lite):
         desc = pool.FindMessageTypeByName(full)
         _check_message(rnd, desc, pb_of(full), lite._module.message(full), lite._module.message, pb_of, 150)
 
@@ -387,27 +389,18 @@ def _check_json(rnd, desc, lite_of, pb_of, rounds: int) -> int:
 
 def test_every_doca_v1_message_as_json_is_protobufs():
     pool = _doca_v1_protobuf()
-    rnd = random.Random(4321)
-
-    def pb_of(full):
-        return message_factory.GetMessageClass(pool.FindMessageTypeByName(full))
-
+    rnd, pb_of = random.Random(4321), _protobuf_classes(pool)
     shown = sum(_check_json(rnd, pool.FindMessageTypeByName(full), doca_v1._module.message, pb_of, 25)
-                for full in doca_v1.MESSAGES if not full.endswith("Entry"))
+                for full in _messages(doca_v1))
     assert shown > 2000
 
 
 def test_every_type_and_shape_as_json_is_protobufs(testproto):
     pb, lite = testproto
     pool = pb.DESCRIPTOR.pool
-    rnd = random.Random(77)
-
-    def pb_of(full):
-        return message_factory.GetMessageClass(pool.FindMessageTypeByName(full))
-
-    for full in lite.MESSAGES:
-        if not full.endswith("Entry"):
-            _check_json(rnd, pool.FindMessageTypeByName(full), lite._module.message, pb_of, 150)
+    rnd, pb_of = random.Random(77), _protobuf_classes(pool)
+    for full in _messages(lite):
+        _check_json(rnd, pool.FindMessageTypeByName(full), lite._module.message, pb_of, 150)
 
 
 @pytest.mark.parametrize("seconds, nanos", [(0, 0), (1, 0), (1_700_000_000, 123_000_000), (1_700_000_000, 123_456_000),
