@@ -9,7 +9,8 @@ from common.errors import EXIT_CANNOT_INVOKE, InvalidArgument
 from doca.runtime.v1 import runtime_pb2 as pb
 from doca.runtime.v1 import runtime_pb2_grpc
 
-from services.runtime import executors, request_checks as checks
+from common.resources import Resources
+from services.runtime import executors, model, request_checks as checks
 from services.runtime.runtime import Runtime
 from services.runtime.spec_messages import SpecMessages
 from services.runtime.store import Record
@@ -47,7 +48,7 @@ class RuntimeServicer(runtime_pb2_grpc.RuntimeServicer):
     def Create(self, request, context):
         validate.full_id(request.id)  # the directories' names
         checks.container_spec(request.spec)
-        spec = json_format.MessageToDict(request.spec)
+        spec = model.from_message(model.ContainerSpec, request.spec)  # the one conversion; limits checked
         return to_message(self.rt, self.rt.create(request.id, spec))
 
     def Start(self, request, context):
@@ -129,8 +130,8 @@ class RuntimeServicer(runtime_pb2_grpc.RuntimeServicer):
                 blk_read_bytes=s["blk_read"], blk_write_bytes=s["blk_write"]) for rec, s in batch])
 
     def Update(self, request, context):
-        return to_message(self.rt, self.rt.update(validate.ref(request.id),
-                                                  json_format.MessageToDict(request.resources)))
+        changes = model.changes(request.resources, Resources)  # only the limits set change
+        return to_message(self.rt, self.rt.update(validate.ref(request.id), changes))
 
     def Events(self, request, context):
         def cancelled():

@@ -9,8 +9,7 @@ import time
 
 from common import atomic, crashpoints
 from common.errors import FailedPrecondition, InvalidArgument
-from common.resources import Resources
-from services.runtime import devices, executors, names, root_mount, shim_client, signals, spec as ocispec, users
+from services.runtime import devices, executors, model, names, root_mount, shim_client, signals, spec as ocispec, users
 from services.runtime.proc import signal_process
 from services.runtime.security import options, payload as security_payload
 from services.runtime.state import RuntimeState
@@ -21,20 +20,13 @@ _LAUNCH_FIELDS = ("pid", "shim_pid", "shim_start", "status", "exit_code", "error
                   "oom_killed", "oom_base")
 
 
-def limits_of(res: dict) -> Resources:
-    return Resources(
-        memory_bytes=int(res.get("memoryBytes", 0)), cpu_shares=int(res.get("cpuShares", 0)),
-        cpu_quota=int(res.get("cpuQuota", 0)), cpu_period=int(res.get("cpuPeriod", 0)),
-        pids_limit=int(res.get("pidsLimit", 0)))
-
-
 DEFAULT_LOG = {"max_size": 10 * 1024 * 1024, "max_files": 3}
 
 
-def log_config(log: dict) -> dict:
+def log_config(log: model.LogConfig) -> dict:
     """Rotation on by default: a container printing without end cannot fill the disk."""
-    size = int(log.get("maxSize", 0)) or DEFAULT_LOG["max_size"]
-    files = int(log.get("maxFile", 0)) or DEFAULT_LOG["max_files"]
+    size = log.max_size or DEFAULT_LOG["max_size"]
+    files = log.max_file or DEFAULT_LOG["max_files"]
     if size < 4096:
         raise InvalidArgument(f"invalid log max-size {size}: at least 4k")
     if files > 32:
@@ -57,63 +49,58 @@ def init_wrapped(args: list, mounts: list) -> tuple[list, list]:
     return [INIT_PATH, "--", *args], [mount, *mounts]
 
 
-def userns_of(spec: dict) -> dict | None:
+def userns_of(spec: model.ContainerSpec) -> dict | None:
     """--userns-remap: container root = host uid/gid BASE, SIZE ids mapped."""
-    u = spec.get("userns") or {}
-    if not u.get("size"):
+    uid, gid, size = spec.userns.uid_base, spec.userns.gid_base, spec.userns.size
+    if not size:
         return None
-    uid, gid, size = int(u.get("uidBase", 0)), int(u.get("gidBase", 0)), int(u["size"])
     if uid <= 0 or gid <= 0 or size < 1 or size > 1 << 24 or uid + size > 1 << 32:
         raise InvalidArgument(f"invalid --userns-remap {uid}:{size}: the range must be unprivileged (base > 0) and fit in 32 bits")
-    if spec.get("privileged"):
+    if spec.privileged:
         raise InvalidArgument("--privileged and --userns-remap cannot be combined")
     return {"uid": uid, "gid": gid, "size": size}
 
 
-def check_runtime(spec: dict) -> None:
-    executors.named(spec.get("runtime", "")).check(spec)
+def check_runtime(spec: model.ContainerSpec) -> None:
+    executors.named(spec.runtime).check(spec)
 
 
-def security_of(spec: dict) -> options.SecurityOptions:
-    return options.parse(cap_add=spec.get("capAdd", ()), cap_drop=spec.get("capDrop", ()),
-                         privileged=spec.get("privileged", False),
-                         security_opt=spec.get("securityOpt", ()), ulimits=spec.get("ulimits", ()))
+def security_of(spec: model.ContainerSpec) -> options.SecurityOptions:
+    return options.parse(cap_add=spec.cap_add, cap_drop=spec.cap_drop, privileged=spec.privileged,
+                         security_opt=spec.security_opt, ulimits=spec.ulimits)
 
 
-def cgroupns_of(spec: dict) -> str:
-    mode = spec.get("cgroupns") or "private"
+def cgroupns_of(spec: model.ContainerSpec) -> str:
+    mode = spec.cgroupns or "private"
     if mode not in ocispec.CGROUPNS_MODES:
         raise InvalidArgument(f"invalid --cgroupns {mode!r}: use private or host")
     return mode
 
 
-def _size(size: dict | None):
-    return (int(size.get("rows", 0)), int(size.get("cols", 0))) if size and size.get("rows") else None
+def _size(size: model.WindowSize):
+    return (size.rows, size.cols) if size.rows else None
 
 
 class CreateMixin(RuntimeState):
-    def create(self, cid: str, spec: dict) -> Record:
-        """spec: the ContainerSpec message as a dict (json_format field names)."""
-        process = spec.get("process", {})
-        if not process.get("args"):
+    def create(self, cid: str, spec: model.ContainerSpec) -> Record:
+        """spec: made at the API's door (api.py), its limits checked as it was made."""
+        if not spec.process.args:
             raise InvalidArgument("no command specified: the image has no CMD or ENTRYPOINT and none was given")
-        rootfs = spec.get("rootfs", {})
-        if not rootfs.get("lowerDirs") or not rootfs.get("upperDir"):
+        if not spec.rootfs.lower_dirs or not spec.rootfs.upper_dir:
             raise InvalidArgument("the container needs a rootfs snapshot (lower and upper dirs)")
-        policy = spec.get("restartPolicy", {})
-        if policy.get("name", "no") not in ("", "no", "always", "unless-stopped", "on-failure"):
-            raise InvalidArgument(f"invalid restart policy {policy['name']!r}: use no, always, unless-stopped or on-failure[:N]")
-        signals.parse(spec.get("stopSignal", ""), 15)  # a bad --stop-signal fails now, not at stop
-        limits = limits_of(spec.get("resources", {}))  # checked as they are made
-        log_config(spec.get("log") or {})
+        policy = spec.restart_policy.name
+        if policy not in ("", "no", "always", "unless-stopped", "on-failure"):
+            raise InvalidArgument(f"invalid restart policy {policy!r}: use no, always, unless-stopped or on-failure[:N]")
+        signals.parse(spec.stop_signal, 15)  # a bad --stop-signal fails now, not at stop
+        log_config(spec.log)
         security = security_of(spec)  # a bad option fails before anything exists
         check_runtime(spec)
         userns_of(spec)
         cgroupns_of(spec)
-        rec = Record(id=cid, name=spec.get("name") or "", spec=spec, created_at=time.time())
+        rec = Record(id=cid, name=spec.name, spec=spec, created_at=time.time())
         self.store.reserve(rec, generate=names.generate)
         try:
-            self._write_bundle(rec, limits, security)
+            self._write_bundle(rec, security)
             crashpoints.reached("runtime.create.bundle")
             self._launch(rec)
             crashpoints.reached("runtime.create.launched")
@@ -125,31 +112,30 @@ class CreateMixin(RuntimeState):
         self.emit_container(rec, "create")
         return rec
 
-    def _write_bundle(self, rec: Record, limits, security) -> None:
+    def _write_bundle(self, rec: Record, security) -> None:
         d = self.store.dir(rec.id)
         spec = rec.spec
-        rootfs = spec["rootfs"]
-        process = spec["process"]
-        uid, gid, extra = users.resolve(process.get("user", ""), [rootfs["upperDir"], *rootfs["lowerDirs"]])
-        args, mounts = list(process["args"]), [
-            {"destination": m["destination"], "type": m.get("type", "bind"),
-             "source": m.get("source", ""), "options": m.get("options", [])}
-            for m in spec.get("mounts", [])]
-        if spec.get("init"):
+        rootfs = spec.rootfs
+        process = spec.process
+        uid, gid, extra = users.resolve(process.user, [rootfs.upper_dir, *rootfs.lower_dirs])
+        args, mounts = list(process.args), [
+            {"destination": m.destination, "type": m.type or "bind", "source": m.source, "options": list(m.options)}
+            for m in spec.mounts]
+        if spec.init:
             args, mounts = init_wrapped(args, mounts)
-        self.cgroups.create(rec.id, limits)
+        self.cgroups.create(rec.id, spec.resources)
         self.cgroups.set_devices(rec.id, devices.rules(security.privileged))
         bundle = d / "bundle"
         (bundle / "rootfs").mkdir(parents=True, exist_ok=True)
         config = ocispec.build(
-            args=args, env=process.get("env", []), cwd=process.get("cwd", "/"),
-            uid=uid, gid=gid, additional_gids=extra, hostname=spec.get("hostname", rec.id[:12]),
+            args=args, env=process.env, cwd=process.cwd,
+            uid=uid, gid=gid, additional_gids=extra, hostname=spec.hostname or rec.id[:12],
             mounts=mounts,
-            cgroups_path=self.cgroups.cgroups_path(rec.id), res=limits,
-            netns_path=self.netns.file(rec.id), readonly_root=rootfs.get("readonly", False),
-            annotations={"org.opencontainers.image.ref.name": spec.get("image", ""),
+            cgroups_path=self.cgroups.cgroups_path(rec.id), res=spec.resources,
+            netns_path=self.netns.file(rec.id), readonly_root=rootfs.readonly,
+            annotations={"org.opencontainers.image.ref.name": spec.image,
                          "io.doca.container.name": rec.name},
-            terminal=spec.get("tty", False), console_size=_size(spec.get("consoleSize")),
+            terminal=spec.tty, console_size=_size(spec.console_size),
             privileged=security.privileged, userns=userns_of(spec), cgroupns=cgroupns_of(spec))
         options.apply_to_config(config, security)
         config["linux"]["resources"]["devices"] = devices.rules(security.privileged)
@@ -165,11 +151,11 @@ class CreateMixin(RuntimeState):
             "cgroup_join": self.cgroups.dirs(rec.id),
             "rootfs_mount": root_mount.of(rootfs),
             "netns": {"path": str(self.netns.file(rec.id)), "create": True},
-            "open_stdin": bool(spec.get("openStdin")),
-            "console_size": _size(spec.get("consoleSize")),
-            "log": log_config(spec.get("log") or {}),
+            "open_stdin": spec.open_stdin,
+            "console_size": _size(spec.console_size),
+            "log": log_config(spec.log),
             "security": payload,
-            "runtime": executors.named(spec.get("runtime", "")).name,
+            "runtime": executors.named(spec.runtime).name,
             "userns": userns_of(spec),
             "pump": PUMP if PUMP and os.access(PUMP, os.X_OK) else None,
         }))
@@ -181,13 +167,13 @@ class CreateMixin(RuntimeState):
         d = self.store.dir(rec.id)
         if not (d / "shim.marshal").exists():
             d.mkdir(parents=True, exist_ok=True)
-            self._write_bundle(rec, limits_of(rec.spec.get("resources", {})), security_of(rec.spec))
+            self._write_bundle(rec, security_of(rec.spec))
         return d
 
     def _launch(self, rec: Record) -> None:
         """(Re)starts a shim on the written bundle: the init waits on the
         exec fifo. A relaunch joins the pinned network namespace."""
-        upper = rec.spec.get("rootfs", {}).get("upperDir")
+        upper = rec.spec.rootfs.upper_dir
         if upper and not os.path.isdir(upper):  # its snapshot went (a crash of the images service's disk, a hand)
             raise FailedPrecondition(f"container {rec.name or rec.id[:12]} has lost its filesystem (its snapshot "
                                      f"{upper} is gone): it cannot start again; remove it with `doca rm`")

@@ -122,13 +122,12 @@ def _made_for_mounts(rel: str, mount_points: set[str]) -> bool:
 class DiffMixin(RuntimeState):
     def diff(self, ref: str) -> list[tuple[str, int]]:
         rec: Record = self.get(ref)
-        rootfs = rec.spec.get("rootfs") or {}
+        rootfs = rec.spec.rootfs
         try:
             with open(self.store.dir(rec.id) / "bundle" / "config.json") as f:
                 mounts = json.load(f).get("mounts", [])
         except FileNotFoundError:  # run-time files lost (a reboot): the record's own mounts
-            mounts = rec.spec.get("mounts", [])
+            mounts = [{"destination": m.destination} for m in rec.spec.mounts]
         mount_points = {os.path.normpath("/" + m["destination"].lstrip("/")) for m in mounts} | set(RUNTIME_DIRS)
-        userns = rec.spec.get("userns") or {}
-        id_base = (int(userns.get("uidBase", 0)), int(userns.get("gidBase", 0)))
-        return changes(rootfs.get("upperDir", ""), list(rootfs.get("lowerDirs", [])), mount_points, id_base)
+        id_base = (rec.spec.userns.uid_base, rec.spec.userns.gid_base)
+        return changes(rootfs.upper_dir, list(rootfs.lower_dirs), mount_points, id_base)

@@ -13,15 +13,15 @@ log = logging.getLogger("doca.runtime.events")
 def container_attributes(rec: Record, extra: dict | None = None) -> dict:
     """Docker's: the container's labels, its image and name, then the
     action's own attributes."""
-    attrs = {k: str(v) for k, v in (rec.spec.get("labels") or {}).items()}
-    attrs["image"] = rec.spec.get("image", "")
+    attrs = {k: str(v) for k, v in rec.spec.labels.items()}
+    attrs["image"] = rec.spec.image
     attrs["name"] = rec.name
     attrs.update({k: str(v) for k, v in (extra or {}).items()})
     return attrs
 
 
-def volume_mounts(rec: Record) -> list[dict]:
-    return [m for m in rec.spec.get("mounts", ()) if m.get("volume")]
+def volume_mounts(rec: Record) -> list:
+    return [m for m in rec.spec.mounts if m.volume]
 
 
 class EventsMixin(RuntimeState):
@@ -38,8 +38,8 @@ class EventsMixin(RuntimeState):
         for m in volume_mounts(rec):
             attrs = {"container": rec.id, "driver": "local"}
             if action == "mount":
-                opts = m.get("options") or []
-                attrs.update({"destination": m.get("destination", ""), "read/write": str("ro" not in opts).lower(),
+                opts = m.options
+                attrs.update({"destination": m.destination, "read/write": str("ro" not in opts).lower(),
                               "propagation": next((o for o in opts if o.endswith("private") or o.endswith("shared")
                                                    or o.endswith("slave")), "")})
-            self.emit("volume", action, m["volume"], attrs)
+            self.emit("volume", action, m.volume, attrs)

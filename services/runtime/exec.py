@@ -40,9 +40,9 @@ class ExecMixin(RuntimeState):
         with open(d / "bundle" / "config.json") as f:
             config = json.load(f)
         template = config["process"]
-        rootfs = rec.spec["rootfs"]
-        user = spec.get("user") or rec.spec.get("process", {}).get("user", "")
-        uid, gid, extra = users.resolve(user, [rootfs["upperDir"], *rootfs["lowerDirs"]])
+        rootfs = rec.spec.rootfs
+        user = spec.get("user") or rec.spec.process.user
+        uid, gid, extra = users.resolve(user, [rootfs.upper_dir, *rootfs.lower_dirs])
         tty = bool(spec.get("tty"))
         process = dict(template, args=list(spec["args"]), terminal=tty,
                        env=merge_env(template.get("env", []), spec.get("env", [])),

@@ -17,8 +17,8 @@ OUTPUT_MAX = 4096
 
 
 def check_of(rec: Record) -> dict | None:
-    hc = rec.spec.get("healthcheck") or {}
-    test = list(hc.get("test") or [])
+    hc = rec.spec.healthcheck
+    test = list(hc.test)
     if not test or test[0] == "NONE":
         return None
     if test[0] == "CMD":
@@ -31,11 +31,10 @@ def check_of(rec: Record) -> dict | None:
         return None
 
     def seconds(key):
-        value = int(hc.get(key, 0))
+        value = getattr(hc, key)
         return value / 1e9 if value else DEFAULTS[key]
     return {"args": args, "interval": seconds("interval"), "timeout": seconds("timeout"),
-            "start_period": seconds("startPeriod" if "startPeriod" in hc else "start_period"),
-            "retries": int(hc.get("retries", 0)) or DEFAULTS["retries"]}
+            "start_period": seconds("start_period"), "retries": hc.retries or DEFAULTS["retries"]}
 
 
 class HealthMixin(RuntimeState):

@@ -16,8 +16,8 @@ FIRST_DELAY, MAX_DELAY, STEADY_RUN = 0.1, 60.0, 10.0
 
 
 def policy_of(rec: Record) -> tuple[str, int]:
-    p = rec.spec.get("restartPolicy") or {}
-    return p.get("name") or "no", int(p.get("maximumRetryCount", 0))
+    p = rec.spec.restart_policy
+    return p.name or "no", p.maximum_retry_count
 
 
 class RestartMixin(RuntimeState):

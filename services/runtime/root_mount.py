@@ -6,10 +6,9 @@ images service would describe it."""
 from common import overlay_mount
 
 
-def of(rootfs: dict) -> dict:
-    """`rootfs`: the spec's Rootfs as stored (json_format's field names)."""
-    mounts = rootfs.get("mounts")
-    if mounts:  # one (request_checks.container_spec)
-        m = mounts[0]
-        return {"type": m["type"], "source": m.get("source", ""), "options": list(m.get("options", ()))}
-    return overlay_mount.overlay(rootfs["lowerDirs"], rootfs["upperDir"], rootfs["workDir"])
+def of(rootfs) -> dict:
+    """`rootfs`: the spec's Rootfs (model.py)."""
+    if rootfs.mounts:  # one (request_checks.container_spec)
+        m = rootfs.mounts[0]
+        return {"type": m.type, "source": m.source, "options": list(m.options)}
+    return overlay_mount.overlay(list(rootfs.lower_dirs), rootfs.upper_dir, rootfs.work_dir)

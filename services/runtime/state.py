@@ -46,4 +46,4 @@ class RuntimeState:
 
     def executor_of(self, rec: Record) -> executors.Executor:
         """What runs the container (chosen at its create, --runtime)."""
-        return executors.named(rec.spec.get("runtime", ""))
+        return executors.named(rec.spec.runtime)

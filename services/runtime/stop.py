@@ -48,11 +48,11 @@ class StopMixin(RuntimeState):
 
     def _stop(self, rec: Record, timeout: int) -> Record:
         if timeout < 0:
-            timeout = rec.spec.get("stopTimeout", DEFAULT_STOP_TIMEOUT)
+            timeout = DEFAULT_STOP_TIMEOUT if rec.spec.stop_timeout is None else rec.spec.stop_timeout
         self.thaw_to_end(rec)  # a frozen process cannot act on its stop signal
         d = self.store.dir(rec.id)
         if rec.status == "running":
-            sig = signals.parse(rec.spec.get("stopSignal", ""), signal.SIGTERM)
+            sig = signals.parse(rec.spec.stop_signal, signal.SIGTERM)
             signal_process(rec.pid, sig)
             self.emit_container(rec, "kill", signal=int(sig))
             if shim_client.wait_exit(rec.shim_pid, rec.shim_start, d, timeout):

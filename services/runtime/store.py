@@ -14,6 +14,7 @@ import threading
 from common import atomic, dirspread
 from common.errors import AlreadyExists, InvalidArgument, NotFound, is_no_space, note_data_root
 from common.unwritten import Unwritten
+from services.runtime import model
 
 log = logging.getLogger("doca.runtime.store")
 
@@ -29,7 +30,7 @@ ID_RE = re.compile(r"^[0-9a-f]{64}$")
 class Record:
     id: str
     name: str
-    spec: dict
+    spec: model.ContainerSpec
     status: str = "created"
     pid: int = 0
     shim_pid: int = 0
@@ -48,6 +49,18 @@ class Record:
 
 
 _FIELDS = tuple(f.name for f in dataclasses.fields(Record))
+
+
+def _as_json(rec: Record) -> dict:
+    """The record's fields as written: the spec in its message's JSON form
+    (model.py), as records have always been."""
+    fields = {f: getattr(rec, f) for f in _FIELDS}
+    fields["spec"] = model.to_json(rec.spec)
+    return fields
+
+
+def _from_json(data: dict) -> Record:
+    return Record(**dict(data, spec=model.from_json(model.ContainerSpec, data["spec"])))
 
 
 def _root_only(path: pathlib.Path) -> None:
@@ -79,7 +92,7 @@ class Store:
                 continue
             atomic.remove_temporaries(d)
             _root_only(d / "container.json")  # an older doca wrote it 0644: it holds the environment
-            self._records[d.name] = Record(**data)
+            self._records[d.name] = _from_json(data)
         for d in self.run_root.iterdir():  # run-time files of a create that never made a record
             if d.name not in self._records and d.name not in self.orphans:
                 self.orphans.append(d.name)
@@ -112,11 +125,8 @@ class Store:
         removed container's record is deleted whether it was written or not.
         Only a runtime restarted while the disk is still full reads the older
         record (a stop's manually_stopped with it)."""
-        # The fields as they are (all JSON already): asdict's deep copy of the
-        # spec cost more than the write.
-        fields = {f: getattr(rec, f) for f in _FIELDS}
         try:
-            atomic.write_json(self.record_dir(rec.id) / "container.json", fields, durable=durable)
+            atomic.write_json(self.record_dir(rec.id) / "container.json", _as_json(rec), durable=durable)
         except OSError as e:
             if not is_no_space(e):
                 raise
@@ -137,7 +147,7 @@ class Store:
         rec = self._records.get(cid)
         if rec is None or not self.record_dir(cid).is_dir():
             return  # removed meanwhile: nothing to write
-        atomic.write_json(self.record_dir(cid) / "container.json", {f: getattr(rec, f) for f in _FIELDS})
+        atomic.write_json(self.record_dir(cid) / "container.json", _as_json(rec))
 
     def flush_unsaved(self) -> None:
         """Writes the records a full disk held back, while there is room."""
@@ -176,8 +186,8 @@ class Store:
         with self.lock:
             self._name_free(name)
             rec.name = name
-            if rec.spec.get("name"):
-                rec.spec["name"] = name
+            if rec.spec.name:
+                rec.spec = dataclasses.replace(rec.spec, name=name)
             self.save(rec)
 
     def drop(self, cid: str) -> None:

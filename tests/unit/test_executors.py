@@ -1,6 +1,7 @@
 """The executor seam (services/runtime/executors/): one registry by name,
 every executor the whole protocol, and a container side that stays as
 light as the shim needs (it is imported on every container's start)."""
+import dataclasses
 import inspect
 import pathlib
 import subprocess
@@ -9,7 +10,7 @@ import sys
 import pytest
 
 from common.errors import FailedPrecondition, InvalidArgument
-from services.runtime import executors
+from services.runtime import executors, model
 from services.runtime.executors.base import Executor
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -34,7 +35,7 @@ def test_every_executor_implements_the_whole_seam(name):
 
 
 def test_checks_at_create():
-    spec = {"process": {"args": ["true"]}, "tty": True}
+    spec = model.ContainerSpec(process=model.Process(args=("true",)), tty=True)
     executors.named("doca").check(spec)
     for e in executors.EXECUTORS.values():
         if e.path() is not None:
@@ -42,7 +43,8 @@ def test_checks_at_create():
     runc = executors.EXECUTORS["runc"]
     if runc.path() is not None:
         with pytest.raises(FailedPrecondition, match="--userns-remap with --runtime runc is not supported"):
-            runc.check(dict(spec, userns={"uidBase": 100000, "gidBase": 100000, "size": 65536}))
+            runc.check(dataclasses.replace(spec, userns=model.UsernsRemap(uid_base=100000, gid_base=100000,
+                                                                          size=65536)))
 
 
 def test_container_side_loads_no_more_than_the_shim_needs():

@@ -9,7 +9,7 @@ from common import overlay_mount
 from common.errors import InvalidArgument
 from doca.runtime.v1 import runtime_pb2 as rpb
 from services.images.snapshots import described
-from services.runtime import overlay_linux, request_checks, root_mount
+from services.runtime import model, overlay_linux, request_checks, root_mount
 
 LOWER = ["/var/lib/doca/images/layers/b/diff", "/var/lib/doca/images/layers/a/diff"]  # top first
 UPPER, WORK = "/var/lib/doca/images/snapshots/c1/upper", "/var/lib/doca/images/snapshots/c1/work"
@@ -26,11 +26,12 @@ def test_the_images_service_describes_one_overlay():
 
 def test_the_runtime_gives_the_shim_the_mount_as_described():
     given = {"type": "overlay", "source": "overlay", "options": OPTIONS}
-    assert root_mount.of({"lowerDirs": ["/x"], "upperDir": "/y", "workDir": "/z", "mounts": [given]}) == given
+    rootfs = model.from_json(model.Rootfs, {"lowerDirs": ["/x"], "upperDir": "/y", "workDir": "/z", "mounts": [given]})
+    assert root_mount.of(rootfs) == given
 
 
 def test_a_record_from_before_the_description_mounts_the_same():
-    old = {"lowerDirs": LOWER, "upperDir": UPPER, "workDir": WORK, "readonly": False}
+    old = model.from_json(model.Rootfs, {"lowerDirs": LOWER, "upperDir": UPPER, "workDir": WORK, "readonly": False})
     assert root_mount.of(old) == overlay_mount.overlay(LOWER, UPPER, WORK) == \
         {"type": "overlay", "source": "overlay", "options": OPTIONS}
 

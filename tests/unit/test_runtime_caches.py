@@ -2,23 +2,27 @@
 of parsed ContainerSpec messages (Remove drops an entry, one left behind
 goes at the next prune; bench/soak.py found ~8 KiB kept per removed
 container) and stats' previous CPU readings."""
+import dataclasses
 import threading
 
-from services.runtime import stats
+from services.runtime import model, stats
 from services.runtime.percontainer import PRUNE_MIN, PerContainer
 from services.runtime.spec_messages import SpecMessages
 from services.runtime.store import Record
 
 
-def _spec(i: int) -> dict:
-    return {"image": "busybox", "process": {"args": ["true", str(i)]}}
+def _spec(i: int) -> model.ContainerSpec:
+    return model.ContainerSpec(image="busybox", process=model.Process(args=("true", str(i))))
 
 
 def test_drop_and_reuse():
     cache = SpecMessages()
-    first = cache.get("a", _spec(1))
-    assert cache.get("a", _spec(1)) is first  # reused while the spec is the same
-    assert cache.get("a", _spec(2)) is not first  # parsed again once it changed
+    spec = _spec(1)
+    first = cache.get("a", spec)
+    assert first.process.args == ["true", "1"]
+    assert cache.get("a", spec) is first  # reused while the spec is the same
+    changed = dataclasses.replace(spec, name="b")  # an update or a rename: a new spec
+    assert cache.get("a", changed) is not first and cache.get("a", changed).name == "b"
     cache.drop("a")
     cache.drop("a")  # twice: nothing left, no error
     assert len(cache._by_id) == 0
@@ -63,12 +67,12 @@ class _Runtime(stats.StatsMixin):
 def test_stats_readings_of_removed_containers_go():
     rt = _Runtime()
     for i in range(20 * PRUNE_MIN):
-        rec = Record(id=f"c{i}", name=f"n{i}", spec={})
+        rec = Record(id=f"c{i}", name=f"n{i}", spec=model.ContainerSpec())
         rt.store.records[rec.id] = rec
         rt.sample(rec)
         del rt.store.records[rec.id]
         assert len(rt._last_samples) <= PRUNE_MIN
-    live = [Record(id=f"k{i}", name=f"k{i}", spec={}) for i in range(3 * PRUNE_MIN)]
+    live = [Record(id=f"k{i}", name=f"k{i}", spec=model.ContainerSpec()) for i in range(3 * PRUNE_MIN)]
     for rec in live:
         rt.store.records[rec.id] = rec
         rt.sample(rec)

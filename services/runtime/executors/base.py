@@ -42,7 +42,7 @@ class Executor:
 
     def check(self, spec: dict) -> None:
         """At create, before anything exists: a DocaError when this executor
-        cannot run the container spec (the ContainerSpec message as a dict)."""
+        cannot run the container spec (services/runtime/model.py's)."""
         raise NotImplementedError
 
     def start(self, cid: str, name: str, state_dir: os.PathLike, shim: tuple[int, int]) -> None:

@@ -181,7 +181,7 @@ class Runc(OciRuntime):
 
     def check(self, spec: dict) -> None:
         super().check(spec)
-        if (spec.get("userns") or {}).get("size"):
+        if spec.userns.size:
             # Its init, in the container's user namespace, binds the rootfs
             # by path: the runtime's state dir (0700, root's) is closed to it.
             from common.errors import FailedPrecondition
