@@ -35,10 +35,14 @@ class Resources:
     cpu_quota: int = _limit("CpuQuota", "cpu.quota", low=1000)
     cpu_period: int = _limit("CpuPeriod", "cpu.period")
     pids_limit: int = _limit("PidsLimit", "pids.limit", "pids_limit", COUNT_OR_UNLIMITED, high=MAX_PIDS)
+    memory_reservation: int = _limit("MemoryReservation", "memory.reservation", "memory_reservation", SIZE,
+                                     low=MIN_MEMORY)
 
     def __post_init__(self):
         for f in FIELDS:
             _check(f, getattr(self, f.name))
+        if 0 < self.memory_bytes < self.memory_reservation:  # Docker's words
+            raise InvalidArgument("Minimum memory limit can not be less than memory reservation limit, see usage")
 
 
 FIELDS = dataclasses.fields(Resources)

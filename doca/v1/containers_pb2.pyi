@@ -12,7 +12,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class ContainerConfig(_message.Message):
-    __slots__ = ("image", "cmd", "entrypoint", "name", "env", "auto_remove", "memory", "cpus", "cpu_shares", "pids_limit", "network", "volumes", "workdir", "user", "hostname", "labels", "restart", "stop_signal", "stop_timeout", "tty", "interactive", "console_size", "log_opts", "cap_add", "cap_drop", "privileged", "security_opt", "ulimits", "read_only", "tmpfs", "health_cmd", "health_interval", "health_timeout", "health_start_period", "health_retries", "no_healthcheck", "init", "runtime", "userns_remap", "publish", "publish_all", "network_aliases", "ip", "add_hosts", "dns", "dns_search", "dns_options", "cgroupns")
+    __slots__ = ("image", "cmd", "entrypoint", "name", "env", "auto_remove", "memory", "cpus", "cpu_shares", "pids_limit", "network", "volumes", "workdir", "user", "hostname", "labels", "restart", "stop_signal", "stop_timeout", "tty", "interactive", "console_size", "log_opts", "cap_add", "cap_drop", "privileged", "security_opt", "ulimits", "read_only", "tmpfs", "health_cmd", "health_interval", "health_timeout", "health_start_period", "health_retries", "no_healthcheck", "init", "runtime", "userns_remap", "publish", "publish_all", "network_aliases", "ip", "add_hosts", "dns", "dns_search", "dns_options", "cgroupns", "memory_reservation")
     class LabelsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -75,6 +75,7 @@ class ContainerConfig(_message.Message):
     DNS_SEARCH_FIELD_NUMBER: _ClassVar[int]
     DNS_OPTIONS_FIELD_NUMBER: _ClassVar[int]
     CGROUPNS_FIELD_NUMBER: _ClassVar[int]
+    MEMORY_RESERVATION_FIELD_NUMBER: _ClassVar[int]
     image: str
     cmd: _containers.RepeatedScalarFieldContainer[str]
     entrypoint: _containers.RepeatedScalarFieldContainer[str]
@@ -123,7 +124,8 @@ class ContainerConfig(_message.Message):
     dns_search: _containers.RepeatedScalarFieldContainer[str]
     dns_options: _containers.RepeatedScalarFieldContainer[str]
     cgroupns: str
-    def __init__(self, image: _Optional[str] = ..., cmd: _Optional[_Iterable[str]] = ..., entrypoint: _Optional[_Iterable[str]] = ..., name: _Optional[str] = ..., env: _Optional[_Iterable[str]] = ..., auto_remove: _Optional[bool] = ..., memory: _Optional[str] = ..., cpus: _Optional[float] = ..., cpu_shares: _Optional[int] = ..., pids_limit: _Optional[int] = ..., network: _Optional[str] = ..., volumes: _Optional[_Iterable[str]] = ..., workdir: _Optional[str] = ..., user: _Optional[str] = ..., hostname: _Optional[str] = ..., labels: _Optional[_Mapping[str, str]] = ..., restart: _Optional[str] = ..., stop_signal: _Optional[str] = ..., stop_timeout: _Optional[int] = ..., tty: _Optional[bool] = ..., interactive: _Optional[bool] = ..., console_size: _Optional[_Union[WindowSize, _Mapping]] = ..., log_opts: _Optional[_Mapping[str, str]] = ..., cap_add: _Optional[_Iterable[str]] = ..., cap_drop: _Optional[_Iterable[str]] = ..., privileged: _Optional[bool] = ..., security_opt: _Optional[_Iterable[str]] = ..., ulimits: _Optional[_Iterable[str]] = ..., read_only: _Optional[bool] = ..., tmpfs: _Optional[_Iterable[str]] = ..., health_cmd: _Optional[str] = ..., health_interval: _Optional[str] = ..., health_timeout: _Optional[str] = ..., health_start_period: _Optional[str] = ..., health_retries: _Optional[int] = ..., no_healthcheck: _Optional[bool] = ..., init: _Optional[bool] = ..., runtime: _Optional[str] = ..., userns_remap: _Optional[str] = ..., publish: _Optional[_Iterable[str]] = ..., publish_all: _Optional[bool] = ..., network_aliases: _Optional[_Iterable[str]] = ..., ip: _Optional[str] = ..., add_hosts: _Optional[_Iterable[str]] = ..., dns: _Optional[_Iterable[str]] = ..., dns_search: _Optional[_Iterable[str]] = ..., dns_options: _Optional[_Iterable[str]] = ..., cgroupns: _Optional[str] = ...) -> None: ...
+    memory_reservation: str
+    def __init__(self, image: _Optional[str] = ..., cmd: _Optional[_Iterable[str]] = ..., entrypoint: _Optional[_Iterable[str]] = ..., name: _Optional[str] = ..., env: _Optional[_Iterable[str]] = ..., auto_remove: _Optional[bool] = ..., memory: _Optional[str] = ..., cpus: _Optional[float] = ..., cpu_shares: _Optional[int] = ..., pids_limit: _Optional[int] = ..., network: _Optional[str] = ..., volumes: _Optional[_Iterable[str]] = ..., workdir: _Optional[str] = ..., user: _Optional[str] = ..., hostname: _Optional[str] = ..., labels: _Optional[_Mapping[str, str]] = ..., restart: _Optional[str] = ..., stop_signal: _Optional[str] = ..., stop_timeout: _Optional[int] = ..., tty: _Optional[bool] = ..., interactive: _Optional[bool] = ..., console_size: _Optional[_Union[WindowSize, _Mapping]] = ..., log_opts: _Optional[_Mapping[str, str]] = ..., cap_add: _Optional[_Iterable[str]] = ..., cap_drop: _Optional[_Iterable[str]] = ..., privileged: _Optional[bool] = ..., security_opt: _Optional[_Iterable[str]] = ..., ulimits: _Optional[_Iterable[str]] = ..., read_only: _Optional[bool] = ..., tmpfs: _Optional[_Iterable[str]] = ..., health_cmd: _Optional[str] = ..., health_interval: _Optional[str] = ..., health_timeout: _Optional[str] = ..., health_start_period: _Optional[str] = ..., health_retries: _Optional[int] = ..., no_healthcheck: _Optional[bool] = ..., init: _Optional[bool] = ..., runtime: _Optional[str] = ..., userns_remap: _Optional[str] = ..., publish: _Optional[_Iterable[str]] = ..., publish_all: _Optional[bool] = ..., network_aliases: _Optional[_Iterable[str]] = ..., ip: _Optional[str] = ..., add_hosts: _Optional[_Iterable[str]] = ..., dns: _Optional[_Iterable[str]] = ..., dns_search: _Optional[_Iterable[str]] = ..., dns_options: _Optional[_Iterable[str]] = ..., cgroupns: _Optional[str] = ..., memory_reservation: _Optional[str] = ...) -> None: ...
 
 class RunRequest(_message.Message):
     __slots__ = ("config", "detach")
@@ -400,18 +402,20 @@ class StatsBatch(_message.Message):
     def __init__(self, stats: _Optional[_Iterable[_Union[ContainerStats, _Mapping]]] = ...) -> None: ...
 
 class UpdateRequest(_message.Message):
-    __slots__ = ("id", "memory", "cpus", "cpu_shares", "pids_limit")
+    __slots__ = ("id", "memory", "cpus", "cpu_shares", "pids_limit", "memory_reservation")
     ID_FIELD_NUMBER: _ClassVar[int]
     MEMORY_FIELD_NUMBER: _ClassVar[int]
     CPUS_FIELD_NUMBER: _ClassVar[int]
     CPU_SHARES_FIELD_NUMBER: _ClassVar[int]
     PIDS_LIMIT_FIELD_NUMBER: _ClassVar[int]
+    MEMORY_RESERVATION_FIELD_NUMBER: _ClassVar[int]
     id: str
     memory: str
     cpus: float
     cpu_shares: int
     pids_limit: int
-    def __init__(self, id: _Optional[str] = ..., memory: _Optional[str] = ..., cpus: _Optional[float] = ..., cpu_shares: _Optional[int] = ..., pids_limit: _Optional[int] = ...) -> None: ...
+    memory_reservation: str
+    def __init__(self, id: _Optional[str] = ..., memory: _Optional[str] = ..., cpus: _Optional[float] = ..., cpu_shares: _Optional[int] = ..., pids_limit: _Optional[int] = ..., memory_reservation: _Optional[str] = ...) -> None: ...
 
 class PruneContainersRequest(_message.Message):
     __slots__ = ("filters",)

@@ -89,6 +89,7 @@ RESOURCES = (
     Flag(("--cpus",), FLOAT, to="cpus"),
     Flag(("-c", "--cpu-shares"), INT, to="cpu_shares"),
     Flag(("--pids-limit",), INT, to="pids_limit"),
+    Flag(("--memory-reservation",), to="memory_reservation"),
 )
 
 # run and create: the ContainerConfig (-h is --hostname: help is --help alone).

@@ -79,6 +79,40 @@ def test_cpu_shares_written(stack):
         stack.doca("rm", "-f", cid)
 
 
+def test_memory_reservation_end_to_end(stack):
+    """--memory-reservation (the limit added to show what a new one takes):
+    the container sees it in its own cgroup, the host's file holds it,
+    inspect shows Docker's key, update changes it, Docker's checks refuse
+    what Docker refuses."""
+    out = stack.run("--memory-reservation", "64m", "busybox", "cat", "/sys/fs/cgroup/memory/memory.soft_limit_in_bytes")
+    assert int(out) == 64 << 20
+    cid = stack.doca("run", "-d", "-m", "128m", "--memory-reservation", "48m", "busybox", "sleep", "30").stdout.strip()
+    try:
+        assert int(_cg(stack, "memory", cid, "memory.soft_limit_in_bytes").read_text()) == 48 << 20
+        assert _inspect(stack, cid)["HostConfig"]["MemoryReservation"] == 48 << 20
+        stack.doca("update", "--memory-reservation", "32m", cid)
+        assert int(_cg(stack, "memory", cid, "memory.soft_limit_in_bytes").read_text()) == 32 << 20
+        assert _inspect(stack, cid)["HostConfig"]["MemoryReservation"] == 32 << 20
+        r = stack.doca("update", "--memory-reservation", "256m", cid, check=False)  # above -m 128m
+        assert r.returncode == 1 and "Minimum memory limit can not be less than memory reservation limit" in r.stderr
+        assert int(_cg(stack, "memory", cid, "memory.soft_limit_in_bytes").read_text()) == 32 << 20
+    finally:
+        stack.doca("rm", "-f", cid)
+    assert _inspect_created(stack, [])["HostConfig"]["MemoryReservation"] == 0  # Docker's 0: none
+    for flags, words in ((["--memory-reservation", "1k"], "6MB"), (["-m", "32m", "--memory-reservation", "64m"],
+                                                                   "memory reservation limit")):
+        r = stack.doca("run", "--rm", *flags, "busybox", "true", check=False)
+        assert r.returncode == 125 and words in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
+
+
+def _inspect_created(stack, flags) -> dict:
+    cid = stack.doca("create", *flags, "busybox", "true").stdout.strip()
+    try:
+        return _inspect(stack, cid)
+    finally:
+        stack.doca("rm", cid)
+
+
 def test_cgroups_removed_with_container(stack):
     cid = stack.doca("run", "-d", "-m", "64m", "busybox", "sleep", "30").stdout.strip()
     dirs = [CG / c / stack.cgroup_parent / cid for c in ("memory", "pids", "cpu", "cpuacct", "freezer")]

@@ -31,10 +31,12 @@ def test_controllers_in_runcs_order():
 
 def test_create_sets_each_controllers_limits(tree):
     root, drv = tree
-    dirs = drv.create(CID, Resources(memory_bytes=32 << 20, cpu_shares=512, cpu_quota=50000, pids_limit=8))
+    dirs = drv.create(CID, Resources(memory_bytes=32 << 20, cpu_shares=512, cpu_quota=50000, pids_limit=8,
+                                     memory_reservation=16 << 20))
     assert dirs == [str(root / c / "doca-x" / CID) for c in CONTROLLERS]
     d = {c: root / c / "doca-x" / CID for c in CONTROLLERS}
     assert (d["memory"] / "memory.limit_in_bytes").read_text() == str(32 << 20)
+    assert (d["memory"] / "memory.soft_limit_in_bytes").read_text() == str(16 << 20)
     assert (d["cpu"] / "cpu.shares").read_text() == "512"
     assert (d["cpu"] / "cpu.cfs_period_us").read_text() == "100000"
     assert (d["cpu"] / "cpu.cfs_quota_us").read_text() == "50000"

@@ -27,10 +27,11 @@ def test_limits_written(tree, monkeypatch):
     (tree / "doca-x").mkdir()
     _fake_kernel_files(tree / "doca-x")
     dirs = drv.create(CID, Resources(memory_bytes=32 << 20, cpu_shares=512, cpu_quota=50000,
-                                     cpu_period=100000, pids_limit=8))
+                                     cpu_period=100000, pids_limit=8, memory_reservation=16 << 20))
     d = tree / "doca-x" / CID
     assert dirs == [str(d)]
     assert (d / "memory.max").read_text() == str(32 << 20)
+    assert (d / "memory.low").read_text() == str(16 << 20)  # --memory-reservation, as runc's fs2
     assert (d / "cpu.max").read_text() == "50000 100000"
     assert (d / "pids.max").read_text() == "8"
     assert (d / "cpu.weight").read_text() == str(shares_to_weight(512))

@@ -24,6 +24,9 @@ from services.runtime import spec as ocispec
     ({"cpu_period": -1}, "--cpu-period"),
     ({"pids_limit": -5}, "invalid --pids-limit -5: must be positive or -1 (unlimited)"),
     ({"pids_limit": 4194305}, "--pids-limit"),
+    ({"memory_reservation": 1024}, "the minimum allowed memory-reservation is 6MB"),
+    ({"memory_bytes": 64 << 20, "memory_reservation": 128 << 20},
+     "Minimum memory limit can not be less than memory reservation limit"),
 ])
 def test_bad_limits_refused_as_they_are_made(values, words):
     with pytest.raises(InvalidArgument) as e:
@@ -38,8 +41,10 @@ def test_update_merge_is_checked_too():
 
 
 def test_user_request_parsed_once():
-    res = specs.resources(pb.ContainerConfig(memory="64m", cpus=0.5, cpu_shares=512, pids_limit=-1))
-    assert res == rpb.Resources(memory_bytes=64 << 20, cpu_shares=512, cpu_quota=50000, cpu_period=100000)
+    res = specs.resources(pb.ContainerConfig(memory="64m", cpus=0.5, cpu_shares=512, pids_limit=-1,
+                                             memory_reservation="32m"))
+    assert res == rpb.Resources(memory_bytes=64 << 20, cpu_shares=512, cpu_quota=50000, cpu_period=100000,
+                                memory_reservation=32 << 20)
     # an update reads the same names
     assert specs.resources(pb.UpdateRequest(memory="128m", pids_limit=50)) == rpb.Resources(
         memory_bytes=128 << 20, pids_limit=50)
@@ -65,17 +70,18 @@ def test_every_limit_reaches_the_runtime_and_inspect():
     key and an OCI place; inspect shows it under that key."""
     runtime_fields = set(rpb.Resources.DESCRIPTOR.fields_by_name)
     assert {f.name for f in FIELDS} == runtime_fields
-    res = rpb.Resources(memory_bytes=64 << 20, cpu_shares=512, cpu_quota=50000, cpu_period=100000, pids_limit=8)
+    res = rpb.Resources(memory_bytes=64 << 20, cpu_shares=512, cpu_quota=50000, cpu_period=100000, pids_limit=8,
+                        memory_reservation=32 << 20)
     shown = documents._limits(res)
     assert shown == {"Memory": 64 << 20, "MemorySwap": 128 << 20, "NanoCpus": 500_000_000, "CpuShares": 512,
-                     "CpuQuota": 50000, "CpuPeriod": 100000, "PidsLimit": 8}
+                     "CpuQuota": 50000, "CpuPeriod": 100000, "PidsLimit": 8, "MemoryReservation": 32 << 20}
     assert documents._limits(rpb.Resources())["PidsLimit"] is None  # Docker's null: no limit
 
 
 def test_oci_resources_both_ways():
-    res = Resources(memory_bytes=64 << 20, cpu_shares=512, cpu_quota=50000, pids_limit=8)
+    res = Resources(memory_bytes=64 << 20, cpu_shares=512, cpu_quota=50000, pids_limit=8, memory_reservation=32 << 20)
     oci = ocispec.resources(res)
-    assert oci == {"memory": {"limit": 64 << 20, "swap": 128 << 20},
+    assert oci == {"memory": {"limit": 64 << 20, "reservation": 32 << 20, "swap": 128 << 20},
                    "cpu": {"shares": 512, "quota": 50000, "period": 100000}, "pids": {"limit": 8}}
     assert ocispec.resources_of(oci) == dataclasses.replace(res, cpu_period=100000)
     assert ocispec.resources(Resources()) == {}

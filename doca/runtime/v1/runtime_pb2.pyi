@@ -39,18 +39,20 @@ class Rootfs(_message.Message):
     def __init__(self, lower_dirs: _Optional[_Iterable[str]] = ..., upper_dir: _Optional[str] = ..., work_dir: _Optional[str] = ..., readonly: _Optional[bool] = ..., mounts: _Optional[_Iterable[_Union[Mount, _Mapping]]] = ...) -> None: ...
 
 class Resources(_message.Message):
-    __slots__ = ("memory_bytes", "cpu_shares", "cpu_quota", "cpu_period", "pids_limit")
+    __slots__ = ("memory_bytes", "cpu_shares", "cpu_quota", "cpu_period", "pids_limit", "memory_reservation")
     MEMORY_BYTES_FIELD_NUMBER: _ClassVar[int]
     CPU_SHARES_FIELD_NUMBER: _ClassVar[int]
     CPU_QUOTA_FIELD_NUMBER: _ClassVar[int]
     CPU_PERIOD_FIELD_NUMBER: _ClassVar[int]
     PIDS_LIMIT_FIELD_NUMBER: _ClassVar[int]
+    MEMORY_RESERVATION_FIELD_NUMBER: _ClassVar[int]
     memory_bytes: int
     cpu_shares: int
     cpu_quota: int
     cpu_period: int
     pids_limit: int
-    def __init__(self, memory_bytes: _Optional[int] = ..., cpu_shares: _Optional[int] = ..., cpu_quota: _Optional[int] = ..., cpu_period: _Optional[int] = ..., pids_limit: _Optional[int] = ...) -> None: ...
+    memory_reservation: int
+    def __init__(self, memory_bytes: _Optional[int] = ..., cpu_shares: _Optional[int] = ..., cpu_quota: _Optional[int] = ..., cpu_period: _Optional[int] = ..., pids_limit: _Optional[int] = ..., memory_reservation: _Optional[int] = ...) -> None: ...
 
 class Process(_message.Message):
     __slots__ = ("args", "env", "cwd", "user")

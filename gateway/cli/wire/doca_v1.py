@@ -137,6 +137,7 @@ MESSAGES = {
         (46, 'dns_search', 9, 1, '', ''),
         (47, 'dns_options', 9, 1, '', ''),
         (48, 'cgroupns', 9, 0, '', ''),
+        (49, 'memory_reservation', 9, 0, '', ''),
     ), ('doca.v1.ContainerConfig.LabelsEntry', 'doca.v1.ContainerConfig.LogOptsEntry')),
     'doca.v1.ContainerConfig.LabelsEntry': ((
         (1, 'key', 9, 0, '', ''),
@@ -563,6 +564,7 @@ MESSAGES = {
         (3, 'cpus', 1, 0, '', ''),
         (4, 'cpu_shares', 3, 0, '', ''),
         (5, 'pids_limit', 3, 0, '', ''),
+        (6, 'memory_reservation', 9, 0, '', ''),
     ), ()),
     'doca.v1.VersionRequest': ((
     ), ()),

@@ -22,6 +22,8 @@ class MemoryV1(base.Controller):
                 steps = steps + [pair] if res.memory_bytes <= current else [pair] + steps
             for name, value in steps:
                 base.write(os.path.join(path, name), value)
+        if res.memory_reservation:
+            base.write(os.path.join(path, "memory.soft_limit_in_bytes"), res.memory_reservation)
 
     def stats(self, path, sample):
         limit = base.read_int(os.path.join(path, "memory.limit_in_bytes"))
@@ -42,6 +44,8 @@ class MemoryV2(base.Controller):
             base.write(os.path.join(path, "memory.max"), res.memory_bytes)
             # Docker's default --memory-swap is twice --memory: swap = memory.
             base.write(os.path.join(path, "memory.swap.max"), res.memory_bytes)
+        if res.memory_reservation:
+            base.write(os.path.join(path, "memory.low"), res.memory_reservation)
 
     def stats(self, path, sample):
         sample["memory_usage"] = base.read_int(os.path.join(path, "memory.current"))
