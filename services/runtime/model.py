@@ -146,21 +146,9 @@ def _camel(name: str) -> str:
 
 def from_message(cls, msg):
     """A message of the API (or anything with the fields' names) as cls."""
-    kw = {}
-    for name, _, kind, sub in _plan(cls):
-        value = getattr(msg, name)
-        if kind == NESTED:
-            value = from_message(sub, value)
-        elif kind == LIST:
-            value = tuple(value)
-        elif kind == NESTED_LIST:
-            value = tuple(from_message(sub, v) for v in value)
-        elif kind == MAP:
-            value = dict(value)
-        elif kind == OPTIONAL and not msg.HasField(name):
-            value = None
-        kw[name] = value
-    return cls(**kw)
+    def read(name, key, kind):
+        return None if kind == OPTIONAL and not msg.HasField(name) else getattr(msg, name)
+    return _make(cls, read, from_message)
 
 
 def to_message(obj, msg):
@@ -190,21 +178,30 @@ def to_message(obj, msg):
 def from_json(cls, data: dict):
     """The message's JSON form (json_format's, as records have always been
     written: int64 values may be strings) as cls."""
+    return _make(cls, lambda name, key, kind: data.get(key, _ABSENT), from_json)
+
+
+_ABSENT = object()  # a field the source leaves out: the class's default
+
+
+def _make(cls, read, nested):
+    """cls from what read(name, JSON key, kind) gives for each field (its
+    scalars cast to the field's type); `nested` makes a nested class."""
     kw = {}
     for name, key, kind, sub in _plan(cls):
-        if key not in data:
+        value = read(name, key, kind)
+        if value is _ABSENT:
             continue
-        value = data[key]
-        if kind == SCALAR or kind == OPTIONAL:
-            value = sub(value)
-        elif kind == NESTED:
-            value = from_json(sub, value)
+        if kind == NESTED:
+            value = nested(sub, value)
         elif kind == LIST:
             value = tuple(value)
         elif kind == NESTED_LIST:
-            value = tuple(from_json(sub, v) for v in value)
-        else:
+            value = tuple(nested(sub, v) for v in value)
+        elif kind == MAP:
             value = dict(value)
+        elif value is not None:
+            value = sub(value)
         kw[name] = value
     return cls(**kw)
 

@@ -4,15 +4,18 @@ import os
 from services.runtime.cgroups import base
 
 
+def _lines(path: str) -> list[str]:
+    try:
+        return base.read(path).splitlines()
+    except FileNotFoundError:
+        return []
+
+
 class BlkioV1(base.Controller):
     name = "blkio"
 
     def stats(self, path, sample):
-        try:
-            text = base.read(os.path.join(path, "blkio.throttle.io_service_bytes"))
-        except FileNotFoundError:
-            return
-        for line in text.splitlines():
+        for line in _lines(os.path.join(path, "blkio.throttle.io_service_bytes")):
             parts = line.split()  # "8:0 Read 4096"
             if len(parts) == 3 and parts[1] == "Read":
                 sample["blk_read"] += int(parts[2])
@@ -24,11 +27,7 @@ class IoV2(base.Controller):
     name = "io"
 
     def stats(self, path, sample):
-        try:
-            text = base.read(os.path.join(path, "io.stat"))
-        except FileNotFoundError:
-            return
-        for line in text.splitlines():
+        for line in _lines(os.path.join(path, "io.stat")):
             for field in line.split()[1:]:  # "8:0 rbytes=100 wbytes=200 ..."
                 key, _, value = field.partition("=")
                 if key == "rbytes":
