@@ -10,7 +10,7 @@ import sys
 import threading
 
 from common.errors import FailedPrecondition, InvalidArgument
-from services.runtime import sealed_exe, shim_client, users
+from services.runtime import sealed_exe, setns_init, shim_client, users
 from services.runtime.create import security_of
 from services.runtime.security import options, payload as security_payload
 from services.runtime.state import RuntimeState
@@ -66,14 +66,22 @@ class ExecMixin(RuntimeState):
                 if kind == "exit":
                     code = value
                 yield kind, value
+        except _InitGone:
+            raise FailedPrecondition(f"container {rec.name} is not running") from None
         finally:
             extra = {"exitCode": code} if code is not None else {}
             self.emit_container(rec, "exec_die", execID=exec_id, **extra)
 
 
+class _InitGone(Exception):
+    """The container stopped before the process could join it."""
+
+
 def _run(cfg: dict, want_stdin: bool, inputs, cancelled):
     """Yields ("started", None) once the process runs, its output, then
-    ("exit", code)."""
+    ("exit", code); raises _InitGone when it never ran because the
+    container's init was gone (a stop or restart under way)."""
+    started = False
     cfg_r, cfg_w = os.pipe()
     ctl_r, ctl_w = os.pipe()
     ready_r, ready_w = os.pipe()
@@ -103,6 +111,7 @@ def _run(cfg: dict, want_stdin: bool, inputs, cancelled):
                 if key.data == "started":
                     sel.unregister(ready_r)
                     if data:
+                        started = True
                         yield "started", None
                     continue
                 if not data:
@@ -113,7 +122,12 @@ def _run(cfg: dict, want_stdin: bool, inputs, cancelled):
             if cancelled():
                 proc.terminate()  # setns_init kills the process in the container
                 return
-        yield "exit", proc.wait()
+        code = proc.wait()
+        # setns_init has exited: its ready pipe holds its last word (a
+        # process that ran and exited 255 itself said "1" there first).
+        if code == setns_init.EXIT_GONE and not started and not os.read(ready_r, 1):
+            raise _InitGone()
+        yield "exit", code
     finally:
         sel.close()
         os.close(ready_r)

@@ -6,7 +6,7 @@ import logging
 import threading
 import time
 
-from common.errors import NotFound
+from common.errors import FailedPrecondition, NotFound
 from services.runtime.state import RuntimeState
 from services.runtime.store import Record
 
@@ -77,11 +77,15 @@ class HealthMixin(RuntimeState):
                     out += value
             if code == -1:
                 out += f"Health check exceeded timeout ({check['timeout']:g}s)".encode()
+        except FailedPrecondition:
+            return  # the container stopped (or paused) meanwhile: no result, as Docker
         except Exception as e:  # noqa: BLE001 - a probe that cannot run is a failed probe
             out, code = str(e).encode(), -1
         end = time.time()
         in_start_period = end - started_at < check["start_period"]
         with self.store.lock:
+            if rec.status != "running" or rec.started_at != started_at:
+                return  # a probe cut short by a stop or restart says nothing of the container
             health = dict(rec.health or {"status": "starting", "failing_streak": 0, "log": []})
             before = health.get("status")
             health["log"] = (health.get("log", []) + [

@@ -10,11 +10,14 @@ devpts and this process relays it to its stdin/stdout; CTL_FD brings window
 sizes ("rows cols\\n"). READY_FD gets b"1" once the process's execve has
 succeeded (a close-on-exec pipe from the child tells), and is closed
 without it when the process could not start. It exits with the process's
-exit code.
+exit code, or EXIT_GONE when the container's init is gone before the
+process could join it (a stop or restart under way: its pid namespace
+takes no new process), which the runtime reports as "not running".
 
 Standard library only: it starts fast and stays small.
 """
 import _signal
+import errno
 import fcntl
 import marshal
 import os
@@ -25,6 +28,8 @@ import termios
 
 from services.runtime import console_linux, init_linux, syscalls as sc
 
+# Not an exit code of the user's process: that one never existed.
+EXIT_GONE = 255
 NS_ORDER = (("ipc", sc.CLONE_NEWIPC), ("uts", sc.CLONE_NEWUTS),
             ("net", sc.CLONE_NEWNET), ("pid", sc.CLONE_NEWPID), ("mnt", sc.CLONE_NEWNS))
 
@@ -133,14 +138,9 @@ def _relay(master: int, ctl: int, child: int) -> None:
                     _resize(master, line)
 
 
-def main() -> None:
-    cfg_fd, ctl_fd = int(sys.argv[1]), int(sys.argv[2])
-    ready_fd = int(sys.argv[3]) if len(sys.argv) > 3 else -1
-    for fd in (ctl_fd, ready_fd):  # ours, not the user's process's (pass_fds made them inheritable)
-        if fd >= 0:
-            os.set_inheritable(fd, False)
-    with os.fdopen(cfg_fd, "rb") as f:
-        cfg = marshal.load(f)
+def _join(cfg: dict):
+    """Everything up to the fork of the user's process, which the child
+    (pid 0 here) goes on to become."""
     # The host's cgroup files, opened before the container's /sys replaces them.
     cgroup_fds = [os.open(os.path.join(d, "cgroup.procs"), os.O_WRONLY | os.O_CLOEXEC)
                   for d in cfg["cgroup_dirs"]]
@@ -157,6 +157,26 @@ def main() -> None:
         _resize(pty[0], cfg["size"].encode())
     exec_r, exec_w = os.pipe2(os.O_CLOEXEC)
     child = os.fork()
+    return cgroup_fds, cgroupns, pty, child, exec_r, exec_w
+
+
+def main() -> None:
+    cfg_fd, ctl_fd = int(sys.argv[1]), int(sys.argv[2])
+    ready_fd = int(sys.argv[3]) if len(sys.argv) > 3 else -1
+    for fd in (ctl_fd, ready_fd):  # ours, not the user's process's (pass_fds made them inheritable)
+        if fd >= 0:
+            os.set_inheritable(fd, False)
+    with os.fdopen(cfg_fd, "rb") as f:
+        cfg = marshal.load(f)
+    try:
+        cgroup_fds, cgroupns, pty, child, exec_r, exec_w = _join(cfg)
+    except OSError as e:
+        # The init gone: its /proc entries or cgroup vanish (ENOENT, ESRCH),
+        # or its pid namespace refuses a new process (fork: ENOMEM).
+        if not os.path.exists(f"/proc/{cfg['pid']}/ns/pid") or e.errno == errno.ENOMEM:
+            os._exit(EXIT_GONE)
+        os.write(2, f"doca exec: {e}\n".encode())
+        os._exit(init_linux.EXIT_CANNOT_INVOKE)
     if child == 0:
         os.close(exec_r)
         _child(cfg, cgroup_fds, cgroupns, pty, exec_w)

@@ -1,10 +1,15 @@
 """doca exec: the container's namespaces, cgroups, environment and user;
 stdin; a terminal with its size, resizes and Ctrl-C; exit codes."""
+import json
+import marshal
 import pathlib
+import subprocess
+import sys
 import time
 
 import pytest
 
+from services.runtime import setns_init
 from tests.support.ptyrun import PtyProcess
 from tests.support.stack import DOCA
 
@@ -103,3 +108,33 @@ def test_exec_tty(stack, ctr):
         assert p.wait() == 7
     finally:
         p.close()
+
+
+def test_exec_whose_container_stops_meanwhile_says_not_running(tmp_path):
+    """The init gone between the runtime's check and the join (a stop or a
+    restart under way): setns_init exits EXIT_GONE without a word, which the
+    runtime reports as "not running" — never a traceback in the output."""
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    cfg = tmp_path / "cfg"
+    cfg.write_bytes(marshal.dumps({"pid": gone.pid, "cgroup_dirs": [], "process": {"args": ["true"]}}))
+    with open(cfg, "rb") as f:
+        r = subprocess.run([sys.executable, "-E", "-S", "-m", "services.runtime.setns_init", str(f.fileno()), "0"],
+                           pass_fds=(f.fileno(),), capture_output=True, cwd=pathlib.Path(setns_init.__file__).parents[2])
+    assert (r.returncode, r.stderr) == (setns_init.EXIT_GONE, b"")
+
+
+def test_health_checks_cut_by_a_restart_leave_no_result(stack):
+    """A check running while its container restarts is dropped (Docker drops
+    a probe its stop cancelled): with checks every 50 ms across restarts,
+    every result in the log is a check that ran in a running container."""
+    cid = stack.doca("run", "-d", "--health-cmd", "echo up", "--health-interval", "50ms", "busybox",
+                     "sleep", "60").stdout.strip()
+    try:
+        for _ in range(3):
+            stack.doca("restart", "-t", "0", cid)
+            time.sleep(0.3)
+        log = json.loads(stack.doca("inspect", cid).stdout)[0]["State"]["Health"]["Log"]
+        assert log and all(e["ExitCode"] == 0 and e["Output"] == "up\n" for e in log), log
+    finally:
+        stack.doca("rm", "-f", cid)
