@@ -37,13 +37,13 @@ $(BIN)/doca-pump: services/runtime/pump/doca-pump.c $(STAMP)
 
 # The CLI: `doca` hands each call to the stack's fork server, or runs
 # doca-py, the Python launcher (python -SI, no site: ~4 ms of every call,
-# with this tree on sys.path; gateway/cli/launcher.py), when there is none.
+# with this tree on sys.path), when there is none: gateway/cli/launch/.
 # Linked statically where libc.a is there: no dynamic loader, ~0.15 ms less a call.
-$(BIN)/doca: gateway/cli/forkserver/doca.c $(STAMP)
+$(BIN)/doca: gateway/cli/launch/doca.c $(STAMP)
 	cc -O2 -Wall -static -o $@ $< || cc -O2 -Wall -o $@ $<
 
-$(BIN)/doca-py: gateway/cli/launcher.py $(STAMP)
-	$(BIN)/python gateway/cli/launcher.py $@
+$(BIN)/doca-py: gateway/cli/launch/doca_py.py $(STAMP)
+	$(BIN)/python gateway/cli/launch/doca_py.py $@
 
 venv: $(STAMP) $(BIN)/doca-pump $(BIN)/doca $(BIN)/doca-py
 	@# Byte-compile our code once: the environment may forbid writing .pyc at run time.

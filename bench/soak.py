@@ -52,7 +52,7 @@ PROCESSES = {
     "network": "services.network",
     "volumes": "services.volumes",
     "gateway": "gateway",
-    "forkserver": "gateway.cli.forkserver",
+    "forkserver": "gateway.cli.launch.forkserver",
 }
 SERVERS = ("runtime", "images", "network", "volumes", "gateway")  # the ones with common/memdebug.py
 

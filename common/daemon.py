@@ -16,7 +16,7 @@ from common import config, instance_lock, storeperms, tls
 
 # Start order; stop order is the reverse (the CLI's fork server, then the
 # gateway go first). The fork server is optional: the CLI works without it
-# (gateway/cli/forkserver/), so readiness does not wait for it.
+# (gateway/cli/launch/), so readiness does not wait for it.
 COMPONENTS = ("runtime", "images", "network", "volumes", "gateway", "cli")
 OPTIONAL = ("cli",)
 CODE_ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -25,8 +25,8 @@ PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 def _command(name: str) -> list[str]:
-    if name == "cli":  # no site, as the CLI's launcher: a worker imports what it needs
-        return [sys.executable, "-E", "-s", "-S", "-m", "gateway.cli.forkserver"]
+    if name == "cli":  # no site, as doca-py: a worker imports what it needs
+        return [sys.executable, "-E", "-s", "-S", "-m", "gateway.cli.launch.forkserver"]
     return [sys.executable, "-m", "gateway" if name == "gateway" else f"services.{name}"]
 
 

@@ -5,8 +5,7 @@ import sys
 import tarfile
 import tempfile
 
-from gateway.cli import conn
-from gateway.cli.wire import doca_v1 as pb
+from gateway.cli.rpc import conn, doca_v1 as pb
 
 CHUNK = 1 << 20
 

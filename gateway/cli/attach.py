@@ -3,8 +3,8 @@ the container's output here, this terminal's input there (raw mode with -t),
 detach with ctrl-p ctrl-q (the container keeps running)."""
 import sys
 
-from gateway.cli import conn, terminal
-from gateway.cli.wire import doca_v1 as pb
+from gateway.cli import terminal
+from gateway.cli.rpc import conn, doca_v1 as pb
 
 
 def _requests(cid: str, stdin: bool, start: bool, inputs):

@@ -28,9 +28,8 @@ import stat
 import sys
 
 from common.errors import DocaError
-from gateway.cli import conn
-from gateway.cli.transport import RpcError
-from gateway.cli.wire import doca_v1 as pb
+from gateway.cli.rpc import conn, doca_v1 as pb
+from gateway.cli.rpc.client import RpcError
 
 CHUNK = 1 << 20
 DOCKERIGNORE = ".dockerignore"

@@ -1,6 +1,5 @@
 """`doca commit`."""
-from gateway.cli import conn
-from gateway.cli.wire import doca_v1 as pb
+from gateway.cli.rpc import conn, doca_v1 as pb
 
 
 def commit(args) -> int:

@@ -3,9 +3,9 @@ from the CLI codec: no protobuf import)."""
 import sys
 
 from common import humanize
-from gateway.cli import conn, each, output, request
-from gateway.cli.wire import doca_v1 as pb
-from gateway.cli.wire.tojson import seconds as _seconds
+from gateway.cli import each, output, request
+from gateway.cli.rpc import conn, doca_v1 as pb
+from gateway.cli.rpc.tojson import seconds as _seconds
 
 
 def ps(args) -> int:
@@ -43,7 +43,7 @@ def _ports(c) -> str:
 
 
 def logs(args) -> int:
-    from gateway.cli.wire.tojson import timestamp_text
+    from gateway.cli.rpc.tojson import timestamp_text
     out, err = sys.stdout.buffer, sys.stderr.buffer
     req = pb.LogsRequest(id=args.container, follow=args.follow, since=args.since, timestamps=args.timestamps)
     if args.tail != "all":

@@ -26,9 +26,8 @@ import tarfile
 import threading
 
 from common import tarsafe, units
-from gateway.cli import conn
-from gateway.cli.transport import RpcError, StatusCode
-from gateway.cli.wire import doca_v1 as pb
+from gateway.cli.rpc import conn, doca_v1 as pb
+from gateway.cli.rpc.client import RpcError, StatusCode
 
 CHUNK = 256 * 1024
 

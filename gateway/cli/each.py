@@ -2,7 +2,7 @@
 failure on its own line, go on, and exit 1 if any failed."""
 import sys
 
-from gateway.cli.transport import RpcError, StatusCode
+from gateway.cli.rpc.client import RpcError, StatusCode
 
 
 def each(refs, call, show=lambda ref, result: print(ref)) -> int:

@@ -3,7 +3,7 @@
 1 for other verbs), never a traceback."""
 import sys
 
-from gateway.cli.transport import RpcError
+from gateway.cli.rpc.client import RpcError
 ENGINE_VERBS = ("run", "create")  # docker start fails with 1, as most verbs
 EXIT_USAGE = 125  # Docker's CLI: a flag it cannot read, whatever the verb
 
@@ -21,7 +21,7 @@ def _flag(field: str, verb: str | None) -> str:
 def usage_error(err: Exception, verb: str | None = None) -> str | None:
     """The line for a value no request can carry, or None: a number its
     field cannot hold (an int64 overflow), text that is not UTF-8."""
-    from gateway.cli.wire import OutOfRange
+    from gateway.cli.rpc.codec import OutOfRange
     if isinstance(err, OutOfRange):
         return (f'invalid argument "{err.value}" for "{_flag(err.field, verb)}" flag: value out of range '
                 f"({err.lo} to {err.hi})")

@@ -4,8 +4,8 @@ a template per event, as they come."""
 import datetime
 import sys
 
-from gateway.cli import conn, gotemplate
-from gateway.cli.wire import doca_v1 as pb
+from gateway.cli import gotemplate
+from gateway.cli.rpc import conn, doca_v1 as pb
 
 
 def _time(ns: int) -> str:

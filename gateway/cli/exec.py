@@ -1,8 +1,8 @@
 """`doca exec [-i] [-t] [-d] [-e K=V] [-w DIR] [-u USER] CTR CMD...`"""
 import sys
 
-from gateway.cli import conn, request, terminal
-from gateway.cli.wire import doca_v1 as pb
+from gateway.cli import request, terminal
+from gateway.cli.rpc import conn, doca_v1 as pb
 
 
 def _requests(args, inputs):

@@ -3,8 +3,8 @@ import json
 import sys
 
 from common import humanize, timestamps, units
-from gateway.cli import conn, each, output, tableformat
-from gateway.cli.wire import doca_v1 as pb, tojson
+from gateway.cli import each, output, tableformat
+from gateway.cli.rpc import conn, doca_v1 as pb, tojson
 
 CHUNK = 1 << 20
 

@@ -3,8 +3,8 @@ json` / a template of it."""
 import json
 
 from common.version import VERSION
-from gateway.cli import conn, gotemplate, output
-from gateway.cli.wire import doca_v1 as pb
+from gateway.cli import gotemplate, output
+from gateway.cli.rpc import conn, doca_v1 as pb
 
 _BINARY = ("B", "KiB", "MiB", "GiB", "TiB", "PiB")
 

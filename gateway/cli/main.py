@@ -5,11 +5,11 @@ argparse); the others, and anything fastargs does not read exactly as
 argparse would, by the parsers built here (from the same table for its
 verbs). Each verb's code is imported only when it runs, so `doca run` does
 not pay for `doca images`' table library, and `doca daemon` never loads
-grpc at all (the CLI speaks HTTP/2 itself: see transport/).
+grpc at all (the CLI speaks HTTP/2 itself: see rpc/).
 
-`make` installs a launcher (launcher.py) that starts Python without site
-(-SI): launch() adds site-packages only when a verb first imports a
-package from there (rich, hpack...).
+`make` installs a launcher, doca-py (written by launch/doca_py.py), that
+starts Python without site (-SI): launch() adds site-packages only when a
+verb first imports a package from there (rich, hpack...).
 """
 import sys
 

@@ -1,8 +1,8 @@
 """`doca network create|ls|inspect|rm|connect|disconnect|prune`."""
 import sys
 
-from gateway.cli import conn, each, output
-from gateway.cli.wire import doca_v1 as pb
+from gateway.cli import each, output
+from gateway.cli.rpc import conn, doca_v1 as pb
 
 
 def _labels(items) -> dict:

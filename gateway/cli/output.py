@@ -89,7 +89,7 @@ def plain(doc):
 
 def struct_to_dict(msg) -> dict:
     """A document (a Struct) or a message as JSON values, numbers plain."""
-    from gateway.cli.wire import tojson
+    from gateway.cli.rpc import tojson
     return plain(tojson.to_dict(msg))
 
 

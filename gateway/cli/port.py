@@ -2,8 +2,8 @@
 "80/tcp -> 0.0.0.0:8080", from the container's NetworkSettings.Ports."""
 import sys
 
-from gateway.cli import conn, output
-from gateway.cli.wire import doca_v1 as pb
+from gateway.cli import output
+from gateway.cli.rpc import conn, doca_v1 as pb
 
 
 def port(args) -> int:

@@ -5,8 +5,7 @@ reclaimed."""
 import sys
 
 from common import units
-from gateway.cli import conn
-from gateway.cli.wire import doca_v1 as pb
+from gateway.cli.rpc import conn, doca_v1 as pb
 
 CONTAINER_WARNING = "WARNING! This will remove all stopped containers."
 

@@ -3,9 +3,9 @@ the CLI keeps the credentials (credentials.py) and shows the progress."""
 import getpass
 import sys
 
-from gateway.cli import conn, credentials
+from gateway.cli import credentials
+from gateway.cli.rpc import conn, doca_v1 as pb
 from gateway.cli.transfer_display import Display
-from gateway.cli.wire import doca_v1 as pb
 
 
 def _auth(reference: str) -> pb.RegistryAuth:

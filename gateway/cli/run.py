@@ -1,9 +1,9 @@
 """`doca run`, `create`, `start` (messages from the CLI codec: no protobuf import)."""
 import sys
 
-from gateway.cli import conn, request
-from gateway.cli.transport import RpcError
-from gateway.cli.wire import doca_v1 as pb
+from gateway.cli import request
+from gateway.cli.rpc import conn, doca_v1 as pb
+from gateway.cli.rpc.client import RpcError
 
 
 def config(args) -> pb.ContainerConfig:

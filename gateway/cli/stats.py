@@ -2,8 +2,8 @@
 import sys
 
 from common import units
-from gateway.cli import conn, each, request
-from gateway.cli.wire import doca_v1 as pb
+from gateway.cli import each, request
+from gateway.cli.rpc import conn, doca_v1 as pb
 
 HEADERS = ("CONTAINER ID", "NAME", "CPU %", "MEM USAGE / LIMIT", "MEM %", "NET I/O", "BLOCK I/O", "PIDS")
 

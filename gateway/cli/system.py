@@ -1,7 +1,6 @@
 """`doca version`."""
 from common.version import VERSION as CLIENT_VERSION
-from gateway.cli import conn
-from gateway.cli.wire import doca_v1 as pb
+from gateway.cli.rpc import conn, doca_v1 as pb
 
 
 def version(args) -> int:

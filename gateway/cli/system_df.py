@@ -4,8 +4,8 @@ volumes and the build cache."""
 import json
 
 from common import humanize, units
-from gateway.cli import conn, output
-from gateway.cli.wire import doca_v1 as pb, tojson
+from gateway.cli import output
+from gateway.cli.rpc import conn, doca_v1 as pb, tojson
 
 ACTIVE_STATES = ("running", "paused", "restarting")
 

@@ -1,6 +1,5 @@
 """`doca top`, `doca rename`, `doca diff`."""
-from gateway.cli import conn
-from gateway.cli.wire import doca_v1 as pb
+from gateway.cli.rpc import conn, doca_v1 as pb
 
 _KINDS = {pb.Change.MODIFIED: "C", pb.Change.ADDED: "A", pb.Change.DELETED: "D"}
 

@@ -1,7 +1,7 @@
 """`doca volume create|ls|rm|inspect`."""
 
-from gateway.cli import conn, each, output
-from gateway.cli.wire import doca_v1 as pb
+from gateway.cli import each, output
+from gateway.cli.rpc import conn, doca_v1 as pb
 
 
 def create(args) -> int:

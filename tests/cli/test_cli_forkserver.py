@@ -1,4 +1,4 @@
-"""The CLI's fork server (gateway/cli/forkserver/): `doca` hands its call to
+"""The CLI's fork server (gateway/cli/launch/): `doca` hands its call to
 a worker forked by the stack's server, and nothing a user or a script sees
 differs from the Python CLI run directly (doca-py): output, exit codes,
 stdin, working directory, environment, signals; a killed client leaves no
@@ -29,7 +29,7 @@ def _pids_with(text: str) -> list[int]:
 def _server_pid(stack) -> int:
     """The stack's server, once it listens (the daemon is ready without it)."""
     def listening():
-        pids = _pids_with(f"gateway.cli.forkserver --root {stack.root} ")
+        pids = _pids_with(f"gateway.cli.launch.forkserver --root {stack.root} ")
         servers = [p for p in pids if _ppid(p) not in pids]  # its workers have the same command line
         return servers if (stack.run_dir / "cli.sock").is_socket() else []
     pids = wait_for(listening, timeout=30)

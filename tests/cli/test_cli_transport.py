@@ -11,8 +11,8 @@ import tarfile
 import hpack
 import pytest
 
-from gateway.cli.transport import http2, hpack_lite
-from gateway.cli.transport.client import _percent_decode
+from gateway.cli.rpc import hpack_lite, http2
+from gateway.cli.rpc.client import _percent_decode
 
 HEADERS = [(":status", "200"), ("content-type", "application/grpc"),
            ("grpc-status", "5"), ("grpc-message", "No such image: x%3Ay"), ("doca-exit-code", "127"),
@@ -110,8 +110,8 @@ def test_failing_requests_cancel_the_call_and_raise_their_cause(stack):
     cancels the call at once and surfaces its own error, for a client stream
     (Load) and a bidi stream (Exec, whose sender is a thread), and the
     gateway keeps serving on the same connection."""
-    from gateway.cli.transport.client import Channel, stub
-    from gateway.cli.wire import doca_v1 as pb
+    from gateway.cli.rpc import doca_v1 as pb
+    from gateway.cli.rpc.client import Channel, stub
 
     channel = Channel(str(stack.socket("doca")))
     images = stub(pb, "Images", channel)

@@ -12,8 +12,13 @@ checked by parsing the tree with `ast` (no root, no stack, nothing imported):
     gateway/'s top level (its entry points __init__.py and __main__.py, and
     one sub-package per program);
 (d) common/ imports neither services nor gateway;
-(e) the CLI has one codec (gateway/cli/wire): nothing under gateway/cli
-    imports grpc, protobuf nor the doca.* stubs.
+(e) the CLI has one codec (gateway/cli/rpc/codec.py): nothing under
+    gateway/cli imports grpc, protobuf nor the doca.* stubs;
+(f) the CLI's start-up machinery stays apart from its verbs: its RPC
+    client (gateway/cli/rpc/) imports nothing of the CLI outside itself;
+    its launchers (gateway/cli/launch/) reach the CLI only through its
+    entry point, gateway.cli.main, and nothing else of the CLI imports them
+    (the modules the fork server preloads by name, HOT, must exist).
 
 Every import counts, a lazy one inside a function too. An exception is
 listed below by name, with why; a rule broken anywhere else fails."""
@@ -158,6 +163,29 @@ def test_the_cli_has_one_codec():
     bad = [(m, i) for m in _modules_under("gateway.cli") for i in imports(m)
            if any(_within(i, f) for f in FORBIDDEN_BESIDE_CONTAINERS)]
     assert not _broken(bad)
+
+
+def test_the_cli_rpc_client_and_launchers_stand_apart():
+    rpc, launch = "gateway.cli.rpc", "gateway.cli.launch"
+    bad = [(m, i) for m in _modules_under(rpc) for i in imports(m)
+           if _within(i, "gateway") and not _within(i, rpc)]
+    bad += [(m, i) for m in _modules_under(launch) for i in imports(m)
+            if _within(i, "gateway") and not _within(i, launch) and i != "gateway.cli.main"]
+    bad += [(m, i) for m in _modules_under("gateway") if not _within(m, launch) for i in imports(m)
+            if _within(i, launch)]
+    assert _modules_under(rpc) and _modules_under(launch)
+    assert not _broken(bad)
+
+
+def test_the_fork_server_preloads_modules_of_the_tree():
+    """HOT (gateway/cli/launch/forkserver.py) names by string the modules
+    the fork server imports for every worker, out of the rule above's
+    sight: a module moved or renamed without it would stop the server."""
+    path = ROOT / "gateway" / "cli" / "launch" / "forkserver.py"
+    hot = next(ast.literal_eval(node.value) for node in ast.parse(path.read_bytes()).body
+               if isinstance(node, ast.Assign) and [getattr(t, "id", None) for t in node.targets] == ["HOT"])
+    ours = [m for m in hot if _within(m, "gateway")]
+    assert ours and not [m for m in ours if m not in _files()]
 
 
 def test_known_exceptions_are_still_needed():

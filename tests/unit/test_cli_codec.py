@@ -1,4 +1,4 @@
-"""The CLI's codec (gateway/cli/wire) against the protobuf library: for every
+"""The CLI's codec (gateway/cli/rpc/codec.py) against the protobuf library: for every
 doca.v1 message (and the well-known types they use) and for a test proto
 with every scalar type, repeated (packed and not), maps, nesting, oneofs and
 proto3 optional: the same bytes from the same values, the same values from
@@ -16,8 +16,7 @@ import pytest
 from google.protobuf import descriptor, descriptor_pool, message_factory
 from grpc_tools import protoc
 
-from gateway.cli import wire
-from gateway.cli.wire import doca_v1, tojson
+from gateway.cli.rpc import codec, doca_v1, tojson
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "tools"))
@@ -229,15 +228,15 @@ def _unknown(rnd: random.Random, desc) -> bytes:
     number = max(used | {0}) + rnd.randint(1, 3000)
     kind = rnd.randrange(5)
     if kind == 0:
-        return wire.varint(number << 3) + wire.varint(rnd.choice([0, 1, 300, (1 << 64) - 1]))
+        return codec.varint(number << 3) + codec.varint(rnd.choice([0, 1, 300, (1 << 64) - 1]))
     if kind == 1:
-        return wire.varint((number << 3) | 1) + bytes(range(8))
+        return codec.varint((number << 3) | 1) + bytes(range(8))
     if kind == 2:
-        return wire.varint((number << 3) | 2) + wire.varint(5) + b"hello"
+        return codec.varint((number << 3) | 2) + codec.varint(5) + b"hello"
     if kind == 3:
-        return wire.varint((number << 3) | 5) + b"\x01\x02\x03\x04"
-    inner = wire.varint((1 << 3) | 0) + b"\x05" + wire.varint((2 << 3) | 2) + b"\x01x"
-    return wire.varint((number << 3) | 3) + inner + wire.varint((number << 3) | 4)
+        return codec.varint((number << 3) | 5) + b"\x01\x02\x03\x04"
+    inner = codec.varint((1 << 3) | 0) + b"\x05" + codec.varint((2 << 3) | 2) + b"\x01x"
+    return codec.varint((number << 3) | 3) + inner + codec.varint((number << 3) | 4)
 
 
 def _check_message(rnd, desc, pb_class, lite_class, lite_of, pb_of, rounds: int) -> None:
@@ -304,14 +303,14 @@ def test_tables_are_what_protoc_describes(testproto):
     maps; presence for optional, oneof members and messages."""
     _, lite = testproto
     fields = {f[1]: f for f in lite.MESSAGES["codectest.Repeated"][0]}
-    assert fields["i32"][3] == wire.REPEATED | wire.PACKED
-    assert fields["unpacked"][3] == wire.REPEATED
-    assert fields["s"][3] == fields["msgs"][3] == wire.REPEATED
-    assert {f[1]: f[3] for f in lite.MESSAGES["codectest.Maps"][0]}["ss"] == wire.REPEATED | wire.MAP
+    assert fields["i32"][3] == codec.REPEATED | codec.PACKED
+    assert fields["unpacked"][3] == codec.REPEATED
+    assert fields["s"][3] == fields["msgs"][3] == codec.REPEATED
+    assert {f[1]: f[3] for f in lite.MESSAGES["codectest.Maps"][0]}["ss"] == codec.REPEATED | codec.MAP
     oneofs = {f[1]: f for f in lite.MESSAGES["codectest.Oneofs"][0]}
-    assert oneofs["a"][3] == wire.PRESENCE and oneofs["a"][5] == "pick"
-    assert oneofs["opt"][3] == wire.PRESENCE
-    assert oneofs["self"][3] == wire.PRESENCE
+    assert oneofs["a"][3] == codec.PRESENCE and oneofs["a"][5] == "pick"
+    assert oneofs["opt"][3] == codec.PRESENCE
+    assert oneofs["self"][3] == codec.PRESENCE
 
 
 def test_api_surface(testproto):
@@ -350,7 +349,7 @@ def test_bad_bytes_are_refused_as_protobuf_refuses_them(testproto, data):
     from google.protobuf.message import DecodeError
     with pytest.raises(DecodeError):
         pb.Oneofs.FromString(data)
-    with pytest.raises(wire.DecodeError, match="Error parsing message with type 'codectest.Oneofs'"):
+    with pytest.raises(codec.DecodeError, match="Error parsing message with type 'codectest.Oneofs'"):
         lite.Oneofs.FromString(data)
 
 

@@ -12,7 +12,8 @@ import random
 import pytest
 
 from gateway.cli import convert, errors, fastargs, flags, main, request
-from gateway.cli.wire import OutOfRange, doca_v1
+from gateway.cli.rpc import doca_v1
+from gateway.cli.rpc.codec import OutOfRange
 
 ACTIONS = {argparse._StoreTrueAction: flags.FLAG, argparse._AppendAction: flags.APPEND,
            argparse._HelpAction: flags.HELP, argparse._VersionAction: flags.VERSION}

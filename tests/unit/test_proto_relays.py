@@ -52,7 +52,7 @@ PUBLIC = "doca.v1"  # the gateway's own API package
 # Relays the scan cannot see (bytes passed on some other way than
 # FromString(...SerializeToString()) in gateway/): (sender, receiver, where,
 # why). None today: the services never relay to each other by bytes, and the
-# CLI's codec (gateway/cli/wire) encodes doca.v1 only.
+# CLI's codec (gateway/cli/rpc) encodes doca.v1 only.
 EXPLICIT_RELAYS: list[tuple[str, str, str, str]] = []
 
 # Known, accepted differences: {(sender, receiver, "field" or "enum value"):

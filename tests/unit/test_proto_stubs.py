@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
-LITE = pathlib.Path("gateway/cli/wire/doca_v1.py")
+LITE = pathlib.Path("gateway/cli/rpc/doca_v1.py")
 
 
 def test_generated_stubs_are_current(tmp_path):

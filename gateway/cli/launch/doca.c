@@ -3,7 +3,7 @@
  * A CLI call is ~2.5 ms of CPU in a process forked from one that has the
  * CLI's modules imported already, and ~11 ms when a Python starts for it.
  * So this program hands its call to the stack's CLI fork server
- * (gateway/cli/forkserver/, <run dir>/cli.sock, next to the gateway's
+ * (gateway/cli/launch/forkserver.py, <run dir>/cli.sock, next to the gateway's
  * socket that DOCA_HOST names): argv, environment, umask, and its stdin,
  * stdout, stderr and working directory as descriptors. The server forks a
  * worker that runs the CLI with them; this process forwards the signals it
@@ -15,7 +15,7 @@
  * `daemon` and `login` (OWN_PROCESS), descriptors above 2 to pass on
  * (`--env-file <(...)`, /dev/fd/N), DOCA_CLI_SERVER=0, a refusal from the
  * server or a connection closed before the worker took the call. The protocol is in
- * gateway/cli/forkserver/__init__.py.
+ * gateway/cli/launch/protocol.py.
  */
 #define _GNU_SOURCE
 #include <errno.h>

@@ -1,17 +1,18 @@
-"""`python -E -s -S -m gateway.cli.forkserver [stack flags]`, started by
-`doca daemon` (common/daemon.py) with the stack's flags: serves
-<run dir>/cli.sock until SIGTERM."""
+"""The CLI fork server's entry point: `python -E -s -S -m
+gateway.cli.launch.forkserver [stack flags]`, started by `doca daemon`
+(common/daemon.py) with the stack's flags: serves <run dir>/cli.sock until
+SIGTERM (server.py), a worker per call (worker.py)."""
 import importlib
 import os
 import sys
 
 # Imported once here and shared by every worker; the rest is imported by
-# the worker that needs it (site-packages too, as under the launcher).
+# the worker that needs it (site-packages too, as under doca-py).
 HOT = ("gateway.cli.main", "gateway.cli.flags", "gateway.cli.fastargs", "gateway.cli.request", "gateway.cli.convert",
-       "gateway.cli.errors", "gateway.cli.conn", "gateway.cli.run", "gateway.cli.containers", "gateway.cli.exec",
+       "gateway.cli.errors", "gateway.cli.rpc.conn", "gateway.cli.run", "gateway.cli.containers", "gateway.cli.exec",
        "gateway.cli.attach", "gateway.cli.terminal", "gateway.cli.output", "gateway.cli.each",
-       "gateway.cli.verbs.run", "gateway.cli.verbs.containers", "gateway.cli.transport.client",
-       "gateway.cli.wire.doca_v1", "argparse", "threading", "termios", "json")
+       "gateway.cli.verbs.run", "gateway.cli.verbs.containers", "gateway.cli.rpc.client",
+       "gateway.cli.rpc.doca_v1", "argparse", "threading", "termios", "json")
 
 
 def main() -> None:
@@ -22,13 +23,13 @@ def main() -> None:
 
     from common import config, flags
     from gateway.cli import main as cli
-    from gateway.cli.forkserver import server
-    parser = argparse.ArgumentParser(prog="gateway.cli.forkserver")
+    from gateway.cli.launch import server
+    parser = argparse.ArgumentParser(prog="gateway.cli.launch.forkserver")
     flags.add_arguments(parser)
     cfg = config.from_args(parser.parse_known_args()[0])
     for name in HOT:
         importlib.import_module(name)
-    sys.meta_path.append(cli._SitePackages)  # as launch() does under the launcher's -S
+    sys.meta_path.append(cli._SitePackages)  # as main.launch() does under doca-py's -S
     server.Server(str(cfg.run_dir)).serve()
 
 

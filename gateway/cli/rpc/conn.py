@@ -1,24 +1,24 @@
 """The CLI's connection to the gateway (--host / DOCA_HOST): one HTTP/2
-connection on the unix socket, or over mutual TLS to tcp://HOST:PORT (see
-transport/ for why not grpcio), with stubs whose messages are the CLI
-codec's (wire/: no protobuf import), for every verb."""
-from gateway.cli import transport
+connection on the unix socket, or over mutual TLS to tcp://HOST:PORT
+(client.py; README.md says why not grpcio), with stubs whose messages are
+the CLI codec's (codec.py: no protobuf import), for every verb."""
+from gateway.cli.rpc import client
 
-_channels: dict[str, transport.Channel] = {}
-
-
-def _bad(text: str) -> transport.RpcError:
-    return transport.RpcError(transport.StatusCode.INVALID_ARGUMENT, text)
+_channels: dict[str, client.Channel] = {}
 
 
-def tls_files(args) -> transport.TLSFiles:
+def _bad(text: str) -> client.RpcError:
+    return client.RpcError(client.StatusCode.INVALID_ARGUMENT, text)
+
+
+def tls_files(args) -> client.TLSFiles:
     """--tlscacert/--tlscert/--tlskey, else ca.pem, cert.pem, key.pem in
     DOCA_CERT_PATH (default ~/.doca), as Docker's CLI finds its own."""
     import os
     base = os.environ.get("DOCA_CERT_PATH") or os.path.join(os.path.expanduser("~"), ".doca")
-    files = transport.TLSFiles(ca=args.tlscacert or os.path.join(base, "ca.pem"),
-                               cert=args.tlscert or os.path.join(base, "cert.pem"),
-                               key=args.tlskey or os.path.join(base, "key.pem"))
+    files = client.TLSFiles(ca=args.tlscacert or os.path.join(base, "ca.pem"),
+                            cert=args.tlscert or os.path.join(base, "cert.pem"),
+                            key=args.tlskey or os.path.join(base, "key.pem"))
     missing = [p for p in files if not os.path.isfile(p)]
     if missing:
         raise _bad(f"{args.host} needs mutual TLS: {', '.join(missing)} not found "
@@ -26,17 +26,17 @@ def tls_files(args) -> transport.TLSFiles:
     return files
 
 
-def _channel(args) -> transport.Channel:
+def _channel(args) -> client.Channel:
     host = args.host
     if host in _channels:
         return _channels[host]
     if host.startswith("unix://"):
-        channel = transport.Channel(host[len("unix://"):])
+        channel = client.Channel(host[len("unix://"):])
     elif host.startswith("tcp://"):
         name, sep, port = host[len("tcp://"):].rstrip("/").rpartition(":")
         if not sep or not name or not (port.isascii() and port.isdigit()) or not 0 < int(port) < 65536:
             raise _bad(f"invalid host {host!r}: use tcp://HOST:PORT")
-        channel = transport.Channel((name.strip("[]"), int(port)), tls=tls_files(args))
+        channel = client.Channel((name.strip("[]"), int(port)), tls=tls_files(args))
     else:
         raise _bad(f"unsupported host {host!r}: use unix:///path/to/doca.sock or tcp://HOST:PORT")
     _channels[host] = channel
@@ -45,8 +45,8 @@ def _channel(args) -> transport.Channel:
 
 def stub(args, service: str):
     """A stub of the gateway's doca.v1 `service`, its messages the CLI codec's."""
-    from gateway.cli.wire import doca_v1
-    return transport.stub(doca_v1, service, _channel(args))
+    from gateway.cli.rpc import doca_v1
+    return client.stub(doca_v1, service, _channel(args))
 
 
 def containers(args):

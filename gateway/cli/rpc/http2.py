@@ -5,7 +5,7 @@ handled, no server push. Standard library only, and none of its heavier
 modules (socket, struct, threading: a CLI call pays for every import)."""
 import _thread
 
-from gateway.cli.transport import hpack_lite
+from gateway.cli.rpc import hpack_lite
 
 PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
 DATA, HEADERS, PRIORITY, RST_STREAM, SETTINGS, PUSH_PROMISE, PING, GOAWAY, WINDOW_UPDATE, CONTINUATION = range(10)

@@ -1,8 +1,8 @@
 """Writes the Python CLI's launcher that `make` installs as .venv/bin/doca-py:
 
-    python gateway/cli/launcher.py PATH
+    python gateway/cli/launch/doca_py.py PATH
 
-`doca` itself (gateway/cli/forkserver/doca.c) runs it for every call that
+`doca` itself (doca.c, beside this file) runs it for every call that
 the stack's CLI fork server does not take (none is running, a tcp:// host,
 `doca daemon`...).
 
@@ -17,10 +17,10 @@ import os
 import pathlib
 import sys
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
+ROOT = pathlib.Path(__file__).resolve().parents[3]
 
 TEMPLATE = """#!{python} -SI
-# doca's CLI, written by `make` (gateway/cli/launcher.py): see there.
+# doca's CLI, written by `make` (gateway/cli/launch/doca_py.py): see there.
 import sys
 sys.path.insert(0, {root!r})
 from gateway.cli.main import launch

@@ -1,7 +1,7 @@
-"""gRPC calls (unary and streaming) over transport.http2, with the same
+"""gRPC calls (unary and streaming) over http2.py, with the same
 surface the generated stubs give: stub.Method(request) -> response or
 iterator; errors raise RpcError with code(), details(), trailing_metadata().
-Stubs come from the CLI codec's tables (gateway/cli/wire: no protobuf
+Stubs come from the CLI codec's tables (codec.py, doca_v1.py: no protobuf
 import at all), the one codec of the CLI.
 
 A CLI call pays for every module it imports: socket (enum), struct,
@@ -9,7 +9,7 @@ threading and typing are imported only where they are needed (tcp://, a
 bidi call with input), the unix socket is _socket's."""
 import _socket
 
-from gateway.cli.transport import http2
+from gateway.cli.rpc import http2
 
 
 class Code:
@@ -360,5 +360,5 @@ class _Stub:
 
 def stub(module, service: str, channel: Channel):
     """A stub for `service` of a module of the CLI codec's tables
-    (gateway.cli.wire.doca_v1), calling over `channel`."""
+    (gateway.cli.rpc.doca_v1), calling over `channel`."""
     return _Stub(module, service, channel)

@@ -1,6 +1,6 @@
 """The fork server's loop: accept a call, fork its worker, report how the
 worker ended. Single-threaded on purpose (it forks); standard library only.
-See __init__.py for the protocol."""
+See protocol.py for the protocol."""
 import gc
 import os
 import select
@@ -10,7 +10,8 @@ import struct
 import time
 
 from common import scmfds
-from gateway.cli.forkserver import FDS, MAX_REQUEST, SOCKET_NAME, VERSION, worker
+from gateway.cli.launch import worker
+from gateway.cli.launch.protocol import FDS, MAX_REQUEST, SOCKET_NAME, VERSION
 
 SOCKET_MODE = 0o660  # as the gateway's socket (common/server.py)
 BACKLOG = 256

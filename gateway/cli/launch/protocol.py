@@ -1,17 +1,7 @@
-"""The CLI's fork server: `doca` calls without a Python start each.
+"""What the native front end (doca.c) and the CLI fork server (server.py,
+worker.py) say to each other; doca.c holds the same constants.
 
-A Python start and the CLI's imports are ~80% of a CLI call's CPU (~11 ms
-of ~14 with this machine's interpreter). `doca daemon` runs this server
-beside the gateway (<run dir>/cli.sock, the gateway socket's mode); it has
-the CLI's frequent modules imported, and forks a worker for each call that
-the small native front end (doca.c, installed as `doca`) hands it. The
-worker takes the caller's descriptors, working directory, environment,
-umask and (when the caller is not root) its user and group, then runs the
-same CLI code a Python start would (gateway.cli.main). Without a server,
-the front end runs the Python CLI itself (doca-py), so nothing depends on
-it: it only saves time.
-
-Protocol, on a SOCK_SEQPACKET unix socket (one message each):
+On a SOCK_SEQPACKET unix socket, <run dir>/cli.sock (one message each):
   client -> server  "1\\0UMASK(octal)\\0ARGC\\0ARG\\0...ENV\\0..." with four
                     descriptors (SCM_RIGHTS): stdin, stdout, stderr, cwd.
   server -> client  "R": refused, nothing ran (the client runs doca-py);

@@ -330,7 +330,7 @@ class Message:
     """Base of every generated message class."""
 
     _full_name = ""
-    _module = None  # the Module whose tables describe the class (json.py reads its enums)
+    _module = None  # the Module whose tables describe the class (tojson.py reads its enums)
     _plan: tuple = ()
     _by_name: dict = {}
     _by_number: dict = {}

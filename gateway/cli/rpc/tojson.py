@@ -6,9 +6,9 @@ name, bytes as base64, only the fields that are set. Also a Timestamp as
 epoch seconds. What the verbs used protobuf's own classes for, so that no
 verb needs them (tests/unit/test_cli_codec.py compares with json_format).
 """
-from gateway.cli import wire
+from gateway.cli.rpc import codec
 
-_INT64 = (wire.INT64, wire.UINT64, wire.SINT64, wire.FIXED64, wire.SFIXED64)
+_INT64 = (codec.INT64, codec.UINT64, codec.SINT64, codec.FIXED64, codec.SFIXED64)
 _SECONDS_PER_DAY = 24 * 3600
 _SECONDS_MIN, _SECONDS_MAX = -62135596800, 253402300799  # 0001-01-01, 9999-12-31
 
@@ -57,17 +57,17 @@ def to_dict(msg):
         if fname not in d:
             continue
         v = d[fname]
-        if flags & wire.MAP:
+        if flags & codec.MAP:
             if not v:
                 continue
             kf, vf = field[4]._plan
             vtype = module.messages[field[4]._full_name][0][1][4]
             v = {_key(k): _scalar(vf[1], x, vtype, module) for k, x in v.items()}
-        elif flags & wire.REPEATED:
+        elif flags & codec.REPEATED:
             if not v:
                 continue
             v = [_scalar(typ, x, type_name, module) for x in v]
-        elif not (flags & wire.PRESENCE or typ == wire.MESSAGE) and wire._is_zero(typ, v):
+        elif not (flags & codec.PRESENCE or typ == codec.MESSAGE) and codec._is_zero(typ, v):
             continue
         else:
             v = _scalar(typ, v, type_name, module)
@@ -90,33 +90,33 @@ def _key(k) -> str:
 
 
 def _scalar(typ: int, v, type_name: str, module):
-    if typ == wire.MESSAGE:
+    if typ == codec.MESSAGE:
         return to_dict(v)
-    if typ == wire.ENUM:
+    if typ == codec.ENUM:
         if type_name == "google.protobuf.NullValue":
             return None
         for value_name, number in module.enums[type_name].items():
             if number == v:
                 return value_name
         return v  # open enums keep numbers they do not know
-    if typ == wire.BYTES:
+    if typ == codec.BYTES:
         import binascii
         return binascii.b2a_base64(v, newline=False).decode("ascii")
     if typ in _INT64:
         return str(v)
-    if typ == wire.DOUBLE or typ == wire.FLOAT:
+    if typ == codec.DOUBLE or typ == codec.FLOAT:
         if v != v:
             return "NaN"
         if v in (float("inf"), float("-inf")):
             return "Infinity" if v > 0 else "-Infinity"
-        if typ == wire.FLOAT:
+        if typ == codec.FLOAT:
             return _shortest_float(v)
     return v
 
 
 def _shortest_float(v: float) -> float:
     """The shortest decimal that is the same 32-bit float (protobuf's ToShortestFloat)."""
-    s = wire._struct()
+    s = codec._struct()
     precision = 6
     while True:
         rounded = float(f"{v:.{precision}g}")
