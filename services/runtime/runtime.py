@@ -113,6 +113,11 @@ class Runtime(CreateMixin, StartMixin, StopMixin, RemoveMixin, PauseMixin, Resta
         "die"."""
         if rec.status not in ACTIVE:
             return rec
+        if not rec.shim_pid:
+            # Reserved by a create still writing its bundle or launching:
+            # no shim yet, so none lost (taking it for lost killed the init
+            # being launched when a `ps` or the gateway's sweep looked).
+            return rec
         d = self.store.dir(rec.id)
         shim = (rec.shim_pid, rec.shim_start)
         # exit.json decides, even while the shim is still on its way out.
