@@ -1,11 +1,13 @@
 """What the suite's stacks left behind once every one of them is stopped:
 mounts, network namespaces, veths, bridges, iptables rules, cgroups and
-processes. The root conftest runs it when the session finishes (whatever
-order the tests ran in) and fails the run on any finding."""
+processes, and what the differential suite's dockerd left. The root
+conftest runs it when the session finishes (whatever order the tests ran
+in) and fails the run on any finding."""
 import pathlib
 import subprocess
 
 from services.network.firewall import Firewall
+from tests.support import dockerd
 from tests.support.stack import LEFT_MOUNTED, Stack
 
 
@@ -30,4 +32,5 @@ def left_behind(started: list[Stack]) -> list[str]:
     found += [f"process {line.strip()}" for line in procs if any(r in line for r in roots)]
     netns = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True).stdout
     found += [f"netns {line}" for line in netns.splitlines() if "doca" in line]
+    found += [left for d in dockerd.STARTED for left in d.leftovers()]  # tests/compat's docker
     return found

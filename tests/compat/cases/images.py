@@ -1,0 +1,30 @@
+"""images, tag, rmi, history, image inspect."""
+from tests.compat.case import case
+
+CASES = [
+    case("images", "images"),
+    case("images-q", "images -q"),
+    case("images-format-repo-tag", "images --format '{{.Repository}}:{{.Tag}}'"),
+    case("images-format-table", "images --format 'table {{.Repository}}\t{{.Tag}}'"),
+    case("images-repo-arg", "images busybox --format '{{.Repository}}'"),
+    case("images-repo-arg-missing", "images nosuchrepo-compat"),
+    case("images-filter-reference", "images --filter reference=busybox --format '{{.Repository}}'"),
+    case("images-filter-dangling", "images --filter dangling=true -q"),
+    case("images-filter-bad", "images --filter nosuchkey=1", says="invalid filter"),
+    case("image-ls", "image ls --format '{{.Repository}}'"),
+    case("tag-and-list", "images --format '{{.Repository}}:{{.Tag}}' %n", setup="tag %i %n:t1", cleanup="rmi %n:t1"),
+    case("tag-missing-source", "tag nosuchimage-compat %n:t1", says="no such image"),
+    case("tag-bad-reference", "tag %i 'Bad Name'", says="invalid reference format"),
+    case("rmi-untag", "rmi %n:t2", setup="tag %i %n:t2", cleanup="rmi %n:t2"),
+    case("rmi-missing", "rmi nosuchimage-compat", says="no such image"),
+    case("rmi-in-use", "rmi %i", setup="create --network none --name %n %i true", cleanup="rm -f %n",
+         says="unable to remove"),
+    case("image-inspect-os", "image inspect -f '{{.Os}}/{{.Architecture}}' %i"),
+    case("image-inspect-cmd", "image inspect -f '{{json .Config.Cmd}}' %i"),
+    case("image-inspect-tags", "image inspect -f '{{json .RepoTags}}' %i"),
+    case("image-inspect-missing", "image inspect nosuchimage-compat", says="no such image"),
+    case("inspect-image", "inspect -f '{{.Os}}' %i"),
+    case("history-q", "history -q %i"),
+    case("history-format", "history --format '{{.CreatedBy}}' %i"),
+    case("history-missing", "history nosuchimage-compat", says="no such image"),
+]

@@ -1,0 +1,78 @@
+"""Where doca differs from docker today, grouped by the classes of issue 12:
+case id -> what differs. Each of these cases is a strict xfail, so the list
+stays true: a fix flips its case to XPASS, which fails until its line here
+is removed. Accepted divergences (not doca's fault) are in DIVERGENCES.md,
+not here."""
+
+USAGE = "usage errors: doca says 'unrecognized arguments' (argparse), docker 'unknown flag: --X' with the verb's help line"
+NOT_ENOUGH = "a missing argument exits 125 with argparse's 'the following arguments are required', docker exits 1 with '\"docker X\" requires ... argument(s)'"
+MANAGEMENT = "management command incomplete: doca's `container`/`volume`/`image`... lack subcommands docker has"
+NO_SUB = "a management command without subcommand prints its help and exits 0 in docker, doca exits 125"
+FILTER = "ps/images/volume ls/network ls: --filter not implemented"
+FORMAT_IGNORED = "--format not implemented (ignored or refused)"
+
+WRONG = {
+    # -- listing, filters, formats
+    **dict.fromkeys(["run-rm-gone", "ps-filter-name", "ps-filter-status-exited", "ps-filter-status-running",
+                     "ps-filter-exited-code", "ps-filter-label", "ps-filter-ancestor", "images-filter-reference",
+                     "images-filter-dangling", "volume-ls-filter-name", "volume-ls-filter-dangling",
+                     "network-ls-none"], FILTER),
+    "ps-filter-bad-key": FILTER + " (docker: exit 1, \"invalid filter 'nosuchkey'\")",
+    "images-filter-bad": FILTER + " (docker: exit 1, \"invalid filter 'nosuchkey'\")",
+    "ps-last": "ps -l (--latest) not implemented",
+    "ps-n": "ps -n (--last N) not implemented",
+    "ps-size": "ps -s (--size) not implemented: `-as` is read as -a with a value",
+    "images-repo-arg": "images REPO[:TAG] argument not implemented",
+    "images-repo-arg-missing": "images REPO[:TAG] argument not implemented",
+    "tag-and-list": "images REPO[:TAG] argument not implemented",
+    "ps-a-exited": "ps COMMAND column: docker quotes the command as a shell would ('sh -c \\'echo...') and cuts it at 20 characters with …; doca joins the words unquoted",
+    "ps-format-image-command": "ps .Command: not quoted nor truncated as docker's (\"sh -c 'echo one; ec…\")",
+    "ps-format-labels": "ps .Labels is <no value> (docker: k=v,...)",
+    "ps-format-label-fn": "ps template function .Label \"k\" missing",
+    "history-format": FORMAT_IGNORED + ": history --format",
+    "system-df-format": FORMAT_IGNORED + ": system df --format",
+    "system-df-header": "system df: doca shows '0B (0%)' for containers and 'N/A' for volumes' reclaimable space (docker: '0B', '0B')",
+    "version-client-api": FORMAT_IGNORED + ": version --format",
+    "version-server-os": FORMAT_IGNORED + ": version --format",
+    "version-bad-template": FORMAT_IGNORED + ": version --format (docker: exit 64, template parsing error)",
+    "inspect-bad-template": "a template that does not parse is printed as text, exit 0 (docker: exit 64, 'template parsing error')",
+    # -- management commands
+    "container-ls": MANAGEMENT + " (container ls)",
+    "container-inspect": MANAGEMENT + " (container inspect)",
+    "volume-prune-nothing": MANAGEMENT + " (volume prune)",
+    "help-verb": "`help VERB` not implemented",
+    "no-args": "doca without arguments exits 125; docker prints its help and exits 0",
+    **dict.fromkeys(["volume-no-sub", "network-no-sub", "container-no-sub", "image-no-sub", "system-no-sub"],
+                    NO_SUB),
+    "volume-unknown-sub": "an unknown subcommand exits 125 (docker: 1, 'unknown command')",
+    # -- the process a container starts
+    "run-env-home-root": "HOME is not set from the user's passwd entry (docker: /root)",
+    "run-env-list": "HOME missing from the container's environment",
+    "run-id-root": "supplementary groups from the image's /etc/group missing (docker: groups=0(root),10(wheel))",
+    "run-user-uid": "supplementary groups missing for -u UID (docker: groups=0(root))",
+    "run-hostname-long": "/etc/hostname missing with --network none",
+    "inspect-config-env": "Config.Env: doca adds HOSTNAME and puts the user's variables after the image's (docker: user's first, no HOSTNAME)",
+    # -- state, exit codes, inspect
+    "rm-f-unknown": "rm -f of a missing container exits 1 (docker: 0, message on stderr)",
+    "volume-rm-f-missing": "volume rm -f of a missing volume exits 1 (docker: 0, prints the name)",
+    "pause-status": "a paused container reports State.Running false (docker: true)",
+    "inspect-readonly": "HostConfig.ReadonlyRootfs missing",
+    "inspect-privileged": "HostConfig.Privileged missing",
+    "inspect-capadd": "HostConfig.CapAdd empty",
+    "exec-missing-cmd": "exec of a missing command exits 127 (docker 20.10: 126, message on stdout)",
+    "network-inspect-none": "no 'none' network object: network inspect none fails",
+    "run-no-image": "run without an image exits 125 (docker: 1, '\"docker run\" requires at least 1 argument')",
+    "create-missing-image": "a missing image exits 125 (docker: 1 after 'Unable to find image' and a failed pull)",
+    "logs-no-arg": NOT_ENOUGH,
+    "rm-no-arg": NOT_ENOUGH,
+    "stop-no-arg": NOT_ENOUGH,
+    "exec-no-cmd": NOT_ENOUGH,
+    "rename-one-arg": NOT_ENOUGH,
+    "tag-one-arg": NOT_ENOUGH,
+    "ps-extra-arg": "ps with an argument: argparse's 'unrecognized arguments', exit 125 (docker: exit 1, '\"docker ps\" accepts no arguments')",
+    "unknown-verb": "an unknown verb exits 125 (docker: 1, 'docker: 'X' is not a docker command')",
+    # -- messages
+    **dict.fromkeys(["run-125-bad-flag", "run-entrypoint-abbrev", "unknown-global-flag", "ps-unknown-flag",
+                     "ps-abbreviated-flag", "version-unknown-flag"], USAGE),
+    "network-rm-missing": "network rm of a missing network says 'network X not found' (docker: 'No such network: X')",
+}

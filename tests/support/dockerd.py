@@ -1,0 +1,205 @@
+"""A private dockerd (Debian's docker.io, 20.10) for the differential suite
+(tests/compat): its socket, config, data-root, exec-root, PID file and log
+under one temporary directory, its containers' cgroups under a parent of its
+own, and no host network state touched (no bridge, no iptables rules, no
+ip_forward, no masquerading). stop() puts everything back even when the
+daemon is wedged: containers, processes, mounts, cgroups, files, and the
+/run directories dockerd and its containerd create outside the exec-root.
+
+A dockerd already running on the host (the peers kit's on
+/run/doca-peers-docker.sock, a system one) is never touched."""
+import json
+import os
+import pathlib
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+
+DOCKER = "/usr/bin/docker"  # docker.io's 20.10 client: /usr/local/bin/docker may be a 28.x one
+DOCKERD = "/usr/sbin/dockerd"
+# Created by dockerd (plugins) and its containerd (shim sockets) whatever the
+# exec-root says: removed at stop when they were not there before.
+RUN_DIRS = ("/run/docker", "/run/containerd")
+# Every daemon the session started, for the leak check.
+STARTED: list["Dockerd"] = []
+
+
+def available() -> bool:
+    return os.access(DOCKER, os.X_OK) and os.access(DOCKERD, os.X_OK)
+
+
+class Dockerd:
+    def __init__(self, base: pathlib.Path | None = None):
+        self.base = pathlib.Path(base or tempfile.mkdtemp(prefix="doca-compat-dockerd-"))
+        self.sock = self.base / "docker.sock"
+        self.host = f"unix://{self.sock}"
+        self.data_root = self.base / "data"
+        self.exec_root = self.base / "exec"
+        self.pidfile = self.base / "dockerd.pid"
+        self.log_path = self.base / "dockerd.log"
+        self.client_config = self.base / "client"  # DOCKER_CONFIG: nothing written to ~/.docker
+        self.cgroup_parent = f"doca-compat-{os.urandom(3).hex()}"
+        self.proc: subprocess.Popen | None = None
+        self._had_run_dirs = {d: os.path.exists(d) for d in RUN_DIRS}
+        self._ip_forward = _read("/proc/sys/net/ipv4/ip_forward")
+
+    def start(self, timeout: float = 60) -> "Dockerd":
+        self.client_config.mkdir(parents=True, exist_ok=True)
+        config = self.base / "daemon.json"
+        # Own config file, so nothing of /etc/docker/daemon.json leaks in; the
+        # key path keeps dockerd 20.10 from writing /etc/docker/key.json.
+        config.write_text(json.dumps({"deprecated-key-path": str(self.base / "key.json")}))
+        self.log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen(
+            [DOCKERD, "-H", self.host, "--config-file", str(config),
+             "--data-root", str(self.data_root), "--exec-root", str(self.exec_root),
+             "--pidfile", str(self.pidfile), "--cgroup-parent", f"/{self.cgroup_parent}",
+             "--bridge", "none", "--iptables=false", "--ip6tables=false", "--ip-forward=false",
+             "--ip-masq=false", "--userland-proxy=false", "--storage-driver", "overlay2"],
+            stdout=self.log, stderr=self.log, stdin=subprocess.DEVNULL, cwd="/", start_new_session=True)
+        STARTED.append(self)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"dockerd exited {self.proc.returncode}:\n{self.log_text()}")
+            if self.sock.exists() and self.docker("version", timeout=10).returncode == 0:
+                return self
+            time.sleep(0.1)
+        raise RuntimeError(f"dockerd not ready in {timeout}s:\n{self.log_text()}")
+
+    def log_text(self) -> str:
+        try:
+            return self.log_path.read_text(errors="replace")[-5000:]
+        except FileNotFoundError:
+            return ""
+
+    def env(self) -> dict:
+        return {**os.environ, "DOCKER_HOST": self.host, "DOCKER_CONFIG": str(self.client_config)}
+
+    def docker(self, *args, timeout: float = 60, input=None) -> subprocess.CompletedProcess:
+        return subprocess.run([DOCKER, *args], env=self.env(), capture_output=True, timeout=timeout,
+                              input=input, text=isinstance(input, str) or input is None)
+
+    def stop(self, timeout: float = 30) -> None:
+        """Containers removed, dockerd stopped (its containerd with it),
+        then whatever a wedged daemon left cleaned by hand. Idempotent."""
+        if self.proc is not None:
+            if self.proc.poll() is None:
+                try:
+                    ids = self.docker("ps", "-aq", timeout=30).stdout.split()
+                    if ids:
+                        self.docker("rm", "-f", *ids, timeout=60)
+                except subprocess.TimeoutExpired:
+                    pass
+                self.proc.send_signal(signal.SIGTERM)
+                try:
+                    self.proc.wait(timeout)
+                except subprocess.TimeoutExpired:
+                    pass
+            self.proc = None
+            self.log.close()
+        self._kill_all()
+        for path in reversed(_mounts_under(self.base)):
+            subprocess.run(["umount", "-l", path], capture_output=True)
+        for d in self.cgroup_dirs():
+            for _ in range(50):
+                try:
+                    d.rmdir()
+                    break
+                except FileNotFoundError:
+                    break
+                except OSError:
+                    time.sleep(0.02)
+        self._put_back_host()
+        shutil.rmtree(self.base, ignore_errors=True)
+
+    def _kill_all(self) -> None:
+        """Processes of this daemon: its process group (dockerd, containerd,
+        shims started with it), anything naming the base dir, and whatever
+        runs in its containers' cgroups (thawed first)."""
+        for d in self.cgroup_dirs():
+            try:
+                (d / "freezer.state").write_text("THAWED")
+            except OSError:
+                pass
+        deadline = time.monotonic() + 10
+        while (pids := self.processes()) and time.monotonic() < deadline:
+            for pid in pids:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            time.sleep(0.05)
+
+    def processes(self) -> list[int]:
+        mark = str(self.base).encode()
+        pids = set()
+        for entry in pathlib.Path("/proc").iterdir():
+            if not entry.name.isdigit() or int(entry.name) == os.getpid():
+                continue
+            try:
+                if mark in (entry / "cmdline").read_bytes():
+                    pids.add(int(entry.name))
+            except OSError:
+                pass
+        for d in self.cgroup_dirs():
+            try:
+                pids.update(int(p) for p in (d / "cgroup.procs").read_text().split())
+            except OSError:
+                pass
+        return sorted(pids)
+
+    def cgroup_dirs(self) -> list[pathlib.Path]:
+        """The cgroups under the daemon's parent, in every hierarchy, deepest first."""
+        root = pathlib.Path("/sys/fs/cgroup")
+        tops = [p for p in (*root.glob(f"*/{self.cgroup_parent}"), root / self.cgroup_parent) if p.is_dir()]
+        found = [pathlib.Path(dirpath) for top in tops for dirpath, _, _ in os.walk(top)]
+        return sorted(found, key=lambda p: len(p.parts), reverse=True)
+
+    def _put_back_host(self) -> None:
+        if self._ip_forward and _read("/proc/sys/net/ipv4/ip_forward") != self._ip_forward:
+            pathlib.Path("/proc/sys/net/ipv4/ip_forward").write_text(self._ip_forward)
+        if _other_dockerd_running():
+            return  # its containerd may use /run/containerd/s
+        for d, had in self._had_run_dirs.items():
+            if not had and os.path.isdir(d):
+                # only empty directories: a daemon started meanwhile keeps its files
+                subprocess.run(["find", d, "-depth", "-type", "d", "-empty", "-delete"], capture_output=True)
+
+    def leftovers(self) -> list[str]:
+        """What of the daemon is still there (empty once it is all gone)."""
+        left = [f"dockerd process {pid}" for pid in self.processes()]
+        left += [f"dockerd cgroup {d}" for d in self.cgroup_dirs()]
+        left += [f"dockerd mount {m}" for m in _mounts_under(self.base)]
+        left += [f"dockerd dir {self.base}"] if self.base.exists() else []
+        if not _other_dockerd_running():
+            left += [f"dockerd left {d}" for d, had in self._had_run_dirs.items() if not had and os.path.exists(d)]
+        return left
+
+
+def _read(path: str) -> str:
+    try:
+        return pathlib.Path(path).read_text().strip()
+    except OSError:
+        return ""
+
+
+def _mounts_under(path: pathlib.Path) -> list[str]:
+    prefix = str(path).rstrip("/") + "/"
+    with open("/proc/self/mountinfo") as f:
+        return [p for p in (line.split()[4] for line in f) if p.startswith(prefix) or p == str(path)]
+
+
+def _other_dockerd_running() -> bool:
+    ours = {d.proc.pid for d in STARTED if d.proc is not None}
+    for stat in pathlib.Path("/proc").glob("[0-9]*/stat"):
+        try:
+            head, _, tail = stat.read_text().rpartition(") ")
+        except OSError:
+            continue
+        # "pid (comm) state ...": a zombie (killed, not yet reaped) does not run
+        if head.partition(" (")[2] == "dockerd" and tail[:1] != "Z" and int(stat.parent.name) not in ours:
+            return True
+    return False
