@@ -27,4 +27,14 @@ CASES = [
     case("history-q", "history -q %i"),
     case("history-format", "history --format '{{.CreatedBy}}' %i"),
     case("history-missing", "history nosuchimage-compat", says="no such image"),
+    # batch 2
+    case("images-digests", "images --digests --format '{{.Digest}}'"),
+    case("images-q-no-trunc", "images -q --no-trunc"),
+    case("image-inspect-env", "image inspect -f '{{json .Config.Env}}' %i"),
+    case("image-inspect-entrypoint", "image inspect -f '{{json .Config.Entrypoint}}' %i"),
+    case("image-inspect-rootfs", "image inspect -f '{{.RootFS.Type}} {{len .RootFS.Layers}}' %i"),
+    case("rmi-f-missing", "rmi -f nosuchimage-compat"),
+    case("save-missing", "save nosuchimage-compat", says="nosuchimage-compat"),
+    case("image-prune-nothing", "image prune -f"),
+    case("tag-twice", "tag %i %n:t3", setup="tag %i %n:t3", cleanup="rmi %n:t3"),
 ]

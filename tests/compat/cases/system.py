@@ -17,4 +17,8 @@ CASES = [
     case("network-inspect-missing", "network inspect nosuchnet-compat", says="no such network"),
     case("network-rm-missing", "network rm nosuchnet-compat", says="no such network"),
     case("network-connect-missing", "network connect nosuchnet-compat nosuch-compat", says="no such"),
+    # batch 2
+    case("info-bad-template", "info --format '{{.Nope'", says="template"),
+    case("system-info-alias", "system info --format '{{.OSType}}'"),
+    case("info-name", "info --format '{{.Name}}'"),
 ]

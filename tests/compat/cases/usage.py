@@ -24,4 +24,14 @@ CASES = [
     case("image-no-sub", "image", ignore="stdout"),
     case("system-no-sub", "system", ignore="stdout"),
     case("version-unknown-flag", "version --nosuchflag", says="unknown flag"),
+    # batch 2
+    case("version-flag", "--version", ignore="stdout"),
+    case("rm-help", "rm --help", ignore="stdout"),
+    case("inspect-no-arg", "inspect", says="requires at least 1 argument"),
+    case("create-no-arg", "create", says="requires at least 1 argument"),
+    case("images-two-args", "images a b", says="requires at most 1 argument"),
+    case("volume-create-two-args", "volume create a b", says="requires at most 1 argument"),
+    case("pull-no-arg", "pull", says="requires exactly 1 argument"),
+    case("kill-s-no-value", "kill -s", says="flag needs an argument"),
+    case("ps-format-no-value", "ps --format", says="flag needs an argument"),
 ]

@@ -29,4 +29,12 @@ CASES = [
     case("volume-run-creates", "volume ls -q", setup="run --rm --network none -v %v:/data %i true", cleanup=RMV),
     case("volume-copy-up", "run --rm --network none -v %v:/etc %i ls /etc/passwd", cleanup=RMV),
     case("volume-prune-nothing", "volume prune -f"),
+    # batch 2
+    case("volume-create-driver-local", "volume create -d local %v", cleanup=RMV),
+    case("volume-create-bad-driver", "volume create -d nosuchdriver %v", cleanup=RMV, says="nosuchdriver"),
+    case("volume-inspect-multiple", "volume inspect -f '{{.Name}}' %v %v", setup="volume create %v", cleanup=RMV),
+    case("volume-rm-multiple-missing", "volume rm %v nosuchvol-compat", setup="volume create %v", cleanup=RMV,
+         says="no such volume"),
+    case("volume-ls-quiet-two", "volume ls -q", setup=("volume create %v", "volume create %n"),
+         cleanup=(RMV, "volume rm -f %n")),
 ]
