@@ -17,6 +17,9 @@ import subprocess
 import tempfile
 import time
 
+from tests.support import teardown
+from tests.support.stack import mounts_under
+
 DOCKER = "/usr/bin/docker"  # docker.io's 20.10 client: /usr/local/bin/docker may be a 28.x one
 DOCKERD = "/usr/sbin/dockerd"
 # Created by dockerd (plugins) and its containerd (shim sockets) whatever the
@@ -100,63 +103,21 @@ class Dockerd:
                     pass
             self.proc = None
             self.log.close()
-        self._kill_all()
-        for path in reversed(_mounts_under(self.base)):
+        teardown.thaw(self.cgroup_dirs())
+        teardown.kill_until_gone(self.processes)
+        for path in reversed(mounts_under(self.base)):
             subprocess.run(["umount", "-l", path], capture_output=True)
-        for d in self.cgroup_dirs():
-            for _ in range(50):
-                try:
-                    d.rmdir()
-                    break
-                except FileNotFoundError:
-                    break
-                except OSError:
-                    time.sleep(0.02)
+        teardown.remove_cgroups(self.cgroup_dirs())
         self._put_back_host()
         shutil.rmtree(self.base, ignore_errors=True)
 
-    def _kill_all(self) -> None:
-        """Processes of this daemon: its process group (dockerd, containerd,
-        shims started with it), anything naming the base dir, and whatever
-        runs in its containers' cgroups (thawed first)."""
-        for d in self.cgroup_dirs():
-            try:
-                (d / "freezer.state").write_text("THAWED")
-            except OSError:
-                pass
-        deadline = time.monotonic() + 10
-        while (pids := self.processes()) and time.monotonic() < deadline:
-            for pid in pids:
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-            time.sleep(0.05)
-
     def processes(self) -> list[int]:
-        mark = str(self.base).encode()
-        pids = set()
-        for entry in pathlib.Path("/proc").iterdir():
-            if not entry.name.isdigit() or int(entry.name) == os.getpid():
-                continue
-            try:
-                if mark in (entry / "cmdline").read_bytes():
-                    pids.add(int(entry.name))
-            except OSError:
-                pass
-        for d in self.cgroup_dirs():
-            try:
-                pids.update(int(p) for p in (d / "cgroup.procs").read_text().split())
-            except OSError:
-                pass
-        return sorted(pids)
+        """dockerd, its containerd and shims (all name the base dir), and
+        whatever runs in its containers' cgroups."""
+        return sorted(teardown.pids_of((str(self.base).encode(),)) | teardown.pids_in(self.cgroup_dirs()))
 
     def cgroup_dirs(self) -> list[pathlib.Path]:
-        """The cgroups under the daemon's parent, in every hierarchy, deepest first."""
-        root = pathlib.Path("/sys/fs/cgroup")
-        tops = [p for p in (*root.glob(f"*/{self.cgroup_parent}"), root / self.cgroup_parent) if p.is_dir()]
-        found = [pathlib.Path(dirpath) for top in tops for dirpath, _, _ in os.walk(top)]
-        return sorted(found, key=lambda p: len(p.parts), reverse=True)
+        return teardown.cgroup_dirs(self.cgroup_parent)
 
     def _put_back_host(self) -> None:
         if self._ip_forward and _read("/proc/sys/net/ipv4/ip_forward") != self._ip_forward:
@@ -172,7 +133,7 @@ class Dockerd:
         """What of the daemon is still there (empty once it is all gone)."""
         left = [f"dockerd process {pid}" for pid in self.processes()]
         left += [f"dockerd cgroup {d}" for d in self.cgroup_dirs()]
-        left += [f"dockerd mount {m}" for m in _mounts_under(self.base)]
+        left += [f"dockerd mount {m}" for m in mounts_under(self.base)]
         left += [f"dockerd dir {self.base}"] if self.base.exists() else []
         if not _other_dockerd_running():
             left += [f"dockerd left {d}" for d, had in self._had_run_dirs.items() if not had and os.path.exists(d)]
@@ -184,12 +145,6 @@ def _read(path: str) -> str:
         return pathlib.Path(path).read_text().strip()
     except OSError:
         return ""
-
-
-def _mounts_under(path: pathlib.Path) -> list[str]:
-    prefix = str(path).rstrip("/") + "/"
-    with open("/proc/self/mountinfo") as f:
-        return [p for p in (line.split()[4] for line in f) if p.startswith(prefix) or p == str(path)]
 
 
 def _other_dockerd_running() -> bool:

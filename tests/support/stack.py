@@ -11,6 +11,8 @@ import subprocess
 import sys
 import time
 
+from tests.support import teardown
+
 REPO = pathlib.Path(__file__).resolve().parents[2]
 VENV_BIN = pathlib.Path(sys.executable).parent
 DOCA = str(VENV_BIN / "doca")  # the front end: the fork server, else doca-py
@@ -177,32 +179,12 @@ class Stack:
         daemon, its services, the shims), the daemon's process group, and
         every process in a cgroup under the stack's cgroup parent."""
         marks = (str(self.root).encode(), str(self.run_dir).encode())
-        pids = set()
-        for entry in pathlib.Path("/proc").iterdir():
-            if not entry.name.isdigit() or int(entry.name) == os.getpid():
-                continue
-            try:
-                if any(m in (entry / "cmdline").read_bytes() for m in marks):
-                    pids.add(int(entry.name))
-                elif self.proc is not None and os.getpgid(int(entry.name)) == self.proc.pid:
-                    pids.add(int(entry.name))
-            except (OSError, ProcessLookupError):
-                pass
-        for d in self.cgroup_dirs():
-            try:
-                pids.update(int(p) for p in (d / "cgroup.procs").read_text().split())
-            except OSError:
-                pass
-        return sorted(pids)
+        group = self.proc.pid if self.proc is not None else None
+        return sorted(teardown.pids_of(marks, group) | teardown.pids_in(self.cgroup_dirs()))
 
     def cgroup_dirs(self) -> list[pathlib.Path]:
         """The cgroups under the stack's parent, in every hierarchy, deepest first."""
-        tops = [p for p in (*pathlib.Path("/sys/fs/cgroup").glob(f"*/{self.cgroup_parent}"),
-                            pathlib.Path("/sys/fs/cgroup") / self.cgroup_parent) if p.is_dir()]
-        found = []
-        for top in tops:
-            found += [pathlib.Path(dirpath) for dirpath, _, _ in os.walk(top)]
-        return sorted(found, key=lambda p: len(p.parts), reverse=True)
+        return teardown.cgroup_dirs(self.cgroup_parent)
 
     def force_clean(self) -> None:
         """Everything of the stack, whatever state it is in: processes
@@ -212,22 +194,10 @@ class Stack:
         tagged with the stack's comment) deleted, mounts under the run dir
         and root unmounted, cgroups under the cgroup parent removed, files
         deleted. Idempotent; never raises."""
-        for d in self.cgroup_dirs():  # a frozen process cannot die
-            for name, value in (("freezer.state", "THAWED"), ("cgroup.freeze", "0")):
-                try:
-                    (d / name).write_text(value)
-                except OSError:
-                    pass
+        teardown.thaw(self.cgroup_dirs())
         if self.proc is not None:
             _killpg(self.proc.pid)
-        deadline = time.monotonic() + 10
-        while (pids := self.processes()) and time.monotonic() < deadline:
-            for pid in pids:
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-            time.sleep(0.05)
+        teardown.kill_until_gone(self.processes)
         if self.proc is not None:
             try:
                 self.proc.wait(5)
@@ -240,15 +210,7 @@ class Stack:
         for base in (self.run_dir, self.root):
             for path in reversed(mounts_under(base)):
                 subprocess.run(["umount", "-l", path], capture_output=True)
-        for d in self.cgroup_dirs():
-            for _ in range(50):
-                try:
-                    d.rmdir()
-                    break
-                except FileNotFoundError:
-                    break
-                except OSError:
-                    time.sleep(0.02)
+        teardown.remove_cgroups(self.cgroup_dirs())
         shutil.rmtree(self.root, ignore_errors=True)
         shutil.rmtree(self.run_dir, ignore_errors=True)
 
