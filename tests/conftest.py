@@ -4,10 +4,8 @@ interrupt, the leak check at the end, and the fixtures of several areas."""
 import atexit
 import os
 import pathlib
-import shutil
 import signal
 import sys
-import tempfile
 
 import pytest
 
@@ -98,14 +96,8 @@ def destroy_started() -> None:
 @pytest.fixture(scope="session")
 def stack():
     """One stack shared by the tests that do not restart or reconfigure it."""
-    base = pathlib.Path(tempfile.mkdtemp(prefix="doca-test-"))
-    s = Stack(base, "shared")
-    try:
-        s.start()
+    with stacks.temp_stack("doca-test-", "shared") as s:  # destroyed also when it failed to start
         yield s
-    finally:  # also when the stack failed to start: nothing may outlive the session
-        s.destroy()
-        shutil.rmtree(base, ignore_errors=True)
 
 
 @pytest.fixture

@@ -3,15 +3,12 @@ docker.io) and a private doca stack, both holding busybox:latest (doca's
 built-in one, saved and loaded into dockerd), up for the whole session and
 torn down at its end, also on a failure or an interrupt."""
 import atexit
-import pathlib
-import shutil
 import subprocess
-import tempfile
 
 import pytest
 
 from tests.support import dockerd as dockerds
-from tests.support.stack import DOCA, Stack
+from tests.support.stack import DOCA, temp_stack
 from tests.compat.case import IMAGE
 
 
@@ -31,14 +28,8 @@ def docker():
 @pytest.fixture(scope="session")
 def doca():
     """A stack of its own: `ps`, `volume ls`... list only what the cases made."""
-    base = pathlib.Path(tempfile.mkdtemp(prefix="doca-compat-"))
-    s = Stack(base, "compat")
-    try:
-        s.start()
+    with temp_stack("doca-compat-", "compat") as s:
         yield s
-    finally:
-        s.destroy()
-        shutil.rmtree(base, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -15,10 +15,10 @@ import shutil
 import signal
 import subprocess
 import tempfile
-import time
 
 from tests.support import teardown
 from tests.support.stack import mounts_under
+from tests.support.waiting import wait_answering
 
 DOCKER = "/usr/bin/docker"  # docker.io's 20.10 client: /usr/local/bin/docker may be a 28.x one
 DOCKERD = "/usr/sbin/dockerd"
@@ -63,14 +63,11 @@ class Dockerd:
              "--ip-masq=false", "--userland-proxy=false", "--storage-driver", "overlay2"],
             stdout=self.log, stderr=self.log, stdin=subprocess.DEVNULL, cwd="/", start_new_session=True)
         STARTED.append(self)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"dockerd exited {self.proc.returncode}:\n{self.log_text()}")
-            if self.sock.exists() and self.docker("version", timeout=10).returncode == 0:
-                return self
-            time.sleep(0.1)
-        raise RuntimeError(f"dockerd not ready in {timeout}s:\n{self.log_text()}")
+        wait_answering(self.proc, self._answers, "dockerd", self.log_text, timeout, interval=0.1)
+        return self
+
+    def _answers(self) -> bool:
+        return self.sock.exists() and self.docker("version", timeout=10).returncode == 0
 
     def log_text(self) -> str:
         try:

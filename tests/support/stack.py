@@ -1,6 +1,7 @@
 """A private doca stack for tests: its own root, run dir, bridge, subnet,
 cgroup parent and metrics port, started with `doca daemon` and torn down
 (containers removed, daemon stopped, files deleted) even when a test fails."""
+import contextlib
 import os
 import pathlib
 import random
@@ -9,9 +10,10 @@ import signal
 import socket
 import subprocess
 import sys
-import time
+import tempfile
 
 from tests.support import teardown
+from tests.support.waiting import wait_answering
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 VENV_BIN = pathlib.Path(sys.executable).parent
@@ -88,16 +90,11 @@ class Stack:
         return self
 
     def wait_ready(self, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"doca daemon exited {self.proc.returncode}:\n{self.log_text()}")
-            if all(self.socket(n).exists() for n in ("doca", "runtime", "images", "network", "volumes")):
-                r = self.doca("version", check=False, timeout=10)
-                if r.returncode == 0:
-                    return
-            time.sleep(0.05)
-        raise RuntimeError(f"stack not ready in {timeout}s:\n{self.log_text()}")
+        wait_answering(self.proc, self._answers, "doca daemon", self.log_text, timeout)
+
+    def _answers(self) -> bool:
+        return (all(self.socket(n).exists() for n in ("doca", "runtime", "images", "network", "volumes"))
+                and self.doca("version", check=False, timeout=10).returncode == 0)
 
     def log_text(self) -> str:
         try:
@@ -257,6 +254,20 @@ class Stack:
         left += [f"cgroup {d}" for d in self.cgroup_dirs()]
         left += [f"mount {m}" for base in (self.run_dir, self.root) for m in mounts_under(base)]
         return left
+
+
+@contextlib.contextmanager
+def temp_stack(prefix: str, name: str):
+    """A started stack in a temporary directory of its own, destroyed with
+    the directory at the end (also when it failed to start)."""
+    base = pathlib.Path(tempfile.mkdtemp(prefix=prefix))
+    s = Stack(base, name)
+    try:
+        s.start()
+        yield s
+    finally:
+        s.destroy()
+        shutil.rmtree(base, ignore_errors=True)
 
 
 def _killpg(pgid: int) -> None:

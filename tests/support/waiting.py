@@ -12,3 +12,17 @@ def wait_for(predicate, timeout: float = 20.0, interval: float = 0.05):
             return value
         time.sleep(interval)
     return predicate()
+
+
+def wait_answering(proc, answers, what: str, log, timeout: float = 60, interval: float = 0.05) -> None:
+    """Polls answers() until it is true while the daemon `proc` runs;
+    RuntimeError with log() (the daemon's log tail) when it exits first or
+    does not answer within `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{what} exited {proc.returncode}:\n{log()}")
+        if answers():
+            return
+        time.sleep(interval)
+    raise RuntimeError(f"{what} not ready in {timeout}s:\n{log()}")
