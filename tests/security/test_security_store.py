@@ -8,15 +8,13 @@ The stack of these tests lives under a directory every user can walk (a
 test stack's usual base, a mkdtemp, is 0700 and would prove nothing)."""
 import os
 import pathlib
-import shutil
 import signal
 import stat
 import subprocess
-import tempfile
 
 import pytest
 
-from tests.support.stack import Stack
+from tests.support.stack import Stack, temp_stack
 
 NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"]
 
@@ -27,15 +25,9 @@ def _as_nobody(*cmd: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def open_stack():
-    base = pathlib.Path(tempfile.mkdtemp(prefix="doca-store-"))
-    base.chmod(0o755)  # walkable by anyone: only the engine's own modes protect what is inside
-    s = Stack(base, "store")
-    try:
-        s.start()
+    # walkable by anyone: only the engine's own modes protect what is inside
+    with temp_stack("doca-store-", "store", mode=0o755) as s:
         yield s
-    finally:
-        s.destroy()
-        shutil.rmtree(base, ignore_errors=True)
 
 
 def _stop_keeping_containers(s: Stack) -> None:

@@ -18,7 +18,7 @@ import tempfile
 
 from tests.support import teardown
 from tests.support.stack import mounts_under
-from tests.support.waiting import wait_answering
+from tests.support.waiting import log_tail, wait_answering
 
 DOCKER = "/usr/bin/docker"  # docker.io's 20.10 client: /usr/local/bin/docker may be a 28.x one
 DOCKERD = "/usr/sbin/dockerd"
@@ -70,10 +70,7 @@ class Dockerd:
         return self.sock.exists() and self.docker("version", timeout=10).returncode == 0
 
     def log_text(self) -> str:
-        try:
-            return self.log_path.read_text(errors="replace")[-5000:]
-        except FileNotFoundError:
-            return ""
+        return log_tail(self.log_path)
 
     def env(self) -> dict:
         return {**os.environ, "DOCKER_HOST": self.host, "DOCKER_CONFIG": str(self.client_config)}

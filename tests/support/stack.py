@@ -13,7 +13,7 @@ import sys
 import tempfile
 
 from tests.support import teardown
-from tests.support.waiting import wait_answering
+from tests.support.waiting import log_tail, wait_answering
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 VENV_BIN = pathlib.Path(sys.executable).parent
@@ -97,10 +97,7 @@ class Stack:
                 and self.doca("version", check=False, timeout=10).returncode == 0)
 
     def log_text(self) -> str:
-        try:
-            return self.log_path.read_text(errors="replace")[-5000:]
-        except FileNotFoundError:
-            return ""
+        return log_tail(self.log_path)
 
     def env(self) -> dict:
         env = dict(os.environ)
@@ -257,10 +254,12 @@ class Stack:
 
 
 @contextlib.contextmanager
-def temp_stack(prefix: str, name: str):
-    """A started stack in a temporary directory of its own, destroyed with
-    the directory at the end (also when it failed to start)."""
+def temp_stack(prefix: str, name: str, mode: int | None = None):
+    """A started stack in a temporary directory of its own (chmod `mode`),
+    destroyed with the directory at the end (also when it failed to start)."""
     base = pathlib.Path(tempfile.mkdtemp(prefix=prefix))
+    if mode is not None:
+        base.chmod(mode)
     s = Stack(base, name)
     try:
         s.start()

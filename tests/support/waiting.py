@@ -1,4 +1,5 @@
 """Polling for what a test waits to see (a state, a file, a process)."""
+import pathlib
 import time
 
 
@@ -26,3 +27,11 @@ def wait_answering(proc, answers, what: str, log, timeout: float = 60, interval:
             return
         time.sleep(interval)
     raise RuntimeError(f"{what} not ready in {timeout}s:\n{log()}")
+
+
+def log_tail(path: pathlib.Path, chars: int = 5000) -> str:
+    """The end of a daemon's log, for the error of a wait ("" before it exists)."""
+    try:
+        return path.read_text(errors="replace")[-chars:]
+    except FileNotFoundError:
+        return ""
