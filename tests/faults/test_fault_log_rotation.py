@@ -177,22 +177,28 @@ def test_single_file_rotation(stack):
     # max-file=1: the shim starts a new file (it no longer truncates the one a reader holds)
     cid = stack.doca("run", "-d", "--log-opt", "max-size=20k", "--log-opt", "max-file=1",
                      "busybox", "sh", "-c", PACED).stdout.strip()
-    failures = []
+    failures, replies, empty = [], 0, 0
     try:
         _wait_lines(stack, cid, 50)
         follower = _Follower(stack, cid, "--tail", "0")
         stop = time.monotonic() + 3
         while time.monotonic() < stop:
             r = stack.doca("logs", "--tail", "5", cid, check=False)
+            replies += 1
             try:
                 got = _numbers(r.stdout)
             except ValueError:
                 got = None
-            if r.returncode != 0 or got is None or not 0 < len(got) <= 5 or got != list(range(got[0], got[0] + len(got))):
+            # Right after a rotation the only file is new and may hold no
+            # line yet (max-file=1 keeps nothing older, as Docker's): an
+            # empty answer then is right, a torn or gapped one never is.
+            empty += got == []
+            if r.returncode != 0 or got is None or len(got) > 5 or got != list(range(got[0], got[0] + len(got)) if got else []):
                 failures.append((r.returncode, r.stdout, r.stderr))
         numbers, _ = follower.stop()
         _check_follow(numbers, contiguous=False)
         assert not failures, failures[:5]
+        assert empty < replies / 4, f"{empty} of {replies} answers empty"
         log = pathlib.Path(json.loads(stack.doca("inspect", cid).stdout)[0]["LogPath"])
         assert sorted(p.name for p in log.parent.glob(log.name + "*")) == [log.name]
     finally:
