@@ -4,7 +4,7 @@ starts once attached (docker run -it), and --rm is honoured at the end."""
 from common.errors import InvalidArgument
 from doca.runtime.v1 import runtime_pb2 as rpb
 from doca.v1 import containers_pb2 as pb
-from gateway.api.api_common import upstream
+from gateway.api.api_common import stdio_input, upstream
 from gateway.api.clients import Clients
 from gateway.api.containers import Containers
 
@@ -13,13 +13,7 @@ def _runtime_input(msg, cid: str):
     kind = msg.WhichOneof("input")
     if kind == "start":
         return rpb.AttachInput(start=rpb.AttachSpec(id=cid, stdin=msg.start.stdin))
-    if kind == "stdin":
-        return rpb.AttachInput(stdin=msg.stdin)
-    if kind == "close_stdin":
-        return rpb.AttachInput(close_stdin=True)
-    if kind == "resize":
-        return rpb.AttachInput(resize=rpb.WindowSize(rows=msg.resize.rows, cols=msg.resize.cols))
-    return None
+    return stdio_input(msg, rpb.AttachInput)
 
 
 def run(clients: Clients, flows: Containers, request_iterator, context):

@@ -6,6 +6,7 @@ import threading
 from common.errors import InvalidArgument
 from doca.runtime.v1 import runtime_pb2 as rpb
 from doca.v1 import containers_pb2 as pb
+from gateway.api.api_common import stdio_input
 from gateway.api.clients import Clients
 
 log = logging.getLogger("doca.gateway.exec")
@@ -19,13 +20,7 @@ def _runtime_input(msg):
         return rpb.ExecInput(start=rpb.ExecSpec(
             id=c.container, args=c.cmd, env=c.env, cwd=c.workdir, user=c.user, tty=c.tty,
             stdin=c.interactive, size=size, privileged=c.privileged))
-    if kind == "stdin":
-        return rpb.ExecInput(stdin=msg.stdin)
-    if kind == "close_stdin":
-        return rpb.ExecInput(close_stdin=True)
-    if kind == "resize":
-        return rpb.ExecInput(resize=rpb.WindowSize(rows=msg.resize.rows, cols=msg.resize.cols))
-    return None
+    return stdio_input(msg, rpb.ExecInput)
 
 
 def run(clients: Clients, request_iterator, context):
