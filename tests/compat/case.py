@@ -21,6 +21,7 @@ class Case:
     setup: tuple[str, ...] = ()      # must succeed on both engines
     cleanup: tuple[str, ...] = ()    # always run, errors ignored
     stdin: str | None = None
+    setup_stdin: str | None = None   # fed to every set-up line (a Dockerfile for `build -`)
     says: tuple[str, ...] = ()       # phrases both stderrs must hold (case-insensitive)
     ignore: tuple[str, ...] = ()     # parts not compared ("stdout", "stderr"): see DIVERGENCES.md
     xfail: str | None = None         # doca is wrong today: what differs

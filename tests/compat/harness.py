@@ -24,7 +24,7 @@ class Result:
 def run_on(runner: Runner, case: Case, names: dict[str, str]) -> Result:
     try:
         for line in case.setup:
-            r = runner(*case.argv(line, names), timeout=60)
+            r = runner(*case.argv(line, names), input=case.setup_stdin, timeout=60)
             if r.returncode != 0:
                 return Result(r.returncode, r.stdout, r.stderr, setup_failed=line)
         r = runner(*case.argv(case.cmd, names), input=case.stdin, timeout=60)

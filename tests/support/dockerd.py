@@ -33,6 +33,14 @@ def available() -> bool:
     return os.access(DOCKER, os.X_OK) and os.access(DOCKERD, os.X_OK)
 
 
+# Nothing leaves the machine: a pull from a registry other than loopback
+# (Docker Hub, for a name that is not local) goes to a proxy on a closed
+# loopback port and fails there, before any DNS lookup. Loopback registries
+# stay direct.
+OFFLINE_ENV = {**os.environ, "HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9",
+               "NO_PROXY": "127.0.0.1,localhost,::1"}
+
+
 class Dockerd:
     def __init__(self, base: pathlib.Path | None = None):
         self.base = pathlib.Path(base or tempfile.mkdtemp(prefix="doca-compat-dockerd-"))
@@ -61,7 +69,8 @@ class Dockerd:
              "--pidfile", str(self.pidfile), "--cgroup-parent", f"/{self.cgroup_parent}",
              "--bridge", "none", "--iptables=false", "--ip6tables=false", "--ip-forward=false",
              "--ip-masq=false", "--userland-proxy=false", "--storage-driver", "overlay2"],
-            stdout=self.log, stderr=self.log, stdin=subprocess.DEVNULL, cwd="/", start_new_session=True)
+            stdout=self.log, stderr=self.log, stdin=subprocess.DEVNULL, cwd="/", start_new_session=True,
+            env=OFFLINE_ENV)
         STARTED.append(self)
         wait_answering(self.proc, self._answers, "dockerd", self.log_text, timeout, interval=0.1)
         return self

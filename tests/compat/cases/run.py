@@ -14,7 +14,7 @@ CASES = [
     case("run-127-missing-cmd", f"{RUN} %i nosuchcommand", says="executable file not found"),
     case("run-126-not-executable", f"{RUN} %i /etc", says="permission denied"),
     case("run-125-bad-flag", f"{RUN} --nosuchflag %i true", says="unknown flag"),
-    case("run-125-missing-image", f"{RUN} nosuchimage-compat:latest true", ignore="stderr"),
+    case("run-125-missing-image", f"{RUN} 127.0.0.1:9/nosuchimage-compat:latest true", ignore="stderr"),
     case("run-no-image", "run"),
     case("run-killed-self", f"{RUN} %i sh -c 'kill -9 $$'"),
     # output
@@ -75,7 +75,7 @@ CASES = [
     case("create-start-exit-code", "start -a %n",
          setup="create --network none --name %n %i sh -c 'exit 4'", cleanup=RM),
     case("start-unknown", "start nosuch-compat", says="no such container"),
-    case("create-missing-image", "create --network none nosuchimage-compat:latest", ignore="stderr"),
+    case("create-missing-image", "create --network none 127.0.0.1:9/nosuchimage-compat:latest", ignore="stderr"),
     # more of the process (batch 2)
     case("run-env-override-path", f"{RUN} -e PATH=/bin %i sh -c 'echo $PATH'"),
     case("run-workdir-relative", f"{RUN} -w relative %i pwd", says="absolute path"),
