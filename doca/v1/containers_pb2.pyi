@@ -12,7 +12,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class ContainerConfig(_message.Message):
-    __slots__ = ("image", "cmd", "entrypoint", "name", "env", "auto_remove", "memory", "cpus", "cpu_shares", "pids_limit", "network", "volumes", "workdir", "user", "hostname", "labels", "restart", "stop_signal", "stop_timeout", "tty", "interactive", "console_size", "log_opts", "cap_add", "cap_drop", "privileged", "security_opt", "ulimits", "read_only", "tmpfs", "health_cmd", "health_interval", "health_timeout", "health_start_period", "health_retries", "no_healthcheck", "init", "runtime", "userns_remap", "publish", "publish_all", "network_aliases", "ip", "add_hosts", "dns", "dns_search", "dns_options", "cgroupns", "memory_reservation")
+    __slots__ = ("image", "cmd", "entrypoint", "name", "env", "auto_remove", "memory", "cpus", "cpu_shares", "pids_limit", "network", "volumes", "workdir", "user", "hostname", "labels", "restart", "stop_signal", "stop_timeout", "tty", "interactive", "console_size", "log_opts", "cap_add", "cap_drop", "privileged", "security_opt", "ulimits", "read_only", "tmpfs", "health_cmd", "health_interval", "health_timeout", "health_start_period", "health_retries", "no_healthcheck", "init", "runtime", "userns_remap", "publish", "publish_all", "network_aliases", "ip", "add_hosts", "dns", "dns_search", "dns_options", "cgroupns", "memory_reservation", "group_add", "domainname", "sysctls", "memory_swap", "memory_swappiness", "oom_kill_disable", "cpuset_cpus", "cpuset_mems", "cpu_period", "cpu_quota", "cpu_rt_period", "cpu_rt_runtime", "blkio_weight", "blkio_weight_device", "device_read_bps", "device_write_bps", "device_read_iops", "device_write_iops")
     class LabelsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -76,6 +76,24 @@ class ContainerConfig(_message.Message):
     DNS_OPTIONS_FIELD_NUMBER: _ClassVar[int]
     CGROUPNS_FIELD_NUMBER: _ClassVar[int]
     MEMORY_RESERVATION_FIELD_NUMBER: _ClassVar[int]
+    GROUP_ADD_FIELD_NUMBER: _ClassVar[int]
+    DOMAINNAME_FIELD_NUMBER: _ClassVar[int]
+    SYSCTLS_FIELD_NUMBER: _ClassVar[int]
+    MEMORY_SWAP_FIELD_NUMBER: _ClassVar[int]
+    MEMORY_SWAPPINESS_FIELD_NUMBER: _ClassVar[int]
+    OOM_KILL_DISABLE_FIELD_NUMBER: _ClassVar[int]
+    CPUSET_CPUS_FIELD_NUMBER: _ClassVar[int]
+    CPUSET_MEMS_FIELD_NUMBER: _ClassVar[int]
+    CPU_PERIOD_FIELD_NUMBER: _ClassVar[int]
+    CPU_QUOTA_FIELD_NUMBER: _ClassVar[int]
+    CPU_RT_PERIOD_FIELD_NUMBER: _ClassVar[int]
+    CPU_RT_RUNTIME_FIELD_NUMBER: _ClassVar[int]
+    BLKIO_WEIGHT_FIELD_NUMBER: _ClassVar[int]
+    BLKIO_WEIGHT_DEVICE_FIELD_NUMBER: _ClassVar[int]
+    DEVICE_READ_BPS_FIELD_NUMBER: _ClassVar[int]
+    DEVICE_WRITE_BPS_FIELD_NUMBER: _ClassVar[int]
+    DEVICE_READ_IOPS_FIELD_NUMBER: _ClassVar[int]
+    DEVICE_WRITE_IOPS_FIELD_NUMBER: _ClassVar[int]
     image: str
     cmd: _containers.RepeatedScalarFieldContainer[str]
     entrypoint: _containers.RepeatedScalarFieldContainer[str]
@@ -125,7 +143,25 @@ class ContainerConfig(_message.Message):
     dns_options: _containers.RepeatedScalarFieldContainer[str]
     cgroupns: str
     memory_reservation: str
-    def __init__(self, image: _Optional[str] = ..., cmd: _Optional[_Iterable[str]] = ..., entrypoint: _Optional[_Iterable[str]] = ..., name: _Optional[str] = ..., env: _Optional[_Iterable[str]] = ..., auto_remove: _Optional[bool] = ..., memory: _Optional[str] = ..., cpus: _Optional[float] = ..., cpu_shares: _Optional[int] = ..., pids_limit: _Optional[int] = ..., network: _Optional[str] = ..., volumes: _Optional[_Iterable[str]] = ..., workdir: _Optional[str] = ..., user: _Optional[str] = ..., hostname: _Optional[str] = ..., labels: _Optional[_Mapping[str, str]] = ..., restart: _Optional[str] = ..., stop_signal: _Optional[str] = ..., stop_timeout: _Optional[int] = ..., tty: _Optional[bool] = ..., interactive: _Optional[bool] = ..., console_size: _Optional[_Union[WindowSize, _Mapping]] = ..., log_opts: _Optional[_Mapping[str, str]] = ..., cap_add: _Optional[_Iterable[str]] = ..., cap_drop: _Optional[_Iterable[str]] = ..., privileged: _Optional[bool] = ..., security_opt: _Optional[_Iterable[str]] = ..., ulimits: _Optional[_Iterable[str]] = ..., read_only: _Optional[bool] = ..., tmpfs: _Optional[_Iterable[str]] = ..., health_cmd: _Optional[str] = ..., health_interval: _Optional[str] = ..., health_timeout: _Optional[str] = ..., health_start_period: _Optional[str] = ..., health_retries: _Optional[int] = ..., no_healthcheck: _Optional[bool] = ..., init: _Optional[bool] = ..., runtime: _Optional[str] = ..., userns_remap: _Optional[str] = ..., publish: _Optional[_Iterable[str]] = ..., publish_all: _Optional[bool] = ..., network_aliases: _Optional[_Iterable[str]] = ..., ip: _Optional[str] = ..., add_hosts: _Optional[_Iterable[str]] = ..., dns: _Optional[_Iterable[str]] = ..., dns_search: _Optional[_Iterable[str]] = ..., dns_options: _Optional[_Iterable[str]] = ..., cgroupns: _Optional[str] = ..., memory_reservation: _Optional[str] = ...) -> None: ...
+    group_add: _containers.RepeatedScalarFieldContainer[str]
+    domainname: str
+    sysctls: _containers.RepeatedScalarFieldContainer[str]
+    memory_swap: str
+    memory_swappiness: int
+    oom_kill_disable: bool
+    cpuset_cpus: str
+    cpuset_mems: str
+    cpu_period: int
+    cpu_quota: int
+    cpu_rt_period: int
+    cpu_rt_runtime: int
+    blkio_weight: int
+    blkio_weight_device: _containers.RepeatedScalarFieldContainer[str]
+    device_read_bps: _containers.RepeatedScalarFieldContainer[str]
+    device_write_bps: _containers.RepeatedScalarFieldContainer[str]
+    device_read_iops: _containers.RepeatedScalarFieldContainer[str]
+    device_write_iops: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, image: _Optional[str] = ..., cmd: _Optional[_Iterable[str]] = ..., entrypoint: _Optional[_Iterable[str]] = ..., name: _Optional[str] = ..., env: _Optional[_Iterable[str]] = ..., auto_remove: _Optional[bool] = ..., memory: _Optional[str] = ..., cpus: _Optional[float] = ..., cpu_shares: _Optional[int] = ..., pids_limit: _Optional[int] = ..., network: _Optional[str] = ..., volumes: _Optional[_Iterable[str]] = ..., workdir: _Optional[str] = ..., user: _Optional[str] = ..., hostname: _Optional[str] = ..., labels: _Optional[_Mapping[str, str]] = ..., restart: _Optional[str] = ..., stop_signal: _Optional[str] = ..., stop_timeout: _Optional[int] = ..., tty: _Optional[bool] = ..., interactive: _Optional[bool] = ..., console_size: _Optional[_Union[WindowSize, _Mapping]] = ..., log_opts: _Optional[_Mapping[str, str]] = ..., cap_add: _Optional[_Iterable[str]] = ..., cap_drop: _Optional[_Iterable[str]] = ..., privileged: _Optional[bool] = ..., security_opt: _Optional[_Iterable[str]] = ..., ulimits: _Optional[_Iterable[str]] = ..., read_only: _Optional[bool] = ..., tmpfs: _Optional[_Iterable[str]] = ..., health_cmd: _Optional[str] = ..., health_interval: _Optional[str] = ..., health_timeout: _Optional[str] = ..., health_start_period: _Optional[str] = ..., health_retries: _Optional[int] = ..., no_healthcheck: _Optional[bool] = ..., init: _Optional[bool] = ..., runtime: _Optional[str] = ..., userns_remap: _Optional[str] = ..., publish: _Optional[_Iterable[str]] = ..., publish_all: _Optional[bool] = ..., network_aliases: _Optional[_Iterable[str]] = ..., ip: _Optional[str] = ..., add_hosts: _Optional[_Iterable[str]] = ..., dns: _Optional[_Iterable[str]] = ..., dns_search: _Optional[_Iterable[str]] = ..., dns_options: _Optional[_Iterable[str]] = ..., cgroupns: _Optional[str] = ..., memory_reservation: _Optional[str] = ..., group_add: _Optional[_Iterable[str]] = ..., domainname: _Optional[str] = ..., sysctls: _Optional[_Iterable[str]] = ..., memory_swap: _Optional[str] = ..., memory_swappiness: _Optional[int] = ..., oom_kill_disable: _Optional[bool] = ..., cpuset_cpus: _Optional[str] = ..., cpuset_mems: _Optional[str] = ..., cpu_period: _Optional[int] = ..., cpu_quota: _Optional[int] = ..., cpu_rt_period: _Optional[int] = ..., cpu_rt_runtime: _Optional[int] = ..., blkio_weight: _Optional[int] = ..., blkio_weight_device: _Optional[_Iterable[str]] = ..., device_read_bps: _Optional[_Iterable[str]] = ..., device_write_bps: _Optional[_Iterable[str]] = ..., device_read_iops: _Optional[_Iterable[str]] = ..., device_write_iops: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class RunRequest(_message.Message):
     __slots__ = ("config", "detach")
@@ -138,12 +174,14 @@ class RunRequest(_message.Message):
 class RunEvent(_message.Message):
     __slots__ = ("created", "output", "exited")
     class Created(_message.Message):
-        __slots__ = ("id", "name")
+        __slots__ = ("id", "name", "warnings")
         ID_FIELD_NUMBER: _ClassVar[int]
         NAME_FIELD_NUMBER: _ClassVar[int]
+        WARNINGS_FIELD_NUMBER: _ClassVar[int]
         id: str
         name: str
-        def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ...) -> None: ...
+        warnings: _containers.RepeatedScalarFieldContainer[str]
+        def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., warnings: _Optional[_Iterable[str]] = ...) -> None: ...
     class Exited(_message.Message):
         __slots__ = ("exit_code", "oom_killed")
         EXIT_CODE_FIELD_NUMBER: _ClassVar[int]
@@ -160,12 +198,14 @@ class RunEvent(_message.Message):
     def __init__(self, created: _Optional[_Union[RunEvent.Created, _Mapping]] = ..., output: _Optional[_Union[LogChunk, _Mapping]] = ..., exited: _Optional[_Union[RunEvent.Exited, _Mapping]] = ...) -> None: ...
 
 class CreateResponse(_message.Message):
-    __slots__ = ("id", "name")
+    __slots__ = ("id", "name", "warnings")
     ID_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
+    WARNINGS_FIELD_NUMBER: _ClassVar[int]
     id: str
     name: str
-    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ...) -> None: ...
+    warnings: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., warnings: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class ContainerRef(_message.Message):
     __slots__ = ("id",)
@@ -208,13 +248,26 @@ class WaitResponse(_message.Message):
     def __init__(self, exit_code: _Optional[int] = ..., oom_killed: _Optional[bool] = ...) -> None: ...
 
 class ListRequest(_message.Message):
-    __slots__ = ("all",)
+    __slots__ = ("all", "filters", "limit", "size")
     ALL_FIELD_NUMBER: _ClassVar[int]
+    FILTERS_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    SIZE_FIELD_NUMBER: _ClassVar[int]
     all: bool
-    def __init__(self, all: _Optional[bool] = ...) -> None: ...
+    filters: _containers.RepeatedScalarFieldContainer[str]
+    limit: int
+    size: bool
+    def __init__(self, all: _Optional[bool] = ..., filters: _Optional[_Iterable[str]] = ..., limit: _Optional[int] = ..., size: _Optional[bool] = ...) -> None: ...
 
 class ContainerSummary(_message.Message):
-    __slots__ = ("id", "name", "image", "command", "created_at", "state", "status", "exit_code", "ports")
+    __slots__ = ("id", "name", "image", "command", "created_at", "state", "status", "exit_code", "ports", "labels", "mounts", "networks", "size_rw", "size_root_fs")
+    class LabelsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
     ID_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     IMAGE_FIELD_NUMBER: _ClassVar[int]
@@ -224,6 +277,11 @@ class ContainerSummary(_message.Message):
     STATUS_FIELD_NUMBER: _ClassVar[int]
     EXIT_CODE_FIELD_NUMBER: _ClassVar[int]
     PORTS_FIELD_NUMBER: _ClassVar[int]
+    LABELS_FIELD_NUMBER: _ClassVar[int]
+    MOUNTS_FIELD_NUMBER: _ClassVar[int]
+    NETWORKS_FIELD_NUMBER: _ClassVar[int]
+    SIZE_RW_FIELD_NUMBER: _ClassVar[int]
+    SIZE_ROOT_FS_FIELD_NUMBER: _ClassVar[int]
     id: str
     name: str
     image: str
@@ -233,7 +291,24 @@ class ContainerSummary(_message.Message):
     status: str
     exit_code: int
     ports: _containers.RepeatedCompositeFieldContainer[PortMapping]
-    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., image: _Optional[str] = ..., command: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., state: _Optional[str] = ..., status: _Optional[str] = ..., exit_code: _Optional[int] = ..., ports: _Optional[_Iterable[_Union[PortMapping, _Mapping]]] = ...) -> None: ...
+    labels: _containers.ScalarMap[str, str]
+    mounts: _containers.RepeatedCompositeFieldContainer[SummaryMount]
+    networks: _containers.RepeatedScalarFieldContainer[str]
+    size_rw: int
+    size_root_fs: int
+    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., image: _Optional[str] = ..., command: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., state: _Optional[str] = ..., status: _Optional[str] = ..., exit_code: _Optional[int] = ..., ports: _Optional[_Iterable[_Union[PortMapping, _Mapping]]] = ..., labels: _Optional[_Mapping[str, str]] = ..., mounts: _Optional[_Iterable[_Union[SummaryMount, _Mapping]]] = ..., networks: _Optional[_Iterable[str]] = ..., size_rw: _Optional[int] = ..., size_root_fs: _Optional[int] = ...) -> None: ...
+
+class SummaryMount(_message.Message):
+    __slots__ = ("name", "source", "destination", "driver")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    DESTINATION_FIELD_NUMBER: _ClassVar[int]
+    DRIVER_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    source: str
+    destination: str
+    driver: str
+    def __init__(self, name: _Optional[str] = ..., source: _Optional[str] = ..., destination: _Optional[str] = ..., driver: _Optional[str] = ...) -> None: ...
 
 class PortMapping(_message.Message):
     __slots__ = ("ip", "private_port", "public_port", "type")
@@ -402,20 +477,38 @@ class StatsBatch(_message.Message):
     def __init__(self, stats: _Optional[_Iterable[_Union[ContainerStats, _Mapping]]] = ...) -> None: ...
 
 class UpdateRequest(_message.Message):
-    __slots__ = ("id", "memory", "cpus", "cpu_shares", "pids_limit", "memory_reservation")
+    __slots__ = ("id", "memory", "cpus", "cpu_shares", "pids_limit", "memory_reservation", "memory_swap", "cpuset_cpus", "cpuset_mems", "cpu_period", "cpu_quota", "cpu_rt_period", "cpu_rt_runtime", "blkio_weight", "restart")
     ID_FIELD_NUMBER: _ClassVar[int]
     MEMORY_FIELD_NUMBER: _ClassVar[int]
     CPUS_FIELD_NUMBER: _ClassVar[int]
     CPU_SHARES_FIELD_NUMBER: _ClassVar[int]
     PIDS_LIMIT_FIELD_NUMBER: _ClassVar[int]
     MEMORY_RESERVATION_FIELD_NUMBER: _ClassVar[int]
+    MEMORY_SWAP_FIELD_NUMBER: _ClassVar[int]
+    CPUSET_CPUS_FIELD_NUMBER: _ClassVar[int]
+    CPUSET_MEMS_FIELD_NUMBER: _ClassVar[int]
+    CPU_PERIOD_FIELD_NUMBER: _ClassVar[int]
+    CPU_QUOTA_FIELD_NUMBER: _ClassVar[int]
+    CPU_RT_PERIOD_FIELD_NUMBER: _ClassVar[int]
+    CPU_RT_RUNTIME_FIELD_NUMBER: _ClassVar[int]
+    BLKIO_WEIGHT_FIELD_NUMBER: _ClassVar[int]
+    RESTART_FIELD_NUMBER: _ClassVar[int]
     id: str
     memory: str
     cpus: float
     cpu_shares: int
     pids_limit: int
     memory_reservation: str
-    def __init__(self, id: _Optional[str] = ..., memory: _Optional[str] = ..., cpus: _Optional[float] = ..., cpu_shares: _Optional[int] = ..., pids_limit: _Optional[int] = ..., memory_reservation: _Optional[str] = ...) -> None: ...
+    memory_swap: str
+    cpuset_cpus: str
+    cpuset_mems: str
+    cpu_period: int
+    cpu_quota: int
+    cpu_rt_period: int
+    cpu_rt_runtime: int
+    blkio_weight: int
+    restart: str
+    def __init__(self, id: _Optional[str] = ..., memory: _Optional[str] = ..., cpus: _Optional[float] = ..., cpu_shares: _Optional[int] = ..., pids_limit: _Optional[int] = ..., memory_reservation: _Optional[str] = ..., memory_swap: _Optional[str] = ..., cpuset_cpus: _Optional[str] = ..., cpuset_mems: _Optional[str] = ..., cpu_period: _Optional[int] = ..., cpu_quota: _Optional[int] = ..., cpu_rt_period: _Optional[int] = ..., cpu_rt_runtime: _Optional[int] = ..., blkio_weight: _Optional[int] = ..., restart: _Optional[str] = ...) -> None: ...
 
 class PruneContainersRequest(_message.Message):
     __slots__ = ("filters",)

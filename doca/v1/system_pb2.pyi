@@ -8,8 +8,10 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class ListNetworksRequest(_message.Message):
-    __slots__ = ()
-    def __init__(self) -> None: ...
+    __slots__ = ("filters",)
+    FILTERS_FIELD_NUMBER: _ClassVar[int]
+    filters: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, filters: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class NetworkSummary(_message.Message):
     __slots__ = ("id", "name", "driver", "subnet", "gateway", "bridge", "internal", "labels", "created")
@@ -106,8 +108,10 @@ class DisconnectResponse(_message.Message):
     def __init__(self) -> None: ...
 
 class PruneNetworksRequest(_message.Message):
-    __slots__ = ()
-    def __init__(self) -> None: ...
+    __slots__ = ("filters",)
+    FILTERS_FIELD_NUMBER: _ClassVar[int]
+    filters: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, filters: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class PruneNetworksResponse(_message.Message):
     __slots__ = ("removed",)

@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import struct_pb2 as google_dot_protobuf_dot_struct__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x15\x64oca/v1/volumes.proto\x12\x07\x64oca.v1\x1a\x1cgoogle/protobuf/struct.proto\"\x8c\x01\n\x13\x43reateVolumeRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x38\n\x06labels\x18\x02 \x03(\x0b\x32(.doca.v1.CreateVolumeRequest.LabelsEntry\x1a-\n\x0bLabelsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\x19\n\tVolumeRef\x12\x0c\n\x04name\x18\x01 \x01(\t\"A\n\rVolumeSummary\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0e\n\x06\x64river\x18\x02 \x01(\t\x12\x12\n\nmountpoint\x18\x03 \x01(\t\"\x14\n\x12ListVolumesRequest\">\n\x13ListVolumesResponse\x12\'\n\x07volumes\x18\x01 \x03(\x0b\x32\x16.doca.v1.VolumeSummary\"2\n\x13RemoveVolumeRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\r\n\x05\x66orce\x18\x02 \x01(\x08\"\x16\n\x14RemoveVolumeResponse2\x8c\x02\n\x07Volumes\x12?\n\x06\x43reate\x12\x1c.doca.v1.CreateVolumeRequest\x1a\x17.google.protobuf.Struct\x12\x41\n\x04List\x12\x1b.doca.v1.ListVolumesRequest\x1a\x1c.doca.v1.ListVolumesResponse\x12\x36\n\x07Inspect\x12\x12.doca.v1.VolumeRef\x1a\x17.google.protobuf.Struct\x12\x45\n\x06Remove\x12\x1c.doca.v1.RemoveVolumeRequest\x1a\x1d.doca.v1.RemoveVolumeResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x15\x64oca/v1/volumes.proto\x12\x07\x64oca.v1\x1a\x1cgoogle/protobuf/struct.proto\"\x94\x02\n\x13\x43reateVolumeRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x38\n\x06labels\x18\x02 \x03(\x0b\x32(.doca.v1.CreateVolumeRequest.LabelsEntry\x12\x0f\n\x06\x64river\x18\xc8\x01 \x01(\t\x12\x42\n\x0b\x64river_opts\x18\xc9\x01 \x03(\x0b\x32,.doca.v1.CreateVolumeRequest.DriverOptsEntry\x1a-\n\x0bLabelsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\x1a\x31\n\x0f\x44riverOptsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\x19\n\tVolumeRef\x12\x0c\n\x04name\x18\x01 \x01(\t\"\xa5\x01\n\rVolumeSummary\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0e\n\x06\x64river\x18\x02 \x01(\t\x12\x12\n\nmountpoint\x18\x03 \x01(\t\x12\x33\n\x06labels\x18\xc8\x01 \x03(\x0b\x32\".doca.v1.VolumeSummary.LabelsEntry\x1a-\n\x0bLabelsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"&\n\x12ListVolumesRequest\x12\x10\n\x07\x66ilters\x18\xc8\x01 \x03(\t\">\n\x13ListVolumesResponse\x12\'\n\x07volumes\x18\x01 \x03(\x0b\x32\x16.doca.v1.VolumeSummary\"2\n\x13RemoveVolumeRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\r\n\x05\x66orce\x18\x02 \x01(\x08\"\x16\n\x14RemoveVolumeResponse2\x8c\x02\n\x07Volumes\x12?\n\x06\x43reate\x12\x1c.doca.v1.CreateVolumeRequest\x1a\x17.google.protobuf.Struct\x12\x41\n\x04List\x12\x1b.doca.v1.ListVolumesRequest\x1a\x1c.doca.v1.ListVolumesResponse\x12\x36\n\x07Inspect\x12\x12.doca.v1.VolumeRef\x1a\x17.google.protobuf.Struct\x12\x45\n\x06Remove\x12\x1c.doca.v1.RemoveVolumeRequest\x1a\x1d.doca.v1.RemoveVolumeResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -34,22 +34,30 @@ if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_CREATEVOLUMEREQUEST_LABELSENTRY']._loaded_options = None
   _globals['_CREATEVOLUMEREQUEST_LABELSENTRY']._serialized_options = b'8\001'
+  _globals['_CREATEVOLUMEREQUEST_DRIVEROPTSENTRY']._loaded_options = None
+  _globals['_CREATEVOLUMEREQUEST_DRIVEROPTSENTRY']._serialized_options = b'8\001'
+  _globals['_VOLUMESUMMARY_LABELSENTRY']._loaded_options = None
+  _globals['_VOLUMESUMMARY_LABELSENTRY']._serialized_options = b'8\001'
   _globals['_CREATEVOLUMEREQUEST']._serialized_start=65
-  _globals['_CREATEVOLUMEREQUEST']._serialized_end=205
-  _globals['_CREATEVOLUMEREQUEST_LABELSENTRY']._serialized_start=160
-  _globals['_CREATEVOLUMEREQUEST_LABELSENTRY']._serialized_end=205
-  _globals['_VOLUMEREF']._serialized_start=207
-  _globals['_VOLUMEREF']._serialized_end=232
-  _globals['_VOLUMESUMMARY']._serialized_start=234
-  _globals['_VOLUMESUMMARY']._serialized_end=299
-  _globals['_LISTVOLUMESREQUEST']._serialized_start=301
-  _globals['_LISTVOLUMESREQUEST']._serialized_end=321
-  _globals['_LISTVOLUMESRESPONSE']._serialized_start=323
-  _globals['_LISTVOLUMESRESPONSE']._serialized_end=385
-  _globals['_REMOVEVOLUMEREQUEST']._serialized_start=387
-  _globals['_REMOVEVOLUMEREQUEST']._serialized_end=437
-  _globals['_REMOVEVOLUMERESPONSE']._serialized_start=439
-  _globals['_REMOVEVOLUMERESPONSE']._serialized_end=461
-  _globals['_VOLUMES']._serialized_start=464
-  _globals['_VOLUMES']._serialized_end=732
+  _globals['_CREATEVOLUMEREQUEST']._serialized_end=341
+  _globals['_CREATEVOLUMEREQUEST_LABELSENTRY']._serialized_start=245
+  _globals['_CREATEVOLUMEREQUEST_LABELSENTRY']._serialized_end=290
+  _globals['_CREATEVOLUMEREQUEST_DRIVEROPTSENTRY']._serialized_start=292
+  _globals['_CREATEVOLUMEREQUEST_DRIVEROPTSENTRY']._serialized_end=341
+  _globals['_VOLUMEREF']._serialized_start=343
+  _globals['_VOLUMEREF']._serialized_end=368
+  _globals['_VOLUMESUMMARY']._serialized_start=371
+  _globals['_VOLUMESUMMARY']._serialized_end=536
+  _globals['_VOLUMESUMMARY_LABELSENTRY']._serialized_start=245
+  _globals['_VOLUMESUMMARY_LABELSENTRY']._serialized_end=290
+  _globals['_LISTVOLUMESREQUEST']._serialized_start=538
+  _globals['_LISTVOLUMESREQUEST']._serialized_end=576
+  _globals['_LISTVOLUMESRESPONSE']._serialized_start=578
+  _globals['_LISTVOLUMESRESPONSE']._serialized_end=640
+  _globals['_REMOVEVOLUMEREQUEST']._serialized_start=642
+  _globals['_REMOVEVOLUMEREQUEST']._serialized_end=692
+  _globals['_REMOVEVOLUMERESPONSE']._serialized_start=694
+  _globals['_REMOVEVOLUMERESPONSE']._serialized_end=716
+  _globals['_VOLUMES']._serialized_start=719
+  _globals['_VOLUMES']._serialized_end=987
 # @@protoc_insertion_point(module_scope)

@@ -1,15 +1,11 @@
 """doca.v1.Containers: thin; the flows that span services live in
 containers.py, the Docker-shaped documents in documents.py."""
-import time
-
-import grpc
-
-from common import humanize, request_guard, timestamps
+from common import request_guard
 from doca.network.v1 import network_pb2 as npb
 from doca.runtime.v1 import runtime_pb2 as rpb
 from doca.v1 import containers_pb2 as pb, containers_pb2_grpc
-from gateway.api import attach as attach_flow, documents, exec as exec_flow, stats
-from gateway.api import ports, prune, rename, spec as specs
+from gateway.api import attach as attach_flow, container_list, documents, exec as exec_flow, stats
+from gateway.api import prune, rename, spec as specs
 from gateway.api.api_common import struct, upstream
 from gateway.api.clients import Clients
 from gateway.api.containers import Containers
@@ -35,7 +31,8 @@ class ContainersServicer(containers_pb2_grpc.ContainersServicer):
 
     def Run(self, request, context):
         ctr = self.flows.create(request.config)
-        yield pb.RunEvent(created=pb.RunEvent.Created(id=ctr.id, name=ctr.name))
+        yield pb.RunEvent(created=pb.RunEvent.Created(id=ctr.id, name=ctr.name,
+                                                      warnings=specs.warnings(request.config)))
         if request.detach:
             self.flows.start(ctr.id, hold=False)  # its create reserved the ports
             return
@@ -53,7 +50,7 @@ class ContainersServicer(containers_pb2_grpc.ContainersServicer):
 
     def Create(self, request, context):
         ctr = self.flows.create(request)
-        return pb.CreateResponse(id=ctr.id, name=ctr.name)
+        return pb.CreateResponse(id=ctr.id, name=ctr.name, warnings=specs.warnings(request))
 
     def Start(self, request, context):
         return pb.ContainerRef(id=self.flows.start(request.id).id)
@@ -76,23 +73,7 @@ class ContainersServicer(containers_pb2_grpc.ContainersServicer):
         return pb.WaitResponse(exit_code=r.exit_code, oom_killed=r.oom_killed)
 
     def List(self, request, context):
-        now = time.time()
-        out = []
-        sandboxes = self.c.network.ListEndpoints.future(npb.ListEndpointsRequest())
-        listed = self.c.runtime.List(rpb.ListRequest(all=request.all)).containers
-        try:
-            by_id = {sb.container_id: sb for sb in sandboxes.result().sandboxes}
-        except grpc.RpcError:  # ps without the PORTS column rather than no ps
-            by_id = {}
-        for ctr in listed:
-            out.append(pb.ContainerSummary(
-                id=ctr.id, name=ctr.name, image=ctr.spec.image, command=" ".join(ctr.spec.process.args),
-                created_at=ctr.created_at, state=ctr.status, exit_code=ctr.exit_code,
-                status=humanize.status(ctr.status, ctr.exit_code, timestamps.from_proto(ctr.started_at),
-                                       timestamps.from_proto(ctr.finished_at), now, ctr.health.status),
-                ports=ports.summary(by_id.get(ctr.id), ctr.status)))
-        out.sort(key=lambda s: timestamps.from_proto(s.created_at), reverse=True)
-        return pb.ListResponse(containers=out)
+        return container_list.list_containers(self.c, request)
 
     def Inspect(self, request, context):
         ctr = self.c.runtime.Inspect(rpb.InspectRequest(id=request.id))
@@ -118,7 +99,10 @@ class ContainersServicer(containers_pb2_grpc.ContainersServicer):
 
     def Update(self, request, context):
         res = specs.resources(request)
-        return pb.ContainerRef(id=self.c.runtime.Update(rpb.UpdateRequest(id=request.id, resources=res)).id)
+        update = rpb.UpdateRequest(id=request.id, resources=res)
+        if request.restart:
+            update.restart_policy.CopyFrom(specs.restart_policy(request))
+        return pb.ContainerRef(id=self.c.runtime.Update(update).id)
 
     def Pause(self, request, context):
         return pb.ContainerRef(id=self.c.runtime.Pause(rpb.PauseRequest(id=request.id)).id)

@@ -10,7 +10,7 @@ from doca.images.v1 import images_pb2 as ipb
 from doca.runtime.v1 import runtime_pb2 as rpb
 from doca.v1 import images_pb2 as gipb, images_pb2_grpc
 from doca.volumes.v1 import volumes_pb2 as vpb
-from gateway.api import documents, image_commit
+from gateway.api import documents, image_commit, image_list
 from gateway.api.api_common import struct, upstream
 from gateway.api.clients import Clients
 
@@ -48,8 +48,7 @@ class ImagesServicer(images_pb2_grpc.ImagesServicer):
         return _summary(self.c.images.Import(forward()))
 
     def List(self, request, context):
-        imgs = self.c.images.List(ipb.ListRequest(all=request.all)).images
-        return gipb.ListImagesResponse(images=[_summary(i) for i in imgs])
+        return image_list.list_images(self.c.images, request)
 
     def Inspect(self, request, context):
         return struct(documents.image(self.c.images.Inspect(ipb.InspectRequest(reference=request.reference))))

@@ -8,7 +8,7 @@ from common.errors import AlreadyExists, FailedPrecondition, InvalidArgument
 from doca.network.v1 import network_pb2 as npb
 from doca.runtime.v1 import runtime_pb2 as rpb
 from doca.v1 import system_pb2 as spb, system_pb2_grpc
-from gateway.api import documents, spec as specs
+from gateway.api import documents, network_list, spec as specs
 from gateway.api.api_common import struct
 from gateway.api.clients import Clients
 from gateway.api.events import EngineEvents
@@ -24,8 +24,7 @@ class NetworksServicer(system_pb2_grpc.NetworksServicer):
         self.c = clients
 
     def List(self, request, context):
-        nets = self.c.network.List(npb.ListRequest()).networks
-        return spb.ListNetworksResponse(networks=[_summary(n) for n in nets])
+        return network_list.list_networks(self.c.network, request, _summary)
 
     def Create(self, request, context):
         return _summary(self.c.network.Create(npb.CreateRequest(

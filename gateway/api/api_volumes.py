@@ -2,7 +2,7 @@
 from common import request_guard
 from doca.v1 import volumes_pb2 as gvpb, volumes_pb2_grpc
 from doca.volumes.v1 import volumes_pb2 as vpb
-from gateway.api import documents
+from gateway.api import documents, list_filters
 from gateway.api.api_common import struct
 from gateway.api.clients import Clients
 
@@ -17,9 +17,13 @@ class VolumesServicer(volumes_pb2_grpc.VolumesServicer):
         return struct(documents.volume(vol))
 
     def List(self, request, context):
-        vols = self.c.volumes.List(vpb.ListRequest()).volumes
+        f = list_filters.parse(request.filters, list_filters.VOLUME_KEYS)
+        list_filters.boolean(f, "dangling")  # a bad value is refused even with no volume
+        vols = [v for v in self.c.volumes.List(vpb.ListRequest()).volumes if list_filters.volume_matches(f, {
+            "name": v.name, "driver": v.driver, "labels": dict(v.labels), "used": bool(v.used_by)})]
         return gvpb.ListVolumesResponse(volumes=[
-            gvpb.VolumeSummary(name=v.name, driver=v.driver, mountpoint=v.mountpoint) for v in vols])
+            gvpb.VolumeSummary(name=v.name, driver=v.driver, mountpoint=v.mountpoint, labels=dict(v.labels))
+            for v in vols])
 
     def Inspect(self, request, context):
         return struct(documents.volume(self.c.volumes.Inspect(vpb.InspectRequest(name=request.name))))

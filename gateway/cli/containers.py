@@ -9,31 +9,73 @@ from gateway.cli.rpc.tojson import seconds as _seconds
 
 
 def ps(args) -> int:
-    resp = conn.containers(args).List(pb.ListRequest(**request.fields("ps", args)))
+    from gateway.cli import filterflag
+    req = request.fields("ps", args)
+    req["filters"] = filterflag.check(args.filter)
+    req["limit"] = 1 if args.latest else max(args.last, 0)
+    fmt = args.format
+    if fmt and fmt != "table" and fmt != "json" and not args.quiet:
+        from gateway.cli import tableformat  # a bad template fails before the call, as Docker's
+        tableformat.compile_row(fmt.replace("\\t", "\t")[len("table"):] if fmt.startswith("table") else fmt,
+                                "failed to parse template")
+    resp = conn.containers(args).List(pb.ListRequest(**req))
     if args.quiet:
         for c in resp.containers:
             print(c.id if args.no_trunc else c.id[:12])
         return 0
-    if args.format and args.format != "table":
-        import time
+    trunc = not args.no_trunc
+    if fmt and fmt != "table":
         from gateway.cli import tableformat
-        docs = [{"ID": c.id if args.no_trunc else c.id[:12], "Names": c.name, "Image": c.image,
-                 "Command": f'"{c.command}"' if args.format != "json" else c.command,
-                 "CreatedAt": time.strftime("%Y-%m-%d %H:%M:%S %z %Z", time.localtime(_seconds(c.created_at))),
-                 "RunningFor": humanize.ago(_seconds(c.created_at)), "Ports": _ports(c),
-                 "State": c.state, "Status": c.status} for c in resp.containers]
-        sys.stdout.write(tableformat.render(args.format, docs, PS_HEADERS))
+        docs = [_doc(c, trunc) for c in resp.containers]
+        sys.stdout.write(tableformat.render(fmt, docs, PS_HEADERS, "failed to parse template"))
         return 0
     rows = []
     for c in resp.containers:
-        cmd = c.command if args.no_trunc or len(c.command) <= 20 else c.command[:19] + "…"
-        rows.append([c.id if args.no_trunc else c.id[:12], c.image, f'"{cmd}"',
-                     humanize.ago(_seconds(c.created_at)), c.status, _ports(c), c.name])
-    output.table(["CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES"], rows)
+        rows.append([c.id[:12] if trunc else c.id, c.image, quote_command(c.command, trunc),
+                     humanize.ago(_seconds(c.created_at)), c.status, _ports(c), c.name]
+                    + ([_size(c)] if args.size else []))
+    output.table(["CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES"]
+                 + (["SIZE"] if args.size else []), rows)
     return 0
 
 
-PS_HEADERS = {"ID": "CONTAINER ID", "RunningFor": "CREATED", "CreatedAt": "CREATED AT"}
+PS_HEADERS = {"ID": "CONTAINER ID", "RunningFor": "CREATED", "CreatedAt": "CREATED AT",
+              "LocalVolumes": "LOCAL VOLUMES"}
+
+
+def _ellipsis(text: str, width: int) -> str:
+    """Docker's stringutils.Ellipsis: cut to `width` characters, the last one '…'."""
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def quote_command(command: str, trunc: bool) -> str:
+    """Docker's ps COMMAND: cut at 20 characters, then quoted as Go's strconv.Quote."""
+    return output.go_quote(_ellipsis(command, 20) if trunc else command)
+
+
+def _size(c) -> str:
+    """Docker's SIZE: "2B (virtual 1.24MB)"."""
+    from common import units
+    rw = units.human_size(c.size_rw)
+    return f"{rw} (virtual {units.human_size(c.size_root_fs)})" if c.size_root_fs > 0 else rw
+
+
+def _doc(c, trunc: bool) -> dict:
+    """A row of ps --format: the fields of Docker's ContainerContext."""
+    import time
+    labels = dict(c.labels)
+    return {
+        "ID": c.id[:12] if trunc else c.id, "Names": c.name, "Image": c.image,
+        "Command": quote_command(c.command, trunc),
+        "CreatedAt": time.strftime("%Y-%m-%d %H:%M:%S %z %Z", time.localtime(_seconds(c.created_at))),
+        "RunningFor": humanize.ago(_seconds(c.created_at)), "Ports": _ports(c),
+        "State": c.state, "Status": c.status, "Size": _size(c),
+        "Labels": ",".join(f"{k}={v}" for k, v in sorted(labels.items())),
+        "Label": lambda key: labels.get(key, ""),
+        "Mounts": ",".join(_ellipsis(m.name or m.source, 15) if trunc else (m.name or m.source) for m in c.mounts),
+        "LocalVolumes": str(sum(1 for m in c.mounts if m.driver == "local")),
+        "Networks": ",".join(c.networks),
+    }
 
 
 def _ports(c) -> str:
@@ -79,7 +121,8 @@ def kill(args) -> int:
 
 def rm(args) -> int:
     stub, req = conn.containers(args), request.fields("rm", args)
-    return each.each(args.containers, lambda r: stub.Remove(pb.RemoveRequest(id=r, **req)))
+    return each.each(args.containers, lambda r: stub.Remove(pb.RemoveRequest(id=r, **req)),
+                     missing_ok=each.say_missing if args.force else None)
 
 
 def pause(args) -> int:

@@ -5,17 +5,30 @@ import sys
 from gateway.cli.rpc.client import RpcError, StatusCode
 
 
-def each(refs, call, show=lambda ref, result: print(ref)) -> int:
+def each(refs, call, show=lambda ref, result: print(ref), missing_ok=None, missing: str = "") -> int:
+    """`missing_ok(ref, err)`: what a NOT_FOUND does instead of failing, as
+    Docker's CLI under -f (rm -f, rmi -f: the message, exit 0; volume rm -f:
+    the name, as a removal); `missing`: the line for a NOT_FOUND ("No such
+    network: {}") instead of the service's."""
     code = 0
     for ref in refs:
         try:
             result = call(ref)
         except RpcError as e:
-            sys.stderr.write(f"doca: {e.details()}\n")
+            gone = e.code() is StatusCode.NOT_FOUND
+            if gone and missing_ok is not None:
+                missing_ok(ref, e)
+                continue
+            sys.stderr.write(f"doca: {missing.format(ref) if gone and missing else e.details()}\n")
             code = 1
             continue
         show(ref, result)
     return code
+
+
+def say_missing(ref, err) -> None:
+    """rm -f, rmi -f of what is not there: Docker's CLI says so and goes on."""
+    sys.stderr.write(f"doca: {err.details()}\n")
 
 
 def inspect(refs, lookups, missing: str = "No such object: {}", template: str = "") -> int:

@@ -90,6 +90,25 @@ RESOURCES = (
     Flag(("-c", "--cpu-shares"), INT, to="cpu_shares"),
     Flag(("--pids-limit",), INT, to="pids_limit"),
     Flag(("--memory-reservation",), to="memory_reservation"),
+    Flag(("--memory-swap",), help="memory plus swap (-1: unlimited swap)", to="memory_swap"),
+    Flag(("--cpu-period",), INT, help="CFS period, in microseconds", to="cpu_period"),
+    Flag(("--cpu-quota",), INT, help="CFS quota, in microseconds", to="cpu_quota"),
+    Flag(("--cpu-rt-period",), INT, help="real-time period, in microseconds", to="cpu_rt_period"),
+    Flag(("--cpu-rt-runtime",), INT, help="real-time runtime, in microseconds", to="cpu_rt_runtime"),
+    Flag(("--cpuset-cpus",), help="CPUs it may use (0-3, 0,1)", to="cpuset_cpus"),
+    Flag(("--cpuset-mems",), help="memory nodes it may use (0-3, 0,1)", to="cpuset_mems"),
+    Flag(("--blkio-weight",), INT, help="block I/O weight, 10 to 1000", to="blkio_weight", convert="uint16"),
+)
+
+# run and create only: the limits Docker's update does not change.
+CREATE_RESOURCES = (
+    Flag(("--memory-swappiness",), INT, default=None, help="0 to 100 (-1: the kernel's)", to="memory_swappiness"),
+    Flag(("--oom-kill-disable",), FLAG, to="oom_kill_disable"),
+    Flag(("--blkio-weight-device",), APPEND, metavar="DEVICE:WEIGHT", to="blkio_weight_device"),
+    Flag(("--device-read-bps",), APPEND, metavar="DEVICE:RATE", to="device_read_bps"),
+    Flag(("--device-write-bps",), APPEND, metavar="DEVICE:RATE", to="device_write_bps"),
+    Flag(("--device-read-iops",), APPEND, metavar="DEVICE:RATE", to="device_read_iops"),
+    Flag(("--device-write-iops",), APPEND, metavar="DEVICE:RATE", to="device_write_iops"),
 )
 
 # run and create: the ContainerConfig (-h is --hostname: help is --help alone).
@@ -100,6 +119,7 @@ CONTAINER_CONFIG = (
     Flag(("--env-file",), APPEND, to="env", convert="env_files"),
     Flag(("-e", "--env"), APPEND, to="env", convert="env"),
     *RESOURCES,
+    *CREATE_RESOURCES,
     Flag(("--network", "--net"), to="network"),
     Flag(("--network-alias",), APPEND, to="network_aliases"),
     Flag(("--add-host",), APPEND, help="NAME:IP (or host-gateway) in /etc/hosts", to="add_hosts"),
@@ -126,6 +146,9 @@ CONTAINER_CONFIG = (
     Flag(("--ulimit",), APPEND, to="ulimits"),
     Flag(("--read-only",), FLAG, to="read_only"),
     Flag(("--tmpfs",), APPEND, to="tmpfs"),
+    Flag(("--group-add",), APPEND, help="a group (name or gid) the process joins", to="group_add"),
+    Flag(("--domainname",), help="the container's NIS domain name", to="domainname"),
+    Flag(("--sysctl",), APPEND, metavar="KEY=VALUE", help="a namespaced kernel parameter", to="sysctls"),
     Flag(("--health-cmd",), to="health_cmd"),
     Flag(("--health-interval",), to="health_interval"),
     Flag(("--health-timeout",), to="health_timeout"),
@@ -160,8 +183,14 @@ VERBS = {
     "ps": Verb("containers:ps", "list containers", (
         HELP_FLAG,
         Flag(("-a", "--all"), FLAG, to="all"),
-        Flag(("-q", "--quiet"), FLAG),
+        # checked by the gateway (Docker's keys and values); KEY=VALUE by the CLI
+        Flag(("-f", "--filter"), APPEND, metavar="KEY=VALUE", to="filters",
+             help="id, name, label, exited, status, ancestor, before, since, volume, network, health..."),
         Flag(("--format",)),
+        Flag(("-n", "--last"), INT, default=-1, help="the N last created containers (all states)"),
+        Flag(("-l", "--latest"), FLAG, help="the last created container (all states)"),
+        Flag(("-q", "--quiet"), FLAG),
+        Flag(("-s", "--size"), FLAG, to="size", help="the SIZE column"),
         Flag(("--no-trunc",), FLAG)), ()),
     "stop": Verb("containers:stop", "stop containers (stop signal, then SIGKILL)", (HELP_FLAG, TIME), CONTAINERS),
     "restart": Verb("containers:restart", "restart containers", (HELP_FLAG, TIME), CONTAINERS),
@@ -184,5 +213,6 @@ VERBS = {
         Flag(("-u", "--user"), to="user"),
         Flag(("--privileged",), FLAG, to="privileged")), (Arg("container", to="container"),
                                                           Arg("command", REMAINDER, to="cmd"))),
-    "update": Verb("stats:update", "change the limits of containers", (HELP_FLAG,) + RESOURCES, CONTAINERS),
+    "update": Verb("stats:update", "change the limits of containers", (HELP_FLAG,) + RESOURCES + (
+        Flag(("--restart",), help="a new restart policy", to="restart"),), CONTAINERS),
 }

@@ -38,6 +38,10 @@ def _lex(template: str) -> list:
         out.append(["action", m.group(2).strip(), bool(m.group(3))])
         pos = m.end()
     out.append(["text", template[pos:]])
+    for item in out:  # a "{{" no "}}" follows: Go's parser stops there
+        if item[0] == "text" and "{{" in item[1]:
+            line = template[:template.find(item[1])].count("\n") + item[1][:item[1].find("{{")].count("\n") + 1
+            raise TemplateError(f"template: :{line}: unclosed action")
     for i, item in enumerate(out):
         if item[0] == "action" and item[2] and i + 1 < len(out):
             out[i + 1][1] = out[i + 1][1].lstrip()
@@ -160,7 +164,7 @@ def _index(value, *keys):
 
 
 FUNCS = {
-    "json": lambda v: json.dumps(v, separators=(",", ":")),
+    "json": lambda v: json.dumps(v, separators=(",", ":"), default=lambda o: None),
     "index": _index,
     "len": lambda v: len(v) if v is not None else 0,
     "lower": lambda v: text(v).lower(),
@@ -220,6 +224,15 @@ def _run(pipe: list[list], dot, scope: dict):
                 raise TemplateError(f"template: wrong number of args for {head}") from None
         else:
             value = _arg(head, dot, scope)  # an unknown bare word: 'function "x" not defined'
+            if callable(value):  # a method of the row (ps' .Label "KEY"), as Go calls one
+                args = [_arg(w, dot, scope) for w in cmd[1:]] + ([result] if have else [])
+                try:
+                    result = value(*args)
+                except TypeError:
+                    raise TemplateError(f"template: wrong number of args for {head[1:]}: "
+                                        f"want 1 got {len(args)}") from None
+                have = True
+                continue
             if len(cmd) > 1 or have:
                 raise TemplateError(f"template: can't give argument to non-function {head}")
             result = value
@@ -270,11 +283,21 @@ def text(value) -> str:
     return str(value)
 
 
+class ParseError(TemplateError):
+    """Docker's CLI: 'template parsing error: template: :1: unclosed action',
+    exit 64 (inspect, info, version, events); the listing verbs say it with
+    exit 1 (tableformat.py)."""
+    exit_code = 64
+
+
 def compile_template(template: str):
     """Parses once (errors before any output); returns render(doc) -> str."""
     if template == "json":
-        return lambda doc: json.dumps(doc, separators=(",", ":"))
-    nodes, _, _ = _parse(_lex(template))
+        return lambda doc: json.dumps(doc, separators=(",", ":"), default=lambda o: None)
+    try:
+        nodes, _, _ = _parse(_lex(template))
+    except TemplateError as e:
+        raise ParseError(f"template parsing error: {e}") from None
 
     def render_one(doc) -> str:
         out: list[str] = []

@@ -1,5 +1,4 @@
 """`doca images`, `rmi`, `import`, `tag`, `history`, `image inspect|prune`."""
-import json
 import sys
 
 from common import humanize, timestamps, units
@@ -38,7 +37,9 @@ IMAGES_HEADERS = {"ID": "IMAGE ID", "CreatedSince": "CREATED", "CreatedAt": "CRE
 
 
 def images(args) -> int:
-    resp = conn.images(args).List(pb.ListImagesRequest(all=args.all))
+    from gateway.cli import filterflag
+    filters = filterflag.check(args.filter) + ([f"reference={args.repository}"] if args.repository else [])
+    resp = conn.images(args).List(pb.ListImagesRequest(all=args.all, filters=filters))
     rows, docs = [], []
     templated = args.format not in ("", "table")
     for img in resp.images:
@@ -71,7 +72,8 @@ def rmi(args) -> int:
             print(f"Untagged: {t}")
         for d in resp.deleted:
             print(f"Deleted: {d}")
-    return each.each(args.images, lambda r: stub.Remove(pb.RemoveImageRequest(reference=r, force=args.force)), show)
+    return each.each(args.images, lambda r: stub.Remove(pb.RemoveImageRequest(reference=r, force=args.force)), show,
+                     missing_ok=each.say_missing if args.force else None)
 
 
 def import_(args) -> int:
@@ -103,9 +105,16 @@ def _created_by(text: str, no_trunc: bool) -> str:
     return text if no_trunc or len(text) <= 45 else text[:44] + "…"
 
 
+HISTORY_HEADERS = {"ID": "IMAGE", "CreatedSince": "CREATED", "CreatedAt": "CREATED AT", "CreatedBy": "CREATED BY"}
+
+
 def history(args) -> int:
+    templated = args.format not in ("", "table") and not args.quiet
+    if templated and args.format != "json":
+        tableformat.compile_row(args.format.replace("\\t", "\t")[len("table"):].lstrip(" ")
+                                if args.format.startswith("table") else args.format)
     entries = conn.images(args).History(pb.ImageRef(reference=args.image)).entries
-    rows = []
+    rows, docs = [], []
     for e in entries:
         image = _short(e.id, args.no_trunc) if e.id else "<missing>"
         if args.quiet:
@@ -114,12 +123,15 @@ def history(args) -> int:
         created_at = tojson.seconds(e.created)
         created = humanize.ago(created_at) if args.human else timestamps.rfc3339(created_at)
         size = units.human_size(e.size) if args.human else str(e.size)
-        if args.format == "json":
-            print(json.dumps({"ID": image, "CreatedAt": timestamps.rfc3339(created_at), "CreatedSince": created,
-                              "CreatedBy": e.created_by, "Size": size, "Comment": e.comment}))
+        if templated:
+            docs.append({"ID": image, "CreatedAt": timestamps.rfc3339(created_at), "CreatedSince": created,
+                         "CreatedBy": _created_by(e.created_by, args.no_trunc), "Size": size,
+                         "Comment": e.comment})
             continue
         rows.append([image, created, _created_by(e.created_by, args.no_trunc), size, e.comment])
-    if not args.quiet and args.format != "json":
+    if templated:
+        sys.stdout.write(tableformat.render(args.format, docs, HISTORY_HEADERS))
+    elif not args.quiet:
         output.table(["IMAGE", "CREATED", "CREATED BY", "SIZE", "COMMENT"], rows)
     return 0
 

@@ -18,7 +18,8 @@ def create(args) -> int:
 
 
 def ls(args) -> int:
-    nets = conn.networks(args).List(pb.ListNetworksRequest()).networks
+    from gateway.cli import filterflag
+    nets = conn.networks(args).List(pb.ListNetworksRequest(filters=filterflag.check(args.filter))).networks
     if args.quiet:
         for n in nets:
             print(n.id if args.no_trunc else n.id[:12])
@@ -26,7 +27,10 @@ def ls(args) -> int:
     if args.format not in ("", "table"):
         from gateway.cli import tableformat
         docs = [{"ID": n.id if args.no_trunc else n.id[:12], "Name": n.name, "Driver": n.driver, "Scope": "local",
-                 "Internal": n.internal, "Subnet": n.subnet, "Gateway": n.gateway, "Labels": dict(n.labels)}
+                 "Internal": str(n.internal).lower(), "IPv6": "false", "Subnet": n.subnet, "Gateway": n.gateway,
+                 "Labels": ",".join(f"{k}={v}" for k, v in sorted(n.labels.items())),
+                 "Label": (lambda labels: lambda key: labels.get(key, ""))(dict(n.labels)),
+                 "CreatedAt": _created_at(n.created)}
                 for n in nets]
         sys.stdout.write(tableformat.render(args.format, docs, {"ID": "NETWORK ID"}))
         return 0
@@ -34,6 +38,15 @@ def ls(args) -> int:
                  [[n.id if args.no_trunc else n.id[:12], n.name, n.driver, "local", n.subnet, n.gateway, n.bridge]
                   for n in nets])
     return 0
+
+
+def _created_at(created: float) -> str:
+    """Go's time.Time String() of the network's creation, as Docker's .CreatedAt."""
+    if not created:
+        return ""
+    import time
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(created)) + f".{int(created % 1 * 1e9):09d} " \
+        + time.strftime("%z %Z", time.localtime(created))
 
 
 def inspect(args) -> int:
@@ -44,7 +57,7 @@ def inspect(args) -> int:
 
 def rm(args) -> int:
     stub = conn.networks(args)
-    return each.each(args.networks, lambda n: stub.Remove(pb.NetworkRef(id=n)))
+    return each.each(args.networks, lambda n: stub.Remove(pb.NetworkRef(id=n)), missing="No such network: {}")
 
 
 def connect(args) -> int:

@@ -12,15 +12,34 @@ _FIELD = re.compile(r"\{\{-?\s*\.(\w+)\s*-?\}\}")
 MIN_WIDTH, PADDING = 10, 3  # Docker's tabwriter
 
 
-def render(fmt: str, docs: list[dict], headers: dict) -> str:
+class ListParseError(gotemplate.TemplateError):
+    """A listing verb's template that does not parse: exit 1, as Docker's."""
+    exit_code = 1
+
+
+def compile_row(body: str, parsing: str = "template parsing error"):
+    """The row template; `parsing`: how the verb words a parse error (ps:
+    'failed to parse template')."""
+    try:
+        return gotemplate.compile_template(body)
+    except gotemplate.ParseError as e:
+        raise ListParseError(parsing + str(e)[len("template parsing error"):]) from None
+
+
+def _plain(doc: dict) -> dict:
+    """A row for `json`: its fields, not its methods (ps' .Label)."""
+    return {k: v for k, v in doc.items() if not callable(v)}
+
+
+def render(fmt: str, docs: list[dict], headers: dict, parsing: str = "template parsing error") -> str:
     """`headers`: field -> column title where Docker's differs from the
     field's name in capitals (ID -> CONTAINER ID)."""
     if fmt == "json":
-        return "".join(json.dumps(d) + "\n" for d in docs)
+        return "".join(json.dumps(_plain(d)) + "\n" for d in docs)
     fmt = fmt.replace("\\t", "\t").replace("\\n", "\n")
     table = fmt.startswith("table")
     body = fmt[len("table"):].lstrip(" ") if table else fmt
-    row = gotemplate.compile_template(body)
+    row = compile_row(body, parsing)
     lines = [row(d) for d in docs]
     if not table:
         return "".join(line + "\n" for line in lines)

@@ -12,7 +12,8 @@ def create(args) -> int:
 
 
 def ls(args) -> int:
-    vols = conn.volumes(args).List(pb.ListVolumesRequest()).volumes
+    from gateway.cli import filterflag
+    vols = conn.volumes(args).List(pb.ListVolumesRequest(filters=filterflag.check(args.filter))).volumes
     if args.quiet:
         for v in vols:
             print(v.name)
@@ -20,16 +21,26 @@ def ls(args) -> int:
     if args.format not in ("", "table"):
         import sys
         from gateway.cli import tableformat
-        docs = [{"Name": v.name, "Driver": v.driver, "Mountpoint": v.mountpoint, "Scope": "local"} for v in vols]
+        docs = [_doc(v) for v in vols]
         sys.stdout.write(tableformat.render(args.format, docs, {"Name": "VOLUME NAME"}))
         return 0
     output.table(["DRIVER", "VOLUME NAME"], [[v.driver, v.name] for v in vols])
     return 0
 
 
+def _doc(v) -> dict:
+    """A row of volume ls --format: Docker's volumeContext."""
+    labels = dict(v.labels)
+    return {"Name": v.name, "Driver": v.driver, "Mountpoint": v.mountpoint, "Scope": "local",
+            "Labels": ",".join(f"{k}={val}" for k, val in sorted(labels.items())),
+            "Label": lambda key: labels.get(key, ""), "Links": "N/A", "Size": "N/A"}
+
+
 def rm(args) -> int:
     stub = conn.volumes(args)
-    return each.each(args.names, lambda n: stub.Remove(pb.RemoveVolumeRequest(name=n, force=args.force)))
+    # -f: a volume that is not there counts as removed (Docker's daemon), its name printed
+    return each.each(args.names, lambda n: stub.Remove(pb.RemoveVolumeRequest(name=n, force=args.force)),
+                     missing_ok=(lambda ref, err: print(ref)) if args.force else None)
 
 
 def inspect(args) -> int:

@@ -138,6 +138,24 @@ MESSAGES = {
         (47, 'dns_options', 9, 1, '', ''),
         (48, 'cgroupns', 9, 0, '', ''),
         (49, 'memory_reservation', 9, 0, '', ''),
+        (50, 'group_add', 9, 1, '', ''),
+        (51, 'domainname', 9, 0, '', ''),
+        (52, 'sysctls', 9, 1, '', ''),
+        (80, 'memory_swap', 9, 0, '', ''),
+        (81, 'memory_swappiness', 3, 4, '', '_memory_swappiness'),
+        (82, 'oom_kill_disable', 8, 0, '', ''),
+        (83, 'cpuset_cpus', 9, 0, '', ''),
+        (84, 'cpuset_mems', 9, 0, '', ''),
+        (85, 'cpu_period', 3, 0, '', ''),
+        (86, 'cpu_quota', 3, 0, '', ''),
+        (87, 'cpu_rt_period', 3, 0, '', ''),
+        (88, 'cpu_rt_runtime', 3, 0, '', ''),
+        (89, 'blkio_weight', 3, 0, '', ''),
+        (90, 'blkio_weight_device', 9, 1, '', ''),
+        (91, 'device_read_bps', 9, 1, '', ''),
+        (92, 'device_write_bps', 9, 1, '', ''),
+        (93, 'device_read_iops', 9, 1, '', ''),
+        (94, 'device_write_iops', 9, 1, '', ''),
     ), ('doca.v1.ContainerConfig.LabelsEntry', 'doca.v1.ContainerConfig.LogOptsEntry')),
     'doca.v1.ContainerConfig.LabelsEntry': ((
         (1, 'key', 9, 0, '', ''),
@@ -174,6 +192,15 @@ MESSAGES = {
         (7, 'status', 9, 0, '', ''),
         (8, 'exit_code', 5, 0, '', ''),
         (9, 'ports', 11, 1, 'doca.v1.PortMapping', ''),
+        (200, 'labels', 11, 9, 'doca.v1.ContainerSummary.LabelsEntry', ''),
+        (201, 'mounts', 11, 1, 'doca.v1.SummaryMount', ''),
+        (202, 'networks', 9, 1, '', ''),
+        (203, 'size_rw', 3, 0, '', ''),
+        (204, 'size_root_fs', 3, 0, '', ''),
+    ), ('doca.v1.ContainerSummary.LabelsEntry',)),
+    'doca.v1.ContainerSummary.LabelsEntry': ((
+        (1, 'key', 9, 0, '', ''),
+        (2, 'value', 9, 0, '', ''),
     ), ()),
     'doca.v1.ContainerUsage': ((
         (1, 'id', 9, 0, '', ''),
@@ -219,11 +246,18 @@ MESSAGES = {
     'doca.v1.CreateResponse': ((
         (1, 'id', 9, 0, '', ''),
         (2, 'name', 9, 0, '', ''),
+        (80, 'warnings', 9, 1, '', ''),
     ), ()),
     'doca.v1.CreateVolumeRequest': ((
         (1, 'name', 9, 0, '', ''),
         (2, 'labels', 11, 9, 'doca.v1.CreateVolumeRequest.LabelsEntry', ''),
-    ), ('doca.v1.CreateVolumeRequest.LabelsEntry',)),
+        (200, 'driver', 9, 0, '', ''),
+        (201, 'driver_opts', 11, 9, 'doca.v1.CreateVolumeRequest.DriverOptsEntry', ''),
+    ), ('doca.v1.CreateVolumeRequest.LabelsEntry', 'doca.v1.CreateVolumeRequest.DriverOptsEntry')),
+    'doca.v1.CreateVolumeRequest.DriverOptsEntry': ((
+        (1, 'key', 9, 0, '', ''),
+        (2, 'value', 9, 0, '', ''),
+    ), ()),
     'doca.v1.CreateVolumeRequest.LabelsEntry': ((
         (1, 'key', 9, 0, '', ''),
         (2, 'value', 9, 0, '', ''),
@@ -345,22 +379,28 @@ MESSAGES = {
     ), ()),
     'doca.v1.ListImagesRequest': ((
         (1, 'all', 8, 0, '', ''),
+        (200, 'filters', 9, 1, '', ''),
     ), ()),
     'doca.v1.ListImagesResponse': ((
         (1, 'images', 11, 1, 'doca.v1.ImageSummary', ''),
     ), ()),
     'doca.v1.ListNetworksRequest': ((
+        (200, 'filters', 9, 1, '', ''),
     ), ()),
     'doca.v1.ListNetworksResponse': ((
         (1, 'networks', 11, 1, 'doca.v1.NetworkSummary', ''),
     ), ()),
     'doca.v1.ListRequest': ((
         (1, 'all', 8, 0, '', ''),
+        (200, 'filters', 9, 1, '', ''),
+        (201, 'limit', 5, 0, '', ''),
+        (202, 'size', 8, 0, '', ''),
     ), ()),
     'doca.v1.ListResponse': ((
         (1, 'containers', 11, 1, 'doca.v1.ContainerSummary', ''),
     ), ()),
     'doca.v1.ListVolumesRequest': ((
+        (200, 'filters', 9, 1, '', ''),
     ), ()),
     'doca.v1.ListVolumesResponse': ((
         (1, 'volumes', 11, 1, 'doca.v1.VolumeSummary', ''),
@@ -441,6 +481,7 @@ MESSAGES = {
     ), ()),
     'doca.v1.PruneImagesRequest': ((
         (1, 'all', 8, 0, '', ''),
+        (200, 'filters', 9, 1, '', ''),
     ), ()),
     'doca.v1.PruneImagesResponse': ((
         (1, 'untagged', 9, 1, '', ''),
@@ -448,6 +489,7 @@ MESSAGES = {
         (3, 'space_reclaimed', 3, 0, '', ''),
     ), ()),
     'doca.v1.PruneNetworksRequest': ((
+        (200, 'filters', 9, 1, '', ''),
     ), ()),
     'doca.v1.PruneNetworksResponse': ((
         (1, 'removed', 9, 1, '', ''),
@@ -496,6 +538,7 @@ MESSAGES = {
     'doca.v1.RunEvent.Created': ((
         (1, 'id', 9, 0, '', ''),
         (2, 'name', 9, 0, '', ''),
+        (80, 'warnings', 9, 1, '', ''),
     ), ()),
     'doca.v1.RunEvent.Exited': ((
         (1, 'exit_code', 5, 0, '', ''),
@@ -522,6 +565,12 @@ MESSAGES = {
     'doca.v1.StopRequest': ((
         (1, 'id', 9, 0, '', ''),
         (2, 'timeout', 5, 0, '', ''),
+    ), ()),
+    'doca.v1.SummaryMount': ((
+        (1, 'name', 9, 0, '', ''),
+        (2, 'source', 9, 0, '', ''),
+        (3, 'destination', 9, 0, '', ''),
+        (4, 'driver', 9, 0, '', ''),
     ), ()),
     'doca.v1.SystemPruneRequest': ((
         (1, 'all', 8, 0, '', ''),
@@ -565,6 +614,15 @@ MESSAGES = {
         (4, 'cpu_shares', 3, 0, '', ''),
         (5, 'pids_limit', 3, 0, '', ''),
         (6, 'memory_reservation', 9, 0, '', ''),
+        (80, 'memory_swap', 9, 0, '', ''),
+        (83, 'cpuset_cpus', 9, 0, '', ''),
+        (84, 'cpuset_mems', 9, 0, '', ''),
+        (85, 'cpu_period', 3, 0, '', ''),
+        (86, 'cpu_quota', 3, 0, '', ''),
+        (87, 'cpu_rt_period', 3, 0, '', ''),
+        (88, 'cpu_rt_runtime', 3, 0, '', ''),
+        (89, 'blkio_weight', 3, 0, '', ''),
+        (99, 'restart', 9, 0, '', ''),
     ), ()),
     'doca.v1.VersionRequest': ((
     ), ()),
@@ -583,6 +641,11 @@ MESSAGES = {
         (1, 'name', 9, 0, '', ''),
         (2, 'driver', 9, 0, '', ''),
         (3, 'mountpoint', 9, 0, '', ''),
+        (200, 'labels', 11, 9, 'doca.v1.VolumeSummary.LabelsEntry', ''),
+    ), ('doca.v1.VolumeSummary.LabelsEntry',)),
+    'doca.v1.VolumeSummary.LabelsEntry': ((
+        (1, 'key', 9, 0, '', ''),
+        (2, 'value', 9, 0, '', ''),
     ), ()),
     'doca.v1.VolumeUsage': ((
         (1, 'name', 9, 0, '', ''),

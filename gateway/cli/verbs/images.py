@@ -24,6 +24,9 @@ def _images(sub, name="images", aliases=()):
     p.add_argument("--no-trunc", action="store_true")
     p.add_argument("--digests", action="store_true", help="show each repository's digest (DIGEST column)")
     p.add_argument("--format", default="", help="json, a Go template ('{{.Repository}}:{{.Tag}}'), or 'table TEMPLATE'")
+    p.add_argument("-f", "--filter", action="append", default=[], metavar="KEY=VALUE",
+                   help="dangling, label, before, since, reference")
+    p.add_argument("repository", nargs="?", default="", metavar="REPOSITORY[:TAG]")
 
 
 def _rmi(sub, name):
@@ -53,7 +56,7 @@ def _history(sub):
     p.add_argument("-H", "--human", type=_bool, default=True, metavar="BOOL")
     p.add_argument("--no-trunc", action="store_true")
     p.add_argument("-q", "--quiet", action="store_true")
-    p.add_argument("--format", default="", help="json: one JSON object per entry")
+    p.add_argument("--format", default="", help="json, a Go template ('{{.CreatedBy}}'), or 'table TEMPLATE'")
     p.add_argument("image")
 
 

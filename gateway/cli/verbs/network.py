@@ -17,6 +17,8 @@ def declare(sub) -> None:
     p.add_argument("-q", "--quiet", action="store_true")
     p.add_argument("--no-trunc", action="store_true")
     p.add_argument("--format", default="", help="json, a Go template ('{{.Name}}'), or 'table TEMPLATE'")
+    p.add_argument("-f", "--filter", action="append", default=[], metavar="KEY=VALUE",
+                   help="driver, id, label, name, scope, type (builtin or custom)")
     p = verb(nsub, "inspect", "network:inspect", "low-level information on networks")
     p.add_argument("-f", "--format", default="", help="a Go template, e.g. '{{.Name}}', or json")
     p.add_argument("networks", nargs="+")
