@@ -16,6 +16,9 @@ from gateway.cli.flags import APPEND, CHOICE, FLAG, FLOAT, GLOBAL, HELP, INT, RE
 # Positionals: ONE_AND_REST = a name, then everything left (argparse.REMAINDER);
 # SOME = nargs "+"; NONE = no positional.
 NONE, SOME, ONE_AND_REST = range(3)
+# Verbs whose command line (the rest) may not be empty: Docker's exec
+# requires COMMAND; cmdline.py says so in Docker's words.
+NEEDS_COMMAND = ("exec",)
 
 
 class Args:
@@ -62,10 +65,16 @@ def _ambiguous(token: str, strings: dict) -> bool:
 
 
 def _value(kind: int, text: str, choices):
-    """The converted value, or raises ValueError (argparse would refuse it)."""
+    """The converted value, or raises ValueError (declined: cmdline.py reads
+    numbers as Go does, e.g. " 7", "010", "1_0" differ from Python's int)."""
     if kind == INT:
+        digits = text[1:] if text[:1] in "+-" else text
+        if not (digits.isascii() and digits.isdigit()) or (len(digits) > 1 and digits[0] == "0"):
+            raise ValueError(text)
         return int(text)
     if kind == FLOAT:
+        if "_" in text or text != text.strip():
+            raise ValueError(text)
         return float(text)
     if kind == CHOICE and text not in choices:
         raise ValueError(text)
@@ -153,6 +162,8 @@ def parse(argv: list) -> Args | None:
             continue
         if positional == ONE_AND_REST:
             values[dests[0]], values[dests[1]] = token, argv[j + 1:]
+            if not values[dests[1]] and verb in NEEDS_COMMAND:
+                return None
             break
         if positional == NONE or closed:
             return None

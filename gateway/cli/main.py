@@ -29,7 +29,8 @@ def _parser_class():
             super().__init__(*args, **kwargs)
 
         def error(self, message):
-            sys.stderr.write(f"doca: {message}\nSee 'doca --help'.\n")
+            # What cmdline.py left to argparse: a value out of a flag's choices, a value its type refuses.
+            sys.stderr.write(f"{message}\nSee '{self.prog} --help'.\n")
             sys.exit(125)
 
     return Parser
@@ -51,6 +52,38 @@ VERB_GROUP = {
     **dict.fromkeys(("version", "daemon"), "system"),
     **dict.fromkeys(("network", "port"), "network"),
 }
+
+
+# A management command's subcommands that are top-level verbs under its name
+# (`container ls` is `ps`, `image build` is `build`): group -> {name: verb, or
+# (verb, option the group's name implies)}. The group's own subparsers (verbs/)
+# hold the others.
+GROUP_ALIASES = {
+    "container": {**{v: v for v in ("attach", "commit", "create", "exec", "export", "kill", "logs", "pause",
+                                     "port", "restart", "rm", "run", "start", "stats", "stop", "unpause",
+                                     "update", "wait")},
+                  "ls": "ps", "list": "ps", "ps": "ps", "inspect": ("inspect", "--type=container")},
+    "image": {"build": "build", "rmi": "rmi", "remove": "rmi"},
+}
+# Aliases Docker's help does not list among a group's commands.
+HIDDEN_ALIASES = {"container": ("ps", "list"), "image": ("rmi", "remove")}
+
+
+def _alias(argv) -> tuple[list, str | None]:
+    """argv with a group's alias replaced by its verb, and the command path
+    as typed ("container ls") for messages; (argv, None) when there is none."""
+    it = enumerate(argv)
+    for i, word in it:
+        if word in GLOBAL_WITH_VALUE:
+            next(it, None)
+        elif not word.startswith("-"):
+            table = GROUP_ALIASES.get(word)
+            if table is None or i + 1 >= len(argv) or argv[i + 1] not in table:
+                return argv, None
+            target = table[argv[i + 1]]
+            verb = [target] if isinstance(target, str) else list(target)
+            return [*argv[:i], *verb, *argv[i + 2:]], f"{word} {argv[i + 1]}"
+    return argv, None
 
 
 # The global options that take a value (-H unix:///x): what precedes the verb.
@@ -86,10 +119,16 @@ def build_parser(argv=()):
 
 
 def parse(argv):
-    """argparse's namespace for argv (fastargs' when it can read it)."""
+    """The namespace of argv: fastargs' when it can read it, else argparse's
+    after cmdline.py has read argv with Docker's grammar (and answered help
+    and usage errors as Docker does)."""
     from gateway.cli import fastargs
+    argv, shown = _alias(list(argv))
     args = fastargs.parse(argv)
-    return build_parser(argv).parse_args(argv) if args is None else args
+    if args is None:
+        from gateway.cli import cmdline
+        args = cmdline.read(build_parser(argv), argv, shown)
+    return args
 
 
 def getenv(name: str) -> str | None:

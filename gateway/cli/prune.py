@@ -66,3 +66,54 @@ def system_prune(args) -> int:
     _section("Deleted build cache objects:", r.build_cache_deleted)
     _total(r.space_reclaimed)
     return 0
+
+
+def _anonymous(name: str, labels) -> bool:
+    """As the gateway's anonymous_volumes: Docker's label, or a 64-hex name (`volume create` without one)."""
+    return "com.docker.volume.anonymous" in labels or (
+        len(name) == 64 and all(c in "0123456789abcdef" for c in name))
+
+
+def _label_match(labels: dict, filters) -> bool:
+    """volume prune's filters: label=KEY[=VALUE], label!=KEY[=VALUE]."""
+    def has(want):
+        key, sep, value = want.partition("=")
+        return key in labels and (not sep or labels[key] == value)
+    for item in filters:
+        key, sep, value = item.partition("=")
+        if key == "label" and sep and not has(value) or key == "label!" and sep and has(value):
+            return False
+    return True
+
+
+def volume_prune(args) -> int:
+    """Unused volumes go: anonymous ones, every one with -a (Docker 23+; the
+    volumes a container uses are refused by the volumes service itself)."""
+    for item in args.filter:
+        if item.partition("=")[0] not in ("label", "label!", "all"):
+            sys.stderr.write(f"doca: invalid filter '{item.partition('=')[0]}'\n")
+            return 1
+    everything = args.all or "all=true" in args.filter or "all=1" in args.filter
+    which = "all local volumes" if everything else "anonymous local volumes"
+    if not confirmed(args, f"WARNING! This will remove {which} not used by at least one container.",
+                     "volume prune"):
+        return 1
+    from gateway.cli.rpc.client import RpcError
+    stub = conn.volumes(args)
+    usage = {v.name: v for v in conn.images(args).DiskUsage(pb.DiskUsageRequest()).volumes}
+    deleted, reclaimed = [], 0
+    for vol in stub.List(pb.ListVolumesRequest()).volumes:
+        labels = dict(getattr(vol, "labels", None) or {})
+        used = usage.get(vol.name)
+        if (used is not None and used.links) or not (everything or _anonymous(vol.name, labels)) \
+                or not _label_match(labels, args.filter):
+            continue
+        try:
+            stub.Remove(pb.RemoveVolumeRequest(name=vol.name))
+        except RpcError:  # taken by a container since the list: it stays, as Docker skips it
+            continue
+        deleted.append(vol.name)
+        reclaimed += max(used.size, 0) if used is not None else 0
+    _section("Deleted Volumes:", deleted)
+    _total(reclaimed)
+    return 0
