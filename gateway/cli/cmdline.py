@@ -245,6 +245,9 @@ def read(parser, argv: list, shown=None):
             _help_topic(parser, argv[i + 1:])
         if word not in sub.choices:
             if not reader.path:
+                rest, j = argv[i + 1:], 0
+                while j < len(rest):  # cobra reads the rest with the root's flags first
+                    j = reader.option(rest, j) if _is_option(rest[j]) else j + 1
                 _exit(f"doca: '{word}' is not a doca command.\nSee 'doca --help'\n", 1)
             _exit(f"doca: unknown command: doca {reader.shown} {word}\n\n{usage.usage_line(reader.shown)}\n\n"
                   f"Run 'doca {reader.shown} --help' for more information\n", 1)

@@ -150,4 +150,5 @@ def inspect(args) -> int:
         "network": lambda r: conn.networks(args).Inspect(pb.NetworkRef(id=r)),
     }
     kinds = [args.type] if args.type else list(lookups)
-    return each.inspect(args.objects, [lookups[k] for k in kinds], template=args.format)
+    missing = f"No such {args.type}: {{}}" if args.type else "No such object: {}"  # as Docker's per --type
+    return each.inspect(args.objects, [lookups[k] for k in kinds], missing, template=args.format)

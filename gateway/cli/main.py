@@ -62,7 +62,7 @@ GROUP_ALIASES = {
     "container": {**{v: v for v in ("attach", "commit", "create", "exec", "export", "kill", "logs", "pause",
                                      "port", "restart", "rm", "run", "start", "stats", "stop", "unpause",
                                      "update", "wait")},
-                  "ls": "ps", "list": "ps", "ps": "ps", "inspect": ("inspect", "--type=container")},
+                  "ls": "ps", "list": "ps", "ps": "ps"},
     "image": {"build": "build", "rmi": "rmi", "remove": "rmi"},
 }
 # Aliases Docker's help does not list among a group's commands.

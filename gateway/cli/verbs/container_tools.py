@@ -1,5 +1,6 @@
 """Declarations of top, rename, diff and cp, and of the `container` group
-(those verbs plus prune): parsers only, no stubs imported."""
+(those verbs plus prune and inspect; its other subcommands are top-level
+verbs under its name, main.GROUP_ALIASES): parsers only, no stubs imported."""
 import argparse
 
 from gateway.cli.verbs import verb
@@ -30,4 +31,10 @@ def declare(sub) -> None:
     p = verb(gsub, "prune", "prune:container_prune", "remove all stopped containers")
     p.add_argument("-f", "--force", action="store_true", help="do not ask for confirmation")
     p.add_argument("--filter", action="append", default=[], metavar="KEY=VALUE", help="until=..., label=...")
+    # inspect of containers alone (no --type): the top-level inspect's handler
+    p = verb(gsub, "inspect", "containers:inspect", "display detailed information on one or more containers")
+    p.add_argument("-f", "--format", default="", help="a Go template, e.g. '{{.State.Status}}', or json")
+    p.add_argument("-s", "--size", action="store_true", help="accepted; sizes are not shown")
+    p.add_argument("objects", nargs="+", metavar="CONTAINER")
+    p.set_defaults(type="container")
     _tools(gsub)
