@@ -1,0 +1,135 @@
+"""The CLI's command-line grammar as Docker's (gateway/cli/cmdline.py and
+usage.py): what a wrong command line prints and exits with, help, the
+management commands' aliases, and what pflag accepts that argparse did not.
+No stack: main.parse reads the line and stops before any call."""
+import pytest
+
+from gateway.cli import main
+
+
+def _read(argv, capsys):
+    """(exit code, stdout, stderr) of reading argv; code None when it parsed."""
+    try:
+        args = main.parse(argv)
+    except SystemExit as e:
+        out = capsys.readouterr()
+        return e.code, out.out, out.err, None
+    out = capsys.readouterr()
+    return None, out.out, out.err, args
+
+
+@pytest.mark.parametrize("argv, code, first_line", [
+    (["run", "--nosuch"], 125, "unknown flag: --nosuch"),
+    (["ps", "-x"], 125, "unknown shorthand flag: 'x' in -x"),
+    (["rm", "-fz", "a"], 125, "unknown shorthand flag: 'z' in -z"),
+    (["ps", "--format"], 125, "flag needs an argument: --format"),
+    (["kill", "-s"], 125, "flag needs an argument: 's' in -s"),
+    (["stop", "-t", "x", "a"], 125, 'invalid argument "x" for "-t, --time" flag: strconv.ParseInt: parsing "x": '
+                                    "invalid syntax"),
+    (["ps", "--all=maybe"], 125, 'invalid argument "maybe" for "-a, --all" flag: strconv.ParseBool: parsing '
+                                 '"maybe": invalid syntax'),
+    (["ps", "---x"], 125, "bad flag syntax: ---x"),
+    (["--nosuch", "ps"], 125, "unknown flag: --nosuch"),
+    (["run"], 1, '"doca run" requires at least 1 argument.'),
+    (["exec", "c"], 1, '"doca exec" requires at least 2 arguments.'),
+    (["rename", "a"], 1, '"doca rename" requires exactly 2 arguments.'),
+    (["logs"], 1, '"doca logs" requires exactly 1 argument.'),
+    (["images", "a", "b"], 1, '"doca images" requires at most 1 argument.'),
+    (["port"], 1, '"doca port" requires at least 1 and at most 2 arguments.'),
+    (["ps", "extra"], 1, '"doca ps" accepts no arguments.'),
+    (["container", "ls", "extra"], 1, '"doca container ls" accepts no arguments.'),
+    (["volume", "create", "a", "b"], 1, '"doca volume create" requires at most 1 argument.'),
+    (["rm", "--"], 1, '"doca rm" requires at least 1 argument.'),
+    (["nosuchverb"], 1, "doca: 'nosuchverb' is not a doca command."),
+    (["nosuchverb", "--all"], 125, "unknown flag: --all"),
+    (["volume", "nosuch"], 1, "doca: unknown command: doca volume nosuch"),
+    (["help", "nosuch"], 1, "unknown help topic: nosuch"),
+])
+def test_usage_errors_are_dockers(argv, code, first_line, capsys):
+    got, out, err, _ = _read(argv, capsys)
+    assert got == code
+    assert not out
+    assert err.splitlines()[0] == first_line
+    if code == 125 and argv[0] != "nosuchverb" and not argv[0].startswith("-"):
+        assert err.splitlines()[1] == f"See 'doca {argv[0]} --help'."
+
+
+def test_a_count_error_shows_the_usage_line(capsys):
+    _, _, err, _ = _read(["run"], capsys)
+    assert "Usage:  doca run [OPTIONS] IMAGE [COMMAND] [ARG...]" in err
+    assert "Run a command in a new container" in err
+
+
+@pytest.mark.parametrize("argv, stream", [
+    ([], "err"), (["volume"], "err"), (["container"], "err"), (["builder"], "err"),
+    (["--help"], "out"), (["help"], "out"), (["help", "ps"], "out"), (["ps", "--help"], "out"),
+    (["ps", "-h"], "out"), (["run", "--help"], "out"), (["container", "ls", "--help"], "out"),
+    (["help", "container", "ls"], "out"), (["volume", "--help"], "out"), (["volume", "ls", "--help"], "out"),
+])
+def test_help_exits_0_on_dockers_stream(argv, stream, capsys):
+    code, out, err, _ = _read(argv, capsys)
+    assert code == 0
+    text = out if stream == "out" else err
+    assert "Usage:  doca" in text
+    assert not (err if stream == "out" else out)
+
+
+def test_group_help_lists_its_commands_once(capsys):
+    _, _, err, _ = _read(["container"], capsys)
+    listed = [line.split()[0] for line in err.split("Commands:\n")[1].split("\n\n")[0].splitlines()]
+    assert listed == sorted(listed)
+    assert {"ls", "run", "exec", "inspect", "prune", "cp", "commit", "wait"} <= set(listed)
+    assert "ps" not in listed and "list" not in listed  # aliases of ls, as Docker's help
+
+
+@pytest.mark.parametrize("argv, verb, values", [
+    (["container", "ls", "-a"], "ps", {"all": True}),
+    (["container", "list", "-q"], "ps", {"quiet": True}),
+    (["container", "run", "--rm", "img", "true"], "run", {"image": "img", "command": ["true"], "rm": True}),
+    (["container", "exec", "c", "ls"], "exec", {"container": "c", "command": ["ls"]}),
+    (["container", "rm", "-f", "a"], "rm", {"force": True, "containers": ["a"]}),
+    (["image", "build", "-q", "."], "build", {"quiet": True, "context": "."}),
+    (["image", "remove", "busybox"], "rmi", {"images": ["busybox"]}),
+])
+def test_management_aliases_are_the_verbs(argv, verb, values, capsys):
+    code, _, _, args = _read(argv, capsys)
+    assert code is None
+    assert args.verb == verb
+    for key, value in values.items():
+        assert getattr(args, key) == value
+
+
+def test_container_inspect_is_containers_only(capsys):
+    code, _, _, args = _read(["container", "inspect", "-f", "{{.Name}}", "c"], capsys)
+    assert code is None and args.type == "container" and args.objects == ["c"]
+    code, _, err, _ = _read(["container", "inspect", "--type", "image", "c"], capsys)
+    assert code == 125 and err.startswith("unknown flag: --type")
+
+
+@pytest.mark.parametrize("argv, values", [
+    (["ps", "--all=false", "-q=true"], {"all": False, "quiet": True}),
+    (["ps", "-a", "--all=false"], {"all": False}),
+    (["kill", "-sKILL", "c"], {"signal": "KILL"}),
+    (["kill", "-s=TERM", "c"], {"signal": "TERM"}),
+    (["stop", "-t", "0x10", "c"], {"time": 16}),
+    (["stop", "-t", "-1", "c"], {"time": -1}),
+    (["rm", "a", "-f", "b"], {"force": True, "containers": ["a", "b"]}),
+    (["inspect", "--format", "-{{.Name}}", "c"], {"format": "-{{.Name}}"}),
+    (["run", "--name", "n", "img", "echo", "--rm", "-x"], {"rm": False, "command": ["echo", "--rm", "-x"]}),
+    (["run", "--", "img", "ls"], {"image": "img", "command": ["ls"]}),
+    (["exec", "c", "echo", "-n"], {"container": "c", "command": ["echo", "-n"]}),
+    (["commit", "-p", "c"], {"pause": True, "container": "c", "reference": ""}),
+    (["commit", "--pause=false", "c", "r:t"], {"pause": False, "reference": "r:t"}),
+    (["rm", "--", "-weird"], {"containers": ["-weird"]}),
+])
+def test_what_pflag_reads(argv, values, capsys):
+    code, _, err, args = _read(argv, capsys)
+    assert code is None, err
+    for key, value in values.items():
+        assert getattr(args, key) == value
+
+
+def test_no_args_help_lists_management_commands(capsys):
+    _, _, err, _ = _read([], capsys)
+    assert "Management Commands:\n  builder" in err
+    assert "\nCommands:\n  attach" in err
