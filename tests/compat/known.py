@@ -64,5 +64,6 @@ WRONG = {
     "network-inspect-none": "no 'none' network object: network inspect none fails",
     "create-missing-image": "a missing image exits 125 (docker: 1 after 'Unable to find image' and a failed pull)",
     # -- messages
+    "inspect-bad-type": "inspect --type X with an unknown X is an argparse choice error, exit 125 (docker: exit 1, \"X\" is not a valid value for --type)",
     "network-rm-missing": "network rm of a missing network says 'network X not found' (docker: 'No such network: X')",
 }
