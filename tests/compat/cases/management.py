@@ -54,7 +54,7 @@ CASES = [
     case("image-inspect-format", "image inspect --format '{{.Os}}' %i"),
     case("image-load-missing-file", "image load -i /nonexistent-compat.tar", says="nonexistent-compat.tar"),
     case("image-list", "image list --format '{{.Repository}}:{{.Tag}}' %i"),
-    case("image-ls-filter", "image ls -q --filter reference=%i"),
+    case("image-ls-q-reference", "image ls -q --filter reference=%i"),
     case("image-pull-no-arg", "image pull", says="requires exactly 1 argument"),
     case("image-push-no-arg", "image push", says="requires exactly 1 argument"),
     case("image-tag-rm", "image rm %n-t:latest", setup="image tag %i %n-t:latest", cleanup="rmi %n-t:latest"),
