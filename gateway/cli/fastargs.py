@@ -3,9 +3,10 @@ kill, rm, wait, ps, exec...) read without argparse, which costs a CLI call
 more than the rest of its start-up (argparse imports re and gettext, and
 building the parsers is slow).
 
-parse() gives the namespace argparse would give, or None: then main.py asks
-argparse, which also prints help, usage errors and their exit code. So this
-reads only what it can read exactly as argparse does (exact option strings,
+parse() gives the namespace the full reader would give, or None: then
+main.py hands the line to cmdline.py (Docker's grammar, its help and usage
+errors with their exit codes) and argparse. So this reads only what it can
+read exactly as they do (exact option strings,
 --opt=value, -abc of flags, options before the positionals) and returns
 None for anything else: abbreviations, values that start with '-', '--',
 help, bad numbers. Both readers are built from flags.py;
