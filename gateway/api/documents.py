@@ -19,10 +19,19 @@ def _port_bindings(bindings) -> dict:
 def _limits(res) -> dict:
     """The runtime's Resources under Docker's HostConfig keys (each limit
     names its own: common/resources.py), and the values Docker derives."""
-    out = {f.metadata["docker"]: getattr(res, f.name) for f in limits.FIELDS}
-    out["MemorySwap"] = 2 * res.memory_bytes if res.memory_bytes else 0
-    out["NanoCpus"] = res.cpu_quota * 1_000_000_000 // res.cpu_period if res.cpu_period else 0
-    out["PidsLimit"] = res.pids_limit or None  # Docker's null: no limit
+    out = {f.metadata["docker"]: getattr(res, f.name) for f in limits.FIELDS
+           if f.metadata["unit"] not in limits.LISTS}
+    if not res.memory_swap:
+        out["MemorySwap"] = 2 * res.memory_bytes if res.memory_bytes else 0
+    if out["NanoCpus"]:  # Docker shows --cpus alone; the quota it makes is the kernel's
+        out["CpuQuota"] = out["CpuPeriod"] = 0
+    out["PidsLimit"] = res.pids_limit if res.pids_limit > 0 else None  # Docker's null: no limit
+    out["MemorySwappiness"] = res.memory_swappiness if res.HasField("memory_swappiness") else None
+    for f in limits.FIELDS:
+        if f.metadata["unit"] in limits.LISTS:  # Docker's [{"Path", "Rate"}]; null when none
+            key = "Weight" if f.metadata["unit"] == limits.WEIGHTS else "Rate"
+            rows = [{"Path": d, key: v} for d, v in map(limits.device_entry, getattr(res, f.name))]
+            out[f.metadata["docker"]] = rows or ([] if f.metadata["unit"] == limits.WEIGHTS else None)
     return out
 
 

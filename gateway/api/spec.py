@@ -8,7 +8,7 @@ import re
 import time
 import typing
 
-from common import resources as limits, units, validate
+from common import cgroup_features, resources as limits, units, validate
 from common.errors import InvalidArgument
 from doca.runtime.v1 import runtime_pb2 as rpb
 
@@ -64,13 +64,20 @@ def resources(req) -> rpb.Resources:
         name = f.metadata["user"]
         if name not in given:
             continue
-        value = getattr(req, name)
-        if f.metadata["unit"] == limits.SIZE:
-            value = units.parse_size(value, name.replace("_", " "))
-        elif f.metadata["unit"] == limits.COUNT_OR_UNLIMITED and value == -1:
-            value = 0
-        values[f.name] = value
-    values["cpu_quota"], values["cpu_period"] = units.cpus_to_quota(req.cpus)
+        values[f.name] = _limit_value(f, name, getattr(req, name), req)
+    if "cpus" in given and req.cpus:
+        units.cpus_to_quota(req.cpus)  # its checks, with Docker's words
+        for user in ("cpu_quota", "cpu_period"):
+            if values.get(user):
+                what = "Quota" if user == "cpu_quota" else "Period"
+                raise InvalidArgument(f"Conflicting options: Nano CPUs and CPU {what} cannot both be set")
+        values["nano_cpus"] = round(req.cpus * 1e9)
+        values["cpu_quota"], values["cpu_period"] = limits.nano_to_quota(values["nano_cpus"])
+    if not cgroup_features.blkio_weight():  # Docker's daemon discards them (warnings() says so)
+        values.pop("blkio_weight", None)
+        values.pop("blkio_weight_device", None)
+    if "id" in given:  # an update: its combination is checked once merged with the container's (runtime)
+        return rpb.Resources(**limits.checked(values))
     return rpb.Resources(**dataclasses.asdict(limits.Resources(**values)))
 
 
@@ -94,6 +101,70 @@ def parse_volume(text: str) -> VolumeSpec:
     Docker refuses."""
     validate.text(text, "volume specification", validate.PATH_MAX * 2)
     parts = text.split(":")
+def warnings(req) -> list[str]:
+    """What Docker's CLI and daemon warn of for these limits (create, run,
+    update): a limit this kernel does not have is discarded, with a warning."""
+    out = []
+    given = req.DESCRIPTOR.fields_by_name
+    if "oom_kill_disable" in given and req.oom_kill_disable and not req.memory:
+        out += ["Disabling the OOM killer on containers without setting a '-m/--memory' limit may be dangerous.",
+                "OOM killer is disabled for the container, but no memory limit is set, this can result in the "
+                "system running out of resources."]
+    if not cgroup_features.blkio_weight():
+        if req.blkio_weight:
+            out.append("Your kernel does not support Block I/O weight or the cgroup is not mounted. "
+                       "Weight discarded.")
+        if "blkio_weight_device" in given and req.blkio_weight_device:
+            out.append("Your kernel does not support Block I/O weight_device or the cgroup is not mounted. "
+                       "Weight-device discarded.")
+    return out
+
+
+def _limit_value(f, name: str, value, req):
+    """One limit as the user wrote it -> the runtime's unit."""
+    unit = f.metadata["unit"]
+    if unit == limits.SIZE:
+        return units.parse_size(value, name.replace("_", " "))
+    if unit == limits.SIZE_OR_UNLIMITED:
+        return limits.UNLIMITED if value == "-1" else units.parse_size(value, name.replace("_", " "))
+    if unit == limits.COUNT_OR_UNLIMITED:  # Docker: 0 or less is unlimited (in an update, 0 is unchanged)
+        return limits.UNLIMITED if value < 0 else value
+    if f.default is None:  # optional: -1 or unset is the kernel's
+        return value if req.HasField(name) and value != -1 else None
+    if unit in limits.LISTS:
+        return tuple(_device_value(f, item) for item in value)
+    return value
+
+
+def _device_value(f, item: str) -> str:
+    """DEVICE:VALUE as Docker's CLI checks it (its words); a rate's units
+    parsed here."""
+    unit, flag = f.metadata["unit"], limits.flag(f)
+    device, sep, value = item.rpartition(":")
+    if unit == limits.WEIGHTS:
+        if not sep or not device.startswith("/dev/"):
+            raise InvalidArgument(f'invalid argument "{item}" for "{flag}" flag: bad format: {item}')
+        if not validate.digits(value) or not 10 <= int(value) <= 1000:
+            raise InvalidArgument(f'invalid argument "{item}" for "{flag}" flag: invalid weight for device: {item}')
+        return f"{device}:{int(value)}"
+    if not sep or not device.startswith("/dev/"):
+        raise InvalidArgument(f'invalid argument "{item}" for "{flag}" flag: bad format for device path: {item}')
+    if unit == limits.IOPS:
+        if not validate.digits(value) or len(value) > 19:
+            raise InvalidArgument(f'invalid argument "{item}" for "{flag}" flag: invalid rate for device: {item}. '
+                                  "The correct format is <device-path>:<number>. Number must be a positive integer")
+        return f"{device}:{int(value)}"
+    try:
+        rate = units.parse_size(value, "rate") if value and value[0].isdigit() else -1
+    except InvalidArgument:
+        rate = -1
+    if rate < 0:
+        raise InvalidArgument(f'invalid argument "{item}" for "{flag}" flag: invalid rate for device: {item}. '
+                              "The correct format is <device-path>:<number>[<unit>]. Number must be a positive "
+                              "integer. Unit is optional and can be kb, mb, or gb")
+    return f"{device}:{rate}"
+
+
     if len(parts) == 1:
         problem = validate.destination_problem(text)
         if problem:
@@ -135,7 +206,7 @@ def restart_policy(cfg) -> rpb.RestartPolicy:
                               "retry count (a number)")
     if count and int(count) > validate.INT32[1]:
         raise InvalidArgument(f"invalid restart policy {validate.shown(text)}: at most {validate.INT32[1]} retries")
-    if name != "no" and cfg.auto_remove:
+    if name != "no" and getattr(cfg, "auto_remove", False):  # an UpdateRequest has none: the runtime checks
         raise InvalidArgument("conflicting options: --restart and --rm")
     return rpb.RestartPolicy(name=name, maximum_retry_count=int(count or 0))
 

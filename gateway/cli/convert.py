@@ -16,6 +16,14 @@ def key_values(items) -> dict:
     return dict(i.split("=", 1) if "=" in i else (i, "") for i in items)
 
 
+def uint16(value: int) -> int:
+    """--blkio-weight: Docker's CLI reads a uint16."""
+    if not 0 <= value <= 65535:
+        raise UsageError(f'invalid argument "{value}" for "--blkio-weight" flag: strconv.ParseUint: parsing '
+                         f'"{value}": {"invalid syntax" if value < 0 else "value out of range"}')
+    return value
+
+
 def env(items) -> list[str]:
     """-e: a bare KEY is passed through from the client's environment, or dropped."""
     out = []

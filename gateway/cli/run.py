@@ -15,6 +15,13 @@ def config(args) -> pb.ContainerConfig:
     return pb.ContainerConfig(console_size=pb.WindowSize(rows=rows, cols=cols), **request.fields("create", args))
 
 
+def warn(warnings) -> None:
+    """What the engine warns of (a limit this kernel discards...), as Docker's CLI prints it."""
+    for line in warnings:
+        sys.stderr.write(f"WARNING: {line}\n")
+    sys.stderr.flush()
+
+
 def _pull(args) -> None:
     from gateway.cli import registry  # its imports only when a pull happens
     registry.fetch(args, args.image, out=sys.stderr)
@@ -56,7 +63,9 @@ def run(args) -> int:
         if terminal.not_a_tty(args):
             return 1
         # Docker's order: create, attach, then start once attached (no output lost).
-        cid = with_image(args, lambda: conn.containers(args).Create(config(args))).id
+        resp = with_image(args, lambda: conn.containers(args).Create(config(args)))
+        warn(resp.warnings)
+        cid = resp.id
         from gateway.cli import attach
         return attach.stream(args, cid, stdin=args.interactive, tty=args.tty, start=True)
     stream = with_image(args, lambda: _started_run(args))
@@ -64,8 +73,10 @@ def run(args) -> int:
     code = 0
     for event in stream:
         kind = event.WhichOneof("event")
-        if kind == "created" and args.detach:
-            print(event.created.id)
+        if kind == "created":
+            warn(event.created.warnings)
+            if args.detach:
+                print(event.created.id)
         elif kind == "output":
             f = err if event.output.stream == pb.LogChunk.STDERR else out
             f.write(event.output.data)
@@ -77,6 +88,7 @@ def run(args) -> int:
 
 def create(args) -> int:
     resp = with_image(args, lambda: conn.containers(args).Create(config(args)))
+    warn(resp.warnings)
     print(resp.id)
     return 0
 

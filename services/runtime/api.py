@@ -131,7 +131,9 @@ class RuntimeServicer(runtime_pb2_grpc.RuntimeServicer):
 
     def Update(self, request, context):
         changes = model.changes(request.resources, Resources)  # only the limits set change
-        return to_message(self.rt, self.rt.update(validate.ref(request.id), changes))
+        policy = model.from_message(model.RestartPolicy, request.restart_policy) \
+            if request.HasField("restart_policy") else None
+        return to_message(self.rt, self.rt.update(validate.ref(request.id), changes, policy))
 
     def Events(self, request, context):
         def cancelled():

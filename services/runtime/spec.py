@@ -3,7 +3,9 @@ with Docker's defaults: namespaces, mounts, masked and read-only paths and
 its capability set. Any OCI runtime (doca's executor, runc, crun) can run it.
 """
 
-from common.resources import FIELDS, Resources
+from common.errors import InvalidArgument
+from common.resources import FIELDS, LISTS, SWITCH, TEXT, WEIGHTS, Resources, device_entry
+from services.runtime.cgroups.blkio import device_numbers
 from services.runtime.cgroups.cpu import DEFAULT_PERIOD
 
 OCI_VERSION = "1.0.2"
@@ -55,14 +57,21 @@ CGROUPNS_MODES = ("private", "host")
 
 def resources(res: Resources) -> dict:
     """linux.resources of a config.json: each limit that is set at its OCI
-    place (common/resources.py), with Docker's derived values."""
+    place (common/resources.py), with Docker's derived values; a device's
+    path becomes its major and minor numbers (an error if it is missing)."""
     out: dict = {}
     for f in FIELDS:
         value = getattr(res, f.name)
-        if value and (f.name != "cpu_period" or res.cpu_quota):  # a period alone means nothing
-            group, _, key = f.metadata["oci"].partition(".")
-            out.setdefault(group, {})[key] = value
-    if res.memory_bytes:
+        oci = f.metadata["oci"]
+        if not oci or value is None or (value in (0, "", (), False) and f.default is not None):
+            continue
+        group, _, key = oci.partition(".")
+        if f.metadata["unit"] in LISTS:
+            word = "weight" if f.metadata["unit"] == WEIGHTS else "rate"
+            value = [dict(zip(("major", "minor"), device_numbers(d)), **{word: v})
+                     for d, v in map(device_entry, value)]
+        out.setdefault(group, {})[key] = value
+    if res.memory_bytes and not res.memory_swap:
         out["memory"]["swap"] = 2 * res.memory_bytes  # Docker's default --memory-swap
     if res.cpu_quota:
         out["cpu"]["period"] = res.cpu_period or DEFAULT_PERIOD
@@ -75,7 +84,20 @@ def resources_of(oci: dict) -> Resources:
     values = {}
     for f in FIELDS:
         group, _, key = f.metadata["oci"].partition(".")
-        values[f.name] = int((oci.get(group) or {}).get(key) or 0)
+        value = (oci.get(group) or {}).get(key) if key else None
+        if value is None:
+            continue
+        unit = f.metadata["unit"]
+        if unit in LISTS:
+            word = "weight" if unit == WEIGHTS else "rate"
+            value = tuple(f"{d['major']}:{d['minor']}:{d[word]}" for d in value)
+        elif unit == SWITCH:
+            value = bool(value)
+        elif unit != TEXT:
+            value = int(value)
+        values[f.name] = value
+    if values.get("memory_swap") == 2 * values.get("memory_bytes", -1):
+        values.pop("memory_swap")  # Docker's default, derived again
     return Resources(**values)
 
 

@@ -97,3 +97,27 @@ def test_stats_and_freeze_from_the_tree(tree):
     (d / "cgroup.events").write_text("populated 1\nfrozen 1\n")
     drv.freeze(CID)
     assert (d / "cgroup.freeze").read_text() == "1"
+
+
+def test_docker_limits_as_runc_writes_them(tree):
+    """--memory-swap (v2 limits the swap alone), -1 swap and pids, the
+    period alone, cpusets within the parent's, the block I/O rates."""
+    drv = V2Driver("doca-x", str(tree))
+    (tree / "doca-x").mkdir()
+    _fake_kernel_files(tree / "doca-x")
+    (tree / "doca-x" / "cpuset.cpus.effective").write_text("0-3\n")
+    (tree / "doca-x" / "cpuset.mems.effective").write_text("0\n")
+    drv.create(CID, Resources(memory_bytes=32 << 20, memory_swap=96 << 20, cpu_period=50000, cpuset_cpus="1-2",
+                              cpuset_mems="0", pids_limit=-1, device_read_bps=("8:0:1048576",),
+                              device_write_iops=("8:16:50",)))
+    d = tree / "doca-x" / CID
+    assert (d / "memory.swap.max").read_text() == str(64 << 20)
+    assert (d / "cpu.max").read_text() == "max 50000"
+    assert (d / "cpuset.cpus").read_text() == "1-2" and (d / "cpuset.mems").read_text() == "0"
+    assert (d / "pids.max").read_text() == "max"
+    assert (d / "io.max").read_text() == "8:16 wiops=50"  # the fake keeps the last write; the kernel each
+    drv.update(CID, Resources(memory_bytes=32 << 20, memory_swap=-1))
+    assert (d / "memory.swap.max").read_text() == "max"
+    with pytest.raises(InvalidArgument) as e:
+        drv.update(CID, Resources(cpuset_cpus="5"))
+    assert "Requested CPUs are not available - requested 5, available: 0-3" in e.value.message

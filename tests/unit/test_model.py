@@ -23,10 +23,19 @@ def _full() -> pb.ContainerSpec:
     return msg
 
 
+# A value each limit accepts (the others: 8 MiB for memory, 100000)
+VALID_LIMITS = {"memory_swap": 16 << 20, "memory_swappiness": 60, "cpuset_cpus": "0", "cpuset_mems": "0",
+                "nano_cpus": 1_000_000_000, "blkio_weight": 500}
+
+
 def _fill(msg) -> None:
     for f in msg.DESCRIPTOR.fields:
         value = getattr(msg, f.name)
-        if f.message_type is not None and f.message_type.GetOptions().map_entry:
+        if msg.DESCRIPTOR.name == "Resources" and f.name in VALID_LIMITS:
+            setattr(msg, f.name, VALID_LIMITS[f.name])
+        elif msg.DESCRIPTOR.name == "Resources" and f.is_repeated:
+            value.extend(["/dev/a:100", "8:0:200"])
+        elif f.message_type is not None and f.message_type.GetOptions().map_entry:
             value.update({"k1": "v1", "k2": "v2"})
         elif f.message_type is not None and f.is_repeated:
             _fill(value.add())

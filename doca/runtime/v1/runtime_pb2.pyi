@@ -39,20 +39,48 @@ class Rootfs(_message.Message):
     def __init__(self, lower_dirs: _Optional[_Iterable[str]] = ..., upper_dir: _Optional[str] = ..., work_dir: _Optional[str] = ..., readonly: _Optional[bool] = ..., mounts: _Optional[_Iterable[_Union[Mount, _Mapping]]] = ...) -> None: ...
 
 class Resources(_message.Message):
-    __slots__ = ("memory_bytes", "cpu_shares", "cpu_quota", "cpu_period", "pids_limit", "memory_reservation")
+    __slots__ = ("memory_bytes", "cpu_shares", "cpu_quota", "cpu_period", "pids_limit", "memory_reservation", "memory_swap", "memory_swappiness", "oom_kill_disable", "cpuset_cpus", "cpuset_mems", "cpu_rt_period", "cpu_rt_runtime", "nano_cpus", "blkio_weight", "blkio_weight_device", "device_read_bps", "device_write_bps", "device_read_iops", "device_write_iops")
     MEMORY_BYTES_FIELD_NUMBER: _ClassVar[int]
     CPU_SHARES_FIELD_NUMBER: _ClassVar[int]
     CPU_QUOTA_FIELD_NUMBER: _ClassVar[int]
     CPU_PERIOD_FIELD_NUMBER: _ClassVar[int]
     PIDS_LIMIT_FIELD_NUMBER: _ClassVar[int]
     MEMORY_RESERVATION_FIELD_NUMBER: _ClassVar[int]
+    MEMORY_SWAP_FIELD_NUMBER: _ClassVar[int]
+    MEMORY_SWAPPINESS_FIELD_NUMBER: _ClassVar[int]
+    OOM_KILL_DISABLE_FIELD_NUMBER: _ClassVar[int]
+    CPUSET_CPUS_FIELD_NUMBER: _ClassVar[int]
+    CPUSET_MEMS_FIELD_NUMBER: _ClassVar[int]
+    CPU_RT_PERIOD_FIELD_NUMBER: _ClassVar[int]
+    CPU_RT_RUNTIME_FIELD_NUMBER: _ClassVar[int]
+    NANO_CPUS_FIELD_NUMBER: _ClassVar[int]
+    BLKIO_WEIGHT_FIELD_NUMBER: _ClassVar[int]
+    BLKIO_WEIGHT_DEVICE_FIELD_NUMBER: _ClassVar[int]
+    DEVICE_READ_BPS_FIELD_NUMBER: _ClassVar[int]
+    DEVICE_WRITE_BPS_FIELD_NUMBER: _ClassVar[int]
+    DEVICE_READ_IOPS_FIELD_NUMBER: _ClassVar[int]
+    DEVICE_WRITE_IOPS_FIELD_NUMBER: _ClassVar[int]
     memory_bytes: int
     cpu_shares: int
     cpu_quota: int
     cpu_period: int
     pids_limit: int
     memory_reservation: int
-    def __init__(self, memory_bytes: _Optional[int] = ..., cpu_shares: _Optional[int] = ..., cpu_quota: _Optional[int] = ..., cpu_period: _Optional[int] = ..., pids_limit: _Optional[int] = ..., memory_reservation: _Optional[int] = ...) -> None: ...
+    memory_swap: int
+    memory_swappiness: int
+    oom_kill_disable: bool
+    cpuset_cpus: str
+    cpuset_mems: str
+    cpu_rt_period: int
+    cpu_rt_runtime: int
+    nano_cpus: int
+    blkio_weight: int
+    blkio_weight_device: _containers.RepeatedScalarFieldContainer[str]
+    device_read_bps: _containers.RepeatedScalarFieldContainer[str]
+    device_write_bps: _containers.RepeatedScalarFieldContainer[str]
+    device_read_iops: _containers.RepeatedScalarFieldContainer[str]
+    device_write_iops: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, memory_bytes: _Optional[int] = ..., cpu_shares: _Optional[int] = ..., cpu_quota: _Optional[int] = ..., cpu_period: _Optional[int] = ..., pids_limit: _Optional[int] = ..., memory_reservation: _Optional[int] = ..., memory_swap: _Optional[int] = ..., memory_swappiness: _Optional[int] = ..., oom_kill_disable: _Optional[bool] = ..., cpuset_cpus: _Optional[str] = ..., cpuset_mems: _Optional[str] = ..., cpu_rt_period: _Optional[int] = ..., cpu_rt_runtime: _Optional[int] = ..., nano_cpus: _Optional[int] = ..., blkio_weight: _Optional[int] = ..., blkio_weight_device: _Optional[_Iterable[str]] = ..., device_read_bps: _Optional[_Iterable[str]] = ..., device_write_bps: _Optional[_Iterable[str]] = ..., device_read_iops: _Optional[_Iterable[str]] = ..., device_write_iops: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class Process(_message.Message):
     __slots__ = ("args", "env", "cwd", "user")
@@ -543,12 +571,14 @@ class Event(_message.Message):
     def __init__(self, seq: _Optional[int] = ..., instance: _Optional[str] = ..., type: _Optional[str] = ..., action: _Optional[str] = ..., actor_id: _Optional[str] = ..., attributes: _Optional[_Mapping[str, str]] = ..., time_nano: _Optional[int] = ..., replay_done: _Optional[bool] = ...) -> None: ...
 
 class TopRequest(_message.Message):
-    __slots__ = ("id", "ps_args")
+    __slots__ = ("id", "restart_policy", "ps_args")
     ID_FIELD_NUMBER: _ClassVar[int]
+    RESTART_POLICY_FIELD_NUMBER: _ClassVar[int]
     PS_ARGS_FIELD_NUMBER: _ClassVar[int]
     id: str
+    restart_policy: RestartPolicy
     ps_args: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, id: _Optional[str] = ..., ps_args: _Optional[_Iterable[str]] = ...) -> None: ...
+    def __init__(self, id: _Optional[str] = ..., restart_policy: _Optional[_Union[RestartPolicy, _Mapping]] = ..., ps_args: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class ProcessRow(_message.Message):
     __slots__ = ("values",)

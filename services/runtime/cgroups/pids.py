@@ -9,7 +9,7 @@ class Pids(base.Controller):
 
     def set(self, path, res):
         if res.pids_limit:
-            base.write(os.path.join(path, "pids.max"), res.pids_limit)
+            base.write(os.path.join(path, "pids.max"), "max" if res.pids_limit < 0 else res.pids_limit)
 
     def stats(self, path, sample):
         sample["pids_current"] = base.read_int(os.path.join(path, "pids.current"))

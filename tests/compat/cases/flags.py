@@ -1,0 +1,168 @@
+"""run/create/update flags beyond the everyday ones (issue 12's "run/create
+flags"): the resource limits Docker's run and update take, seen in the
+container's own cgroup view and in inspect's HostConfig, and refused with
+Docker's words."""
+import os
+
+from tests.compat.case import case
+
+RUN = "run --rm --network none"
+CREATE = "create --network none --name %n"
+UP = "run -d --network none --name %n"
+RM = "rm -f %n"
+MEM = "/sys/fs/cgroup/memory"
+CPU = "/sys/fs/cgroup/cpu"
+CPUSET = "/sys/fs/cgroup/cpuset"
+BLKIO = "/sys/fs/cgroup/blkio"
+
+
+def _root_disk() -> str:
+    """The disk under this host's / (both engines run here): a real block
+    device for the I/O rate limits, which take whole disks."""
+    dev = os.stat("/").st_dev
+    path = os.path.realpath(f"/sys/dev/block/{os.major(dev)}:{os.minor(dev)}")
+    if os.path.exists(os.path.join(path, "partition")):
+        path = os.path.dirname(path)
+    return "/dev/" + os.path.basename(path)
+
+
+DISK = _root_disk()
+
+
+def _hc(*keys: str) -> str:
+    """inspect's template printing these HostConfig keys as JSON."""
+    return "inspect -f '" + " ".join("{{json .HostConfig.%s}}" % k for k in keys) + "' %n"
+
+
+LIMIT_KEYS = ("Memory", "MemorySwap", "MemorySwappiness", "OomKillDisable", "CpusetCpus", "CpusetMems",
+              "CpuPeriod", "CpuQuota", "NanoCpus", "CpuRealtimePeriod", "CpuRealtimeRuntime", "BlkioWeight",
+              "BlkioWeightDevice", "BlkioDeviceReadBps", "BlkioDeviceWriteBps", "BlkioDeviceReadIOps",
+              "BlkioDeviceWriteIOps", "PidsLimit")
+
+CASES = [
+    # --memory-swap
+    case("flags-memory-swap", f"{RUN} -m 64m --memory-swap 128m %i cat {MEM}/memory.memsw.limit_in_bytes"),
+    case("flags-memory-swap-default", f"{RUN} -m 64m %i cat {MEM}/memory.memsw.limit_in_bytes"),
+    case("flags-memory-swap-unlimited", f"{RUN} -m 64m --memory-swap -1 %i cat {MEM}/memory.memsw.limit_in_bytes"),
+    case("flags-memory-swap-no-memory", f"{RUN} --memory-swap 128m %i true",
+         says="always set the memory limit when using memoryswap limit"),
+    case("flags-memory-swap-below-memory", f"{RUN} -m 64m --memory-swap 32m %i true",
+         says="minimum memoryswap limit should be larger than memory limit"),
+    case("flags-memory-swap-bad", f"{RUN} -m 64m --memory-swap 1x %i true", says="invalid"),
+    case("flags-memory-swap-inspect", _hc("Memory", "MemorySwap"),
+         setup=f"{CREATE} -m 64m --memory-swap 100m %i true", cleanup=RM),
+    case("flags-memory-swap-unlimited-inspect", _hc("Memory", "MemorySwap"),
+         setup=f"{CREATE} -m 64m --memory-swap -1 %i true", cleanup=RM),
+    # --memory-swappiness
+    case("flags-swappiness", f"{RUN} --memory-swappiness 10 %i cat {MEM}/memory.swappiness"),
+    case("flags-swappiness-zero", f"{RUN} --memory-swappiness 0 %i cat {MEM}/memory.swappiness"),
+    case("flags-swappiness-too-high", f"{RUN} --memory-swappiness 101 %i true",
+         says="valid memory swappiness range is 0-100"),
+    case("flags-swappiness-negative", f"{RUN} --memory-swappiness -2 %i true",
+         says="valid memory swappiness range is 0-100"),
+    case("flags-swappiness-inspect", _hc("MemorySwappiness"),
+         setup=f"{CREATE} --memory-swappiness 0 %i true", cleanup=RM),
+    # --oom-kill-disable (without -m both engines warn, on stderr)
+    case("flags-oom-kill-disable", f"{RUN} -m 64m --oom-kill-disable %i cat {MEM}/memory.oom_control"),
+    case("flags-oom-kill-disable-warns", f"{RUN} --oom-kill-disable %i head -1 {MEM}/memory.oom_control"),
+    case("flags-oom-kill-disable-inspect", _hc("OomKillDisable"),
+         setup=f"{CREATE} -m 64m --oom-kill-disable %i true", cleanup=RM),
+    # --cpuset-cpus, --cpuset-mems
+    case("flags-cpuset-cpus", f"{RUN} --cpuset-cpus 0 %i cat {CPUSET}/cpuset.cpus"),
+    case("flags-cpuset-mems", f"{RUN} --cpuset-mems 0 %i cat {CPUSET}/cpuset.mems"),
+    case("flags-cpuset-cpus-unavailable", f"{RUN} --cpuset-cpus 4096 %i true",
+         says="requested cpus are not available - requested 4096"),
+    case("flags-cpuset-mems-unavailable", f"{RUN} --cpuset-mems 63 %i true",
+         says="requested memory nodes are not available - requested 63"),
+    case("flags-cpuset-cpus-bad", f"{RUN} --cpuset-cpus x %i true",
+         says="invalid value x for cpuset cpus: invalid format: x"),
+    case("flags-cpuset-inspect", _hc("CpusetCpus", "CpusetMems"),
+         setup=f"{CREATE} --cpuset-cpus 0 --cpuset-mems 0 %i true", cleanup=RM),
+    # --cpu-period, --cpu-quota (and --cpus beside them)
+    case("flags-cpu-period-quota", f"{RUN} --cpu-period 50000 --cpu-quota 25000 %i cat {CPU}/cpu.cfs_quota_us "
+                                   f"{CPU}/cpu.cfs_period_us"),
+    case("flags-cpu-period-alone", f"{RUN} --cpu-period 50000 %i cat {CPU}/cpu.cfs_period_us"),
+    case("flags-cpu-quota-low", f"{RUN} --cpu-quota 500 %i true", says="cpu cfs quota can not be less than 1ms"),
+    case("flags-cpu-period-low", f"{RUN} --cpu-period 500 %i true", says="cpu cfs period can not be less than 1ms"),
+    case("flags-cpu-period-high", f"{RUN} --cpu-period 2000000 %i true", says="larger than 1s"),
+    case("flags-cpus-and-quota", f"{RUN} --cpus 1 --cpu-quota 50000 %i true",
+         says="conflicting options: nano cpus and cpu quota cannot both be set"),
+    case("flags-cpus-and-period", f"{RUN} --cpus 1 --cpu-period 50000 %i true",
+         says="conflicting options: nano cpus and cpu period cannot both be set"),
+    case("flags-cpu-quota-inspect", _hc("CpuPeriod", "CpuQuota", "NanoCpus"),
+         setup=f"{CREATE} --cpu-period 50000 --cpu-quota 20000 %i true", cleanup=RM),
+    case("flags-cpus-inspect", _hc("CpuPeriod", "CpuQuota", "NanoCpus"),
+         setup=f"{CREATE} --cpus 1.5 %i true", cleanup=RM),
+    # --cpu-rt-period, --cpu-rt-runtime
+    case("flags-cpu-rt-period", f"{RUN} --cpu-rt-period 900000 %i cat {CPU}/cpu.rt_period_us"),
+    case("flags-cpu-rt-runtime-above-period", f"{RUN} --cpu-rt-period 1000 --cpu-rt-runtime 2000 %i true",
+         says="cpu real-time runtime cannot be higher than cpu real-time period"),
+    case("flags-cpu-rt-inspect", _hc("CpuRealtimePeriod", "CpuRealtimeRuntime"),
+         setup=f"{CREATE} --cpu-rt-period 900000 %i true", cleanup=RM),
+    # --blkio-weight(-device): this kernel has no I/O weight, both engines
+    # discard it with a warning
+    case("flags-blkio-weight", f"{RUN} --blkio-weight 300 %i true"),
+    case("flags-blkio-weight-inspect", _hc("BlkioWeight", "BlkioWeightDevice"),
+         setup=f"{CREATE} --blkio-weight 300 --blkio-weight-device {DISK}:200 %i true", cleanup=RM),
+    case("flags-blkio-weight-device-bad", f"{RUN} --blkio-weight-device {DISK} %i true", says="bad format"),
+    case("flags-blkio-weight-out-of-range", f"{RUN} --blkio-weight 70000 %i true", says="value out of range"),
+    # --device-read-bps, --device-write-bps, --device-read-iops, --device-write-iops
+    case("flags-device-write-bps", f"{RUN} --device-write-bps {DISK}:1mb %i cat "
+                                   f"{BLKIO}/blkio.throttle.write_bps_device"),
+    case("flags-device-read-bps", f"{RUN} --device-read-bps {DISK}:512k %i cat "
+                                  f"{BLKIO}/blkio.throttle.read_bps_device"),
+    case("flags-device-read-iops", f"{RUN} --device-read-iops {DISK}:100 %i cat "
+                                   f"{BLKIO}/blkio.throttle.read_iops_device"),
+    case("flags-device-write-iops", f"{RUN} --device-write-iops {DISK}:50 %i cat "
+                                    f"{BLKIO}/blkio.throttle.write_iops_device"),
+    # (the rows' fields one by one: doca's JSON of an object does not keep Docker's key order, see the report)
+    case("flags-device-rates-inspect", "inspect -f '{{range .HostConfig.BlkioDeviceReadBps}}{{.Path}}={{.Rate}}"
+                                       "{{end}} {{json .HostConfig.BlkioDeviceWriteBps}} "
+                                       "{{range .HostConfig.BlkioDeviceWriteIOps}}{{.Path}}={{.Rate}}{{end}}' %n",
+         setup=f"{CREATE} --device-read-bps {DISK}:1mb --device-write-iops {DISK}:100 %i true", cleanup=RM),
+    case("flags-device-bps-bad-path", f"{RUN} --device-read-bps sda:1m %i true",
+         says="bad format for device path: sda:1m"),
+    case("flags-device-bps-bad-rate", f"{RUN} --device-read-bps {DISK}:abc %i true",
+         says="invalid rate for device"),
+    case("flags-device-iops-fraction", f"{RUN} --device-write-iops {DISK}:1.5 %i true",
+         says="number must be a positive integer"),
+    # --pids-limit: 0 or less is unlimited
+    case("flags-pids-limit-unlimited", f"{RUN} --pids-limit -1 %i cat /sys/fs/cgroup/pids/pids.max"),
+    case("flags-pids-limit-negative", f"{RUN} --pids-limit -5 %i cat /sys/fs/cgroup/pids/pids.max"),
+    case("flags-pids-limit-unlimited-inspect", _hc("PidsLimit"),
+         setup=f"{CREATE} --pids-limit -1 %i true", cleanup=RM),
+    # every limit's zero value, as Docker prints it
+    case("flags-limits-defaults", _hc(*LIMIT_KEYS), setup=f"{CREATE} %i true", cleanup=RM),
+    # update: the same limits on a running container, and --restart
+    case("flags-update-memory-swap", f"exec %n cat {MEM}/memory.memsw.limit_in_bytes",
+         setup=(f"{UP} -m 64m %i sleep 60", "update --memory-swap 256m %n"), cleanup=RM),
+    case("flags-update-cpuset", f"exec %n cat {CPUSET}/cpuset.cpus",
+         setup=(f"{UP} %i sleep 60", "update --cpuset-cpus 0 %n"), cleanup=RM),
+    case("flags-update-cpu-quota", f"exec %n cat {CPU}/cpu.cfs_quota_us {CPU}/cpu.cfs_period_us",
+         setup=(f"{UP} %i sleep 60", "update --cpu-period 50000 --cpu-quota 30000 %n"), cleanup=RM),
+    case("flags-update-pids-unlimited", "exec %n cat /sys/fs/cgroup/pids/pids.max",
+         setup=(f"{UP} --pids-limit 20 %i sleep 60", "update --pids-limit -1 %n"), cleanup=RM),
+    case("flags-update-output", "update --memory-swap 256m --cpuset-cpus 0 %n",
+         setup=f"{UP} -m 64m %i sleep 60", cleanup=RM),
+    case("flags-update-restart", "inspect -f '{{.HostConfig.RestartPolicy.Name}}:"
+                                 "{{.HostConfig.RestartPolicy.MaximumRetryCount}}' %n",
+         setup=(f"{CREATE} %i true", "update --restart on-failure:3 %n"), cleanup=RM),
+    case("flags-update-restart-always", "update --restart always %n", setup=f"{CREATE} %i true", cleanup=RM),
+    case("flags-update-restart-auto-remove", "update --restart always %n",
+         setup=f"{CREATE} --rm %i true", cleanup=RM,
+         says="restart policy cannot be updated because autoremove is enabled for the container"),
+    case("flags-update-restart-bad", "update --restart bogus %n", setup=f"{CREATE} %i true", cleanup=RM,
+         says="invalid restart policy"),
+    case("flags-update-cpus-over-period", "update --cpus 0.5 %n",
+         setup=f"{UP} --cpu-period 50000 %i sleep 60", cleanup=RM,
+         says="nano cpus cannot be updated as cpu period has already been set"),
+    case("flags-update-quota-over-cpus", "update --cpu-quota 20000 %n",
+         setup=f"{UP} --cpus 1 %i sleep 60", cleanup=RM,
+         says="cpu quota cannot be updated as nanocpus has already been set"),
+    case("flags-update-memory-above-swap", "update -m 512m %n",
+         setup=(f"{UP} -m 64m --memory-swap 256m %i sleep 60"), cleanup=RM,
+         says="memory limit should be smaller than already set memoryswap limit"),
+    case("flags-update-inspect", _hc("Memory", "MemorySwap", "CpusetCpus", "CpuQuota"),
+         setup=(f"{UP} -m 64m %i sleep 60", "update -m 96m --memory-swap 200m --cpuset-cpus 0 --cpu-quota 40000 %n"),
+         cleanup=RM),
+]
