@@ -223,7 +223,25 @@ def _reason(err: Exception) -> str:
     return str(err)
 
 
+def _bad_tag(tags) -> str | None:
+    """The first -t value that is not an image reference: Docker's client
+    refuses it as a bad flag value (exit 125) before sending anything."""
+    from common import reference
+    from common.errors import InvalidArgument
+    for tag in tags:
+        try:
+            reference.parse(tag)
+        except InvalidArgument:
+            return tag
+    return None
+
+
 def build(args) -> int:
+    bad = _bad_tag(args.tag)
+    if bad is not None:
+        sys.stderr.write(f'doca: invalid argument "{bad}" for "-t, --tag" flag: invalid reference format\n'
+                         "See 'doca build --help'.\n")
+        return 125
     quiet = args.quiet or args.progress == "quiet"
     opts, chunks = _source(args)
     opts.tags.extend(args.tag)

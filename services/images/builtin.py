@@ -16,7 +16,8 @@ import tarfile
 import time
 
 from common import atomic
-from services.images import oci, reference
+from common import reference
+from services.images import oci
 from services.images.service import ImageService
 
 log = logging.getLogger("doca.images.builtin")

@@ -17,7 +17,8 @@ import time
 from common import crashpoints
 from common.errors import FailedPrecondition, InvalidArgument, NotFound
 from services.images import changes as changes_mod
-from services.images import diff, digests, oci, reference
+from common import reference
+from services.images import diff, digests, oci
 from services.images.service import ImageService
 from services.images.snapshots import check_container_id
 

@@ -11,7 +11,8 @@ from typing import Iterable
 
 from common.errors import InvalidArgument
 from services.images import changes as changes_mod
-from services.images import decompress, oci, reference
+from common import reference
+from services.images import decompress, oci
 from services.images.service import ImageService
 
 CREATED_BY = "doca import"

@@ -21,7 +21,8 @@ import dataclasses
 import logging
 
 from common.errors import InvalidArgument
-from services.images import digests, layerblob, oci, reference
+from common import reference
+from services.images import digests, layerblob, oci
 from services.images.archive import Member, Spool
 from services.images.service import ImageService
 

@@ -20,7 +20,8 @@ import json
 from typing import Iterator
 
 from common.errors import FailedPrecondition, InvalidArgument
-from services.images import digests, oci, reference, tarstream
+from common import reference
+from services.images import digests, oci, tarstream
 from services.images.service import ImageService
 
 LAYOUT = {"imageLayoutVersion": "1.0.0"}

@@ -29,7 +29,8 @@ import threading
 
 from common import crashpoints
 from common.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound, note_data_root
-from services.images import digests, layerblob, oci, reference
+from common import reference
+from services.images import digests, layerblob, oci
 from services.images.content import ContentStore
 from services.images.reserve import Reserve
 from services.images.imagedb import ImageDB

@@ -2,7 +2,7 @@
 import pytest
 
 from common.errors import InvalidArgument
-from services.images import reference
+from common import reference
 
 HEX = "a" * 64
 

@@ -27,7 +27,8 @@ import re
 import time
 
 from common.errors import DocaError, InvalidArgument, Unavailable
-from services.images import changes, counters, diff, digests, oci, reference
+from common import reference
+from services.images import changes, counters, diff, digests, oci
 from services.images import dockerfile as df
 from services.images.build import entries as entries_mod
 from services.images.build import events, layer, mounts, owner, sources

@@ -12,7 +12,7 @@ The pull's progress becomes status lines of the build, one per change
 away stops the pull (cancel), as it stops a RUN.
 """
 from common.errors import InvalidArgument, NotFound
-from services.images import reference
+from common import reference
 from services.images.build import events
 from services.images.registry.auth import Credentials
 from services.images.registry.progress import Progress

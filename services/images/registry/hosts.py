@@ -10,7 +10,7 @@ service at start."""
 import ipaddress
 import os
 
-from services.images import reference
+from common import reference
 
 DOCKER_HUB_HOST = "registry-1.docker.io"
 ENV = "DOCA_INSECURE_REGISTRIES"

@@ -2,7 +2,7 @@
 The CLI keeps them (Docker's config.json) and sends them with each pull
 and push; nothing is stored here."""
 from common.errors import InvalidArgument
-from services.images import reference
+from common import reference
 from services.images.registry import auth, hosts
 from services.images.registry.client import RegistryClient
 

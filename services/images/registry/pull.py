@@ -27,7 +27,8 @@ import json
 import logging
 
 from common.errors import FailedPrecondition, InvalidArgument, NotFound
-from services.images import digests, layerblob, oci, reference
+from common import reference
+from services.images import digests, layerblob, oci
 from services.images.registry import auth, fetch, manifests, streamunpack
 from services.images.registry.client import RegistryClient
 from services.images.registry.errors import Corrupt

@@ -12,7 +12,8 @@ import logging
 
 from common import crashpoints
 from common.errors import InvalidArgument, NotFound
-from services.images import digests, oci, reference
+from common import reference
+from services.images import digests, oci
 from services.images.registry import auth, upload
 from services.images.registry.client import RegistryClient
 from services.images.registry.progress import Cancelled, Progress
