@@ -256,6 +256,7 @@ def read(parser, argv: list, shown=None):
         i += 1
     if shown:
         reader.path = shown.split()
+    reader.path = usage.CANONICAL.get(reader.shown, reader.shown).split()
     positionals = _positionals(reader.parser)
     interspersed = not any(a.nargs == argparse.REMAINDER for a in positionals)
     names: list = []
@@ -276,7 +277,8 @@ def read(parser, argv: list, shown=None):
     message = usage.count_error(reader.shown, lo, hi, len(names))
     if message:
         _exit(message, 1)
-    tail = names
+    room = usage.taken(positionals)[1]  # what the parser takes; Docker ignores more (import a b c)
+    tail = names if room is None else names[:room]
     if interspersed and any(_is_option(n) for n in names):
         tail = ["--"] + names
     return parser.parse_args(words + reader.options() + tail)

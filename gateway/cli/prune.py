@@ -1,6 +1,6 @@
-"""`doca container prune` and `doca system prune`: Docker's warning and
-question (a terminal answers it; without one, a piped "y" does, else the
-prune is refused with one line), then what was removed and the space
+"""`doca container prune`, `doca volume prune` and `doca system prune`:
+Docker's warning and question (answered on a terminal or by a piped "y";
+anything else cancels, exit 0), then what was removed and the space
 reclaimed."""
 import sys
 
@@ -20,19 +20,14 @@ def _system_warning(args) -> str:
     return "WARNING! This will remove:\n" + "".join(f"  - {i}\n" for i in items)
 
 
-def confirmed(args, warning: str, what: str) -> bool:
+def confirmed(args, warning: str) -> bool:
+    """Docker's question, on a terminal or not (a piped "y" answers it);
+    any other answer, or none, cancels: nothing removed, exit 0, as Docker."""
     if args.force:
         return True
-    if sys.stdin.isatty():
-        sys.stdout.write(f"{warning}\nAre you sure you want to continue? [y/N] ")
-        sys.stdout.flush()
-    answer = sys.stdin.readline().strip().lower()
-    if answer == "y":
-        return True
-    if not sys.stdin.isatty():
-        sys.stderr.write(f"doca: {what} has been cancelled: it asks for confirmation; answer y on a terminal "
-                         "or pass -f (--force)\n")
-    return False
+    sys.stdout.write(f"{warning}\nAre you sure you want to continue? [y/N] ")
+    sys.stdout.flush()
+    return sys.stdin.readline().strip().lower() in ("y", "yes")
 
 
 def _section(title: str, lines) -> None:
@@ -46,8 +41,8 @@ def _total(n: int) -> None:
 
 
 def container_prune(args) -> int:
-    if not confirmed(args, CONTAINER_WARNING, "container prune"):
-        return 1
+    if not confirmed(args, CONTAINER_WARNING):
+        return 0
     r = conn.containers(args).Prune(pb.PruneContainersRequest(filters=args.filter))
     _section("Deleted Containers:", r.deleted)
     _total(r.space_reclaimed)
@@ -55,8 +50,8 @@ def container_prune(args) -> int:
 
 
 def system_prune(args) -> int:
-    if not confirmed(args, _system_warning(args), "system prune"):
-        return 1
+    if not confirmed(args, _system_warning(args)):
+        return 0
     r = conn.system(args).Prune(pb.SystemPruneRequest(all=args.all, volumes=args.volumes, filters=args.filter))
     _section("Deleted Containers:", r.containers_deleted)
     _section("Deleted Networks:", r.networks_deleted)
@@ -95,9 +90,8 @@ def volume_prune(args) -> int:
             return 1
     everything = args.all or "all=true" in args.filter or "all=1" in args.filter
     which = "all local volumes" if everything else "anonymous local volumes"
-    if not confirmed(args, f"WARNING! This will remove {which} not used by at least one container.",
-                     "volume prune"):
-        return 1
+    if not confirmed(args, f"WARNING! This will remove {which} not used by at least one container."):
+        return 0
     from gateway.cli.rpc.client import RpcError
     stub = conn.volumes(args)
     usage = {v.name: v for v in conn.images(args).DiskUsage(pb.DiskUsageRequest()).volumes}

@@ -92,6 +92,12 @@ SAME_AS = {"image ls": "images", "image rm": "rmi", "image history": "history", 
            "container cp": "cp", "container diff": "diff", "container rename": "rename", "container top": "top"}
 
 
+# Aliases whose messages and help name the command by its own name, as Docker's do.
+CANONICAL = {"container ps": "container ls", "container list": "container ls", "image list": "image ls",
+             "image rmi": "image rm", "image remove": "image rm", "volume list": "volume ls",
+             "volume remove": "volume rm", "network list": "network ls", "network remove": "network rm"}
+
+
 def entry(path: str) -> tuple:
     """(usage words, summary, counts) of a command path ("volume ls"), the
     top-level command's for a group's alias of it ("container ls" is ps)."""
@@ -113,8 +119,11 @@ def usage_line(path: str) -> str:
 def counts(path: str, positionals) -> tuple:
     """(min, max) arguments: the table's, else what the parser's positionals take."""
     given = entry(path)[2]
-    if given is not None:
-        return given
+    return taken(positionals) if given is None else given
+
+
+def taken(positionals) -> tuple:
+    """(min, max) arguments argparse's positionals take (max None: no limit)."""
     lo, hi = 0, 0
     for a in positionals:
         if a.nargs is None:

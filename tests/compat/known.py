@@ -64,6 +64,7 @@ WRONG = {
     "network-inspect-none": "no 'none' network object: network inspect none fails",
     "create-missing-image": "a missing image exits 125 (docker: 1 after 'Unable to find image' and a failed pull)",
     # -- messages
+    "update-no-flags": "update without a flag goes to the engine (docker's CLI: exit 1, 'you must provide one or more flags when using this command')",
     "inspect-bad-type": "inspect --type X with an unknown X is an argparse choice error, exit 125 (docker: exit 1, \"X\" is not a valid value for --type)",
     "network-rm-missing": "network rm of a missing network says 'network X not found' (docker: 'No such network: X')",
 }

@@ -81,6 +81,16 @@ CASES = [
     case("network-disconnect-one-arg", "network disconnect onlyone", says="requires exactly 2 arguments"),
     case("network-inspect-no-arg", "network inspect", says="requires at least 1 argument"),
     case("network-rm-no-arg", "network rm", says="requires at least 1 argument"),
+    # aliases named by their command in messages, as docker's
+    case("image-list-two-args", "image list a b", says='image ls" requires at most 1 argument'),
+    case("image-remove-no-arg", "image remove", says='image rm" requires at least 1 argument'),
+    case("container-ps-extra", "container ps extra", says='container ls" accepts no arguments'),
+    case("volume-remove-no-arg", "volume remove", says='volume rm" requires at least 1 argument'),
+    case("network-list-extra", "network list extra", says='network ls" accepts no arguments'),
+    # prune's question answered no (or not at all): nothing removed, exit 0
+    # (stdout: docker 20.10 still prints a total of 0B, 28 does not)
+    case("container-prune-answer-no", "container prune", stdin="n\n", ignore="stdout"),
+    case("volume-prune-answer-no", "volume prune", stdin="", ignore="stdout"),
     # system, builder
     case("system-info-format", "system info --format '{{.OSType}}'"),
     case("system-events-past", "system events --since 1 --until 2"),

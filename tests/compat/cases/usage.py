@@ -91,6 +91,8 @@ COUNTS = [
     ("tag-three-args", "tag a b c", "requires exactly 2 arguments"),
     ("cp-three-args", "cp a b c", "requires exactly 2 arguments"),
     ("rm-dashdash-only", "rm --", "requires at least 1 argument"),
+    ("import-extra-args", "import /nonexistent-compat.tar a b c", "nonexistent-compat.tar"),
+    ("update-no-flags", "update somename", "you must provide one or more flags"),
     ("ps-extra-after-flag", "ps -a extra", "accepts no arguments"),
 ]
 CASES += [case(id_, cmd, says=phrase) for id_, cmd, phrase in COUNTS]
