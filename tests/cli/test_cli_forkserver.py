@@ -98,7 +98,12 @@ def test_the_stack_serves_the_cli_from_a_fork(stack):
     ["run", "--rm", "--network", "none", "--no-such-flag", "busybox"],
     ["images", "--format", "{{.Repository}}:{{.Tag}}"],
     ["version"],
-], ids=["exit-code", "missing-image", "missing-container", "bad-flag", "format", "version"])
+    ["ps", "extra"],
+    ["volume"],
+    ["help", "container", "ls"],
+    ["nosuchverb"],
+], ids=["exit-code", "missing-image", "missing-container", "bad-flag", "format", "version", "extra-argument",
+        "group-help", "help-topic", "unknown-verb"])
 def test_output_and_exit_code_are_the_python_clis(stack, args):
     served, direct = _both(stack, *args)
     assert (served.returncode, served.stdout, served.stderr) == (direct.returncode, direct.stdout, direct.stderr)
