@@ -1,7 +1,7 @@
 """docker ps on the gateway: the runtime's containers, their ports and
 networks from the network service, filtered as Docker's daemon filters
 them (daemon/list.go): newest first; stopped ones only with `all`, a
-status filter, a limit, before or since; before/since are the containers
+status filter or a limit; before/since are the containers
 created before/after the one named; ancestor the image (by any of its
 names or its id); limit the N newest of what matched."""
 import time
@@ -64,7 +64,7 @@ def list_containers(clients: Clients, request) -> pb.ListResponse:
         raise InvalidArgument(f"invalid limit {request.limit}")
     befores = [_created(clients, v) for v in f.values("before")]
     sinces = [_created(clients, v) for v in f.values("since")]
-    show_all = request.all or bool(f.values("status")) or request.limit > 0 or bool(befores or sinces)
+    show_all = request.all or bool(f.values("status")) or request.limit > 0
     sandboxes = clients.network.ListEndpoints.future(npb.ListEndpointsRequest())
     listed = clients.runtime.List(rpb.ListRequest(all=True)).containers
     try:

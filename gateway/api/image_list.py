@@ -15,7 +15,7 @@ def _created(images_stub, ref: str) -> float:
 
 def list_images(images_stub, request) -> gipb.ListImagesResponse:
     f = lf.parse(request.filters, lf.IMAGE_KEYS)
-    dangling = lf.boolean(f, "dangling")
+    dangling = lf.boolean(f, "dangling", yes=("true",), no=("false",))
     befores = [_created(images_stub, v) for v in f.values("before")]
     sinces = [_created(images_stub, v) for v in f.values("since")]
     patterns = f.values("reference")

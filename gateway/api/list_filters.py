@@ -50,14 +50,15 @@ def invalid_value(key: str, values: list[str]) -> InvalidArgument:
     return InvalidArgument(f"invalid filter '{key}=[{' '.join(values)}]'")
 
 
-def boolean(f: Filters, key: str) -> bool | None:
-    """dangling=true|1|false|0 (None: not given); another value is refused."""
+def boolean(f: Filters, key: str, yes=("true", "1"), no=("false", "0")) -> bool | None:
+    """dangling=true|1|false|0 (None: not given); another value is refused.
+    (images take true and false only, as Docker's.)"""
     values = f.values(key)
     if not values:
         return None
-    if any(v in ("true", "1") for v in values):
+    if any(v in yes for v in values):
         return True
-    if any(v in ("false", "0") for v in values):
+    if any(v in no for v in values):
         return False
     raise invalid_value(key, values)
 
@@ -176,7 +177,8 @@ def container_matches(f: Filters, c: dict) -> bool:
     if not labels(f, c["labels"]):
         return False
     exited = f.values("exited")
-    if exited and (c["state"] in ("running", "paused", "restarting")
+    # a container never started has no exit code to match (Docker: StartedAt is zero)
+    if exited and (c["state"] in ("running", "paused", "restarting", "created")
                    or str(c["exit_code"]) not in {str(int(v)) for v in exited}):
         return False
     if not search(f, "status", c["state"]):

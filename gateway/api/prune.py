@@ -44,11 +44,12 @@ class Filters:
             elif key == "until" and sep and value:
                 try:
                     self.until = specs.since(value)
-                except InvalidArgument:
-                    raise InvalidArgument(f"invalid filter 'until={value}': use an RFC 3339 time, a Unix time "
-                                          "or a duration like 24h") from None
-            else:
-                raise InvalidArgument(f"invalid filter {item!r}: prune takes until=..., label=... and label!=...")
+                except InvalidArgument:  # Docker's words
+                    raise InvalidArgument(f'failed to parse value as time or duration: "{value}"') from None
+            elif key in ("label", "label!", "until"):
+                raise InvalidArgument(f"invalid filter '{item}'")
+            else:  # Docker's words: the key alone
+                raise InvalidArgument(f"invalid filter '{key}'")
 
     @staticmethod
     def _has(labels: dict, want: str) -> bool:

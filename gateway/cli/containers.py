@@ -14,6 +14,8 @@ def ps(args) -> int:
     req["filters"] = filterflag.check(args.filter)
     req["limit"] = 1 if args.latest else max(args.last, 0)
     fmt = args.format
+    if fmt and ".Size" in fmt and not args.quiet:
+        req["size"] = True  # as Docker's CLI: the template asks for it
     if fmt and fmt != "table" and fmt != "json" and not args.quiet:
         from gateway.cli import tableformat  # a bad template fails before the call, as Docker's
         tableformat.compile_row(fmt.replace("\\t", "\t")[len("table"):] if fmt.startswith("table") else fmt,

@@ -35,7 +35,7 @@ def inspect(refs, lookups, missing: str = "No such object: {}", template: str = 
     """Prints a JSON array of the documents found, or with `template`
     (-f/--format) one line per document; each ref is tried with each lookup
     in turn (containers, then images, then volumes, then networks)."""
-    from gateway.cli import output
+    from gateway.cli import docorder, output
     render = None
     if template:
         from gateway.cli import gotemplate
@@ -44,7 +44,7 @@ def inspect(refs, lookups, missing: str = "No such object: {}", template: str = 
     for ref in refs:
         for lookup in lookups:
             try:
-                docs.append(output.struct_to_dict(lookup(ref)))
+                docs.append(docorder.docker_order(output.struct_to_dict(lookup(ref))))
                 break
             except RpcError as e:
                 if e.code() is not StatusCode.NOT_FOUND:

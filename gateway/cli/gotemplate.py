@@ -121,6 +121,9 @@ def _pipeline(words: list[str]) -> list[list]:
     if not cur:
         raise TemplateError("template: missing command in pipeline")
     cmds.append(cur)
+    for w in words:  # Go resolves function names as it parses: an unknown one is a parse error
+        if re.fullmatch(r"[A-Za-z_]\w*", w) and w not in ("true", "false", "nil") and w not in FUNCS:
+            raise TemplateError(f'template: :1: function "{w}" not defined')
     return cmds
 
 
@@ -164,7 +167,8 @@ def _index(value, *keys):
 
 
 FUNCS = {
-    "json": lambda v: json.dumps(v, separators=(",", ":"), default=lambda o: None),
+    # a listing's row (tableformat.Row) is a Go map to Docker's CLI: its keys sorted
+    "json": lambda v: v.to_json() if hasattr(v, "to_json") else json.dumps(v, separators=(",", ":")),
     "index": _index,
     "len": lambda v: len(v) if v is not None else 0,
     "lower": lambda v: text(v).lower(),
@@ -293,7 +297,7 @@ class ParseError(TemplateError):
 def compile_template(template: str):
     """Parses once (errors before any output); returns render(doc) -> str."""
     if template == "json":
-        return lambda doc: json.dumps(doc, separators=(",", ":"), default=lambda o: None)
+        return lambda doc: json.dumps(doc, separators=(",", ":"))
     try:
         nodes, _, _ = _parse(_lex(template))
     except TemplateError as e:

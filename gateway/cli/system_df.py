@@ -10,31 +10,69 @@ from gateway.cli.rpc import conn, doca_v1 as pb, tojson
 ACTIVE_STATES = ("running", "paused", "restarting")
 
 
+def _size(n: int) -> str:
+    """Docker's units.HumanSize (four significant digits)."""
+    return units.human_size(n, 4)
+
+
 def _reclaimable(part: int, whole: int) -> str:
-    pct = round(100 * part / whole) if whole else 0
-    return f"{units.human_size(part)} ({pct}%)"
+    """Docker's RECLAIMABLE: the size, and its share (rounded down) when
+    the whole is not empty."""
+    return f"{_size(part)} ({100 * part // whole}%)" if whole > 0 else _size(part)
 
 
-def _volume_size(v) -> str:
-    return "N/A" if v.size < 0 else units.human_size(v.size)
-
-
-def _summary(u) -> list[list[str]]:
+def _docs(u) -> list[dict]:
+    """The rows of system df (Docker's diskUsage contexts): Type,
+    TotalCount, Active, Size, Reclaimable."""
     active_images = sum(1 for i in u.images if i.containers)
     ctr_size = sum(c.size for c in u.containers)
     idle_ctr = sum(c.size for c in u.containers if c.state not in ACTIVE_STATES)
-    sized = [v for v in u.volumes if v.size >= 0]
-    vol_size = units.human_size(sum(v.size for v in sized)) if len(sized) == len(u.volumes) else "N/A"
-    return [
-        ["Images", str(len(u.images)), str(active_images), units.human_size(u.layers_size),
-         _reclaimable(u.images_reclaimable, u.layers_size)],
-        ["Containers", str(len(u.containers)), str(sum(1 for c in u.containers if c.state in ACTIVE_STATES)),
-         units.human_size(ctr_size), _reclaimable(idle_ctr, ctr_size)],
-        ["Local Volumes", str(len(u.volumes)), str(sum(1 for v in u.volumes if v.links)), vol_size, "N/A"],
+    sized = [v for v in u.volumes if v.size >= 0]  # a size not measured (-1) counts for nothing, as Docker's
+    vol_size = sum(v.size for v in sized)
+    idle_vol = sum(v.size for v in sized if not v.links)
+    rows = [
+        ("Images", len(u.images), active_images, u.layers_size, _reclaimable(u.images_reclaimable, u.layers_size)),
+        ("Containers", len(u.containers), sum(1 for c in u.containers if c.state in ACTIVE_STATES), ctr_size,
+         _reclaimable(idle_ctr, ctr_size)),
+        ("Local Volumes", len(u.volumes), sum(1 for v in u.volumes if v.links), vol_size,
+         _reclaimable(idle_vol, vol_size)),
         # the cache's layers are in use only while a build runs: all reclaimable, as Docker shows it
-        ["Build Cache", str(u.build_cache_count), "0", units.human_size(u.build_cache_size),
-         units.human_size(u.build_cache_size)],
+        ("Build Cache", u.build_cache_count, 0, u.build_cache_size, _size(u.build_cache_size)),
     ]
+    return [{"Type": t, "TotalCount": str(n), "Active": str(a), "Size": _size(size), "Reclaimable": r}
+            for t, n, a, size, r in rows]
+
+
+def _summary(u) -> list[list[str]]:
+    return [[d["Type"], d["TotalCount"], d["Active"], d["Size"], d["Reclaimable"]] for d in _docs(u)]
+
+
+def _verbose_doc(u) -> dict:
+    """What `system df -v --format` reads: Images, Containers, Volumes, BuildCache."""
+    from common import timestamps
+    images = []
+    for i in u.images:
+        created = tojson.seconds(i.created)
+        for tag in i.repo_tags or ["<none>:<none>"]:
+            repo, _, name = tag.rpartition(":")
+            images.append({"Containers": str(i.containers), "CreatedAt": timestamps.rfc3339(created),
+                           "CreatedSince": humanize.ago(created), "Digest": "", "ID": i.id, "Repository": repo,
+                           "SharedSize": _size(i.shared_size), "Size": _size(i.size), "Tag": name,
+                           "UniqueSize": _size(i.unique_size), "VirtualSize": _size(i.size)})
+    containers = [{"ID": c.id[:12], "Image": c.image, "Command": json.dumps(_cut(c.command)),
+                   "LocalVolumes": "0", "Size": _size(c.size), "RunningFor": humanize.ago(tojson.seconds(c.created)),
+                   "Status": c.state, "Names": c.name} for c in u.containers]
+    volumes = [{"Name": v.name, "Links": str(v.links), "Size": _volume_size(v), "Driver": "local",
+                "Scope": "local", "Mountpoint": "", "Labels": ""} for v in u.volumes]
+    return {"Images": images, "Containers": containers, "Volumes": volumes, "BuildCache": []}
+
+
+def _cut(command: str) -> str:
+    return command[:19] + "…" if len(command) > 20 else command
+
+
+def _volume_size(v) -> str:
+    return "N/A" if v.size < 0 else _size(v.size)
 
 
 def _verbose(u) -> None:
@@ -49,7 +87,7 @@ def _verbose(u) -> None:
     output.table(["REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE", "SHARED SIZE", "UNIQUE SIZE", "CONTAINERS"], rows)
     print("\nContainers space usage:\n")
     output.table(["CONTAINER ID", "IMAGE", "COMMAND", "SIZE", "CREATED", "STATUS", "NAMES"], [
-        [c.id[:12], c.image, json.dumps(c.command[:20] + ("…" if len(c.command) > 20 else "")),
+        [c.id[:12], c.image, json.dumps(_cut(c.command)),
          units.human_size(c.size), humanize.ago(tojson.seconds(c.created)), c.state, c.name]
         for c in u.containers])
     print("\nLocal Volumes space usage:\n")
@@ -57,10 +95,28 @@ def _verbose(u) -> None:
     print(f"\nBuild cache usage: {units.human_size(u.build_cache_size)}")
 
 
+DF_HEADERS = {"TotalCount": "TOTAL"}
+
+
 def df(args) -> int:
+    fmt = args.format
+    if fmt and fmt not in ("table", "json"):
+        from gateway.cli import tableformat  # a bad template fails before the call
+        tableformat.compile_row(fmt.replace("\\t", "\t")[len("table"):].lstrip(" ") if fmt.startswith("table")
+                                else fmt)
     u = conn.images(args).DiskUsage(pb.DiskUsageRequest())
-    if args.format == "json":
+    if fmt == "json" and not args.verbose:
+        # the whole report as one object (tests/images and tests/gateway read it); Docker 28's
+        # json is a row per type, which a template ('{{json .}}') gives
         output.print_json(output.struct_to_dict(u))
+    elif fmt and fmt != "table":
+        import sys
+        from gateway.cli import tableformat
+        if args.verbose:  # one document, the four lists; no newline after the template's text, as Docker's
+            doc = _verbose_doc(u)
+            sys.stdout.write(json.dumps(doc) + "\n" if fmt == "json" else tableformat.compile_row(fmt)(doc))
+        else:
+            sys.stdout.write(tableformat.render(fmt, _docs(u), DF_HEADERS))
     elif args.verbose:
         _verbose(u)
     else:

@@ -26,16 +26,21 @@ def compile_row(body: str, parsing: str = "template parsing error"):
         raise ListParseError(parsing + str(e)[len("template parsing error"):]) from None
 
 
-def _plain(doc: dict) -> dict:
-    """A row for `json`: its fields, not its methods (ps' .Label)."""
-    return {k: v for k, v in doc.items() if not callable(v)}
+class Row(dict):
+    """A row as Docker's CLI has it: `{{json .}}` and `--format json` give
+    its fields (not its methods, as ps' .Label) with the keys sorted."""
+
+    def to_json(self) -> str:
+        return json.dumps({k: v for k, v in self.items() if not callable(v)}, sort_keys=True,
+                          separators=(",", ":"))
 
 
 def render(fmt: str, docs: list[dict], headers: dict, parsing: str = "template parsing error") -> str:
     """`headers`: field -> column title where Docker's differs from the
     field's name in capitals (ID -> CONTAINER ID)."""
+    docs = [Row(d) for d in docs]
     if fmt == "json":
-        return "".join(json.dumps(_plain(d)) + "\n" for d in docs)
+        return "".join(d.to_json() + "\n" for d in docs)
     fmt = fmt.replace("\\t", "\t").replace("\\n", "\n")
     table = fmt.startswith("table")
     body = fmt[len("table"):].lstrip(" ") if table else fmt

@@ -24,5 +24,8 @@ def declare(sub) -> None:
     p.add_argument("container")
     p = verb(sub, "stats", "stats:stats", "a live stream of containers' resource usage")
     p.add_argument("--no-stream", action="store_true")
+    p.add_argument("-a", "--all", action="store_true", help="stopped containers too")
+    p.add_argument("--format", default="", help="a Go template ('{{.Name}} {{.CPUPerc}}'), 'table TEMPLATE' or json")
     p.add_argument("containers", nargs="*")
+    p.add_argument("--no-trunc", action="store_true")
     table_verb(sub, "update")

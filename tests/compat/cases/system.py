@@ -22,3 +22,30 @@ CASES = [
     case("system-info-alias", "system info --format '{{.OSType}}'"),
     case("info-name", "info --format '{{.Name}}'"),
 ]
+
+# -- issue 12, listing: network ls --filter (every key), --format of version, system df, info
+CASES += [
+    case("network-ls-filter-driver-null", "network ls --filter driver=null --format '{{.Name}}'"),
+    case("network-ls-filter-type-bad", "network ls --filter type=foo", says="invalid filter"),
+    case("network-ls-filter-bad-key", "network ls --filter nosuchkey=1", says="invalid filter 'nosuchkey'"),
+    case("network-ls-filter-no-equals", "network ls --filter name", says="bad format of filter (expected name=value)"),
+    case("network-ls-filter-id-none", "network ls -q --filter id=zzzz"),
+    case("network-ls-filter-type-custom", "network ls -q --filter type=custom --filter driver=null"),
+    case("network-ls-filter-type-builtin", "network ls --filter type=builtin --filter name=none --format '{{.Name}}'"),
+    case("network-ls-filter-scope", "network ls --filter scope=local --filter name=none --format '{{.Name}} {{.Scope}}'"),
+    case("network-ls-filter-scope-swarm", "network ls -q --filter scope=swarm"),
+    case("network-ls-filter-label", "network ls -q --filter label=nosuch-compat"),
+    case("network-ls-filter-name-regex", "network ls --filter name=^no --format '{{.Name}}'"),
+    case("network-ls-format-bad", "network ls --format '{{.Name'", says="template parsing error"),
+    case("network-rm-missing-two", "network rm nosuchnet-compat nosuchnet-compat2", says="no such network"),
+    case("version-format-kernel", "version --format '{{.Server.KernelVersion}}'"),
+    case("version-format-client-os", "version --format '{{.Client.Os}}/{{.Client.Arch}}'"),
+    case("info-format-bad-function", "info --format '{{nosuchfunc .Name}}'", says="not defined"),
+    case("system-df-format-table", "system df --format 'table {{.Type}}\t{{.TotalCount}}\t{{.Active}}'"),
+    case("system-df-format-reclaimable", "system df --format '{{.Type}}: {{.Reclaimable}}'"),
+    case("system-df-format-json-row", "system df --format '{{json .Type}}'"),
+    case("system-df-with-container", "system df --format '{{.Type}} {{.TotalCount}} {{.Active}}'",
+         setup="create --network none --name %n %i true", cleanup="rm -f %n"),
+    case("system-df-verbose-format", "system df -v --format '{{range .Images}}{{.Repository}}:{{.Tag}} {{end}}'"),
+    case("system-df-format-bad", "system df --format '{{.Type'", says="template parsing error"),
+]
