@@ -80,6 +80,13 @@ GLOBAL = (
     Flag(("--tlscacert",), default=None, help="CA that signed the gateway's certificate"),
     Flag(("--tlscert",), default=None, help="this client's certificate"),
     Flag(("--tlskey",), default=None, help="this client's key"),
+    # Docker's other global options, so that scripts written for docker run (main.docker_globals)
+    Flag(("--tls",), FLAG, help="use TLS (a tcp:// gateway always does)"),
+    Flag(("--tlsverify",), FLAG, help="use TLS and verify the gateway (a tcp:// gateway always does)"),
+    Flag(("--config",), default=None, help="where the client's config.json is (registry credentials)"),
+    Flag(("-c", "--context"), default=None, help="the context: only \"default\" (the host -H or DOCA_HOST names)"),
+    Flag(("-D", "--debug"), FLAG, help="a failure shows where (as DOCA_DEBUG=1)"),
+    Flag(("-l", "--log-level"), default=None, help="\"debug\"|\"info\"|\"warn\"|\"error\"|\"fatal\" (the CLI logs nothing)"),
     Flag(("-v", "--version"), VERSION, help="print the client's version and quit"),
 )
 

@@ -13,7 +13,7 @@ verb first imports a package from there (rich, hpack...).
 """
 import sys
 
-from gateway.cli.flags import DEFAULT_HOST, GLOBAL, HELP, VERSION
+from gateway.cli.flags import DEFAULT_HOST, FLAG, GLOBAL, HELP, VERSION
 
 
 def _parser_class():
@@ -87,7 +87,7 @@ def _alias(argv) -> tuple[list, str | None]:
 
 
 # The global options that take a value (-H unix:///x): what precedes the verb.
-GLOBAL_WITH_VALUE = tuple(name for f in GLOBAL if f.kind not in (HELP, VERSION) for name in f.names)
+GLOBAL_WITH_VALUE = tuple(name for f in GLOBAL if f.kind not in (HELP, VERSION, FLAG) for name in f.names)
 
 
 def _verb_in(argv) -> str | None:
@@ -143,9 +143,39 @@ def getenv(name: str) -> str | None:
     return None if value is None else value.decode(encoding, errors)
 
 
+LOG_LEVELS = ("panic", "fatal", "error", "warn", "warning", "info", "debug", "trace")  # logrus' names
+
+
+def docker_globals(args) -> str | None:
+    """What Docker's global options -c, -l, --config, -D ask of the CLI; a
+    message (exit 1) when Docker's CLI would refuse them."""
+    context = getattr(args, "context", None)
+    if context is not None:
+        if args.host:
+            return "Conflicting options: either specify --host or --context, not both"
+        if context != "default":
+            return f'unable to resolve doca endpoint: context "{context}" does not exist'
+    level = getattr(args, "log_level", None)
+    if level is not None and level.lower() not in LOG_LEVELS:
+        return f"Unable to parse logging level: {level}"
+    if getattr(args, "config", None) or getattr(args, "debug", False):
+        import os
+        if args.config:
+            os.environ["DOCKER_CONFIG"] = args.config  # credentials.py reads config.json there
+        if args.debug:
+            os.environ["DOCA_DEBUG"] = "1"
+    return None
+
+
 def main(argv=None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     args = parse(argv)
+    if getattr(args, "context", None) or getattr(args, "log_level", None) or getattr(args, "config", None) \
+            or getattr(args, "debug", False):
+        refused = docker_globals(args)
+        if refused:
+            sys.stderr.write(refused + "\n")
+            sys.exit(1)
     args.host = args.host or getenv("DOCA_HOST") or DEFAULT_HOST
     module, _, func = args.target.partition(":")
     name = f"gateway.cli.{module}"

@@ -145,6 +145,12 @@ CASES += [
     case("network-unknown-sub", "network nosuchsub"),
     case("container-unknown-sub", "container nosuchsub"),
     case("system-unknown-sub", "system nosuchsub"),
+    # docker's other global options
+    case("global-debug", "-D ps -a --filter name=nosuch-compat"),
+    case("global-log-level", "-l error ps -q --filter name=nosuch-compat"),
+    case("global-log-level-bad", "--log-level nosuchlevel ps", says="unable to parse logging level: nosuchlevel"),
+    case("global-context-default", "-c default ps -q --filter name=nosuch-compat"),
+    case("global-context-missing", "--context nosuchctx ps", says='context "nosuchctx" does not exist'),
     case("unknown-verb-with-flags", "nosuchverb --all", says="unknown flag: --all"),  # the root's flags first
     case("unknown-verb-with-global-flag", "nosuchverb -H unix:///nowhere.sock", says="nosuchverb"),
     case("volume-create-unknown-flag", "volume create --nosuchflag", says="unknown flag: --nosuchflag"),
