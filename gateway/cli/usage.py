@@ -82,8 +82,7 @@ COMMANDS = {
     "volume inspect": ("[OPTIONS] VOLUME [VOLUME...]", "Display detailed information on one or more volumes", None),
     "volume ls": ("[OPTIONS]", "List volumes", None),
     "volume prune": ("[OPTIONS]", "Remove all unused local volumes", None),
-    "volume rm": ("[OPTIONS] VOLUME [VOLUME...]",
-                  "Remove one or more volumes. You cannot remove a volume that is in use by a container.", None),
+    "volume rm": ("[OPTIONS] VOLUME [VOLUME...]", "Remove one or more volumes", None),
 }
 # A subcommand that is another command under a group's name (`image ls` is `images`): its words.
 SAME_AS = {"image ls": "images", "image rm": "rmi", "image history": "history", "image import": "import",
@@ -98,17 +97,21 @@ CANONICAL = {"container ps": "container ls", "container list": "container ls", "
              "volume remove": "volume rm", "network list": "network ls", "network remove": "network rm"}
 
 
-def entry(path: str) -> tuple:
-    """(usage words, summary, counts) of a command path ("volume ls"), the
-    top-level command's for a group's alias of it ("container ls" is ps)."""
+def _same_as(path: str) -> str | None:
+    """The top-level command a group's subcommand is ("container ls" is ps)."""
     from gateway.cli import main
-    if path in COMMANDS:
-        return COMMANDS[path]
     group, _, name = path.partition(" ")
     target = SAME_AS.get(path) or main.GROUP_ALIASES.get(group, {}).get(name)
-    if target is not None:
-        return COMMANDS[target if isinstance(target, str) else target[0]]
-    return ("[OPTIONS]", "", None)
+    return target if target is None or isinstance(target, str) else target[0]
+
+
+def entry(path: str) -> tuple:
+    """(usage words, summary, counts) of a command path ("volume ls"), the
+    top-level command's for a group's alias of it."""
+    if path in COMMANDS:
+        return COMMANDS[path]
+    target = _same_as(path)
+    return COMMANDS[target] if target is not None else ("[OPTIONS]", "", None)
 
 
 def usage_line(path: str) -> str:
@@ -165,7 +168,11 @@ def flag_error(path: str, message: str) -> str:
 
 # -- help -------------------------------------------------------------------------
 
-def _option_rows(actions) -> list[tuple[str, str]]:
+def _option_rows(path: str, actions) -> list[tuple[str, str]]:
+    """One row per option: Docker's value kind and text for an option Docker
+    has (usage_options.py), doca's own help for the others."""
+    from gateway.cli.usage_options import OPTIONS
+    docker = OPTIONS.get(path) or OPTIONS.get(_same_as(path) or "", {})
     rows = []
     # sorted by name as pflag lists them; help is not listed, as Docker's
     for a in sorted(actions, key=lambda a: max(a.option_strings, key=len, default="").lstrip("-")):
@@ -176,12 +183,11 @@ def _option_rows(actions) -> list[tuple[str, str]]:
         left = (shorts[0] + ", " if shorts else "    ") + ", ".join(longs or shorts[1:])
         if not longs and shorts:
             left = shorts[0]
-        kind = _value_word(a)
+        kind, text = docker.get(longs[0] if longs else "", (None, None))
+        if text is None:
+            kind, text = _value_word(a), (a.help or "").replace("%(default)s", str(a.default))
         if kind:
             left += " " + kind
-        text = (a.help or "").replace("%(default)s", str(a.default))
-        if text == "show this help message and exit":
-            text = "Print usage"
         rows.append((left, text[:1].upper() + text[1:]))
     return rows
 
@@ -200,12 +206,37 @@ def _value_word(a) -> str:
     return "string"
 
 
-def _table(rows, width: int = 0, gap: int = 3) -> str:
-    """Rows as Docker's help aligns them: the left column padded to its widest (at least width)."""
+def _table(rows, width: int = 0, gap: int = 3, wrap: bool = True) -> str:
+    """Rows as Docker's help aligns them: the left column padded to its
+    widest (at least width); options' texts wrapped as pflag wraps them."""
     if not rows:
         return ""
     width = max([width] + [len(left) for left, _ in rows])
-    return "".join(f"  {left.ljust(width)}{' ' * gap}{text}".rstrip() + "\n" for left, text in rows)
+    start = 2 + width + gap
+    return "".join((f"  {left.ljust(width)}{' ' * gap}" + (_wrap(text, start) if wrap else text)).rstrip() + "\n"
+                   for left, text in rows)
+
+
+def _wrap(text: str, start: int, cols: int = 79) -> str:
+    """pflag's wrap of an option's text that starts at column `start`
+    (Docker's help: 80 columns less one): lines of cols - start less a slop
+    of 5, a last line allowed the slop."""
+    room, slop = cols - start, 5
+    if room < 24:
+        return text
+    room -= slop
+    lines = []
+    while text:
+        if room + slop > len(text):
+            lines.append(text)
+            break
+        cut = text.rfind(" ", 0, room)
+        if cut <= 0:
+            lines.append(text)
+            break
+        lines.append(text[:cut])
+        text = text[cut + 1:]
+    return ("\n" + " " * start).join(lines)
 
 
 def help_text(path: str, parser, subcommands=None) -> str:
@@ -214,12 +245,13 @@ def help_text(path: str, parser, subcommands=None) -> str:
     out = [f"\n{usage_line(path)}\n\n{summary or (parser.description or '')}\n"]
     if subcommands:
         if path:
-            out.append("\nCommands:\n" + _table(sorted(subcommands.items()), 11, 1))
+            out.append("\nCommands:\n" + _table(sorted(subcommands.items()), 11, 1, wrap=False))
         else:
             groups = {n: h for n, h in subcommands.items() if COMMANDS.get(n, ("",))[0] == "COMMAND"}
-            out.append("\nManagement Commands:\n" + _table(sorted(groups.items()), 11, 1))
-            out.append("\nCommands:\n" + _table(sorted((n, h) for n, h in subcommands.items() if n not in groups), 11, 1))
-    options = _option_rows(parser._actions)
+            out.append("\nManagement Commands:\n" + _table(sorted(groups.items()), 11, 1, wrap=False))
+            out.append("\nCommands:\n" + _table(sorted((n, h) for n, h in subcommands.items() if n not in groups), 11, 1,
+                                               wrap=False))
+    options = _option_rows(path, parser._actions)
     if options:
         out.append("\nOptions:\n" + _table(options))
     if subcommands:

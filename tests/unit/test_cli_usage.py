@@ -133,3 +133,13 @@ def test_no_args_help_lists_management_commands(capsys):
     _, _, err, _ = _read([], capsys)
     assert "Management Commands:\n  builder" in err
     assert "\nCommands:\n  attach" in err
+
+
+def test_help_shows_dockers_option_texts(capsys):
+    """Options doca shares with Docker read as Docker's help prints them
+    (usage_options.py), wrapped as pflag wraps them at 80 columns."""
+    _, out, _, _ = _read(["ps", "--help"], capsys)
+    assert "  -a, --all             Show all containers (default shows just running)\n" in out
+    assert "  -n, --last int        Show n last created containers (includes all\n" \
+           "                        states) (default -1)\n" in out
+    assert all(len(line) < 80 for line in out.splitlines())
