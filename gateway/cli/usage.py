@@ -240,21 +240,18 @@ def _wrap(text: str, start: int, cols: int = 79) -> str:
 
 
 def help_text(path: str, parser, subcommands=None) -> str:
-    """Docker's help layout: usage, summary, aliases, commands, options."""
-    words, summary, _ = entry(path)
-    out = [f"\n{usage_line(path)}\n\n{summary or (parser.description or '')}\n"]
-    if subcommands:
-        if path:
-            out.append("\nCommands:\n" + _table(sorted(subcommands.items()), 11, 1, wrap=False))
-        else:
-            groups = {n: h for n, h in subcommands.items() if COMMANDS.get(n, ("",))[0] == "COMMAND"}
-            out.append("\nManagement Commands:\n" + _table(sorted(groups.items()), 11, 1, wrap=False))
-            out.append("\nCommands:\n" + _table(sorted((n, h) for n, h in subcommands.items() if n not in groups), 11, 1,
-                                               wrap=False))
+    """Docker's help layout: usage, summary, then the root's options and
+    commands, a group's commands, or a command's options."""
+    out = [f"\n{usage_line(path)}\n\n{summary(path, parser.description or '')}\n"]
     options = _option_rows(path, parser._actions)
     if options:
         out.append("\nOptions:\n" + _table(options))
     if subcommands:
+        groups = {n: h for n, h in subcommands.items() if not path and COMMANDS.get(n, ("",))[0] == "COMMAND"}
+        if groups:
+            out.append("\nManagement Commands:\n" + _table(sorted(groups.items()), 11, 1, wrap=False))
+        rest = sorted((n, h) for n, h in subcommands.items() if n not in groups)
+        out.append("\nCommands:\n" + _table(rest, 11, 1, wrap=False))
         out.append(f"\nRun '{('doca ' + path).strip()} COMMAND --help' for more information on a command.\n")
     return "".join(out)
 
