@@ -1,5 +1,6 @@
 """doca.v1.Volumes: passes through to the volumes service."""
 from common import request_guard
+from common.errors import NotFound
 from doca.v1 import volumes_pb2 as gvpb, volumes_pb2_grpc
 from doca.volumes.v1 import volumes_pb2 as vpb
 from gateway.api import documents, list_filters
@@ -13,7 +14,11 @@ class VolumesServicer(volumes_pb2_grpc.VolumesServicer):
         self.c = clients
 
     def Create(self, request, context):
-        vol = self.c.volumes.Create(vpb.CreateRequest(name=request.name, labels=dict(request.labels)))
+        if request.driver not in ("", "local"):  # the only driver, and no plugins: Docker's words
+            raise NotFound(f"create {request.name}: error looking up volume plugin {request.driver}: "
+                           f'plugin "{request.driver}" not found')
+        vol = self.c.volumes.Create(vpb.CreateRequest(name=request.name, labels=dict(request.labels),
+                                                      options=dict(request.driver_opts)))
         return struct(documents.volume(vol))
 
     def List(self, request, context):

@@ -184,5 +184,5 @@ def volume(vol) -> dict:
     return {
         "Name": vol.name, "Driver": vol.driver or "local", "Mountpoint": vol.mountpoint,
         "CreatedAt": _ts(vol.created_at), "Labels": dict(vol.labels) or None,
-        "Scope": "local", "Options": None, "UsedBy": list(vol.used_by),
+        "Scope": "local", "Options": dict(vol.options) or None, "UsedBy": list(vol.used_by),
     }

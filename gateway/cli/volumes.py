@@ -6,7 +6,9 @@ from gateway.cli.rpc import conn, doca_v1 as pb
 
 def create(args) -> int:
     labels = dict(i.split("=", 1) if "=" in i else (i, "") for i in args.label)
-    doc = output.struct_to_dict(conn.volumes(args).Create(pb.CreateVolumeRequest(name=args.name, labels=labels)))
+    opts = dict(i.split("=", 1) if "=" in i else (i, "") for i in args.opt)
+    doc = output.struct_to_dict(conn.volumes(args).Create(pb.CreateVolumeRequest(
+        name=args.name, labels=labels, driver=args.driver, driver_opts=opts)))
     print(doc["Name"])
     return 0
 

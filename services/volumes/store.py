@@ -10,7 +10,7 @@ import time
 from common import atomic, crashpoints, dirspread, validate
 from common.errors import DocaError, FailedPrecondition, NotFound, is_no_space, note_data_root
 from common.unwritten import Unwritten
-from services.volumes import populate
+from services.volumes import local_mount, populate
 
 log = logging.getLogger("doca.volumes.store")
 REMOVING = ".removing-"  # a volume being deleted: renamed first, so a crash cannot leave it half listed
@@ -89,10 +89,11 @@ class VolumeStore:
         seconds: a no-op when there are none)."""
         self._unwritten.flush()
 
-    def _create_locked(self, name: str, labels: dict) -> dict:
+    def _create_locked(self, name: str, labels: dict, options: dict | None = None) -> dict:
         if not name:
             name = os.urandom(32).hex()
         validate.volume_name(name)
+        local_mount.check(name, options or {})
         try:
             return self._load(name)  # like Docker: creating an existing volume returns it
         except NotFound:
@@ -101,7 +102,7 @@ class VolumeStore:
             (self.root / name / "_data").mkdir(parents=True, exist_ok=True)
             crashpoints.reached("volumes.create.dir")
             meta = {"name": name, "driver": "local", "created_at": time.time(),
-                    "labels": dict(labels), "used_by": []}
+                    "labels": dict(labels), "used_by": [], **({"options": dict(options)} if options else {})}
             self._save(meta)
         except BaseException:
             # Not recorded (a full disk): nothing of the volume stays.
@@ -113,10 +114,11 @@ class VolumeStore:
             raise
         return self._load(name)
 
-    def create(self, name: str, labels: dict | None = None) -> dict:
+    def create(self, name: str, labels: dict | None = None, options: dict | None = None) -> dict:
+        """`options`: the local driver's (local_mount.py), mounted at first use."""
         with self._lock:
             self._write_unwritten()
-            return self._create_locked(name, labels or {})
+            return self._create_locked(name, labels or {}, options)
 
     def get(self, name: str) -> dict:
         with self._lock:
@@ -138,6 +140,7 @@ class VolumeStore:
             if meta["used_by"] and not force:
                 users = ", ".join(c[:12] for c in meta["used_by"])
                 raise FailedPrecondition(f"volume {name} is in use by container(s) {users}: remove them first")
+            local_mount.unmount(meta["mountpoint"])  # what a device holds is not the volume's to delete
             # Renamed out of the listing first (one step): a crash mid-way
             # leaves no half-listed volume, and the next start deletes the rest.
             gone = self.root / f"{REMOVING}{name}-{os.urandom(4).hex()}"
@@ -153,6 +156,7 @@ class VolumeStore:
         lock: two containers taking one fresh volume copy it once."""
         with self._lock:
             meta = self._create_locked(name, {})
+            local_mount.mount(name, meta["mountpoint"], meta.get("options", {}))  # its first use
             if image_layers and path:
                 populate.populate(meta["mountpoint"], list(image_layers), path)
             if container_id not in meta["used_by"]:
@@ -179,6 +183,8 @@ class VolumeStore:
                     continue
                 if container_id in meta["used_by"]:
                     meta["used_by"].remove(container_id)
+                if not meta["used_by"] and local_mount.wanted(meta.get("options", {})):
+                    local_mount.unmount(meta["mountpoint"])  # mounted again at its next use, as Docker's
                 try:
                     self._save(meta)
                 except OSError as e:

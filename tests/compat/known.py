@@ -7,8 +7,6 @@ not here."""
 
 WRONG = {
     # -- listing, filters, formats
-    "volume-create-driver-local": "volume create -d/--driver not implemented",
-    "volume-create-bad-driver": "volume create -d/--driver not implemented (docker: exit 1, 'plugin \"X\" not found')",
     # -- management commands
     # -- the process a container starts
     "run-env-home-root": "HOME is not set from the user's passwd entry (docker: /root)",

@@ -7,6 +7,9 @@ def declare(sub) -> None:
     vsub = vol.add_subparsers(dest="volume_verb", metavar="COMMAND")
     vsub.required = True
     p = verb(vsub, "create", "volumes:create", "create a volume")
+    p.add_argument("-d", "--driver", default="local", help="local, the only one")
+    p.add_argument("-o", "--opt", action="append", default=[], metavar="KEY=VALUE",
+                   help="the local driver's: type, device, o (mounted at first use)")
     p.add_argument("-l", "--label", action="append", default=[])
     p.add_argument("name", nargs="?", default="")
     p = verb(vsub, "ls", "volumes:ls", "list volumes", aliases=("list",))

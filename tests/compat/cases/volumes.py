@@ -79,3 +79,23 @@ CASES += [
     case("volume-ls-format-bad", "volume ls --format '{{.Name'", says="template parsing error"),
     case("volume-rm-f-two-missing", "volume rm -f nosuchvol-compat nosuchvol-compat2"),
 ]
+
+# -- issue 12: volume create -d local and the local driver's options (mounted at first use)
+TMPFS = "volume create -d local --opt type=tmpfs --opt device=tmpfs --opt o=size=1m %v"
+CASES += [
+    case("volume-create-driver-long", "volume create --driver local %v", cleanup=RMV),
+    case("volume-create-opt-bad", "volume create --opt foo=bar %v", cleanup=RMV, says='invalid option: "foo"'),
+    case("volume-create-opt-missing", "volume create --opt type=tmpfs %v", cleanup=RMV,
+         says='missing required option: "device"'),
+    case("volume-create-opt-o-alone", "volume create -o o=size=1m %v", cleanup=RMV,
+         says="missing required option"),
+    case("volume-create-tmpfs-options", "volume inspect -f '{{json .Options}} {{.Driver}}' %v", setup=TMPFS,
+         cleanup=RMV),
+    case("volume-tmpfs-mounted", "run --rm --network none -v %v:/data %i grep -c ' /data tmpfs' /proc/mounts",
+         setup=TMPFS, cleanup=RMV),
+    case("volume-tmpfs-size", "run --rm --network none -v %v:/data %i sh -c \"df -k /data | awk 'NR==2 {print $2}'\"",
+         setup=TMPFS, cleanup=RMV),
+    case("volume-tmpfs-not-kept", "run --rm --network none -v %v:/data %i ls /data",
+         setup=(TMPFS, "run --rm --network none -v %v:/data %i touch /data/f"), cleanup=RMV),
+    case("volume-ls-filter-driver-tmpfs", "volume ls -q --filter driver=local", setup=TMPFS, cleanup=RMV),
+]
