@@ -30,7 +30,7 @@ class ContainersServicer(containers_pb2_grpc.ContainersServicer):
         self.pruner = prune.Pruner(clients, flows, self.events)
 
     def Run(self, request, context):
-        ctr = self.flows.create(request.config)
+        ctr = self.flows.create(request.config, detached=request.detach)
         yield pb.RunEvent(created=pb.RunEvent.Created(id=ctr.id, name=ctr.name,
                                                       warnings=specs.warnings(request.config)))
         if request.detach:

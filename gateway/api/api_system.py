@@ -32,6 +32,11 @@ class NetworksServicer(system_pb2_grpc.NetworksServicer):
             internal=request.internal, labels=dict(request.labels))))
 
     def Inspect(self, request, context):
+        if request.id == "none" or (len(request.id) >= 3 and network_list.NONE.id.startswith(request.id)):
+            # Docker's builtin network of the containers without one (the network service has none)
+            listed = self.c.runtime.List(rpb.ListRequest(all=False)).containers
+            return struct(documents.none_network(network_list.NONE.id, [
+                c for c in listed if c.spec.network_mode == "none"]))
         detail = self.c.network.Inspect(npb.InspectRequest(network=request.id))
         names = {}
         if detail.endpoints:  # the runtime's names are current (renames)

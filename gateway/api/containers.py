@@ -56,7 +56,8 @@ class Containers:
 
     # -- create -------------------------------------------------------------
 
-    def create(self, cfg) -> rpb.Container:
+    def create(self, cfg, detached: bool = False) -> rpb.Container:
+        """`detached`: a run -d (Docker's Config.Attach* say it)."""
         config_checks.check(cfg)
         image = self.c.images.Inspect(ipb.InspectRequest(reference=cfg.image or ""))
         res = specs.resources(cfg)
@@ -73,25 +74,27 @@ class Containers:
         volumes = [specs.parse_volume(v) for v in cfg.volumes]
         volumes += anonymous_volumes.destinations(volumes, image.config.volumes)
         tmpfs = [specs.parse_tmpfs(t) for t in cfg.tmpfs]
+        sysctls = specs.sysctls(cfg.sysctls)
         args, entrypoint, cmd = specs.command(cfg, image.config)
         workdir = specs.working_dir(cfg, image.config)
-        env = specs.environment(image.config.env, cfg.env)
+        config_env = specs.config_env(image.config.env, cfg.env)
         cid = os.urandom(32).hex()
         hostname = cfg.hostname or cid[:12]
-        env = [f"HOSTNAME={hostname}" if e.startswith("HOSTNAME=") else e for e in env]
+        env = specs.environment(config_env, hostname, cfg.tty)
         intent = self.journal.begin(intents.CREATE, cid)
         try:
             snap = self.c.images.PrepareSnapshot(ipb.PrepareSnapshotRequest(image=image.id, container_id=cid))
             crashpoints.reached("gateway.create.snapshot")
             mounts = self._mounts(cid, volumes, snap.lower_dirs) + tmpfs
             crashpoints.reached("gateway.create.volumes")
-            if mode != "none":  # ports held, hosts file made: before the runtime mounts it
-                sandbox = self._prepare(npb.PrepareRequest(
-                    container_id=cid, hostname=hostname, ports=publish, exposed=exposed,
-                    extra_hosts=self._extra_hosts(cfg.add_hosts, mode), dns=cfg.dns,
-                    dns_search=cfg.dns_search, dns_options=cfg.dns_options))
-                crashpoints.reached("gateway.create.sandbox")
-                mounts += _etc_files(sandbox, mounts)
+            # Ports held, /etc/hosts, hostname and resolv.conf made (also
+            # with --network none, as Docker's): before the runtime mounts them.
+            sandbox = self._prepare(npb.PrepareRequest(
+                container_id=cid, hostname=hostname, ports=publish, exposed=exposed,
+                extra_hosts=self._extra_hosts(cfg.add_hosts, mode), dns=cfg.dns,
+                dns_search=cfg.dns_search, dns_options=cfg.dns_options))
+            crashpoints.reached("gateway.create.sandbox")
+            mounts += _etc_files(sandbox, mounts)
             spec = rpb.ContainerSpec(
                 name=cfg.name, image=cfg.image, image_id=image.id,
                 process=rpb.Process(args=args, env=env, cwd=workdir,
@@ -109,6 +112,22 @@ class Containers:
             spec.init = cfg.init
             spec.runtime = cfg.runtime
             spec.cgroupns = cfg.cgroupns or "private"
+            spec.config_env.extend(config_env)
+            spec.group_add.extend(cfg.group_add)
+            spec.domainname = cfg.domainname
+            spec.sysctls.update(sysctls)
+            spec.extra_hosts.extend(cfg.add_hosts)
+            spec.dns.extend(cfg.dns)
+            spec.dns_search.extend(cfg.dns_search)
+            spec.dns_options.extend(cfg.dns_options)
+            spec.publish_all = cfg.publish_all
+            spec.tmpfs.update({t.partition(":")[0]: t.partition(":")[2] for t in cfg.tmpfs})
+            spec.binds.extend(v for v, parsed in zip(cfg.volumes, volumes) if parsed.source)
+            spec.log_opts.update(cfg.log_opts)
+            spec.detached = detached
+            # Docker's Config.Volumes: the anonymous -v paths and the image's VOLUMEs
+            spec.config_volumes.extend(dict.fromkeys(
+                [v.destination for v in volumes[:len(cfg.volumes)] if not v.source] + list(image.config.volumes)))
             if userns is not None:
                 spec.userns.CopyFrom(userns)
             if health is not None:
@@ -299,8 +318,8 @@ class Containers:
                 self.c.runtime.Stop(rpb.StopRequest(id=cid, timeout=0))
             crashpoints.reached("gateway.remove.stopped")
             calls = [self.c.images.RemoveSnapshot.future(ipb.RemoveSnapshotRequest(container_id=cid))]
-            if ctr.spec.network_mode != "none":
-                calls.append(self.c.network.Detach.future(npb.DetachRequest(container_id=cid)))
+            # Every container has a sandbox (its /etc files), --network none too.
+            calls.append(self.c.network.Detach.future(npb.DetachRequest(container_id=cid)))
             if any(m.volume for m in ctr.spec.mounts):
                 calls.append(self.c.volumes.Release.future(vpb.ReleaseRequest(container_id=cid)))
             for call in calls:

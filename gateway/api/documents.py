@@ -35,96 +35,221 @@ def _limits(res) -> dict:
     return out
 
 
-def container(ctr, endpoints, sandbox=None) -> dict:
-    """`sandbox`: the network service's record of the container (ports), if any."""
-    spec = ctr.spec
-    args = list(spec.process.args)
-    running = ctr.status == "running"
+# What every container's process has masked and read-only (the runtime's
+# services/runtime/spec.py lists; Docker 28's, one more than 20.10's).
+MASKED_PATHS = ["/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
+                "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",
+                "/sys/firmware", "/sys/devices/virtual/powercap"]
+READONLY_PATHS = ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"]
+DEFAULT_SHM_SIZE = 64 << 20
+# The id of the builtin "none" network (container_list.NONE_NETWORK_ID).
+NONE_NETWORK_ID = "6e6f6e65" + "0" * 56
+
+
+def _or_null(values):
+    """Docker's nil slice: null when the user gave none."""
+    return list(values) or None
+
+
+def _ulimits(items) -> list | None:
+    """--ulimit name=soft[:hard] as Docker's [{"Name", "Hard", "Soft"}]."""
+    out = []
+    for item in items:
+        name, _, values = item.partition("=")
+        soft, _, hard = values.partition(":")
+        try:
+            out.append({"Name": name, "Hard": int(hard or soft), "Soft": int(soft)})
+        except ValueError:
+            continue
+    return out or None
+
+
+def _mount_modes(binds) -> dict:
+    """destination -> the options a -v gave (Docker's Mount.Mode)."""
+    out = {}
+    for text in binds:
+        parts = text.split(":")
+        if len(parts) >= 2:
+            out[parts[1]] = parts[2] if len(parts) > 2 else None
+    return out
+
+
+def _mounts(spec, sandbox) -> list:
+    """Docker's Mounts: binds and volumes (not tmpfs, not the /etc files)."""
+    etc = {sandbox.hosts_path, sandbox.hostname_path, sandbox.resolv_conf_path} if sandbox else set()
+    modes = _mount_modes(spec.binds)
+    out = []
+    for m in spec.mounts:
+        if m.type == "tmpfs" or m.source in etc:
+            continue
+        rw = "ro" not in m.options
+        mode = modes.get(m.destination)
+        if m.volume:
+            out.append({"Type": "volume", "Name": m.volume, "Source": m.source, "Destination": m.destination,
+                        "Driver": "local", "Mode": ("z" if mode is None else mode) if m.destination in modes else "",
+                        "RW": rw, "Propagation": ""})
+        else:
+            out.append({"Type": "bind", "Source": m.source, "Destination": m.destination,
+                        "Mode": mode or "", "RW": rw, "Propagation": "rprivate"})
+    return out
+
+
+def _state(ctr) -> dict:
+    live = ctr.status in ("running", "paused")  # a paused container is still running, as Docker says
+    state = {
+        "Status": ctr.status, "Running": live, "Paused": ctr.status == "paused",
+        "Restarting": ctr.status == "restarting", "OOMKilled": ctr.oom_killed,
+        "Dead": ctr.status == "dead", "Pid": ctr.pid if live else 0,
+        "ExitCode": ctr.exit_code, "Error": ctr.error,
+        "StartedAt": _ts(ctr.started_at), "FinishedAt": _ts(ctr.finished_at),
+    }
+    if ctr.health.status:
+        state["Health"] = {
+            "Status": ctr.health.status, "FailingStreak": ctr.health.failing_streak,
+            "Log": [{"Start": _ts(r.start), "End": _ts(r.end), "ExitCode": r.exit_code, "Output": r.output}
+                    for r in ctr.health.log]}
+    return state
+
+
+def _host_config(spec, sandbox) -> dict:
+    """Docker 20.10's HostConfig, its keys in its order, its zero values
+    (null for a list the user did not give, [] where its CLI sends one)."""
+    security_opt = list(spec.security_opt) + (["label=disable"] if spec.privileged else [])
+    out = {
+        "Binds": _or_null(spec.binds), "ContainerIDFile": "",
+        "LogConfig": {"Type": "json-file", "Config": dict(spec.log_opts)},
+        "NetworkMode": spec.network_mode or "bridge",
+        "PortBindings": _port_bindings(sandbox.requested) if sandbox else {},
+        "RestartPolicy": {"Name": spec.restart_policy.name or "no",
+                          "MaximumRetryCount": spec.restart_policy.maximum_retry_count},
+        "AutoRemove": spec.auto_remove, "VolumeDriver": "", "VolumesFrom": None,
+        "CapAdd": _or_null(spec.cap_add), "CapDrop": _or_null(spec.cap_drop),
+        # containers from before --cgroupns had the host's
+        "CgroupnsMode": spec.cgroupns or "host",
+        "Dns": list(spec.dns), "DnsOptions": list(spec.dns_options), "DnsSearch": list(spec.dns_search),
+        "ExtraHosts": _or_null(spec.extra_hosts), "GroupAdd": _or_null(spec.group_add),
+        "IpcMode": "private", "Cgroup": "", "Links": None, "OomScoreAdj": 0, "PidMode": "",
+        "Privileged": spec.privileged, "PublishAllPorts": spec.publish_all,
+        "ReadonlyRootfs": spec.rootfs.readonly, "SecurityOpt": security_opt or None,
+    }
+    if spec.tmpfs:  # omitted when empty, as Docker's
+        out["Tmpfs"] = dict(spec.tmpfs)
+    out.update({"UTSMode": "",
+                "UsernsMode": f"remap:{spec.userns.uid_base}:{spec.userns.size}" if spec.userns.size else "",
+                "ShmSize": DEFAULT_SHM_SIZE})
+    if spec.sysctls:
+        out["Sysctls"] = dict(spec.sysctls)
+    out.update({"Runtime": spec.runtime or "doca",
+                "ConsoleSize": [spec.console_size.rows, spec.console_size.cols], "Isolation": ""})
+    out.update(_limits(spec.resources))
+    out.setdefault("CgroupParent", "")
+    out.setdefault("Devices", [])
+    out.setdefault("DeviceCgroupRules", None)
+    out.setdefault("DeviceRequests", None)
+    out.setdefault("KernelMemory", 0)
+    out.setdefault("KernelMemoryTCP", 0)
+    out["Ulimits"] = _ulimits(spec.ulimits)
+    for key in ("CpuCount", "CpuPercent", "IOMaximumIOps", "IOMaximumBandwidth"):
+        out.setdefault(key, 0)
+    privileged = spec.privileged or "systempaths=unconfined" in spec.security_opt
+    out["MaskedPaths"] = None if privileged else list(MASKED_PATHS)
+    out["ReadonlyPaths"] = None if privileged else list(READONLY_PATHS)
+    if spec.init:  # Docker's *bool: absent unless --init was given
+        out["Init"] = True
+    return out
+
+
+def _config(spec, exposed) -> dict:
+    attached = not spec.detached
+    out = {
+        "Hostname": spec.hostname, "Domainname": spec.domainname, "User": spec.process.user,
+        "AttachStdin": spec.open_stdin and attached, "AttachStdout": attached, "AttachStderr": attached,
+    }
+    if exposed:
+        out["ExposedPorts"] = {key: {} for key in exposed}
+    out.update({
+        "Tty": spec.tty, "OpenStdin": spec.open_stdin, "StdinOnce": spec.open_stdin and attached,
+        # A record from before config_env: its process's environment
+        "Env": list(spec.config_env) if spec.config_env else list(spec.process.env),
+        "Cmd": list(spec.cmd) or None,
+    })
+    if spec.healthcheck.test:
+        out["Healthcheck"] = {"Test": list(spec.healthcheck.test), "Interval": spec.healthcheck.interval,
+                              "Timeout": spec.healthcheck.timeout, "StartPeriod": spec.healthcheck.start_period,
+                              "Retries": spec.healthcheck.retries}
+    out.update({
+        "Image": spec.image, "Volumes": {v: {} for v in spec.config_volumes} or None,
+        "WorkingDir": spec.process.cwd if spec.process.cwd != "/" else "",
+        "Entrypoint": list(spec.entrypoint) or None, "OnBuild": None, "Labels": dict(spec.labels),
+    })
+    if spec.stop_signal:
+        out["StopSignal"] = spec.stop_signal
+    if spec.HasField("stop_timeout"):
+        out["StopTimeout"] = spec.stop_timeout
+    return out
+
+
+def _network_settings(ctr, endpoints, ports) -> dict:
+    live = ctr.status in ("running", "paused", "restarting")
     networks = {}
     for ep in endpoints:
         networks[ep.network] = {
+            "IPAMConfig": None, "Links": None, "Aliases": list(ep.aliases) or None,
             "NetworkID": ep.network_id or ep.network, "EndpointID": ep.host_interface, "Gateway": ep.gateway,
-            "IPAddress": ep.ip_address, "IPPrefixLen": ep.prefix_len, "MacAddress": ep.mac_address,
-            "Aliases": list(ep.aliases) or None,
+            "IPAddress": ep.ip_address, "IPPrefixLen": ep.prefix_len, "IPv6Gateway": "",
+            "GlobalIPv6Address": "", "GlobalIPv6PrefixLen": 0, "MacAddress": ep.mac_address, "DriverOpts": None,
         }
+    if not endpoints and ctr.spec.network_mode == "none":
+        networks["none"] = {
+            "IPAMConfig": None, "Links": None, "Aliases": None, "NetworkID": NONE_NETWORK_ID if live else "",
+            "EndpointID": "", "Gateway": "", "IPAddress": "", "IPPrefixLen": 0, "IPv6Gateway": "",
+            "GlobalIPv6Address": "", "GlobalIPv6PrefixLen": 0, "MacAddress": "", "DriverOpts": None}
     first = endpoints[0] if endpoints else None
+    return {
+        "Bridge": "", "SandboxID": "", "HairpinMode": False, "LinkLocalIPv6Address": "", "LinkLocalIPv6PrefixLen": 0,
+        "Ports": ports, "SandboxKey": ctr.netns_path, "SecondaryIPAddresses": None, "SecondaryIPv6Addresses": None,
+        "EndpointID": first.host_interface if first else "",
+        "Gateway": first.gateway if first else "", "GlobalIPv6Address": "", "GlobalIPv6PrefixLen": 0,
+        "IPAddress": first.ip_address if first else "", "IPPrefixLen": first.prefix_len if first else 0,
+        "IPv6Gateway": "", "MacAddress": first.mac_address if first else "",
+        "Networks": networks,
+    }
+
+
+def container(ctr, endpoints, sandbox=None) -> dict:
+    """Docker 20.10's container document, its keys in its order.
+    `sandbox`: the network service's record of the container (ports, its
+    /etc files), if any."""
+    spec = ctr.spec
+    args = list(spec.process.args)
     exposed = list(sandbox.exposed) if sandbox else []
     ports = {key: None for key in exposed}  # exposed, not published: null, as Docker shows them
     live = ctr.status in ("running", "paused", "restarting")  # Docker shows none for a stopped one
     for key, held in _port_bindings(sandbox.ports if sandbox and live else []).items():
         ports[key] = [{"HostIp": h["HostIp"] or "0.0.0.0", "HostPort": h["HostPort"]} for h in held]
-    binds = []
-    mounts = []
-    for m in spec.mounts:
-        if sandbox and m.source in (sandbox.hosts_path, sandbox.hostname_path, sandbox.resolv_conf_path):
-            continue  # the network service's /etc/hosts, as Docker's is not listed
-        rw = "ro" not in m.options
-        binds.append(f"{m.volume or m.source}:{m.destination}" + ("" if rw else ":ro"))
-        mounts.append({
-            "Type": "volume" if m.volume else "bind", "Name": m.volume, "Source": m.source,
-            "Destination": m.destination, "Driver": "local" if m.volume else "",
-            "Mode": "" if rw else "ro", "RW": rw, "Propagation": "rprivate",
-        })
     return {
         "Id": ctr.id,
         "Created": _ts(ctr.created_at),
         "Path": args[0] if args else "",
         "Args": args[1:],
-        "State": {
-            "Status": ctr.status, "Running": running, "Paused": ctr.status == "paused",
-            "Restarting": ctr.status == "restarting", "OOMKilled": ctr.oom_killed,
-            "Dead": ctr.status == "dead", "Pid": ctr.pid if running else 0,
-            "ExitCode": ctr.exit_code, "Error": ctr.error,
-            "StartedAt": _ts(ctr.started_at), "FinishedAt": _ts(ctr.finished_at),
-            **({"Health": {
-                "Status": ctr.health.status, "FailingStreak": ctr.health.failing_streak,
-                "Log": [{"Start": _ts(r.start), "End": _ts(r.end), "ExitCode": r.exit_code, "Output": r.output}
-                        for r in ctr.health.log]}} if ctr.health.status else {}),
-        },
+        "State": _state(ctr),
         "Image": spec.image_id,
+        "ResolvConfPath": sandbox.resolv_conf_path if sandbox else "",
+        "HostnamePath": sandbox.hostname_path if sandbox else "",
+        "HostsPath": sandbox.hosts_path if sandbox else "",
         "LogPath": ctr.log_path,
         "Name": "/" + ctr.name,
         "RestartCount": ctr.restart_count,
-        "Driver": "overlay",
+        "Driver": "overlay2",  # as info's Storage Driver says
         "Platform": "linux",
-        "HostConfig": {
-            "Binds": binds, "NetworkMode": spec.network_mode or "bridge",
-            "PortBindings": _port_bindings(sandbox.requested) if sandbox else {},
-            "AutoRemove": spec.auto_remove, **_limits(spec.resources),
-            "RestartPolicy": {"Name": spec.restart_policy.name or "no",
-                              "MaximumRetryCount": spec.restart_policy.maximum_retry_count},
-            "Runtime": spec.runtime or "doca", "Init": spec.init,
-            "UsernsMode": f"remap:{spec.userns.uid_base}:{spec.userns.size}" if spec.userns.size else "",
-            # containers from before --cgroupns had the host's
-            "CgroupnsMode": spec.cgroupns or "host",
-            "LogConfig": {"Type": "json-file", "Config": {
-                "max-size": str(spec.log.max_size or 10 * 1024 * 1024), "max-file": str(spec.log.max_file or 3)}},
-        },
-        "GraphDriver": {"Name": "overlay", "Data": {
-            "LowerDir": ":".join(spec.rootfs.lower_dirs), "UpperDir": spec.rootfs.upper_dir,
-            "WorkDir": spec.rootfs.work_dir, "MergedDir": ctr.bundle + "/rootfs"}},
-        "Mounts": mounts,
-        "Config": {
-            "Hostname": spec.hostname, "Domainname": "", "User": spec.process.user,
-            "AttachStdin": False, "AttachStdout": True, "AttachStderr": True,
-            "Tty": spec.tty, "OpenStdin": spec.open_stdin, "StdinOnce": spec.open_stdin,
-            "Env": list(spec.process.env),
-            "Cmd": list(spec.cmd) or None, "Image": spec.image,
-            "WorkingDir": spec.process.cwd if spec.process.cwd != "/" else "",
-            "Entrypoint": list(spec.entrypoint) or None, "Labels": dict(spec.labels),
-            "ExposedPorts": {key: {} for key in exposed} or None,
-            "StopSignal": spec.stop_signal or "SIGTERM",
-            "StopTimeout": spec.stop_timeout if spec.HasField("stop_timeout") else None,
-            **({"Healthcheck": {"Test": list(spec.healthcheck.test), "Interval": spec.healthcheck.interval,
-                                "Timeout": spec.healthcheck.timeout, "StartPeriod": spec.healthcheck.start_period,
-                                "Retries": spec.healthcheck.retries}} if spec.healthcheck.test else {}),
-        },
-        "NetworkSettings": {
-            "SandboxKey": ctr.netns_path,
-            "Gateway": first.gateway if first else "", "IPAddress": first.ip_address if first else "",
-            "IPPrefixLen": first.prefix_len if first else 0, "MacAddress": first.mac_address if first else "",
-            "Networks": networks, "Ports": ports,
-        },
+        "MountLabel": "", "ProcessLabel": "", "AppArmorProfile": "", "ExecIDs": None,
+        "HostConfig": _host_config(spec, sandbox),
+        "GraphDriver": {"Data": {
+            "LowerDir": ":".join(spec.rootfs.lower_dirs), "MergedDir": ctr.bundle + "/rootfs",
+            "UpperDir": spec.rootfs.upper_dir, "WorkDir": spec.rootfs.work_dir}, "Name": "overlay2"},
+        "Mounts": _mounts(spec, sandbox),
+        "Config": _config(spec, exposed),
+        "NetworkSettings": _network_settings(ctr, endpoints, ports),
     }
 
 
@@ -142,6 +267,21 @@ def network(net, endpoints, names: dict) -> dict:
             for ep in endpoints},
         "Options": {"com.docker.network.bridge.name": net.bridge},
         "Labels": dict(net.labels),
+    }
+
+
+def none_network(network_id: str, containers) -> dict:
+    """Docker's builtin `none` network (driver null): the running
+    containers of --network none, without addresses."""
+    return {
+        "Name": "none", "Id": network_id, "Created": "0001-01-01T00:00:00Z", "Scope": "local",
+        "Driver": "null", "EnableIPv6": False,
+        "IPAM": {"Driver": "default", "Options": None, "Config": []},
+        "Internal": False, "Attachable": False, "Ingress": False,
+        "ConfigFrom": {"Network": ""}, "ConfigOnly": False,
+        "Containers": {c.id: {"Name": c.name, "EndpointID": "", "MacAddress": "", "IPv4Address": "",
+                              "IPv6Address": ""} for c in containers},
+        "Options": {}, "Labels": {},
     }
 
 

@@ -58,8 +58,9 @@ def _detached(call):
             threading.Thread(target=lambda: [None for _ in call], daemon=True, name="exec-detached").start()
             return
         if kind == "output":
-            before.append(pb.ExecOutput(output=pb.LogChunk(stream=int(out.output.stream), data=out.output.data)))
+            # Docker's daemon answers the start with the error: on stderr, exit 1
+            before.append(pb.ExecOutput(output=pb.LogChunk(stream=2, data=out.output.data)))
         elif kind == "exit_code":
             yield from before
-            yield pb.ExecOutput(exit_code=out.exit_code)
+            yield pb.ExecOutput(exit_code=1 if out.exit_code in (126, 127) else out.exit_code)
             return

@@ -12,6 +12,10 @@ from common import cgroup_features, resources as limits, units, validate
 from common.errors import InvalidArgument
 from doca.runtime.v1 import runtime_pb2 as rpb
 
+# Docker's CLI's list (opts.ValidateSysctl); the runtime checks it again.
+NAMESPACED_SYSCTLS = ("kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem", "kernel.shmall",
+                      "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced")
+NAMESPACED_SYSCTL_PREFIXES = ("net.", "fs.mqueue.")
 DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 
@@ -40,17 +44,33 @@ def working_dir(cfg, image_config) -> str:
     return image_config.working_dir or "/"
 
 
-def environment(image_env, user_env) -> list[str]:
-    """Image env, overridden key by key by the user's; PATH always set."""
-    merged: dict[str, str] = {}
-    for item in list(image_env) + list(user_env):
+def _key(item: str) -> str:
+    key = item.partition("=")[0]
+    if not key:
+        raise InvalidArgument(f"invalid environment variable {item!r}: expected KEY=VALUE")
+    return key
+
+
+def config_env(image_env, user_env) -> list[str]:
+    """Docker's Config.Env: the user's variables as given, then the image's
+    that the user did not name (its daemon's merge of the two configs)."""
+    named = {_key(item) for item in user_env}
+    return list(user_env) + [item for item in image_env if _key(item) not in named]
+
+
+def environment(config: list[str], hostname: str, tty: bool) -> list[str]:
+    """The process's environment as Docker's daemon builds it: PATH,
+    HOSTNAME (and TERM with -t) first, each replaced by Config.Env's value
+    of the same key, the rest of Config.Env after them; a bare KEY unsets."""
+    merged: dict[str, str | None] = {"PATH": DEFAULT_PATH.split("=", 1)[1], "HOSTNAME": hostname}
+    if tty:
+        merged["TERM"] = "xterm"
+    for item in config:
         key, sep, value = item.partition("=")
-        if not key:
-            raise InvalidArgument(f"invalid environment variable {item!r}: expected KEY=VALUE")
         if sep:
             merged[key] = value
-    merged.setdefault("PATH", DEFAULT_PATH.split("=", 1)[1])
-    merged.setdefault("HOSTNAME", "")
+        else:
+            merged.pop(key, None)
     return [f"{k}={v}" for k, v in merged.items()]
 
 
@@ -255,13 +275,27 @@ def log_config(opts) -> rpb.LogConfig:
 
 
 def parse_tmpfs(text: str) -> rpb.Mount:
-    """--tmpfs /path[:opt,opt]: Docker's defaults are noexec,nosuid,nodev."""
+    """--tmpfs /path[:opt,opt]: Docker's defaults noexec,nosuid,nodev, then
+    the user's options (a later flag wins: exec undoes noexec)."""
     dest, _, opts = text.partition(":")
     problem = validate.destination_problem(dest)
     if problem:  # Docker's words, as its daemon gives them for --tmpfs
         raise InvalidArgument(problem)
-    options = [o for o in opts.split(",") if o] or ["noexec", "nosuid", "nodev"]
+    options = ["noexec", "nosuid", "nodev", "rprivate"] + [o for o in opts.split(",") if o]
     return rpb.Mount(destination=dest, type="tmpfs", source="tmpfs", options=options)
+
+
+def sysctls(items) -> dict[str, str]:
+    """--sysctl KEY=VALUE, refused as Docker's CLI refuses it: only the
+    kernel parameters a container's namespaces hold."""
+    out = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not (key in NAMESPACED_SYSCTLS or key.startswith(NAMESPACED_SYSCTL_PREFIXES)) \
+                or "/" in key or ".." in key:
+            raise InvalidArgument(f'invalid argument "{item}" for "--sysctl" flag: sysctl \'{item}\' is not whitelisted')
+        out[key] = value
+    return out
 
 
 _GO_DURATION = re.compile(r"(\d+(?:\.\d+)?)(ns|us|ms|s|m|h)")

@@ -4,7 +4,9 @@
 import sys
 
 from gateway.cli.rpc.client import RpcError
-ENGINE_VERBS = ("run", "create")  # docker start fails with 1, as most verbs
+# The engine's refusal exits 125 for run only: docker create (and start, as
+# most verbs) fails with 1, a missing image's failed pull included.
+ENGINE_VERBS = ("run",)
 EXIT_USAGE = 125  # Docker's CLI: a flag it cannot read, whatever the verb
 
 

@@ -52,16 +52,17 @@ class Resolver:
         self.servers, self.search, self.options = list(servers), list(search), list(options)
 
     def file(self, host_text: str | None = None) -> str:
+        """None given: the host's file. Else Docker's (libnetwork's
+        resolvconf.Build): search, nameservers, options, each the user's or
+        else the host's."""
         base = from_host() if host_text is None else render(host_text)
         if not (self.servers or self.search or self.options):
             return base
-        kept = [line for line in base.splitlines()
-                if not (self.servers and line.startswith("nameserver"))
-                and not (self.search and line.split()[:1] in (["search"], ["domain"]))
-                and not (self.options and line.startswith("options"))]
-        kept += [f"nameserver {ip}" for ip in self.servers]
-        if self.search:
-            kept.append("search " + " ".join(self.search))
-        if self.options:
-            kept.append("options " + " ".join(self.options))
-        return "\n".join(kept) + "\n"
+        words = [line.split() for line in base.splitlines()]
+        servers = self.servers or [w[1] for w in words if w[:1] == ["nameserver"] and len(w) > 1]
+        search = self.search or [d for w in words if w[:1] in (["search"], ["domain"]) for d in w[1:]]
+        options = self.options or [o for w in words if w[:1] == ["options"] for o in w[1:]]
+        lines = (["search " + " ".join(search)] if search else []) + [f"nameserver {ip}" for ip in servers]
+        if options:
+            lines.append("options " + " ".join(options))
+        return "\n".join(lines) + "\n"

@@ -77,6 +77,32 @@ def cgroupns_of(spec: model.ContainerSpec) -> str:
     return mode
 
 
+def make_bind_sources(mounts: list[dict]) -> None:
+    """-v /host/dir:/x with no /host/dir: Docker's daemon makes the
+    directory (and its parents), root's, 0755."""
+    for m in mounts:
+        source = m["source"]
+        if m["type"] == "bind" and source.startswith("/") and not os.path.lexists(source):
+            try:
+                os.makedirs(source, 0o755, exist_ok=True)
+            except OSError as e:
+                raise InvalidArgument(f"error while creating mount source path '{source}': "
+                                      f"mkdir {e.filename or source}: {e.strerror.lower()}") from None
+
+
+def with_home(env, home: str) -> list[str]:
+    """HOME from the user's passwd entry when the environment has none
+    (runc does it in its init; here the runtime knows the user already)."""
+    env = list(env)
+    if not any(e.startswith("HOME=") for e in env):
+        env.append(f"HOME={home}")
+    return env
+
+
+def sysctls_of(spec: model.ContainerSpec) -> dict:
+    return ocispec.check_sysctls(spec.sysctls, spec.network_mode)
+
+
 def _size(size: model.WindowSize):
     return (size.rows, size.cols) if size.rows else None
 
@@ -97,6 +123,7 @@ class CreateMixin(RuntimeState):
         check_runtime(spec)
         userns_of(spec)
         cgroupns_of(spec)
+        sysctls_of(spec)
         rec = Record(id=cid, name=spec.name, spec=spec, created_at=time.time())
         self.store.reserve(rec, generate=names.generate)
         try:
@@ -117,10 +144,11 @@ class CreateMixin(RuntimeState):
         spec = rec.spec
         rootfs = spec.rootfs
         process = spec.process
-        uid, gid, extra = users.resolve(process.user, [rootfs.upper_dir, *rootfs.lower_dirs])
+        who = users.resolve(process.user, [rootfs.upper_dir, *rootfs.lower_dirs], spec.group_add)
         args, mounts = list(process.args), [
             {"destination": m.destination, "type": m.type or "bind", "source": m.source, "options": list(m.options)}
             for m in spec.mounts]
+        make_bind_sources(mounts)
         if spec.init:
             args, mounts = init_wrapped(args, mounts)
         self.cgroups.create(rec.id, spec.resources)
@@ -128,8 +156,9 @@ class CreateMixin(RuntimeState):
         bundle = d / "bundle"
         (bundle / "rootfs").mkdir(parents=True, exist_ok=True)
         config = ocispec.build(
-            args=args, env=process.env, cwd=process.cwd,
-            uid=uid, gid=gid, additional_gids=extra, hostname=spec.hostname or rec.id[:12],
+            args=args, env=with_home(process.env, who.home), cwd=process.cwd,
+            uid=who.uid, gid=who.gid, additional_gids=who.additional_gids, hostname=spec.hostname or rec.id[:12],
+            domainname=spec.domainname, sysctls=sysctls_of(spec),
             mounts=mounts,
             cgroups_path=self.cgroups.cgroups_path(rec.id), res=spec.resources,
             netns_path=self.netns.file(rec.id), readonly_root=rootfs.readonly,

@@ -11,7 +11,7 @@ import threading
 
 from common.errors import FailedPrecondition, InvalidArgument
 from services.runtime import sealed_exe, setns_init, shim_client, users
-from services.runtime.create import security_of
+from services.runtime.create import security_of, with_home
 from services.runtime.security import options, payload as security_payload
 from services.runtime.state import RuntimeState
 
@@ -42,12 +42,19 @@ class ExecMixin(RuntimeState):
         template = config["process"]
         rootfs = rec.spec.rootfs
         user = spec.get("user") or rec.spec.process.user
-        uid, gid, extra = users.resolve(user, [rootfs.upper_dir, *rootfs.lower_dirs])
+        who = users.resolve(user, [rootfs.upper_dir, *rootfs.lower_dirs], rec.spec.group_add)
         tty = bool(spec.get("tty"))
+        # Docker's: the container's environment (TERM as the exec's -t says),
+        # the exec's -e, then HOME for the exec's user when still unset.
+        base = list(rec.spec.process.env) or template.get("env", [])
+        if rec.spec.tty and not any(e.startswith("TERM=") for e in rec.spec.config_env):
+            base = [e for e in base if not e.startswith("TERM=")]  # the container's -t gave it
+        if tty:
+            base = merge_env(base, ["TERM=xterm"])
         process = dict(template, args=list(spec["args"]), terminal=tty,
-                       env=merge_env(template.get("env", []), spec.get("env", [])),
+                       env=with_home(merge_env(base, spec.get("env", [])), who.home),
                        cwd=spec.get("cwd") or template.get("cwd", "/"),
-                       user={"uid": uid, "gid": gid, "additionalGids": extra})
+                       user={"uid": who.uid, "gid": who.gid, "additionalGids": who.additional_gids})
         # The container's security options, for this process's user (a non-root
         # user gets no effective capabilities); --privileged: all, no filter.
         opts = options.parse(privileged=True) if spec.get("privileged") else security_of(rec.spec)

@@ -128,6 +128,8 @@ def _prepare(spec: dict, rootfs: str, cgroup_view: dict, console: int | None,
     sc.mount(None, "/", None, sc.MS_REC | sc.MS_SLAVE, None)
     if spec.get("hostname"):
         sc.sethostname(spec["hostname"])
+    if spec.get("domainname"):
+        sc.setdomainname(spec["domainname"])
     rootfs_linux.setup(spec, rootfs, cgroup_view, in_userns)
     loopback_up()
     if console is not None:  # -t: the pty comes from the container's devpts, its master goes to the shim

@@ -111,6 +111,20 @@ class ContainerSpec:
     runtime: str = ""  # "" = doca's own executor
     userns: UsernsRemap = UsernsRemap()
     cgroupns: str = ""
+    config_env: tuple[str, ...] = ()  # Docker's Config.Env, for inspect
+    group_add: tuple[str, ...] = ()
+    domainname: str = ""
+    sysctls: dict[str, str] = dataclasses.field(default_factory=dict)
+    extra_hosts: tuple[str, ...] = ()  # as given, for inspect (the network service writes /etc/hosts)
+    dns: tuple[str, ...] = ()
+    dns_search: tuple[str, ...] = ()
+    dns_options: tuple[str, ...] = ()
+    publish_all: bool = False
+    tmpfs: dict[str, str] = dataclasses.field(default_factory=dict)  # path -> options as given
+    binds: tuple[str, ...] = ()  # -v as given, anonymous volumes left out (inspect's HostConfig.Binds)
+    log_opts: dict[str, str] = dataclasses.field(default_factory=dict)
+    detached: bool = False
+    config_volumes: tuple[str, ...] = ()
 
 
 # -- conversions, by field name -----------------------------------------------

@@ -234,6 +234,18 @@ def readonly_paths(paths) -> None:
         sc.mount(None, path, None, sc.MS_REMOUNT | sc.MS_BIND | sc.MS_RDONLY | sc.MS_REC, None)
 
 
+def write_sysctls(sysctls) -> None:
+    """--sysctl, as runc: after the pivot (the container's /proc), before
+    /proc/sys is made read-only. A key this kernel lacks fails the start."""
+    for key, value in (sysctls or {}).items():
+        path = "/proc/sys/" + key.replace(".", "/")
+        fd = os.open(path, os.O_WRONLY | os.O_CLOEXEC)
+        try:
+            os.write(fd, value.encode())
+        finally:
+            os.close(fd)
+
+
 def setup(spec: dict, rootfs: str, cgroup_view: dict, in_userns: bool = False) -> None:
     """Every mount of the spec, then /dev, then pivot_root; the root is
     already an overlay mount made by the shim."""
@@ -244,6 +256,7 @@ def setup(spec: dict, rootfs: str, cgroup_view: dict, in_userns: bool = False) -
     pivot(rootfs)
     linux = spec.get("linux", {})
     mask_paths(linux.get("maskedPaths"))
+    write_sysctls(linux.get("sysctl"))
     readonly_paths(linux.get("readonlyPaths"))
     if spec.get("root", {}).get("readonly"):
         sc.mount(None, "/", None, sc.MS_REMOUNT | sc.MS_BIND | sc.MS_RDONLY, None)

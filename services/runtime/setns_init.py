@@ -83,19 +83,28 @@ def _child(cfg: dict, cgroup_fds: list[int], cgroupns: int | None, pty: tuple[in
         if pty:
             console_linux.become_controlled(pty[1])
         process = cfg["process"]
-        os.chdir(process.get("cwd") or "/")
+        cwd = process.get("cwd") or "/"
+        try:
+            os.chdir(cwd)
+        except OSError as e:
+            raise init_linux.InitError(init_linux.EXIT_CANNOT_INVOKE, f'chdir to cwd ("{cwd}") set in config.json '
+                                       f'failed: {(e.strerror or str(e)).lower()}') from None
         args = process["args"]
         path = init_linux.find_executable(args[0], process.get("env", []))
         init_linux.become(process, path, args, process.get("env", []), cfg.get("security"))
     except init_linux.InitError as e:
-        code, message = e.code, str(e)
+        message = str(e)
     except OSError as e:
         message = str(e)
     except BaseException as e:  # noqa: BLE001 - a forked child must never unwind
         code, message = 1, f"{type(e).__name__}: {e}"
     try:
         os.write(exec_w, b"!")
-        os.write(2, f"doca exec: {message}\n".encode())
+        # Docker 20.10's: a process that cannot start exits 126, missing
+        # or not (the container's first process says 127), and its daemon
+        # prints runc's words on the exec's stdout.
+        os.write(1, f"OCI runtime exec failed: exec failed: unable to start container process: {message}: "
+                    "unknown\n".encode())
     finally:
         os._exit(code)
 

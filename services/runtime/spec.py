@@ -55,6 +55,30 @@ NAMESPACES = ["pid", "network", "ipc", "uts", "mount"]
 CGROUPNS_MODES = ("private", "host")
 
 
+# --sysctl: Docker's list of the kernel parameters a container's own
+# namespaces hold (its CLI's ValidateSysctl); any other would be the host's.
+NAMESPACED_SYSCTLS = ("kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem", "kernel.shmall",
+                      "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced")
+NAMESPACED_SYSCTL_PREFIXES = ("net.", "fs.mqueue.")
+
+
+def sysctl_problem(key: str) -> str | None:
+    if key in NAMESPACED_SYSCTLS or key.startswith(NAMESPACED_SYSCTL_PREFIXES):
+        return None
+    return "not whitelisted"
+
+
+def check_sysctls(sysctls: dict, network_mode: str = "") -> dict:
+    """The container's sysctls, each one its namespaces hold (net.* needs
+    a network namespace of its own: every doca container has one)."""
+    for key in sysctls:
+        if sysctl_problem(key) or "/" in key or ".." in key:
+            raise InvalidArgument(f"sysctl '{key}={sysctls[key]}' is not whitelisted")
+        if key.startswith("net.") and network_mode == "host":
+            raise InvalidArgument(f"sysctl '{key}' not allowed in host network namespace")
+    return dict(sysctls)
+
+
 def resources(res: Resources) -> dict:
     """linux.resources of a config.json: each limit that is set at its OCI
     place (common/resources.py), with Docker's derived values; a device's
@@ -103,7 +127,8 @@ def resources_of(oci: dict) -> Resources:
 
 def build(*, args, env, cwd, uid, gid, additional_gids, hostname, mounts,
           cgroups_path, res: Resources, netns_path, readonly_root=False, annotations=None,
-          terminal=False, console_size=None, privileged=False, userns=None, cgroupns="private") -> dict:
+          terminal=False, console_size=None, privileged=False, userns=None, cgroupns="private",
+          domainname="", sysctls=None) -> dict:
     caps = list(DEFAULT_CAPABILITIES)
     return {
         "ociVersion": OCI_VERSION,
@@ -114,12 +139,13 @@ def build(*, args, env, cwd, uid, gid, additional_gids, hostname, mounts,
             "env": list(env),
             "cwd": cwd or "/",
             "capabilities": {k: caps for k in ("bounding", "effective", "permitted")},
-            "noNewPrivileges": True,
+            "noNewPrivileges": False,  # Docker's default: only --security-opt no-new-privileges sets it
             **({"consoleSize": {"height": console_size[0], "width": console_size[1]}}
                if terminal and console_size else {}),
         },
         "root": {"path": "rootfs", "readonly": bool(readonly_root)},
         "hostname": hostname,
+        **({"domainname": domainname} if domainname else {}),
         "mounts": (PRIVILEGED_MOUNTS if privileged else DEFAULT_MOUNTS) + list(mounts),
         "linux": {
             # The network namespace is pinned (services/runtime/netns.py) and joined.
@@ -130,6 +156,7 @@ def build(*, args, env, cwd, uid, gid, additional_gids, hostname, mounts,
             **({"uidMappings": [{"containerID": 0, "hostID": userns["uid"], "size": userns["size"]}],
                 "gidMappings": [{"containerID": 0, "hostID": userns["gid"], "size": userns["size"]}]}
                if userns else {}),
+            **({"sysctl": dict(sysctls)} if sysctls else {}),
             "cgroupsPath": cgroups_path,
             "resources": resources(res),
             "maskedPaths": list(MASKED_PATHS),

@@ -118,6 +118,11 @@ def sethostname(name: str) -> None:
     _check(libc.sethostname(raw, len(raw)), "sethostname")
 
 
+def setdomainname(name: str) -> None:
+    raw = name.encode()
+    _check(libc.setdomainname(raw, len(raw)), "setdomainname")
+
+
 def clone(flags: int) -> int:
     """fork(2) with new namespaces: 0 in the child, the child's pid in the
     parent. Unlike unshare + fork, the child is PID 1 of a new pid namespace

@@ -114,7 +114,8 @@ def test_default_profile_denies_what_docker_denies():
     assert probes["getpid"] == probes["personality_query"] == probes["mseal"] == probes["socket_inet"] == "ok"
     assert probes["clone3"] == probes["syscall_1000"] == "ENOSYS"
     for status in (rep["status"], rep["exec_status"]):
-        assert (status["Seccomp"], status["Seccomp_filters"], status["NoNewPrivs"]) == ("2", "1", "1")
+        # No no_new_privs by default (Docker's): the filter was loaded while privileged
+        assert (status["Seccomp"], status["Seccomp_filters"], status["NoNewPrivs"]) == ("2", "1", "0")
 
 
 def test_unconfined_loads_no_filter():
@@ -147,7 +148,8 @@ def test_filter_without_no_new_privs_is_loaded_while_still_privileged():
 
 
 def test_filter_can_wait_until_right_before_execve():
-    # runc's order: capabilities before the exec fifo, the filter after it.
-    rep = security_child.run(_sec(), ROOT, ["keyctl"], defer_seccomp=True)
+    # runc's order with no_new_privs: capabilities before the exec fifo, the
+    # filter after it (without, the filter is loaded early, while privileged).
+    rep = security_child.run(_sec(security_opt=["no-new-privileges"]), ROOT, ["keyctl"], defer_seccomp=True)
     assert rep["before_finish"]["Seccomp"] == "0" and rep["before_finish"]["CapEff"] == "00000000a80425fb"
     assert rep["status"]["Seccomp"] == "2" and rep["probes"] == {"keyctl": "EPERM"}

@@ -52,7 +52,7 @@ def test_default_config_fields():
     cfg = options.apply_to_config(_config(), options.parse())
     process, linux = cfg["process"], cfg["linux"]
     assert process["capabilities"] == {k: list(capabilities.DEFAULT) for k in ("bounding", "effective", "permitted")}
-    assert process["noNewPrivileges"] is True and "rlimits" not in process
+    assert process["noNewPrivileges"] is False and "rlimits" not in process  # Docker's default: off
     assert linux["seccomp"]["defaultAction"] == "SCMP_ACT_ERRNO"
     assert linux["maskedPaths"] and linux["readonlyPaths"]
 

@@ -95,8 +95,29 @@ class Process(_message.Message):
     def __init__(self, args: _Optional[_Iterable[str]] = ..., env: _Optional[_Iterable[str]] = ..., cwd: _Optional[str] = ..., user: _Optional[str] = ...) -> None: ...
 
 class ContainerSpec(_message.Message):
-    __slots__ = ("name", "image", "image_id", "process", "hostname", "rootfs", "mounts", "resources", "network_mode", "labels", "auto_remove", "cmd", "entrypoint", "stop_signal", "stop_timeout", "restart_policy", "tty", "open_stdin", "console_size", "log", "cap_add", "cap_drop", "privileged", "security_opt", "ulimits", "healthcheck", "init", "runtime", "userns", "cgroupns")
+    __slots__ = ("name", "image", "image_id", "process", "hostname", "rootfs", "mounts", "resources", "network_mode", "labels", "auto_remove", "cmd", "entrypoint", "stop_signal", "stop_timeout", "restart_policy", "tty", "open_stdin", "console_size", "log", "cap_add", "cap_drop", "privileged", "security_opt", "ulimits", "healthcheck", "init", "runtime", "userns", "cgroupns", "config_env", "group_add", "domainname", "sysctls", "extra_hosts", "dns", "dns_search", "dns_options", "publish_all", "tmpfs", "binds", "log_opts", "detached", "config_volumes")
     class LabelsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    class SysctlsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    class TmpfsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    class LogOptsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
         VALUE_FIELD_NUMBER: _ClassVar[int]
@@ -133,6 +154,20 @@ class ContainerSpec(_message.Message):
     RUNTIME_FIELD_NUMBER: _ClassVar[int]
     USERNS_FIELD_NUMBER: _ClassVar[int]
     CGROUPNS_FIELD_NUMBER: _ClassVar[int]
+    CONFIG_ENV_FIELD_NUMBER: _ClassVar[int]
+    GROUP_ADD_FIELD_NUMBER: _ClassVar[int]
+    DOMAINNAME_FIELD_NUMBER: _ClassVar[int]
+    SYSCTLS_FIELD_NUMBER: _ClassVar[int]
+    EXTRA_HOSTS_FIELD_NUMBER: _ClassVar[int]
+    DNS_FIELD_NUMBER: _ClassVar[int]
+    DNS_SEARCH_FIELD_NUMBER: _ClassVar[int]
+    DNS_OPTIONS_FIELD_NUMBER: _ClassVar[int]
+    PUBLISH_ALL_FIELD_NUMBER: _ClassVar[int]
+    TMPFS_FIELD_NUMBER: _ClassVar[int]
+    BINDS_FIELD_NUMBER: _ClassVar[int]
+    LOG_OPTS_FIELD_NUMBER: _ClassVar[int]
+    DETACHED_FIELD_NUMBER: _ClassVar[int]
+    CONFIG_VOLUMES_FIELD_NUMBER: _ClassVar[int]
     name: str
     image: str
     image_id: str
@@ -163,7 +198,21 @@ class ContainerSpec(_message.Message):
     runtime: str
     userns: UsernsRemap
     cgroupns: str
-    def __init__(self, name: _Optional[str] = ..., image: _Optional[str] = ..., image_id: _Optional[str] = ..., process: _Optional[_Union[Process, _Mapping]] = ..., hostname: _Optional[str] = ..., rootfs: _Optional[_Union[Rootfs, _Mapping]] = ..., mounts: _Optional[_Iterable[_Union[Mount, _Mapping]]] = ..., resources: _Optional[_Union[Resources, _Mapping]] = ..., network_mode: _Optional[str] = ..., labels: _Optional[_Mapping[str, str]] = ..., auto_remove: _Optional[bool] = ..., cmd: _Optional[_Iterable[str]] = ..., entrypoint: _Optional[_Iterable[str]] = ..., stop_signal: _Optional[str] = ..., stop_timeout: _Optional[int] = ..., restart_policy: _Optional[_Union[RestartPolicy, _Mapping]] = ..., tty: _Optional[bool] = ..., open_stdin: _Optional[bool] = ..., console_size: _Optional[_Union[WindowSize, _Mapping]] = ..., log: _Optional[_Union[LogConfig, _Mapping]] = ..., cap_add: _Optional[_Iterable[str]] = ..., cap_drop: _Optional[_Iterable[str]] = ..., privileged: _Optional[bool] = ..., security_opt: _Optional[_Iterable[str]] = ..., ulimits: _Optional[_Iterable[str]] = ..., healthcheck: _Optional[_Union[Healthcheck, _Mapping]] = ..., init: _Optional[bool] = ..., runtime: _Optional[str] = ..., userns: _Optional[_Union[UsernsRemap, _Mapping]] = ..., cgroupns: _Optional[str] = ...) -> None: ...
+    config_env: _containers.RepeatedScalarFieldContainer[str]
+    group_add: _containers.RepeatedScalarFieldContainer[str]
+    domainname: str
+    sysctls: _containers.ScalarMap[str, str]
+    extra_hosts: _containers.RepeatedScalarFieldContainer[str]
+    dns: _containers.RepeatedScalarFieldContainer[str]
+    dns_search: _containers.RepeatedScalarFieldContainer[str]
+    dns_options: _containers.RepeatedScalarFieldContainer[str]
+    publish_all: bool
+    tmpfs: _containers.ScalarMap[str, str]
+    binds: _containers.RepeatedScalarFieldContainer[str]
+    log_opts: _containers.ScalarMap[str, str]
+    detached: bool
+    config_volumes: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, name: _Optional[str] = ..., image: _Optional[str] = ..., image_id: _Optional[str] = ..., process: _Optional[_Union[Process, _Mapping]] = ..., hostname: _Optional[str] = ..., rootfs: _Optional[_Union[Rootfs, _Mapping]] = ..., mounts: _Optional[_Iterable[_Union[Mount, _Mapping]]] = ..., resources: _Optional[_Union[Resources, _Mapping]] = ..., network_mode: _Optional[str] = ..., labels: _Optional[_Mapping[str, str]] = ..., auto_remove: _Optional[bool] = ..., cmd: _Optional[_Iterable[str]] = ..., entrypoint: _Optional[_Iterable[str]] = ..., stop_signal: _Optional[str] = ..., stop_timeout: _Optional[int] = ..., restart_policy: _Optional[_Union[RestartPolicy, _Mapping]] = ..., tty: _Optional[bool] = ..., open_stdin: _Optional[bool] = ..., console_size: _Optional[_Union[WindowSize, _Mapping]] = ..., log: _Optional[_Union[LogConfig, _Mapping]] = ..., cap_add: _Optional[_Iterable[str]] = ..., cap_drop: _Optional[_Iterable[str]] = ..., privileged: _Optional[bool] = ..., security_opt: _Optional[_Iterable[str]] = ..., ulimits: _Optional[_Iterable[str]] = ..., healthcheck: _Optional[_Union[Healthcheck, _Mapping]] = ..., init: _Optional[bool] = ..., runtime: _Optional[str] = ..., userns: _Optional[_Union[UsernsRemap, _Mapping]] = ..., cgroupns: _Optional[str] = ..., config_env: _Optional[_Iterable[str]] = ..., group_add: _Optional[_Iterable[str]] = ..., domainname: _Optional[str] = ..., sysctls: _Optional[_Mapping[str, str]] = ..., extra_hosts: _Optional[_Iterable[str]] = ..., dns: _Optional[_Iterable[str]] = ..., dns_search: _Optional[_Iterable[str]] = ..., dns_options: _Optional[_Iterable[str]] = ..., publish_all: _Optional[bool] = ..., tmpfs: _Optional[_Mapping[str, str]] = ..., binds: _Optional[_Iterable[str]] = ..., log_opts: _Optional[_Mapping[str, str]] = ..., detached: _Optional[bool] = ..., config_volumes: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class UsernsRemap(_message.Message):
     __slots__ = ("uid_base", "gid_base", "size")

@@ -28,7 +28,7 @@ class SecurityOptions:
     # "builtin", "unconfined", or a profile already loaded (Docker's format)
     seccomp: str = SECCOMP_DEFAULT
     seccomp_profile: dict | None = None
-    no_new_privileges: bool = True
+    no_new_privileges: bool = False  # Docker's default: off
     systempaths_unconfined: bool = False
     rlimits: list[dict] = field(default_factory=list)  # OCI process.rlimits
 

@@ -1,0 +1,118 @@
+"""inspect: every field of Docker 20.10's container document a script
+reads, with its zero values (null, [] and "" exactly as docker prints
+them), a container's state, and the builtin none network."""
+from tests.compat.case import case
+
+RM = "rm -f %n"
+C = "create --network none --name %n"
+
+
+def hc(id: str, key: str, flags: str = "", fmt: str = "json") -> object:
+    """A HostConfig field of a container created with `flags`."""
+    template = f"{{{{json .HostConfig.{key}}}}}" if fmt == "json" else f"{{{{.HostConfig.{key}}}}}"
+    return case(id, f"inspect -f '{template}' %n", setup=f"{C} {flags} %i true".replace("  ", " "), cleanup=RM)
+
+
+def cfg(id: str, key: str, flags: str = "") -> object:
+    return case(id, f"inspect -f '{{{{json .Config.{key}}}}}' %n", setup=f"{C} {flags} %i true".replace("  ", " "),
+                cleanup=RM)
+
+
+CASES = [
+    # HostConfig: zero values of a plain create
+    hc("inspect-hc-binds-none", "Binds"),
+    hc("inspect-hc-capadd-none", "CapAdd"),
+    hc("inspect-hc-capdrop-none", "CapDrop"),
+    hc("inspect-hc-dns-none", "Dns"),
+    hc("inspect-hc-dns-search-none", "DnsSearch"),
+    hc("inspect-hc-dns-options-none", "DnsOptions"),
+    hc("inspect-hc-extra-hosts-none", "ExtraHosts"),
+    hc("inspect-hc-group-add-none", "GroupAdd"),
+    hc("inspect-hc-security-opt-none", "SecurityOpt"),
+    hc("inspect-hc-ulimits-none", "Ulimits"),
+    hc("inspect-hc-log-config", "LogConfig"),
+    hc("inspect-hc-restart-policy", "RestartPolicy"),
+    hc("inspect-hc-port-bindings-none", "PortBindings"),
+    hc("inspect-hc-privileged-false", "Privileged"),
+    hc("inspect-hc-readonly-false", "ReadonlyRootfs"),
+    hc("inspect-hc-publish-all-false", "PublishAllPorts"),
+    hc("inspect-hc-ipc-mode", "IpcMode"),
+    hc("inspect-hc-pid-mode", "PidMode"),
+    hc("inspect-hc-uts-mode", "UTSMode"),
+    hc("inspect-hc-links", "Links"),
+    hc("inspect-hc-volumes-from", "VolumesFrom"),
+    hc("inspect-hc-container-id-file", "ContainerIDFile"),
+    hc("inspect-hc-readonly-paths", "ReadonlyPaths"),
+    hc("inspect-hc-shm-size", "ShmSize"),
+    hc("inspect-hc-console-size", "ConsoleSize"),
+    hc("inspect-hc-tmpfs-none", "Tmpfs"),
+    hc("inspect-hc-sysctls-none", "Sysctls"),
+    hc("inspect-hc-init-none", "Init"),
+    # HostConfig: what the flags put there
+    hc("inspect-hc-capadd", "CapAdd", "--cap-add NET_ADMIN --cap-add SYS_TIME"),
+    hc("inspect-hc-capdrop", "CapDrop", "--cap-drop CHOWN"),
+    hc("inspect-hc-readonly", "ReadonlyRootfs", "--read-only"),
+    hc("inspect-hc-tmpfs-options", "Tmpfs", "--tmpfs /t --tmpfs /u:size=1m,mode=1777"),
+    hc("inspect-hc-extra-hosts", "ExtraHosts", "--add-host a:192.0.2.1 --add-host b:192.0.2.2"),
+    hc("inspect-hc-dns", "Dns", "--dns 192.0.2.53"),
+    hc("inspect-hc-dns-search", "DnsSearch", "--dns-search x.example"),
+    hc("inspect-hc-dns-options", "DnsOptions", "--dns-option ndots:2"),
+    hc("inspect-hc-group-add", "GroupAdd", "--group-add 5 --group-add tty"),
+    hc("inspect-hc-security-opt", "SecurityOpt", "--security-opt no-new-privileges"),
+    hc("inspect-hc-sysctls", "Sysctls", "--sysctl kernel.shmmax=1000000"),
+    hc("inspect-hc-ulimits", "Ulimits", "--ulimit nofile=100:200"),
+    hc("inspect-hc-init", "Init", "--init"),
+    hc("inspect-hc-restart-on-failure", "RestartPolicy", "--restart on-failure:3"),
+    hc("inspect-hc-log-opts", "LogConfig", "--log-opt max-size=1m --log-opt max-file=2"),
+    hc("inspect-hc-binds-bind", "Binds", "-v /usr/share:/h:ro -v /anon"),
+    hc("inspect-hc-auto-remove", "AutoRemove", "--rm"),
+    # Config
+    cfg("inspect-config-env-order", "Env", "-e Z=1 -e A=2"),
+    cfg("inspect-config-env-tty", "Env", "-t"),
+    cfg("inspect-config-domainname", "Domainname", "--domainname example.com"),
+    cfg("inspect-config-volumes", "Volumes", "-v /anon -v /usr/share:/h"),
+    cfg("inspect-config-volumes-none", "Volumes"),
+    cfg("inspect-config-onbuild", "OnBuild"),
+    cfg("inspect-config-attach-create", "AttachStdout"),
+    cfg("inspect-config-attach-stdin", "AttachStdin", "-i"),
+    cfg("inspect-config-stdin-once", "StdinOnce", "-i"),
+    cfg("inspect-config-stop-signal", "StopSignal", "--stop-signal SIGINT"),
+    cfg("inspect-config-stop-timeout", "StopTimeout", "--stop-timeout 5"),
+    cfg("inspect-config-exposed-none", "ExposedPorts"),
+    case("inspect-config-attach-detached", "inspect -f '{{.Config.AttachStdout}} {{.Config.AttachStderr}}' %n",
+         setup="run -d --network none --name %n %i true", cleanup=RM),
+    # Mounts as docker lists them
+    case("inspect-mounts-volume-modes", "inspect -f '{{range .Mounts}}{{.Type}}:{{.Destination}}:{{.Mode}}:{{.RW}}:"
+         "{{.Propagation}} {{end}}' %n", setup=f"{C} -v %v:/data %i true", cleanup=(RM, "volume rm -f %v")),
+    case("inspect-mounts-bind", "inspect -f '{{json .Mounts}}' %n", setup=f"{C} -v /usr/share:/h:ro %i true",
+         cleanup=RM),
+    case("inspect-mounts-tmpfs-none", "inspect -f '{{json .Mounts}}' %n", setup=f"{C} --tmpfs /t %i true",
+         cleanup=RM),
+    # State and the document's other fields
+    case("inspect-state-created", "inspect -f '{{json .State}}' %n", setup=f"{C} %i true", cleanup=RM),
+    case("inspect-state-paused", "inspect -f '{{.State.Running}} {{.State.Paused}} {{if .State.Pid}}pid{{end}}' %n",
+         setup=(f"run -d --network none --name %n %i sleep 60", "pause %n"), cleanup=RM),
+    case("inspect-state-health", "inspect -f '{{.State.Health.Status}}' %n",
+         setup=f"run -d --network none --name %n --health-cmd true --health-interval 1h %i sleep 60", cleanup=RM),
+    case("inspect-exec-ids", "inspect -f '{{json .ExecIDs}}' %n", setup=f"{C} %i true", cleanup=RM),
+    case("inspect-labels-empty", "inspect -f '{{.MountLabel}}|{{.ProcessLabel}}|{{.AppArmorProfile}}' %n",
+         setup=f"{C} %i true", cleanup=RM),
+    case("inspect-driver", "inspect -f '{{.Driver}} {{.GraphDriver.Name}}' %n", setup=f"{C} %i true", cleanup=RM),
+    case("inspect-network-none", "inspect -f '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{$v.IPAddress}}"
+         "{{end}}' %n", setup=f"{C} %i true", cleanup=RM),
+    case("inspect-network-settings-zero", "inspect -f '{{.NetworkSettings.IPAddress}}|{{.NetworkSettings.Gateway}}|"
+         "{{json .NetworkSettings.Ports}}' %n", setup=f"{C} %i true", cleanup=RM),
+    # the builtin none network
+    case("network-inspect-none-ipam", "network inspect -f '{{json .IPAM}} {{.Scope}} {{.Internal}}' none"),
+    case("network-inspect-none-containers", "network inspect -f '{{len .Containers}}' none"),
+]
+CASES += [
+    # exec of what cannot start: Docker 20.10's 126 and runc's words on stdout
+    case("exec-not-executable", "exec %n /etc", setup="run -d --network none --name %n %i sleep 60", cleanup=RM),
+    case("exec-missing-workdir", "exec -w /nonexist %n pwd", setup="run -d --network none --name %n %i sleep 60",
+         cleanup=RM),
+    case("exec-detached-missing-cmd", "exec -d %n nosuchcmd", setup="run -d --network none --name %n %i sleep 60",
+         cleanup=RM, says="executable file not found"),
+    case("create-missing-image-pull", "create --network none --name %n 127.0.0.1:9/nosuchimage-compat:latest",
+         cleanup=RM, says=("unable to find image", "connection refused")),
+]
