@@ -22,6 +22,10 @@ from common.errors import InvalidArgument
 SIZE, COUNT, COUNT_OR_UNLIMITED, SIZE_OR_UNLIMITED = "size", "count", "count or unlimited", "size or unlimited"
 TEXT, SWITCH, RATES, IOPS, WEIGHTS = "text", "switch", "rates", "iops", "weights"
 LISTS = (RATES, IOPS, WEIGHTS)
+# Beside the limits, what Docker's HostConfig keeps with them and only
+# create sets: host devices (HOST:CONTAINER:PERMS), device cgroup rules
+# ("c 1:3 mr"), a signed number (--oom-score-adj).
+DEVICES, RULES, SIGNED = "devices", "rules", "signed"
 
 MIN_MEMORY = 6 << 20  # Docker's linuxMinMemory
 MAX_CPU_SHARES = 262144  # the kernel's (cgroup v1 cpu.shares); Docker's runc says so too
@@ -78,6 +82,16 @@ class Resources:
                                                "device_read_iops", IOPS, default=())
     device_write_iops: tuple[str, ...] = _limit("BlkioDeviceWriteIOps", "blockIO.throttleWriteIOPSDevice",
                                                 "device_write_iops", IOPS, default=())
+
+    # Not cgroup limits but set with them, at create only: /dev/shm's size
+    # (0: Docker's 64MB), the host devices given and the device cgroup rules
+    # added (the devices controller), the OOM killer's adjustment of the
+    # container's processes (OCI process.oomScoreAdj).
+    shm_size: int = _limit("ShmSize", "", "shm_size", SIZE)
+    devices: tuple[str, ...] = _limit("Devices", "", "devices", DEVICES, default=())
+    device_cgroup_rules: tuple[str, ...] = _limit("DeviceCgroupRules", "", "device_cgroup_rules", RULES, default=())
+    oom_score_adj: int = _limit("OomScoreAdj", "", "oom_score_adj", SIGNED, low=-1000, high=1000,
+                                words="Invalid value {value}, range for oom score adj is [-1000, 1000]")
 
     def __post_init__(self):
         for f in FIELDS:
@@ -155,6 +169,42 @@ def cpuset_list(text: str, what: str) -> set[int]:
     return out
 
 
+_RULE = re.compile(r"^([acb]) ([0-9]+|\*):([0-9]+|\*) ([rwm]{1,3})$")
+
+
+def device_rule(rule: str) -> tuple[str, int | None, int | None, str]:
+    """--device-cgroup-rule 'c 1:3 mr' -> ('c', 1, 3, 'mr') (None: any),
+    with Docker's words for one it cannot read."""
+    m = _RULE.fullmatch(rule)
+    if not m:
+        raise InvalidArgument(f"invalid device cgroup format '{rule}'")
+    kind, major, minor, access = m.groups()
+    return kind, None if major == "*" else int(major), None if minor == "*" else int(minor), access
+
+
+def device_mapping(entry: str) -> tuple[str, str, str]:
+    """--device HOST[:CONTAINER][:PERMS] -> (host, container, perms), with
+    Docker's CLI's words (its ValidateDevice)."""
+    parts = entry.split(":")
+    host, container, perms = parts[0], "", "rwm"
+    if len(parts) == 3:
+        container, perms = parts[1], parts[2]
+    elif len(parts) == 2:
+        if parts[1] and set(parts[1]) <= set("rwm") and len(parts[1]) <= 3:
+            perms = parts[1]
+        else:
+            container = parts[1]
+    elif len(parts) > 3:
+        raise InvalidArgument(f"bad format for path: {entry}")
+    if len(parts) == 3 and not (perms and set(perms) <= set("rwm") and len(perms) <= 3):
+        raise InvalidArgument(f"bad mode specified: {perms}")
+    container = container or host
+    for path in (host, container):
+        if not path.startswith("/"):
+            raise InvalidArgument(f"{path} is not an absolute path")
+    return host, container, perms
+
+
 def device_entry(entry: str) -> tuple[str, int]:
     """'DEVICE:VALUE' -> (DEVICE, VALUE); DEVICE is a path or MAJOR:MINOR."""
     device, _, value = entry.rpartition(":")
@@ -168,6 +218,18 @@ def _check(f: dataclasses.Field, value) -> None:
     if unit == TEXT:
         if value:
             cpuset_list(value, f.name.split("_")[1])
+        return
+    if unit == DEVICES:
+        for entry in value:
+            device_mapping(entry)
+        return
+    if unit == RULES:
+        for rule in value:
+            device_rule(rule)
+        return
+    if unit == SIGNED:
+        if not f.metadata["low"] <= value <= f.metadata["high"]:
+            raise InvalidArgument(f.metadata["words"].format(value=value))
         return
     if unit in LISTS:
         for entry in value:

@@ -32,6 +32,10 @@ def _limits(res) -> dict:
             key = "Weight" if f.metadata["unit"] == limits.WEIGHTS else "Rate"
             rows = [{"Path": d, key: v} for d, v in map(limits.device_entry, getattr(res, f.name))]
             out[f.metadata["docker"]] = rows or ([] if f.metadata["unit"] == limits.WEIGHTS else None)
+    out["ShmSize"] = res.shm_size or 64 << 20  # Docker's default /dev/shm
+    out["Devices"] = [dict(zip(("PathOnHost", "PathInContainer", "CgroupPermissions"), limits.device_mapping(d)))
+                      for d in res.devices]
+    out["DeviceCgroupRules"] = list(res.device_cgroup_rules) or None
     return out
 
 

@@ -101,26 +101,6 @@ def resources(req) -> rpb.Resources:
     return rpb.Resources(**dataclasses.asdict(limits.Resources(**values)))
 
 
-class VolumeSpec(typing.NamedTuple):
-    source: str  # a volume's name, a host path (a bind), or "" (an anonymous volume)
-    destination: str
-    read_only: bool = False
-    copy: bool = True  # an empty volume gets the image's content first (not with "nocopy")
-
-
-def _volume_error(text: str, kind: str, problem: str) -> InvalidArgument:
-    # Docker's daemon's words: scripts and people grep for them
-    return InvalidArgument(f"invalid volume specification: '{validate.cut(text)}': "
-                           f"invalid mount config for type \"{kind}\": {problem}")
-
-
-def parse_volume(text: str) -> VolumeSpec:
-    """'NAME:/path[:OPTIONS]', '/host/path:/path[:OPTIONS]' or '/path' (an
-    anonymous volume); OPTIONS: comma-separated ro, rw, nocopy. The
-    destination must be absolute and not / (after '..' is resolved), as
-    Docker refuses."""
-    validate.text(text, "volume specification", validate.PATH_MAX * 2)
-    parts = text.split(":")
 def warnings(req) -> list[str]:
     """What Docker's CLI and daemon warn of for these limits (create, run,
     update): a limit this kernel does not have is discarded, with a warning."""
@@ -153,6 +133,8 @@ def _limit_value(f, name: str, value, req):
         return value if req.HasField(name) and value != -1 else None
     if unit in limits.LISTS:
         return tuple(_device_value(f, item) for item in value)
+    if unit in (limits.DEVICES, limits.RULES):
+        return tuple(value)
     return value
 
 
@@ -185,6 +167,26 @@ def _device_value(f, item: str) -> str:
     return f"{device}:{rate}"
 
 
+class VolumeSpec(typing.NamedTuple):
+    source: str  # a volume's name, a host path (a bind), or "" (an anonymous volume)
+    destination: str
+    read_only: bool = False
+    copy: bool = True  # an empty volume gets the image's content first (not with "nocopy")
+
+
+def _volume_error(text: str, kind: str, problem: str) -> InvalidArgument:
+    # Docker's daemon's words: scripts and people grep for them
+    return InvalidArgument(f"invalid volume specification: '{validate.cut(text)}': "
+                           f"invalid mount config for type \"{kind}\": {problem}")
+
+
+def parse_volume(text: str) -> VolumeSpec:
+    """'NAME:/path[:OPTIONS]', '/host/path:/path[:OPTIONS]' or '/path' (an
+    anonymous volume); OPTIONS: comma-separated ro, rw, nocopy. The
+    destination must be absolute and not / (after '..' is resolved), as
+    Docker refuses."""
+    validate.text(text, "volume specification", validate.PATH_MAX * 2)
+    parts = text.split(":")
     if len(parts) == 1:
         problem = validate.destination_problem(text)
         if problem:

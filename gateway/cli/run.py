@@ -58,6 +58,33 @@ def _chain(first, rest):
 
 
 def run(args) -> int:
+    try:
+        return _run(args)
+    except RpcError as err:
+        code = _start_failure_code(err)
+        if code is None:
+            raise
+        from gateway.cli import errors
+        sys.stderr.write(f"doca: {errors.message(err, args.host)}\n")
+        return code
+
+
+def _start_failure_code(err: RpcError) -> int | None:
+    """Docker's run exits 127 when starting failed on a missing file
+    ("no such file or directory": a --device, a command) and 126 on a
+    permission; an exit code the engine chose stands."""
+    from common.errors import EXIT_CODE_KEY
+    if any(key == EXIT_CODE_KEY for key, _ in err.trailing_metadata() or ()):
+        return None
+    details = err.details() or ""
+    if "no such file or directory" in details or "executable file not found" in details:
+        return 127
+    if "permission denied" in details.lower():
+        return 126
+    return None
+
+
+def _run(args) -> int:
     if (args.interactive or args.tty) and not args.detach:
         from gateway.cli import terminal
         if terminal.not_a_tty(args):

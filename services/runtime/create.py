@@ -152,7 +152,7 @@ class CreateMixin(RuntimeState):
         if spec.init:
             args, mounts = init_wrapped(args, mounts)
         self.cgroups.create(rec.id, spec.resources)
-        self.cgroups.set_devices(rec.id, devices.rules(security.privileged))
+        self.cgroups.set_devices(rec.id, devices.rules(security.privileged, spec.resources))
         bundle = d / "bundle"
         (bundle / "rootfs").mkdir(parents=True, exist_ok=True)
         config = ocispec.build(
@@ -167,7 +167,7 @@ class CreateMixin(RuntimeState):
             terminal=spec.tty, console_size=_size(spec.console_size),
             privileged=security.privileged, userns=userns_of(spec), cgroupns=cgroupns_of(spec))
         options.apply_to_config(config, security)
-        config["linux"]["resources"]["devices"] = devices.rules(security.privileged)
+        config["linux"]["resources"]["devices"] = devices.rules(security.privileged, spec.resources)
         payload = security_payload.for_init(config, self.seccomp)
         # Not fsynced: derived from the record (container.json, durable), and a
         # process that dies loses nothing the page cache holds.

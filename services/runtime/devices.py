@@ -14,12 +14,52 @@ DEFAULT_ALLOWED = (
 )
 
 
-def rules(privileged: bool) -> list[dict]:
-    """OCI device cgroup rules, in order: deny everything, then allow."""
+def host_devices(res) -> list[dict]:
+    """--device HOST[:CONTAINER[:PERMS]] as OCI linux.devices (a directory:
+    every device below it, under CONTAINER), each with "access" for its
+    cgroup rule; the host's node gives type, numbers, mode and owner, as
+    Docker's daemon reads them."""
+    import os
+    import stat
+    from common.errors import InvalidArgument
+    from common.resources import device_mapping
+    out = []
+    for entry in res.devices if res is not None else ():
+        host, container, perms = device_mapping(entry)
+        try:
+            st = os.stat(host)
+        except OSError as e:
+            raise InvalidArgument(f'error gathering device information while adding custom device "{host}": '
+                                  f"{e.strerror.lower()}") from None
+        found = [(host, st)]
+        if stat.S_ISDIR(st.st_mode):
+            found = [(os.path.join(top, name), os.stat(os.path.join(top, name)))
+                     for top, _, names in sorted(os.walk(host)) for name in sorted(names)]
+        for path, st in found:
+            kind = "c" if stat.S_ISCHR(st.st_mode) else "b" if stat.S_ISBLK(st.st_mode) else None
+            if kind is None:
+                if path == host:
+                    raise InvalidArgument(f'error gathering device information while adding custom device '
+                                          f'"{host}": not a device node')
+                continue
+            out.append({"path": container + path[len(host):], "type": kind, "major": os.major(st.st_rdev),
+                        "minor": os.minor(st.st_rdev), "fileMode": stat.S_IMODE(st.st_mode), "uid": st.st_uid,
+                        "gid": st.st_gid, "access": perms, "hostPath": path})
+    return out
+
+
+def rules(privileged: bool, res=None) -> list[dict]:
+    """OCI device cgroup rules, in order: deny everything, then allow (the
+    defaults, then --device's and --device-cgroup-rule's of `res`)."""
     if privileged:
         return [{"allow": True, "access": "rwm"}]
     out = [{"allow": False, "access": "rwm"}]
-    for kind, major, minor, access in DEFAULT_ALLOWED:
+    extra = []
+    if res is not None:
+        from common.resources import device_rule
+        extra = [(d["type"], d["major"], d["minor"], d["access"]) for d in host_devices(res)]
+        extra += [device_rule(r) for r in res.device_cgroup_rules]
+    for kind, major, minor, access in list(DEFAULT_ALLOWED) + extra:
         rule = {"allow": True, "type": kind, "access": access}
         if major is not None:
             rule["major"] = major

@@ -186,6 +186,37 @@ def mount_one(rootfs: str, m: dict, cgroup_view: dict | None = None, in_userns: 
             sc.mount(None, at, None, p, None)
 
 
+def host_devices(rootfs: str, devices, in_userns: bool = False) -> None:
+    """--device: OCI linux.devices made as runc makes them (type, numbers,
+    mode, owner); in a user namespace, where mknod is refused, the host's
+    node is bound instead."""
+    for d in devices or ():
+        path = os.path.join(rootfs, d["path"].lstrip("/"))
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        if os.path.lexists(path):
+            os.unlink(path)
+        if in_userns:
+            open(path, "a").close()
+            sc.mount(d.get("hostPath", d["path"]), path, None, sc.MS_BIND, None)
+            continue
+        kind = stat.S_IFCHR if d["type"] == "c" else stat.S_IFBLK
+        os.mknod(path, d.get("fileMode", 0o666) | kind, os.makedev(d["major"], d["minor"]))
+        os.chown(path, d.get("uid", 0), d.get("gid", 0))
+
+
+def oom_score_adj(value) -> None:
+    """--oom-score-adj: the container's processes inherit it from its init."""
+    if not value:
+        return
+    fd = os.open("/proc/self/oom_score_adj", os.O_WRONLY | os.O_CLOEXEC)
+    try:
+        os.write(fd, str(value).encode())
+    except OSError as e:  # below the current value: CAP_SYS_RESOURCE, which this host may not grant
+        raise OSError(e.errno, f"cannot set the OOM score adjustment to {value}: {e.strerror}") from None
+    finally:
+        os.close(fd)
+
+
 def create_devices(rootfs: str, in_userns: bool = False) -> None:
     dev = os.path.join(rootfs, "dev")
     old = os.umask(0)
@@ -249,10 +280,16 @@ def write_sysctls(sysctls) -> None:
 def setup(spec: dict, rootfs: str, cgroup_view: dict, in_userns: bool = False) -> None:
     """Every mount of the spec, then /dev, then pivot_root; the root is
     already an overlay mount made by the shim."""
+    oom_score_adj(spec.get("process", {}).get("oomScoreAdj"))
     for m in spec.get("mounts", ()):
         mount_one(rootfs, m, cgroup_view, in_userns)
         if m["destination"] == "/dev":
             create_devices(rootfs, in_userns)
+            old = os.umask(0)
+            try:
+                host_devices(rootfs, spec.get("linux", {}).get("devices"), in_userns)
+            finally:
+                os.umask(old)
     pivot(rootfs)
     linux = spec.get("linux", {})
     mask_paths(linux.get("maskedPaths"))

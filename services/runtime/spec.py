@@ -125,6 +125,21 @@ def resources_of(oci: dict) -> Resources:
     return Resources(**values)
 
 
+def _shm_sized(mounts: list, size: int) -> list:
+    """--shm-size: /dev/shm's tmpfs size (Docker's 64MB unless given)."""
+    if not size:
+        return mounts
+    return [dict(m, options=[o for o in m["options"] if not o.startswith("size=")] + [f"size={size // 1024}k"])
+            if m["destination"] == "/dev/shm" else m for m in mounts]
+
+
+def _host_devices(res: Resources) -> dict:
+    """--device: linux.devices (doca's executor binds hostPath in a user namespace)."""
+    from services.runtime.devices import host_devices
+    found = [{k: v for k, v in d.items() if k != "access"} for d in host_devices(res)]
+    return {"devices": found} if found else {}
+
+
 def build(*, args, env, cwd, uid, gid, additional_gids, hostname, mounts,
           cgroups_path, res: Resources, netns_path, readonly_root=False, annotations=None,
           terminal=False, console_size=None, privileged=False, userns=None, cgroupns="private",
@@ -138,6 +153,7 @@ def build(*, args, env, cwd, uid, gid, additional_gids, hostname, mounts,
             "args": list(args),
             "env": list(env),
             "cwd": cwd or "/",
+            **({"oomScoreAdj": res.oom_score_adj} if res.oom_score_adj else {}),
             "capabilities": {k: caps for k in ("bounding", "effective", "permitted")},
             "noNewPrivileges": False,  # Docker's default: only --security-opt no-new-privileges sets it
             **({"consoleSize": {"height": console_size[0], "width": console_size[1]}}
@@ -146,7 +162,7 @@ def build(*, args, env, cwd, uid, gid, additional_gids, hostname, mounts,
         "root": {"path": "rootfs", "readonly": bool(readonly_root)},
         "hostname": hostname,
         **({"domainname": domainname} if domainname else {}),
-        "mounts": (PRIVILEGED_MOUNTS if privileged else DEFAULT_MOUNTS) + list(mounts),
+        "mounts": _shm_sized(PRIVILEGED_MOUNTS if privileged else DEFAULT_MOUNTS, res.shm_size) + list(mounts),
         "linux": {
             # The network namespace is pinned (services/runtime/netns.py) and joined.
             "namespaces": [{"type": t} for t in NAMESPACES if t != "network"]
@@ -159,6 +175,7 @@ def build(*, args, env, cwd, uid, gid, additional_gids, hostname, mounts,
             **({"sysctl": dict(sysctls)} if sysctls else {}),
             "cgroupsPath": cgroups_path,
             "resources": resources(res),
+            **_host_devices(res),
             "maskedPaths": list(MASKED_PATHS),
             "readonlyPaths": list(READONLY_PATHS),
         },

@@ -27,10 +27,10 @@ def test_docker_syntax():
 
 
 @pytest.mark.parametrize("spec,needle", [
-    ("nofile", "expected name=soft[:hard]"),
+    ("nofile", "invalid ulimit argument: nofile (expected name=soft[:hard])"),
     ("nofile=", "expected name=soft[:hard]"),
     ("nofile=10:", "expected name=soft[:hard]"),
-    ("bogus=1", 'unknown limit "bogus"'),
+    ("bogus=1", 'invalid ulimit type: bogus (unknown limit "bogus"'),
     ("nofile=-5", "negative limit -5"),
     ("nproc=lots", '"lots" is not a number'),
     ("nofile=2048:1024", "soft limit 2048 is above the hard limit 1024"),

@@ -25,13 +25,16 @@ def _full() -> pb.ContainerSpec:
 
 # A value each limit accepts (the others: 8 MiB for memory, 100000)
 VALID_LIMITS = {"memory_swap": 16 << 20, "memory_swappiness": 60, "cpuset_cpus": "0", "cpuset_mems": "0",
-                "nano_cpus": 1_000_000_000, "blkio_weight": 500}
+                "nano_cpus": 1_000_000_000, "blkio_weight": 500, "oom_score_adj": -5,
+                "devices": ["/dev/a:/dev/b:r", "/dev/c"], "device_cgroup_rules": ["c 1:3 mr", "b *:* m"]}
 
 
 def _fill(msg) -> None:
     for f in msg.DESCRIPTOR.fields:
         value = getattr(msg, f.name)
-        if msg.DESCRIPTOR.name == "Resources" and f.name in VALID_LIMITS:
+        if msg.DESCRIPTOR.name == "Resources" and f.name in VALID_LIMITS and f.is_repeated:
+            value.extend(VALID_LIMITS[f.name])
+        elif msg.DESCRIPTOR.name == "Resources" and f.name in VALID_LIMITS:
             setattr(msg, f.name, VALID_LIMITS[f.name])
         elif msg.DESCRIPTOR.name == "Resources" and f.is_repeated:
             value.extend(["/dev/a:100", "8:0:200"])

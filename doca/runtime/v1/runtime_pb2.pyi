@@ -39,7 +39,7 @@ class Rootfs(_message.Message):
     def __init__(self, lower_dirs: _Optional[_Iterable[str]] = ..., upper_dir: _Optional[str] = ..., work_dir: _Optional[str] = ..., readonly: _Optional[bool] = ..., mounts: _Optional[_Iterable[_Union[Mount, _Mapping]]] = ...) -> None: ...
 
 class Resources(_message.Message):
-    __slots__ = ("memory_bytes", "cpu_shares", "cpu_quota", "cpu_period", "pids_limit", "memory_reservation", "memory_swap", "memory_swappiness", "oom_kill_disable", "cpuset_cpus", "cpuset_mems", "cpu_rt_period", "cpu_rt_runtime", "nano_cpus", "blkio_weight", "blkio_weight_device", "device_read_bps", "device_write_bps", "device_read_iops", "device_write_iops")
+    __slots__ = ("memory_bytes", "cpu_shares", "cpu_quota", "cpu_period", "pids_limit", "memory_reservation", "memory_swap", "memory_swappiness", "oom_kill_disable", "cpuset_cpus", "cpuset_mems", "cpu_rt_period", "cpu_rt_runtime", "nano_cpus", "blkio_weight", "blkio_weight_device", "device_read_bps", "device_write_bps", "device_read_iops", "device_write_iops", "shm_size", "devices", "device_cgroup_rules", "oom_score_adj")
     MEMORY_BYTES_FIELD_NUMBER: _ClassVar[int]
     CPU_SHARES_FIELD_NUMBER: _ClassVar[int]
     CPU_QUOTA_FIELD_NUMBER: _ClassVar[int]
@@ -60,6 +60,10 @@ class Resources(_message.Message):
     DEVICE_WRITE_BPS_FIELD_NUMBER: _ClassVar[int]
     DEVICE_READ_IOPS_FIELD_NUMBER: _ClassVar[int]
     DEVICE_WRITE_IOPS_FIELD_NUMBER: _ClassVar[int]
+    SHM_SIZE_FIELD_NUMBER: _ClassVar[int]
+    DEVICES_FIELD_NUMBER: _ClassVar[int]
+    DEVICE_CGROUP_RULES_FIELD_NUMBER: _ClassVar[int]
+    OOM_SCORE_ADJ_FIELD_NUMBER: _ClassVar[int]
     memory_bytes: int
     cpu_shares: int
     cpu_quota: int
@@ -80,7 +84,11 @@ class Resources(_message.Message):
     device_write_bps: _containers.RepeatedScalarFieldContainer[str]
     device_read_iops: _containers.RepeatedScalarFieldContainer[str]
     device_write_iops: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, memory_bytes: _Optional[int] = ..., cpu_shares: _Optional[int] = ..., cpu_quota: _Optional[int] = ..., cpu_period: _Optional[int] = ..., pids_limit: _Optional[int] = ..., memory_reservation: _Optional[int] = ..., memory_swap: _Optional[int] = ..., memory_swappiness: _Optional[int] = ..., oom_kill_disable: _Optional[bool] = ..., cpuset_cpus: _Optional[str] = ..., cpuset_mems: _Optional[str] = ..., cpu_rt_period: _Optional[int] = ..., cpu_rt_runtime: _Optional[int] = ..., nano_cpus: _Optional[int] = ..., blkio_weight: _Optional[int] = ..., blkio_weight_device: _Optional[_Iterable[str]] = ..., device_read_bps: _Optional[_Iterable[str]] = ..., device_write_bps: _Optional[_Iterable[str]] = ..., device_read_iops: _Optional[_Iterable[str]] = ..., device_write_iops: _Optional[_Iterable[str]] = ...) -> None: ...
+    shm_size: int
+    devices: _containers.RepeatedScalarFieldContainer[str]
+    device_cgroup_rules: _containers.RepeatedScalarFieldContainer[str]
+    oom_score_adj: int
+    def __init__(self, memory_bytes: _Optional[int] = ..., cpu_shares: _Optional[int] = ..., cpu_quota: _Optional[int] = ..., cpu_period: _Optional[int] = ..., pids_limit: _Optional[int] = ..., memory_reservation: _Optional[int] = ..., memory_swap: _Optional[int] = ..., memory_swappiness: _Optional[int] = ..., oom_kill_disable: _Optional[bool] = ..., cpuset_cpus: _Optional[str] = ..., cpuset_mems: _Optional[str] = ..., cpu_rt_period: _Optional[int] = ..., cpu_rt_runtime: _Optional[int] = ..., nano_cpus: _Optional[int] = ..., blkio_weight: _Optional[int] = ..., blkio_weight_device: _Optional[_Iterable[str]] = ..., device_read_bps: _Optional[_Iterable[str]] = ..., device_write_bps: _Optional[_Iterable[str]] = ..., device_read_iops: _Optional[_Iterable[str]] = ..., device_write_iops: _Optional[_Iterable[str]] = ..., shm_size: _Optional[int] = ..., devices: _Optional[_Iterable[str]] = ..., device_cgroup_rules: _Optional[_Iterable[str]] = ..., oom_score_adj: _Optional[int] = ...) -> None: ...
 
 class Process(_message.Message):
     __slots__ = ("args", "env", "cwd", "user")
@@ -577,12 +585,14 @@ class StatsBatch(_message.Message):
     def __init__(self, samples: _Optional[_Iterable[_Union[StatsSample, _Mapping]]] = ...) -> None: ...
 
 class UpdateRequest(_message.Message):
-    __slots__ = ("id", "resources")
+    __slots__ = ("id", "resources", "restart_policy")
     ID_FIELD_NUMBER: _ClassVar[int]
     RESOURCES_FIELD_NUMBER: _ClassVar[int]
+    RESTART_POLICY_FIELD_NUMBER: _ClassVar[int]
     id: str
     resources: Resources
-    def __init__(self, id: _Optional[str] = ..., resources: _Optional[_Union[Resources, _Mapping]] = ...) -> None: ...
+    restart_policy: RestartPolicy
+    def __init__(self, id: _Optional[str] = ..., resources: _Optional[_Union[Resources, _Mapping]] = ..., restart_policy: _Optional[_Union[RestartPolicy, _Mapping]] = ...) -> None: ...
 
 class EventsRequest(_message.Message):
     __slots__ = ("since", "until")
@@ -620,14 +630,12 @@ class Event(_message.Message):
     def __init__(self, seq: _Optional[int] = ..., instance: _Optional[str] = ..., type: _Optional[str] = ..., action: _Optional[str] = ..., actor_id: _Optional[str] = ..., attributes: _Optional[_Mapping[str, str]] = ..., time_nano: _Optional[int] = ..., replay_done: _Optional[bool] = ...) -> None: ...
 
 class TopRequest(_message.Message):
-    __slots__ = ("id", "restart_policy", "ps_args")
+    __slots__ = ("id", "ps_args")
     ID_FIELD_NUMBER: _ClassVar[int]
-    RESTART_POLICY_FIELD_NUMBER: _ClassVar[int]
     PS_ARGS_FIELD_NUMBER: _ClassVar[int]
     id: str
-    restart_policy: RestartPolicy
     ps_args: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, id: _Optional[str] = ..., restart_policy: _Optional[_Union[RestartPolicy, _Mapping]] = ..., ps_args: _Optional[_Iterable[str]] = ...) -> None: ...
+    def __init__(self, id: _Optional[str] = ..., ps_args: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class ProcessRow(_message.Message):
     __slots__ = ("values",)

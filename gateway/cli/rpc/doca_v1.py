@@ -156,6 +156,12 @@ MESSAGES = {
         (92, 'device_write_bps', 9, 1, '', ''),
         (93, 'device_read_iops', 9, 1, '', ''),
         (94, 'device_write_iops', 9, 1, '', ''),
+        (95, 'oom_score_adj', 3, 0, '', ''),
+        (96, 'shm_size', 9, 0, '', ''),
+        (97, 'devices', 9, 1, '', ''),
+        (98, 'device_cgroup_rules', 9, 1, '', ''),
+        (100, 'expose', 9, 1, '', ''),
+        (102, 'log_driver', 9, 0, '', ''),
     ), ('doca.v1.ContainerConfig.LabelsEntry', 'doca.v1.ContainerConfig.LogOptsEntry')),
     'doca.v1.ContainerConfig.LabelsEntry': ((
         (1, 'key', 9, 0, '', ''),

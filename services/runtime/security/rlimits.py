@@ -45,13 +45,14 @@ def _value(text: str, spec: str) -> int:
 def parse(spec: str) -> dict:
     """"nofile=1024:2048" -> {"type": "RLIMIT_NOFILE", "soft": 1024, "hard": 2048};
     a single value sets both."""
-    if not isinstance(spec, str) or "=" not in spec:
-        raise InvalidArgument(f'invalid --ulimit "{spec}": expected name=soft[:hard]')
+    if not isinstance(spec, str) or "=" not in spec:  # Docker's CLI's words first
+        raise InvalidArgument(f'invalid argument "{spec}" for "--ulimit" flag: invalid ulimit argument: {spec} '
+                              '(expected name=soft[:hard])')
     name, _, values = spec.partition("=")
     name = name.strip()
     if name not in TYPES:
-        raise InvalidArgument(f'invalid --ulimit "{spec}": unknown limit "{name}" '
-                              f'(one of {", ".join(sorted(TYPES))})')
+        raise InvalidArgument(f'invalid argument "{spec}" for "--ulimit" flag: invalid ulimit type: {name} '
+                              f'(unknown limit "{name}": one of {", ".join(sorted(TYPES))})')
     soft_text, sep, hard_text = values.partition(":")
     if not soft_text.strip() or (sep and not hard_text.strip()):
         raise InvalidArgument(f'invalid --ulimit "{spec}": expected name=soft[:hard]')

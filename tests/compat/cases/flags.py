@@ -131,6 +131,51 @@ CASES = [
     case("flags-pids-limit-negative", f"{RUN} --pids-limit -5 %i cat /sys/fs/cgroup/pids/pids.max"),
     case("flags-pids-limit-unlimited-inspect", _hc("PidsLimit"),
          setup=f"{CREATE} --pids-limit -1 %i true", cleanup=RM),
+    # --oom-score-adj
+    case("flags-oom-score-adj", f"{RUN} --oom-score-adj 300 %i cat /proc/self/oom_score_adj"),
+    case("flags-oom-score-adj-child", f"{RUN} --oom-score-adj 200 %i sh -c 'cat /proc/self/oom_score_adj'"),
+    case("flags-oom-score-adj-range", f"{RUN} --oom-score-adj 1001 %i true",
+         says="invalid value 1001, range for oom score adj is [-1000, 1000]"),
+    case("flags-oom-score-adj-inspect", _hc("OomScoreAdj"), setup=f"{CREATE} --oom-score-adj 5 %i true",
+         cleanup=RM),
+    # --shm-size
+    case("flags-shm-size", f"{RUN} --shm-size 128m %i df -k /dev/shm"),
+    case("flags-shm-size-default", f"{RUN} %i df -k /dev/shm"),
+    case("flags-shm-size-zero", f"{RUN} --shm-size 0 %i df -k /dev/shm"),
+    case("flags-shm-size-negative", f"{RUN} --shm-size -1 %i true", says="invalid"),
+    case("flags-shm-size-bad", f"{RUN} --shm-size 1x %i true", says="invalid"),
+    case("flags-shm-size-inspect", _hc("ShmSize"), setup=f"{CREATE} --shm-size 1g %i true", cleanup=RM),
+    case("flags-shm-size-default-inspect", _hc("ShmSize"), setup=f"{CREATE} %i true", cleanup=RM),
+    # --device, --device-cgroup-rule
+    case("flags-device", f"{RUN} --device {DISK} %i stat -c '%F %t:%T %a %U:%G' {DISK}"),
+    case("flags-device-renamed", f"{RUN} --device {DISK}:/dev/xdisk %i stat -c '%t:%T %a %U' /dev/xdisk"),
+    case("flags-device-char", f"{RUN} --device /dev/kmsg %i stat -c '%F %t:%T' /dev/kmsg"),
+    case("flags-device-read-only", f"{RUN} --device {DISK}:/dev/xdisk:r %i sh -c "
+                                   "'head -c 512 /dev/xdisk | wc -c; echo x > /dev/xdisk || echo refused'"),
+    case("flags-device-allowed", f"{RUN} --device {DISK}:/dev/xdisk:r %i sh -c "
+                                 "'tail -1 /sys/fs/cgroup/devices/devices.list'"),
+    case("flags-device-missing", f"{RUN} --device /dev/nosuch-compat %i true",
+         says="error gathering device information while adding custom device"),
+    case("flags-device-bad-mode", f"{RUN} --device {DISK}:/dev/xdisk:rx %i true", says="bad mode specified: rx"),
+    case("flags-device-relative", f"{RUN} --device {DISK}:xdisk %i true", says="xdisk is not an absolute path"),
+    case("flags-device-inspect", "inspect -f '{{range .HostConfig.Devices}}{{.PathOnHost}}>{{.PathInContainer}}"
+                                 ":{{.CgroupPermissions}} {{end}}' %n",
+         setup=f"{CREATE} --device {DISK}:/dev/xdisk:r --device /dev/kmsg %i true", cleanup=RM),
+    case("flags-device-none-inspect", _hc("Devices", "DeviceCgroupRules"), setup=f"{CREATE} %i true", cleanup=RM),
+    case("flags-device-cgroup-rule", f"{RUN} --device-cgroup-rule 'c 1:11 r' %i sh -c "
+                                     "'mknod /dev/k c 1 11 && head -c 0 /dev/k && echo opened'"),
+    case("flags-device-cgroup-rule-denied", f"{RUN} %i sh -c 'mknod /dev/k c 1 11 && head -c 0 /dev/k && echo opened'"),
+    case("flags-device-cgroup-rule-bad", f"{RUN} --device-cgroup-rule 'x 1:3 mr' %i true",
+         says="invalid device cgroup format 'x 1:3 mr'"),
+    case("flags-device-cgroup-rule-short", f"{RUN} --device-cgroup-rule 'c 1:3' %i true",
+         says="invalid device cgroup format 'c 1:3'"),
+    case("flags-device-cgroup-rule-inspect", _hc("DeviceCgroupRules"),
+         setup=f"{CREATE} --device-cgroup-rule 'c 1:11 r' --device-cgroup-rule 'b *:* m' %i true", cleanup=RM),
+    # --ulimit (the soft and hard limits the process sees)
+    case("flags-ulimit-nofile", f"{RUN} --ulimit nofile=512:1024 %i sh -c 'ulimit -Sn; ulimit -Hn'"),
+    case("flags-ulimit-nproc", f"{RUN} --ulimit nproc=100 %i sh -c 'ulimit -Su; ulimit -Hu'"),
+    case("flags-ulimit-bad", f"{RUN} --ulimit nofile %i true", says="invalid"),
+    case("flags-ulimit-unknown", f"{RUN} --ulimit nosuch=1 %i true", says="invalid ulimit type: nosuch"),
     # every limit's zero value, as Docker prints it
     case("flags-limits-defaults", _hc(*LIMIT_KEYS), setup=f"{CREATE} %i true", cleanup=RM),
     # update: the same limits on a running container, and --restart
