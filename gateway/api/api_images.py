@@ -10,7 +10,7 @@ from doca.images.v1 import images_pb2 as ipb
 from doca.runtime.v1 import runtime_pb2 as rpb
 from doca.v1 import images_pb2 as gipb, images_pb2_grpc
 from doca.volumes.v1 import volumes_pb2 as vpb
-from gateway.api import documents, image_commit, image_list
+from gateway.api import documents, image_commit, image_list, prune
 from gateway.api.api_common import struct, upstream
 from gateway.api.clients import Clients
 
@@ -67,7 +67,7 @@ class ImagesServicer(images_pb2_grpc.ImagesServicer):
                               comment=e.comment, empty_layer=e.empty_layer, tags=e.tags) for e in r.entries])
 
     def Prune(self, request, context):
-        r = self.c.images.Prune(ipb.PruneRequest(all=request.all))
+        r = prune.Pruner(self.c, None, None).images(request.all, prune.Filters(request.filters))
         return gipb.PruneImagesResponse(untagged=r.untagged, deleted=r.deleted, space_reclaimed=r.space_reclaimed)
 
     def DiskUsage(self, request, context):

@@ -64,7 +64,7 @@ class NetworksServicer(system_pb2_grpc.NetworksServicer):
         return spb.DisconnectResponse()
 
     def Prune(self, request, context):
-        return spb.PruneNetworksResponse(removed=self.c.network.Prune(npb.PruneRequest()).removed)
+        return spb.PruneNetworksResponse(removed=Pruner(self.c, None, None).networks(Filters(request.filters)))
 
     def _container(self, ref: str, what: str):
         ctr = self.c.runtime.Inspect(rpb.InspectRequest(id=ref))

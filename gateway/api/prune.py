@@ -5,7 +5,9 @@ A container that cannot be removed (it started meanwhile) is skipped and
 logged, as Docker does; everything else still goes. Networks: the network
 service's own prune (user-defined networks without endpoints). Volumes:
 only anonymous ones (Docker 23+): a 64-hex name, as `volume create` without
-a name makes, or Docker's anonymous label."""
+a name makes, or Docker's anonymous label. With filters (until, label,
+label!), images and networks are chosen here, the services' own prunes
+taking none."""
 import logging
 
 import grpc
@@ -24,6 +26,7 @@ from gateway.api.anonymous_volumes import is_anonymous
 from gateway.api.events import EngineEvents
 
 log = logging.getLogger("doca.gateway.prune")
+BUILTIN_NETWORKS = ("bridge", "host", "none")  # Docker's predefined ones, never pruned
 STOPPED = ("created", "exited", "dead")
 
 
@@ -51,6 +54,9 @@ class Filters:
             else:  # Docker's words: the key alone
                 raise InvalidArgument(f"invalid filter '{key}'")
 
+    def given(self) -> bool:
+        return bool(self.until or self.labels or self.not_labels)
+
     @staticmethod
     def _has(labels: dict, want: str) -> bool:
         key, sep, value = want.partition("=")
@@ -63,7 +69,7 @@ class Filters:
 
 
 class Pruner:
-    def __init__(self, clients: Clients, flows: Containers, events: EngineEvents):
+    def __init__(self, clients: Clients, flows: Containers | None, events: EngineEvents | None):
         self.c = clients
         self.flows = flows
         self.events = events
@@ -100,23 +106,71 @@ class Pruner:
         self.events.publish("volume", "prune", "", {"reclaimed": 0})
         return deleted
 
+    def images(self, all_images: bool, filters: Filters) -> ipb.PruneResponse:
+        """image prune: the images service's own prune, or with filters the
+        images no container uses (without a tag unless -a) created before
+        `until` and with the labels asked, each tag untagged then the image
+        deleted, as Docker's prune does."""
+        if not filters.given():
+            return self.c.images.Prune(ipb.PruneRequest(all=all_images))
+        used = {c.spec.image_id for c in self.c.runtime.List(rpb.ListRequest(all=True)).containers}
+        before = self.c.images.DiskUsage(ipb.DiskUsageRequest()).layers_size
+        out = ipb.PruneResponse()
+        for img in self.c.images.List(ipb.ListRequest()).images:
+            if img.id in used or (img.repo_tags and not all_images) \
+                    or not filters.match(dict(img.config.labels), timestamps.from_proto(img.created)):
+                continue
+            try:
+                for ref in list(img.repo_tags) or [img.id]:
+                    r = self.c.images.Remove(ipb.RemoveRequest(reference=ref))
+                    out.untagged.extend(r.untagged)
+                    out.deleted.extend(r.deleted)
+            except grpc.RpcError as e:  # used since the list: it stays, as Docker skips it
+                log.warning("prune: image %s stays: %s", img.id[:19], e.details())
+        out.space_reclaimed = max(before - self.c.images.DiskUsage(ipb.DiskUsageRequest()).layers_size, 0)
+        if self.events is not None:  # (the images servicer's pruner has none: the call's own event is missing)
+            self.events.publish("image", "prune", "", {"reclaimed": out.space_reclaimed})
+        return out
+
+    def networks(self, filters: Filters) -> list[str]:
+        """network prune: the network service's own, or with filters the
+        user's networks without endpoints, created before `until` and with
+        the labels asked."""
+        if not filters.given():
+            return list(self.c.network.Prune(npb.PruneRequest()).removed)
+        removed = []
+        for net in self.c.network.List(npb.ListRequest()).networks:
+            if net.name in BUILTIN_NETWORKS or not filters.match(dict(net.labels), net.created or None):
+                continue
+            try:
+                if self.c.network.Inspect(npb.InspectRequest(network=net.id)).endpoints:
+                    continue
+                self.c.network.Remove(npb.RemoveRequest(network=net.id))
+            except grpc.RpcError as e:
+                log.warning("prune: network %s stays: %s", net.name, e.details())
+                continue
+            removed.append(net.name)
+        if self.events is not None:
+            self.events.publish("network", "prune", "", {"reclaimed": 0})
+        return removed
+
     def system(self, all_images: bool, volumes: bool, filters: Filters) -> spb.SystemPruneResponse:
         """Containers first (their images and networks become unused), then
         networks, volumes, images and the build cache, as Docker orders them."""
         containers, reclaimed = self.containers(filters)
         out = spb.SystemPruneResponse(containers_deleted=containers)
-        if not (filters.until or filters.labels or filters.not_labels):
-            out.networks_deleted.extend(self.c.network.Prune(npb.PruneRequest()).removed)
+        out.networks_deleted.extend(self.networks(filters))
         if volumes:
             out.volumes_deleted.extend(self.volumes(filters))
-        if filters.until or filters.labels or filters.not_labels:
-            log.info("system prune with filters: networks, images and build cache left as they are")
+        images = self.images(all_images, filters)
+        out.images_untagged.extend(images.untagged)
+        out.images_deleted.extend(images.deleted)
+        reclaimed += images.space_reclaimed
+        if filters.given():
+            log.info("system prune with filters: the build cache left as it is")
         else:
-            images = self.c.images.Prune(ipb.PruneRequest(all=all_images))
-            out.images_untagged.extend(images.untagged)
-            out.images_deleted.extend(images.deleted)
             cache = self.c.images.PruneBuildCache(ipb.PruneBuildCacheRequest())
             out.build_cache_deleted.extend(cache.deleted)
-            reclaimed += images.space_reclaimed + cache.space_reclaimed
+            reclaimed += cache.space_reclaimed
         out.space_reclaimed = reclaimed
         return out

@@ -148,7 +148,8 @@ def prune(args) -> int:
                 else "all dangling images")
         if not _confirm(f"WARNING! This will remove {what}."):
             return 0
-    r = conn.images(args).Prune(pb.PruneImagesRequest(all=args.all))
+    from gateway.cli import filterflag
+    r = conn.images(args).Prune(pb.PruneImagesRequest(all=args.all, filters=filterflag.check(args.filter)))
     if r.untagged or r.deleted:
         print("Deleted Images:")
         for t in r.untagged:

@@ -79,9 +79,8 @@ def prune(args) -> int:
         sys.stdout.flush()
         if sys.stdin.readline().strip().lower() not in ("y", "yes"):
             return 0
-    removed = conn.networks(args).Prune(pb.PruneNetworksRequest()).removed
-    if removed:
-        print("Deleted Networks:")
-        for name in removed:
-            print(name)
+    from gateway.cli import filterflag
+    removed = conn.networks(args).Prune(pb.PruneNetworksRequest(filters=filterflag.check(args.filter))).removed
+    if removed:  # a blank line after the list, as Docker's
+        print("Deleted Networks:\n" + "".join(f"{name}\n" for name in removed))
     return 0

@@ -59,10 +59,11 @@ def test_container_prune(make_stack):
     assert r.returncode == 0 and not r.stderr and "Are you sure you want to continue? [y/N]" in r.stdout
     r = s.doca("container", "prune", check=False, input="n\n")
     assert r.returncode == 0 and _ids(s) == everyone
-    # bad filters: one line, exit 1
-    for bad in ("colour=blue", "until=someday"):
+    # bad filters: one line in Docker's words, exit 1
+    for bad, said in (("colour=blue", "doca: invalid filter 'colour'"),
+                      ("until=someday", 'doca: failed to parse value as time or duration: "someday"')):
         r = s.doca("container", "prune", "-f", "--filter", bad, check=False)
-        assert r.returncode == 1 and r.stderr.startswith("doca: invalid filter") and r.stderr.count("\n") == 1
+        assert r.returncode == 1 and r.stderr.startswith(said) and r.stderr.count("\n") == 1
 
     r = s.doca("container", "prune", "-f", "--filter", "label=team=blue")
     assert _sections(r.stdout) == {"Deleted Containers": [labelled], "total": "0B"}

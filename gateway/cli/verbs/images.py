@@ -111,3 +111,5 @@ def declare(sub) -> None:
     p = verb(isub, "prune", "images:prune", "remove unused images")
     p.add_argument("-a", "--all", action="store_true", help="every image no container uses, not only dangling ones")
     p.add_argument("-f", "--force", action="store_true", help="do not ask for confirmation")
+    p.add_argument("--filter", action="append", default=[], metavar="KEY=VALUE",
+                   help="until=TIME, label=KEY[=VALUE], label!=KEY[=VALUE]")

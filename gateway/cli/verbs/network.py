@@ -35,6 +35,8 @@ def declare(sub) -> None:
     p.add_argument("container")
     p = verb(nsub, "prune", "network:prune", "remove the networks no container uses")
     p.add_argument("-f", "--force", action="store_true", help="do not ask for confirmation")
+    p.add_argument("--filter", action="append", default=[], metavar="KEY=VALUE",
+                   help="until=TIME, label=KEY[=VALUE], label!=KEY[=VALUE]")
     p = verb(sub, "port", "port:port", "list a container's published ports")
     p.add_argument("container")
     p.add_argument("port", nargs="?", default="", metavar="PRIVATE_PORT[/PROTO]")

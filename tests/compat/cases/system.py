@@ -49,3 +49,18 @@ CASES += [
     case("system-df-verbose-format", "system df -v --format '{{range .Images}}{{.Repository}}:{{.Tag}} {{end}}'"),
     case("system-df-format-bad", "system df --format '{{.Type'", says="template parsing error"),
 ]
+
+# -- issue 12: the prune verbs' filters (until, label, label!)
+CASES += [
+    case("image-prune-bad-filter", "image prune -f --filter nosuch=1", says="invalid filter 'nosuch'"),
+    case("image-prune-bad-until", "image prune -f --filter until=x",
+         says='failed to parse value as time or duration: "x"'),
+    case("image-prune-until", "image prune -f --filter until=24h"),
+    case("image-prune-all-label-none", "image prune -af --filter label=nosuch-compat"),
+    case("image-prune-all-not-label", "image prune -af --filter label!=nosuch-compat --filter label=nosuch-compat"),
+    case("network-prune-bad-filter", "network prune -f --filter nosuch=1", says="invalid filter 'nosuch'"),
+    case("network-prune-label-none", "network prune -f --filter label=nosuch-compat"),
+    # (no case creates a network: both engines' bridges share the host, and one engine's subnet is the other's overlap)
+    case("system-prune-label-none", "system prune -f --filter label=nosuch-compat"),
+    case("volume-prune-bad-until", "volume prune -f --filter until=24h", says="invalid filter 'until'"),
+]
