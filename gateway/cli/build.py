@@ -158,7 +158,7 @@ def _stdin_chunks(first: bytes):
 def _source(args) -> tuple[pb.BuildOptions, object]:
     """The options' Dockerfile fields and the context's chunks."""
     opts = pb.BuildOptions()
-    if args.context == "-":
+    if args.build_context == "-":
         head = sys.stdin.buffer.read(CHUNK)
         if head[257:262] == b"ustar":
             if args.file:
@@ -166,7 +166,7 @@ def _source(args) -> tuple[pb.BuildOptions, object]:
             return opts, _stdin_chunks(head)
         opts.dockerfile, opts.dockerfile_content = "Dockerfile", head + sys.stdin.buffer.read()
         return opts, iter([b"\0" * 1024])
-    root = args.context
+    root = args.build_context
     if not os.path.isdir(root):
         raise SystemExit(f"doca: unable to prepare context: path {root!r} not found or not a directory")
     if args.file == "-":
@@ -189,10 +189,10 @@ def _dockerfile_text(args, opts) -> bytes | None:
     """The Dockerfile, when the CLI has it (not inside a tar on stdin)."""
     if opts.HasField("dockerfile_content"):
         return opts.dockerfile_content
-    if args.context == "-":
+    if args.build_context == "-":
         return None
     try:
-        with open(os.path.join(args.context, opts.dockerfile), "rb") as f:
+        with open(os.path.join(args.build_context, opts.dockerfile), "rb") as f:
             return f.read()
     except OSError:
         return None  # the engine says what is wrong with it

@@ -18,7 +18,7 @@ def _build(sub, name="build"):
     p.add_argument("--progress", default="auto", choices=("auto", "plain", "tty", "quiet"),
                    help="auto, plain and tty all print one line per step; quiet as -q")
     p.add_argument("-q", "--quiet", action="store_true", help="print only the image id")
-    p.add_argument("context", metavar="CONTEXT", help="a directory, or - (a tar or a Dockerfile on stdin)")
+    p.add_argument("build_context", metavar="CONTEXT", help="a directory, or - (a tar or a Dockerfile on stdin)")
 
 
 def _builder(sub):
