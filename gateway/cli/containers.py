@@ -19,7 +19,7 @@ def ps(args) -> int:
     if fmt and fmt != "table" and fmt != "json" and not args.quiet:
         from gateway.cli import tableformat  # a bad template fails before the call, as Docker's
         tableformat.compile_row(fmt.replace("\\t", "\t")[len("table"):] if fmt.startswith("table") else fmt,
-                                "failed to parse template")
+                                "failed to parse template", PS_FIELDS)
     resp = conn.containers(args).List(pb.ListRequest(**req))
     if args.quiet:
         for c in resp.containers:
@@ -41,6 +41,8 @@ def ps(args) -> int:
     return 0
 
 
+PS_FIELDS = ("ID", "Names", "Image", "Command", "CreatedAt", "RunningFor", "Ports", "State", "Status", "Size",
+             "Labels", "Label", "Mounts", "LocalVolumes", "Networks")
 PS_HEADERS = {"ID": "CONTAINER ID", "RunningFor": "CREATED", "CreatedAt": "CREATED AT",
               "LocalVolumes": "LOCAL VOLUMES"}
 

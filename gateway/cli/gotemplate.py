@@ -131,6 +131,9 @@ def _pipeline(words: list[str]) -> list[list]:
 
 def _field(value, path: str):
     for key in filter(None, path.split(".")):
+        if getattr(value, "strict", False) and key not in value:  # a listing's row is a Go struct, not a map
+            raise TemplateError(f'template: :1: executing "" at <.{key}>: can\'t evaluate field {key} in type '
+                                f"{value.type_name}")
         value = value.get(key) if isinstance(value, dict) else None
     return value
 

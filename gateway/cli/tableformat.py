@@ -17,18 +17,29 @@ class ListParseError(gotemplate.TemplateError):
     exit_code = 1
 
 
-def compile_row(body: str, parsing: str = "template parsing error"):
+def compile_row(body: str, parsing: str = "template parsing error", fields=None):
     """The row template; `parsing`: how the verb words a parse error (ps:
-    'failed to parse template')."""
+    'failed to parse template'); `fields`: the row's field names, to refuse
+    a template naming another before any call, as Docker's ps does."""
     try:
-        return gotemplate.compile_template(body)
+        row = gotemplate.compile_template(body)
     except gotemplate.ParseError as e:
         raise ListParseError(parsing + str(e)[len("template parsing error"):]) from None
+    if fields is not None:
+        try:
+            row(Row({f: (lambda key: "") if f == "Label" else "" for f in fields}))
+        except gotemplate.TemplateError as e:
+            raise gotemplate.TemplateError(f"failed to execute template: {e}") from None
+    return row
 
 
 class Row(dict):
     """A row as Docker's CLI has it: `{{json .}}` and `--format json` give
-    its fields (not its methods, as ps' .Label) with the keys sorted."""
+    its fields (not its methods, as ps' .Label) with the keys sorted; a
+    field it does not have is an error ("can't evaluate field X"), as a Go
+    struct's."""
+    strict = True
+    type_name = "*formatter.Context"
 
     def to_json(self) -> str:
         return json.dumps({k: v for k, v in self.items() if not callable(v)}, sort_keys=True,

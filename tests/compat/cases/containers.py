@@ -278,4 +278,7 @@ CASES += [
     case("container-prune-bad-until", "container prune -f --filter until=x",
          says='failed to parse value as time or duration: "x"'),
     case("container-prune-label", "container prune -f --filter label=nosuch-compat", setup=DONE, cleanup=RM),
+    case("ps-format-unknown-field", "ps --format '{{.Nope}}'", says="can't evaluate field nope"),
+    case("ps-format-label-no-arg", "ps -a --format '{{.Label}}'", setup=DONE, cleanup=RM,
+         says="wrong number of args for label: want 1 got 0"),
 ]

@@ -73,4 +73,6 @@ CASES += [
     case("history-format-not-human", "history -H=false --format '{{.CreatedSince}}' %i"),
     case("history-format-bad", "history --format '{{.ID' %i", says="template parsing error"),
     case("rmi-f-two-missing", "rmi -f nosuchimage-compat nosuchimage-compat2"),
+    case("images-format-unknown-field", "images --format '{{.Nope}}'", says="can't evaluate field nope"),
+    case("history-format-unknown-field", "history --format '{{.Nope}}' %i", says="can't evaluate field nope"),
 ]

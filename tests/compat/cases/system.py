@@ -63,4 +63,6 @@ CASES += [
     # (no case creates a network: both engines' bridges share the host, and one engine's subnet is the other's overlap)
     case("system-prune-label-none", "system prune -f --filter label=nosuch-compat"),
     case("volume-prune-bad-until", "volume prune -f --filter until=24h", says="invalid filter 'until'"),
+    case("network-ls-format-unknown-field", "network ls --format '{{.Nope}}'", says="can't evaluate field nope"),
+    case("system-df-format-unknown-field", "system df --format '{{.Nope}}'", says="can't evaluate field nope"),
 ]
