@@ -59,7 +59,7 @@ def test_create_errors(stack, env: Env):
     cases = [
         (["--subnet", subnet, name], "already exists"),
         (["--subnet", subnet, "x" + name], "overlaps network " + name),
-        (["--driver", "overlay", "x" + name], "not supported"),
+        (["--driver", "overlay", "x" + name], 'plugin "overlay" not found'),
         (["bad/name"], "invalid network name"),
         (["bridge"], "pre-defined"),
         (["--subnet", "10.1.2.3/33", "x" + name], "invalid subnet"),

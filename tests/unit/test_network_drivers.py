@@ -29,7 +29,7 @@ def test_each_driver_implements_the_protocol(name):
 def test_a_driver_is_chosen_by_name():
     assert drivers.check_name("") == networks.DEFAULT_DRIVER == "bridge"
     assert drivers.check_name("bridge") == "bridge"
-    with pytest.raises(InvalidArgument, match="driver 'overlay' is not supported: doca's networks use the bridge"):
+    with pytest.raises(InvalidArgument, match='plugin "overlay" not found: doca\'s networks use the bridge'):
         drivers.check_name("overlay")
     loaded = drivers.load("dt0")
     assert set(loaded) == set(drivers.DRIVERS) and all(d.name == n for n, d in loaded.items())

@@ -29,6 +29,7 @@ def check_name(name: str) -> str:
     """The driver `network create --driver` names ('' is the default)."""
     name = name or DEFAULT_DRIVER
     if name not in DRIVERS:
-        raise InvalidArgument(f"driver {name!r} is not supported: doca's networks use the "
+        # Docker's words (a driver is a plugin there), then what doca has
+        raise InvalidArgument(f'plugin "{name}" not found: doca\'s networks use the '
                               f"{' or '.join(sorted(DRIVERS))} driver")
     return name
