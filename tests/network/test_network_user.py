@@ -72,7 +72,7 @@ def test_create_errors(stack, env: Env):
     r = stack.doca("network", "rm", "bridge", check=False)
     assert r.returncode == 1 and "pre-defined network and cannot be removed" in r.stderr
     r = stack.doca("network", "rm", "no-such-net", check=False)
-    assert r.returncode == 1 and "not found" in r.stderr
+    assert r.returncode == 1 and "No such network: no-such-net" in r.stderr  # Docker's words
 
 
 def test_containers_resolve_each_other_by_name(stack, env: Env):
