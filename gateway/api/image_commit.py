@@ -22,7 +22,8 @@ def container_config(ctr: rpb.Container, image: ipb.Image) -> ipb.ImageConfig:
     working dir, and the image's labels with the container's on top."""
     spec, icfg = ctr.spec, image.config
     image_env_keys = {e.partition("=")[0] for e in icfg.env}
-    env = [e for e in spec.process.env if not e.startswith("HOSTNAME=") or "HOSTNAME" in image_env_keys]
+    env = list(spec.config_env) or [  # Docker's Config.Env; a record from before it: the process's
+        e for e in spec.process.env if not e.startswith("HOSTNAME=") or "HOSTNAME" in image_env_keys]
     cwd = spec.process.cwd
     if cwd == "/" and not icfg.working_dir:
         cwd = ""
