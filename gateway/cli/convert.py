@@ -56,6 +56,56 @@ def env_files(paths) -> list[str]:
     return out
 
 
+def label_files(paths) -> dict:
+    """--label-file: KEY=VALUE lines; blank lines, # comments and lines
+    without '=' are skipped, as Docker's CLI reads them."""
+    out = {}
+    for path in paths:
+        try:
+            with open(path, "rb") as f:
+                lines = f.read().decode("utf-8", "replace").splitlines()
+        except OSError as e:
+            raise UsageError(f"open {path}: {(e.strerror or str(e)).lower()}") from None
+        for line in lines:
+            line = line.lstrip()
+            if line and not line.startswith("#") and "=" in line:
+                key, _, value = line.partition("=")
+                out[key] = value
+    return out
+
+
+# containerd's platforms.Parse: the OS and architecture names it knows, and
+# the architectures' other spellings
+_OSES = ("linux", "windows", "darwin", "freebsd", "netbsd", "openbsd", "solaris", "illumos", "aix", "android",
+         "dragonfly", "ios", "js", "plan9", "wasip1")
+_ARCHES = {"amd64": "amd64", "x86_64": "amd64", "x86-64": "amd64", "aarch64": "arm64", "arm64": "arm64",
+           "armhf": "arm", "armel": "arm", "arm": "arm", "i386": "386", "386": "386", "ppc64le": "ppc64le",
+           "s390x": "s390x", "riscv64": "riscv64", "mips64le": "mips64le", "mips64": "mips64", "mipsle": "mipsle",
+           "mips": "mips", "loong64": "loong64", "wasm": "wasm", "ppc64": "ppc64"}
+
+
+def platform(text: str, image: str) -> None:
+    """--platform: refused unless it names linux/amd64 (the only platform
+    doca runs), with Docker's words for one it cannot parse and for an image
+    of another platform."""
+    if not text:
+        return
+    parts = text.lower().split("/")
+    os_name, arch = "linux", "amd64"
+    if len(parts) == 1 and parts[0] in _ARCHES:
+        arch = _ARCHES[parts[0]]
+    elif len(parts) == 1 and parts[0] in _OSES:
+        os_name = parts[0]
+    elif 2 <= len(parts) <= 3 and parts[0] in _OSES and parts[1] in _ARCHES:
+        os_name, arch = parts[0], _ARCHES[parts[1]]
+    else:
+        raise UsageError(f'error parsing specified platform: "{text}": unknown operating system or architecture: '
+                         "invalid argument")
+    if (os_name, arch) != ("linux", "amd64"):
+        raise UsageError(f"image with reference {image} was found but does not match the specified platform: "
+                         f"wanted {os_name}/{arch}, actual: linux/amd64 (doca runs linux/amd64 alone)")
+
+
 def entrypoint(value: str | None) -> list[str]:
     """--entrypoint: unset keeps the image's; "" clears it (one empty element)."""
     return [] if value is None else [value]

@@ -147,7 +147,12 @@ CONTAINER_CONFIG = (
     Flag(("-u", "--user"), to="user"),
     Flag(("-h", "--hostname"), to="hostname"),
     Flag(("--entrypoint",), default=None, to="entrypoint", convert="entrypoint"),
+    # Before -l: a label given both ways takes -l's value (the later one).
+    Flag(("--label-file",), APPEND, help="a file of KEY=VALUE lines (# comments)", to="labels",
+         convert="label_files"),
     Flag(("-l", "--label"), APPEND, to="labels", convert="key_values"),
+    Flag(("--cidfile",), help="write the container's id to this file (which must not exist)"),
+    Flag(("--platform",), help="the image's platform: doca runs linux/amd64 alone"),
     Flag(("--rm",), FLAG, to="auto_remove"),
     Flag(("-i", "--interactive"), FLAG, to="interactive"),
     Flag(("-t", "--tty"), FLAG, to="tty"),

@@ -28,7 +28,10 @@ def _put(out: dict, path: str, value) -> None:
     for part in parents:
         out = out.setdefault(part, {})
     if name in out:
-        if not isinstance(value, list):
+        if isinstance(value, dict):  # a map: the later flag's keys win (--label over --label-file)
+            value = {**out[name], **value}
+        elif not isinstance(value, list):
             raise ValueError(f"flags.py: two flags fill {path}, which is not a list")
-        value = out[name] + value
+        else:
+            value = out[name] + value
     out[name] = value

@@ -8,11 +8,55 @@ from gateway.cli.rpc.client import RpcError
 
 def config(args) -> pb.ContainerConfig:
     """run's and create's ContainerConfig: what flags.py says each flag fills."""
+    from gateway.cli import convert
+    convert.platform(args.platform, args.image)
     rows, cols = (0, 0)
     if args.tty:
         from gateway.cli import terminal
         rows, cols = terminal.size()
     return pb.ContainerConfig(console_size=pb.WindowSize(rows=rows, cols=cols), **request.fields("create", args))
+
+
+class CidFile:
+    """--cidfile: made empty before the create (it must not exist: Docker's
+    guard against two containers writing one file), the id written once
+    created, removed if the create failed."""
+
+    def __init__(self, path: str, verb: str):
+        self.path, self.written = path, False
+        if not path:
+            return
+        import os
+        from gateway.cli.convert import UsageError
+        if os.path.exists(path):
+            err = UsageError(f"container ID file found, make sure the other container isn't running or delete "
+                             f"{path}")
+            err.exit_code = 125 if verb == "run" else 1  # Docker's: create's errors exit 1
+            raise err
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+        except OSError as e:
+            err = UsageError(f"failed to create the container ID file: open {path}: {(e.strerror or '').lower()}")
+            if verb == "run" and e.errno == 2:
+                err.exit_code = 127  # Docker's run: a missing file
+            raise err from None
+
+    def write(self, cid: str) -> None:
+        if self.path and not self.written:
+            with open(self.path, "w") as f:
+                f.write(cid)
+            self.written = True
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, exc, tb):
+        if self.path and not self.written:
+            import os
+            try:
+                os.unlink(self.path)
+            except OSError:
+                pass
 
 
 def warn(warnings) -> None:
@@ -59,7 +103,8 @@ def _chain(first, rest):
 
 def run(args) -> int:
     try:
-        return _run(args)
+        with CidFile(args.cidfile, "run") as cidfile:
+            return _run(args, cidfile)
     except RpcError as err:
         code = _start_failure_code(err)
         if code is None:
@@ -84,7 +129,7 @@ def _start_failure_code(err: RpcError) -> int | None:
     return None
 
 
-def _run(args) -> int:
+def _run(args, cidfile: CidFile) -> int:
     if (args.interactive or args.tty) and not args.detach:
         from gateway.cli import terminal
         if terminal.not_a_tty(args):
@@ -93,6 +138,7 @@ def _run(args) -> int:
         resp = with_image(args, lambda: conn.containers(args).Create(config(args)))
         warn(resp.warnings)
         cid = resp.id
+        cidfile.write(cid)
         from gateway.cli import attach
         return attach.stream(args, cid, stdin=args.interactive, tty=args.tty, start=True)
     stream = with_image(args, lambda: _started_run(args))
@@ -101,6 +147,7 @@ def _run(args) -> int:
     for event in stream:
         kind = event.WhichOneof("event")
         if kind == "created":
+            cidfile.write(event.created.id)
             warn(event.created.warnings)
             if args.detach:
                 print(event.created.id)
@@ -114,7 +161,9 @@ def _run(args) -> int:
 
 
 def create(args) -> int:
-    resp = with_image(args, lambda: conn.containers(args).Create(config(args)))
+    with CidFile(args.cidfile, "create") as cidfile:
+        resp = with_image(args, lambda: conn.containers(args).Create(config(args)))
+        cidfile.write(resp.id)
     warn(resp.warnings)
     print(resp.id)
     return 0

@@ -176,6 +176,24 @@ CASES = [
     case("flags-ulimit-nproc", f"{RUN} --ulimit nproc=100 %i sh -c 'ulimit -Su; ulimit -Hu'"),
     case("flags-ulimit-bad", f"{RUN} --ulimit nofile %i true", says="invalid"),
     case("flags-ulimit-unknown", f"{RUN} --ulimit nosuch=1 %i true", says="invalid ulimit type: nosuch"),
+    # --label-file (a system file of KEY=VALUE lines both engines read), --label over it
+    case("flags-label-file", "inspect -f '{{index .Config.Labels \"ID\"}} {{index .Config.Labels \"NAME\"}}' %n",
+         setup=f"{CREATE} --label-file /etc/os-release --label NAME=mine %i true", cleanup=RM),
+    case("flags-label-file-count", "inspect -f '{{len .Config.Labels}}' %n",
+         setup=f"{CREATE} --label-file /etc/os-release %i true", cleanup=RM),
+    case("flags-label-file-missing", f"{RUN} --label-file /nonexistent-compat/labels %i true",
+         says="open /nonexistent-compat/labels: no such file or directory"),
+    # --cidfile (the file cannot be the same on both engines at once: its refusals only)
+    case("flags-cidfile-exists", f"{RUN} --cidfile /etc/hostname %i true", says="container id file found"),
+    case("flags-cidfile-exists-create", "create --network none --cidfile /etc/hostname %i true",
+         says="container id file found"),
+    case("flags-cidfile-no-dir", f"{RUN} --cidfile /nonexistent-compat/cid %i true",
+         says="failed to create the container id file"),
+    # --platform: linux/amd64 runs, anything else is refused
+    case("flags-platform-amd64", f"{RUN} --platform linux/amd64 %i echo ok"),
+    case("flags-platform-arch-alone", f"{RUN} --platform amd64 %i echo ok"),
+    case("flags-platform-other", f"{RUN} --platform linux/arm64 %i echo ok"),
+    case("flags-platform-bad", f"{RUN} --platform bogus %i true", says="error parsing specified platform"),
     # every limit's zero value, as Docker prints it
     case("flags-limits-defaults", _hc(*LIMIT_KEYS), setup=f"{CREATE} %i true", cleanup=RM),
     # update: the same limits on a running container, and --restart
