@@ -4,7 +4,14 @@ from common import resources as limits, timestamps
 
 
 def _ts(ts) -> str:
-    return timestamps.rfc3339(timestamps.from_proto(ts))
+    """Go's RFC3339Nano, as Docker prints a time: the fraction's trailing
+    zeros dropped (and the dot with them)."""
+    text = timestamps.rfc3339(timestamps.from_proto(ts))
+    if "." in text:
+        whole, _, frac = text[:-1].partition(".")
+        frac = frac.rstrip("0")
+        text = f"{whole}.{frac}Z" if frac else f"{whole}Z"
+    return text
 
 
 def _port_bindings(bindings) -> dict:
@@ -295,8 +302,33 @@ def _healthcheck(hc) -> dict:
             "StartPeriod": hc.start_period, "Retries": hc.retries, "StartInterval": hc.start_interval}
 
 
+# An image config's keys with Docker's zero values (its ContainerConfig type).
+_EMPTY_CONFIG = {"Hostname": "", "Domainname": "", "User": "", "AttachStdin": False, "AttachStdout": False,
+                 "AttachStderr": False, "Tty": False, "OpenStdin": False, "StdinOnce": False, "Env": None,
+                 "Cmd": None, "Image": "", "Volumes": None, "WorkingDir": "", "Entrypoint": None, "OnBuild": None,
+                 "Labels": None}
+
+
+def _image_config(cfg) -> dict:
+    """Docker's image Config: every key of its type, ExposedPorts,
+    Healthcheck, StopSignal and Shell only when set (omitempty)."""
+    out = dict(_EMPTY_CONFIG, User=cfg.user, Env=list(cfg.env) or None, Cmd=list(cfg.cmd) or None,
+               Volumes={v: {} for v in cfg.volumes} or None, WorkingDir=cfg.working_dir,
+               Entrypoint=list(cfg.entrypoint) or None, OnBuild=list(cfg.on_build) or None,
+               Labels=dict(cfg.labels) or None)
+    if cfg.exposed_ports:
+        out["ExposedPorts"] = {p: {} for p in cfg.exposed_ports}
+    if cfg.HasField("healthcheck"):
+        out["Healthcheck"] = _healthcheck(cfg.healthcheck)
+    if cfg.stop_signal:
+        out["StopSignal"] = cfg.stop_signal
+    if cfg.shell:
+        out["Shell"] = list(cfg.shell)
+    return out
+
+
 def image(img) -> dict:
-    cfg = img.config
+    """Docker 20.10's image document (the CLI orders its keys)."""
     return {
         "Id": img.id,
         "RepoTags": list(img.repo_tags),
@@ -304,21 +336,16 @@ def image(img) -> dict:
         "Parent": "",
         "Comment": img.comment,
         "Created": _ts(img.created),
-        "Config": {
-            "Env": list(cfg.env) or None, "Cmd": list(cfg.cmd) or None,
-            "Entrypoint": list(cfg.entrypoint) or None, "WorkingDir": cfg.working_dir,
-            "User": cfg.user, "Labels": dict(cfg.labels) or None,
-            "ExposedPorts": {p: {} for p in cfg.exposed_ports} or None,
-            "Volumes": {v: {} for v in cfg.volumes} or None,
-            "StopSignal": cfg.stop_signal or None,
-            "Healthcheck": _healthcheck(cfg.healthcheck) if cfg.HasField("healthcheck") else None,
-            "OnBuild": list(cfg.on_build) or None,
-            "Shell": list(cfg.shell) or None,
-        },
+        "Container": "",
+        "ContainerConfig": dict(_EMPTY_CONFIG),
+        "DockerVersion": "",
         "Author": img.author,
+        "Config": _image_config(img.config),
         "Architecture": img.architecture or "amd64",
         "Os": img.os or "linux",
         "Size": img.size,
+        "VirtualSize": img.size,
+        "GraphDriver": {"Data": {}, "Name": "overlay2"},
         "RootFS": {"Type": "layers", "Layers": list(img.diff_ids)},
         "Metadata": {"LastTagTime": "0001-01-01T00:00:00Z"},
     }

@@ -116,3 +116,15 @@ CASES += [
     case("create-missing-image-pull", "create --network none --name %n 127.0.0.1:9/nosuchimage-compat:latest",
          cleanup=RM, says=("unable to find image", "connection refused")),
 ]
+CASES += [
+    # the image document
+    case("image-inspect-config-json", "image inspect -f '{{json .Config}}' %i"),
+    case("image-inspect-container-config", "image inspect -f '{{json .ContainerConfig}}' %i"),
+    case("image-inspect-empty-fields", "image inspect -f '{{.Container}}|{{.DockerVersion}}|{{.Parent}}|{{.Author}}' %i"),
+    case("image-inspect-graph-driver", "image inspect -f '{{.GraphDriver.Name}}' %i"),
+    case("image-inspect-metadata", "image inspect -f '{{json .Metadata}}' %i"),
+    case("image-inspect-created", "image inspect -f '{{.Created}}' %i"),
+    # a container's document whole, its keys in Docker's order (values normalised)
+    case("inspect-keys", "inspect -f '{{range $k, $v := .}}{{$k}} {{end}}' %n", setup=f"{C} %i true", cleanup=RM),
+    case("inspect-created-format", "inspect -f '{{.Created}}' %n", setup=f"{C} %i true", cleanup=RM),
+]
