@@ -4,10 +4,15 @@ container/volume/network match the actor's id (or a prefix of it) or name;
 image its id or name, with or without the tag; event the action, and the
 part before ": " of "exec_start: sh" or "health_status: healthy" when the
 filter names exec_create, exec_start or health_status; label KEY or
-KEY=VALUE against the attributes."""
+KEY=VALUE against the attributes. As Docker's daemon, the keys and values
+are not checked: a key it has no rule for filters nothing, a type no event
+has matches nothing (`KEY=VALUE` itself is the CLI's usage error)."""
 from common.errors import InvalidArgument
 
 KEYS = ("type", "event", "container", "image", "volume", "network", "label", "scope")
+# Docker's keys for what doca has no events of: an event passes only if its
+# actor's id or name matches (Docker's fuzzyMatchName), so none here does.
+OTHER_ACTORS = ("daemon", "plugin", "node", "service", "secret", "config")
 TYPES = ("container", "image", "volume", "network", "daemon", "plugin", "service", "node", "secret", "config",
          "builder")
 _PREFIXED = ("exec_create", "exec_start", "health_status")
@@ -20,11 +25,8 @@ def parse(items) -> dict[str, set[str]]:
         key = key.strip().lower()
         if not sep or not key:
             raise InvalidArgument(f"bad format of filter {item!r} (expected name=value)")
-        if key not in KEYS:
-            raise InvalidArgument(f"invalid filter {key!r}: use one of {', '.join(KEYS)}")
-        if key == "type" and value not in TYPES:
-            raise InvalidArgument(f"invalid filter 'type={value}': use container, image, volume or network")
-        out.setdefault(key, set()).add(value)
+        if key in KEYS or key in OTHER_ACTORS:
+            out.setdefault(key, set()).add(value)
     return out
 
 
@@ -71,6 +73,8 @@ def matches(f: dict[str, set[str]], event: dict) -> bool:
     if not ok or not _exact(f.get("type"), event["type"]) or not _exact(f.get("scope"), "local"):
         return False
     if not all(_of_type(f, k, event) for k in ("container", "volume", "network")):
+        return False
+    if any(k in f and not _fuzzy(f[k], event["actor_id"], attrs.get("name", "")) for k in OTHER_ACTORS):
         return False
     if "image" in f:
         name = attrs.get("name" if event["type"] == "image" else "image", "")

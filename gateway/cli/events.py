@@ -24,24 +24,58 @@ def text(ev) -> str:
     return line
 
 
+class Message(dict):
+    """Docker's events.Message to a template: a Go struct, its fields by
+    their Go names (.Status, .ID, .From, .Type, .Action, .Actor.ID,
+    .Actor.Attributes, .Scope, .Time, .TimeNano; a field it lacks fails at
+    the start); its JSON by the JSON names, status/id/from left out when
+    empty (omitempty)."""
+    strict = True
+    type_name = "*events.Message"
+
+    def to_json(self) -> str:
+        import json
+        doc = {"status": self["Status"], "id": self["ID"], "from": self["From"]}
+        doc = {k: v for k, v in doc.items() if v}
+        doc.update({"Type": self["Type"], "Action": self["Action"], "Actor": self["Actor"], "scope": self["Scope"],
+                    "time": self["Time"], "timeNano": self["TimeNano"]})
+        return json.dumps(doc, separators=(",", ":"))
+
+
 def document(ev) -> dict:
     """Docker's events.Message, with its older status/id/from fields for
     container and image events."""
-    doc = {}
-    if ev.type in ("container", "image"):
-        doc = {"status": ev.action, "id": ev.actor.id}
-        if ev.type == "container" and "image" in ev.actor.attributes:
-            doc["from"] = ev.actor.attributes["image"]
-    doc.update({"Type": ev.type, "Action": ev.action,
-                "Actor": {"ID": ev.actor.id, "Attributes": dict(ev.actor.attributes)},
-                "scope": ev.scope or "local", "time": ev.time_nano // 1_000_000_000, "timeNano": ev.time_nano})
-    return doc
+    old = ev.type in ("container", "image")
+    return Message({
+        "Status": ev.action if old else "", "ID": ev.actor.id if old else "",
+        "From": ev.actor.attributes.get("image", "") if ev.type == "container" else "",
+        "Type": ev.type, "Action": ev.action, "Actor": {"ID": ev.actor.id, "Attributes": dict(ev.actor.attributes)},
+        "Scope": ev.scope or "local", "Time": ev.time_nano // 1_000_000_000, "TimeNano": ev.time_nano})
+
+
+class FormatError(gotemplate.TemplateError):
+    exit_code = 64
+
+
+def _template(fmt: str):
+    """The template, parsed and tried on an empty event before any comes
+    (Docker's 'Error parsing format: ...', exit 64)."""
+    if fmt == "json":
+        return lambda doc: doc.to_json()
+    try:
+        render = gotemplate.compile_template(fmt)
+        render(document(pb.Event()))
+    except gotemplate.TemplateError as e:
+        raise FormatError("Error parsing format: " + str(e).removeprefix("template parsing error: ")) from None
+    return render
 
 
 def events(args) -> int:
-    req = pb.EventsRequest(since=args.since, until=args.until, filters=args.filter)
+    from gateway.cli import filterflag
+    render = _template(args.format) if args.format else None
+    req = pb.EventsRequest(since=args.since, until=args.until, filters=filterflag.check(args.filter))
     out = sys.stdout
     for ev in conn.system(args).Events(req):
-        out.write((gotemplate.render(args.format, document(ev)) if args.format else text(ev)) + "\n")
+        out.write((render(document(ev)) if render else text(ev)) + "\n")
         out.flush()
     return 0

@@ -66,3 +66,29 @@ CASES += [
     case("network-ls-format-unknown-field", "network ls --format '{{.Nope}}'", says="can't evaluate field nope"),
     case("system-df-format-unknown-field", "system df --format '{{.Nope}}'", says="can't evaluate field nope"),
 ]
+
+# -- issue 12: events --filter and --format (a window with no events, or one with the case's own)
+PAST = "--since 2000-01-01T00:00:00Z --until 2000-01-02T00:00:00Z"
+RECENT = "--since 1m --until 0s"
+PAUSE = "run --rm --network none %i sleep 1"  # Docker's --until 0s leaves out the events of the same second
+CASES += [
+    case("events-filter-unknown-key", f"events {PAST} --filter nosuch=1"),
+    case("events-filter-type-unknown", f"events {PAST} --filter type=spaceship"),
+    case("events-filter-no-equals", f"events {PAST} --filter x", says="bad format of filter (expected name=value)"),
+    case("events-format-bad", f"events {PAST} --format '{{{{.Type'", says="unclosed action"),
+    case("events-format-unknown-field", f"events {PAST} --format '{{{{.Nope}}}}'", says="can't evaluate field nope"),
+    case("events-format-lower-status", f"events {PAST} --format '{{{{.status}}}}'", says="can't evaluate field status"),
+    case("events-filter-volume", f"events {RECENT} --filter volume=%v --format '{{{{.Type}}}} {{{{.Action}}}}'",
+         setup=("volume create %v", "volume rm %v", PAUSE)),
+    case("events-filter-volume-and-event", f"events {RECENT} --filter volume=%v --filter event=destroy "
+         "--format '{{.Action}} {{.Actor.ID}}'", setup=("volume create %v", "volume rm %v", PAUSE)),
+    case("events-filter-container", f"events {RECENT} --filter container=%n --format '{{{{.Action}}}}'",
+         setup=("create --network none --name %n %i true", "rm %n", PAUSE)),
+    case("events-filter-label", f"events {RECENT} --filter label=%n=1 --format '{{{{.Type}}}} {{{{.Action}}}}'",
+         setup=("create --network none --name %n --label %n=1 %i true", "rm %n", PAUSE)),
+    case("events-filter-type-and-container", f"events {RECENT} --filter type=container --filter container=%n "
+         "--filter event=create --format '{{.Actor.Attributes.name}}'",
+         setup=("create --network none --name %n %i true", "rm %n", PAUSE)),
+    case("events-filter-daemon", f"events {RECENT} --filter daemon=nosuch --filter container=%n",
+         setup=("create --network none --name %n %i true", "rm %n", PAUSE)),
+]
