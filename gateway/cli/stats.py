@@ -95,6 +95,18 @@ def _show(batch, args, fmt: str, clear: bool) -> int:
     return 0
 
 
+def _flag_given(args) -> bool:
+    """Whether the line sets any of update's flags (Docker's CLI refuses it without one)."""
+    from gateway.cli.flags import APPEND, HELP, VERBS
+    for f in VERBS["update"].flags:
+        if f.kind != HELP and getattr(args, f.dest) != (list(f.default) if f.kind == APPEND else f.default):
+            return True
+    return False
+
+
 def update(args) -> int:
+    if not _flag_given(args):
+        sys.stderr.write("doca: you must provide one or more flags when using this command\n")
+        return 1
     stub, req = conn.containers(args), request.fields("update", args)
     return each.each(args.containers, lambda r: stub.Update(pb.UpdateRequest(id=r, **req)))

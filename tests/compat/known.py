@@ -11,6 +11,5 @@ WRONG = {
     # -- the process a container starts
     # -- state, exit codes, inspect
     # -- messages
-    "update-no-flags": "update without a flag goes to the engine (docker's CLI: exit 1, 'you must provide one or more flags when using this command')",
     "inspect-bad-type": "inspect --type X with an unknown X is an argparse choice error, exit 125 (docker: exit 1, \"X\" is not a valid value for --type)",
 }
