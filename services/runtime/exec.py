@@ -42,7 +42,13 @@ class ExecMixin(RuntimeState):
         template = config["process"]
         rootfs = rec.spec.rootfs
         user = spec.get("user") or rec.spec.process.user
-        who = users.resolve(user, [rootfs.upper_dir, *rootfs.lower_dirs], rec.spec.group_add)
+        try:
+            who = users.resolve(user, [rootfs.upper_dir, *rootfs.lower_dirs], rec.spec.group_add)
+        except InvalidArgument as e:
+            # Docker 20.10's: a process that cannot start, 126 and the words on its stdout
+            yield "stdout", f"{e}\n".encode()
+            yield "exit", 126
+            return
         tty = bool(spec.get("tty"))
         # Docker's: the container's environment (TERM as the exec's -t says),
         # the exec's -e, then HOME for the exec's user when still unset.

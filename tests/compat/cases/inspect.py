@@ -128,3 +128,9 @@ CASES += [
     case("inspect-keys", "inspect -f '{{range $k, $v := .}}{{$k}} {{end}}' %n", setup=f"{C} %i true", cleanup=RM),
     case("inspect-created-format", "inspect -f '{{.Created}}' %n", setup=f"{C} %i true", cleanup=RM),
 ]
+CASES += [
+    case("exec-user-unknown", "exec -u nosuchuser %n true", setup="run -d --network none --name %n %i sleep 60",
+         cleanup=RM),
+    case("exec-detached-user-unknown", "exec -d -u nosuchuser %n true",
+         setup="run -d --network none --name %n %i sleep 60", cleanup=RM, says="unable to find user nosuchuser"),
+]
