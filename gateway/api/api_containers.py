@@ -1,6 +1,7 @@
 """doca.v1.Containers: thin; the flows that span services live in
 containers.py, the Docker-shaped documents in documents.py."""
 from common import request_guard
+from common.errors import FailedPrecondition
 from doca.network.v1 import network_pb2 as npb
 from doca.runtime.v1 import runtime_pb2 as rpb
 from doca.v1 import containers_pb2 as pb, containers_pb2_grpc
@@ -111,6 +112,8 @@ class ContainersServicer(containers_pb2_grpc.ContainersServicer):
         return pb.ContainerRef(id=self.c.runtime.Resume(rpb.ResumeRequest(id=request.id)).id)
 
     def Logs(self, request, context):
+        if self.c.runtime.Inspect(rpb.InspectRequest(id=request.id)).spec.log.driver == "none":
+            raise FailedPrecondition("configured logging driver does not support reading")
         req = rpb.LogsRequest(id=request.id, follow=request.follow, timestamps=request.timestamps,
                               since=specs.since(request.since))
         if request.HasField("tail"):

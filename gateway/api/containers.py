@@ -64,7 +64,7 @@ class Containers:
         mode = specs.network_mode(cfg)
         policy = specs.restart_policy(cfg)
         userns = specs.userns_remap(cfg.userns_remap)
-        log_cfg = specs.log_config(dict(cfg.log_opts))
+        log_cfg = specs.log_config(dict(cfg.log_opts), cfg.log_driver)
         health = specs.healthcheck(cfg, image.config.healthcheck)
         timeout = specs.stop_timeout(cfg) if cfg.HasField("stop_timeout") else None
         publish, exposed = ports.bindings(cfg, image.config.exposed_ports)

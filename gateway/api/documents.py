@@ -128,7 +128,7 @@ def _host_config(spec, sandbox) -> dict:
     security_opt = list(spec.security_opt) + (["label=disable"] if spec.privileged else [])
     out = {
         "Binds": _or_null(spec.binds), "ContainerIDFile": "",
-        "LogConfig": {"Type": "json-file", "Config": dict(spec.log_opts)},
+        "LogConfig": {"Type": spec.log.driver or "json-file", "Config": dict(spec.log_opts)},
         "NetworkMode": spec.network_mode or "bridge",
         "PortBindings": _port_bindings(sandbox.requested) if sandbox else {},
         "RestartPolicy": {"Name": spec.restart_policy.name or "no",

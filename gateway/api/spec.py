@@ -263,8 +263,30 @@ def since(text: str, now: float | None = None) -> float:
         raise InvalidArgument(f"invalid --since {text!r}: use an RFC 3339 time, a Unix time or a duration like 10m") from None
 
 
-def log_config(opts) -> rpb.LogConfig:
-    """--log-opt max-size=10m --log-opt max-file=3."""
+LOG_DRIVERS = ("json-file", "local", "none")
+
+
+def log_config(opts, driver: str = "") -> rpb.LogConfig:
+    """--log-driver json-file (default), local or none; --log-opt
+    max-size=10m --log-opt max-file=3 (Docker's local: 20m and 5 unless
+    given; none takes no option), with Docker's words for the others."""
+    driver = driver or "json-file"
+    if driver not in LOG_DRIVERS:
+        raise InvalidArgument(f'error looking up logging plugin {validate.cut(driver, 60)}: plugin '
+                              f'"{validate.cut(driver, 60)}" not found')
+    if driver == "none":
+        if opts:
+            raise InvalidArgument("invalid logging opts for driver none")
+        return rpb.LogConfig(driver="none")
+    out = _rotation(opts)
+    if driver == "local":
+        out.driver = "local"
+        out.max_size = out.max_size or 20 << 20
+        out.max_file = out.max_file or 5
+    return out
+
+
+def _rotation(opts) -> rpb.LogConfig:
     known = {"max-size", "max-file"}
     unknown = set(opts) - known
     if unknown:

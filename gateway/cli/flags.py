@@ -156,6 +156,7 @@ CONTAINER_CONFIG = (
     Flag(("--rm",), FLAG, to="auto_remove"),
     Flag(("-i", "--interactive"), FLAG, to="interactive"),
     Flag(("-t", "--tty"), FLAG, to="tty"),
+    Flag(("--log-driver",), help="json-file (default), local or none", to="log_driver"),
     Flag(("--log-opt",), APPEND, to="log_opts", convert="key_values"),
     Flag(("--cap-add",), APPEND, to="cap_add"),
     Flag(("--cap-drop",), APPEND, to="cap_drop"),

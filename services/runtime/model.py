@@ -55,6 +55,7 @@ class WindowSize:
 class LogConfig:
     max_size: int = 0  # 0: the runtime's default rotation (create.py)
     max_file: int = 0
+    driver: str = ""  # --log-driver: "" (json-file), "local", "none"
 
 
 @dataclasses.dataclass(frozen=True)

@@ -269,12 +269,14 @@ class Health(_message.Message):
     def __init__(self, status: _Optional[str] = ..., failing_streak: _Optional[int] = ..., log: _Optional[_Iterable[_Union[HealthResult, _Mapping]]] = ...) -> None: ...
 
 class LogConfig(_message.Message):
-    __slots__ = ("max_size", "max_file")
+    __slots__ = ("max_size", "max_file", "driver")
     MAX_SIZE_FIELD_NUMBER: _ClassVar[int]
     MAX_FILE_FIELD_NUMBER: _ClassVar[int]
+    DRIVER_FIELD_NUMBER: _ClassVar[int]
     max_size: int
     max_file: int
-    def __init__(self, max_size: _Optional[int] = ..., max_file: _Optional[int] = ...) -> None: ...
+    driver: str
+    def __init__(self, max_size: _Optional[int] = ..., max_file: _Optional[int] = ..., driver: _Optional[str] = ...) -> None: ...
 
 class RestartPolicy(_message.Message):
     __slots__ = ("name", "maximum_retry_count")

@@ -194,6 +194,24 @@ CASES = [
     case("flags-platform-arch-alone", f"{RUN} --platform amd64 %i echo ok"),
     case("flags-platform-other", f"{RUN} --platform linux/arm64 %i echo ok"),
     case("flags-platform-bad", f"{RUN} --platform bogus %i true", says="error parsing specified platform"),
+    # --log-driver json-file, local, none
+    case("flags-log-driver-local", f"{RUN} --log-driver local %i echo hi"),
+    case("flags-log-driver-local-logs", "logs %n", setup=f"run --network none --name %n --log-driver local %i echo hi",
+         cleanup=RM),
+    case("flags-log-driver-none-run", f"{RUN} --log-driver none %i echo hi"),
+    case("flags-log-driver-none-logs", "logs %n", setup=f"run --network none --name %n --log-driver none %i echo hi",
+         cleanup=RM, says="configured logging driver does not support reading"),
+    case("flags-log-driver-inspect", "inspect -f '{{.HostConfig.LogConfig.Type}} {{len .HostConfig.LogConfig.Config}}' "
+                                     "%n", setup=f"{CREATE} --log-driver none %i true", cleanup=RM),
+    case("flags-log-driver-json-file-inspect", "inspect -f '{{.HostConfig.LogConfig.Type}}' %n",
+         setup=f"{CREATE} --log-driver json-file %i true", cleanup=RM),
+    case("flags-log-driver-local-opt", "inspect -f '{{.HostConfig.LogConfig.Type}} "
+                                       "{{index .HostConfig.LogConfig.Config \"max-size\"}}' %n",
+         setup=f"{CREATE} --log-driver local --log-opt max-size=1m %i true", cleanup=RM),
+    case("flags-log-driver-unknown", f"{RUN} --log-driver bogus %i true",
+         says='error looking up logging plugin bogus: plugin "bogus" not found'),
+    case("flags-log-driver-none-opts", f"{RUN} --log-driver none --log-opt max-size=1m %i true",
+         says="invalid logging opts for driver none"),
     # every limit's zero value, as Docker prints it
     case("flags-limits-defaults", _hc(*LIMIT_KEYS), setup=f"{CREATE} %i true", cleanup=RM),
     # update: the same limits on a running container, and --restart
