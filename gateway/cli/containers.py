@@ -153,6 +153,9 @@ def inspect(args) -> int:
         "volume": lambda r: conn.volumes(args).Inspect(pb.VolumeRef(name=r)),
         "network": lambda r: conn.networks(args).Inspect(pb.NetworkRef(id=r)),
     }
+    if args.type is not None and args.type not in lookups:
+        sys.stderr.write(f'doca: "{args.type}" is not a valid value for --type\n')
+        return 1
     kinds = [args.type] if args.type else list(lookups)
     missing = f"No such {args.type}: {{}}" if args.type else "No such object: {}"  # as Docker's per --type
     return each.inspect(args.objects, [lookups[k] for k in kinds], missing, template=args.format)

@@ -11,5 +11,4 @@ WRONG = {
     # -- the process a container starts
     # -- state, exit codes, inspect
     # -- messages
-    "inspect-bad-type": "inspect --type X with an unknown X is an argparse choice error, exit 125 (docker: exit 1, \"X\" is not a valid value for --type)",
 }

@@ -14,7 +14,8 @@ def declare(sub) -> None:
     for name in ("stop", "restart", "kill", "rm", "wait"):
         table_verb(sub, name)
     p = verb(sub, "inspect", "containers:inspect", "low-level information on containers, images or volumes")
-    p.add_argument("--type", choices=("container", "image", "volume", "network"), default=None)
+    # container, image, volume or network: checked by the handler (exit 1, as Docker's)
+    p.add_argument("--type", default=None)
     p.add_argument("-f", "--format", default="", help="a Go template, e.g. '{{.State.Status}}', or json")
     p.add_argument("objects", nargs="+")
     for name in ("pause", "unpause", "exec"):
