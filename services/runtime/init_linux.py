@@ -205,7 +205,9 @@ def run(spec: dict, bundle: str, cgroup_view: dict, fifo_path: str, ready_w: int
     except InitError as e:
         code, message = e.code, str(e)
     except OSError as e:
-        code, message = EXIT_CANNOT_INVOKE, str(e)
+        # Docker's CLI: a start that failed on a missing file exits 127, else 126
+        code = EXIT_NOT_FOUND if e.errno == 2 else EXIT_CANNOT_INVOKE
+        message = e.strerror if e.filename is None and e.strerror else str(e)
     except BaseException as e:  # noqa: BLE001 - a forked child must never unwind
         code, message = 1, f"{type(e).__name__}: {e}"
     try:

@@ -270,7 +270,10 @@ def write_sysctls(sysctls) -> None:
     /proc/sys is made read-only. A key this kernel lacks fails the start."""
     for key, value in (sysctls or {}).items():
         path = "/proc/sys/" + key.replace(".", "/")
-        fd = os.open(path, os.O_WRONLY | os.O_CLOEXEC)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CLOEXEC)
+        except OSError as e:  # runc's words; the init exits 127 for a missing one
+            raise OSError(e.errno, f"open {path}: {(e.strerror or '').lower()}") from None
         try:
             os.write(fd, value.encode())
         finally:

@@ -146,6 +146,8 @@ CASES = [
     case("run-sysctl-mqueue", f"{RUN} --sysctl fs.mqueue.msg_max=20 %i cat /proc/sys/fs/mqueue/msg_max"),
     case("run-sysctl-refused", f"{RUN} --sysctl kernel.foo=1 %i true", says="is not whitelisted"),
     case("run-sysctl-no-value", f"{RUN} --sysctl kernel.shmmax %i true", says="is not whitelisted"),
+    case("run-sysctl-missing", f"{RUN} --sysctl net.ipv4.nosuch=1 %i true",
+         says="open /proc/sys/net/ipv4/nosuch: no such file or directory"),
     # exec: the same environment and groups as the container's process
     case("exec-env-home", "exec %n sh -c 'echo $HOME'", setup="run -d --network none --name %n %i sleep 60",
          cleanup=RM),
