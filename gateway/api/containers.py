@@ -17,7 +17,7 @@ from doca.images.v1 import images_pb2 as ipb
 from doca.network.v1 import network_pb2 as npb
 from doca.runtime.v1 import runtime_pb2 as rpb
 from doca.volumes.v1 import volumes_pb2 as vpb
-from gateway.api import anonymous_volumes, config_checks, intents, ports, spec as specs
+from gateway.api import anonymous_volumes, config_checks, intents, mount_flag, ports, spec as specs
 from gateway.api.clients import Clients
 from gateway.api.port_parking import PortParking, port_taken
 
@@ -72,8 +72,10 @@ class Containers:
             raise InvalidArgument("conflicting options: port publishing and the container type network mode")
 
         volumes = [specs.parse_volume(v) for v in cfg.volumes]
+        mounted, mounted_tmpfs = mount_flag.split(cfg.mounts)  # --mount: as -v and --tmpfs give them
+        volumes += mounted
         volumes += anonymous_volumes.destinations(volumes, image.config.volumes)
-        tmpfs = [specs.parse_tmpfs(t) for t in cfg.tmpfs]
+        tmpfs = [specs.parse_tmpfs(t) for t in cfg.tmpfs] + mounted_tmpfs
         sysctls = specs.sysctls(cfg.sysctls)
         args, entrypoint, cmd = specs.command(cfg, image.config)
         workdir = specs.working_dir(cfg, image.config)

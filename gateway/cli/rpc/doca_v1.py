@@ -162,6 +162,7 @@ MESSAGES = {
         (98, 'device_cgroup_rules', 9, 1, '', ''),
         (100, 'expose', 9, 1, '', ''),
         (102, 'log_driver', 9, 0, '', ''),
+        (103, 'mounts', 9, 1, '', ''),
     ), ('doca.v1.ContainerConfig.LabelsEntry', 'doca.v1.ContainerConfig.LogOptsEntry')),
     'doca.v1.ContainerConfig.LabelsEntry': ((
         (1, 'key', 9, 0, '', ''),

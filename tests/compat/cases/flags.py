@@ -212,6 +212,34 @@ CASES = [
          says='error looking up logging plugin bogus: plugin "bogus" not found'),
     case("flags-log-driver-none-opts", f"{RUN} --log-driver none --log-opt max-size=1m %i true",
          says="invalid logging opts for driver none"),
+    # --mount type=bind|volume|tmpfs
+    case("flags-mount-bind", f"{RUN} --mount type=bind,source=/etc,target=/m %i cat /m/hostname"),
+    case("flags-mount-bind-readonly", f"{RUN} --mount type=bind,src=/etc,dst=/m,readonly %i sh -c "
+                                      "'touch /m/compat-x 2>/dev/null; echo $?'"),
+    case("flags-mount-bind-ro-false", f"{RUN} --mount type=bind,src=/etc,dst=/m,ro=false %i sh -c "
+                                      "'grep \" /m \" /proc/mounts | cut -d\" \" -f4 | cut -d, -f1'"),
+    case("flags-mount-bind-missing", f"{RUN} --mount type=bind,source=/nonexistent-compat,target=/m %i true",
+         says="bind source path does not exist: /nonexistent-compat"),
+    case("flags-mount-bind-no-source", f"{RUN} --mount type=bind,target=/m %i true",
+         says="field source must not be empty"),
+    case("flags-mount-no-target", f"{RUN} --mount type=bind,source=/etc %i true", says="target is required"),
+    case("flags-mount-unknown-key", f"{RUN} --mount type=bind,source=/etc,target=/m,foo=bar %i true",
+         says="unexpected key 'foo' in 'foo=bar'"),
+    case("flags-mount-unknown-type", f"{RUN} --mount type=bogus,target=/m %i true", says="mount type unknown"),
+    case("flags-mount-path-as-volume", f"{RUN} --mount source=/etc,target=/m %i true",
+         says="includes invalid characters for a local volume name"),
+    case("flags-mount-tmpfs", f"{RUN} --mount type=tmpfs,target=/t,tmpfs-size=1m %i sh -c "
+                              "'df -k /t | tail -1; grep \" /t \" /proc/mounts'"),
+    case("flags-mount-tmpfs-mode", f"{RUN} --mount type=tmpfs,target=/t,tmpfs-mode=1770 %i stat -c %a /t"),
+    case("flags-mount-volume", "run --rm --network none -v %v:/v %i cat /v/f",
+         setup=f"{RUN} --mount type=volume,source=%v,target=/v %i sh -c 'echo kept > /v/f'",
+         cleanup="volume rm %v"),
+    case("flags-mount-volume-copy", f"{RUN} --mount type=volume,source=%v,target=/etc %i test -f /etc/passwd",
+         cleanup="volume rm %v"),
+    case("flags-mount-volume-nocopy", f"{RUN} --mount type=volume,source=%v,target=/etc,volume-nocopy %i "
+                                      "ls /etc", cleanup="volume rm %v"),
+    case("flags-mount-anonymous", f"{RUN} --mount type=volume,target=/v %i sh -c "
+                                  "'grep -c \" /v \" /proc/mounts'"),
     # every limit's zero value, as Docker prints it
     case("flags-limits-defaults", _hc(*LIMIT_KEYS), setup=f"{CREATE} %i true", cleanup=RM),
     # update: the same limits on a running container, and --restart
