@@ -170,8 +170,9 @@ def docker_globals(args) -> str | None:
 def main(argv=None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     args = parse(argv)
-    if getattr(args, "context", None) or getattr(args, "log_level", None) or getattr(args, "config", None) \
-            or getattr(args, "debug", False):
+    # (daemon's own --log-level is the stack's, not Docker's global one)
+    if args.verb != "daemon" and (getattr(args, "context", None) or getattr(args, "log_level", None)
+                                  or getattr(args, "config", None) or getattr(args, "debug", False)):
         refused = docker_globals(args)
         if refused:
             sys.stderr.write(refused + "\n")

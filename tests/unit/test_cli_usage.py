@@ -88,7 +88,7 @@ def test_group_help_lists_its_commands_once(capsys):
     (["container", "run", "--rm", "img", "true"], "run", {"image": "img", "command": ["true"], "rm": True}),
     (["container", "exec", "c", "ls"], "exec", {"container": "c", "command": ["ls"]}),
     (["container", "rm", "-f", "a"], "rm", {"force": True, "containers": ["a"]}),
-    (["image", "build", "-q", "."], "build", {"quiet": True, "context": "."}),
+    (["image", "build", "-q", "."], "build", {"quiet": True, "build_context": "."}),
     (["image", "remove", "busybox"], "rmi", {"images": ["busybox"]}),
 ])
 def test_management_aliases_are_the_verbs(argv, verb, values, capsys):
@@ -143,3 +143,22 @@ def test_help_shows_dockers_option_texts(capsys):
     assert "  -n, --last int        Show n last created containers (includes all\n" \
            "                        states) (default -1)\n" in out
     assert all(len(line) < 80 for line in out.splitlines())
+
+
+def test_no_command_reuses_a_global_options_name():
+    """A command's option or argument named as a global option (build's
+    CONTEXT was `context`, as -c/--context) would take its place in the
+    namespace; the daemon's --log-level is the stack's own."""
+    from gateway.cli import cmdline, flags
+    globals_ = {f.dest for f in flags.GLOBAL} - {"help"}
+
+    def walk(parser, path):
+        sub = cmdline._subparsers(parser)
+        if sub is not None:
+            for name, child in sub.choices.items():
+                yield from walk(child, path + [name])
+        else:
+            yield " ".join(path), {a.dest for a in parser._actions} & globals_
+
+    clashes = {path: names for path, names in walk(main.build_parser([]), []) if names}
+    assert clashes == {"daemon": {"log_level"}}
