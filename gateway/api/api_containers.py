@@ -79,7 +79,10 @@ class ContainersServicer(containers_pb2_grpc.ContainersServicer):
     def Inspect(self, request, context):
         ctr = self.c.runtime.Inspect(rpb.InspectRequest(id=request.id))
         found = self.c.network.ListEndpoints(npb.ListEndpointsRequest(container_id=ctr.id))
-        return struct(documents.container(ctr, found.endpoints, found.sandboxes[0] if found.sandboxes else None))
+        doc = documents.container(ctr, found.endpoints, found.sandboxes[0] if found.sandboxes else None)
+        if request.size:  # inspect -s: its writable layer, and that with its image's
+            doc["SizeRw"], doc["SizeRootFs"] = container_list.sizes(self.c, ctr)
+        return struct(doc)
 
     def Restart(self, request, context):
         self.c.runtime.Stop(rpb.StopRequest(id=request.id, timeout=request.timeout))

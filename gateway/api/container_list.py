@@ -115,6 +115,15 @@ def list_containers(clients: Clients, request) -> pb.ListResponse:
     return pb.ListResponse(containers=out)
 
 
+def sizes(clients: Clients, ctr) -> tuple[int, int]:
+    """(SizeRw, SizeRootFs) of one container, as inspect -s shows them."""
+    usage = clients.images.DiskUsage(ipb.DiskUsageRequest())
+    rw = next((s.size for s in usage.snapshots if s.container_id == ctr.id), 0)
+    image = next((i.size for i in clients.images.List(ipb.ListRequest(all=True)).images
+                  if i.id == ctr.spec.image_id), 0)
+    return rw, rw + image
+
+
 def _fill_sizes(clients: Clients, out: list, image_of: dict) -> None:
     """SizeRw: the writable layer; SizeRootFs: that and the image's layers."""
     usage = clients.images.DiskUsage(ipb.DiskUsageRequest())

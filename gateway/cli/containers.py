@@ -148,7 +148,7 @@ def wait(args) -> int:
 def inspect(args) -> int:
     """Containers first, then images, then volumes, then networks, as `docker inspect` does."""
     lookups = {
-        "container": lambda r: conn.containers(args).Inspect(pb.ContainerRef(id=r)),
+        "container": lambda r: conn.containers(args).Inspect(pb.ContainerRef(id=r, size=getattr(args, "size", False))),
         "image": lambda r: conn.images(args).Inspect(pb.ImageRef(reference=r)),
         "volume": lambda r: conn.volumes(args).Inspect(pb.VolumeRef(name=r)),
         "network": lambda r: conn.networks(args).Inspect(pb.NetworkRef(id=r)),

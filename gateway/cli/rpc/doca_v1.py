@@ -163,6 +163,9 @@ MESSAGES = {
         (100, 'expose', 9, 1, '', ''),
         (102, 'log_driver', 9, 0, '', ''),
         (103, 'mounts', 9, 1, '', ''),
+        (104, 'pid', 9, 0, '', ''),
+        (105, 'ipc', 9, 0, '', ''),
+        (106, 'uts', 9, 0, '', ''),
     ), ('doca.v1.ContainerConfig.LabelsEntry', 'doca.v1.ContainerConfig.LogOptsEntry')),
     'doca.v1.ContainerConfig.LabelsEntry': ((
         (1, 'key', 9, 0, '', ''),

@@ -34,7 +34,7 @@ def declare(sub) -> None:
     # inspect of containers alone (no --type): the top-level inspect's handler
     p = verb(gsub, "inspect", "containers:inspect", "display detailed information on one or more containers")
     p.add_argument("-f", "--format", default="", help="a Go template, e.g. '{{.State.Status}}', or json")
-    p.add_argument("-s", "--size", action="store_true", help="accepted; sizes are not shown")
+    p.add_argument("-s", "--size", action="store_true", help="its sizes too (SizeRw, SizeRootFs)")
     p.add_argument("objects", nargs="+", metavar="CONTAINER")
     p.set_defaults(type="container")
     _tools(gsub)

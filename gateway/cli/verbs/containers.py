@@ -17,6 +17,7 @@ def declare(sub) -> None:
     # container, image, volume or network: checked by the handler (exit 1, as Docker's)
     p.add_argument("--type", default=None)
     p.add_argument("-f", "--format", default="", help="a Go template, e.g. '{{.State.Status}}', or json")
+    p.add_argument("-s", "--size", action="store_true", help="a container's sizes too (SizeRw, SizeRootFs)")
     p.add_argument("objects", nargs="+")
     for name in ("pause", "unpause", "exec"):
         table_verb(sub, name)

@@ -134,3 +134,9 @@ CASES += [
     case("exec-detached-user-unknown", "exec -d -u nosuchuser %n true",
          setup="run -d --network none --name %n %i sleep 60", cleanup=RM, says="unable to find user nosuchuser"),
 ]
+CASES += [
+    # inspect -s: the writable layer's size (the image's differs: each store counts its own)
+    case("inspect-size-rw", "inspect -s -f '{{.SizeRw}}' %n", setup=f"{C} %i true", cleanup=RM),
+    case("inspect-size-rw-written", "container inspect --size -f '{{if .SizeRw}}some{{end}}' %n",
+         setup="run --network none --name %n %i sh -c 'head -c 100000 /dev/zero > /f'", cleanup=RM),
+]
