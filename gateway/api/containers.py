@@ -65,6 +65,7 @@ class Containers:
         policy = specs.restart_policy(cfg)
         userns = specs.userns_remap(cfg.userns_remap)
         log_cfg = specs.log_config(dict(cfg.log_opts), cfg.log_driver)
+        pid_mode, ipc_mode, uts_mode = specs.namespace_modes(cfg)
         health = specs.healthcheck(cfg, image.config.healthcheck)
         timeout = specs.stop_timeout(cfg) if cfg.HasField("stop_timeout") else None
         publish, exposed = ports.bindings(cfg, image.config.exposed_ports)
@@ -127,6 +128,7 @@ class Containers:
             spec.binds.extend(v for v, parsed in zip(cfg.volumes, volumes) if parsed.source)
             spec.log_opts.update(cfg.log_opts)
             spec.detached = detached
+            spec.pid_mode, spec.ipc_mode, spec.uts_mode = pid_mode, ipc_mode, uts_mode
             # Docker's Config.Volumes: the anonymous -v paths and the image's VOLUMEs
             spec.config_volumes.extend(dict.fromkeys(
                 [v.destination for v in volumes[:len(cfg.volumes)] if not v.source] + list(image.config.volumes)))

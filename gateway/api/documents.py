@@ -139,13 +139,13 @@ def _host_config(spec, sandbox) -> dict:
         "CgroupnsMode": spec.cgroupns or "host",
         "Dns": list(spec.dns), "DnsOptions": list(spec.dns_options), "DnsSearch": list(spec.dns_search),
         "ExtraHosts": _or_null(spec.extra_hosts), "GroupAdd": _or_null(spec.group_add),
-        "IpcMode": "private", "Cgroup": "", "Links": None, "OomScoreAdj": 0, "PidMode": "",
+        "IpcMode": spec.ipc_mode or "private", "Cgroup": "", "Links": None, "OomScoreAdj": 0, "PidMode": spec.pid_mode,
         "Privileged": spec.privileged, "PublishAllPorts": spec.publish_all,
         "ReadonlyRootfs": spec.rootfs.readonly, "SecurityOpt": security_opt or None,
     }
     if spec.tmpfs:  # omitted when empty, as Docker's
         out["Tmpfs"] = dict(spec.tmpfs)
-    out.update({"UTSMode": "",
+    out.update({"UTSMode": spec.uts_mode,
                 "UsernsMode": f"remap:{spec.userns.uid_base}:{spec.userns.size}" if spec.userns.size else "",
                 "ShmSize": DEFAULT_SHM_SIZE})
     if spec.sysctls:

@@ -263,6 +263,25 @@ def since(text: str, now: float | None = None) -> float:
         raise InvalidArgument(f"invalid --since {text!r}: use an RFC 3339 time, a Unix time or a duration like 10m") from None
 
 
+def namespace_modes(cfg) -> tuple[str, str, str]:
+    """--pid, --ipc, --uts as Docker reads them (its words for a bad one);
+    joining another container's (container:NAME) is not done yet."""
+    pid, ipc, uts = cfg.pid, cfg.ipc, cfg.uts
+    for value, flag in ((pid, "--pid"), (ipc, "--ipc")):
+        if value.startswith("container:"):
+            raise InvalidArgument(f"{flag} {validate.shown(value)}: joining another container's namespace is not "
+                                  "supported yet (use host, or the container's own)")
+    if pid not in ("", "host"):
+        raise InvalidArgument("--pid: invalid PID mode")
+    if uts not in ("", "host"):
+        raise InvalidArgument("--uts: invalid UTS mode")
+    if ipc not in ("", "private", "shareable", "host", "none"):
+        raise InvalidArgument(f"Invalid IPC mode: {validate.cut(ipc, 60)}")
+    if uts == "host" and cfg.hostname:
+        raise InvalidArgument("conflicting options: hostname and the UTS mode")
+    return pid, ipc or "private", uts
+
+
 LOG_DRIVERS = ("json-file", "local", "none")
 
 

@@ -10,6 +10,7 @@ import time
 from common import atomic, crashpoints
 from common.errors import FailedPrecondition, InvalidArgument
 from services.runtime import devices, executors, model, names, root_mount, shim_client, signals, spec as ocispec, users
+from services.runtime import namespace_modes
 from services.runtime.proc import signal_process
 from services.runtime.security import options, payload as security_payload
 from services.runtime.state import RuntimeState
@@ -167,6 +168,7 @@ class CreateMixin(RuntimeState):
             terminal=spec.tty, console_size=_size(spec.console_size),
             privileged=security.privileged, userns=userns_of(spec), cgroupns=cgroupns_of(spec))
         options.apply_to_config(config, security)
+        namespace_modes.apply(config, spec.pid_mode, spec.ipc_mode, spec.uts_mode)
         config["linux"]["resources"]["devices"] = devices.rules(security.privileged, spec.resources)
         payload = security_payload.for_init(config, self.seccomp)
         # Not fsynced: derived from the record (container.json, durable), and a

@@ -126,6 +126,9 @@ class ContainerSpec:
     log_opts: dict[str, str] = dataclasses.field(default_factory=dict)
     detached: bool = False
     config_volumes: tuple[str, ...] = ()
+    pid_mode: str = ""  # --pid, --ipc, --uts: "" or "host" (services/runtime/namespace_modes.py)
+    ipc_mode: str = ""
+    uts_mode: str = ""
 
 
 # -- conversions, by field name -----------------------------------------------

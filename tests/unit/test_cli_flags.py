@@ -171,12 +171,13 @@ def test_what_argparse_must_read(argv):
     assert fastargs.parse(argv) is None
 
 
-@pytest.mark.parametrize("argv", [["run", "--pid", "5", "busybox", "true"], ["run", "--entry", "sh", "busybox"],
+@pytest.mark.parametrize("argv", [["run", "--cpuset", "0", "busybox", "true"], ["run", "--entry", "sh", "busybox"],
                                   ["create", "--pids", "5", "busybox"], ["ps", "--no-tr"], ["rm", "--forc", "x"],
                                   ["logs", "--foll", "x"], ["update", "--mem", "1g", "x"], ["--ho", "x", "ps"]])
 def test_no_abbreviations(argv):
     """Docker's flags have no abbreviations: `--pid 5` was read as
-    `--pids-limit 5`, `--entry` as `--entrypoint`. Refused, as an unknown flag."""
+    `--pids-limit 5` (before --pid was a flag), `--entry` as `--entrypoint`.
+    Refused, as an unknown flag."""
     assert fastargs.parse(argv) is None
     assert _argparse(argv) is None
 

@@ -240,6 +240,28 @@ CASES = [
                                       "ls /etc", cleanup="volume rm %v"),
     case("flags-mount-anonymous", f"{RUN} --mount type=volume,target=/v %i sh -c "
                                   "'grep -c \" /v \" /proc/mounts'"),
+    # --pid, --ipc, --uts: the host's namespaces
+    case("flags-pid-host", f"{RUN} --pid host %i cat /proc/1/comm"),
+    case("flags-pid-host-ns", f"{RUN} --pid host %i sh -c 'readlink /proc/self/ns/pid'"),
+    case("flags-pid-own", f"{RUN} %i cat /proc/1/comm"),
+    case("flags-pid-bad", f"{RUN} --pid bogus %i true", says="--pid: invalid pid mode"),
+    case("flags-uts-host", f"{RUN} --uts host %i hostname"),
+    case("flags-uts-host-hostname", f"{RUN} --uts host -h foo %i true",
+         says="conflicting options: hostname and the uts mode"),
+    case("flags-uts-bad", f"{RUN} --uts bogus %i true", says="--uts: invalid uts mode"),
+    case("flags-ipc-host", f"{RUN} --ipc host %i sh -c 'readlink /proc/self/ns/ipc; grep -c \" /dev/shm \" "
+                           "/proc/mounts'"),
+    case("flags-ipc-none", f"{RUN} --ipc none %i sh -c 'grep -c \" /dev/shm \" /proc/mounts'"),
+    case("flags-ipc-shareable", f"{RUN} --ipc shareable %i sh -c 'grep -c \" /dev/shm \" /proc/mounts'"),
+    case("flags-ipc-bad", f"{RUN} --ipc bogus %i true", says="invalid ipc mode: bogus"),
+    case("flags-namespace-modes-inspect", "inspect -f '{{.HostConfig.PidMode}}|{{.HostConfig.IpcMode}}|"
+                                          "{{.HostConfig.UTSMode}}' %n",
+         setup=f"{CREATE} --pid host --ipc host --uts host %i true", cleanup=RM),
+    case("flags-namespace-modes-default-inspect", "inspect -f '{{.HostConfig.PidMode}}|{{.HostConfig.IpcMode}}|"
+                                                  "{{.HostConfig.UTSMode}}' %n",
+         setup=f"{CREATE} %i true", cleanup=RM),
+    case("flags-ipc-shareable-inspect", "inspect -f '{{.HostConfig.IpcMode}}' %n",
+         setup=f"{CREATE} --ipc shareable %i true", cleanup=RM),
     # every limit's zero value, as Docker prints it
     case("flags-limits-defaults", _hc(*LIMIT_KEYS), setup=f"{CREATE} %i true", cleanup=RM),
     # update: the same limits on a running container, and --restart
