@@ -19,7 +19,8 @@ def each(refs, call, show=lambda ref, result: print(ref), missing_ok=None, missi
             if gone and missing_ok is not None:
                 missing_ok(ref, e)
                 continue
-            sys.stderr.write(f"doca: {missing.format(ref) if gone and missing else e.details()}\n")
+            from gateway.cli import errors  # a gateway that cannot be reached: Docker's line, once per target
+            sys.stderr.write(f"doca: {missing.format(ref) if gone and missing else errors.message(e, errors.host)}\n")
             code = 1
             continue
         show(ref, result)
@@ -55,5 +56,11 @@ def inspect(refs, lookups, missing: str = "No such object: {}", template: str = 
     if render is None:
         output.print_json(docs)
     else:
-        sys.stdout.write("".join(render(doc) + "\n" for doc in docs))
+        from gateway.cli import gotemplate
+        for doc in docs:  # a key the document lacks is an error, as Docker's missingkey=error
+            try:
+                sys.stdout.write(render(gotemplate.strict(doc)) + "\n")
+            except gotemplate.TemplateError:
+                sys.stdout.write("\n")  # Docker's CLI ends the line it was writing
+                raise
     return code

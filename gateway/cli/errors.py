@@ -50,7 +50,13 @@ def message(err: RpcError, host: str) -> str:
     return details
 
 
+# The gateway the running verb talks to: messages printed per target (each.py) name it as Docker's do.
+host = ""
+
+
 def guarded(handler, args) -> int:
+    global host
+    host = args.host
     try:
         return handler(args) or 0
     except RpcError as err:

@@ -162,3 +162,16 @@ def test_no_command_reuses_a_global_options_name():
 
     clashes = {path: names for path, names in walk(main.build_parser([]), []) if names}
     assert clashes == {"daemon": {"log_level"}}
+
+
+def test_an_unreachable_gateway_is_named_once_per_target(tmp_path):
+    """As Docker's CLI: 'Cannot connect to the ... daemon at HOST' for each
+    container a multi-target verb names, exit 1."""
+    import os
+    import subprocess
+    import sys
+    host = f"unix://{tmp_path}/nothing.sock"
+    r = subprocess.run([sys.executable, "-m", "gateway.cli.main", "stop", "a", "b"], capture_output=True, text=True,
+                       env={**os.environ, "DOCA_HOST": host, "DOCA_CLI_SERVER": "0"}, timeout=60)
+    assert r.returncode == 1
+    assert r.stderr.splitlines() == [f"doca: Cannot connect to the doca daemon at {host}. Is the doca daemon running?"] * 2
