@@ -65,10 +65,14 @@ def _go_int(text: str) -> int:
 class Reader:
     """One command line's walk: `out` is what argparse reads afterwards."""
 
-    def __init__(self, parser, path: list):
+    def __init__(self, parser, path: list, asked: bool = False):
         self.parser, self.path = parser, path
         self.out: list = []
         self.seen: dict = {}  # action -> index in out (a later value or =false replaces it)
+        # A group's (or the root's) --help is the help of the command the line goes on
+        # to name (cobra finds the command first): kept until then.
+        self.defer = _subparsers(parser) is not None
+        self.asked = asked
 
     @property
     def shown(self) -> str:
@@ -78,8 +82,12 @@ class Reader:
         _exit(usage.flag_error(self.shown, message), 125)
 
     def help(self, deprecated_h: bool = False):
+        """Prints the help and exits; a group's waits for the command (self.asked)."""
         if deprecated_h:
             sys.stdout.write("Flag shorthand -h has been deprecated, please use --help\n")
+        if self.defer:
+            self.asked = True
+            return
         _exit(help_text(self.shown, self.parser), 0, sys.stdout)
 
     def _lookup(self) -> tuple[dict, dict]:
@@ -152,11 +160,12 @@ class Reader:
             if not name or name[0] in "-=":
                 self.fail_flag(f"bad flag syntax: {token}")
             action = longs.get(name)
+            if action is None and name == "help" or isinstance(action, argparse._HelpAction):
+                self.help()
+                return i + 1
             if action is None:
-                if name == "help":
-                    self.help()
                 self.fail_flag(f"unknown flag: --{name}")
-            if isinstance(action, (argparse._HelpAction, argparse._VersionAction)):
+            if isinstance(action, argparse._VersionAction):
                 self._emit(action, None)  # exits
             if eq:
                 self._emit(action, self._checked(action, value))
@@ -172,12 +181,12 @@ class Reader:
         while letters:
             c = letters[0]
             action = shorts.get(c)
-            if action is None:
-                if c == "h":
-                    self.help(deprecated_h=True)
-                self.fail_flag(f"unknown shorthand flag: '{c}' in -{letters}")
-            if isinstance(action, argparse._HelpAction):
+            if action is None and c == "h" or isinstance(action, argparse._HelpAction):
                 self.help(deprecated_h=c == "h")
+                letters = letters[1:]
+                continue
+            if action is None:
+                self.fail_flag(f"unknown shorthand flag: '{c}' in -{letters}")
             if isinstance(action, argparse._VersionAction):
                 self._emit(action, None)  # exits
             if len(letters) > 2 and letters[1] == "=":
@@ -239,10 +248,12 @@ def read(parser, argv: list, shown=None):
     while _subparsers(reader.parser) is not None:
         i, word = _group_words(reader, argv, i)
         sub = _subparsers(reader.parser)
-        if word is None:
-            _exit(help_text(reader.shown, reader.parser), 0)
+        if word is None:  # Docker: a group's help on stderr, or on stdout when asked for
+            _exit(help_text(reader.shown, reader.parser), 0, sys.stdout if reader.asked else None)
         if not reader.path and word == "help":
             _help_topic(parser, argv[i + 1:])
+        if word not in sub.choices and reader.asked:  # `--help nosuch`: the help asked for
+            _exit(help_text(reader.shown, reader.parser), 0, sys.stdout)
         if word not in sub.choices:
             if not reader.path:
                 rest, j = argv[i + 1:], 0
@@ -252,11 +263,13 @@ def read(parser, argv: list, shown=None):
             _exit(f"doca: unknown command: doca {reader.shown} {word}\n\n{usage.usage_line(reader.shown)}\n\n"
                   f"Run 'doca {reader.shown} --help' for more information\n", 1)
         words += reader.options() + [word]
-        reader = Reader(sub.choices[word], reader.path + [word])
+        reader = Reader(sub.choices[word], reader.path + [word], reader.asked)
         i += 1
     if shown:
         reader.path = shown.split()
     reader.path = usage.CANONICAL.get(reader.shown, reader.shown).split()
+    if reader.asked:
+        reader.help()
     positionals = _positionals(reader.parser)
     interspersed = not any(a.nargs == argparse.REMAINDER for a in positionals)
     names: list = []
@@ -280,7 +293,7 @@ def read(parser, argv: list, shown=None):
     room = usage.taken(positionals)[1]  # what the parser takes; Docker ignores more (import a b c)
     tail = names if room is None else names[:room]
     if interspersed and any(_is_option(n) for n in names):
-        tail = ["--"] + names
+        tail = ["--"] + tail
     return parser.parse_args(words + reader.options() + tail)
 
 

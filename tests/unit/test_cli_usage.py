@@ -65,6 +65,7 @@ def test_a_count_error_shows_the_usage_line(capsys):
     (["--help"], "out"), (["help"], "out"), (["help", "ps"], "out"), (["ps", "--help"], "out"),
     (["ps", "-h"], "out"), (["run", "--help"], "out"), (["container", "ls", "--help"], "out"),
     (["help", "container", "ls"], "out"), (["volume", "--help"], "out"), (["volume", "ls", "--help"], "out"),
+    (["--help", "ps"], "out"), (["volume", "--help", "ls"], "out"), (["--help", "nosuchverb"], "out"),
 ])
 def test_help_exits_0_on_dockers_stream(argv, stream, capsys):
     code, out, err, _ = _read(argv, capsys)
@@ -175,3 +176,14 @@ def test_an_unreachable_gateway_is_named_once_per_target(tmp_path):
                        env={**os.environ, "DOCA_HOST": host, "DOCA_CLI_SERVER": "0"}, timeout=60)
     assert r.returncode == 1
     assert r.stderr.splitlines() == [f"doca: Cannot connect to the doca daemon at {host}. Is the doca daemon running?"] * 2
+
+
+@pytest.mark.parametrize("argv, usage_line", [
+    (["--help", "ps"], "Usage:  doca ps [OPTIONS]"), (["-h", "ps"], "Usage:  doca ps [OPTIONS]"),
+    (["volume", "--help", "ls"], "Usage:  doca volume ls [OPTIONS]"),
+    (["--help", "container", "list"], "Usage:  doca container ls [OPTIONS]"),
+])
+def test_a_groups_help_flag_is_the_help_of_the_command_named_after_it(argv, usage_line, capsys):
+    """cobra finds the command first: `docker --help ps` is ps' help."""
+    code, out, _, _ = _read(argv, capsys)
+    assert code == 0 and usage_line in out.splitlines()
