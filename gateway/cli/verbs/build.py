@@ -18,6 +18,13 @@ def _build(sub, name="build"):
     p.add_argument("--progress", default="auto", choices=("auto", "plain", "tty", "quiet"),
                    help="auto, plain and tty all print one line per step; quiet as -q")
     p.add_argument("-q", "--quiet", action="store_true", help="print only the image id")
+    # Docker's flags that change nothing here, accepted so that its scripts run: intermediate
+    # containers are always removed, the context does not cross a network, no content trust.
+    p.add_argument("--rm", action="store_true", help="accepted: intermediate containers are always removed")
+    p.add_argument("--force-rm", action="store_true", help="accepted: intermediate containers are always removed")
+    p.add_argument("--compress", action="store_true", help="accepted: the context is sent as it is")
+    p.add_argument("--disable-content-trust", action="store_true",
+                   help="accepted: doca has no content trust (Docker's default)")
     p.add_argument("build_context", metavar="CONTEXT", help="a directory, or - (a tar or a Dockerfile on stdin)")
 
 

@@ -2,15 +2,22 @@
 from gateway.cli.verbs import verb
 
 
+def _no_content_trust(p) -> None:
+    """Docker's --disable-content-trust (true by default there too): doca has no content trust."""
+    p.add_argument("--disable-content-trust", action="store_true", help="accepted: doca has no content trust")
+
+
 def declare_pull(sub) -> None:
     p = verb(sub, "pull", "registry:pull", "download an image from a registry")
     p.add_argument("-q", "--quiet", action="store_true", help="print only the image's name")
+    _no_content_trust(p)
     p.add_argument("name", metavar="NAME[:TAG|@DIGEST]")
 
 
 def declare_push(sub) -> None:
     p = verb(sub, "push", "registry:push", "upload an image to a registry")
     p.add_argument("-q", "--quiet", action="store_true", help="print only the image's name")
+    _no_content_trust(p)
     p.add_argument("name", metavar="NAME[:TAG]")
 
 

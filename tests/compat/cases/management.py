@@ -91,6 +91,12 @@ CASES = [
     # (stdout: docker 20.10 still prints a total of 0B, 28 does not)
     case("container-prune-answer-no", "container prune", stdin="n\n", ignore="stdout"),
     case("volume-prune-answer-no", "volume prune", stdin="", ignore="stdout"),
+    # Docker's flags that change nothing in doca, accepted
+    case("build-noop-flags", "build -q --rm --force-rm --compress --disable-content-trust -t %n-b -",
+         stdin="FROM busybox:latest\n", cleanup="rmi %n-b"),
+    case("pull-disable-content-trust", "pull --disable-content-trust 127.0.0.1:9/nosuchimage-compat:latest"),
+    case("image-push-disable-content-trust", "image push --disable-content-trust 127.0.0.1:9/nosuchimage-compat:1",
+         says="nosuchimage-compat"),
     # system, builder
     case("system-info-format", "system info --format '{{.OSType}}'"),
     case("system-events-past", "system events --since 1 --until 2"),
