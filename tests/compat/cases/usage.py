@@ -138,6 +138,9 @@ CASES += [
     case("help-no-topic", "help", ignore="stdout"),
     case("help-unknown-topic", "help nosuchtopic", says="unknown help topic"),
     case("rm-help-after-name", "rm somename --help", ignore="stdout"),
+    case("help-flag-before-verb", "--help ps", ignore="stdout"),
+    case("help-flag-before-sub", "volume --help ls", ignore="stdout"),
+    case("help-flag-unknown-verb", "--help nosuchverb", ignore="stdout"),
     case("inspect-bad-type", "inspect --type nosuchtype x", says="nosuchtype"),
     case("builder-no-sub", "builder", ignore="stdout"),
     # unknown subcommands: exit 1, a message on stderr
