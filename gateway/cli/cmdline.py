@@ -103,9 +103,7 @@ class Reader:
         return longs, shorts
 
     def _emit(self, action, value) -> None:
-        """The option in the form argparse reads whatever the value."""
-        if isinstance(action, argparse._HelpAction):
-            self.help()
+        """The option in the form argparse reads whatever the value (help is option()'s)."""
         if isinstance(action, argparse._VersionAction):
             self.parser.parse_args([action.option_strings[0]])  # prints the version, exits 0
         name = next((s for s in action.option_strings if s.startswith("--")), action.option_strings[0])
@@ -215,6 +213,8 @@ def _is_option(token: str) -> bool:
 
 
 def help_text(path: str, parser) -> str:
+    """The help of a command path; a group's lists its subcommands and the
+    verbs it names (main.GROUP_ALIASES), without the aliases Docker hides."""
     sub = _subparsers(parser)
     commands = None
     if sub is not None:
