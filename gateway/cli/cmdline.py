@@ -139,6 +139,12 @@ class Reader:
             except ValueError:
                 self.fail_flag(f'invalid argument "{text}" for "{name}" flag: strconv.ParseInt: parsing "{text}": '
                                "invalid syntax")
+        if action.choices is not None and text not in action.choices:
+            *rest, last = [f'"{c}"' for c in sorted(action.choices)]
+            one_of = f"{', '.join(rest)} or {last}" if rest else last
+            if name.endswith("--pull"):  # docker 28's words (20.10 let the engine ignore it)
+                self.fail_flag(f"invalid pull option: '{text}': must be one of {one_of}")
+            self.fail_flag(f'invalid argument "{text}" for "{name}" flag: must be one of {one_of}')
         if action.type is float:
             try:
                 if "_" in text or text != text.strip():

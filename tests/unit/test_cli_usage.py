@@ -29,6 +29,10 @@ def _read(argv, capsys):
     (["ps", "--all=maybe"], 125, 'invalid argument "maybe" for "-a, --all" flag: strconv.ParseBool: parsing '
                                  '"maybe": invalid syntax'),
     (["ps", "---x"], 125, "bad flag syntax: ---x"),
+    (["run", "--pull", "bad", "img"], 125, "invalid pull option: 'bad': must be one of \"always\", \"missing\" or "
+                                           "\"never\""),
+    (["build", "--progress=x", "."], 125, 'invalid argument "x" for "--progress" flag: must be one of "auto", '
+                                          '"plain", "quiet" or "tty"'),
     (["--nosuch", "ps"], 125, "unknown flag: --nosuch"),
     (["run"], 1, '"doca run" requires at least 1 argument.'),
     (["exec", "c"], 1, '"doca exec" requires at least 2 arguments.'),
