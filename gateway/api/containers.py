@@ -17,7 +17,7 @@ from doca.images.v1 import images_pb2 as ipb
 from doca.network.v1 import network_pb2 as npb
 from doca.runtime.v1 import runtime_pb2 as rpb
 from doca.volumes.v1 import volumes_pb2 as vpb
-from gateway.api import anonymous_volumes, config_checks, intents, mount_flag, ports, spec as specs
+from gateway.api import anonymous_volumes, config_checks, intents, mount_flag, ports, spec as specs, volumes_from
 from gateway.api.clients import Clients
 from gateway.api.port_parking import PortParking, port_taken
 
@@ -75,6 +75,7 @@ class Containers:
         volumes = [specs.parse_volume(v) for v in cfg.volumes]
         mounted, mounted_tmpfs = mount_flag.split(cfg.mounts)  # --mount: as -v and --tmpfs give them
         volumes += mounted
+        volumes += volumes_from.volumes(self.c.runtime, cfg.volumes_from)
         volumes += anonymous_volumes.destinations(volumes, image.config.volumes)
         tmpfs = [specs.parse_tmpfs(t) for t in cfg.tmpfs] + mounted_tmpfs
         sysctls = specs.sysctls(cfg.sysctls)
@@ -129,6 +130,7 @@ class Containers:
             spec.log_opts.update(cfg.log_opts)
             spec.detached = detached
             spec.pid_mode, spec.ipc_mode, spec.uts_mode = pid_mode, ipc_mode, uts_mode
+            spec.volumes_from.extend(cfg.volumes_from)
             # Docker's Config.Volumes: the anonymous -v paths and the image's VOLUMEs
             spec.config_volumes.extend(dict.fromkeys(
                 [v.destination for v in volumes[:len(cfg.volumes)] if not v.source] + list(image.config.volumes)))

@@ -133,7 +133,7 @@ def _host_config(spec, sandbox) -> dict:
         "PortBindings": _port_bindings(sandbox.requested) if sandbox else {},
         "RestartPolicy": {"Name": spec.restart_policy.name or "no",
                           "MaximumRetryCount": spec.restart_policy.maximum_retry_count},
-        "AutoRemove": spec.auto_remove, "VolumeDriver": "", "VolumesFrom": None,
+        "AutoRemove": spec.auto_remove, "VolumeDriver": "", "VolumesFrom": list(spec.volumes_from) or None,
         "CapAdd": _or_null(spec.cap_add), "CapDrop": _or_null(spec.cap_drop),
         # containers from before --cgroupns had the host's
         "CgroupnsMode": spec.cgroupns or "host",

@@ -143,6 +143,7 @@ CONTAINER_CONFIG = (
     Flag(("-p", "--publish"), APPEND, metavar="[IP:][HOST_PORT:]CONTAINER_PORT[/PROTO]", to="publish"),
     Flag(("-P", "--publish-all"), FLAG, to="publish_all"),
     Flag(("-v", "--volume"), APPEND, to="volumes"),
+    Flag(("--volumes-from",), APPEND, metavar="CONTAINER[:ro|:rw]", to="volumes_from"),
     Flag(("--mount",), APPEND, metavar="type=bind|volume|tmpfs,source=...,target=...", to="mounts"),
     Flag(("-w", "--workdir"), to="workdir"),
     Flag(("-u", "--user"), to="user"),

@@ -129,6 +129,7 @@ class ContainerSpec:
     pid_mode: str = ""  # --pid, --ipc, --uts: "" or "host" (services/runtime/namespace_modes.py)
     ipc_mode: str = ""
     uts_mode: str = ""
+    volumes_from: tuple[str, ...] = ()  # as given, for inspect
 
 
 # -- conversions, by field name -----------------------------------------------

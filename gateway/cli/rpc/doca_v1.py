@@ -166,6 +166,7 @@ MESSAGES = {
         (104, 'pid', 9, 0, '', ''),
         (105, 'ipc', 9, 0, '', ''),
         (106, 'uts', 9, 0, '', ''),
+        (107, 'volumes_from', 9, 1, '', ''),
     ), ('doca.v1.ContainerConfig.LabelsEntry', 'doca.v1.ContainerConfig.LogOptsEntry')),
     'doca.v1.ContainerConfig.LabelsEntry': ((
         (1, 'key', 9, 0, '', ''),

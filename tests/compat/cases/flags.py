@@ -262,6 +262,24 @@ CASES = [
          setup=f"{CREATE} %i true", cleanup=RM),
     case("flags-ipc-shareable-inspect", "inspect -f '{{.HostConfig.IpcMode}}' %n",
          setup=f"{CREATE} --ipc shareable %i true", cleanup=RM),
+    # --volumes-from
+    case("flags-volumes-from", f"{RUN} --volumes-from %m %i sh -c 'cat /data/f; ls /b/hostname'",
+         setup=(f"create --network none --name %m -v %v:/data -v /etc:/b:ro --tmpfs /t %i true",
+                f"{RUN} -v %v:/data %i sh -c 'echo shared > /data/f'"),
+         cleanup=("rm -f %m", "volume rm %v")),
+    case("flags-volumes-from-modes", f"{RUN} --volumes-from %m %i sh -c "
+                                     "'grep -E \" /(data|b|t) \" /proc/mounts | cut -d\" \" -f2,4 | cut -d, -f1'",
+         setup=f"create --network none --name %m -v %v:/data -v /etc:/b:ro --tmpfs /t %i true",
+         cleanup=("rm -f %m", "volume rm %v")),
+    case("flags-volumes-from-ro", f"{RUN} --volumes-from %m:ro %i sh -c 'touch /data/x 2>/dev/null; echo $?'",
+         setup=f"create --network none --name %m -v %v:/data %i true", cleanup=("rm -f %m", "volume rm %v")),
+    case("flags-volumes-from-missing", f"{RUN} --volumes-from nosuch-compat %i true",
+         says="no such container: nosuch-compat"),
+    case("flags-volumes-from-bad-mode", f"{RUN} --volumes-from %m:bogus %i true",
+         setup=f"create --network none --name %m %i true", cleanup="rm -f %m", says="invalid mode: bogus"),
+    case("flags-volumes-from-inspect", "inspect -f '{{json .HostConfig.VolumesFrom}} {{len .Mounts}}' %n",
+         setup=(f"create --network none --name %m -v %v:/data %i true", f"{CREATE} --volumes-from %m %i true"),
+         cleanup=("rm -f %n", "rm -f %m", "volume rm %v")),
     # every limit's zero value, as Docker prints it
     case("flags-limits-defaults", _hc(*LIMIT_KEYS), setup=f"{CREATE} %i true", cleanup=RM),
     # update: the same limits on a running container, and --restart
