@@ -57,9 +57,11 @@ def inspect(refs, lookups, missing: str = "No such object: {}", template: str = 
         output.print_json(docs)
     else:
         from gateway.cli import gotemplate
-        for doc in docs:  # a key the document lacks is an error, as Docker's missingkey=error
+        for doc in docs:
+            # A top-level key the document lacks is an error, as Docker's; deeper ones are not: Docker
+            # runs the template on its typed struct first, whose fields exist where the JSON leaves them out.
             try:
-                sys.stdout.write(render(gotemplate.strict(doc)) + "\n")
+                sys.stdout.write(render(gotemplate.strict(doc, deep=False)) + "\n")
             except gotemplate.TemplateError:
                 sys.stdout.write("\n")  # Docker's CLI ends the line it was writing
                 raise

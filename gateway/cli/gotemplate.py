@@ -131,9 +131,10 @@ def _pipeline(words: list[str]) -> list[list]:
 
 def _field(value, path: str):
     for key in filter(None, path.split(".")):
-        if getattr(value, "strict", False) and key not in value:  # a listing's row is a Go struct, not a map
-            raise TemplateError(f'template: :1: executing "" at <.{key}>: can\'t evaluate field {key} in type '
-                                f"{value.type_name}")
+        if getattr(value, "strict", False) and key not in value:  # Go's struct, or map with missingkey=error
+            raise TemplateError(f'template: :1: executing "" at <.{key}>: ' + (
+                f"can't evaluate field {key} in type {value.type_name}" if value.type_name
+                else f'map has no entry for key "{key}"'))
         value = value.get(key) if isinstance(value, dict) else None
     return value
 
@@ -288,6 +289,26 @@ def text(value) -> str:
     if isinstance(value, list):
         return "[" + " ".join(text(v) for v in value) + "]"
     return str(value)
+
+
+class Strict(dict):
+    """A document as Docker's CLI templates it: a key it lacks is an error,
+    not "<no value>" — a Go struct's field (type_name: info, version), or a
+    map's key with missingkey=error (no type_name)."""
+    strict = True
+
+    def __init__(self, doc: dict, type_name: str = "", deep: bool = True):
+        super().__init__((k, strict(v, type_name and "struct") if deep else v) for k, v in doc.items())
+        self.type_name = type_name
+
+
+def strict(value, type_name: str = "", deep: bool = True):
+    """`value` with every dict in it made Strict (`deep` False: only the top)."""
+    if isinstance(value, dict) and not callable(getattr(value, "to_json", None)):
+        return Strict(value, type_name, deep)
+    if isinstance(value, list) and deep:
+        return [strict(v, type_name) for v in value]
+    return value
 
 
 class ParseError(TemplateError):

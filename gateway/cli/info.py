@@ -1,6 +1,7 @@
 """`doca info`: Docker's layout of the engine's document, or `--format
 json` / a template of it."""
 import json
+import sys
 
 from common.version import VERSION
 from gateway.cli import gotemplate, output
@@ -63,7 +64,14 @@ def info(args) -> int:
     doc = output.struct_to_dict(conn.system(args).Info(pb.InfoRequest()))
     if args.format:
         full = dict(doc, ClientInfo={"Version": VERSION, "Context": "default", "Debug": False})
-        print(gotemplate.render(args.format, full) if args.format != "json" else json.dumps(full))
+        if args.format == "json":
+            print(json.dumps(full))
+            return 0
+        render = gotemplate.compile_template(args.format)
+        try:  # a field Docker's Info struct lacks is an error; the line ends whatever happens, as Docker's
+            sys.stdout.write(render(gotemplate.strict(full, "system.info")))
+        finally:
+            sys.stdout.write("\n")
         return 0
     print(f"Client:\n Version:    {VERSION}\n Context:    default\n Debug Mode: false\n\nServer:")
     print("\n".join(server_lines(doc)))

@@ -33,7 +33,13 @@ def version(args) -> int:
         except gotemplate.ParseError as e:
             raise gotemplate.ParseError(str(e).replace("template: :", "template: version:", 1)) from None
         doc = _document(conn.system(args).Version(pb.VersionRequest()))
-        sys.stdout.write((json.dumps(doc, separators=(",", ":")) if fmt == "json" else render(doc)) + "\n")
+        if fmt == "json":
+            sys.stdout.write(json.dumps(doc, separators=(",", ":")) + "\n")
+            return 0
+        try:  # a field Docker's version structs lack is an error; the line ends whatever happens
+            sys.stdout.write(render(gotemplate.strict(doc, "system.versionInfo")))
+        finally:
+            sys.stdout.write("\n")
         return 0
     print(f"Client:\n Version:    {CLIENT_VERSION}\n API:        v1")
     v = conn.system(args).Version(pb.VersionRequest())

@@ -91,4 +91,10 @@ CASES += [
          setup=("create --network none --name %n %i true", "rm %n", PAUSE)),
     case("events-filter-daemon", f"events {RECENT} --filter daemon=nosuch --filter container=%n",
          setup=("create --network none --name %n %i true", "rm %n", PAUSE)),
+    case("info-format-unknown-field", "info --format '{{.Nope}}'", says="can't evaluate field nope"),
+    case("version-format-unknown-field", "version --format '{{.Server.Nope}}'", says="can't evaluate field nope"),
+    case("inspect-format-missing-key-typed", "volume inspect -f '[{{.Nope}}]' %v", setup="volume create %v",
+         cleanup="volume rm -f %v", says="nope"),
+    case("inspect-format-missing-deep-key", "inspect -f '[{{.HostConfig.Nope}}]' %n",
+         setup="create --network none --name %n %i true", cleanup="rm -f %n", says="map has no entry for key"),
 ]
