@@ -12,4 +12,5 @@ WRONG = {
     # -- the process a container starts
     # -- state, exit codes, inspect
     # -- messages
+    "image-push-disable-content-trust": "push of an image that is not there: docker prints 'The push refers to repository [X]' on stdout before its error, doca only the error",
 }
