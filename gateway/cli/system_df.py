@@ -75,24 +75,35 @@ def _volume_size(v) -> str:
     return "N/A" if v.size < 0 else _size(v.size)
 
 
-def _verbose(u) -> None:
+def _containers(args) -> dict:
+    """ps' rows by id: the STATUS text and the volumes each mounts."""
+    return {c.id: c for c in conn.containers(args).List(pb.ListRequest(all=True)).containers}
+
+
+def _verbose(u, listed: dict) -> None:
+    """Docker's `system df -v`: a table per kind, the build cache's header last."""
+    from gateway.cli.containers import quote_command
     print("Images space usage:\n")
     rows = []
     for i in u.images:
         created = humanize.ago(tojson.seconds(i.created))
         for tag in i.repo_tags or ["<none>:<none>"]:
             repo, _, name = tag.rpartition(":")
-            rows.append([repo, name, i.id.split(":", 1)[-1][:12], created, units.human_size(i.size),
-                         units.human_size(i.shared_size), units.human_size(i.unique_size), str(i.containers)])
+            rows.append([repo, name, i.id.split(":", 1)[-1][:12], created, _size(i.size),
+                         _size(i.shared_size), _size(i.unique_size), str(i.containers)])
     output.table(["REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE", "SHARED SIZE", "UNIQUE SIZE", "CONTAINERS"], rows)
     print("\nContainers space usage:\n")
-    output.table(["CONTAINER ID", "IMAGE", "COMMAND", "SIZE", "CREATED", "STATUS", "NAMES"], [
-        [c.id[:12], c.image, json.dumps(_cut(c.command)),
-         units.human_size(c.size), humanize.ago(tojson.seconds(c.created)), c.state, c.name]
-        for c in u.containers])
+    rows = []
+    for c in u.containers:
+        seen = listed.get(c.id)
+        rows.append([c.id[:12], c.image, quote_command(seen.command if seen else c.command, True),
+                     str(sum(1 for m in seen.mounts if m.driver == "local")) if seen else "0", _size(c.size),
+                     humanize.ago(tojson.seconds(c.created)), seen.status if seen else c.state, c.name])
+    output.table(["CONTAINER ID", "IMAGE", "COMMAND", "LOCAL VOLUMES", "SIZE", "CREATED", "STATUS", "NAMES"], rows)
     print("\nLocal Volumes space usage:\n")
     output.table(["VOLUME NAME", "LINKS", "SIZE"], [[v.name, str(v.links), _volume_size(v)] for v in u.volumes])
-    print(f"\nBuild cache usage: {units.human_size(u.build_cache_size)}")
+    print(f"\nBuild cache usage: {_size(u.build_cache_size)}\n")
+    output.table(["CACHE ID", "CACHE TYPE", "SIZE", "CREATED", "LAST USED", "USAGE", "SHARED"], [])
 
 
 DF_HEADERS = {"TotalCount": "TOTAL"}
@@ -118,7 +129,7 @@ def df(args) -> int:
         else:
             sys.stdout.write(tableformat.render(fmt, _docs(u), DF_HEADERS))
     elif args.verbose:
-        _verbose(u)
+        _verbose(u, _containers(args))
     else:
         output.table(["TYPE", "TOTAL", "ACTIVE", "SIZE", "RECLAIMABLE"], _summary(u))
     return 0

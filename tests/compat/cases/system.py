@@ -97,4 +97,6 @@ CASES += [
          cleanup="volume rm -f %v", says="nope"),
     case("inspect-format-missing-deep-key", "inspect -f '[{{.HostConfig.Nope}}]' %n",
          setup="create --network none --name %n %i true", cleanup="rm -f %n", says="map has no entry for key"),
+    case("system-df-verbose", "system df -v", setup="create --network none --name %n %i sh -c 'echo a b'",
+         cleanup="rm -f %n"),
 ]
