@@ -41,6 +41,8 @@ CASES = [
 
 # -- issue 12, listing: images --filter (every key), REPOSITORY[:TAG], history --format, rmi -f
 RT = "--format '{{.Repository}}:{{.Tag}}'"
+COMMITTED = ("create --network none --name %n %i true", "commit -c 'LABEL %n=1' %n %n:img")
+UNCOMMIT = ("rm -f %n", "rmi -f %n:img")
 CASES += [
     case("images-filter-dangling-false", f"images --filter dangling=false {RT}"),
     case("images-filter-dangling-one", "images --filter dangling=1 -q"),
@@ -75,4 +77,14 @@ CASES += [
     case("rmi-f-two-missing", "rmi -f nosuchimage-compat nosuchimage-compat2"),
     case("images-format-unknown-field", "images --format '{{.Nope}}'", says="can't evaluate field nope"),
     case("history-format-unknown-field", "history --format '{{.Nope}}' %i", says="can't evaluate field nope"),
+    # an image of the case's own (commit), labelled and newer than busybox
+    case("images-filter-label-own", f"images --filter label=%n=1 {RT}", setup=COMMITTED, cleanup=UNCOMMIT),
+    case("images-filter-label-key-own", f"images --filter label=%n {RT}", setup=COMMITTED, cleanup=UNCOMMIT),
+    case("images-filter-label-other-value", f"images --filter label=%n=2 {RT}", setup=COMMITTED, cleanup=UNCOMMIT),
+    case("images-filter-since-own", f"images --filter since=%i {RT}", setup=COMMITTED, cleanup=UNCOMMIT),
+    case("images-filter-before-own", f"images --filter before=%n:img {RT}", setup=COMMITTED, cleanup=UNCOMMIT),
+    case("images-filter-dangling-own", f"images --filter dangling=false --filter label=%n=1 {RT}", setup=COMMITTED,
+         cleanup=UNCOMMIT),
+    case("ps-filter-ancestor-own", "ps -a --filter ancestor=%n:img --format '{{.Names}}'",
+         setup=(*COMMITTED, "create --network none --name %m %n:img true"), cleanup=("rm -f %m", *UNCOMMIT)),
 ]
