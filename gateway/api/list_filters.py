@@ -45,6 +45,29 @@ def parse(items, accepted: tuple) -> Filters:
     return out
 
 
+def items_from_json(text: str) -> list[str]:
+    """The Engine API's `filters` parameter as KEY=VALUE items: its JSON
+    maps each key to {"value": true, ...} (or, as older clients send it, to
+    a list of values)."""
+    import json
+    if not text:
+        return []
+    try:
+        doc = json.loads(text)
+    except ValueError as e:
+        raise InvalidArgument(f"invalid filter: {e}") from None
+    if not isinstance(doc, dict):
+        raise InvalidArgument("invalid filter: the filters are not a JSON object")
+    items = []
+    for key, values in doc.items():
+        if isinstance(values, dict):
+            values = [v for v, on in values.items() if on]
+        elif not isinstance(values, list):
+            raise InvalidArgument(f"invalid filter '{key}': its values are not a list or an object")
+        items += [f"{key}={v}" for v in values]
+    return items
+
+
 def invalid_value(key: str, values: list[str]) -> InvalidArgument:
     """Docker's message for a value a key does not take: 'dangling=[foo]'."""
     return InvalidArgument(f"invalid filter '{key}=[{' '.join(values)}]'")
