@@ -131,6 +131,7 @@ class Containers:
             spec.detached = detached
             spec.pid_mode, spec.ipc_mode, spec.uts_mode = pid_mode, ipc_mode, uts_mode
             spec.volumes_from.extend(cfg.volumes_from)
+            spec.exposed_ports.extend(exposed)
             # Docker's Config.Volumes: the anonymous -v paths and the image's VOLUMEs
             spec.config_volumes.extend(dict.fromkeys(
                 [v.destination for v in volumes[:len(cfg.volumes)] if not v.source] + list(image.config.volumes)))

@@ -234,7 +234,8 @@ def container(ctr, endpoints, sandbox=None) -> dict:
     spec = ctr.spec
     args = list(spec.process.args)
     exposed = list(sandbox.exposed) if sandbox else []
-    ports = {key: None for key in exposed}  # exposed, not published: null, as Docker shows them
+    # exposed, not published: null, as Docker shows them (none without a network)
+    ports = {key: None for key in exposed} if spec.network_mode != "none" else {}
     live = ctr.status in ("running", "paused", "restarting")  # Docker shows none for a stopped one
     for key, held in _port_bindings(sandbox.ports if sandbox and live else []).items():
         ports[key] = [{"HostIp": h["HostIp"] or "0.0.0.0", "HostPort": h["HostPort"]} for h in held]
@@ -259,7 +260,7 @@ def container(ctr, endpoints, sandbox=None) -> dict:
             "LowerDir": ":".join(spec.rootfs.lower_dirs), "MergedDir": ctr.bundle + "/rootfs",
             "UpperDir": spec.rootfs.upper_dir, "WorkDir": spec.rootfs.work_dir}, "Name": "overlay2"},
         "Mounts": _mounts(spec, sandbox),
-        "Config": _config(spec, exposed),
+        "Config": _config(spec, exposed or list(spec.exposed_ports)),  # a network none's too
         "NetworkSettings": _network_settings(ctr, endpoints, ports),
     }
 

@@ -56,10 +56,31 @@ def exposed_key(text: str) -> str:
     return f"{int(port)}/{proto}"
 
 
+def expose_flag(text: str) -> list[str]:
+    """--expose PORT[-PORT][/PROTO] -> its "PORT/PROTO" keys, with Docker's
+    CLI's words for a port it cannot read (0-65535, any protocol word)."""
+    ports, slash, proto = text.partition("/")
+    proto = proto.lower() if slash else "tcp"
+    low, dash, high = ports.partition("-")
+    bounds = []
+    for value in (low, high) if dash else (low,):
+        problem = "invalid syntax" if not digits(value) else "value out of range" if int(value) > 65535 else ""
+        if problem:
+            raise InvalidArgument(f'invalid range format for --expose: {text}, error: strconv.ParseUint: parsing '
+                                  f'"{value}": {problem}')
+        bounds.append(int(value))
+    if len(bounds) == 2 and bounds[1] < bounds[0]:
+        raise InvalidArgument(f"invalid range format for --expose: {text}, error: invalid range: {ports}")
+    return [f"{port}/{proto}" for port in range(bounds[0], bounds[-1] + 1)]
+
+
 def bindings(cfg, image_exposed) -> tuple[list[npb.PortBinding], list[str]]:
-    """(the bindings to publish, the exposed ports) for a ContainerConfig."""
+    """(the bindings to publish, the exposed ports) for a ContainerConfig:
+    the image's EXPOSE, --expose's and the published ones."""
     out = [b for spec in cfg.publish for b in parse_publish(spec)]
-    exposed = sorted({exposed_key(p) for p in image_exposed} | {f"{b.container_port}/{b.protocol}" for b in out})
+    flagged = {key for text in cfg.expose for key in expose_flag(text)}
+    exposed = sorted({exposed_key(p) for p in image_exposed} | {f"{b.container_port}/{b.protocol}" for b in out}
+                     | flagged)
     if cfg.publish_all:
         published = {f"{b.container_port}/{b.protocol}" for b in out}
         for key in exposed:

@@ -142,6 +142,8 @@ CONTAINER_CONFIG = (
     Flag(("--ip",), to="ip"),
     Flag(("-p", "--publish"), APPEND, metavar="[IP:][HOST_PORT:]CONTAINER_PORT[/PROTO]", to="publish"),
     Flag(("-P", "--publish-all"), FLAG, to="publish_all"),
+    Flag(("--expose",), APPEND, metavar="PORT[-PORT][/PROTO]", help="a port it listens on (not published)",
+         to="expose"),
     Flag(("-v", "--volume"), APPEND, to="volumes"),
     Flag(("--volumes-from",), APPEND, metavar="CONTAINER[:ro|:rw]", to="volumes_from"),
     Flag(("--mount",), APPEND, metavar="type=bind|volume|tmpfs,source=...,target=...", to="mounts"),

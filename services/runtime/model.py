@@ -130,6 +130,7 @@ class ContainerSpec:
     ipc_mode: str = ""
     uts_mode: str = ""
     volumes_from: tuple[str, ...] = ()  # as given, for inspect
+    exposed_ports: tuple[str, ...] = ()  # "80/tcp": the image's, --expose's, -p's (Config.ExposedPorts)
 
 
 # -- conversions, by field name -----------------------------------------------

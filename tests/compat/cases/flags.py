@@ -280,6 +280,15 @@ CASES = [
     case("flags-volumes-from-inspect", "inspect -f '{{json .HostConfig.VolumesFrom}} {{len .Mounts}}' %n",
          setup=(f"create --network none --name %m -v %v:/data %i true", f"{CREATE} --volumes-from %m %i true"),
          cleanup=("rm -f %n", "rm -f %m", "volume rm %v")),
+    # --expose
+    case("flags-expose", "inspect -f '{{range $p, $v := .Config.ExposedPorts}}{{$p}} {{end}}' %n",
+         setup=f"{CREATE} --expose 80 --expose 90-91/udp %i true", cleanup=RM),
+    case("flags-expose-ports-none", "inspect -f '{{json .NetworkSettings.Ports}}' %n",
+         setup=f"{CREATE} --expose 80 %i true", cleanup=RM),
+    case("flags-expose-bad", f"{RUN} --expose abc %i true", says="invalid range format for --expose: abc"),
+    case("flags-expose-too-high", f"{RUN} --expose 70000 %i true", says="value out of range"),
+    case("flags-expose-ps", "ps -a --format '{{.Ports}}' --filter name=%n", setup=f"{CREATE} --expose 80 %i true",
+         cleanup=RM),
     # every limit's zero value, as Docker prints it
     case("flags-limits-defaults", _hc(*LIMIT_KEYS), setup=f"{CREATE} %i true", cleanup=RM),
     # update: the same limits on a running container, and --restart
