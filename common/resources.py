@@ -93,6 +93,12 @@ class Resources:
     oom_score_adj: int = _limit("OomScoreAdj", "", "oom_score_adj", SIGNED, low=-1000, high=1000,
                                 words="Invalid value {value}, range for oom score adj is [-1000, 1000]")
 
+    # --kernel-memory: kept and shown as Docker 20.10 keeps it, written by
+    # no controller nor config.json: runc (1.0 on) ignores kernel memory,
+    # Docker warns it is deprecated (gateway/api/spec.py's warnings).
+    kernel_memory: int = _limit("KernelMemory", "", "kernel_memory", SIZE, low=MIN_MEMORY,
+                                words="Minimum kernel memory limit allowed is 6MB")
+
     def __post_init__(self):
         for f in FIELDS:
             _check(f, getattr(self, f.name))

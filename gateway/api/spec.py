@@ -106,6 +106,8 @@ def warnings(req) -> list[str]:
     update): a limit this kernel does not have is discarded, with a warning."""
     out = []
     given = req.DESCRIPTOR.fields_by_name
+    if "kernel_memory" in given and req.kernel_memory:
+        out.append("Specifying a kernel memory limit is deprecated and will be removed in a future release.")
     if "oom_kill_disable" in given and req.oom_kill_disable and not req.memory:
         out += ["Disabling the OOM killer on containers without setting a '-m/--memory' limit may be dangerous.",
                 "OOM killer is disabled for the container, but no memory limit is set, this can result in the "

@@ -116,6 +116,7 @@ CREATE_RESOURCES = (
     Flag(("--device-write-bps",), APPEND, metavar="DEVICE:RATE", to="device_write_bps"),
     Flag(("--device-read-iops",), APPEND, metavar="DEVICE:RATE", to="device_read_iops"),
     Flag(("--device-write-iops",), APPEND, metavar="DEVICE:RATE", to="device_write_iops"),
+    Flag(("--kernel-memory",), help="deprecated (Docker's), kept but not applied", to="kernel_memory"),
     Flag(("--oom-score-adj",), INT, help="the OOM killer's preference, -1000 to 1000", to="oom_score_adj"),
     Flag(("--shm-size",), help="/dev/shm's size (default 64m)", to="shm_size"),
     Flag(("--device",), APPEND, metavar="HOST[:CONTAINER][:PERMS]", help="a host device in the container",

@@ -25,7 +25,7 @@ def _full() -> pb.ContainerSpec:
 
 # A value each limit accepts (the others: 8 MiB for memory, 100000)
 VALID_LIMITS = {"memory_swap": 16 << 20, "memory_swappiness": 60, "cpuset_cpus": "0", "cpuset_mems": "0",
-                "nano_cpus": 1_000_000_000, "blkio_weight": 500, "oom_score_adj": -5,
+                "nano_cpus": 1_000_000_000, "blkio_weight": 500, "oom_score_adj": -5, "kernel_memory": 8 << 20,
                 "devices": ["/dev/a:/dev/b:r", "/dev/c"], "device_cgroup_rules": ["c 1:3 mr", "b *:* m"]}
 
 

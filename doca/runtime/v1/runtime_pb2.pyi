@@ -39,7 +39,7 @@ class Rootfs(_message.Message):
     def __init__(self, lower_dirs: _Optional[_Iterable[str]] = ..., upper_dir: _Optional[str] = ..., work_dir: _Optional[str] = ..., readonly: _Optional[bool] = ..., mounts: _Optional[_Iterable[_Union[Mount, _Mapping]]] = ...) -> None: ...
 
 class Resources(_message.Message):
-    __slots__ = ("memory_bytes", "cpu_shares", "cpu_quota", "cpu_period", "pids_limit", "memory_reservation", "memory_swap", "memory_swappiness", "oom_kill_disable", "cpuset_cpus", "cpuset_mems", "cpu_rt_period", "cpu_rt_runtime", "nano_cpus", "blkio_weight", "blkio_weight_device", "device_read_bps", "device_write_bps", "device_read_iops", "device_write_iops", "shm_size", "devices", "device_cgroup_rules", "oom_score_adj")
+    __slots__ = ("memory_bytes", "cpu_shares", "cpu_quota", "cpu_period", "pids_limit", "memory_reservation", "memory_swap", "memory_swappiness", "oom_kill_disable", "cpuset_cpus", "cpuset_mems", "cpu_rt_period", "cpu_rt_runtime", "nano_cpus", "blkio_weight", "blkio_weight_device", "device_read_bps", "device_write_bps", "device_read_iops", "device_write_iops", "shm_size", "devices", "device_cgroup_rules", "oom_score_adj", "kernel_memory")
     MEMORY_BYTES_FIELD_NUMBER: _ClassVar[int]
     CPU_SHARES_FIELD_NUMBER: _ClassVar[int]
     CPU_QUOTA_FIELD_NUMBER: _ClassVar[int]
@@ -64,6 +64,7 @@ class Resources(_message.Message):
     DEVICES_FIELD_NUMBER: _ClassVar[int]
     DEVICE_CGROUP_RULES_FIELD_NUMBER: _ClassVar[int]
     OOM_SCORE_ADJ_FIELD_NUMBER: _ClassVar[int]
+    KERNEL_MEMORY_FIELD_NUMBER: _ClassVar[int]
     memory_bytes: int
     cpu_shares: int
     cpu_quota: int
@@ -88,7 +89,8 @@ class Resources(_message.Message):
     devices: _containers.RepeatedScalarFieldContainer[str]
     device_cgroup_rules: _containers.RepeatedScalarFieldContainer[str]
     oom_score_adj: int
-    def __init__(self, memory_bytes: _Optional[int] = ..., cpu_shares: _Optional[int] = ..., cpu_quota: _Optional[int] = ..., cpu_period: _Optional[int] = ..., pids_limit: _Optional[int] = ..., memory_reservation: _Optional[int] = ..., memory_swap: _Optional[int] = ..., memory_swappiness: _Optional[int] = ..., oom_kill_disable: _Optional[bool] = ..., cpuset_cpus: _Optional[str] = ..., cpuset_mems: _Optional[str] = ..., cpu_rt_period: _Optional[int] = ..., cpu_rt_runtime: _Optional[int] = ..., nano_cpus: _Optional[int] = ..., blkio_weight: _Optional[int] = ..., blkio_weight_device: _Optional[_Iterable[str]] = ..., device_read_bps: _Optional[_Iterable[str]] = ..., device_write_bps: _Optional[_Iterable[str]] = ..., device_read_iops: _Optional[_Iterable[str]] = ..., device_write_iops: _Optional[_Iterable[str]] = ..., shm_size: _Optional[int] = ..., devices: _Optional[_Iterable[str]] = ..., device_cgroup_rules: _Optional[_Iterable[str]] = ..., oom_score_adj: _Optional[int] = ...) -> None: ...
+    kernel_memory: int
+    def __init__(self, memory_bytes: _Optional[int] = ..., cpu_shares: _Optional[int] = ..., cpu_quota: _Optional[int] = ..., cpu_period: _Optional[int] = ..., pids_limit: _Optional[int] = ..., memory_reservation: _Optional[int] = ..., memory_swap: _Optional[int] = ..., memory_swappiness: _Optional[int] = ..., oom_kill_disable: _Optional[bool] = ..., cpuset_cpus: _Optional[str] = ..., cpuset_mems: _Optional[str] = ..., cpu_rt_period: _Optional[int] = ..., cpu_rt_runtime: _Optional[int] = ..., nano_cpus: _Optional[int] = ..., blkio_weight: _Optional[int] = ..., blkio_weight_device: _Optional[_Iterable[str]] = ..., device_read_bps: _Optional[_Iterable[str]] = ..., device_write_bps: _Optional[_Iterable[str]] = ..., device_read_iops: _Optional[_Iterable[str]] = ..., device_write_iops: _Optional[_Iterable[str]] = ..., shm_size: _Optional[int] = ..., devices: _Optional[_Iterable[str]] = ..., device_cgroup_rules: _Optional[_Iterable[str]] = ..., oom_score_adj: _Optional[int] = ..., kernel_memory: _Optional[int] = ...) -> None: ...
 
 class Process(_message.Message):
     __slots__ = ("args", "env", "cwd", "user")

@@ -167,6 +167,7 @@ MESSAGES = {
         (105, 'ipc', 9, 0, '', ''),
         (106, 'uts', 9, 0, '', ''),
         (107, 'volumes_from', 9, 1, '', ''),
+        (108, 'kernel_memory', 9, 0, '', ''),
     ), ('doca.v1.ContainerConfig.LabelsEntry', 'doca.v1.ContainerConfig.LogOptsEntry')),
     'doca.v1.ContainerConfig.LabelsEntry': ((
         (1, 'key', 9, 0, '', ''),

@@ -289,6 +289,13 @@ CASES = [
     case("flags-expose-too-high", f"{RUN} --expose 70000 %i true", says="value out of range"),
     case("flags-expose-ps", "ps -a --format '{{.Ports}}' --filter name=%n", setup=f"{CREATE} --expose 80 %i true",
          cleanup=RM),
+    # --kernel-memory: deprecated, kept, not applied (runc ignores it)
+    case("flags-kernel-memory", f"{RUN} --kernel-memory 64m %i cat {MEM}/memory.kmem.limit_in_bytes"),
+    case("flags-kernel-memory-inspect", _hc("KernelMemory"), setup=f"{CREATE} --kernel-memory 64m %i true",
+         cleanup=RM),
+    case("flags-kernel-memory-low", f"{RUN} --kernel-memory 1k %i true",
+         says="minimum kernel memory limit allowed is"),
+    case("flags-kernel-memory-bad", f"{RUN} --kernel-memory 1x %i true", says="invalid"),
     # every limit's zero value, as Docker prints it
     case("flags-limits-defaults", _hc(*LIMIT_KEYS), setup=f"{CREATE} %i true", cleanup=RM),
     # update: the same limits on a running container, and --restart
