@@ -68,8 +68,8 @@ def test_inspect_format_on_every_kind_of_object(stack):
 
 
 def test_inspect_format_errors_are_one_line(stack):
-    r = stack.doca("inspect", "-f", "{{if .State}}", "busybox", check=False)
-    assert r.returncode == 1 and r.stdout == "" and r.stderr.startswith("doca: template")
+    r = stack.doca("inspect", "-f", "{{if .State}}", "busybox", check=False)  # Docker's exit 64 for a parse error
+    assert r.returncode == 64 and r.stdout == "" and r.stderr.startswith("doca: template parsing error: ")
     assert len(r.stderr.strip().splitlines()) == 1
     r = stack.doca("inspect", "-f", "{{.Id}}", "busybox", "no-such-thing", check=False)
     assert r.returncode == 1 and r.stdout.startswith("sha256:") and "No such object: no-such-thing" in r.stderr
@@ -93,11 +93,12 @@ def test_listing_formats(stack):
         images = stack.doca("images", "--format", "table {{.Repository}}\\t{{.Tag}}").stdout.splitlines()
         assert images[0].split() == ["REPOSITORY", "TAG"] and ["busybox", "latest"] in [r.split() for r in images]
         assert "fmtvol2 local" in stack.doca("volume", "ls", "--format", "{{.Name}} {{.Driver}}").stdout.splitlines()
-        assert stack.doca("network", "ls", "--format", "{{.Name}}/{{.Driver}}").stdout.splitlines() == ["bridge/bridge"]
+        assert stack.doca("network", "ls", "--format", "{{.Name}}/{{.Driver}}").stdout.splitlines() == [
+            "bridge/bridge", "none/null"]
         default = stack.doca("ps", "--format", "table").stdout.splitlines()[0]
         assert default.split()[:3] == ["CONTAINER", "ID", "IMAGE"]
-        r = stack.doca("ps", "--format", "{{.Names", check=False)  # not a template action: printed as text
-        assert r.returncode == 0
+        r = stack.doca("ps", "--format", "{{.Names", check=False)  # an unclosed action: Docker's words, exit 1
+        assert r.returncode == 1 and r.stderr == "doca: failed to parse template: template: :1: unclosed action\n"
         r = stack.doca("images", "--format", "{{range .X}}", check=False)
         assert r.returncode == 1 and r.stderr.startswith("doca: template") and r.stdout == ""
     finally:

@@ -79,7 +79,8 @@ def test_container_prune(make_stack):
     time.sleep(0.2)
     newer = s.doca("create", "busybox", "true").stdout.strip()
     r = s.doca("container", "prune", "--filter", f"until={cut:.3f}", input="y\n")
-    assert _sections(r.stdout)["Deleted Containers"] == [other_label]
+    # (the question ends without a newline: the report follows it on its line, as Docker's)
+    assert _sections(r.stdout.split("[y/N] ", 1)[-1])["Deleted Containers"] == [other_label]
     r = s.doca("container", "prune", "-f", "--filter", "until=1h")  # nothing is an hour old
     assert r.stdout == "Total reclaimed space: 0B\n"
 
@@ -136,7 +137,7 @@ def test_system_prune(make_stack, tmp_path):
     assert f"deleted: {dangling}" in doc["Deleted Images"] and not [x for x in doc["Deleted Images"] if "untagged" in x]
     assert doc["Deleted build cache objects"] and "Deleted Volumes" not in doc and "total" in doc
     assert _ids(s) == {keep}
-    assert _networks(s) == ["bridge", "pr-used"]
+    assert _networks(s) == ["bridge", "none", "pr-used"]  # none: Docker lists it too
     images = set(s.doca("images", "-q", "--no-trunc").stdout.split())
     assert images == images_before - {dangling}
     assert _images(s) == ["busybox:latest", "pr-inuse:1", "pr-unused:1"]
@@ -153,7 +154,7 @@ def test_system_prune(make_stack, tmp_path):
     assert _images(s) == ["pr-inuse:1"]
     assert set(s.doca("volume", "ls", "-q").stdout.split()) == {"pr-named", anon_used}
     assert s.doca("exec", keep, "cat", "/f").stdout == "three\n"  # untouched, still running
-    assert _networks(s) == ["bridge", "pr-used"]
+    assert _networks(s) == ["bridge", "none", "pr-used"]  # none: Docker lists it too
 
     # nothing left to prune once the container is gone... but what it used
     s.doca("rm", "-f", keep)
