@@ -22,9 +22,11 @@ def _requests(cid: str, stdin: bool, start: bool, inputs):
             return
 
 
-def stream(args, cid: str, stdin: bool, tty: bool, start: bool) -> int:
+def stream(args, cid: str, stdin: bool, tty: bool, start: bool, detach_keys: bytes | None = None) -> int:
+    """`detach_keys`: run --detach-keys' sequence (default ctrl-p ctrl-q)."""
     raw = terminal.RawMode(tty and stdin)
-    inputs = (terminal.Inputs(read_stdin=stdin, tty=tty, on_detach=lambda: terminal.detach_now(raw))
+    inputs = (terminal.Inputs(read_stdin=stdin, tty=tty, on_detach=lambda: terminal.detach_now(raw),
+                              detach_keys=detach_keys or terminal.DETACH_KEYS)
               if (stdin or tty) else None)
     out, err = sys.stdout.buffer, sys.stderr.buffer
     code = 0

@@ -106,6 +106,29 @@ def platform(text: str, image: str) -> None:
                          f"wanted {os_name}/{arch}, actual: linux/amd64 (doca runs linux/amd64 alone)")
 
 
+_CTRL = {"@": 0, "[": 27, "\\": 28, "]": 29, "^": 30, "_": 31}
+
+
+def detach_keys(text: str) -> bytes | None:
+    """--detach-keys "ctrl-x,y": Docker's key sequence (moby/term's
+    ToBytes): single characters, or ctrl- and a letter or one of @[\\]^_."""
+    if not text:
+        return None
+    out = bytearray()
+    for key in text.split(","):
+        if len(key) == 1:
+            out.append(ord(key))
+            continue
+        name = key[len("ctrl-"):] if key.startswith("ctrl-") else None
+        if name is not None and len(name) == 1 and "a" <= name.lower() <= "z":
+            out.append(ord(name.lower()) - ord("a") + 1)
+        elif name in _CTRL:
+            out.append(_CTRL[name])
+        else:
+            raise UsageError(f"Invalid detach keys ({text}) provided: unknown character: '{key}'")
+    return bytes(out)
+
+
 def entrypoint(value: str | None) -> list[str]:
     """--entrypoint: unset keeps the image's; "" clears it (one empty element)."""
     return [] if value is None else [value]

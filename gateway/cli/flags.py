@@ -201,7 +201,10 @@ TIME = Flag(("-t", "--time"), INT, default=-1, to="timeout")
 VERBS = {
     # run's request is a RunRequest: the ContainerConfig (create's fields) and -d (detach).
     "run": Verb("run:run", "create and start a container",
-                (Flag(("-d", "--detach"), FLAG),) + CONTAINER_CONFIG, IMAGE_AND_COMMAND),
+                (Flag(("-d", "--detach"), FLAG),
+                 Flag(("--detach-keys",), metavar="ctrl-X,Y", help="the keys that detach an attached -it run "
+                                                                    "(ctrl-p,ctrl-q)")) + CONTAINER_CONFIG,
+                IMAGE_AND_COMMAND),
     "create": Verb("run:create", "create a container", CONTAINER_CONFIG, IMAGE_AND_COMMAND),
     "start": Verb("run:start", "start created or stopped containers", (
         HELP_FLAG,

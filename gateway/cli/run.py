@@ -10,6 +10,7 @@ def config(args) -> pb.ContainerConfig:
     """run's and create's ContainerConfig: what flags.py says each flag fills."""
     from gateway.cli import convert
     convert.platform(args.platform, args.image)
+    convert.detach_keys(getattr(args, "detach_keys", ""))  # run's: a bad sequence fails before anything is made
     rows, cols = (0, 0)
     if args.tty:
         from gateway.cli import terminal
@@ -139,8 +140,9 @@ def _run(args, cidfile: CidFile) -> int:
         warn(resp.warnings)
         cid = resp.id
         cidfile.write(cid)
-        from gateway.cli import attach
-        return attach.stream(args, cid, stdin=args.interactive, tty=args.tty, start=True)
+        from gateway.cli import attach, convert
+        return attach.stream(args, cid, stdin=args.interactive, tty=args.tty, start=True,
+                             detach_keys=convert.detach_keys(args.detach_keys))
     stream = with_image(args, lambda: _started_run(args))
     out, err = sys.stdout.buffer, sys.stderr.buffer
     code = 0

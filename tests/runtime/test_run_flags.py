@@ -88,3 +88,26 @@ def test_log_driver_none_runs_attached_and_refuses_logs(stack):
         assert _inspect(stack, "nolog")["HostConfig"]["LogConfig"]["Type"] == "none"
     finally:
         stack.doca("rm", "nolog")
+
+
+def test_detach_keys(stack):
+    """run -it --detach-keys: Docker's key sequence detaches (ctrl-p
+    ctrl-q does not then); a bad sequence is refused before anything is made."""
+    from tests.support.ptyrun import PtyProcess
+    from tests.support.stack import DOCA
+    p = PtyProcess([DOCA, "run", "-it", "--name", "keys", "--detach-keys", "ctrl-x,y", "busybox", "sh"],
+                   env=stack.env())
+    try:
+        p.expect(b"# ")
+        p.write(b"\x10\x11echo still-$((1+1))\r")  # ctrl-p ctrl-q: plain input now
+        p.expect(b"still-2\r\n")
+        p.write(b"\x18y")  # ctrl-x y
+        assert p.wait() == 0
+    finally:
+        p.close()
+    try:
+        assert json.loads(stack.doca("inspect", "keys").stdout)[0]["State"]["Running"]
+    finally:
+        stack.doca("rm", "-f", "keys")
+    r = stack.doca("run", "--rm", "--detach-keys", "ctrl-1", "busybox", "true", check=False)
+    assert r.returncode == 125 and "Invalid detach keys (ctrl-1) provided" in r.stderr

@@ -296,6 +296,8 @@ CASES = [
     case("flags-kernel-memory-low", f"{RUN} --kernel-memory 1k %i true",
          says="minimum kernel memory limit allowed is"),
     case("flags-kernel-memory-bad", f"{RUN} --kernel-memory 1x %i true", says="invalid"),
+    # --detach-keys: a valid sequence changes nothing for a run without -it
+    case("flags-detach-keys", f"{RUN} --detach-keys ctrl-x,y %i echo hi"),
     # every limit's zero value, as Docker prints it
     case("flags-limits-defaults", _hc(*LIMIT_KEYS), setup=f"{CREATE} %i true", cleanup=RM),
     # update: the same limits on a running container, and --restart
