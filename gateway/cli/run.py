@@ -141,25 +141,41 @@ def _run(args, cidfile: CidFile) -> int:
         cid = resp.id
         cidfile.write(cid)
         from gateway.cli import attach, convert
-        return attach.stream(args, cid, stdin=args.interactive, tty=args.tty, start=True,
-                             detach_keys=convert.detach_keys(args.detach_keys))
+        with _proxy(args, cid):
+            return attach.stream(args, cid, stdin=args.interactive, tty=args.tty, start=True,
+                                 detach_keys=convert.detach_keys(args.detach_keys))
     stream = with_image(args, lambda: _started_run(args))
     out, err = sys.stdout.buffer, sys.stderr.buffer
     code = 0
-    for event in stream:
-        kind = event.WhichOneof("event")
-        if kind == "created":
-            cidfile.write(event.created.id)
-            warn(event.created.warnings)
-            if args.detach:
-                print(event.created.id)
-        elif kind == "output":
-            f = err if event.output.stream == pb.LogChunk.STDERR else out
-            f.write(event.output.data)
-            f.flush()
-        elif kind == "exited":
-            code = event.exited.exit_code
+    import contextlib
+    with contextlib.ExitStack() as proxying:
+        for event in stream:
+            kind = event.WhichOneof("event")
+            if kind == "created":
+                cidfile.write(event.created.id)
+                warn(event.created.warnings)
+                if args.detach:
+                    print(event.created.id)
+                else:
+                    proxying.enter_context(_proxy(args, event.created.id))
+            elif kind == "output":
+                f = err if event.output.stream == pb.LogChunk.STDERR else out
+                f.write(event.output.data)
+                f.flush()
+            elif kind == "exited":
+                code = event.exited.exit_code
     return code
+
+
+def _proxy(args, cid: str):
+    """Docker's --sig-proxy default (not with -t): signals go to the
+    container. (--sig-proxy=false is not read yet: the table's readers have
+    no switch that defaults to true.)"""
+    import contextlib
+    if args.tty:
+        return contextlib.nullcontext()
+    from gateway.cli.sigproxy import SignalProxy
+    return SignalProxy(args, cid)
 
 
 def create(args) -> int:

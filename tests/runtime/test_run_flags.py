@@ -111,3 +111,23 @@ def test_detach_keys(stack):
         stack.doca("rm", "-f", "keys")
     r = stack.doca("run", "--rm", "--detach-keys", "ctrl-1", "busybox", "true", check=False)
     assert r.returncode == 125 and "Invalid detach keys (ctrl-1) provided" in r.stderr
+
+
+def test_signals_to_an_attached_run_reach_the_container(stack):
+    """Docker's --sig-proxy default: a run without -t passes the signals it
+    gets to the container's process and goes on until it exits."""
+    import signal
+    import subprocess
+    from tests.support.stack import DOCA
+    p = subprocess.Popen([DOCA, "run", "--rm", "busybox", "sh", "-c",
+                          "trap 'echo got; exit 7' INT TERM; echo ready; while :; do sleep 0.1; done"],
+                         env=stack.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert p.stdout.readline() == "ready\n"
+        p.send_signal(signal.SIGTERM)
+        out, err = p.communicate(timeout=20)
+        assert (out, p.returncode) == ("got\n", 7), err
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.communicate()
