@@ -125,7 +125,11 @@ def _state(ctr) -> dict:
 def _host_config(spec, sandbox) -> dict:
     """Docker 20.10's HostConfig, its keys in its order, its zero values
     (null for a list the user did not give, [] where its CLI sends one)."""
-    security_opt = list(spec.security_opt) + (["label=disable"] if spec.privileged else [])
+    # Docker's daemon takes systempaths=unconfined out (MaskedPaths and
+    # ReadonlyPaths say it: []) and adds label=disable for --privileged.
+    unconfined = "systempaths=unconfined" in spec.security_opt
+    security_opt = [o for o in spec.security_opt if o != "systempaths=unconfined"] + \
+        (["label=disable"] if spec.privileged else [])
     out = {
         "Binds": _or_null(spec.binds), "ContainerIDFile": "",
         "LogConfig": {"Type": spec.log.driver or "json-file", "Config": dict(spec.log_opts)},
@@ -141,7 +145,8 @@ def _host_config(spec, sandbox) -> dict:
         "ExtraHosts": _or_null(spec.extra_hosts), "GroupAdd": _or_null(spec.group_add),
         "IpcMode": spec.ipc_mode or "private", "Cgroup": "", "Links": None, "OomScoreAdj": 0, "PidMode": spec.pid_mode,
         "Privileged": spec.privileged, "PublishAllPorts": spec.publish_all,
-        "ReadonlyRootfs": spec.rootfs.readonly, "SecurityOpt": security_opt or None,
+        "ReadonlyRootfs": spec.rootfs.readonly,
+        "SecurityOpt": security_opt if security_opt or spec.security_opt else None,
     }
     if spec.tmpfs:  # omitted when empty, as Docker's
         out["Tmpfs"] = dict(spec.tmpfs)
@@ -162,9 +167,8 @@ def _host_config(spec, sandbox) -> dict:
     out["Ulimits"] = _ulimits(spec.ulimits)
     for key in ("CpuCount", "CpuPercent", "IOMaximumIOps", "IOMaximumBandwidth"):
         out.setdefault(key, 0)
-    privileged = spec.privileged or "systempaths=unconfined" in spec.security_opt
-    out["MaskedPaths"] = None if privileged else list(MASKED_PATHS)
-    out["ReadonlyPaths"] = None if privileged else list(READONLY_PATHS)
+    out["MaskedPaths"] = None if spec.privileged else [] if unconfined else list(MASKED_PATHS)
+    out["ReadonlyPaths"] = None if spec.privileged else [] if unconfined else list(READONLY_PATHS)
     if spec.init:  # Docker's *bool: absent unless --init was given
         out["Init"] = True
     return out

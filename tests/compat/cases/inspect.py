@@ -140,3 +140,15 @@ CASES += [
     case("inspect-size-rw-written", "container inspect --size -f '{{if .SizeRw}}some{{end}}' %n",
          setup="run --network none --name %n %i sh -c 'head -c 100000 /dev/zero > /f'", cleanup=RM),
 ]
+CASES += [
+    # --privileged, systempaths=unconfined: what Docker's daemon makes of them
+    hc("inspect-hc-privileged-opts", "SecurityOpt", "--privileged"),
+    hc("inspect-hc-privileged-masked", "MaskedPaths", "--privileged"),
+    hc("inspect-hc-privileged-readonly-paths", "ReadonlyPaths", "--privileged"),
+    hc("inspect-hc-systempaths-opts", "SecurityOpt", "--security-opt systempaths=unconfined"),
+    hc("inspect-hc-systempaths-masked", "MaskedPaths", "--security-opt systempaths=unconfined"),
+    hc("inspect-hc-publish-all", "PublishAllPorts", "-P"),
+    hc("inspect-hc-ulimits-one", "Ulimits", "--ulimit nproc=10"),
+    case("network-inspect-none-running", "network inspect -f '{{range .Containers}}{{.Name}} {{.IPv4Address}}|"
+         "{{end}}' none", setup="run -d --network none --name %n %i sleep 60", cleanup=RM),
+]
