@@ -5,84 +5,87 @@ frequent verbs never import this module.
 
 COMMANDS: command path -> (what follows the path in the usage line, the
 summary, (min, max) arguments or None to take them from the parser's
-positionals; max None: no limit). The texts are docker 20.10's."""
+positionals; max None: no limit). The usage lines are Docker's syntax; the
+summaries are doca's own words."""
 
 MANY = None
 
 COMMANDS = {
-    "": ("[OPTIONS] COMMAND", "A self-sufficient runtime for containers", None),
-    "attach": ("[OPTIONS] CONTAINER", "Attach local standard input, output, and error streams to a running container",
+    "": ("[OPTIONS] COMMAND", "Run and manage containers, images, volumes and networks", None),
+    "attach": ("[OPTIONS] CONTAINER", "Connect this terminal's input and output to a running container",
                None),
-    "build": ("[OPTIONS] PATH | URL | -", "Build an image from a Dockerfile", (1, 1)),
-    "commit": ("[OPTIONS] CONTAINER [REPOSITORY[:TAG]]", "Create a new image from a container's changes", None),
+    "build": ("[OPTIONS] PATH | URL | -", "Make an image from a Dockerfile and a context", (1, 1)),
+    "commit": ("[OPTIONS] CONTAINER [REPOSITORY[:TAG]]", "Make an image of a container's filesystem as it is now",
+               None),
     "cp": ("[OPTIONS] CONTAINER:SRC_PATH DEST_PATH|-\n\tdoca cp [OPTIONS] SRC_PATH|- CONTAINER:DEST_PATH",
-           "Copy files/folders between a container and the local filesystem", None),
-    "create": ("[OPTIONS] IMAGE [COMMAND] [ARG...]", "Create a new container", (1, MANY)),
+           "Copy files or directories into or out of a container", None),
+    "create": ("[OPTIONS] IMAGE [COMMAND] [ARG...]", "Make a container without starting it", (1, MANY)),
     "daemon": ("[OPTIONS]", "Run the whole doca stack in the foreground", None),
-    "diff": ("CONTAINER", "Inspect changes to files or directories on a container's filesystem", None),
-    "events": ("[OPTIONS]", "Get real time events from the server", None),
-    "exec": ("[OPTIONS] CONTAINER COMMAND [ARG...]", "Run a command in a running container", (2, MANY)),
-    "export": ("[OPTIONS] CONTAINER", "Export a container's filesystem as a tar archive", None),
-    "history": ("[OPTIONS] IMAGE", "Show the history of an image", None),
-    "images": ("[OPTIONS] [REPOSITORY[:TAG]]", "List images", (0, 1)),
+    "diff": ("CONTAINER", "List what changed in a container's filesystem since its image", None),
+    "events": ("[OPTIONS]", "Print what happens to objects as it happens", None),
+    "exec": ("[OPTIONS] CONTAINER COMMAND [ARG...]", "Start another process in a running container", (2, MANY)),
+    "export": ("[OPTIONS] CONTAINER", "Write a container's filesystem out as a tar archive", None),
+    "history": ("[OPTIONS] IMAGE", "List the layers an image was made of", None),
+    "images": ("[OPTIONS] [REPOSITORY[:TAG]]", "List the images", (0, 1)),
     "import": ("[OPTIONS] file|URL|- [REPOSITORY[:TAG]]",
-               "Import the contents from a tarball to create a filesystem image", (1, MANY)),
-    "info": ("[OPTIONS]", "Display system-wide information", None),
-    "inspect": ("[OPTIONS] NAME|ID [NAME|ID...]", "Return low-level information on Docker objects", None),
-    "kill": ("[OPTIONS] CONTAINER [CONTAINER...]", "Kill one or more running containers", None),
-    "load": ("[OPTIONS]", "Load an image from a tar archive or STDIN", None),
-    "login": ("[OPTIONS] [SERVER]", "Log in to a Docker registry.", None),
-    "logout": ("[SERVER]", "Log out from a Docker registry.", None),
-    "logs": ("[OPTIONS] CONTAINER", "Fetch the logs of a container", None),
-    "pause": ("CONTAINER [CONTAINER...]", "Pause all processes within one or more containers", None),
-    "port": ("CONTAINER [PRIVATE_PORT[/PROTO]]", "List port mappings or a specific mapping for the container", None),
-    "ps": ("[OPTIONS]", "List containers", None),
-    "pull": ("[OPTIONS] NAME[:TAG|@DIGEST]", "Pull an image or a repository from a registry", None),
-    "push": ("[OPTIONS] NAME[:TAG]", "Push an image or a repository to a registry", None),
-    "rename": ("CONTAINER NEW_NAME", "Rename a container", None),
-    "restart": ("[OPTIONS] CONTAINER [CONTAINER...]", "Restart one or more containers", None),
-    "rm": ("[OPTIONS] CONTAINER [CONTAINER...]", "Remove one or more containers", None),
-    "rmi": ("[OPTIONS] IMAGE [IMAGE...]", "Remove one or more images", None),
-    "run": ("[OPTIONS] IMAGE [COMMAND] [ARG...]", "Run a command in a new container", (1, MANY)),
+               "Make a one-layer image from a tar archive", (1, MANY)),
+    "info": ("[OPTIONS]", "Describe the engine and what it holds", None),
+    "inspect": ("[OPTIONS] NAME|ID [NAME|ID...]", "Print the full record of containers, images, volumes or networks",
+                None),
+    "kill": ("[OPTIONS] CONTAINER [CONTAINER...]", "Send a signal (KILL by default) to running containers", None),
+    "load": ("[OPTIONS]", "Read images from a tar archive (a file or stdin)", None),
+    "login": ("[OPTIONS] [SERVER]", "Store credentials for a registry.", None),
+    "logout": ("[SERVER]", "Forget the credentials of a registry.", None),
+    "logs": ("[OPTIONS] CONTAINER", "Print what a container wrote to its output", None),
+    "pause": ("CONTAINER [CONTAINER...]", "Freeze every process of containers", None),
+    "port": ("CONTAINER [PRIVATE_PORT[/PROTO]]", "List a container's published ports, or where one of them is", None),
+    "ps": ("[OPTIONS]", "List the containers", None),
+    "pull": ("[OPTIONS] NAME[:TAG|@DIGEST]", "Download an image from a registry", None),
+    "push": ("[OPTIONS] NAME[:TAG]", "Upload an image to a registry", None),
+    "rename": ("CONTAINER NEW_NAME", "Give a container another name", None),
+    "restart": ("[OPTIONS] CONTAINER [CONTAINER...]", "Stop containers and start them again", None),
+    "rm": ("[OPTIONS] CONTAINER [CONTAINER...]", "Delete containers", None),
+    "rmi": ("[OPTIONS] IMAGE [IMAGE...]", "Untag and delete images", None),
+    "run": ("[OPTIONS] IMAGE [COMMAND] [ARG...]", "Make a container and start its command", (1, MANY)),
     "save": ("[OPTIONS] IMAGE [IMAGE...]",
-             "Save one or more images to a tar archive (streamed to STDOUT by default)", None),
-    "start": ("[OPTIONS] CONTAINER [CONTAINER...]", "Start one or more stopped containers", None),
-    "stats": ("[OPTIONS] [CONTAINER...]", "Display a live stream of container(s) resource usage statistics", None),
-    "stop": ("[OPTIONS] CONTAINER [CONTAINER...]", "Stop one or more running containers", None),
-    "tag": ("SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]", "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE", None),
-    "top": ("CONTAINER [ps OPTIONS]", "Display the running processes of a container", (1, MANY)),
-    "unpause": ("CONTAINER [CONTAINER...]", "Unpause all processes within one or more containers", None),
-    "update": ("[OPTIONS] CONTAINER [CONTAINER...]", "Update configuration of one or more containers", None),
-    "version": ("[OPTIONS]", "Show the Docker version information", None),
-    "wait": ("CONTAINER [CONTAINER...]", "Block until one or more containers stop, then print their exit codes", None),
+             "Write images to a tar archive (stdout unless -o)", None),
+    "start": ("[OPTIONS] CONTAINER [CONTAINER...]", "Start created or stopped containers", None),
+    "stats": ("[OPTIONS] [CONTAINER...]", "Print containers' resource usage as it changes", None),
+    "stop": ("[OPTIONS] CONTAINER [CONTAINER...]", "Stop running containers (their stop signal, then KILL)", None),
+    "tag": ("SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]", "Give an image another name", None),
+    "top": ("CONTAINER [ps OPTIONS]", "List a container's processes", (1, MANY)),
+    "unpause": ("CONTAINER [CONTAINER...]", "Thaw paused containers", None),
+    "update": ("[OPTIONS] CONTAINER [CONTAINER...]", "Change the limits or restart policy of containers", None),
+    "version": ("[OPTIONS]", "Print the client's and the engine's versions", None),
+    "wait": ("CONTAINER [CONTAINER...]", "Wait for containers to stop and print their exit codes", None),
     # management commands and their own subcommands (the others are aliases: main.GROUP_ALIASES)
-    "builder": ("COMMAND", "Manage builds", None),
-    "builder prune": ("", "Remove build cache", None),
-    "container": ("COMMAND", "Manage containers", None),
+    "builder": ("COMMAND", "Builds and their cache", None),
+    "builder prune": ("", "Delete the build cache", None),
+    "container": ("COMMAND", "Containers", None),
     "container inspect": ("[OPTIONS] CONTAINER [CONTAINER...]",
-                          "Display detailed information on one or more containers", None),
-    "container prune": ("[OPTIONS]", "Remove all stopped containers", None),
-    "image": ("COMMAND", "Manage images", None),
-    "image inspect": ("[OPTIONS] IMAGE [IMAGE...]", "Display detailed information on one or more images", None),
-    "image prune": ("[OPTIONS]", "Remove unused images", None),
-    "network": ("COMMAND", "Manage networks", None),
-    "network connect": ("[OPTIONS] NETWORK CONTAINER", "Connect a container to a network", None),
-    "network create": ("[OPTIONS] NETWORK", "Create a network", None),
-    "network disconnect": ("[OPTIONS] NETWORK CONTAINER", "Disconnect a container from a network", None),
-    "network inspect": ("[OPTIONS] NETWORK [NETWORK...]", "Display detailed information on one or more networks",
+                          "Print the full record of containers", None),
+    "container prune": ("[OPTIONS]", "Delete every stopped container", None),
+    "image": ("COMMAND", "Images", None),
+    "image inspect": ("[OPTIONS] IMAGE [IMAGE...]", "Print the full record of images", None),
+    "image prune": ("[OPTIONS]", "Delete images nothing uses", None),
+    "network": ("COMMAND", "Networks", None),
+    "network connect": ("[OPTIONS] NETWORK CONTAINER", "Join a container to a network", None),
+    "network create": ("[OPTIONS] NETWORK", "Make a network", None),
+    "network disconnect": ("[OPTIONS] NETWORK CONTAINER", "Take a container off a network", None),
+    "network inspect": ("[OPTIONS] NETWORK [NETWORK...]", "Print the full record of networks",
                         None),
-    "network ls": ("[OPTIONS]", "List networks", None),
-    "network prune": ("[OPTIONS]", "Remove all unused networks", None),
-    "network rm": ("NETWORK [NETWORK...]", "Remove one or more networks", None),
-    "system": ("COMMAND", "Manage Docker", None),
-    "system df": ("[OPTIONS]", "Show docker disk usage", None),
-    "system prune": ("[OPTIONS]", "Remove unused data", None),
-    "volume": ("COMMAND", "Manage volumes", None),
-    "volume create": ("[OPTIONS] [VOLUME]", "Create a volume", (0, 1)),
-    "volume inspect": ("[OPTIONS] VOLUME [VOLUME...]", "Display detailed information on one or more volumes", None),
-    "volume ls": ("[OPTIONS]", "List volumes", None),
-    "volume prune": ("[OPTIONS]", "Remove all unused local volumes", None),
-    "volume rm": ("[OPTIONS] VOLUME [VOLUME...]", "Remove one or more volumes", None),
+    "network ls": ("[OPTIONS]", "List the networks", None),
+    "network prune": ("[OPTIONS]", "Delete the networks no container uses", None),
+    "network rm": ("NETWORK [NETWORK...]", "Delete networks", None),
+    "system": ("COMMAND", "The engine as a whole", None),
+    "system df": ("[OPTIONS]", "Show the disk space images, containers and volumes take", None),
+    "system prune": ("[OPTIONS]", "Delete what nothing uses", None),
+    "volume": ("COMMAND", "Volumes", None),
+    "volume create": ("[OPTIONS] [VOLUME]", "Make a volume", (0, 1)),
+    "volume inspect": ("[OPTIONS] VOLUME [VOLUME...]", "Print the full record of volumes", None),
+    "volume ls": ("[OPTIONS]", "List the volumes", None),
+    "volume prune": ("[OPTIONS]", "Delete the volumes no container uses", None),
+    "volume rm": ("[OPTIONS] VOLUME [VOLUME...]", "Delete volumes", None),
 }
 # A subcommand that is another command under a group's name (`image ls` is `images`): its words.
 SAME_AS = {"image ls": "images", "image rm": "rmi", "image history": "history", "image import": "import",
@@ -169,10 +172,11 @@ def flag_error(path: str, message: str) -> str:
 # -- help -------------------------------------------------------------------------
 
 def _option_rows(path: str, actions) -> list[tuple[str, str]]:
-    """One row per option: Docker's value kind and text for an option Docker
-    has (usage_options.py), doca's own help for the others."""
-    from gateway.cli.usage_options import OPTIONS
-    docker = OPTIONS.get(path) or OPTIONS.get(_same_as(path) or "", {})
+    """One row per option, in Docker's layout: its value kind, from the
+    declaration, and its text: the declaration's help, else doca's words
+    for it (usage_options.py)."""
+    from gateway.cli.usage_options import BY_COMMAND, BYTES, TEXTS
+    own = BY_COMMAND.get(path) or BY_COMMAND.get(_same_as(path) or "", {})
     rows = []
     # sorted by name as pflag lists them; help is not listed, as Docker's
     for a in sorted(actions, key=lambda a: max(a.option_strings, key=len, default="").lstrip("-")):
@@ -183,9 +187,9 @@ def _option_rows(path: str, actions) -> list[tuple[str, str]]:
         left = (shorts[0] + ", " if shorts else "    ") + ", ".join(longs or shorts[1:])
         if not longs and shorts:
             left = shorts[0]
-        kind, text = docker.get(longs[0] if longs else "", (None, None))
-        if text is None:
-            kind, text = _value_word(a), (a.help or "").replace("%(default)s", str(a.default))
+        name = longs[0] if longs else ""
+        kind = "bytes" if name in BYTES and a.nargs != 0 else _value_word(a)
+        text = (a.help or "").replace("%(default)s", str(a.default)) or own.get(name) or TEXTS.get(name, "")
         if kind:
             left += " " + kind
         rows.append((left, text[:1].upper() + text[1:]))

@@ -61,7 +61,7 @@ def test_usage_errors_are_dockers(argv, code, first_line, capsys):
 def test_a_count_error_shows_the_usage_line(capsys):
     _, _, err, _ = _read(["run"], capsys)
     assert "Usage:  doca run [OPTIONS] IMAGE [COMMAND] [ARG...]" in err
-    assert "Run a command in a new container" in err
+    assert "Make a container and start its command" in err
 
 
 @pytest.mark.parametrize("argv, stream", [
@@ -140,14 +140,33 @@ def test_no_args_help_lists_management_commands(capsys):
     assert "\nCommands:\n  attach" in err
 
 
-def test_help_shows_dockers_option_texts(capsys):
-    """Options doca shares with Docker read as Docker's help prints them
-    (usage_options.py), wrapped as pflag wraps them at 80 columns."""
+def test_help_shows_options_in_dockers_layout(capsys):
+    """Options read as Docker's help lays them out (value kind, text wrapped
+    as pflag wraps them at 80 columns), in doca's own words: a declaration's
+    help, else usage_options.py's."""
     _, out, _, _ = _read(["ps", "--help"], capsys)
-    assert "  -a, --all             Show all containers (default shows just running)\n" in out
-    assert "  -n, --last int        Show n last created containers (includes all\n" \
-           "                        states) (default -1)\n" in out
+    assert "  -a, --all             Every container, stopped ones too\n" in out
+    assert "  -n, --last int        The N last created containers (all states)\n" in out
+    assert "  -f, --filter list     Id, name, label, exited, status, ancestor,\n" in out
+    _, out, _, _ = _read(["update", "--help"], capsys)
+    assert "  -m, --memory bytes " in out
     assert all(len(line) < 80 for line in out.splitlines())
+
+
+def test_every_option_has_a_text():
+    """No option of any command is listed without words."""
+    from gateway.cli import cmdline, usage
+
+    def walk(parser, path):
+        sub = cmdline._subparsers(parser)
+        yield path, parser
+        if sub is not None:
+            for name, child in sub.choices.items():
+                yield from walk(child, (path + " " + name).strip())
+
+    bare = [(path, left) for path, p in walk(main.build_parser([]), "")
+            for left, text in usage._option_rows(path, p._actions) if not text]
+    assert bare == []
 
 
 def test_no_command_reuses_a_global_options_name():
