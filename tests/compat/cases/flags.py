@@ -268,7 +268,8 @@ CASES = [
                 f"{RUN} -v %v:/data %i sh -c 'echo shared > /data/f'"),
          cleanup=("rm -f %m", "volume rm %v")),
     case("flags-volumes-from-modes", f"{RUN} --volumes-from %m %i sh -c "
-                                     "'grep -E \" /(data|b|t) \" /proc/mounts | cut -d\" \" -f2,4 | cut -d, -f1'",
+                                     "'grep -E \" /(data|b|t) \" /proc/mounts | cut -d\" \" -f2,4 | cut -d, -f1 "
+                                     "| sort'",  # Docker mounts them in a Go map's order
          setup=f"create --network none --name %m -v %v:/data -v /etc:/b:ro --tmpfs /t %i true",
          cleanup=("rm -f %m", "volume rm %v")),
     case("flags-volumes-from-ro", f"{RUN} --volumes-from %m:ro %i sh -c 'touch /data/x 2>/dev/null; echo $?'",
