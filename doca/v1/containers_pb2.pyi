@@ -232,10 +232,12 @@ class CreateResponse(_message.Message):
     def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., warnings: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class ContainerRef(_message.Message):
-    __slots__ = ("id",)
+    __slots__ = ("id", "size")
     ID_FIELD_NUMBER: _ClassVar[int]
+    SIZE_FIELD_NUMBER: _ClassVar[int]
     id: str
-    def __init__(self, id: _Optional[str] = ...) -> None: ...
+    size: bool
+    def __init__(self, id: _Optional[str] = ..., size: _Optional[bool] = ...) -> None: ...
 
 class StopRequest(_message.Message):
     __slots__ = ("id", "timeout")
@@ -353,18 +355,20 @@ class ListResponse(_message.Message):
     def __init__(self, containers: _Optional[_Iterable[_Union[ContainerSummary, _Mapping]]] = ...) -> None: ...
 
 class LogsRequest(_message.Message):
-    __slots__ = ("id", "follow", "tail", "since", "timestamps")
+    __slots__ = ("id", "follow", "tail", "since", "timestamps", "until")
     ID_FIELD_NUMBER: _ClassVar[int]
     FOLLOW_FIELD_NUMBER: _ClassVar[int]
     TAIL_FIELD_NUMBER: _ClassVar[int]
     SINCE_FIELD_NUMBER: _ClassVar[int]
     TIMESTAMPS_FIELD_NUMBER: _ClassVar[int]
+    UNTIL_FIELD_NUMBER: _ClassVar[int]
     id: str
     follow: bool
     tail: int
     since: str
     timestamps: bool
-    def __init__(self, id: _Optional[str] = ..., follow: _Optional[bool] = ..., tail: _Optional[int] = ..., since: _Optional[str] = ..., timestamps: _Optional[bool] = ...) -> None: ...
+    until: str
+    def __init__(self, id: _Optional[str] = ..., follow: _Optional[bool] = ..., tail: _Optional[int] = ..., since: _Optional[str] = ..., timestamps: _Optional[bool] = ..., until: _Optional[str] = ...) -> None: ...
 
 class LogChunk(_message.Message):
     __slots__ = ("stream", "data", "time")

@@ -1,5 +1,10 @@
 """doca.v1.Containers: thin; the flows that span services live in
 containers.py, the Docker-shaped documents in documents.py."""
+import threading
+import time
+
+import grpc
+
 from common import request_guard
 from common.errors import FailedPrecondition
 from doca.network.v1 import network_pb2 as npb
@@ -121,8 +126,26 @@ class ContainersServicer(containers_pb2_grpc.ContainersServicer):
                               since=specs.since(request.since))
         if request.HasField("tail"):
             req.tail = request.tail
-        for rec in upstream(context, self.c.runtime.Logs(req)):
-            yield pb.LogChunk(stream=int(rec.stream), data=rec.data, time=rec.time)
+        until = specs.since(request.until, flag="--until") if request.until else 0.0
+        if until:
+            req.timestamps = True  # each line with its time, to be cut at `until`
+            if until <= time.time():
+                req.follow = False  # nothing to wait for: what was written before it is all there is
+        call = upstream(context, self.c.runtime.Logs(req))
+        if until and req.follow:  # a follow ends at `until` even when nothing more is written
+            timer = threading.Timer(until - time.time(), call.cancel)
+            timer.daemon = True
+            timer.start()
+            context.add_callback(timer.cancel)
+        try:
+            for rec in call:
+                if until and rec.time.seconds + rec.time.nanos / 1e9 > until:
+                    break  # records come in time order: the rest are later still
+                yield pb.LogChunk(stream=int(rec.stream), data=rec.data,
+                                  time=rec.time if request.timestamps else None)
+        except grpc.RpcError as e:
+            if not (until and e.code() == grpc.StatusCode.CANCELLED and time.time() >= until):
+                raise
 
     def Prune(self, request, context):
         deleted, reclaimed = self.pruner.containers(prune.Filters(request.filters))

@@ -244,7 +244,7 @@ def stop_timeout(cfg) -> int:
 _DURATION = re.compile(r"^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+(?:\.\d+)?)s)?$")
 
 
-def since(text: str, now: float | None = None) -> float:
+def since(text: str, now: float | None = None, flag: str = "--since") -> float:
     """--since: RFC 3339 (2026-11-28T10:00:00Z), a Unix time, or a duration
     before now (10m, 1h30m, 45s) -> epoch seconds; empty -> 0."""
     if not text:
@@ -262,7 +262,7 @@ def since(text: str, now: float | None = None) -> float:
     try:
         return datetime.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
     except ValueError:
-        raise InvalidArgument(f"invalid --since {text!r}: use an RFC 3339 time, a Unix time or a duration like 10m") from None
+        raise InvalidArgument(f"invalid {flag} {text!r}: use an RFC 3339 time, a Unix time or a duration like 10m") from None
 
 
 def namespace_modes(cfg) -> tuple[str, str, str]:

@@ -91,7 +91,8 @@ def _ports(c) -> str:
 def logs(args) -> int:
     from gateway.cli.rpc.tojson import timestamp_text
     out, err = sys.stdout.buffer, sys.stderr.buffer
-    req = pb.LogsRequest(id=args.container, follow=args.follow, since=args.since, timestamps=args.timestamps)
+    req = pb.LogsRequest(id=args.container, follow=args.follow, since=args.since, until=args.until,
+                         timestamps=args.timestamps)
     if args.tail != "all":
         number = args.tail.lstrip("-")
         # 0-9 only ('²' passes isdigit, not int); an int32 field (the codec would refuse more)

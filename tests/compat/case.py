@@ -23,7 +23,7 @@ class Case:
     stdin: str | None = None
     setup_stdin: str | None = None   # fed to every set-up line (a Dockerfile for `build -`)
     says: tuple[str, ...] = ()       # phrases both stderrs must hold (case-insensitive)
-    ignore: tuple[str, ...] = ()     # parts not compared ("stdout", "stderr"): see DIVERGENCES.md
+    ignore: tuple[str, ...] = ()     # parts not compared ("code", "stdout", "stderr"): see DIVERGENCES.md
     xfail: str | None = None         # doca is wrong today: what differs
 
     def argv(self, line: str, names: dict[str, str]) -> list[str]:

@@ -29,6 +29,26 @@ def test_tail_since_timestamps(stack):
         stack.doca("rm", "-f", cid)
 
 
+def test_until(stack):
+    """--until: the lines written before a time; a follow ends there even
+    when the container writes nothing more (as Docker's)."""
+    cid = stack.doca("run", "-d", "busybox", "sh", "-c", "echo early; sleep 1.5; echo late; sleep 60").stdout.strip()
+    try:
+        time.sleep(2.5)
+        assert stack.doca("logs", "--until", "1s", cid).stdout == "early\nlate\n"
+        assert stack.doca("logs", "--until", "2s", cid).stdout == "early\n"
+        assert stack.doca("logs", "--until", "2000-01-01T00:00:00Z", cid).stdout == ""
+        assert stack.doca("logs", "-t", "--until", "2s", cid).stdout.split(" ", 1)[1] == "early\n"
+        soon = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=2)
+        started = time.monotonic()
+        r = stack.doca("logs", "-f", "--until", soon.strftime("%Y-%m-%dT%H:%M:%S.%fZ"), cid, timeout=30)
+        assert r.stdout == "early\nlate\n" and 1 < time.monotonic() - started < 10
+        r = stack.doca("logs", "--until", "whenever", cid, check=False)
+        assert r.returncode == 1 and "--until" in r.stderr
+    finally:
+        stack.doca("rm", "-f", cid)
+
+
 def test_follow_with_tail(stack):
     cid = stack.doca("run", "-d", "busybox", "sh", "-c", "echo a; echo b; sleep 0.5; echo c").stdout.strip()
     try:

@@ -179,6 +179,7 @@ MESSAGES = {
     ), ()),
     'doca.v1.ContainerRef': ((
         (1, 'id', 9, 0, '', ''),
+        (50, 'size', 8, 0, '', ''),
     ), ()),
     'doca.v1.ContainerStats': ((
         (1, 'id', 9, 0, '', ''),
@@ -443,6 +444,7 @@ MESSAGES = {
         (3, 'tail', 5, 4, '', '_tail'),
         (4, 'since', 9, 0, '', ''),
         (5, 'timestamps', 8, 0, '', ''),
+        (120, 'until', 9, 0, '', ''),
     ), ()),
     'doca.v1.NetworkRef': ((
         (1, 'id', 9, 0, '', ''),
