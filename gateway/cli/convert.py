@@ -25,14 +25,16 @@ def uint16(value: int) -> int:
 
 
 def env(items) -> list[str]:
-    """-e: a bare KEY is passed through from the client's environment, or dropped."""
+    """-e: a bare KEY takes its value from the client's environment; one
+    not set there stays bare, as Docker's CLI sends it (Config.Env keeps
+    it, the process does not get it)."""
     out = []
     for item in items:
         if "=" not in item:
             import os
             if item in os.environ:
                 out.append(f"{item}={os.environ[item]}")
-            continue
+                continue
         out.append(item)
     return out
 

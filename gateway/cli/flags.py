@@ -238,7 +238,7 @@ VERBS = {
         Flag(("-i", "--interactive"), FLAG, to="interactive"),
         Flag(("-t", "--tty"), FLAG, to="tty"),
         Flag(("-d", "--detach"), FLAG, to="detach"),
-        Flag(("-e", "--env"), APPEND, to="env"),
+        Flag(("-e", "--env"), APPEND, to="env", convert="env"),
         Flag(("-w", "--workdir"), to="workdir"),
         Flag(("-u", "--user"), to="user"),
         Flag(("--privileged",), FLAG, to="privileged")), (Arg("container", to="container"),

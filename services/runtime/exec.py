@@ -17,12 +17,17 @@ from services.runtime.state import RuntimeState
 
 
 def merge_env(base: list[str], extra: list[str]) -> list[str]:
+    """`extra` over `base`, key by key; a bare KEY unsets (Docker's
+    ReplaceOrAppendEnvValues)."""
     merged = dict(e.split("=", 1) for e in base if "=" in e)
     for item in extra:
         key, sep, value = item.partition("=")
-        if not key or not sep:
+        if not key:
             raise InvalidArgument(f"invalid environment variable {item!r}: expected KEY=VALUE")
-        merged[key] = value
+        if sep:
+            merged[key] = value
+        else:
+            merged.pop(key, None)
     return [f"{k}={v}" for k, v in merged.items()]
 
 

@@ -212,7 +212,7 @@ def test_the_request_is_filled_from_the_table(monkeypatch):
                            "busybox", "sh", "-c", "true"])
     got = request.fields("create", args)
     assert got["name"] == "web" and got["memory"] == "64m" and got["cpus"] == 0.5 and got["auto_remove"] is True
-    assert got["env"] == ["A=1", "FROM_CLIENT=yes"]
+    assert got["env"] == ["A=1", "FROM_CLIENT=yes", "NOT_SET_ANYWHERE"]  # bare, as Docker's CLI sends it
     assert got["labels"] == {"k": "v", "bare": ""}
     assert got["entrypoint"] == [""] and got["image"] == "busybox" and got["cmd"] == ["sh", "-c", "true"]
     assert "stop_timeout" not in got  # unset stays unset

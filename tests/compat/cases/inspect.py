@@ -152,3 +152,9 @@ CASES += [
     case("network-inspect-none-running", "network inspect -f '{{range .Containers}}{{.Name}} {{.IPv4Address}}|"
          "{{end}}' none", setup="run -d --network none --name %n %i sleep 60", cleanup=RM),
 ]
+CASES += [
+    # a bare -e KEY the client's environment lacks: kept in Config.Env, not in the process's
+    cfg("inspect-config-env-bare", "Env", "-e NOSUCHVAR_COMPAT"),
+    case("exec-env-bare-unsets", "exec -e NOSUCHVAR_COMPAT -e Y %n sh -c 'echo ${NOSUCHVAR_COMPAT-unset} ${Y-unset}'",
+         setup="run -d --network none -e Y=1 --name %n %i sleep 60", cleanup=RM),
+]
