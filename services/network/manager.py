@@ -36,6 +36,10 @@ from services.network.sandboxes import SandboxStore
 log = logging.getLogger("doca.network")
 
 
+# Picks of a free subnet for a network created without --subnet (see create_network).
+PICK_ATTEMPTS = 3
+
+
 @dataclasses.dataclass
 class _State:
     network: Network
@@ -208,25 +212,32 @@ class NetworkManager(ContainerNetworking):
             if name in self._networks:
                 raise AlreadyExists(f"network with name {name} already exists")
             taken = [st.network for st in self._networks.values()]
-            if wanted is None:
-                wanted = drv.pick_subnet(ipr, [n.subnet for n in taken])
-            for other in taken:
-                if other.subnet.overlaps(wanted):
-                    raise FailedPrecondition(
-                        f"subnet {wanted} overlaps network {other.name} ({other.subnet}): choose another --subnet")
-            net = drv.complete(networks.new_user_network(name, drv.name, wanted, gateway, internal, labels or {}))
-            networks.save(self.state_dir, net)
-            try:
-                drv.set_up(ipr, net)
-                crashpoints.reached("network.create.bridge")
-                st = _State(net, AddressPool(self._ipam_path(name), net.subnet, net.gateway, self.unwritten),
-                            EndpointStore(self._endpoints_path(name), self.unwritten), drv)
-                self._networks[name] = st
-                self._apply_firewall()
-            except BaseException:
-                self._networks.pop(name, None)
-                self._forget_network(ipr, drv, net)
-                raise
+            picked = wanted is None
+            for attempt in range(PICK_ATTEMPTS if picked else 1):
+                if picked:
+                    wanted = drv.pick_subnet(ipr, [n.subnet for n in taken])
+                for other in taken:
+                    if other.subnet.overlaps(wanted):
+                        raise FailedPrecondition(
+                            f"subnet {wanted} overlaps network {other.name} ({other.subnet}): choose another --subnet")
+                net = drv.complete(networks.new_user_network(name, drv.name, wanted, gateway, internal, labels or {}))
+                networks.save(self.state_dir, net)
+                try:
+                    drv.set_up(ipr, net)
+                    crashpoints.reached("network.create.bridge")
+                    st = _State(net, AddressPool(self._ipam_path(name), net.subnet, net.gateway, self.unwritten),
+                                EndpointStore(self._endpoints_path(name), self.unwritten), drv)
+                    self._networks[name] = st
+                    self._apply_firewall()
+                    break
+                except BaseException as e:
+                    self._networks.pop(name, None)
+                    self._forget_network(ipr, drv, net)
+                    # A subnet we picked was taken on the host between the pick and the
+                    # bridge (another engine's network, made at the same instant): pick again.
+                    if not (picked and isinstance(e, FailedPrecondition) and "overlaps" in str(e)
+                            and attempt + 1 < PICK_ATTEMPTS):
+                        raise
         log.info("created network %s: bridge %s, subnet %s%s", name, net.bridge, net.subnet,
                  " (internal)" if internal else "")
         return net
