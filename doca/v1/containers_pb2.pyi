@@ -12,7 +12,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class ContainerConfig(_message.Message):
-    __slots__ = ("image", "cmd", "entrypoint", "name", "env", "auto_remove", "memory", "cpus", "cpu_shares", "pids_limit", "network", "volumes", "workdir", "user", "hostname", "labels", "restart", "stop_signal", "stop_timeout", "tty", "interactive", "console_size", "log_opts", "cap_add", "cap_drop", "privileged", "security_opt", "ulimits", "read_only", "tmpfs", "health_cmd", "health_interval", "health_timeout", "health_start_period", "health_retries", "no_healthcheck", "init", "runtime", "userns_remap", "publish", "publish_all", "network_aliases", "ip", "add_hosts", "dns", "dns_search", "dns_options", "cgroupns", "memory_reservation", "group_add", "domainname", "sysctls", "memory_swap", "memory_swappiness", "oom_kill_disable", "cpuset_cpus", "cpuset_mems", "cpu_period", "cpu_quota", "cpu_rt_period", "cpu_rt_runtime", "blkio_weight", "blkio_weight_device", "device_read_bps", "device_write_bps", "device_read_iops", "device_write_iops", "oom_score_adj", "shm_size", "devices", "device_cgroup_rules", "expose", "log_driver", "mounts", "pid", "ipc", "uts", "volumes_from", "kernel_memory")
+    __slots__ = ("image", "cmd", "entrypoint", "name", "env", "auto_remove", "memory", "cpus", "cpu_shares", "pids_limit", "network", "volumes", "workdir", "user", "hostname", "labels", "restart", "stop_signal", "stop_timeout", "tty", "interactive", "console_size", "log_opts", "cap_add", "cap_drop", "privileged", "security_opt", "ulimits", "read_only", "tmpfs", "health_cmd", "health_interval", "health_timeout", "health_start_period", "health_retries", "no_healthcheck", "init", "runtime", "userns_remap", "publish", "publish_all", "network_aliases", "ip", "add_hosts", "dns", "dns_search", "dns_options", "cgroupns", "memory_reservation", "group_add", "domainname", "sysctls", "memory_swap", "memory_swappiness", "oom_kill_disable", "cpuset_cpus", "cpuset_mems", "cpu_period", "cpu_quota", "cpu_rt_period", "cpu_rt_runtime", "blkio_weight", "blkio_weight_device", "device_read_bps", "device_write_bps", "device_read_iops", "device_write_iops", "oom_score_adj", "shm_size", "devices", "device_cgroup_rules", "expose", "log_driver", "mounts", "pid", "ipc", "uts", "volumes_from", "kernel_memory", "annotations", "attach", "cgroup_parent", "health_start_interval", "storage_opt", "volume_driver", "userns", "ip6", "link_local_ips")
     class LabelsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -21,6 +21,13 @@ class ContainerConfig(_message.Message):
         value: str
         def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
     class LogOptsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    class AnnotationsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
         VALUE_FIELD_NUMBER: _ClassVar[int]
@@ -106,6 +113,15 @@ class ContainerConfig(_message.Message):
     UTS_FIELD_NUMBER: _ClassVar[int]
     VOLUMES_FROM_FIELD_NUMBER: _ClassVar[int]
     KERNEL_MEMORY_FIELD_NUMBER: _ClassVar[int]
+    ANNOTATIONS_FIELD_NUMBER: _ClassVar[int]
+    ATTACH_FIELD_NUMBER: _ClassVar[int]
+    CGROUP_PARENT_FIELD_NUMBER: _ClassVar[int]
+    HEALTH_START_INTERVAL_FIELD_NUMBER: _ClassVar[int]
+    STORAGE_OPT_FIELD_NUMBER: _ClassVar[int]
+    VOLUME_DRIVER_FIELD_NUMBER: _ClassVar[int]
+    USERNS_FIELD_NUMBER: _ClassVar[int]
+    IP6_FIELD_NUMBER: _ClassVar[int]
+    LINK_LOCAL_IPS_FIELD_NUMBER: _ClassVar[int]
     image: str
     cmd: _containers.RepeatedScalarFieldContainer[str]
     entrypoint: _containers.RepeatedScalarFieldContainer[str]
@@ -185,7 +201,16 @@ class ContainerConfig(_message.Message):
     uts: str
     volumes_from: _containers.RepeatedScalarFieldContainer[str]
     kernel_memory: str
-    def __init__(self, image: _Optional[str] = ..., cmd: _Optional[_Iterable[str]] = ..., entrypoint: _Optional[_Iterable[str]] = ..., name: _Optional[str] = ..., env: _Optional[_Iterable[str]] = ..., auto_remove: _Optional[bool] = ..., memory: _Optional[str] = ..., cpus: _Optional[float] = ..., cpu_shares: _Optional[int] = ..., pids_limit: _Optional[int] = ..., network: _Optional[str] = ..., volumes: _Optional[_Iterable[str]] = ..., workdir: _Optional[str] = ..., user: _Optional[str] = ..., hostname: _Optional[str] = ..., labels: _Optional[_Mapping[str, str]] = ..., restart: _Optional[str] = ..., stop_signal: _Optional[str] = ..., stop_timeout: _Optional[int] = ..., tty: _Optional[bool] = ..., interactive: _Optional[bool] = ..., console_size: _Optional[_Union[WindowSize, _Mapping]] = ..., log_opts: _Optional[_Mapping[str, str]] = ..., cap_add: _Optional[_Iterable[str]] = ..., cap_drop: _Optional[_Iterable[str]] = ..., privileged: _Optional[bool] = ..., security_opt: _Optional[_Iterable[str]] = ..., ulimits: _Optional[_Iterable[str]] = ..., read_only: _Optional[bool] = ..., tmpfs: _Optional[_Iterable[str]] = ..., health_cmd: _Optional[str] = ..., health_interval: _Optional[str] = ..., health_timeout: _Optional[str] = ..., health_start_period: _Optional[str] = ..., health_retries: _Optional[int] = ..., no_healthcheck: _Optional[bool] = ..., init: _Optional[bool] = ..., runtime: _Optional[str] = ..., userns_remap: _Optional[str] = ..., publish: _Optional[_Iterable[str]] = ..., publish_all: _Optional[bool] = ..., network_aliases: _Optional[_Iterable[str]] = ..., ip: _Optional[str] = ..., add_hosts: _Optional[_Iterable[str]] = ..., dns: _Optional[_Iterable[str]] = ..., dns_search: _Optional[_Iterable[str]] = ..., dns_options: _Optional[_Iterable[str]] = ..., cgroupns: _Optional[str] = ..., memory_reservation: _Optional[str] = ..., group_add: _Optional[_Iterable[str]] = ..., domainname: _Optional[str] = ..., sysctls: _Optional[_Iterable[str]] = ..., memory_swap: _Optional[str] = ..., memory_swappiness: _Optional[int] = ..., oom_kill_disable: _Optional[bool] = ..., cpuset_cpus: _Optional[str] = ..., cpuset_mems: _Optional[str] = ..., cpu_period: _Optional[int] = ..., cpu_quota: _Optional[int] = ..., cpu_rt_period: _Optional[int] = ..., cpu_rt_runtime: _Optional[int] = ..., blkio_weight: _Optional[int] = ..., blkio_weight_device: _Optional[_Iterable[str]] = ..., device_read_bps: _Optional[_Iterable[str]] = ..., device_write_bps: _Optional[_Iterable[str]] = ..., device_read_iops: _Optional[_Iterable[str]] = ..., device_write_iops: _Optional[_Iterable[str]] = ..., oom_score_adj: _Optional[int] = ..., shm_size: _Optional[str] = ..., devices: _Optional[_Iterable[str]] = ..., device_cgroup_rules: _Optional[_Iterable[str]] = ..., expose: _Optional[_Iterable[str]] = ..., log_driver: _Optional[str] = ..., mounts: _Optional[_Iterable[str]] = ..., pid: _Optional[str] = ..., ipc: _Optional[str] = ..., uts: _Optional[str] = ..., volumes_from: _Optional[_Iterable[str]] = ..., kernel_memory: _Optional[str] = ...) -> None: ...
+    annotations: _containers.ScalarMap[str, str]
+    attach: _containers.RepeatedScalarFieldContainer[str]
+    cgroup_parent: str
+    health_start_interval: str
+    storage_opt: _containers.RepeatedScalarFieldContainer[str]
+    volume_driver: str
+    userns: str
+    ip6: str
+    link_local_ips: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, image: _Optional[str] = ..., cmd: _Optional[_Iterable[str]] = ..., entrypoint: _Optional[_Iterable[str]] = ..., name: _Optional[str] = ..., env: _Optional[_Iterable[str]] = ..., auto_remove: _Optional[bool] = ..., memory: _Optional[str] = ..., cpus: _Optional[float] = ..., cpu_shares: _Optional[int] = ..., pids_limit: _Optional[int] = ..., network: _Optional[str] = ..., volumes: _Optional[_Iterable[str]] = ..., workdir: _Optional[str] = ..., user: _Optional[str] = ..., hostname: _Optional[str] = ..., labels: _Optional[_Mapping[str, str]] = ..., restart: _Optional[str] = ..., stop_signal: _Optional[str] = ..., stop_timeout: _Optional[int] = ..., tty: _Optional[bool] = ..., interactive: _Optional[bool] = ..., console_size: _Optional[_Union[WindowSize, _Mapping]] = ..., log_opts: _Optional[_Mapping[str, str]] = ..., cap_add: _Optional[_Iterable[str]] = ..., cap_drop: _Optional[_Iterable[str]] = ..., privileged: _Optional[bool] = ..., security_opt: _Optional[_Iterable[str]] = ..., ulimits: _Optional[_Iterable[str]] = ..., read_only: _Optional[bool] = ..., tmpfs: _Optional[_Iterable[str]] = ..., health_cmd: _Optional[str] = ..., health_interval: _Optional[str] = ..., health_timeout: _Optional[str] = ..., health_start_period: _Optional[str] = ..., health_retries: _Optional[int] = ..., no_healthcheck: _Optional[bool] = ..., init: _Optional[bool] = ..., runtime: _Optional[str] = ..., userns_remap: _Optional[str] = ..., publish: _Optional[_Iterable[str]] = ..., publish_all: _Optional[bool] = ..., network_aliases: _Optional[_Iterable[str]] = ..., ip: _Optional[str] = ..., add_hosts: _Optional[_Iterable[str]] = ..., dns: _Optional[_Iterable[str]] = ..., dns_search: _Optional[_Iterable[str]] = ..., dns_options: _Optional[_Iterable[str]] = ..., cgroupns: _Optional[str] = ..., memory_reservation: _Optional[str] = ..., group_add: _Optional[_Iterable[str]] = ..., domainname: _Optional[str] = ..., sysctls: _Optional[_Iterable[str]] = ..., memory_swap: _Optional[str] = ..., memory_swappiness: _Optional[int] = ..., oom_kill_disable: _Optional[bool] = ..., cpuset_cpus: _Optional[str] = ..., cpuset_mems: _Optional[str] = ..., cpu_period: _Optional[int] = ..., cpu_quota: _Optional[int] = ..., cpu_rt_period: _Optional[int] = ..., cpu_rt_runtime: _Optional[int] = ..., blkio_weight: _Optional[int] = ..., blkio_weight_device: _Optional[_Iterable[str]] = ..., device_read_bps: _Optional[_Iterable[str]] = ..., device_write_bps: _Optional[_Iterable[str]] = ..., device_read_iops: _Optional[_Iterable[str]] = ..., device_write_iops: _Optional[_Iterable[str]] = ..., oom_score_adj: _Optional[int] = ..., shm_size: _Optional[str] = ..., devices: _Optional[_Iterable[str]] = ..., device_cgroup_rules: _Optional[_Iterable[str]] = ..., expose: _Optional[_Iterable[str]] = ..., log_driver: _Optional[str] = ..., mounts: _Optional[_Iterable[str]] = ..., pid: _Optional[str] = ..., ipc: _Optional[str] = ..., uts: _Optional[str] = ..., volumes_from: _Optional[_Iterable[str]] = ..., kernel_memory: _Optional[str] = ..., annotations: _Optional[_Mapping[str, str]] = ..., attach: _Optional[_Iterable[str]] = ..., cgroup_parent: _Optional[str] = ..., health_start_interval: _Optional[str] = ..., storage_opt: _Optional[_Iterable[str]] = ..., volume_driver: _Optional[str] = ..., userns: _Optional[str] = ..., ip6: _Optional[str] = ..., link_local_ips: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class RunRequest(_message.Message):
     __slots__ = ("config", "detach")

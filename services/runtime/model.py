@@ -71,6 +71,7 @@ class Healthcheck:
     timeout: int = 0
     start_period: int = 0
     retries: int = 0
+    start_interval: int = 0  # ns between probes during the start period (0: interval)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -131,6 +132,13 @@ class ContainerSpec:
     uts_mode: str = ""
     volumes_from: tuple[str, ...] = ()  # as given, for inspect
     exposed_ports: tuple[str, ...] = ()  # "80/tcp": the image's, --expose's, -p's (Config.ExposedPorts)
+    annotations: dict[str, str] = dataclasses.field(default_factory=dict)  # --annotation: config.json's
+    attach: tuple[str, ...] = ()  # -a as given, lower-cased (Config.Attach*)
+    cgroup_parent: str = ""  # --cgroup-parent: "" is the engine's parent
+    volume_driver: str = ""  # --volume-driver, --userns, --ip6, --link-local-ip: kept for inspect
+    userns_mode: str = ""
+    ip6: str = ""
+    link_local_ips: tuple[str, ...] = ()
 
 
 # -- conversions, by field name -----------------------------------------------

@@ -105,7 +105,7 @@ class Process(_message.Message):
     def __init__(self, args: _Optional[_Iterable[str]] = ..., env: _Optional[_Iterable[str]] = ..., cwd: _Optional[str] = ..., user: _Optional[str] = ...) -> None: ...
 
 class ContainerSpec(_message.Message):
-    __slots__ = ("name", "image", "image_id", "process", "hostname", "rootfs", "mounts", "resources", "network_mode", "labels", "auto_remove", "cmd", "entrypoint", "stop_signal", "stop_timeout", "restart_policy", "tty", "open_stdin", "console_size", "log", "cap_add", "cap_drop", "privileged", "security_opt", "ulimits", "healthcheck", "init", "runtime", "userns", "cgroupns", "config_env", "group_add", "domainname", "sysctls", "extra_hosts", "dns", "dns_search", "dns_options", "publish_all", "tmpfs", "binds", "log_opts", "detached", "config_volumes", "pid_mode", "ipc_mode", "uts_mode", "volumes_from", "exposed_ports")
+    __slots__ = ("name", "image", "image_id", "process", "hostname", "rootfs", "mounts", "resources", "network_mode", "labels", "auto_remove", "cmd", "entrypoint", "stop_signal", "stop_timeout", "restart_policy", "tty", "open_stdin", "console_size", "log", "cap_add", "cap_drop", "privileged", "security_opt", "ulimits", "healthcheck", "init", "runtime", "userns", "cgroupns", "config_env", "group_add", "domainname", "sysctls", "extra_hosts", "dns", "dns_search", "dns_options", "publish_all", "tmpfs", "binds", "log_opts", "detached", "config_volumes", "pid_mode", "ipc_mode", "uts_mode", "volumes_from", "exposed_ports", "annotations", "attach", "cgroup_parent", "volume_driver", "userns_mode", "ip6", "link_local_ips")
     class LabelsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -128,6 +128,13 @@ class ContainerSpec(_message.Message):
         value: str
         def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
     class LogOptsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    class AnnotationsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
         VALUE_FIELD_NUMBER: _ClassVar[int]
@@ -183,6 +190,13 @@ class ContainerSpec(_message.Message):
     UTS_MODE_FIELD_NUMBER: _ClassVar[int]
     VOLUMES_FROM_FIELD_NUMBER: _ClassVar[int]
     EXPOSED_PORTS_FIELD_NUMBER: _ClassVar[int]
+    ANNOTATIONS_FIELD_NUMBER: _ClassVar[int]
+    ATTACH_FIELD_NUMBER: _ClassVar[int]
+    CGROUP_PARENT_FIELD_NUMBER: _ClassVar[int]
+    VOLUME_DRIVER_FIELD_NUMBER: _ClassVar[int]
+    USERNS_MODE_FIELD_NUMBER: _ClassVar[int]
+    IP6_FIELD_NUMBER: _ClassVar[int]
+    LINK_LOCAL_IPS_FIELD_NUMBER: _ClassVar[int]
     name: str
     image: str
     image_id: str
@@ -232,7 +246,14 @@ class ContainerSpec(_message.Message):
     uts_mode: str
     volumes_from: _containers.RepeatedScalarFieldContainer[str]
     exposed_ports: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, name: _Optional[str] = ..., image: _Optional[str] = ..., image_id: _Optional[str] = ..., process: _Optional[_Union[Process, _Mapping]] = ..., hostname: _Optional[str] = ..., rootfs: _Optional[_Union[Rootfs, _Mapping]] = ..., mounts: _Optional[_Iterable[_Union[Mount, _Mapping]]] = ..., resources: _Optional[_Union[Resources, _Mapping]] = ..., network_mode: _Optional[str] = ..., labels: _Optional[_Mapping[str, str]] = ..., auto_remove: _Optional[bool] = ..., cmd: _Optional[_Iterable[str]] = ..., entrypoint: _Optional[_Iterable[str]] = ..., stop_signal: _Optional[str] = ..., stop_timeout: _Optional[int] = ..., restart_policy: _Optional[_Union[RestartPolicy, _Mapping]] = ..., tty: _Optional[bool] = ..., open_stdin: _Optional[bool] = ..., console_size: _Optional[_Union[WindowSize, _Mapping]] = ..., log: _Optional[_Union[LogConfig, _Mapping]] = ..., cap_add: _Optional[_Iterable[str]] = ..., cap_drop: _Optional[_Iterable[str]] = ..., privileged: _Optional[bool] = ..., security_opt: _Optional[_Iterable[str]] = ..., ulimits: _Optional[_Iterable[str]] = ..., healthcheck: _Optional[_Union[Healthcheck, _Mapping]] = ..., init: _Optional[bool] = ..., runtime: _Optional[str] = ..., userns: _Optional[_Union[UsernsRemap, _Mapping]] = ..., cgroupns: _Optional[str] = ..., config_env: _Optional[_Iterable[str]] = ..., group_add: _Optional[_Iterable[str]] = ..., domainname: _Optional[str] = ..., sysctls: _Optional[_Mapping[str, str]] = ..., extra_hosts: _Optional[_Iterable[str]] = ..., dns: _Optional[_Iterable[str]] = ..., dns_search: _Optional[_Iterable[str]] = ..., dns_options: _Optional[_Iterable[str]] = ..., publish_all: _Optional[bool] = ..., tmpfs: _Optional[_Mapping[str, str]] = ..., binds: _Optional[_Iterable[str]] = ..., log_opts: _Optional[_Mapping[str, str]] = ..., detached: _Optional[bool] = ..., config_volumes: _Optional[_Iterable[str]] = ..., pid_mode: _Optional[str] = ..., ipc_mode: _Optional[str] = ..., uts_mode: _Optional[str] = ..., volumes_from: _Optional[_Iterable[str]] = ..., exposed_ports: _Optional[_Iterable[str]] = ...) -> None: ...
+    annotations: _containers.ScalarMap[str, str]
+    attach: _containers.RepeatedScalarFieldContainer[str]
+    cgroup_parent: str
+    volume_driver: str
+    userns_mode: str
+    ip6: str
+    link_local_ips: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, name: _Optional[str] = ..., image: _Optional[str] = ..., image_id: _Optional[str] = ..., process: _Optional[_Union[Process, _Mapping]] = ..., hostname: _Optional[str] = ..., rootfs: _Optional[_Union[Rootfs, _Mapping]] = ..., mounts: _Optional[_Iterable[_Union[Mount, _Mapping]]] = ..., resources: _Optional[_Union[Resources, _Mapping]] = ..., network_mode: _Optional[str] = ..., labels: _Optional[_Mapping[str, str]] = ..., auto_remove: _Optional[bool] = ..., cmd: _Optional[_Iterable[str]] = ..., entrypoint: _Optional[_Iterable[str]] = ..., stop_signal: _Optional[str] = ..., stop_timeout: _Optional[int] = ..., restart_policy: _Optional[_Union[RestartPolicy, _Mapping]] = ..., tty: _Optional[bool] = ..., open_stdin: _Optional[bool] = ..., console_size: _Optional[_Union[WindowSize, _Mapping]] = ..., log: _Optional[_Union[LogConfig, _Mapping]] = ..., cap_add: _Optional[_Iterable[str]] = ..., cap_drop: _Optional[_Iterable[str]] = ..., privileged: _Optional[bool] = ..., security_opt: _Optional[_Iterable[str]] = ..., ulimits: _Optional[_Iterable[str]] = ..., healthcheck: _Optional[_Union[Healthcheck, _Mapping]] = ..., init: _Optional[bool] = ..., runtime: _Optional[str] = ..., userns: _Optional[_Union[UsernsRemap, _Mapping]] = ..., cgroupns: _Optional[str] = ..., config_env: _Optional[_Iterable[str]] = ..., group_add: _Optional[_Iterable[str]] = ..., domainname: _Optional[str] = ..., sysctls: _Optional[_Mapping[str, str]] = ..., extra_hosts: _Optional[_Iterable[str]] = ..., dns: _Optional[_Iterable[str]] = ..., dns_search: _Optional[_Iterable[str]] = ..., dns_options: _Optional[_Iterable[str]] = ..., publish_all: _Optional[bool] = ..., tmpfs: _Optional[_Mapping[str, str]] = ..., binds: _Optional[_Iterable[str]] = ..., log_opts: _Optional[_Mapping[str, str]] = ..., detached: _Optional[bool] = ..., config_volumes: _Optional[_Iterable[str]] = ..., pid_mode: _Optional[str] = ..., ipc_mode: _Optional[str] = ..., uts_mode: _Optional[str] = ..., volumes_from: _Optional[_Iterable[str]] = ..., exposed_ports: _Optional[_Iterable[str]] = ..., annotations: _Optional[_Mapping[str, str]] = ..., attach: _Optional[_Iterable[str]] = ..., cgroup_parent: _Optional[str] = ..., volume_driver: _Optional[str] = ..., userns_mode: _Optional[str] = ..., ip6: _Optional[str] = ..., link_local_ips: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class UsernsRemap(_message.Message):
     __slots__ = ("uid_base", "gid_base", "size")
@@ -245,18 +266,20 @@ class UsernsRemap(_message.Message):
     def __init__(self, uid_base: _Optional[int] = ..., gid_base: _Optional[int] = ..., size: _Optional[int] = ...) -> None: ...
 
 class Healthcheck(_message.Message):
-    __slots__ = ("test", "interval", "timeout", "start_period", "retries")
+    __slots__ = ("test", "interval", "timeout", "start_period", "retries", "start_interval")
     TEST_FIELD_NUMBER: _ClassVar[int]
     INTERVAL_FIELD_NUMBER: _ClassVar[int]
     TIMEOUT_FIELD_NUMBER: _ClassVar[int]
     START_PERIOD_FIELD_NUMBER: _ClassVar[int]
     RETRIES_FIELD_NUMBER: _ClassVar[int]
+    START_INTERVAL_FIELD_NUMBER: _ClassVar[int]
     test: _containers.RepeatedScalarFieldContainer[str]
     interval: int
     timeout: int
     start_period: int
     retries: int
-    def __init__(self, test: _Optional[_Iterable[str]] = ..., interval: _Optional[int] = ..., timeout: _Optional[int] = ..., start_period: _Optional[int] = ..., retries: _Optional[int] = ...) -> None: ...
+    start_interval: int
+    def __init__(self, test: _Optional[_Iterable[str]] = ..., interval: _Optional[int] = ..., timeout: _Optional[int] = ..., start_period: _Optional[int] = ..., retries: _Optional[int] = ..., start_interval: _Optional[int] = ...) -> None: ...
 
 class HealthResult(_message.Message):
     __slots__ = ("start", "end", "exit_code", "output")
