@@ -147,8 +147,8 @@ def _run(args, cidfile: CidFile) -> int:
     stream = with_image(args, lambda: _started_run(args))
     out, err = sys.stdout.buffer, sys.stderr.buffer
     code = 0
-    import contextlib
-    with contextlib.ExitStack() as proxying:
+    proxy = None
+    try:
         for event in stream:
             kind = event.WhichOneof("event")
             if kind == "created":
@@ -157,23 +157,36 @@ def _run(args, cidfile: CidFile) -> int:
                 if args.detach:
                     print(event.created.id)
                 else:
-                    proxying.enter_context(_proxy(args, event.created.id))
+                    proxy = _proxy(args, event.created.id).__enter__()
             elif kind == "output":
                 f = err if event.output.stream == pb.LogChunk.STDERR else out
                 f.write(event.output.data)
                 f.flush()
             elif kind == "exited":
                 code = event.exited.exit_code
+    finally:
+        if proxy is not None:
+            proxy.__exit__(None, None, None)
     return code
+
+
+class _NoProxy:
+    """With -t the terminal's signals are the container's already. (Not
+    contextlib.nullcontext: contextlib imports os, off run's start-up path.)"""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        pass
 
 
 def _proxy(args, cid: str):
     """Docker's --sig-proxy default (not with -t): signals go to the
     container. (--sig-proxy=false is not read yet: the table's readers have
     no switch that defaults to true.)"""
-    import contextlib
     if args.tty:
-        return contextlib.nullcontext()
+        return _NoProxy()
     from gateway.cli.sigproxy import SignalProxy
     return SignalProxy(args, cid)
 

@@ -1,11 +1,13 @@
-"""run's --sig-proxy (Docker's default): the signals an attached run without
-a terminal gets go to the container's process instead of ending the CLI,
-which goes on streaming until the container exits. A thread sends them, on
-a connection of its own (the main thread's may be mid-read of the stream
-when a signal arrives)."""
-import queue
-import signal
-import threading
+"""run's and attach's --sig-proxy (Docker's default): the signals an attached
+CLI without a terminal gets go to the container's process instead of ending
+the CLI, which goes on streaming until the container exits.
+
+A thread sends them, on a connection of its own (the main thread's may be
+mid-read of the stream when a signal arrives). That thread, and the queue
+it reads, are made at the first signal: an attached `doca run` that gets
+none imports neither threading nor queue (nor signal, whose enums cost more
+than the rest of run's start-up: _signal's handlers take plain numbers)."""
+import _signal
 
 # Docker proxies every signal but SIGCHLD, SIGPIPE, SIGURG and SIGWINCH: these
 # are the ones a CLI process is sent in practice (SIGKILL, SIGSTOP cannot be caught).
@@ -15,19 +17,24 @@ PROXIED = ("SIGHUP", "SIGINT", "SIGQUIT", "SIGTERM", "SIGUSR1", "SIGUSR2", "SIGA
 class SignalProxy:
     def __init__(self, args, cid: str):
         self.args, self.cid = args, cid
-        self.q: queue.SimpleQueue = queue.SimpleQueue()
+        self.q = None  # queue.SimpleQueue, from the first signal on
         self.saved: dict = {}
 
     def __enter__(self):
-        if threading.current_thread() is not threading.main_thread():
-            return self  # signal handlers are the main thread's to set
-        for name in PROXIED:
-            sig = getattr(signal, name)
-            self.saved[sig] = signal.signal(sig, self._received)
-        threading.Thread(target=self._send, name="sig-proxy", daemon=True).start()
+        try:
+            for name in PROXIED:
+                sig = getattr(_signal, name)
+                self.saved[sig] = _signal.signal(sig, self._received)
+        except ValueError:  # not the main thread: its handlers are not ours to set
+            self._restore()
         return self
 
     def _received(self, signum, frame) -> None:
+        if self.q is None:
+            import queue
+            import threading
+            self.q = queue.SimpleQueue()
+            threading.Thread(target=self._send, name="sig-proxy", daemon=True).start()
         self.q.put(signum)
 
     def _send(self) -> None:
@@ -40,7 +47,12 @@ class SignalProxy:
             except client.RpcError:
                 pass  # the container has exited meanwhile: the stream ends on its own
 
-    def __exit__(self, *exc) -> None:
+    def _restore(self) -> None:
         for sig, handler in self.saved.items():
-            signal.signal(sig, handler)
-        self.q.put(None)
+            _signal.signal(sig, handler)
+        self.saved.clear()
+
+    def __exit__(self, *exc) -> None:
+        self._restore()
+        if self.q is not None:
+            self.q.put(None)
