@@ -20,8 +20,9 @@ API_VERSION = "v1"
 
 @request_guard.guarded  # no NUL in any text field: common/request_guard.py
 class NetworksServicer(system_pb2_grpc.NetworksServicer):
-    def __init__(self, clients: Clients):
+    def __init__(self, clients: Clients, events: EngineEvents | None = None):
         self.c = clients
+        self.events = events  # a filtered prune's own "prune" event (the recorder sees only the service's Prune)
 
     def List(self, request, context):
         return network_list.list_networks(self.c.network, request, _summary)
@@ -64,7 +65,7 @@ class NetworksServicer(system_pb2_grpc.NetworksServicer):
         return spb.DisconnectResponse()
 
     def Prune(self, request, context):
-        return spb.PruneNetworksResponse(removed=Pruner(self.c, None, None).networks(Filters(request.filters)))
+        return spb.PruneNetworksResponse(removed=Pruner(self.c, None, self.events).networks(Filters(request.filters)))
 
     def _container(self, ref: str, what: str):
         ctr = self.c.runtime.Inspect(rpb.InspectRequest(id=ref))

@@ -238,4 +238,4 @@ class EventRecorder(grpc.UnaryUnaryClientInterceptor, grpc.UnaryStreamClientInte
         for name in resp.removed:
             self._network_ids.pop(name, None)
             self.events.publish("network", "destroy", ids.get(name, name), {"name": name, "type": "bridge"})
-        self.events.publish("network", "prune", "", {})
+        self.events.publish("network", "prune", "", {"reclaimed": 0})  # Docker's, always 0

@@ -128,7 +128,7 @@ class Pruner:
             except grpc.RpcError as e:  # used since the list: it stays, as Docker skips it
                 log.warning("prune: image %s stays: %s", img.id[:19], e.details())
         out.space_reclaimed = max(before - self.c.images.DiskUsage(ipb.DiskUsageRequest()).layers_size, 0)
-        if self.events is not None:  # (the images servicer's pruner has none: the call's own event is missing)
+        if self.events is not None:
             self.events.publish("image", "prune", "", {"reclaimed": out.space_reclaimed})
         return out
 

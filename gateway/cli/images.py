@@ -1,8 +1,8 @@
 """`doca images`, `rmi`, `import`, `tag`, `history`, `image inspect|prune`."""
 import sys
 
-from common import humanize, timestamps, units
-from gateway.cli import each, output, tableformat
+from common import humanize, units
+from gateway.cli import each, gotime, output, tableformat
 from gateway.cli.rpc import conn, doca_v1 as pb, tojson
 
 CHUNK = 1 << 20
@@ -50,7 +50,7 @@ def images(args) -> int:
         created_at = tojson.seconds(img.created)
         for repo, name, digest in _names(img, args.digests or templated):
             if templated:
-                docs.append({"Containers": "N/A", "CreatedAt": timestamps.rfc3339(created_at),
+                docs.append({"Containers": "N/A", "CreatedAt": gotime.string(created_at),
                              "CreatedSince": humanize.ago(created_at), "Digest": digest, "ID": short,
                              "Repository": repo, "Tag": name, "Size": units.human_size(img.size)})
             else:
@@ -121,10 +121,10 @@ def history(args) -> int:
             print(image)
             continue
         created_at = tojson.seconds(e.created)
-        created = humanize.ago(created_at) if args.human else timestamps.rfc3339(created_at)
+        created = humanize.ago(created_at) if args.human else gotime.rfc3339(created_at)
         size = units.human_size(e.size) if args.human else str(e.size)
         if templated:
-            docs.append({"ID": image, "CreatedAt": timestamps.rfc3339(created_at), "CreatedSince": created,
+            docs.append({"ID": image, "CreatedAt": gotime.rfc3339(created_at), "CreatedSince": created,
                          "CreatedBy": _created_by(e.created_by, args.no_trunc), "Size": size,
                          "Comment": e.comment})
             continue
@@ -132,7 +132,8 @@ def history(args) -> int:
     if templated:
         sys.stdout.write(tableformat.render(args.format, docs, HISTORY_HEADERS))
     elif not args.quiet:
-        output.table(["IMAGE", "CREATED", "CREATED BY", "SIZE", "COMMENT"], rows)
+        # -H=false: Docker's table shows .CreatedAt, under its own header
+        output.table(["IMAGE", "CREATED" if args.human else "CREATED AT", "CREATED BY", "SIZE", "COMMENT"], rows)
     return 0
 
 

@@ -27,16 +27,16 @@ def ls(args) -> int:
     if args.format not in ("", "table"):
         from gateway.cli import tableformat
         docs = [{"ID": n.id if args.no_trunc else n.id[:12], "Name": n.name, "Driver": n.driver, "Scope": "local",
-                 "Internal": str(n.internal).lower(), "IPv6": "false", "Subnet": n.subnet, "Gateway": n.gateway,
+                 "Internal": str(n.internal).lower(), "IPv6": "false", "Subnet": n.subnet, "Gateway": n.gateway, "Bridge": n.bridge,
                  "Labels": ",".join(f"{k}={v}" for k, v in sorted(n.labels.items())),
                  "Label": (lambda labels: lambda key: labels.get(key, ""))(dict(n.labels)),
                  "CreatedAt": _created_at(n.created)}
                 for n in nets]
         sys.stdout.write(tableformat.render(args.format, docs, {"ID": "NETWORK ID"}))
         return 0
-    output.table(["NETWORK ID", "NAME", "DRIVER", "SCOPE", "SUBNET", "GATEWAY", "BRIDGE"],
-                 [[n.id if args.no_trunc else n.id[:12], n.name, n.driver, "local", n.subnet, n.gateway, n.bridge]
-                  for n in nets])
+    # Docker's four columns; doca's .Subnet, .Gateway and .Bridge through --format (and inspect).
+    output.table(["NETWORK ID", "NAME", "DRIVER", "SCOPE"],
+                 [[n.id if args.no_trunc else n.id[:12], n.name, n.driver, "local"] for n in nets])
     return 0
 
 

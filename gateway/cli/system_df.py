@@ -49,13 +49,13 @@ def _summary(u) -> list[list[str]]:
 
 def _verbose_doc(u) -> dict:
     """What `system df -v --format` reads: Images, Containers, Volumes, BuildCache."""
-    from common import timestamps
+    from gateway.cli import gotime
     images = []
     for i in u.images:
         created = tojson.seconds(i.created)
         for tag in i.repo_tags or ["<none>:<none>"]:
             repo, _, name = tag.rpartition(":")
-            images.append({"Containers": str(i.containers), "CreatedAt": timestamps.rfc3339(created),
+            images.append({"Containers": str(i.containers), "CreatedAt": gotime.string(created),
                            "CreatedSince": humanize.ago(created), "Digest": "", "ID": i.id, "Repository": repo,
                            "SharedSize": _size(i.shared_size), "Size": _size(i.size), "Tag": name,
                            "UniqueSize": _size(i.unique_size), "VirtualSize": _size(i.size)})
@@ -116,16 +116,12 @@ def df(args) -> int:
         tableformat.compile_row(fmt.replace("\\t", "\t")[len("table"):].lstrip(" ") if fmt.startswith("table")
                                 else fmt)
     u = conn.images(args).DiskUsage(pb.DiskUsageRequest())
-    if fmt == "json" and not args.verbose:
-        # the whole report as one object (tests/images and tests/gateway read it); Docker 28's
-        # json is a row per type, which a template ('{{json .}}') gives
-        output.print_json(output.struct_to_dict(u))
-    elif fmt and fmt != "table":
+    if fmt and fmt != "table":  # json: a JSON object per row, as Docker 28's (tableformat reads "json")
         import sys
         from gateway.cli import tableformat
         if args.verbose:  # one document, the four lists; no newline after the template's text, as Docker's
             doc = _verbose_doc(u)
-            sys.stdout.write(json.dumps(doc) + "\n" if fmt == "json" else tableformat.compile_row(fmt)(doc))
+            sys.stdout.write(json.dumps(doc, separators=(",", ":")) + "\n" if fmt == "json" else tableformat.compile_row(fmt)(doc))
         else:
             sys.stdout.write(tableformat.render(fmt, _docs(u), DF_HEADERS))
     elif args.verbose:

@@ -4,6 +4,8 @@ import json
 
 import pytest
 
+from tests.support import grpcurl
+
 
 @pytest.fixture(scope="module")
 def own(tmp_path_factory):
@@ -14,7 +16,8 @@ def own(tmp_path_factory):
 
 
 def _df(stack) -> dict:
-    return json.loads(stack.doca("system", "df", "--format", "json").stdout)
+    """The images service's whole disk-usage report (system df shows Docker's rows of it)."""
+    return json.loads(grpcurl.call(stack.socket("doca"), "doca.v1.Images/DiskUsage", {}).stdout)
 
 
 def _n(doc: dict, key: str) -> int:
@@ -51,15 +54,15 @@ def test_df_shares_layers_and_prune_removes_what_is_unused(own):
     own.doca("rm", "writer2")
     df = _df(own)
     by_id = {i["id"]: i for i in df["images"]}
-    kept = next(i for i in df["images"] if i.get("repoTags") == ["kept:1"])
-    busybox = next(i for i in df["images"] if i.get("repoTags") == ["busybox:latest"])
+    kept = next(i for i in df["images"] if i.get("repo_tags") == ["kept:1"])
+    busybox = next(i for i in df["images"] if i.get("repo_tags") == ["busybox:latest"])
     base = _n(busybox, "size")
     # Each commit has a layer of its own; busybox's layer is shared by all three.
-    assert _n(kept, "size") == base + 5000 and _n(kept, "sharedSize") == base
-    assert _n(kept, "uniqueSize") == 5000 and _n(by_id[dangling], "uniqueSize") == 3000
-    assert _n(busybox, "uniqueSize") == 0 and _n(busybox, "containers") == 1
-    assert _n(df, "layersSize") == base + 5000 + 3000  # each layer once
-    assert _n(df, "imagesReclaimable") == 5000 + 3000  # busybox is used by a container
+    assert _n(kept, "size") == base + 5000 and _n(kept, "shared_size") == base
+    assert _n(kept, "unique_size") == 5000 and _n(by_id[dangling], "unique_size") == 3000
+    assert _n(busybox, "unique_size") == 0 and _n(busybox, "containers") == 1
+    assert _n(df, "layers_size") == base + 5000 + 3000  # each layer once
+    assert _n(df, "images_reclaimable") == 5000 + 3000  # busybox is used by a container
     writer = next(c for c in df["containers"] if c["name"] == "writer")
     assert _n(writer, "size") == 5000
     assert "Images" in own.doca("system", "df").stdout
@@ -77,7 +80,7 @@ def test_df_shares_layers_and_prune_removes_what_is_unused(own):
     own.doca("rm", "writer")
     r = own.doca("image", "prune", "-a", "-f")
     assert "untagged: busybox:latest" in r.stdout and _ids(own) == []
-    assert _n(_df(own), "layersSize") == 0
+    assert _n(_df(own), "layers_size") == 0
     assert not list((own.root / "images" / "layers").iterdir())
 
 

@@ -28,8 +28,8 @@ def test_create_ls_inspect_rm(stack, env: Env):
     assert bridge.startswith(stack.bridge[:8] + "-") and len(bridge) <= 15 and f" {bridge}:" in _links()
     # By id prefix too.
     assert env.inspect(doc["Id"][:12], "network")["Name"] == name
-    ls = stack.doca("network", "ls").stdout
-    assert name in ls and subnet in ls and "bridge" in ls
+    ls = stack.doca("network", "ls", "--format", "{{.Name}} {{.Driver}} {{.Subnet}}").stdout
+    assert f"{name} bridge {subnet}" in ls.splitlines()
     assert doc["Id"][:12] in stack.doca("network", "ls", "-q").stdout.split()
 
     assert stack.doca("network", "rm", name).stdout.strip() == name

@@ -93,8 +93,9 @@ def test_veth_removed_and_address_freed(stack):
 
 
 def test_network_ls(stack):
-    out = stack.doca("network", "ls").stdout
-    assert "bridge" in out and stack.bridge in out and stack.subnet in out
+    assert stack.doca("network", "ls").stdout.splitlines()[0].split() == ["NETWORK", "ID", "NAME", "DRIVER", "SCOPE"]
+    out = stack.doca("network", "ls", "--format", "{{.Name}} {{.Bridge}} {{.Subnet}}").stdout
+    assert f"bridge {stack.bridge} {stack.subnet}" in out.splitlines()
 
 
 def test_shim_outlives_runtime_restart(make_stack):

@@ -100,3 +100,8 @@ CASES += [
     case("system-df-verbose", "system df -v", setup="create --network none --name %n %i sh -c 'echo a b'",
          cleanup="rm -f %n"),
 ]
+
+# -- issue 12: network ls' table is Docker's four columns
+CASES += [
+    case("network-ls-table-none", "network ls --filter name=none"),
+]
