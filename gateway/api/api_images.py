@@ -32,8 +32,9 @@ def _relay(call):
 
 @request_guard.guarded  # no NUL in any text field: common/request_guard.py
 class ImagesServicer(images_pb2_grpc.ImagesServicer):
-    def __init__(self, clients: Clients, journal):
+    def __init__(self, clients: Clients, journal, events=None):
         self.c = clients
+        self.events = events  # a filtered prune's own "prune" event (the recorder sees only the service's Prune)
         self.journal = journal  # gateway.api.intents.Journal: commit's pause is undone after a crash
 
     def Import(self, request_iterator, context):
@@ -51,7 +52,9 @@ class ImagesServicer(images_pb2_grpc.ImagesServicer):
         return image_list.list_images(self.c.images, request)
 
     def Inspect(self, request, context):
-        return struct(documents.image(self.c.images.Inspect(ipb.InspectRequest(reference=request.reference))))
+        img = self.c.images.Inspect(ipb.InspectRequest(reference=request.reference))
+        # Parent: the image a commit or build made it from; "" for pulled, loaded, imported ones
+        return struct({**documents.image(img), "Parent": img.parent})
 
     def Remove(self, request, context):
         r = self.c.images.Remove(ipb.RemoveRequest(reference=request.reference, force=request.force))
@@ -67,7 +70,7 @@ class ImagesServicer(images_pb2_grpc.ImagesServicer):
                               comment=e.comment, empty_layer=e.empty_layer, tags=e.tags) for e in r.entries])
 
     def Prune(self, request, context):
-        r = prune.Pruner(self.c, None, None).images(request.all, prune.Filters(request.filters))
+        r = prune.Pruner(self.c, None, self.events).images(request.all, prune.Filters(request.filters))
         return gipb.PruneImagesResponse(untagged=r.untagged, deleted=r.deleted, space_reclaimed=r.space_reclaimed)
 
     def DiskUsage(self, request, context):

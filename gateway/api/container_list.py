@@ -39,8 +39,9 @@ def _summary_mounts(spec, sandbox) -> list:
 
 
 def _ancestors(clients: Clients, values: list[str]) -> set[str]:
-    """The ids of the images named; a name that is no image is skipped, as
-    Docker only logs it."""
+    """The ids of the images named and of every image made from them (a
+    commit's or build's parent chain), as Docker's; a name that is no image
+    is skipped, as Docker only logs it."""
     ids = set()
     for value in values:
         try:
@@ -48,6 +49,17 @@ def _ancestors(clients: Clients, values: list[str]) -> set[str]:
         except grpc.RpcError as e:
             if e.code() is not grpc.StatusCode.NOT_FOUND:
                 raise
+    if not ids:
+        return ids
+    parent = {i.id: i.parent for i in clients.images.List(ipb.ListRequest(all=True)).images}
+    for image_id in parent:
+        chain, seen = image_id, set()
+        while chain and chain not in seen:  # up to an image named, or the chain's end
+            if chain in ids:
+                ids.add(image_id)
+                break
+            seen.add(chain)
+            chain = parent.get(chain, "")
     return ids
 
 

@@ -18,7 +18,7 @@ def to_message(v: ImageView) -> pb.Image:
                     created=timestamps.to_proto(v.created), size=v.size,
                     config=pb.ImageConfig(**v.config), diff_ids=v.diff_ids,
                     architecture=v.architecture, os=v.os, comment=v.comment, author=v.author,
-                    repo_digests=v.repo_digests)
+                    repo_digests=v.repo_digests, parent=v.parent)
 
 
 # The API's ImageConfig fields -> the OCI config's keys, for commit.

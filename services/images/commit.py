@@ -88,7 +88,7 @@ def commit(svc: ImageService, container_id: str, *, tag: str = "", container_con
                 image_id = svc.create_image(
                     diff_ids=parent_diffs + [diff_id], created=created,
                     history=list(parent_config.get("history") or []) + [entry],
-                    config=cfg, tag=ref, layer_descs=layers, extra=extra)
+                    config=cfg, tag=ref, layer_descs=layers, extra=extra, parent=parent_id)
     log.info("committed %s as %s: %d entries (%d whiteouts), %d bytes; diff %.3fs, unpack %.3fs",
              container_id[:12], digests.short(image_id), stats.entries, stats.whiteouts, w.size,
              t1 - t0, time.monotonic() - t1)

@@ -37,18 +37,23 @@ class ImageDB:
     def repo_digests(self, image_id: str) -> list[str]:
         return list(self._records[image_id].get("repo_digests", ()))
 
-    def add(self, image_id: str, manifest_digest: str, repo_digest: str = "") -> None:
+    def parent(self, image_id: str) -> str:
+        return self._records[image_id].get("parent", "")
+
+    def add(self, image_id: str, manifest_digest: str, repo_digest: str = "", parent: str = "") -> None:
         """Records an image (or a new manifest for it), and with it a
-        repository digest if given: one write."""
+        repository digest if given, and the image it was made from (a commit,
+        a build: Docker's Parent, engine metadata outside the config): one write."""
         record = self._records.get(image_id)
         changed = record is None or record.get("manifest") != manifest_digest
         if changed:
-            # Its repository digests stay: the registries still have those manifests.
-            kept = record.get("repo_digests", []) if record else []
-            record = self._records[image_id] = {"manifest": manifest_digest, "added": time.time()}
-            if kept:
-                record["repo_digests"] = kept
+            # Its repository digests and parent stay: the registries still have those manifests.
+            kept = {k: record[k] for k in ("repo_digests", "parent") if record and record.get(k)}
+            record = self._records[image_id] = {"manifest": manifest_digest, "added": time.time(), **kept}
             self._docs.pop(image_id, None)  # the same config may come with another manifest (a load)
+        if parent and parent != image_id and not record.get("parent"):
+            record["parent"] = parent
+            changed = True
         if repo_digest:
             changed |= self._take_repo_digest(image_id, repo_digest)
         if changed:

@@ -58,6 +58,7 @@ class ImageView:
     comment: str
     author: str = ""
     repo_digests: list[str] = dataclasses.field(default_factory=list)  # NAME@DIGEST (Docker's RepoDigests)
+    parent: str = ""  # the image a commit or build made it from (Docker's Parent)
 
 
 @dataclasses.dataclass
@@ -144,6 +145,7 @@ class ImageService:
             comment=oci.comment(config),
             author=config.get("author") or "",
             repo_digests=self.db.repo_digests(image_id),
+            parent=self.db.parent(image_id),
         )
 
     def layer_sizes(self, manifest: dict, config: dict) -> list[int]:
@@ -205,11 +207,12 @@ class ImageService:
 
     def create_image(self, *, diff_ids: list[str], created: float, history: list[dict],
                      config: dict | None = None, tag: reference.Reference | None = None,
-                     layer_descs: list[dict] | None = None, extra: dict | None = None) -> str:
+                     layer_descs: list[dict] | None = None, extra: dict | None = None, parent: str = "") -> str:
         """Writes config and manifest for layers already in the content store
         (by default stored uncompressed: blob digest == diff id; otherwise
         `layer_descs` describe the blobs), records the image and tags it.
-        `extra`: more top-level config fields (author). Returns the image id
+        `extra`: more top-level config fields (author); `parent`: the image it
+        was made from (commit, build: Docker's Parent). Returns the image id
         (the config digest)."""
         with self.lock:
             if layer_descs is None:
@@ -220,15 +223,15 @@ class ImageService:
             image_id = self.content.put(cfg_bytes)
             man = oci.manifest(oci.descriptor(oci.MEDIA_CONFIG, image_id, len(cfg_bytes)), layer_descs)
             manifest_digest = self.content.put(oci.canonical(man))
-            self.add_image(image_id, manifest_digest, [tag] if tag is not None else [])
+            self.add_image(image_id, manifest_digest, [tag] if tag is not None else [], parent=parent)
             return image_id
 
-    def add_image(self, image_id: str, manifest_digest: str, tags=(), repo_digest: str = "") -> None:
+    def add_image(self, image_id: str, manifest_digest: str, tags=(), repo_digest: str = "", parent: str = "") -> None:
         """Records an image whose config and manifest are committed, and tags
         it; repo_digest: NAME@DIGEST of the registry it came from (a pull)."""
         with self.lock:
             new = not self.db.has(image_id)
-            self.db.add(image_id, manifest_digest, repo_digest)
+            self.db.add(image_id, manifest_digest, repo_digest, parent)
             try:
                 for tag in tags:
                     previous = self.tags.set(str(tag), image_id)

@@ -61,7 +61,7 @@ class ImageConfig(_message.Message):
     def __init__(self, env: _Optional[_Iterable[str]] = ..., cmd: _Optional[_Iterable[str]] = ..., entrypoint: _Optional[_Iterable[str]] = ..., working_dir: _Optional[str] = ..., user: _Optional[str] = ..., labels: _Optional[_Mapping[str, str]] = ..., exposed_ports: _Optional[_Iterable[str]] = ..., volumes: _Optional[_Iterable[str]] = ..., stop_signal: _Optional[str] = ..., healthcheck: _Optional[_Union[Healthcheck, _Mapping]] = ..., on_build: _Optional[_Iterable[str]] = ..., shell: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class Image(_message.Message):
-    __slots__ = ("id", "repo_tags", "manifest_digest", "created", "size", "config", "diff_ids", "architecture", "os", "comment", "author", "repo_digests")
+    __slots__ = ("id", "repo_tags", "manifest_digest", "created", "size", "config", "diff_ids", "architecture", "os", "comment", "author", "repo_digests", "parent")
     ID_FIELD_NUMBER: _ClassVar[int]
     REPO_TAGS_FIELD_NUMBER: _ClassVar[int]
     MANIFEST_DIGEST_FIELD_NUMBER: _ClassVar[int]
@@ -74,6 +74,7 @@ class Image(_message.Message):
     COMMENT_FIELD_NUMBER: _ClassVar[int]
     AUTHOR_FIELD_NUMBER: _ClassVar[int]
     REPO_DIGESTS_FIELD_NUMBER: _ClassVar[int]
+    PARENT_FIELD_NUMBER: _ClassVar[int]
     id: str
     repo_tags: _containers.RepeatedScalarFieldContainer[str]
     manifest_digest: str
@@ -86,7 +87,8 @@ class Image(_message.Message):
     comment: str
     author: str
     repo_digests: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, id: _Optional[str] = ..., repo_tags: _Optional[_Iterable[str]] = ..., manifest_digest: _Optional[str] = ..., created: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., size: _Optional[int] = ..., config: _Optional[_Union[ImageConfig, _Mapping]] = ..., diff_ids: _Optional[_Iterable[str]] = ..., architecture: _Optional[str] = ..., os: _Optional[str] = ..., comment: _Optional[str] = ..., author: _Optional[str] = ..., repo_digests: _Optional[_Iterable[str]] = ...) -> None: ...
+    parent: str
+    def __init__(self, id: _Optional[str] = ..., repo_tags: _Optional[_Iterable[str]] = ..., manifest_digest: _Optional[str] = ..., created: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., size: _Optional[int] = ..., config: _Optional[_Union[ImageConfig, _Mapping]] = ..., diff_ids: _Optional[_Iterable[str]] = ..., architecture: _Optional[str] = ..., os: _Optional[str] = ..., comment: _Optional[str] = ..., author: _Optional[str] = ..., repo_digests: _Optional[_Iterable[str]] = ..., parent: _Optional[str] = ...) -> None: ...
 
 class ImportChunk(_message.Message):
     __slots__ = ("header", "data")

@@ -317,7 +317,7 @@ class Executor:
         if image_id is None:
             image_id = self.svc.create_image(diff_ids=state.diff_ids, created=time.time(),
                                              history=state.history, config=config,
-                                             layer_descs=state.descs, extra=extra)
+                                             layer_descs=state.descs, extra=extra, parent=state.base)
             self.cache.record_image(key, image_id)
         with self.svc.lock:
             for ref in self.opt.tags:

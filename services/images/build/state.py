@@ -25,6 +25,7 @@ class StageState:
     extra: dict = dataclasses.field(default_factory=dict)    # other top-level config fields of the base
     author: str = ""
     cmd_set: bool = False            # CMD given in this stage (a later ENTRYPOINT keeps it)
+    base: str = ""                   # the FROM image's id ("" for scratch): the built image's Parent
 
     @property
     def chain_ids(self) -> list[str]:
@@ -33,7 +34,8 @@ class StageState:
     def child(self) -> "StageState":
         """A copy to build a stage on (FROM an earlier stage)."""
         return StageState(self.key, list(self.diff_ids), list(self.descs), self.layer_image,
-                          copy.deepcopy(self.config), list(self.history), dict(self.extra), self.author)
+                          copy.deepcopy(self.config), list(self.history), dict(self.extra), self.author,
+                          base=self.base)
 
     @classmethod
     def from_image(cls, image_id: str, manifest: dict, config: dict) -> "StageState":
@@ -42,7 +44,7 @@ class StageState:
         history = [h for h in config.get("history") or [] if isinstance(h, dict)]
         return cls(key=image_id, diff_ids=oci.diff_ids(config), descs=list(manifest.get("layers") or []),
                    layer_image=image_id, config=copy.deepcopy(config.get("config") or {}),
-                   history=history, extra=extra, author=config.get("author") or "")
+                   history=history, extra=extra, author=config.get("author") or "", base=image_id)
 
     def add_layer(self, key: str, diff_id: str, desc: dict, image_id: str, entry: dict) -> None:
         self.key = key

@@ -88,3 +88,15 @@ CASES += [
     case("ps-filter-ancestor-own", "ps -a --filter ancestor=%n:img --format '{{.Names}}'",
          setup=(*COMMITTED, "create --network none --name %m %n:img true"), cleanup=("rm -f %m", *UNCOMMIT)),
 ]
+
+# -- issue 12: image parents (a commit's and a build's image; Docker's ancestor filter walks them),
+# listing times as Docker's CLI prints them (the build cases are in tools.py: after system df's)
+CASES += [
+    case("images-format-created-at", "images --format '{{.CreatedAt}}' %i"),
+    case("image-inspect-parent-none", "image inspect -f '[{{.Parent}}]' %i"),
+    case("image-inspect-parent-commit", "image inspect -f '[{{.Parent}}]' %n:img", setup=COMMITTED, cleanup=UNCOMMIT),
+    case("ps-filter-ancestor-descendant", "ps -a --filter ancestor=%i --filter name=%m --format '{{.Names}}'",
+         setup=(*COMMITTED, "create --network none --name %m %n:img true"), cleanup=("rm -f %m", *UNCOMMIT)),
+    case("ps-filter-ancestor-descendant-none", "ps -a --filter ancestor=%n:img --filter name=%m --format '{{.Names}}'",
+         setup=(*COMMITTED, "create --network none --name %m %i true"), cleanup=("rm -f %m", *UNCOMMIT)),
+]

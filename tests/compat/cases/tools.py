@@ -151,3 +151,18 @@ CASES = [
          cleanup=RM),
 ]
 
+
+# -- issue 12: a built image's parent (Docker 20.10's classic builder: the previous step's image; doca
+# records the FROM image), which ps' ancestor filter walks. A fixed base name: setup_stdin takes no placeholder.
+BUILT = "build -q -t %n:b -"
+CASES += [
+    case("image-inspect-parent-build", "image inspect -f '{{if .Parent}}set{{else}}none{{end}}' %n:b",
+         setup=("create --network none --name %n %i true", "commit %n compat-parent-base:1", BUILT),
+         setup_stdin="FROM compat-parent-base:1\nRUN echo built > /built\n",
+         cleanup=("rm -f %n", "rmi -f %n:b", "rmi -f compat-parent-base:1")),
+    case("ps-filter-ancestor-built", "ps -a --filter ancestor=compat-parent-base2:1 --format '{{.Names}}'",
+         setup=("create --network none --name %n %i true", "commit %n compat-parent-base2:1", BUILT,
+                "create --network none --name %m %n:b true"),
+         setup_stdin="FROM compat-parent-base2:1\nLABEL built=1\n",
+         cleanup=("rm -f %n %m", "rmi -f %n:b", "rmi -f compat-parent-base2:1")),
+]
