@@ -38,6 +38,9 @@ class NetworksServicer(system_pb2_grpc.NetworksServicer):
             listed = self.c.runtime.List(rpb.ListRequest(all=False)).containers
             return struct(documents.none_network(network_list.NONE.id, [
                 c for c in listed if c.spec.network_mode == "none"]))
+        if request.id == "host" or (len(request.id) >= 3 and documents.HOST_NETWORK_ID.startswith(request.id)):
+            listed = self.c.runtime.List(rpb.ListRequest(all=False)).containers
+            return struct(documents.host_network([c for c in listed if c.spec.network_mode == "host"]))
         detail = self.c.network.Inspect(npb.InspectRequest(network=request.id))
         names = {}
         if detail.endpoints:  # the runtime's names are current (renames)

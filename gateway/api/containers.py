@@ -19,6 +19,7 @@ from doca.runtime.v1 import runtime_pb2 as rpb
 from doca.volumes.v1 import volumes_pb2 as vpb
 from gateway.api import anonymous_volumes, config_checks, intents, mount_flag, ports, spec as specs, volumes_from
 from gateway.api.clients import Clients
+from gateway.api import net_modes  # noqa: I001 - --network host/container:, --pid/--ipc container:
 from gateway.api.port_parking import PortParking, port_taken
 
 log = logging.getLogger("doca.gateway")
@@ -66,9 +67,13 @@ class Containers:
         userns = specs.userns_remap(cfg.userns_remap)
         log_cfg = specs.log_config(dict(cfg.log_opts), cfg.log_driver)
         pid_mode, ipc_mode, uts_mode = specs.namespace_modes(cfg)
+        joins = net_modes.resolve(self.c.runtime, cfg, mode, pid_mode, ipc_mode)
+        mode, pid_mode, ipc_mode = joins.network, joins.pid, joins.ipc
         health = specs.healthcheck(cfg, image.config.healthcheck)
         timeout = specs.stop_timeout(cfg) if cfg.HasField("stop_timeout") else None
         publish, exposed = ports.bindings(cfg, image.config.exposed_ports)
+        if net_modes.is_shared(mode):
+            publish = []  # the host's ports are its own (Docker warns they are discarded)
         if mode == "none" and publish:
             raise InvalidArgument("conflicting options: port publishing and the container type network mode")
 
@@ -83,7 +88,7 @@ class Containers:
         workdir = specs.working_dir(cfg, image.config)
         config_env = specs.config_env(image.config.env, cfg.env)
         cid = os.urandom(32).hex()
-        hostname = cfg.hostname or cid[:12]
+        hostname = net_modes.hostname(cfg, joins, cid[:12])
         env = specs.environment(config_env, hostname, cfg.tty)
         intent = self.journal.begin(intents.CREATE, cid)
         try:
@@ -96,9 +101,10 @@ class Containers:
             sandbox = self._prepare(npb.PrepareRequest(
                 container_id=cid, hostname=hostname, ports=publish, exposed=exposed,
                 extra_hosts=self._extra_hosts(cfg.add_hosts, mode), dns=cfg.dns,
-                dns_search=cfg.dns_search, dns_options=cfg.dns_options))
+                dns_search=cfg.dns_search, dns_options=cfg.dns_options, host_network=mode == "host"))
             crashpoints.reached("gateway.create.sandbox")
-            mounts += _etc_files(sandbox, mounts)
+            mounts += (net_modes.donor_etc_files(joins.donor, mounts) if joins.donor is not None
+                       else _etc_files(sandbox, mounts))
             spec = rpb.ContainerSpec(
                 name=cfg.name, image=cfg.image, image_id=image.id,
                 process=rpb.Process(args=args, env=env, cwd=workdir,
@@ -143,7 +149,7 @@ class Containers:
                 spec.stop_timeout = timeout
             ctr = self.c.runtime.Create(rpb.CreateRequest(id=cid, spec=spec))
             crashpoints.reached("gateway.create.runtime")
-            if mode != "none":
+            if mode != "none" and not net_modes.is_shared(mode):
                 self.c.network.Attach(npb.AttachRequest(
                     container_id=cid, network=mode, netns_path=ctr.netns_path, container_name=ctr.name,
                     ip_address=cfg.ip, aliases=cfg.network_aliases))

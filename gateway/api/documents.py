@@ -55,6 +55,7 @@ READONLY_PATHS = ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysr
 DEFAULT_SHM_SIZE = 64 << 20
 # The id of the builtin "none" network (container_list.NONE_NETWORK_ID).
 NONE_NETWORK_ID = "6e6f6e65" + "0" * 56
+HOST_NETWORK_ID = "686f7374" + "0" * 56  # the builtin "host" network's ("host" in hex, as none's)
 
 
 def _or_null(values):
@@ -219,6 +220,11 @@ def _network_settings(ctr, endpoints, ports) -> dict:
             "IPAMConfig": None, "Links": None, "Aliases": None, "NetworkID": NONE_NETWORK_ID if live else "",
             "EndpointID": "", "Gateway": "", "IPAddress": "", "IPPrefixLen": 0, "IPv6Gateway": "",
             "GlobalIPv6Address": "", "GlobalIPv6PrefixLen": 0, "MacAddress": "", "DriverOpts": None}
+    if ctr.spec.network_mode == "host":  # Docker's builtin host network, one endpoint without an address
+        networks["host"] = {
+            "IPAMConfig": None, "Links": None, "Aliases": None, "NetworkID": HOST_NETWORK_ID if live else "",
+            "EndpointID": "", "Gateway": "", "IPAddress": "", "IPPrefixLen": 0, "IPv6Gateway": "",
+            "GlobalIPv6Address": "", "GlobalIPv6PrefixLen": 0, "MacAddress": "", "DriverOpts": None}
     first = endpoints[0] if endpoints else None
     return {
         "Bridge": "", "SandboxID": "", "HairpinMode": False, "LinkLocalIPv6Address": "", "LinkLocalIPv6PrefixLen": 0,
@@ -239,7 +245,8 @@ def container(ctr, endpoints, sandbox=None) -> dict:
     args = list(spec.process.args)
     exposed = list(sandbox.exposed) if sandbox else []
     # exposed, not published: null, as Docker shows them (none without a network)
-    ports = {key: None for key in exposed} if spec.network_mode != "none" else {}
+    shared = spec.network_mode == "host" or spec.network_mode.startswith("container:")
+    ports = {key: None for key in exposed} if spec.network_mode != "none" and not shared else {}
     live = ctr.status in ("running", "paused", "restarting")  # Docker shows none for a stopped one
     for key, held in _port_bindings(sandbox.ports if sandbox and live else []).items():
         ports[key] = [{"HostIp": h["HostIp"] or "0.0.0.0", "HostPort": h["HostPort"]} for h in held]
@@ -284,6 +291,14 @@ def network(net, endpoints, names: dict) -> dict:
         "Options": {"com.docker.network.bridge.name": net.bridge},
         "Labels": dict(net.labels),
     }
+
+
+def host_network(containers) -> dict:
+    """Docker's builtin `host` network (driver host): the running
+    containers of --network host, without addresses."""
+    doc = none_network(HOST_NETWORK_ID, containers)
+    doc.update({"Name": "host", "Driver": "host"})
+    return doc
 
 
 def none_network(network_id: str, containers) -> dict:

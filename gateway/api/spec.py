@@ -112,6 +112,8 @@ def warnings(req) -> list[str]:
         out += ["Disabling the OOM killer on containers without setting a '-m/--memory' limit may be dangerous.",
                 "OOM killer is disabled for the container, but no memory limit is set, this can result in the "
                 "system running out of resources."]
+    if "network" in given and req.network == "host" and (req.publish or req.publish_all):
+        out.append("Published ports are discarded when using host network mode")  # Docker's daemon's
     if not cgroup_features.blkio_weight():
         if req.blkio_weight:
             out.append("Your kernel does not support Block I/O weight or the cgroup is not mounted. "
@@ -212,9 +214,11 @@ def parse_volume(text: str) -> VolumeSpec:
 
 
 def network_mode(cfg) -> str:
+    """bridge (default), none, host, container:NAME (gateway/api/net_modes.py
+    resolves NAME) or a network's name."""
     mode = cfg.network or "bridge"
-    if mode in ("host", "container") or mode.startswith("container:"):
-        raise InvalidArgument(f"network mode {mode!r} is not supported yet: use bridge or none")
+    if mode == "container":
+        raise InvalidArgument("Invalid network mode: invalid container format container:<name|id>")
     return mode
 
 
@@ -267,17 +271,13 @@ def since(text: str, now: float | None = None, flag: str = "--since") -> float:
 
 def namespace_modes(cfg) -> tuple[str, str, str]:
     """--pid, --ipc, --uts as Docker reads them (its words for a bad one);
-    joining another container's (container:NAME) is not done yet."""
+    container:NAME is resolved by gateway/api/net_modes.py."""
     pid, ipc, uts = cfg.pid, cfg.ipc, cfg.uts
-    for value, flag in ((pid, "--pid"), (ipc, "--ipc")):
-        if value.startswith("container:"):
-            raise InvalidArgument(f"{flag} {validate.shown(value)}: joining another container's namespace is not "
-                                  "supported yet (use host, or the container's own)")
-    if pid not in ("", "host"):
+    if pid not in ("", "host") and not pid.startswith("container:"):
         raise InvalidArgument("--pid: invalid PID mode")
     if uts not in ("", "host"):
         raise InvalidArgument("--uts: invalid UTS mode")
-    if ipc not in ("", "private", "shareable", "host", "none"):
+    if ipc not in ("", "private", "shareable", "host", "none") and not ipc.startswith("container:"):
         raise InvalidArgument(f"Invalid IPC mode: {validate.cut(ipc, 60)}")
     if uts == "host" and cfg.hostname:
         raise InvalidArgument("conflicting options: hostname and the UTS mode")

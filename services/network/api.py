@@ -62,7 +62,8 @@ class NetworkServicer(network_pb2_grpc.NetworkServicer):
         resolver = resolvconf.Resolver(list(request.dns), list(request.dns_search), list(request.dns_options))
         return sandbox_message(self.manager.prepare(
             request.container_id, request.hostname, bindings, list(request.exposed),
-            extra_hosts=[(h.name, h.ip) for h in request.extra_hosts], resolver=resolver))
+            extra_hosts=[(h.name, h.ip) for h in request.extra_hosts], resolver=resolver,
+            host_network=request.host_network))
 
     def Attach(self, request, context):
         if request.container_name:

@@ -14,7 +14,7 @@ import time
 from common import crashpoints
 from common.errors import InvalidArgument, NotFound, ResourceExhausted
 
-from services.network import hostsfile, netns, ports, reconcile, resolvconf, sandboxes
+from services.network import host_files, hostsfile, netns, ports, reconcile, resolvconf, sandboxes
 from services.network.endpoints import CONTAINER_IFNAME, PENDING, READY, Endpoint, mac_for
 from services.network.firewall import Mapping
 from services.network.netlink import host
@@ -48,7 +48,7 @@ class ContainerNetworking:
 
     def prepare(self, container_id: str, hostname: str, bindings: list[ports.Binding],
                 exposed: list[str], extra_hosts: list[tuple[str, str]] = (),
-                resolver: resolvconf.Resolver | None = None) -> dict:
+                resolver: resolvconf.Resolver | None = None, host_network: bool = False) -> dict:
         """Before the container exists: holds its host ports (a port taken
         fails here, with nothing made) and writes its hosts file, for the
         gateway to bind-mount. Preparing again returns the same record."""
@@ -65,11 +65,15 @@ class ContainerNetworking:
                    "requested": [b.to_record() for b in wanted], "ports": [b.to_record() for b in held],
                    "exposed": sorted(set(exposed) | {b.key for b in wanted}),
                    "extra_hosts": [list(h) for h in extra]}
+            if host_network:
+                rec["host_network"] = True  # its hosts file is the host's: never rendered again
+            resolver = resolver or resolvconf.Resolver()
             try:
-                hostsfile.write_in_place(self.sandboxes.hosts_path(container_id), hostsfile.render(_extra(rec), []))
+                hostsfile.write_in_place(self.sandboxes.hosts_path(container_id),
+                                         host_files.hosts(extra) if host_network else hostsfile.render(_extra(rec), []))
                 hostsfile.write_in_place(self.sandboxes.hostname_path(container_id), f"{hostname}\n")
                 hostsfile.write_in_place(self.sandboxes.resolv_path(container_id),
-                                         (resolver or resolvconf.Resolver()).file())
+                                         host_files.resolv_conf(resolver) if host_network else resolver.file())
                 self.sandboxes.put(container_id, rec)
             except BaseException:
                 self.reservations.release(container_id)
@@ -319,8 +323,8 @@ class ContainerNetworking:
     def _refresh_hosts(self, cids) -> None:
         for cid in sorted(cids):
             sb = self.sandboxes.get(cid)
-            if sb is None:
-                continue  # attached without Prepare: no hosts file of ours
+            if sb is None or sb.get("host_network"):
+                continue  # attached without Prepare: no hosts file of ours; or the host's copy
             own, peers = [], []
             for net, rec in self._records_of(cid):
                 names = [sb.get("hostname") or cid[:12]]

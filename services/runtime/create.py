@@ -10,7 +10,7 @@ import time
 from common import atomic, crashpoints
 from common.errors import FailedPrecondition, InvalidArgument
 from services.runtime import devices, executors, model, names, root_mount, shim_client, signals, spec as ocispec, users
-from services.runtime import namespace_modes
+from services.runtime import joined_ns, namespace_modes
 from services.runtime.proc import signal_process
 from services.runtime.security import options, payload as security_payload
 from services.runtime.state import RuntimeState
@@ -213,9 +213,15 @@ class CreateMixin(RuntimeState):
             (d / name).unlink(missing_ok=True)
         with open(d / "shim.marshal", "rb") as f:
             cfg = marshal.load(f)
-        create = not self.netns.file(rec.id).exists()
-        if cfg["netns"]["create"] != create:  # a relaunch: the namespace is pinned already
-            cfg["netns"]["create"] = create
+        spec = rec.spec
+        paths = joined_ns.resolve(self.store, self.netns, spec, rec.id)
+        netns = joined_ns.netns_cfg(spec, str(self.netns.file(rec.id)), paths, self.netns.file(rec.id).exists())
+        if paths or spec.network_mode == "host":
+            # joined namespaces: the other's paths as they are now (its init may be new)
+            joined_ns.apply(cfg["spec"], spec, paths)
+            atomic.write_json(d / "bundle" / "config.json", cfg["spec"], durable=False)
+        if cfg["netns"] != netns or paths:  # a relaunch: the namespace is pinned already
+            cfg["netns"] = netns
             atomic.write_bytes(d / "shim.marshal", marshal.dumps(cfg), durable=False)
         os.mkfifo(d / "exec.fifo")
         # Writable by anyone (umask would take that away): a --userns-remap

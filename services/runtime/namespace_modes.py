@@ -1,7 +1,7 @@
 """--pid, --ipc, --uts: the host's namespace instead of the container's own
 (Docker's "host" modes), applied to a config.json once it is built. A
-container joining another container's namespaces (container:NAME) is not
-done yet: the gateway refuses it."""
+container joining another container's (container:ID) is joined_ns.py's:
+its namespace stays here and gets the other's path at launch."""
 from common.errors import InvalidArgument
 
 PID_MODES = ("", "host")
@@ -11,7 +11,7 @@ UTS_MODES = ("", "host")
 
 def check(pid: str, ipc: str, uts: str) -> None:
     for value, modes, flag in ((pid, PID_MODES, "--pid"), (ipc, IPC_MODES, "--ipc"), (uts, UTS_MODES, "--uts")):
-        if value not in modes:
+        if value not in modes and not (flag != "--uts" and value.startswith("container:")):
             raise InvalidArgument(f"invalid {flag} mode {value!r}: use {' or '.join(m for m in modes if m)}")
 
 

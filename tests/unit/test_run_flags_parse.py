@@ -97,7 +97,6 @@ def test_label_files(tmp_path):
     (pb.ContainerConfig(uts="bogus"), "--uts: invalid UTS mode"),
     (pb.ContainerConfig(ipc="bogus"), "Invalid IPC mode: bogus"),
     (pb.ContainerConfig(uts="host", hostname="h"), "conflicting options: hostname and the UTS mode"),
-    (pb.ContainerConfig(pid="container:x"), "not supported yet"),
 ])
 def test_namespace_modes_refused(cfg, words):
     with pytest.raises(InvalidArgument) as e:

@@ -24,7 +24,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1d\x64oca/network/v1/network.proto\x12\x0f\x64oca.network.v1\"\xf4\x01\n\x0bNetworkInfo\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\n\n\x02id\x18\x02 \x01(\t\x12\x0e\n\x06\x64river\x18\x03 \x01(\t\x12\x0e\n\x06subnet\x18\x04 \x01(\t\x12\x0f\n\x07gateway\x18\x05 \x01(\t\x12\x0e\n\x06\x62ridge\x18\x06 \x01(\t\x12\x10\n\x08internal\x18\x07 \x01(\x08\x12\x38\n\x06labels\x18\x08 \x03(\x0b\x32(.doca.network.v1.NetworkInfo.LabelsEntry\x12\x0f\n\x07\x63reated\x18\t \x01(\x01\x1a-\n\x0bLabelsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\r\n\x0bListRequest\">\n\x0cListResponse\x12.\n\x08networks\x18\x01 \x03(\x0b\x32\x1c.doca.network.v1.NetworkInfo\"\xcb\x01\n\rCreateRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0e\n\x06\x64river\x18\x02 \x01(\t\x12\x0e\n\x06subnet\x18\x03 \x01(\t\x12\x0f\n\x07gateway\x18\x04 \x01(\t\x12\x10\n\x08internal\x18\x05 \x01(\x08\x12:\n\x06labels\x18\x06 \x03(\x0b\x32*.doca.network.v1.CreateRequest.LabelsEntry\x1a-\n\x0bLabelsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"!\n\x0eInspectRequest\x12\x0f\n\x07network\x18\x01 \x01(\t\"l\n\rNetworkDetail\x12-\n\x07network\x18\x01 \x01(\x0b\x32\x1c.doca.network.v1.NetworkInfo\x12,\n\tendpoints\x18\x02 \x03(\x0b\x32\x19.doca.network.v1.Endpoint\" \n\rRemoveRequest\x12\x0f\n\x07network\x18\x01 \x01(\t\"\x0e\n\x0cPruneRequest\" \n\rPruneResponse\x12\x0f\n\x07removed\x18\x01 \x03(\t\"[\n\x0bPortBinding\x12\x10\n\x08protocol\x18\x01 \x01(\t\x12\x16\n\x0e\x63ontainer_port\x18\x02 \x01(\r\x12\x0f\n\x07host_ip\x18\x03 \x01(\t\x12\x11\n\thost_port\x18\x04 \x01(\r\"\xdd\x01\n\x0ePrepareRequest\x12\x14\n\x0c\x63ontainer_id\x18\x01 \x01(\t\x12\x10\n\x08hostname\x18\x02 \x01(\t\x12+\n\x05ports\x18\x03 \x03(\x0b\x32\x1c.doca.network.v1.PortBinding\x12\x0f\n\x07\x65xposed\x18\x04 \x03(\t\x12/\n\x0b\x65xtra_hosts\x18\x05 \x03(\x0b\x32\x1a.doca.network.v1.ExtraHost\x12\x0b\n\x03\x64ns\x18\x06 \x03(\t\x12\x12\n\ndns_search\x18\x07 \x03(\t\x12\x13\n\x0b\x64ns_options\x18\x08 \x03(\t\"%\n\tExtraHost\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\n\n\x02ip\x18\x02 \x01(\t\"\x85\x02\n\x07Sandbox\x12\x14\n\x0c\x63ontainer_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x10\n\x08hostname\x18\x03 \x01(\t\x12\x12\n\nhosts_path\x18\x04 \x01(\t\x12/\n\trequested\x18\x05 \x03(\x0b\x32\x1c.doca.network.v1.PortBinding\x12+\n\x05ports\x18\x06 \x03(\x0b\x32\x1c.doca.network.v1.PortBinding\x12\x0f\n\x07\x65xposed\x18\x07 \x03(\t\x12\x10\n\x08released\x18\x08 \x01(\x08\x12\x15\n\rhostname_path\x18\t \x01(\t\x12\x18\n\x10resolv_conf_path\x18\n \x01(\t\"\x87\x01\n\rAttachRequest\x12\x14\n\x0c\x63ontainer_id\x18\x01 \x01(\t\x12\x0f\n\x07network\x18\x02 \x01(\t\x12\x12\n\nnetns_path\x18\x03 \x01(\t\x12\x16\n\x0e\x63ontainer_name\x18\x04 \x01(\t\x12\x12\n\nip_address\x18\x05 \x01(\t\x12\x0f\n\x07\x61liases\x18\x06 \x03(\t\"\xf7\x01\n\x08\x45ndpoint\x12\x14\n\x0c\x63ontainer_id\x18\x01 \x01(\t\x12\x0f\n\x07network\x18\x02 \x01(\t\x12\x12\n\nip_address\x18\x03 \x01(\t\x12\x12\n\nprefix_len\x18\x04 \x01(\x05\x12\x0f\n\x07gateway\x18\x05 \x01(\t\x12\x13\n\x0bmac_address\x18\x06 \x01(\t\x12\x16\n\x0ehost_interface\x18\x07 \x01(\t\x12\x0e\n\x06\x62ridge\x18\x08 \x01(\t\x12\x16\n\x0e\x63ontainer_name\x18\t \x01(\t\x12\x11\n\tinterface\x18\n \x01(\t\x12\x0f\n\x07\x61liases\x18\x0b \x03(\t\x12\x12\n\nnetwork_id\x18\x0c \x01(\t\"%\n\rDetachRequest\x12\x14\n\x0c\x63ontainer_id\x18\x01 \x01(\t\"\x10\n\x0e\x44\x65tachResponse\":\n\x11\x44isconnectRequest\x12\x14\n\x0c\x63ontainer_id\x18\x01 \x01(\t\x12\x0f\n\x07network\x18\x02 \x01(\t\"\x14\n\x12\x44isconnectResponse\"3\n\rRenameRequest\x12\x14\n\x0c\x63ontainer_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\"\x10\n\x0eRenameResponse\"+\n\x13ReleasePortsRequest\x12\x14\n\x0c\x63ontainer_id\x18\x01 \x01(\t\"(\n\x10HoldPortsRequest\x12\x14\n\x0c\x63ontainer_id\x18\x01 \x01(\t\",\n\x14ListEndpointsRequest\x12\x14\n\x0c\x63ontainer_id\x18\x01 \x01(\t\"r\n\x15ListEndpointsResponse\x12,\n\tendpoints\x18\x01 \x03(\x0b\x32\x19.doca.network.v1.Endpoint\x12+\n\tsandboxes\x18\x02 \x03(\x0b\x32\x18.doca.network.v1.Sandbox2\xe4\x07\n\x07Network\x12\x43\n\x04List\x12\x1c.doca.network.v1.ListRequest\x1a\x1d.doca.network.v1.ListResponse\x12\x46\n\x06\x43reate\x12\x1e.doca.network.v1.CreateRequest\x1a\x1c.doca.network.v1.NetworkInfo\x12J\n\x07Inspect\x12\x1f.doca.network.v1.InspectRequest\x1a\x1e.doca.network.v1.NetworkDetail\x12\x46\n\x06Remove\x12\x1e.doca.network.v1.RemoveRequest\x1a\x1c.doca.network.v1.NetworkInfo\x12\x46\n\x05Prune\x12\x1d.doca.network.v1.PruneRequest\x1a\x1e.doca.network.v1.PruneResponse\x12\x44\n\x07Prepare\x12\x1f.doca.network.v1.PrepareRequest\x1a\x18.doca.network.v1.Sandbox\x12\x43\n\x06\x41ttach\x12\x1e.doca.network.v1.AttachRequest\x1a\x19.doca.network.v1.Endpoint\x12I\n\x06\x44\x65tach\x12\x1e.doca.network.v1.DetachRequest\x1a\x1f.doca.network.v1.DetachResponse\x12U\n\nDisconnect\x12\".doca.network.v1.DisconnectRequest\x1a#.doca.network.v1.DisconnectResponse\x12^\n\rListEndpoints\x12%.doca.network.v1.ListEndpointsRequest\x1a&.doca.network.v1.ListEndpointsResponse\x12I\n\x06Rename\x12\x1e.doca.network.v1.RenameRequest\x1a\x1f.doca.network.v1.RenameResponse\x12N\n\x0cReleasePorts\x12$.doca.network.v1.ReleasePortsRequest\x1a\x18.doca.network.v1.Sandbox\x12H\n\tHoldPorts\x12!.doca.network.v1.HoldPortsRequest\x1a\x18.doca.network.v1.Sandboxb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1d\x64oca/network/v1/network.proto\x12\x0f\x64oca.network.v1\"\xf4\x01\n\x0bNetworkInfo\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\n\n\x02id\x18\x02 \x01(\t\x12\x0e\n\x06\x64river\x18\x03 \x01(\t\x12\x0e\n\x06subnet\x18\x04 \x01(\t\x12\x0f\n\x07gateway\x18\x05 \x01(\t\x12\x0e\n\x06\x62ridge\x18\x06 \x01(\t\x12\x10\n\x08internal\x18\x07 \x01(\x08\x12\x38\n\x06labels\x18\x08 \x03(\x0b\x32(.doca.network.v1.NetworkInfo.LabelsEntry\x12\x0f\n\x07\x63reated\x18\t \x01(\x01\x1a-\n\x0bLabelsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\r\n\x0bListRequest\">\n\x0cListResponse\x12.\n\x08networks\x18\x01 \x03(\x0b\x32\x1c.doca.network.v1.NetworkInfo\"\xcb\x01\n\rCreateRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0e\n\x06\x64river\x18\x02 \x01(\t\x12\x0e\n\x06subnet\x18\x03 \x01(\t\x12\x0f\n\x07gateway\x18\x04 \x01(\t\x12\x10\n\x08internal\x18\x05 \x01(\x08\x12:\n\x06labels\x18\x06 \x03(\x0b\x32*.doca.network.v1.CreateRequest.LabelsEntry\x1a-\n\x0bLabelsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"!\n\x0eInspectRequest\x12\x0f\n\x07network\x18\x01 \x01(\t\"l\n\rNetworkDetail\x12-\n\x07network\x18\x01 \x01(\x0b\x32\x1c.doca.network.v1.NetworkInfo\x12,\n\tendpoints\x18\x02 \x03(\x0b\x32\x19.doca.network.v1.Endpoint\" \n\rRemoveRequest\x12\x0f\n\x07network\x18\x01 \x01(\t\"\x0e\n\x0cPruneRequest\" \n\rPruneResponse\x12\x0f\n\x07removed\x18\x01 \x03(\t\"[\n\x0bPortBinding\x12\x10\n\x08protocol\x18\x01 \x01(\t\x12\x16\n\x0e\x63ontainer_port\x18\x02 \x01(\r\x12\x0f\n\x07host_ip\x18\x03 \x01(\t\x12\x11\n\thost_port\x18\x04 \x01(\r\"\xf4\x01\n\x0ePrepareRequest\x12\x14\n\x0c\x63ontainer_id\x18\x01 \x01(\t\x12\x10\n\x08hostname\x18\x02 \x01(\t\x12+\n\x05ports\x18\x03 \x03(\x0b\x32\x1c.doca.network.v1.PortBinding\x12\x0f\n\x07\x65xposed\x18\x04 \x03(\t\x12/\n\x0b\x65xtra_hosts\x18\x05 \x03(\x0b\x32\x1a.doca.network.v1.ExtraHost\x12\x0b\n\x03\x64ns\x18\x06 \x03(\t\x12\x12\n\ndns_search\x18\x07 \x03(\t\x12\x13\n\x0b\x64ns_options\x18\x08 \x03(\t\x12\x15\n\x0chost_network\x18\xf0\x01 \x01(\x08\"%\n\tExtraHost\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\n\n\x02ip\x18\x02 \x01(\t\"\x85\x02\n\x07Sandbox\x12\x14\n\x0c\x63ontainer_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x10\n\x08hostname\x18\x03 \x01(\t\x12\x12\n\nhosts_path\x18\x04 \x01(\t\x12/\n\trequested\x18\x05 \x03(\x0b\x32\x1c.doca.network.v1.PortBinding\x12+\n\x05ports\x18\x06 \x03(\x0b\x32\x1c.doca.network.v1.PortBinding\x12\x0f\n\x07\x65xposed\x18\x07 \x03(\t\x12\x10\n\x08released\x18\x08 \x01(\x08\x12\x15\n\rhostname_path\x18\t \x01(\t\x12\x18\n\x10resolv_conf_path\x18\n \x01(\t\"\x87\x01\n\rAttachRequest\x12\x14\n\x0c\x63ontainer_id\x18\x01 \x01(\t\x12\x0f\n\x07network\x18\x02 \x01(\t\x12\x12\n\nnetns_path\x18\x03 \x01(\t\x12\x16\n\x0e\x63ontainer_name\x18\x04 \x01(\t\x12\x12\n\nip_address\x18\x05 \x01(\t\x12\x0f\n\x07\x61liases\x18\x06 \x03(\t\"\xf7\x01\n\x08\x45ndpoint\x12\x14\n\x0c\x63ontainer_id\x18\x01 \x01(\t\x12\x0f\n\x07network\x18\x02 \x01(\t\x12\x12\n\nip_address\x18\x03 \x01(\t\x12\x12\n\nprefix_len\x18\x04 \x01(\x05\x12\x0f\n\x07gateway\x18\x05 \x01(\t\x12\x13\n\x0bmac_address\x18\x06 \x01(\t\x12\x16\n\x0ehost_interface\x18\x07 \x01(\t\x12\x0e\n\x06\x62ridge\x18\x08 \x01(\t\x12\x16\n\x0e\x63ontainer_name\x18\t \x01(\t\x12\x11\n\tinterface\x18\n \x01(\t\x12\x0f\n\x07\x61liases\x18\x0b \x03(\t\x12\x12\n\nnetwork_id\x18\x0c \x01(\t\"%\n\rDetachRequest\x12\x14\n\x0c\x63ontainer_id\x18\x01 \x01(\t\"\x10\n\x0e\x44\x65tachResponse\":\n\x11\x44isconnectRequest\x12\x14\n\x0c\x63ontainer_id\x18\x01 \x01(\t\x12\x0f\n\x07network\x18\x02 \x01(\t\"\x14\n\x12\x44isconnectResponse\"3\n\rRenameRequest\x12\x14\n\x0c\x63ontainer_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\"\x10\n\x0eRenameResponse\"+\n\x13ReleasePortsRequest\x12\x14\n\x0c\x63ontainer_id\x18\x01 \x01(\t\"(\n\x10HoldPortsRequest\x12\x14\n\x0c\x63ontainer_id\x18\x01 \x01(\t\",\n\x14ListEndpointsRequest\x12\x14\n\x0c\x63ontainer_id\x18\x01 \x01(\t\"r\n\x15ListEndpointsResponse\x12,\n\tendpoints\x18\x01 \x03(\x0b\x32\x19.doca.network.v1.Endpoint\x12+\n\tsandboxes\x18\x02 \x03(\x0b\x32\x18.doca.network.v1.Sandbox2\xe4\x07\n\x07Network\x12\x43\n\x04List\x12\x1c.doca.network.v1.ListRequest\x1a\x1d.doca.network.v1.ListResponse\x12\x46\n\x06\x43reate\x12\x1e.doca.network.v1.CreateRequest\x1a\x1c.doca.network.v1.NetworkInfo\x12J\n\x07Inspect\x12\x1f.doca.network.v1.InspectRequest\x1a\x1e.doca.network.v1.NetworkDetail\x12\x46\n\x06Remove\x12\x1e.doca.network.v1.RemoveRequest\x1a\x1c.doca.network.v1.NetworkInfo\x12\x46\n\x05Prune\x12\x1d.doca.network.v1.PruneRequest\x1a\x1e.doca.network.v1.PruneResponse\x12\x44\n\x07Prepare\x12\x1f.doca.network.v1.PrepareRequest\x1a\x18.doca.network.v1.Sandbox\x12\x43\n\x06\x41ttach\x12\x1e.doca.network.v1.AttachRequest\x1a\x19.doca.network.v1.Endpoint\x12I\n\x06\x44\x65tach\x12\x1e.doca.network.v1.DetachRequest\x1a\x1f.doca.network.v1.DetachResponse\x12U\n\nDisconnect\x12\".doca.network.v1.DisconnectRequest\x1a#.doca.network.v1.DisconnectResponse\x12^\n\rListEndpoints\x12%.doca.network.v1.ListEndpointsRequest\x1a&.doca.network.v1.ListEndpointsResponse\x12I\n\x06Rename\x12\x1e.doca.network.v1.RenameRequest\x1a\x1f.doca.network.v1.RenameResponse\x12N\n\x0cReleasePorts\x12$.doca.network.v1.ReleasePortsRequest\x1a\x18.doca.network.v1.Sandbox\x12H\n\tHoldPorts\x12!.doca.network.v1.HoldPortsRequest\x1a\x18.doca.network.v1.Sandboxb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -60,35 +60,35 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_PORTBINDING']._serialized_start=811
   _globals['_PORTBINDING']._serialized_end=902
   _globals['_PREPAREREQUEST']._serialized_start=905
-  _globals['_PREPAREREQUEST']._serialized_end=1126
-  _globals['_EXTRAHOST']._serialized_start=1128
-  _globals['_EXTRAHOST']._serialized_end=1165
-  _globals['_SANDBOX']._serialized_start=1168
-  _globals['_SANDBOX']._serialized_end=1429
-  _globals['_ATTACHREQUEST']._serialized_start=1432
-  _globals['_ATTACHREQUEST']._serialized_end=1567
-  _globals['_ENDPOINT']._serialized_start=1570
-  _globals['_ENDPOINT']._serialized_end=1817
-  _globals['_DETACHREQUEST']._serialized_start=1819
-  _globals['_DETACHREQUEST']._serialized_end=1856
-  _globals['_DETACHRESPONSE']._serialized_start=1858
-  _globals['_DETACHRESPONSE']._serialized_end=1874
-  _globals['_DISCONNECTREQUEST']._serialized_start=1876
-  _globals['_DISCONNECTREQUEST']._serialized_end=1934
-  _globals['_DISCONNECTRESPONSE']._serialized_start=1936
-  _globals['_DISCONNECTRESPONSE']._serialized_end=1956
-  _globals['_RENAMEREQUEST']._serialized_start=1958
-  _globals['_RENAMEREQUEST']._serialized_end=2009
-  _globals['_RENAMERESPONSE']._serialized_start=2011
-  _globals['_RENAMERESPONSE']._serialized_end=2027
-  _globals['_RELEASEPORTSREQUEST']._serialized_start=2029
-  _globals['_RELEASEPORTSREQUEST']._serialized_end=2072
-  _globals['_HOLDPORTSREQUEST']._serialized_start=2074
-  _globals['_HOLDPORTSREQUEST']._serialized_end=2114
-  _globals['_LISTENDPOINTSREQUEST']._serialized_start=2116
-  _globals['_LISTENDPOINTSREQUEST']._serialized_end=2160
-  _globals['_LISTENDPOINTSRESPONSE']._serialized_start=2162
-  _globals['_LISTENDPOINTSRESPONSE']._serialized_end=2276
-  _globals['_NETWORK']._serialized_start=2279
-  _globals['_NETWORK']._serialized_end=3275
+  _globals['_PREPAREREQUEST']._serialized_end=1149
+  _globals['_EXTRAHOST']._serialized_start=1151
+  _globals['_EXTRAHOST']._serialized_end=1188
+  _globals['_SANDBOX']._serialized_start=1191
+  _globals['_SANDBOX']._serialized_end=1452
+  _globals['_ATTACHREQUEST']._serialized_start=1455
+  _globals['_ATTACHREQUEST']._serialized_end=1590
+  _globals['_ENDPOINT']._serialized_start=1593
+  _globals['_ENDPOINT']._serialized_end=1840
+  _globals['_DETACHREQUEST']._serialized_start=1842
+  _globals['_DETACHREQUEST']._serialized_end=1879
+  _globals['_DETACHRESPONSE']._serialized_start=1881
+  _globals['_DETACHRESPONSE']._serialized_end=1897
+  _globals['_DISCONNECTREQUEST']._serialized_start=1899
+  _globals['_DISCONNECTREQUEST']._serialized_end=1957
+  _globals['_DISCONNECTRESPONSE']._serialized_start=1959
+  _globals['_DISCONNECTRESPONSE']._serialized_end=1979
+  _globals['_RENAMEREQUEST']._serialized_start=1981
+  _globals['_RENAMEREQUEST']._serialized_end=2032
+  _globals['_RENAMERESPONSE']._serialized_start=2034
+  _globals['_RENAMERESPONSE']._serialized_end=2050
+  _globals['_RELEASEPORTSREQUEST']._serialized_start=2052
+  _globals['_RELEASEPORTSREQUEST']._serialized_end=2095
+  _globals['_HOLDPORTSREQUEST']._serialized_start=2097
+  _globals['_HOLDPORTSREQUEST']._serialized_end=2137
+  _globals['_LISTENDPOINTSREQUEST']._serialized_start=2139
+  _globals['_LISTENDPOINTSREQUEST']._serialized_end=2183
+  _globals['_LISTENDPOINTSRESPONSE']._serialized_start=2185
+  _globals['_LISTENDPOINTSRESPONSE']._serialized_end=2299
+  _globals['_NETWORK']._serialized_start=2302
+  _globals['_NETWORK']._serialized_end=3298
 # @@protoc_insertion_point(module_scope)

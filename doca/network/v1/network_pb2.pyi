@@ -111,7 +111,7 @@ class PortBinding(_message.Message):
     def __init__(self, protocol: _Optional[str] = ..., container_port: _Optional[int] = ..., host_ip: _Optional[str] = ..., host_port: _Optional[int] = ...) -> None: ...
 
 class PrepareRequest(_message.Message):
-    __slots__ = ("container_id", "hostname", "ports", "exposed", "extra_hosts", "dns", "dns_search", "dns_options")
+    __slots__ = ("container_id", "hostname", "ports", "exposed", "extra_hosts", "dns", "dns_search", "dns_options", "host_network")
     CONTAINER_ID_FIELD_NUMBER: _ClassVar[int]
     HOSTNAME_FIELD_NUMBER: _ClassVar[int]
     PORTS_FIELD_NUMBER: _ClassVar[int]
@@ -120,6 +120,7 @@ class PrepareRequest(_message.Message):
     DNS_FIELD_NUMBER: _ClassVar[int]
     DNS_SEARCH_FIELD_NUMBER: _ClassVar[int]
     DNS_OPTIONS_FIELD_NUMBER: _ClassVar[int]
+    HOST_NETWORK_FIELD_NUMBER: _ClassVar[int]
     container_id: str
     hostname: str
     ports: _containers.RepeatedCompositeFieldContainer[PortBinding]
@@ -128,7 +129,8 @@ class PrepareRequest(_message.Message):
     dns: _containers.RepeatedScalarFieldContainer[str]
     dns_search: _containers.RepeatedScalarFieldContainer[str]
     dns_options: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, container_id: _Optional[str] = ..., hostname: _Optional[str] = ..., ports: _Optional[_Iterable[_Union[PortBinding, _Mapping]]] = ..., exposed: _Optional[_Iterable[str]] = ..., extra_hosts: _Optional[_Iterable[_Union[ExtraHost, _Mapping]]] = ..., dns: _Optional[_Iterable[str]] = ..., dns_search: _Optional[_Iterable[str]] = ..., dns_options: _Optional[_Iterable[str]] = ...) -> None: ...
+    host_network: bool
+    def __init__(self, container_id: _Optional[str] = ..., hostname: _Optional[str] = ..., ports: _Optional[_Iterable[_Union[PortBinding, _Mapping]]] = ..., exposed: _Optional[_Iterable[str]] = ..., extra_hosts: _Optional[_Iterable[_Union[ExtraHost, _Mapping]]] = ..., dns: _Optional[_Iterable[str]] = ..., dns_search: _Optional[_Iterable[str]] = ..., dns_options: _Optional[_Iterable[str]] = ..., host_network: _Optional[bool] = ...) -> None: ...
 
 class ExtraHost(_message.Message):
     __slots__ = ("name", "ip")

@@ -23,6 +23,20 @@ def namespace_flags(spec: dict) -> int:
     return flags
 
 
+def join_namespaces(spec: dict) -> None:
+    """setns into the namespaces the spec joins by path (--pid/--ipc
+    container:ID) before the clone: a pid namespace only takes effect for
+    children, and the clone then makes none of its own for those types.
+    The network namespace is the shim's already (netns_linux)."""
+    for ns in spec.get("linux", {}).get("namespaces", ()):
+        if ns.get("path") and ns["type"] not in ("network", "cgroup", "user"):
+            fd = os.open(ns["path"], os.O_RDONLY | os.O_CLOEXEC)
+            try:
+                sc.setns(fd, sc.NAMESPACE_FLAGS[ns["type"]])
+            finally:
+                os.close(fd)
+
+
 def wait_ready(pid: int, ready_r: int) -> None:
     """Reads the init's report to its end (the init closes the pipe before
     it waits on the fifo, or dies); Failed unless it is "ok"."""
@@ -48,6 +62,7 @@ class Doca(Executor):
         if terminal:  # the init makes the pty in its own devpts and sends us the master
             console, console_child = _socket.socketpair(_socket.AF_UNIX, _socket.SOCK_STREAM)
         go_r, go_w = os.pipe2(os.O_CLOEXEC) if userns else (None, None)
+        join_namespaces(spec)
         pid = sc.clone(namespace_flags(spec))
         if pid == 0:
             init_linux.run(spec, cfg["bundle"], cfg.get("cgroup_view", {}), cfg["fifo"], ready_w, stdio,

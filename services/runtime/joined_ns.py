@@ -1,0 +1,81 @@
+"""Namespaces a container does not make for itself: --network host (the
+host's network namespace, no pin), --network container:ID (the other
+container's pinned network namespace), --pid/--ipc container:ID (the other
+container's init's, by its /proc path).
+
+The gateway has resolved NAME to the full id and checked it exists; the
+check that the other one runs (Docker's "cannot join ... of a non running
+container") is made at each launch, as Docker makes it at each start: the
+other's init changes with its restarts, so the paths are written into the
+bundle again then (patch)."""
+from common.errors import FailedPrecondition, InvalidArgument
+
+PREFIX = "container:"
+LIVE = ("running", "paused", "restarting")
+# the mode's namespace type in config.json, and Docker's word in its error
+KINDS = {"network": "network", "pid": "PID", "ipc": "IPC"}
+
+
+def modes(spec) -> dict[str, str]:
+    """{'network'|'pid'|'ipc': the other container's id} of container: modes."""
+    found = {}
+    for kind, mode in (("network", spec.network_mode), ("pid", spec.pid_mode), ("ipc", spec.ipc_mode)):
+        if mode.startswith(PREFIX):
+            other = mode[len(PREFIX):]
+            if not other:
+                raise InvalidArgument(f"Invalid {kind} mode: invalid container format container:<name|id>")
+            found[kind] = other
+    return found
+
+
+def resolve(store, netns, spec, cid: str) -> dict[str, str]:
+    """{namespace type: path} for the namespaces joined; FailedPrecondition
+    (Docker's words) when the other container is not running."""
+    paths = {}
+    for kind, other_id in modes(spec).items():
+        if other_id == cid:
+            raise InvalidArgument(f"cannot join own {KINDS[kind]} namespace")
+        other = store.get(other_id)
+        if other.status not in LIVE or not other.pid:
+            raise FailedPrecondition(f"cannot join {KINDS[kind]} of a non running container: {other.id}"
+                                     if kind != "network" else
+                                     f"cannot join network of a non running container: {other.id}")
+        if kind == "ipc" and other.spec.ipc_mode not in ("shareable", "host") \
+                and not other.spec.ipc_mode.startswith(PREFIX):
+            raise InvalidArgument(f"can't join IPC of container {other.id}: non-shareable IPC (hint: use "
+                                  "IpcMode:shareable for the donor container)")
+        if kind == "network":
+            paths["network"] = "" if other.spec.network_mode == "host" else str(netns.file(other.id))
+        else:
+            paths[kind] = f"/proc/{other.pid}/ns/{kind}"
+    return paths
+
+
+def apply(config: dict, spec, paths: dict[str, str]) -> None:
+    """config.json's namespaces: none for the host's network, a path for
+    each joined one ('' in paths: the host's, so none)."""
+    linux = config.setdefault("linux", {})
+    joined = dict(paths)
+    if spec.network_mode == "host":
+        joined["network"] = ""
+    out = []
+    for ns in linux.get("namespaces", ()):
+        t = ns["type"]
+        if t in joined:
+            if joined[t]:
+                out.append({"type": t, "path": joined[t]})
+            continue
+        out.append(ns)
+    linux["namespaces"] = out
+    # Not done: the donor's /dev/shm (Docker binds its shm directory; doca's
+    # is a tmpfs in the donor's mount namespace, which a bind cannot take).
+
+
+def netns_cfg(spec, own_pin: str, paths: dict[str, str], own_exists: bool) -> dict | None:
+    """The shim's network namespace: None for the host's, the other's pin
+    (joined), or its own (made unless already pinned: a relaunch)."""
+    if spec.network_mode == "host":
+        return None
+    if "network" in paths:
+        return {"path": paths["network"], "create": False} if paths["network"] else None
+    return {"path": own_pin, "create": not own_exists}
