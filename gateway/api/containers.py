@@ -18,6 +18,7 @@ from doca.network.v1 import network_pb2 as npb
 from doca.runtime.v1 import runtime_pb2 as rpb
 from doca.volumes.v1 import volumes_pb2 as vpb
 from gateway.api import anonymous_volumes, config_checks, intents, mount_flag, ports, spec as specs, volumes_from
+from gateway.api import run_more
 from gateway.api.clients import Clients
 from gateway.api import net_modes  # noqa: I001 - --network host/container:, --pid/--ipc container:
 from gateway.api.port_parking import PortParking, port_taken
@@ -63,6 +64,7 @@ class Containers:
         image = self.c.images.Inspect(ipb.InspectRequest(reference=cfg.image or ""))
         res = specs.resources(cfg)
         mode = specs.network_mode(cfg)
+        run_more.check(cfg, mode)
         policy = specs.restart_policy(cfg)
         userns = specs.userns_remap(cfg.userns_remap)
         log_cfg = specs.log_config(dict(cfg.log_opts), cfg.log_driver)
@@ -147,6 +149,8 @@ class Containers:
                 spec.healthcheck.CopyFrom(health)
             if timeout is not None:
                 spec.stop_timeout = timeout
+            run_more.apply(spec, cfg, detached)
+            run_more.healthcheck_start_interval(spec, cfg, specs.duration_ns)
             ctr = self.c.runtime.Create(rpb.CreateRequest(id=cid, spec=spec))
             crashpoints.reached("gateway.create.runtime")
             if mode != "none" and not net_modes.is_shared(mode):

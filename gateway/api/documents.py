@@ -1,6 +1,7 @@
 """Docker-shaped inspect documents (Docker's field names where they exist),
 built from the services' messages."""
 from common import resources as limits, timestamps
+from gateway.api import run_more
 
 
 def _ts(ts) -> str:
@@ -138,7 +139,8 @@ def _host_config(spec, sandbox) -> dict:
         "PortBindings": _port_bindings(sandbox.requested) if sandbox else {},
         "RestartPolicy": {"Name": spec.restart_policy.name or "no",
                           "MaximumRetryCount": spec.restart_policy.maximum_retry_count},
-        "AutoRemove": spec.auto_remove, "VolumeDriver": "", "VolumesFrom": list(spec.volumes_from) or None,
+        "AutoRemove": spec.auto_remove, "VolumeDriver": spec.volume_driver,
+        "VolumesFrom": list(spec.volumes_from) or None,
         "CapAdd": _or_null(spec.cap_add), "CapDrop": _or_null(spec.cap_drop),
         # containers from before --cgroupns had the host's
         "CgroupnsMode": spec.cgroupns or "host",
@@ -152,14 +154,15 @@ def _host_config(spec, sandbox) -> dict:
     if spec.tmpfs:  # omitted when empty, as Docker's
         out["Tmpfs"] = dict(spec.tmpfs)
     out.update({"UTSMode": spec.uts_mode,
-                "UsernsMode": f"remap:{spec.userns.uid_base}:{spec.userns.size}" if spec.userns.size else "",
+                "UsernsMode": f"remap:{spec.userns.uid_base}:{spec.userns.size}" if spec.userns.size
+                else spec.userns_mode,
                 "ShmSize": DEFAULT_SHM_SIZE})
     if spec.sysctls:
         out["Sysctls"] = dict(spec.sysctls)
     out.update({"Runtime": spec.runtime or "doca",
                 "ConsoleSize": [spec.console_size.rows, spec.console_size.cols], "Isolation": ""})
     out.update(_limits(spec.resources))
-    out.setdefault("CgroupParent", "")
+    out.setdefault("CgroupParent", spec.cgroup_parent)
     out.setdefault("Devices", [])
     out.setdefault("DeviceCgroupRules", None)
     out.setdefault("DeviceRequests", None)
@@ -172,19 +175,21 @@ def _host_config(spec, sandbox) -> dict:
     out["ReadonlyPaths"] = None if spec.privileged else [] if unconfined else list(READONLY_PATHS)
     if spec.init:  # Docker's *bool: absent unless --init was given
         out["Init"] = True
+    if spec.annotations:  # docker 28's, omitempty
+        out["Annotations"] = dict(spec.annotations)
     return out
 
 
 def _config(spec, exposed) -> dict:
-    attached = not spec.detached
+    stdin, stdout, stderr = run_more.attach_flags(spec)  # -d, -a, -i
     out = {
         "Hostname": spec.hostname, "Domainname": spec.domainname, "User": spec.process.user,
-        "AttachStdin": spec.open_stdin and attached, "AttachStdout": attached, "AttachStderr": attached,
+        "AttachStdin": stdin, "AttachStdout": stdout, "AttachStderr": stderr,
     }
     if exposed:
         out["ExposedPorts"] = {key: {} for key in exposed}
     out.update({
-        "Tty": spec.tty, "OpenStdin": spec.open_stdin, "StdinOnce": spec.open_stdin and attached,
+        "Tty": spec.tty, "OpenStdin": spec.open_stdin, "StdinOnce": spec.open_stdin and stdin,
         # A record from before config_env: its process's environment
         "Env": list(spec.config_env) if spec.config_env else list(spec.process.env),
         "Cmd": list(spec.cmd) or None,
@@ -193,6 +198,10 @@ def _config(spec, exposed) -> dict:
         out["Healthcheck"] = {"Test": list(spec.healthcheck.test), "Interval": spec.healthcheck.interval,
                               "Timeout": spec.healthcheck.timeout, "StartPeriod": spec.healthcheck.start_period,
                               "Retries": spec.healthcheck.retries}
+        if spec.healthcheck.start_interval:  # Docker's omitempty, before Retries
+            out["Healthcheck"] = {**{k: v for k, v in out["Healthcheck"].items() if k != "Retries"},
+                                  "StartInterval": spec.healthcheck.start_interval,
+                                  "Retries": spec.healthcheck.retries}
     out.update({
         "Image": spec.image, "Volumes": {v: {} for v in spec.config_volumes} or None,
         "WorkingDir": spec.process.cwd if spec.process.cwd != "/" else "",
@@ -217,7 +226,8 @@ def _network_settings(ctr, endpoints, ports) -> dict:
         }
     if not endpoints and ctr.spec.network_mode == "none":
         networks["none"] = {
-            "IPAMConfig": None, "Links": None, "Aliases": None, "NetworkID": NONE_NETWORK_ID if live else "",
+            "IPAMConfig": run_more.ipam_config(ctr.spec), "Links": None, "Aliases": None,
+            "NetworkID": NONE_NETWORK_ID if live else "",
             "EndpointID": "", "Gateway": "", "IPAddress": "", "IPPrefixLen": 0, "IPv6Gateway": "",
             "GlobalIPv6Address": "", "GlobalIPv6PrefixLen": 0, "MacAddress": "", "DriverOpts": None}
     if ctr.spec.network_mode == "host":  # Docker's builtin host network, one endpoint without an address

@@ -166,3 +166,34 @@ def security_opts(items) -> list[str]:
             item = "seccomp=" + _seccomp_profile(value)
         out.append(item)
     return out
+
+
+# -- run/create's -a, --storage-opt, --userns (Docker's CLI's checks and words)
+
+_STREAMS = ("stdin", "stdout", "stderr")
+
+
+def attach_streams(items) -> list[str]:
+    """-a STDIN|STDOUT|STDERR (any case), lower-cased."""
+    out = []
+    for item in items:
+        if item.lower() not in _STREAMS:
+            raise UsageError(f'invalid argument "{item}" for "-a, --attach" flag: valid streams are STDIN, '
+                             f'STDOUT and STDERR')
+        out.append(item.lower())
+    return out
+
+
+def storage_opts(items) -> list[str]:
+    """--storage-opt KEY=VALUE: a word without '=' is refused by Docker's CLI."""
+    for item in items:
+        if "=" not in item:
+            raise UsageError("invalid storage option")
+    return list(items)
+
+
+def userns_mode(value: str) -> str:
+    """--userns: "host" or empty, as Docker's CLI takes it."""
+    if value not in ("", "host"):
+        raise UsageError("--userns: invalid USER mode")
+    return value

@@ -192,6 +192,23 @@ CONTAINER_CONFIG = (
     Flag(("--stop-timeout",), INT, default=None, to="stop_timeout"),
     Flag(("--pull",), CHOICE, default="missing", choices=("missing", "always", "never"),
          help="pull the image: when missing (default), always, or never"),
+    # H7's: the last of docker 28's run flags (gateway/api/run_more.py checks and keeps them)
+    Flag(("--annotation",), APPEND, metavar="KEY=VALUE", help="an annotation of the OCI runtime's config",
+         to="annotations", convert="key_values"),
+    Flag(("-a", "--attach"), APPEND, metavar="STDIN|STDOUT|STDERR",
+         help="a stream to attach (default: stdout and stderr)", to="attach", convert="attach_streams"),
+    Flag(("-q", "--quiet"), FLAG, help="no pull progress"),
+    Flag(("--cgroup-parent",), help="the cgroup its cgroups are made under", to="cgroup_parent"),
+    Flag(("--health-start-interval",), help="between probes during the start period",
+         to="health_start_interval"),
+    Flag(("--storage-opt",), APPEND, metavar="KEY=VALUE", help="a storage driver option", to="storage_opt",
+         convert="storage_opts"),
+    Flag(("--volume-driver",), help="the driver of its volumes (local)", to="volume_driver"),
+    Flag(("--userns",), metavar="host", help="the user namespace: host (no remapping)", to="userns",
+         convert="userns_mode"),
+    Flag(("--ip6",), help="an IPv6 address (doca's networks are IPv4 only)", to="ip6"),
+    Flag(("--link-local-ip",), APPEND, help="a link-local address", to="link_local_ips"),
+    Flag(("--use-api-socket",), FLAG, help="bind the Docker API socket (doca has none)"),
 )
 IMAGE_AND_COMMAND = (Arg("image", to="image"), Arg("command", REMAINDER, to="cmd"))
 CONTAINERS = (Arg("containers", "+"),)

@@ -11,6 +11,9 @@ def config(args) -> pb.ContainerConfig:
     from gateway.cli import convert
     convert.platform(args.platform, args.image)
     convert.detach_keys(getattr(args, "detach_keys", ""))  # run's: a bad sequence fails before anything is made
+    if args.attach or args.use_api_socket:  # -a's streams read (and checked) once, here
+        from gateway.cli import attached_streams
+        attached_streams.check(args)
     rows, cols = (0, 0)
     if args.tty:
         from gateway.cli import terminal
@@ -69,7 +72,7 @@ def warn(warnings) -> None:
 
 def _pull(args) -> None:
     from gateway.cli import registry  # its imports only when a pull happens
-    registry.fetch(args, args.image, out=sys.stderr)
+    registry.fetch(args, args.image, quiet=getattr(args, "quiet", False), out=sys.stderr)
 
 
 def with_image(args, call):
@@ -85,7 +88,8 @@ def with_image(args, call):
         if args.pull == "never" or err.code().name != "NOT_FOUND" or \
                 not (err.details() or "").startswith("No such image"):
             raise
-    sys.stderr.write(f"Unable to find image '{args.image}' locally\n")
+    if not getattr(args, "quiet", False):  # -q: Docker's CLI says nothing of the pull
+        sys.stderr.write(f"Unable to find image '{args.image}' locally\n")
     _pull(args)
     return call()
 
@@ -131,6 +135,8 @@ def _start_failure_code(err: RpcError) -> int | None:
 
 
 def _run(args, cidfile: CidFile) -> int:
+    if args.attach and not args.detach and not {"stdout", "stderr"} & {a.lower() for a in args.attach}:
+        return _run_unwatched(args, cidfile)
     if (args.interactive or args.tty) and not args.detach:
         from gateway.cli import terminal
         if terminal.not_a_tty(args):
@@ -141,7 +147,7 @@ def _run(args, cidfile: CidFile) -> int:
         cid = resp.id
         cidfile.write(cid)
         from gateway.cli import attach, convert
-        with _proxy(args, cid):
+        with _proxy(args, cid), _only_attached(args):
             return attach.stream(args, cid, stdin=args.interactive, tty=args.tty, start=True,
                                  detach_keys=convert.detach_keys(args.detach_keys))
     stream = with_image(args, lambda: _started_run(args))
@@ -154,11 +160,15 @@ def _run(args, cidfile: CidFile) -> int:
             if kind == "created":
                 cidfile.write(event.created.id)
                 warn(event.created.warnings)
-                if args.detach:
-                    print(event.created.id)
-                else:
+                # Docker's: the id when no output is attached (-d, or -a stdin alone)
+                if args.detach or (args.attach and not {"stdout", "stderr"} & set(args.attach)):
+                    print(event.created.id, flush=True)
+                if not args.detach:
                     proxy = _proxy(args, event.created.id).__enter__()
             elif kind == "output":
+                if args.attach and ("stderr" if event.output.stream == pb.LogChunk.STDERR else "stdout") \
+                        not in args.attach:
+                    continue  # -a: that stream is not attached
                 f = err if event.output.stream == pb.LogChunk.STDERR else out
                 f.write(event.output.data)
                 f.flush()
@@ -168,6 +178,25 @@ def _run(args, cidfile: CidFile) -> int:
         if proxy is not None:
             proxy.__exit__(None, None, None)
     return code
+
+
+def _run_unwatched(args, cidfile: CidFile) -> int:
+    """-a stdin alone: Docker's CLI starts the container, prints its id and
+    returns 0 without waiting, as for -d (Config.Attach* stay as given)."""
+    resp = with_image(args, lambda: conn.containers(args).Create(config(args)))
+    warn(resp.warnings)
+    cidfile.write(resp.id)
+    conn.containers(args).Start(pb.ContainerRef(id=resp.id))
+    print(resp.id, flush=True)
+    return 0
+
+
+def _only_attached(args):
+    """-a: the streams not named go nowhere (attach.stream writes both)."""
+    if not args.attach:
+        return _NoProxy()
+    from gateway.cli import attached_streams
+    return attached_streams.only(args.attach)
 
 
 class _NoProxy:

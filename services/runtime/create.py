@@ -152,6 +152,7 @@ class CreateMixin(RuntimeState):
         make_bind_sources(mounts)
         if spec.init:
             args, mounts = init_wrapped(args, mounts)
+        self.cgroups.place(rec.id, spec.cgroup_parent)  # --cgroup-parent
         self.cgroups.create(rec.id, spec.resources)
         self.cgroups.set_devices(rec.id, devices.rules(security.privileged, spec.resources))
         bundle = d / "bundle"
@@ -163,8 +164,8 @@ class CreateMixin(RuntimeState):
             mounts=mounts,
             cgroups_path=self.cgroups.cgroups_path(rec.id), res=spec.resources,
             netns_path=self.netns.file(rec.id), readonly_root=rootfs.readonly,
-            annotations={"org.opencontainers.image.ref.name": spec.image,
-                         "io.doca.container.name": rec.name},
+            annotations={**spec.annotations,  # --annotation; doca's own keys stay doca's
+                         "org.opencontainers.image.ref.name": spec.image, "io.doca.container.name": rec.name},
             terminal=spec.tty, console_size=_size(spec.console_size),
             privileged=security.privileged, userns=userns_of(spec), cgroupns=cgroupns_of(spec))
         options.apply_to_config(config, security)

@@ -34,7 +34,17 @@ def check_of(rec: Record) -> dict | None:
         value = getattr(hc, key)
         return value / 1e9 if value else DEFAULTS[key]
     return {"args": args, "interval": seconds("interval"), "timeout": seconds("timeout"),
-            "start_period": seconds("start_period"), "retries": hc.retries or DEFAULTS["retries"]}
+            "start_period": seconds("start_period"), "retries": hc.retries or DEFAULTS["retries"],
+            # --health-start-interval (docker 28); unset: the interval, as docker 20.10
+            "start_interval": hc.start_interval / 1e9 if hc.start_interval else seconds("interval")}
+
+
+def next_wait(check: dict, started_at: float, status: str | None) -> float:
+    """Docker 28's monitor: the start interval while the start period runs
+    and the container is still starting, else the interval."""
+    if status in (None, "starting") and time.time() - started_at < check["start_period"]:
+        return check["start_interval"]
+    return check["interval"]
 
 
 class HealthMixin(RuntimeState):
@@ -53,7 +63,7 @@ class HealthMixin(RuntimeState):
 
     def _health_loop(self, cid: str, check: dict, started_at: float) -> None:
         try:
-            while not self.closing.wait(check["interval"]):
+            while not self.closing.wait(next_wait(check, started_at, self._health_status(cid))):
                 try:
                     rec = self.refresh(self.store.get(cid))
                 except NotFound:
@@ -64,6 +74,12 @@ class HealthMixin(RuntimeState):
         finally:
             with self.store.lock:
                 self.health_watching.discard(cid)
+
+    def _health_status(self, cid: str) -> str | None:
+        try:
+            return (self.store.get(cid).health or {}).get("status")
+        except NotFound:
+            return None
 
     def _probe(self, rec: Record, check: dict, started_at: float) -> None:
         start = time.time()

@@ -52,6 +52,8 @@ class Runtime(CreateMixin, StartMixin, StopMixin, RemoveMixin, PauseMixin, Resta
         run_files = self.volatile.ensure() if self.volatile else pathlib.Path(state_dir)
         self.store = Store(state_dir, run_files)
         self.cgroups = driver or cgroups.detect(cgroup_parent)
+        for rec in self.store.all():  # --cgroup-parent: where each container's cgroups are
+            self.cgroups.place(rec.id, rec.spec.cgroup_parent)
         # With the run-time files (as `ip netns` keeps them in /run/netns); a
         # reboot takes both, and a pin that is gone is made again at the next start.
         self.netns = NetnsDir(run_files / "netns")

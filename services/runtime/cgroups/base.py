@@ -44,6 +44,35 @@ class Driver(abc.ABC):
 
     def __init__(self, parent: str):
         self.parent = parent.strip("/")
+        self._placed: dict[str, str] = {}  # cid -> --cgroup-parent (place())
+
+    def place(self, cid: str, cgroup_parent: str) -> None:
+        """--cgroup-parent: the container's cgroups under that cgroup, from
+        the hierarchy's root when absolute (as Docker's cgroupfs driver), or
+        below the engine's parent when relative. Said before create, and
+        again for each record when the runtime starts."""
+        if cgroup_parent.strip("/"):
+            self._placed[cid] = cgroup_parent
+        else:
+            self._placed.pop(cid, None)
+
+    def parent_of(self, cid: str) -> str:
+        """The container's parent cgroup, relative to the hierarchy's root."""
+        wanted = self._placed.get(cid, "") if cid else ""
+        if not wanted:
+            return self.parent
+        if wanted.startswith("/"):
+            return wanted.strip("/")
+        return os.path.join(self.parent, wanted.strip("/"))
+
+    def parent_levels(self, cid: str) -> list[str]:
+        """The parent cgroups a create makes when missing, top first: the
+        engine's, then each level of a --cgroup-parent."""
+        levels = [self.parent]
+        if cid in self._placed:
+            parts = self.parent_of(cid).split("/")
+            levels += ["/".join(parts[:i]) for i in range(1, len(parts) + 1)]
+        return list(dict.fromkeys(levels))
 
     @abc.abstractmethod
     def create(self, cid: str, res: Resources) -> list[str]:
@@ -127,8 +156,23 @@ class Driver(abc.ABC):
     def remove_parent(self) -> None:
         """Removes the engine's parent cgroups if they are empty."""
 
+    def remove_levels(self, cid: str, roots: list[str]) -> None:
+        """A relative --cgroup-parent's levels, once empty (another container
+        may be there still): under the engine's parent, which must go at
+        the end. An absolute one stays, as Docker leaves it."""
+        wanted = self._placed.get(cid, "")
+        if not wanted or wanted.startswith("/"):
+            return
+        parts = wanted.strip("/").split("/")
+        for i in range(len(parts), 0, -1):
+            for root in roots:
+                try:
+                    os.rmdir(os.path.join(root, self.parent, *parts[:i]))
+                except OSError:
+                    pass
+
     def cgroups_path(self, cid: str) -> str:
-        return f"/{self.parent}/{cid}"
+        return f"/{self.parent_of(cid)}/{cid}"
 
 
 def write(path: str, value) -> None:

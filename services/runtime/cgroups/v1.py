@@ -45,7 +45,7 @@ class V1Driver(base.Driver):
         self._by_name = {c.name: c for c in self.controllers}
 
     def _dir(self, controller: str, cid: str = "") -> str:
-        return os.path.join(self.mounts[controller], self.parent, cid)
+        return os.path.join(self.mounts[controller], self.parent_of(cid), cid)
 
     def dirs(self, cid: str) -> list[str]:
         """Every hierarchy's directory of the container: the controllers
@@ -56,7 +56,7 @@ class V1Driver(base.Driver):
         return [self._dir(c.name, cid) for c in self.controllers] + self._other_dirs(cid)
 
     def _other_dirs(self, cid: str) -> list[str]:
-        return [os.path.join(r, self.parent, cid) for r in self.others]
+        return [os.path.join(r, self.parent_of(cid), cid) for r in self.others]
 
     def container_view(self, cid: str) -> dict[str, str]:
         # Docker on v1: each hierarchy shows only the container's own cgroup.
@@ -66,10 +66,13 @@ class V1Driver(base.Driver):
         made = []
         try:
             for c in self.controllers:
-                for path in (self._dir(c.name), self._dir(c.name, cid)):
+                levels = [os.path.join(self.mounts[c.name], p) for p in self.parent_levels(cid)]
+                for path in levels + [self._dir(c.name, cid)]:
                     if not os.path.isdir(path):
                         os.mkdir(path)
-                    c.prepare(path)
+                        c.prepare(path)
+                    elif path == levels[0] or path == self._dir(c.name, cid):
+                        c.prepare(path)  # the engine's parent, as before; never a cgroup it did not make
                 made.append(self._dir(c.name, cid))
             for path in self._other_dirs(cid):  # no limits there: a place to be, as runc's
                 os.makedirs(path, exist_ok=True)
@@ -118,6 +121,7 @@ class V1Driver(base.Driver):
             pass  # remove_dir reports the cgroup that stays busy
         for path in self.dirs(cid):
             base.remove_dir(path)
+        self.remove_levels(cid, list(dict.fromkeys(self.mounts.values())) + self.others)
 
     def remove_parent(self) -> None:
         paths = [self._dir(c.name) for c in self.controllers]

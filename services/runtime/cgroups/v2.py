@@ -16,7 +16,7 @@ class V2Driver(base.Driver):
         self.mount = mount
 
     def _dir(self, cid: str = "") -> str:
-        return os.path.join(self.mount, self.parent, cid)
+        return os.path.join(self.mount, self.parent_of(cid), cid)
 
     def dirs(self, cid: str) -> list[str]:
         return [self._dir(cid)]
@@ -32,10 +32,11 @@ class V2Driver(base.Driver):
                        " ".join("+" + c for c in wanted))
 
     def create(self, cid: str, res: base.Resources) -> list[str]:
-        parent = self._dir()
-        os.makedirs(parent, exist_ok=True)
         self._enable_controllers(self.mount)
-        self._enable_controllers(parent)
+        for level in self.parent_levels(cid):  # the engine's parent, then a --cgroup-parent's levels
+            parent = os.path.join(self.mount, level)
+            os.makedirs(parent, exist_ok=True)
+            self._enable_controllers(parent)
         path = self._dir(cid)
         os.makedirs(path, exist_ok=True)
         try:
@@ -90,6 +91,7 @@ class V2Driver(base.Driver):
         except TimeoutError:
             pass  # remove_dir reports the cgroup that stays busy
         base.remove_dir(self._dir(cid))
+        self.remove_levels(cid, [self.mount])
 
     def remove_parent(self) -> None:
         try:
