@@ -72,7 +72,11 @@ def warn(warnings) -> None:
 
 def _pull(args) -> None:
     from gateway.cli import registry  # its imports only when a pull happens
-    registry.fetch(args, args.image, quiet=getattr(args, "quiet", False), out=sys.stderr)
+    if getattr(args, "quiet", False):  # Docker's run -q: nothing of the pull, not even its reference
+        import io
+        registry.fetch(args, args.image, quiet=True, out=io.StringIO())
+        return
+    registry.fetch(args, args.image, out=sys.stderr)
 
 
 def with_image(args, call):
