@@ -1,5 +1,7 @@
 """Docker-shaped inspect documents (Docker's field names where they exist),
 built from the services' messages."""
+import hashlib
+
 from common import resources as limits, timestamps
 from gateway.api import run_more
 
@@ -233,7 +235,7 @@ def _network_settings(ctr, endpoints, ports) -> dict:
     if ctr.spec.network_mode == "host":  # Docker's builtin host network, one endpoint without an address
         networks["host"] = {
             "IPAMConfig": None, "Links": None, "Aliases": None, "NetworkID": HOST_NETWORK_ID if live else "",
-            "EndpointID": "", "Gateway": "", "IPAddress": "", "IPPrefixLen": 0, "IPv6Gateway": "",
+            "EndpointID": _host_endpoint(ctr.id) if live else "", "Gateway": "", "IPAddress": "", "IPPrefixLen": 0, "IPv6Gateway": "",
             "GlobalIPv6Address": "", "GlobalIPv6PrefixLen": 0, "MacAddress": "", "DriverOpts": None}
     first = endpoints[0] if endpoints else None
     return {
@@ -301,6 +303,13 @@ def network(net, endpoints, names: dict) -> dict:
         "Options": {"com.docker.network.bridge.name": net.bridge},
         "Labels": dict(net.labels),
     }
+
+
+def _host_endpoint(cid: str) -> str:
+    """Docker gives a host-mode container an endpoint on its host network
+    (an id, no address); doca has no endpoint there: one id derived from
+    the container's, stable across inspects."""
+    return hashlib.sha256(f"host-endpoint:{cid}".encode()).hexdigest()
 
 
 def host_network(containers) -> dict:

@@ -38,6 +38,17 @@ def _dest(names) -> str:
     return names[0][1:].replace("-", "_")
 
 
+def boolean(text: str) -> bool:
+    """A FLAG whose default is True (--sig-proxy): its value as pflag reads
+    a bool's (--sig-proxy=false); cmdline knows the type by this name."""
+    value = text.lower()
+    if value in ("1", "t", "true"):
+        return True
+    if value in ("0", "f", "false"):
+        return False
+    raise ValueError(text)
+
+
 class Flag:
     """One option: read as `kind` into args.<dest>; `to`: its request field."""
     __slots__ = ("names", "dest", "kind", "default", "help", "metavar", "choices", "to", "convert")
@@ -220,7 +231,10 @@ VERBS = {
     "run": Verb("run:run", "create and start a container",
                 (Flag(("-d", "--detach"), FLAG),
                  Flag(("--detach-keys",), metavar="ctrl-X,Y", help="the keys that detach an attached -it run "
-                                                                    "(ctrl-p,ctrl-q)")) + CONTAINER_CONFIG,
+                                                                    "(ctrl-p,ctrl-q)"),
+                 Flag(("--sig-proxy",), FLAG, default=True, metavar="BOOL",
+                      help="send the signals this CLI gets to the container (attached, without -t; default true)"),
+                 ) + CONTAINER_CONFIG,
                 IMAGE_AND_COMMAND),
     "create": Verb("run:create", "create a container", CONTAINER_CONFIG, IMAGE_AND_COMMAND),
     "start": Verb("run:start", "start created or stopped containers", (

@@ -215,10 +215,10 @@ class _NoProxy:
 
 
 def _proxy(args, cid: str):
-    """Docker's --sig-proxy default (not with -t): signals go to the
-    container. (--sig-proxy=false is not read yet: the table's readers have
-    no switch that defaults to true.)"""
-    if args.tty:
+    """Docker's --sig-proxy (default true, not with -t): signals go to the
+    container; --sig-proxy=false leaves them to this CLI (its default
+    handling: an interrupt ends the run, the container runs on)."""
+    if args.tty or not getattr(args, "sig_proxy", True):
         return _NoProxy()
     from gateway.cli.sigproxy import SignalProxy
     return SignalProxy(args, cid)

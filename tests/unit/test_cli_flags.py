@@ -38,7 +38,8 @@ def _argparse_options(parser) -> list:
             continue
         kind = ACTIONS.get(type(a))
         if kind is None:
-            kind = flags.CHOICE if a.choices else {int: flags.INT, float: flags.FLOAT, None: flags.STR}[a.type]
+            kinds = {int: flags.INT, float: flags.FLOAT, None: flags.STR, flags.boolean: flags.FLAG}  # boolean: =false
+            kind = flags.CHOICE if a.choices else kinds[a.type]
         default = None if kind in (flags.HELP, flags.VERSION) else a.default
         if kind == flags.APPEND:
             default = tuple(default)

@@ -22,6 +22,8 @@ def add_flags(p, table) -> None:
         elif f.kind == flags.VERSION:
             from common.version import VERSION
             p.add_argument(*f.names, action="version", version=f"doca version {VERSION}", **kw)
+        elif f.kind == flags.FLAG and f.default is True:  # a switch that defaults to true takes =false
+            p.add_argument(*f.names, type=flags.boolean, default=True, **kw)
         elif f.kind == flags.FLAG:
             p.add_argument(*f.names, action="store_true", **kw)
         elif f.kind == flags.APPEND:

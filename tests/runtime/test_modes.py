@@ -1,0 +1,64 @@
+"""Namespaces a container takes from elsewhere, seen from outside:
+--network host (the host's network namespace; the host's interfaces
+unchanged), --network/--pid container:NAME (the donor's, joined again at a
+restart of the donor), exec into such a container, and --sig-proxy=false.
+tests/compat compares the same with a real dockerd."""
+import os
+import signal
+import subprocess
+
+from tests.support.stack import DOCA
+
+
+def _doca(stack, *args) -> str:
+    return stack.doca(*args).stdout
+
+
+def _links() -> list[str]:
+    return sorted(os.listdir("/sys/class/net"))
+
+
+def test_network_host_is_the_hosts_namespace(stack):
+    before = _links()
+    out = _doca(stack, "run", "--rm", "--network", "host", "busybox", "readlink", "/proc/self/ns/net")
+    assert out.strip() == os.readlink("/proc/self/ns/net")
+    assert _links() == before  # no veth, no namespace made
+    assert _doca(stack, "run", "--rm", "--network", "host", "busybox", "hostname").strip() == os.uname().nodename
+
+
+def test_container_modes_join_the_donor_and_exec_works(stack):
+    _doca(stack, "run", "-d", "--network", "none", "--name", "m-donor", "busybox", "sleep", "300")
+    try:
+        _doca(stack, "run", "-d", "--network", "container:m-donor", "--pid", "container:m-donor",
+                  "--name", "m-joiner", "busybox", "sleep", "300")
+        donor_net = _doca(stack, "exec", "m-donor", "readlink", "/proc/self/ns/net")
+        assert _doca(stack, "exec", "m-joiner", "readlink", "/proc/self/ns/net") == donor_net
+        assert "sleep 300" in _doca(stack, "exec", "m-joiner", "cat", "/proc/1/cmdline").replace("\0", " ")
+        # the donor restarted: the joiner's next start joins its new namespaces
+        _doca(stack, "restart", "-t", "0", "m-donor")
+        _doca(stack, "start", "m-joiner")
+        assert _doca(stack, "exec", "m-joiner", "readlink", "/proc/self/ns/pid") == \
+            _doca(stack, "exec", "m-donor", "readlink", "/proc/self/ns/pid")
+        _doca(stack, "stop", "-t", "0", "m-donor")
+        r = stack.doca("start", "m-joiner", check=False)
+        assert r.returncode == 1 and "cannot join network of a non running container" in r.stderr
+    finally:
+        stack.doca("rm", "-f", "m-joiner", "m-donor", check=False)
+
+
+def test_sig_proxy_false_leaves_the_container_running(stack):
+    """--sig-proxy=false: the CLI's SIGTERM ends the CLI, not the container."""
+    p = subprocess.Popen([DOCA, "run", "--sig-proxy=false", "--name", "m-noproxy", "busybox", "sh", "-c",
+                          "trap 'echo got; exit 7' TERM; echo ready; while :; do sleep 0.1; done"],
+                         env=stack.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert p.stdout.readline() == "ready\n"
+        p.send_signal(signal.SIGTERM)
+        p.communicate(timeout=20)
+        assert p.returncode != 7
+        assert _doca(stack, "inspect", "-f", "{{.State.Running}}", "m-noproxy").strip() == "true"
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.communicate()
+        stack.doca("rm", "-f", "m-noproxy", check=False)
