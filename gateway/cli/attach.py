@@ -1,6 +1,8 @@
-"""`doca attach [--no-stdin] CTR`, and the attached half of `doca run -it`:
-the container's output here, this terminal's input there (raw mode with -t),
-detach with ctrl-p ctrl-q (the container keeps running)."""
+"""`doca attach [--no-stdin] [--detach-keys K] [--sig-proxy=false] CTR`, and
+the attached half of `doca run -it`: the container's output here, this
+terminal's input there (raw mode with -t), detach with ctrl-p ctrl-q or
+--detach-keys (the container keeps running); without -t the signals this
+CLI gets go to the container (--sig-proxy, Docker's default)."""
 import sys
 
 from gateway.cli import terminal
@@ -46,10 +48,21 @@ def stream(args, cid: str, stdin: bool, tty: bool, start: bool, detach_keys: byt
 
 
 def attach(args) -> int:
-    from gateway.cli import output
+    import contextlib
+    from gateway.cli import convert, output
+    try:
+        keys = convert.detach_keys(args.detach_keys)
+    except convert.UsageError as e:
+        e.exit_code = 1  # the daemon's refusal in Docker's
+        raise
     doc = output.struct_to_dict(conn.containers(args).Inspect(pb.ContainerRef(id=args.container)))
     tty = bool(doc["Config"].get("Tty"))
     stdin = not args.no_stdin and bool(doc["Config"].get("OpenStdin"))
-    return stream(args, doc["Id"], stdin=stdin, tty=tty, start=False)
+    proxy = contextlib.nullcontext()
+    if args.sig_proxy and not tty:
+        from gateway.cli.sigproxy import SignalProxy
+        proxy = SignalProxy(args, doc["Id"])
+    with proxy:
+        return stream(args, doc["Id"], stdin=stdin, tty=tty, start=False, detach_keys=keys)
 
 

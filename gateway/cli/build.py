@@ -236,12 +236,56 @@ def _bad_tag(tags) -> str | None:
     return None
 
 
+# Docker's build flags doca's builder does not apply yet (the RUN steps'
+# limits and options, outside cache sources): refused, never ignored.
+NOT_YET = ("add_host", "cache_from", "cgroup_parent", "cpu_period", "cpu_quota", "cpu_shares", "cpuset_cpus",
+           "cpuset_mems", "memory", "memory_swap", "security_opt", "shm_size", "ulimit")
+
+
+def _refused(args) -> str | None:
+    """Why a flag of the line cannot be honoured, as Docker's words where it has some."""
+    if getattr(args, "squash", False):  # docker 20.10's answer without experimental features
+        return '"--squash" is only supported on a Docker daemon with experimental features enabled'
+    isolation = getattr(args, "isolation", "")
+    if isolation and isolation.lower() != "default":
+        return f'Unsupported isolation: "{isolation}"'
+    for name in NOT_YET:
+        if getattr(args, name, None):
+            return f"build --{name.replace('_', '-')} is not supported by doca's builder yet"
+    if getattr(args, "platform", ""):
+        from gateway.cli import convert
+        try:
+            convert.platform(args.platform, "the build's")
+        except convert.UsageError:
+            return f'build --platform {args.platform}: doca builds linux/amd64 images alone'
+    return None
+
+
+def _iidfile(path: str) -> bool:
+    """Docker removes an old --iidfile before building (so a failed build leaves none)."""
+    try:
+        os.remove(path)
+    except FileNotFoundError:
+        pass
+    except OSError as e:
+        sys.stderr.write(f"doca: Removing image ID file: {e}\n")
+        return False
+    return True
+
+
 def build(args) -> int:
     bad = _bad_tag(args.tag)
     if bad is not None:
         sys.stderr.write(f'doca: invalid argument "{bad}" for "-t, --tag" flag: invalid reference format\n'
                          "See 'doca build --help'.\n")
         return 125
+    refused = _refused(args)
+    if refused is not None:
+        sys.stderr.write(f"doca: {refused}\n")
+        return 1
+    iidfile = getattr(args, "iidfile", "")
+    if iidfile and not _iidfile(iidfile):
+        return 1
     quiet = args.quiet or args.progress == "quiet"
     opts, chunks = _source(args)
     opts.tags.extend(args.tag)
@@ -263,7 +307,7 @@ def build(args) -> int:
             yield pb.BuildInput(abort=_reason(e))
 
     try:
-        return _show(conn.images(args).Build(requests()), quiet)
+        return _show(conn.images(args).Build(requests()), quiet, iidfile)
     except RpcError:
         if not failed:
             raise
@@ -273,7 +317,7 @@ def build(args) -> int:
         return 1
 
 
-def _show(stream, quiet: bool) -> int:
+def _show(stream, quiet: bool, iidfile: str = "") -> int:
     out = sys.stdout
     at_line_start = True
     image_id, tags = "", []
@@ -299,6 +343,13 @@ def _show(stream, quiet: bool) -> int:
             out.write(("" if at_line_start else "\n") + ev.status + "\n")
             at_line_start = True
         out.flush()
+    if iidfile:
+        try:
+            with open(iidfile, "w") as f:
+                f.write(image_id)  # the full id, no newline, as Docker's
+        except OSError as e:
+            sys.stderr.write(f"doca: Writing image ID file: {e}\n")
+            return 1
     if quiet:
         print(image_id)
         return 0

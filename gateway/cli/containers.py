@@ -100,13 +100,32 @@ def logs(args) -> int:
             sys.stderr.write(f"doca: invalid --tail {args.tail[:40]!r}: a number or all\n")
             return 125
         req.tail = int(args.tail)
+    details = _details(args) if getattr(args, "details", False) else b""
     for chunk in conn.containers(args).Logs(req):
         f = err if chunk.stream == pb.LogChunk.STDERR else out
         if args.timestamps:
             f.write(timestamp_text(chunk.time).encode() + b" ")
-        f.write(chunk.data)
+        f.write(details + chunk.data)
         f.flush()
     return 0
+
+
+def _details(args) -> bytes:
+    """logs --details: the attributes the log options name (labels=, env=,
+    env-regex=: Docker's json-file's extra attributes), sorted, values
+    URL-escaped, then a blank (alone when there are none)."""
+    import re
+    from urllib.parse import quote_plus
+    from gateway.cli import output
+    doc = output.struct_to_dict(conn.containers(args).Inspect(pb.ContainerRef(id=args.container)))
+    opts = (doc.get("HostConfig", {}).get("LogConfig") or {}).get("Config") or {}
+    config = doc.get("Config") or {}
+    labels, env = config.get("Labels") or {}, dict(e.split("=", 1) for e in config.get("Env") or [] if "=" in e)
+    attrs = {k: labels[k] for k in opts.get("labels", "").split(",") if k in labels}
+    attrs.update({k: env[k] for k in opts.get("env", "").split(",") if k in env})
+    if opts.get("env-regex"):
+        attrs.update({k: v for k, v in env.items() if re.search(opts["env-regex"], k)})
+    return ",".join(f"{k}={quote_plus(v)}" for k, v in sorted(attrs.items())).encode() + b" "
 
 
 def stop(args) -> int:
@@ -125,9 +144,31 @@ def kill(args) -> int:
 
 
 def rm(args) -> int:
+    if getattr(args, "link", False):
+        return _rm_links(args)
     stub, req = conn.containers(args), request.fields("rm", args)
     return each.each(args.containers, lambda r: stub.Remove(pb.RemoveRequest(id=r, **req)),
                      missing_ok=each.say_missing if args.force else None)
+
+
+def _rm_links(args) -> int:
+    """rm --link PARENT/ALIAS removes a legacy link: doca makes none, so a
+    link name finds nothing and a container's own name is its default
+    link, which Docker refuses to remove (exit 1 either way)."""
+    from gateway.cli import errors
+    from gateway.cli.rpc.client import RpcError
+    stub = conn.containers(args)
+    for ref in args.containers:
+        if "/" in ref.strip("/"):
+            sys.stderr.write(f"doca: No such container: {ref}\n")
+            continue
+        try:
+            stub.Inspect(pb.ContainerRef(id=ref.lstrip("/")))
+        except RpcError as e:
+            sys.stderr.write(f"doca: {errors.message(e, errors.host)}\n")
+            continue
+        sys.stderr.write("doca: Conflict, cannot remove the default link name of the container\n")
+    return 1
 
 
 def pause(args) -> int:

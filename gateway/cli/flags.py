@@ -223,7 +223,9 @@ CONTAINER_CONFIG = (
 )
 IMAGE_AND_COMMAND = (Arg("image", to="image"), Arg("command", REMAINDER, to="cmd"))
 CONTAINERS = (Arg("containers", "+"),)
-TIME = Flag(("-t", "--time"), INT, default=-1, to="timeout")
+# docker 28 names it --timeout (--time its old name, which 20.10 alone knows)
+TIME = Flag(("-t", "--time", "--timeout"), INT, default=-1, help="seconds to wait for it to stop before SIGKILL",
+            to="timeout")
 
 # verb -> its declaration. Every verb here is read by both readers.
 VERBS = {
@@ -240,6 +242,7 @@ VERBS = {
     "start": Verb("run:start", "start created or stopped containers", (
         HELP_FLAG,
         Flag(("-a", "--attach"), FLAG, help="stream its output; its exit code is ours"),
+        Flag(("--detach-keys",), metavar="ctrl-X,Y", help="the keys that detach from it when attached (ctrl-p,ctrl-q)"),
         Flag(("-i", "--interactive"), FLAG, help="attach its stdin")), CONTAINERS),
     "ps": Verb("containers:ps", "list containers", (
         HELP_FLAG,
@@ -260,6 +263,7 @@ VERBS = {
     "rm": Verb("containers:rm", "remove containers", (
         HELP_FLAG,
         Flag(("-f", "--force"), FLAG, to="force"),
+        Flag(("-l", "--link"), FLAG, help="remove a legacy link (doca makes none)"),
         Flag(("-v", "--volumes"), FLAG, help="remove the anonymous volumes made for them", to="volumes")), CONTAINERS),
     "wait": Verb("containers:wait", "wait for containers to exit; print their exit codes", (HELP_FLAG,), CONTAINERS),
     "pause": Verb("containers:pause", "freeze every process of containers", (HELP_FLAG,), CONTAINERS),
@@ -269,6 +273,9 @@ VERBS = {
         Flag(("-i", "--interactive"), FLAG, to="interactive"),
         Flag(("-t", "--tty"), FLAG, to="tty"),
         Flag(("-d", "--detach"), FLAG, to="detach"),
+        Flag(("--detach-keys",), metavar="ctrl-X,Y", help="the keys that detach from an -it exec (ctrl-p,ctrl-q)"),
+        # Before -e: a variable given both ways takes -e's value (the later one).
+        Flag(("--env-file",), APPEND, help="a file of NAME=VALUE lines", to="env", convert="env_files"),
         Flag(("-e", "--env"), APPEND, to="env", convert="env"),
         Flag(("-w", "--workdir"), to="workdir"),
         Flag(("-u", "--user"), to="user"),

@@ -36,16 +36,60 @@ def fetch(args, name: str, quiet: bool = False, out=None) -> None:
         print(last.reference, file=out)
 
 
+def _reference(text: str):
+    """NAME[:TAG][@DIGEST] read as the engine reads it (None when it does
+    not parse: the engine's error says why)."""
+    from common import reference
+    try:
+        return reference.parse(text, default_tag=None)
+    except Exception:  # noqa: BLE001 - InvalidArgument, whatever the text is
+        return None
+
+
+ALL_TAGS_AND_TAG = "tag can't be used with --all-tags/-a"  # Docker's CLI's words
+
+
 def pull(args) -> int:
+    ref = _reference(args.name)
+    if getattr(args, "all_tags", False):
+        if ref is not None and (ref.tag or ref.digest):
+            sys.stderr.write(f"doca: {ALL_TAGS_AND_TAG}\n")
+            return 1
+        # the registry's tag list is not read by doca's puller yet: refused, not pulled as :latest
+        sys.stderr.write("doca: pull --all-tags is not supported yet: name the tag to pull\n")
+        return 1
+    platform = getattr(args, "platform", "")
+    if platform:
+        from gateway.cli import convert
+        try:
+            convert.platform(platform, args.name)
+        except convert.UsageError as e:
+            parsing = str(e).startswith("error parsing")
+            sys.stderr.write(f'doca: "{platform}": unknown operating system or architecture: invalid argument\n'
+                             if parsing else f"doca: pull --platform {platform}: doca pulls linux/amd64 images alone\n")
+            return 1
     fetch(args, args.name, args.quiet)
     return 0
 
 
 def push(args) -> int:
     stub = conn.images(args)
-    last = _transfer(stub.Push(pb.PushRequest(reference=args.name, auth=_auth(args.name))), args.quiet)
-    if last is not None:
-        print(last.reference if args.quiet else last.status)
+    names = [args.name]
+    if getattr(args, "all_tags", False):
+        ref = _reference(args.name)
+        if ref is not None and (ref.tag or ref.digest):
+            sys.stderr.write(f"doca: {ALL_TAGS_AND_TAG}\n")
+            return 1
+        if ref is not None:  # every local tag of the repository, each pushed in turn
+            names = sorted(t for image in stub.List(pb.ListImagesRequest()).images for t in image.repo_tags
+                           if (r := _reference(t)) is not None and r.full_name == ref.full_name)
+            if not names:
+                sys.stderr.write(f"doca: An image does not exist locally with the tag: {args.name}\n")
+                return 1
+    for name in names:
+        last = _transfer(stub.Push(pb.PushRequest(reference=name, auth=_auth(name))), args.quiet)
+        if last is not None:
+            print(last.reference if args.quiet else last.status)
     return 0
 
 

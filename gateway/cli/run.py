@@ -256,4 +256,10 @@ def _start_attached(args) -> int:
     args.tty = tty
     if terminal.not_a_tty(args):
         return 1
-    return attach.stream(args, doc["Id"], stdin=stdin, tty=tty, start=True)
+    from gateway.cli import convert
+    try:  # read only when attaching, as Docker's (start without -a takes any)
+        keys = convert.detach_keys(args.detach_keys)
+    except convert.UsageError as e:
+        e.exit_code = 1  # the daemon's refusal in Docker's
+        raise
+    return attach.stream(args, doc["Id"], stdin=stdin, tty=tty, start=True, detach_keys=keys)

@@ -25,6 +25,19 @@ def _build(sub, name="build"):
     p.add_argument("--compress", action="store_true", help="accepted: the context is sent as it is")
     p.add_argument("--disable-content-trust", action="store_true",
                    help="accepted: doca has no content trust (Docker's default)")
+    p.add_argument("--iidfile", default="", help="write the image's id to this file")
+    p.add_argument("--platform", default="", help="the image's platform: doca builds linux/amd64 alone")
+    p.add_argument("--isolation", default="", help="only default (the only kind on Linux)")
+    p.add_argument("--squash", action="store_true", help="not supported (Docker's experimental)")
+    # Docker's limits and options of the RUN steps' containers: not applied by doca's builder yet,
+    # so refused rather than ignored (build.py, NOT_YET)
+    for names, kind in ((("--add-host",), "list"), (("--cache-from",), "list"), (("--cgroup-parent",), ""),
+                        (("--cpu-period",), "int"), (("--cpu-quota",), "int"), (("-c", "--cpu-shares"), "int"),
+                        (("--cpuset-cpus",), ""), (("--cpuset-mems",), ""), (("-m", "--memory"), ""),
+                        (("--memory-swap",), ""), (("--security-opt",), "list"), (("--shm-size",), ""),
+                        (("--ulimit",), "list")):
+        kw = {"action": "append", "default": []} if kind == "list" else {"type": int} if kind == "int" else {}
+        p.add_argument(*names, help="not applied by doca's builder yet: refused", **kw)
     p.add_argument("build_context", metavar="CONTEXT", help="a directory, or - (a tar or a Dockerfile on stdin)")
 
 

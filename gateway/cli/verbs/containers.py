@@ -1,11 +1,12 @@
 """Declarations of the container verbs (parsers only: no stubs imported);
 those of flags.VERBS from that table, in the order `doca --help` lists them."""
-from gateway.cli.verbs import table_verb, verb
+from gateway.cli.verbs import boolean, table_verb, verb
 
 
 def declare(sub) -> None:
     table_verb(sub, "ps")
     p = verb(sub, "logs", "containers:logs", "show a container's output")
+    p.add_argument("--details", action="store_true", help="each line after the attributes its log options name")
     p.add_argument("-f", "--follow", action="store_true")
     p.add_argument("-n", "--tail", default="all")
     p.add_argument("--since", default="")
@@ -23,7 +24,10 @@ def declare(sub) -> None:
     for name in ("pause", "unpause", "exec"):
         table_verb(sub, name)
     p = verb(sub, "attach", "attach:attach", "attach to a running container's output (and input)")
+    p.add_argument("--detach-keys", default="", metavar="ctrl-X,Y", help="the keys that detach (ctrl-p,ctrl-q)")
     p.add_argument("--no-stdin", action="store_true")
+    p.add_argument("--sig-proxy", type=boolean, default=True, metavar="BOOL",
+                   help="send the signals this CLI gets to the container (without -t; default true)")
     p.add_argument("container")
     p = verb(sub, "stats", "stats:stats", "a live stream of containers' resource usage")
     p.add_argument("-a", "--all", action="store_true", help="stopped containers too")

@@ -32,6 +32,8 @@ def _images(sub, name="images", aliases=()):
 def _rmi(sub, name):
     p = verb(sub, name, "images:rmi", "remove images")
     p.add_argument("-f", "--force", action="store_true")
+    # doca's rmi never deletes an image's untagged parents: what --no-prune asks for
+    p.add_argument("--no-prune", action="store_true", help="keep untagged parents (doca always does)")
     p.add_argument("images", nargs="+")
 
 

@@ -9,6 +9,8 @@ def _no_content_trust(p) -> None:
 
 def declare_pull(sub) -> None:
     p = verb(sub, "pull", "registry:pull", "download an image from a registry")
+    p.add_argument("-a", "--all-tags", action="store_true", help="every tag of the repository (not supported yet)")
+    p.add_argument("--platform", default="", help="the image's platform: doca pulls linux/amd64 alone")
     p.add_argument("-q", "--quiet", action="store_true", help="print only the image's name")
     _no_content_trust(p)
     p.add_argument("name", metavar="NAME[:TAG|@DIGEST]")
@@ -16,6 +18,7 @@ def declare_pull(sub) -> None:
 
 def declare_push(sub) -> None:
     p = verb(sub, "push", "registry:push", "upload an image to a registry")
+    p.add_argument("-a", "--all-tags", action="store_true", help="every tag the repository has here")
     p.add_argument("-q", "--quiet", action="store_true", help="print only the image's name")
     _no_content_trust(p)
     p.add_argument("name", metavar="NAME[:TAG]")
