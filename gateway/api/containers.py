@@ -71,6 +71,9 @@ class Containers:
         pid_mode, ipc_mode, uts_mode = specs.namespace_modes(cfg)
         joins = net_modes.resolve(self.c.runtime, cfg, mode, pid_mode, ipc_mode)
         mode, pid_mode, ipc_mode = joins.network, joins.pid, joins.ipc
+        mac = net_modes.mac_address(cfg, mode)
+        net_modes.check_links(cfg, mode)
+        links = net_modes.link_hosts(self.c.runtime, self.c.network, cfg, mode)
         health = specs.healthcheck(cfg, image.config.healthcheck)
         timeout = specs.stop_timeout(cfg) if cfg.HasField("stop_timeout") else None
         publish, exposed = ports.bindings(cfg, image.config.exposed_ports)
@@ -102,7 +105,8 @@ class Containers:
             # with --network none, as Docker's): before the runtime mounts them.
             sandbox = self._prepare(npb.PrepareRequest(
                 container_id=cid, hostname=hostname, ports=publish, exposed=exposed,
-                extra_hosts=self._extra_hosts(cfg.add_hosts, mode), dns=cfg.dns,
+                extra_hosts=self._extra_hosts(cfg.add_hosts, mode) + [
+                    npb.ExtraHost(name=name, ip=ip) for name, ip in links], dns=cfg.dns,
                 dns_search=cfg.dns_search, dns_options=cfg.dns_options, host_network=mode == "host"))
             crashpoints.reached("gateway.create.sandbox")
             mounts += (net_modes.donor_etc_files(joins.donor, mounts) if joins.donor is not None
@@ -139,6 +143,8 @@ class Containers:
             spec.detached = detached
             spec.pid_mode, spec.ipc_mode, spec.uts_mode = pid_mode, ipc_mode, uts_mode
             spec.volumes_from.extend(cfg.volumes_from)
+            spec.mac_address = cfg.mac_address
+            spec.links.extend(cfg.links)
             spec.exposed_ports.extend(exposed)
             # Docker's Config.Volumes: the anonymous -v paths and the image's VOLUMEs
             spec.config_volumes.extend(dict.fromkeys(
@@ -156,7 +162,7 @@ class Containers:
             if mode != "none" and not net_modes.is_shared(mode):
                 self.c.network.Attach(npb.AttachRequest(
                     container_id=cid, network=mode, netns_path=ctr.netns_path, container_name=ctr.name,
-                    ip_address=cfg.ip, aliases=cfg.network_aliases))
+                    ip_address=cfg.ip, aliases=cfg.network_aliases, mac_address=mac))
                 crashpoints.reached("gateway.create.attach")
         except BaseException:
             self.roll_back(intent)

@@ -148,7 +148,7 @@ def _host_config(spec, sandbox) -> dict:
         "CgroupnsMode": spec.cgroupns or "host",
         "Dns": list(spec.dns), "DnsOptions": list(spec.dns_options), "DnsSearch": list(spec.dns_search),
         "ExtraHosts": _or_null(spec.extra_hosts), "GroupAdd": _or_null(spec.group_add),
-        "IpcMode": spec.ipc_mode or "private", "Cgroup": "", "Links": None, "OomScoreAdj": 0, "PidMode": spec.pid_mode,
+        "IpcMode": spec.ipc_mode or "private", "Cgroup": "", "Links": _links(spec), "OomScoreAdj": 0, "PidMode": spec.pid_mode,
         "Privileged": spec.privileged, "PublishAllPorts": spec.publish_all,
         "ReadonlyRootfs": spec.rootfs.readonly,
         "SecurityOpt": security_opt if security_opt or spec.security_opt else None,
@@ -207,7 +207,9 @@ def _config(spec, exposed) -> dict:
     out.update({
         "Image": spec.image, "Volumes": {v: {} for v in spec.config_volumes} or None,
         "WorkingDir": spec.process.cwd if spec.process.cwd != "/" else "",
-        "Entrypoint": list(spec.entrypoint) or None, "OnBuild": None, "Labels": dict(spec.labels),
+        "Entrypoint": list(spec.entrypoint) or None,
+        **({"MacAddress": spec.mac_address} if spec.mac_address else {}),  # --mac-address (omitempty)
+        "OnBuild": None, "Labels": dict(spec.labels),
     })
     if spec.stop_signal:
         out["StopSignal"] = spec.stop_signal
@@ -221,7 +223,11 @@ def _network_settings(ctr, endpoints, ports) -> dict:
     networks = {}
     for ep in endpoints:
         networks[ep.network] = {
-            "IPAMConfig": None, "Links": None, "Aliases": list(ep.aliases) or None,
+            "IPAMConfig": None,
+            # a user network's --link, as given (the default bridge's are HostConfig.Links)
+            "Links": list(ctr.spec.links) if ep.network == ctr.spec.network_mode != "bridge" and ctr.spec.links
+            else None,
+            "Aliases": list(ep.aliases) or None,
             "NetworkID": ep.network_id or ep.network, "EndpointID": ep.host_interface, "Gateway": ep.gateway,
             "IPAddress": ep.ip_address, "IPPrefixLen": ep.prefix_len, "IPv6Gateway": "",
             "GlobalIPv6Address": "", "GlobalIPv6PrefixLen": 0, "MacAddress": ep.mac_address, "DriverOpts": None,
@@ -303,6 +309,18 @@ def network(net, endpoints, names: dict) -> dict:
         "Options": {"com.docker.network.bridge.name": net.bridge},
         "Labels": dict(net.labels),
     }
+
+
+def _links(spec):
+    """HostConfig.Links: the default bridge's legacy links, as Docker shows
+    them (/TARGET:/SELF/ALIAS); names as given (doca keeps no renames)."""
+    if not spec.links or spec.network_mode != "bridge":  # a user network's are its endpoint's
+        return None
+    out = []
+    for link in spec.links:
+        target, _, alias = link.partition(":")
+        out.append(f"/{target.lstrip('/')}:/{spec.name}/{alias or target.lstrip('/')}")
+    return out
 
 
 def _host_endpoint(cid: str) -> str:

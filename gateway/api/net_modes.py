@@ -7,6 +7,7 @@ sandbox (the other's hostname and /etc files; the host's name).
 The runtime joins the namespaces (services/runtime/joined_ns.py) and
 checks at each start that the other container runs."""
 import dataclasses
+import re
 import socket
 
 from common.errors import InvalidArgument
@@ -83,3 +84,58 @@ def donor_etc_files(donor, mounts) -> list:
     taken = {m.destination for m in mounts}
     return [rpb.Mount(destination=m.destination, type="bind", source=m.source, options=list(m.options))
             for m in donor.spec.mounts if m.destination in ETC and m.destination not in taken]
+
+
+_MAC = (re.compile(r"[0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){5}"), re.compile(r"[0-9a-fA-F]{2}(?:-[0-9a-fA-F]{2}){5}"),
+        re.compile(r"[0-9a-fA-F]{4}(?:\.[0-9a-fA-F]{4}){2}"))
+
+
+def mac_address(cfg, mode: str) -> str:
+    """--mac-address in Go's net.ParseMAC forms (an Ethernet one, 6 bytes)
+    -> aa:bb:cc:dd:ee:ff; Docker's words for a bad one and for a mode
+    without a network of its own."""
+    text = cfg.mac_address
+    if not text:
+        return ""
+    if not any(r.fullmatch(text) for r in _MAC):
+        raise InvalidArgument(f"{text} is not a valid mac address")
+    if is_shared(mode):
+        raise InvalidArgument("conflicting options: mac-address and the network mode")
+    digits = re.sub(r"[^0-9a-fA-F]", "", text).lower()
+    return ":".join(digits[i:i + 2] for i in range(0, 12, 2))
+
+
+def check_links(cfg, mode: str) -> None:
+    """--link: the default bridge's (no --network given) or a user
+    network's; Docker's CLI refuses the others."""
+    if not cfg.links:
+        return
+    if mode in ("none", "host") or mode.startswith(PREFIX) or (cfg.network == "bridge"):
+        raise InvalidArgument("links are only supported for user-defined networks")
+    for link in cfg.links:
+        target, _, alias = link.partition(":")
+        if not target or link.count(":") > 1:
+            raise InvalidArgument(f"invalid value {link!r} for --link: expected NAME[:ALIAS]")
+
+
+def link_hosts(runtime, network, cfg, mode: str) -> list[tuple[str, str]]:
+    """The default bridge's legacy links as /etc/hosts lines (name, ip):
+    the target's alias, name and short id at its address there, as Docker
+    20.10 writes them. A user network's links add nothing (Docker resolves
+    them by its DNS; doca's hosts files already name that network's peers)."""
+    if not cfg.links or cfg.network:
+        return []
+    from doca.network.v1 import network_pb2 as npb
+    out = []
+    for link in cfg.links:
+        target, _, alias = link.partition(":")
+        other = runtime.Inspect(rpb.InspectRequest(id=target))
+        if other.status not in ("running", "paused", "restarting"):
+            raise InvalidArgument(f"Cannot link to a non running container: /{other.name} AS "
+                                  f"/{cfg.name or 'new'}/{alias or target}")
+        eps = network.ListEndpoints(npb.ListEndpointsRequest(container_id=other.id)).endpoints
+        ip = next((e.ip_address for e in eps if e.network == mode), "")
+        if not ip:
+            raise InvalidArgument(f"Cannot link to /{other.name}, as it does not belong to the default network")
+        out += [(name, ip) for name in dict.fromkeys([alias or other.name, other.id[:12], other.name])]
+    return out

@@ -162,6 +162,10 @@ CONTAINER_CONFIG = (
     Flag(("-w", "--workdir"), to="workdir"),
     Flag(("-u", "--user"), to="user"),
     Flag(("-h", "--hostname"), to="hostname"),
+    Flag(("--mac-address",), metavar="aa:bb:cc:dd:ee:ff", help="eth0's MAC address (its first network's)",
+         to="mac_address"),
+    Flag(("--link",), APPEND, metavar="NAME[:ALIAS]", help="a legacy link to a container of the default bridge",
+         to="links"),
     Flag(("--entrypoint",), default=None, to="entrypoint", convert="entrypoint"),
     # Before -l: a label given both ways takes -l's value (the later one).
     Flag(("--label-file",), APPEND, help="a file of KEY=VALUE lines (# comments)", to="labels",

@@ -72,7 +72,7 @@ class NetworkServicer(network_pb2_grpc.NetworkServicer):
             validate.hostname(alias, "network alias")  # a name in the hosts files of its neighbours
         return endpoint_message(self.manager.attach(
             request.container_id, checks.network_ref(request.network), request.netns_path, request.container_name,
-            request.ip_address, tuple(request.aliases)))
+            request.ip_address, tuple(request.aliases), mac=checks.mac_address(request.mac_address)))
 
     def Detach(self, request, context):
         self.manager.detach(request.container_id)

@@ -138,7 +138,7 @@ class ContainerNetworking:
     # -- attach ----------------------------------------------------------------
 
     def attach(self, container_id: str, network: str, netns_path: str, name: str = "",
-               ip: str = "", aliases: tuple = ()) -> Endpoint:
+               ip: str = "", aliases: tuple = (), mac: str = "") -> Endpoint:
         check_container_id(container_id)
         wanted_ip = _parse_ip(ip) if ip else None
         with self._lock:
@@ -148,12 +148,12 @@ class ContainerNetworking:
             with self._lock, host() as ipr:
                 if self._networks.get(st.network.name) is not st:
                     raise NotFound(f"network {st.network.name} was removed meanwhile")
-                return self._attach_locked(ipr, st, container_id, ns_fd, netns_path, name, wanted_ip, aliases)
+                return self._attach_locked(ipr, st, container_id, ns_fd, netns_path, name, wanted_ip, aliases, mac)
         finally:
             os.close(ns_fd)
 
     def _attach_locked(self, ipr, st, cid: str, ns_fd: int, netns_path: str, name: str, wanted_ip,
-                       aliases) -> Endpoint:
+                       aliases, mac: str = "") -> Endpoint:
         net, driver = st.network, st.driver
         rec = st.store.get(cid)
         if rec is not None:
@@ -172,7 +172,7 @@ class ContainerNetworking:
         route = not net.internal and all(n.internal for n, _ in others)
         rec = {"ip": str(ip), **own, "state": PENDING,
                "ifname": ifname, "route": route, "netns_path": netns_path, "name": name,
-               "aliases": list(aliases), "created": time.time()}
+               "aliases": list(aliases), "created": time.time(), **({"mac": mac} if mac else {})}
         try:
             st.store.put(cid, rec)
             driver.join(ipr, net, ns_fd, rec)
@@ -381,7 +381,7 @@ class ContainerNetworking:
     def _endpoint(self, net: Network, cid: str, rec: dict) -> Endpoint:
         ip = ipaddress.IPv4Address(rec["ip"])
         return Endpoint(container_id=cid, network=net.name, ip_address=str(ip),
-                        prefix_len=net.prefix_len, gateway=str(net.gateway), mac_address=mac_for(ip),
+                        prefix_len=net.prefix_len, gateway=str(net.gateway), mac_address=rec.get("mac") or mac_for(ip),
                         host_interface=rec.get("host_interface", ""), bridge=net.bridge,
                         container_name=self._name_of(cid, rec) if rec.get("name") or self.sandboxes.get(cid) else "",
                         interface=rec.get("ifname", CONTAINER_IFNAME), aliases=tuple(rec.get("aliases", ())),

@@ -3,6 +3,8 @@ words that land in a container's /etc/hosts, /etc/hostname and
 /etc/resolv.conf (one word each: a newline would add lines there) and the
 ports kept in its sandbox record. Container ids, which name files, are
 checked below any servicer (sandboxes.check_id)."""
+import re
+
 from common import validate
 from common.errors import InvalidArgument
 
@@ -33,3 +35,13 @@ def prepare_names(request) -> None:
         validate.word(option, "--dns-option")
     for key in request.exposed:
         exposed_port(key)
+
+
+def mac_address(text: str) -> str:
+    """Attach's mac_address: '' or aa:bb:cc:dd:ee:ff (the gateway's form);
+    a unicast one, as the kernel takes for an interface."""
+    if not text:
+        return ""
+    if not re.fullmatch(r"[0-9a-f]{2}(:[0-9a-f]{2}){5}", text) or int(text[:2], 16) & 1:
+        raise InvalidArgument(f"invalid mac_address {text[:40]!r}: a unicast aa:bb:cc:dd:ee:ff is required")
+    return text

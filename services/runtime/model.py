@@ -139,6 +139,8 @@ class ContainerSpec:
     userns_mode: str = ""
     ip6: str = ""
     link_local_ips: tuple[str, ...] = ()
+    mac_address: str = ""  # --mac-address, --link as given (inspect)
+    links: tuple[str, ...] = ()
 
 
 # -- conversions, by field name -----------------------------------------------

@@ -11,16 +11,8 @@ WRONG = {
     # -- management commands
     # -- the process a container starts
     # -- state, exit codes, inspect
-    # -- namespaces from elsewhere, --link, --mac-address (tests/compat/cases/modes.py)
+    # -- namespaces from elsewhere (tests/compat/cases/modes.py)
     "modes-net-container-stopped-create": "create --network container:X with X stopped: docker creates (it joins at start), doca's runtime makes the container's init at create and refuses: 'cannot join network of a non running container'",
-    "modes-link-none": "--link: doca has no --link flag (docker's CLI: 'links are only supported for user-defined networks' off the default bridge)",
-    "modes-link-host": "--link: doca has no --link flag",
-    "modes-link-container": "--link: doca has no --link flag",
-    "modes-mac-none": "--mac-address: doca has no such flag",
-    "modes-mac-bad": "--mac-address: doca has no such flag ('zz is not a valid mac address')",
-    "modes-mac-host": "--mac-address: doca has no such flag ('conflicting options: mac-address and the network mode')",
-    "modes-mac-container": "--mac-address: doca has no such flag",
-    "modes-mac-inspect": "--mac-address: doca has no such flag (Config.MacAddress)",
     # -- messages
     "image-push-disable-content-trust": "push of an image that is not there: docker prints 'The push refers to repository [X]' on stdout before its error, doca only the error",
 }

@@ -165,20 +165,22 @@ class Sandbox(_message.Message):
     def __init__(self, container_id: _Optional[str] = ..., name: _Optional[str] = ..., hostname: _Optional[str] = ..., hosts_path: _Optional[str] = ..., requested: _Optional[_Iterable[_Union[PortBinding, _Mapping]]] = ..., ports: _Optional[_Iterable[_Union[PortBinding, _Mapping]]] = ..., exposed: _Optional[_Iterable[str]] = ..., released: _Optional[bool] = ..., hostname_path: _Optional[str] = ..., resolv_conf_path: _Optional[str] = ...) -> None: ...
 
 class AttachRequest(_message.Message):
-    __slots__ = ("container_id", "network", "netns_path", "container_name", "ip_address", "aliases")
+    __slots__ = ("container_id", "network", "netns_path", "container_name", "ip_address", "aliases", "mac_address")
     CONTAINER_ID_FIELD_NUMBER: _ClassVar[int]
     NETWORK_FIELD_NUMBER: _ClassVar[int]
     NETNS_PATH_FIELD_NUMBER: _ClassVar[int]
     CONTAINER_NAME_FIELD_NUMBER: _ClassVar[int]
     IP_ADDRESS_FIELD_NUMBER: _ClassVar[int]
     ALIASES_FIELD_NUMBER: _ClassVar[int]
+    MAC_ADDRESS_FIELD_NUMBER: _ClassVar[int]
     container_id: str
     network: str
     netns_path: str
     container_name: str
     ip_address: str
     aliases: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, container_id: _Optional[str] = ..., network: _Optional[str] = ..., netns_path: _Optional[str] = ..., container_name: _Optional[str] = ..., ip_address: _Optional[str] = ..., aliases: _Optional[_Iterable[str]] = ...) -> None: ...
+    mac_address: str
+    def __init__(self, container_id: _Optional[str] = ..., network: _Optional[str] = ..., netns_path: _Optional[str] = ..., container_name: _Optional[str] = ..., ip_address: _Optional[str] = ..., aliases: _Optional[_Iterable[str]] = ..., mac_address: _Optional[str] = ...) -> None: ...
 
 class Endpoint(_message.Message):
     __slots__ = ("container_id", "network", "ip_address", "prefix_len", "gateway", "mac_address", "host_interface", "bridge", "container_name", "interface", "aliases", "network_id")

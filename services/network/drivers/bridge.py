@@ -64,7 +64,7 @@ class BridgeDriver:
         ip = ipaddress.IPv4Address(endpoint["ip"])
         # A bridge gone (deleted by hand) fails here: one lookup per attach.
         veth.create_endpoint(ipr, ns_fd, bridge_device.bridge_index(ipr, net), endpoint["host_interface"], ip,
-                             net.subnet, net.gateway, mac_for(ip), ifname=endpoint["ifname"],
+                             net.subnet, net.gateway, endpoint.get("mac") or mac_for(ip), ifname=endpoint["ifname"],
                              default_route=endpoint["route"])
 
     def alive(self, ipr, endpoint: dict) -> bool:

@@ -127,6 +127,28 @@ CASES = [
     case("modes-mac-inspect", _insp("{{.Config.MacAddress}}"),
          setup="create --network none --mac-address 02:42:ac:11:00:09 --name %n %i true", cleanup=RM),
 
+    case("modes-mac-dashes", _insp("{{.Config.MacAddress}}"),
+         setup="create --network none --mac-address 02-42-AC-11-00-09 --name %n %i true", cleanup=RM),
+    case("modes-mac-dots", f"{RUN} --network none --mac-address 0242.ac11.0009 %i echo ran"),
+    case("modes-mac-short", f"{RUN} --network none --mac-address 02:42:ac:11:00 %i true",
+         says=("is not a valid mac address",)),
+    case("modes-mac-user-net", f"{RUN} --network %v --mac-address 02:42:ac:11:00:09 %i "
+         "sh -c 'ip link show eth0 | grep -o \"ether [^ ]*\"'",
+         setup="network create %v", cleanup="network rm %v"),
+    case("modes-mac-user-net-inspect", _insp("{{range .NetworkSettings.Networks}}{{.MacAddress}}{{end}}"),
+         setup=("network create %v", "run -d --network %v --mac-address 02:42:ac:11:00:09 --name %n %i sleep 300"),
+         cleanup=(RM, "network rm %v")),
+    case("modes-link-user-net", f"{RUN} --network %v --link %m:al %i echo ran",
+         setup=("network create %v", "run -d --network %v --name %m %i sleep 300"), cleanup=(RM, "network rm %v")),
+    case("modes-link-user-net-nosuch", f"{RUN} --network %v --link %m %i echo ran",
+         setup="network create %v", cleanup="network rm %v"),
+    case("modes-link-user-net-endpoint", _insp("{{range .NetworkSettings.Networks}}{{json .Links}}{{end}}"),
+         setup=("network create %v", "run -d --network %v --link %m:al --name %n %i sleep 300"),
+         cleanup=(RM, "network rm %v")),
+    case("modes-link-user-net-hostconfig", _insp("{{json .HostConfig.Links}}"),
+         setup=("network create %v", "create --network %v --link %m:al --name %n %i true"),
+         cleanup=(RM, "network rm %v")),
+
     # --sig-proxy
     case("modes-sig-proxy-false", f"{RUN} --network none --sig-proxy=false %i echo ran"),
     case("modes-sig-proxy-true", f"{RUN} --network none --sig-proxy=true %i echo ran"),
