@@ -8,7 +8,7 @@ from common.errors import AlreadyExists, FailedPrecondition, InvalidArgument
 from doca.network.v1 import network_pb2 as npb
 from doca.runtime.v1 import runtime_pb2 as rpb
 from doca.v1 import system_pb2 as spb, system_pb2_grpc
-from gateway.api import documents, network_list, spec as specs
+from gateway.api import documents, net_modes, network_list, spec as specs
 from gateway.api.api_common import struct
 from gateway.api.clients import Clients
 from gateway.api.events import EngineEvents
@@ -72,6 +72,11 @@ class NetworksServicer(system_pb2_grpc.NetworksServicer):
 
     def _container(self, ref: str, what: str):
         ctr = self.c.runtime.Inspect(rpb.InspectRequest(id=ref))
+        if net_modes.is_shared(ctr.spec.network_mode):  # Docker's words (runconfig's errors)
+            raise FailedPrecondition("container cannot be disconnected from host network or connected to host network"
+                                     if what == "disconnected from" and ctr.spec.network_mode == "host" else
+                                     "container sharing network namespace with another container or host cannot "
+                                     "be connected to any other network")
         if ctr.spec.network_mode == "none":
             raise FailedPrecondition(f"container {ctr.name} cannot be {what} a network: it runs with --network none")
         if not ctr.netns_path:

@@ -20,6 +20,7 @@ from gateway.api.clients import Clients
 # The id Docker gives its "none" network has no meaning here; one fixed id
 # lets `--filter network=` take a prefix of it as of a real network's.
 NONE_NETWORK_ID = "6e6f6e65" + "0" * 56
+HOST_NETWORK_ID = "686f7374" + "0" * 56  # the builtin "host" network's (documents.HOST_NETWORK_ID)
 
 
 def command(spec) -> str:
@@ -102,6 +103,8 @@ def list_containers(clients: Clients, request) -> pb.ListResponse:
         nets = [(ep.network, ep.network_id) for ep in endpoints.get(ctr.id, ())]
         if ctr.spec.network_mode == "none":
             nets = [("none", NONE_NETWORK_ID)]
+        elif ctr.spec.network_mode == "host":  # Docker's builtin host network (net_modes.py)
+            nets = [("host", HOST_NETWORK_ID)]
         mounts = _summary_mounts(ctr.spec, sandbox)
         summary_ports = ports.summary(sandbox, ctr.status)
         facts = {

@@ -5,10 +5,11 @@ lists it (driver null): doca runs containers with --network none too."""
 from doca.network.v1 import network_pb2 as npb
 from doca.v1 import system_pb2 as spb
 from gateway.api import list_filters as lf
-from gateway.api.container_list import NONE_NETWORK_ID
+from gateway.api.container_list import HOST_NETWORK_ID, NONE_NETWORK_ID
 
 
 NONE = spb.NetworkSummary(id=NONE_NETWORK_ID, name="none", driver="null")
+HOST = spb.NetworkSummary(id=HOST_NETWORK_ID, name="host", driver="host")  # --network host's
 
 
 def list_networks(network_stub, request, summary) -> spb.ListNetworksResponse:
@@ -16,8 +17,9 @@ def list_networks(network_stub, request, summary) -> spb.ListNetworksResponse:
     f = lf.parse(request.filters, lf.NETWORK_KEYS)
     lf.check_network_values(f)
     nets = [summary(n) for n in network_stub.List(npb.ListRequest()).networks]
-    if not any(n.name == "none" for n in nets):
-        nets.append(NONE)
+    for builtin in (HOST, NONE):
+        if not any(n.name == builtin.name for n in nets):
+            nets.append(builtin)
     return spb.ListNetworksResponse(networks=[
         n for n in nets
         if lf.network_matches(f, {"id": n.id, "name": n.name, "driver": n.driver, "labels": dict(n.labels)})])

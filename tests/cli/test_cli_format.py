@@ -94,7 +94,7 @@ def test_listing_formats(stack):
         assert images[0].split() == ["REPOSITORY", "TAG"] and ["busybox", "latest"] in [r.split() for r in images]
         assert "fmtvol2 local" in stack.doca("volume", "ls", "--format", "{{.Name}} {{.Driver}}").stdout.splitlines()
         assert stack.doca("network", "ls", "--format", "{{.Name}}/{{.Driver}}").stdout.splitlines() == [
-            "bridge/bridge", "none/null"]
+            "bridge/bridge", "host/host", "none/null"]
         default = stack.doca("ps", "--format", "table").stdout.splitlines()[0]
         assert default.split()[:3] == ["CONTAINER", "ID", "IMAGE"]
         r = stack.doca("ps", "--format", "{{.Names", check=False)  # an unclosed action: Docker's words, exit 1

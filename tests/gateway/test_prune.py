@@ -142,7 +142,7 @@ def test_system_prune(make_stack, tmp_path):
     assert f"deleted: {dangling}" in doc["Deleted Images"] and not [x for x in doc["Deleted Images"] if "untagged" in x]
     assert doc["Deleted build cache objects"] and "Deleted Volumes" not in doc and "total" in doc
     assert _ids(s) == {keep}
-    assert _networks(s) == ["bridge", "none", "pr-used"]  # none: Docker lists it too
+    assert _networks(s) == ["bridge", "host", "none", "pr-used"]  # host, none: Docker lists them too
     images = set(s.doca("images", "-q", "--no-trunc").stdout.split())
     assert images == images_before - {dangling}
     assert _images(s) == ["busybox:latest", "pr-inuse:1", "pr-unused:1"]
@@ -159,7 +159,7 @@ def test_system_prune(make_stack, tmp_path):
     assert _images(s) == ["pr-inuse:1"]
     assert set(s.doca("volume", "ls", "-q").stdout.split()) == {"pr-named", anon_used}
     assert s.doca("exec", keep, "cat", "/f").stdout == "three\n"  # untouched, still running
-    assert _networks(s) == ["bridge", "none", "pr-used"]  # none: Docker lists it too
+    assert _networks(s) == ["bridge", "host", "none", "pr-used"]  # host, none: Docker lists them too
 
     # nothing left to prune once the container is gone... but what it used
     s.doca("rm", "-f", keep)

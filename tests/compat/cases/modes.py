@@ -52,7 +52,27 @@ CASES = [
     case("modes-net-host-sysctl", f"{RUN} --network host --sysctl net.ipv4.ip_forward=1 %i true",
          says=("not allowed in host network namespace",)),
 
+    case("modes-net-host-ps", "ps --format '{{.Names}} [{{.Networks}}] [{{.Ports}}]'",
+         setup="run -d --network host --name %n %i sleep 300", cleanup=RM),
+    case("modes-net-host-ps-filter", "ps --filter network=host --format '{{.Names}}'",
+         setup="run -d --network host --name %n %i sleep 300", cleanup=RM),
+    case("modes-net-host-connect", "network connect %v %n",
+         setup=("network create %v", "run -d --network host --name %n %i sleep 300"), cleanup=(RM, "network rm %v"),
+         says=("container sharing network namespace with another container or host cannot be connected",)),
+    case("modes-net-host-disconnect", "network disconnect host %n",
+         setup="run -d --network host --name %n %i sleep 300", cleanup=RM,
+         says=("container cannot be disconnected from host network or connected to host network",)),
+    # (the compat dockerd has no bridge network: the host one alone)
+    case("modes-network-ls-host", "network ls --filter name=host --format '{{.Name}} {{.Driver}} {{.Scope}}'"),
+    case("modes-network-ls-host-id", "network ls --filter driver=host -q"),
+
     # --network container:NAME
+    case("modes-net-container-ps", "ps --format '{{.Names}} [{{.Networks}}] [{{.Ports}}]'",
+         setup=(DONOR, "run -d --network container:%m --name %n %i sleep 300"), cleanup=RM),
+    case("modes-net-container-connect", "network connect %v %n",
+         setup=("network create %v", DONOR, "run -d --network container:%m --name %n %i sleep 300"),
+         cleanup=(RM, "network rm %v"),
+         says=("container sharing network namespace with another container or host cannot be connected",)),
     case("modes-net-container-ns", f"{RUN} --network container:%m --pid container:%m %i " + SAME.format("net"),
          setup=DONOR, cleanup=RM),
     case("modes-net-container-links", f"{RUN} --network container:%m %i sh -c 'ip -o link | cut -d: -f2'",
