@@ -45,10 +45,21 @@ def resolve(store, netns, spec, cid: str) -> dict[str, str]:
             raise InvalidArgument(f"can't join IPC of container {other.id}: non-shareable IPC (hint: use "
                                   "IpcMode:shareable for the donor container)")
         if kind == "network":
-            paths["network"] = "" if other.spec.network_mode == "host" else str(netns.file(other.id))
+            paths["network"] = _network_of(store, netns, other)
         else:
             paths[kind] = f"/proc/{other.pid}/ns/{kind}"
     return paths
+
+
+def _network_of(store, netns, other) -> str:
+    """The donor's network namespace: its pin, the host's (''), or, when it
+    joined a third container's, that one's (followed, as the kernel's
+    namespace is the same)."""
+    seen = set()
+    while other.spec.network_mode.startswith(PREFIX) and other.id not in seen:
+        seen.add(other.id)
+        other = store.get(other.spec.network_mode[len(PREFIX):])
+    return "" if other.spec.network_mode == "host" else str(netns.file(other.id))
 
 
 def apply(config: dict, spec, paths: dict[str, str]) -> None:

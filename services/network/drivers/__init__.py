@@ -3,10 +3,12 @@ driver.py). A new driver is one module here and one line in DRIVERS.
 
 Not drivers: Docker's `--network none` and `host` and `container:NAME`
 are modes of a container, decided in the gateway (gateway/api/spec.py
-network_mode), which never asks this service for them. `none` is a
-namespace of the container's own with only lo (the runtime always makes
-one); `host` and `container:NAME` need the runtime to join a namespace
-instead of unsharing one, the runtime's change to make first.
+network_mode, gateway/api/net_modes.py), which never asks this service to
+attach them. `none` is a namespace of the container's own with only lo
+(the runtime always makes one); `host` and `container:ID` join a namespace
+instead (services/runtime/joined_ns.py): the host's, with the host's
+/etc/hosts and resolv.conf copied here (host_files.py), or the other
+container's, with its /etc files.
 """
 from common.errors import InvalidArgument
 
