@@ -38,7 +38,13 @@ def _other(runtime, value: str, what: str):
 
 
 def check_network(cfg, mode: str) -> None:
-    """Docker's daemon's conflicts (runconfig validateNetMode)."""
+    """Docker's daemon's conflicts (runconfig validateNetMode), and what
+    only a user network takes (Docker's CLI and daemon words)."""
+    builtin = cfg.network in ("bridge", "none", "host") or cfg.network.startswith(PREFIX)
+    if cfg.network_aliases and builtin:
+        raise InvalidArgument("network-scoped aliases are only supported for user-defined networks")
+    if cfg.ip and builtin and not cfg.network.startswith(PREFIX):  # container: ignores it, as Docker's
+        raise InvalidArgument("user specified IP address is supported on user defined networks only")
     if mode.startswith(PREFIX):
         if not mode[len(PREFIX):]:
             raise InvalidArgument("Invalid network mode: invalid container format container:<name|id>")

@@ -38,8 +38,10 @@ def resolve(store, netns, spec, cid: str) -> dict[str, str]:
         other = store.get(other_id)
         if other.status not in LIVE or not other.pid:
             # Docker's words differ by kind (its getPidContainer checks with checkContainer)
-            raise FailedPrecondition(f"container {other.id} is not running" if kind == "pid" else
-                                     f"cannot join {KINDS[kind]} of a non running container: {other.id}")
+            words = {"pid": f"container {other.id} is not running",
+                     "ipc": f"can't join IPC of container {other.id}: container {other.id} is not running",
+                     "network": f"cannot join network of a non running container: {other.id}"}
+            raise FailedPrecondition(words[kind])
         if kind == "ipc" and other.spec.ipc_mode not in ("shareable", "host") \
                 and not other.spec.ipc_mode.startswith(PREFIX):
             raise InvalidArgument(f"can't join IPC of container {other.id}: non-shareable IPC (hint: use "

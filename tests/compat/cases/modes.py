@@ -133,6 +133,28 @@ CASES = [
     case("modes-ipc-container-nosuch", f"{RUN} --network none --ipc container:%m %i true",
          says=("no such container",)),
 
+    # what only a user network takes
+    case("modes-alias-host", f"{RUN} --network host --network-alias x %i true",
+         says=("network-scoped aliases are only supported for user-defined networks",)),
+    case("modes-alias-none", f"{RUN} --network none --network-alias x %i true",
+         says=("network-scoped aliases are only supported for user-defined networks",)),
+    case("modes-alias-container", f"{RUN} --network container:%m --network-alias x %i true",
+         says=("network-scoped aliases are only supported for user-defined networks",)),
+    case("modes-alias-user-net", f"{RUN} --network %v --network-alias x %i echo ran",
+         setup="network create %v", cleanup="network rm %v"),
+    case("modes-ip-host", f"{RUN} --network host --ip 10.1.2.3 %i true",
+         says=("user specified ip address is supported on user defined networks only",)),
+    case("modes-ip-none", f"{RUN} --network none --ip 10.1.2.3 %i true",
+         says=("user specified ip address is supported on user defined networks only",)),
+    case("modes-ip-container", f"{RUN} --network container:%m --ip 10.1.2.3 %i echo ran", setup=DONOR, cleanup=RM),
+    case("modes-ipc-container-stopped", f"{RUN} --network none --ipc container:%m %i true",
+         setup="create --network none --ipc shareable --name %m %i sleep 300", cleanup=RM,
+         says=("can't join ipc of container", "is not running")),
+    case("modes-net-container-sysctl", f"{RUN} --network container:%m --sysctl net.core.somaxconn=100 %i "
+         "cat /proc/sys/net/core/somaxconn", setup=DONOR, cleanup=RM),
+    case("modes-net-container-uts-host", f"{RUN} --network container:%m --uts host %i echo ran",
+         setup=DONOR, cleanup=RM),
+
     # --link (legacy): only the default bridge or user networks take it
     case("modes-link-none", f"{RUN} --network none --link %m %i true", setup=DONOR, cleanup=RM,
          says=("links are only supported for user-defined networks",)),
