@@ -4,8 +4,11 @@ unchanged), --network/--pid container:NAME (the donor's, joined again at a
 restart of the donor), exec into such a container, and --sig-proxy=false.
 tests/compat compares the same with a real dockerd."""
 import os
+import shutil
 import signal
 import subprocess
+
+import pytest
 
 from tests.support.stack import DOCA
 
@@ -62,3 +65,20 @@ def test_sig_proxy_false_leaves_the_container_running(stack):
             p.kill()
             p.communicate()
         stack.doca("rm", "-f", "m-noproxy", check=False)
+
+
+@pytest.mark.parametrize("runtime", ["runc", "crun"])
+def test_oci_runtimes_join_by_path(stack, runtime):
+    """runc and crun take config.json's namespace paths themselves."""
+    if not shutil.which(runtime):
+        pytest.skip(f"{runtime} is not installed")
+    _doca(stack, "run", "-d", "--network", "none", "--ipc", "shareable", "--name", f"m-{runtime}", "busybox",
+          "sleep", "300")
+    try:
+        out = _doca(stack, "run", "--rm", "--runtime", runtime, "--network", f"container:m-{runtime}",
+                    "--pid", f"container:m-{runtime}", "--ipc", f"container:m-{runtime}", "busybox", "sh", "-c",
+                    "cat /proc/1/cmdline; echo; readlink /proc/self/ns/ipc")
+        donor_ipc = _doca(stack, "exec", f"m-{runtime}", "readlink", "/proc/self/ns/ipc")
+        assert out == "sleep\x00300\x00\n" + donor_ipc
+    finally:
+        stack.doca("rm", "-f", f"m-{runtime}", check=False)
