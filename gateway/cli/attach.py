@@ -56,6 +56,13 @@ def attach(args) -> int:
         e.exit_code = 1  # the daemon's refusal in Docker's
         raise
     doc = output.struct_to_dict(conn.containers(args).Inspect(pb.ContainerRef(id=args.container)))
+    state = doc.get("State") or {}
+    if state.get("Paused"):  # Docker's daemon's words; a created container is not running either
+        sys.stderr.write("doca: You cannot attach to a paused container, unpause it first\n")
+        return 1
+    if not state.get("Running"):
+        sys.stderr.write("doca: You cannot attach to a stopped container, start it first\n")
+        return 1
     tty = bool(doc["Config"].get("Tty"))
     stdin = not args.no_stdin and bool(doc["Config"].get("OpenStdin"))
     proxy = contextlib.nullcontext()

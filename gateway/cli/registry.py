@@ -58,6 +58,8 @@ def pull(args) -> int:
         # the registry's tag list is not read by doca's puller yet: refused, not pulled as :latest
         sys.stderr.write("doca: pull --all-tags is not supported yet: name the tag to pull\n")
         return 1
+    if ref is not None and not ref.tag and not ref.digest and not args.quiet:
+        print("Using default tag: latest", flush=True)  # Docker's CLI, before it pulls NAME:latest
     platform = getattr(args, "platform", "")
     if platform:
         from gateway.cli import convert
@@ -72,6 +74,11 @@ def pull(args) -> int:
     return 0
 
 
+def _refers_to(ref) -> None:
+    """The line Docker's engine starts a push with, printed before its error too."""
+    print(f"The push refers to repository [{ref.full_name}]", flush=True)
+
+
 def push(args) -> int:
     stub = conn.images(args)
     names = [args.name]
@@ -84,10 +91,18 @@ def push(args) -> int:
             names = sorted(t for image in stub.List(pb.ListImagesRequest()).images for t in image.repo_tags
                            if (r := _reference(t)) is not None and r.full_name == ref.full_name)
             if not names:
+                _refers_to(ref)
                 sys.stderr.write(f"doca: An image does not exist locally with the tag: {args.name}\n")
                 return 1
+    from gateway.cli.rpc.client import RpcError
     for name in names:
-        last = _transfer(stub.Push(pb.PushRequest(reference=name, auth=_auth(name))), args.quiet)
+        try:
+            last = _transfer(stub.Push(pb.PushRequest(reference=name, auth=_auth(name))), args.quiet)
+        except RpcError as e:
+            ref = _reference(name)
+            if ref is not None and (e.details() or "").startswith("An image does not exist locally"):
+                _refers_to(ref)
+            raise
         if last is not None:
             print(last.reference if args.quiet else last.status)
     return 0

@@ -13,6 +13,15 @@ WRONG = {
     # -- state, exit codes, inspect
     # -- namespaces from elsewhere (tests/compat/cases/modes.py)
     "modes-net-container-stopped-create": "create --network container:X with X stopped: docker creates (it joins at start), doca's runtime makes the container's init at create and refuses: 'cannot join network of a non running container'",
+    # -- every verb's flags (tests/compat/cases/verb_flags.py)
+    "flags-build-memory": "build -m: doca's builder does not apply limits to the RUN steps' containers yet and refuses the flag (exit 1); docker builds",
+    "flags-build-add-host": "build --add-host: not applied to the RUN steps by doca's builder yet, refused (exit 1); docker builds",
+    "flags-network-create-attachable": "network create --attachable: unknown flag in doca (exit 125)",
+    "flags-network-create-scope-local": "network create --scope: unknown flag in doca (exit 125)",
+    "flags-network-create-ipam-driver": "network create --ipam-driver: unknown flag in doca (exit 125)",
+    "flags-network-create-ip-range": "network create --ip-range: unknown flag in doca (exit 125)",
+    "flags-network-create-aux-address": "network create --aux-address: unknown flag in doca (exit 125)",
+    "flags-network-create-opt": "network create -o/--opt: unknown flag in doca (exit 125)",
+    "flags-network-disconnect-f-missing": "network disconnect of a network and a container that are both missing: docker names the network ('network X not found'), doca the container",
     # -- messages
-    "image-push-disable-content-trust": "push of an image that is not there: docker prints 'The push refers to repository [X]' on stdout before its error, doca only the error",
 }

@@ -210,3 +210,24 @@ def test_a_groups_help_flag_is_the_help_of_the_command_named_after_it(argv, usag
     """cobra finds the command first: `docker --help ps` is ps' help."""
     code, out, _, _ = _read(argv, capsys)
     assert code == 0 and usage_line in out.splitlines()
+
+
+@pytest.mark.parametrize("argv, values", [
+    (["attach", "--sig-proxy=false", "c"], {"sig_proxy": False, "detach_keys": ""}),
+    (["attach", "--detach-keys", "ctrl-a", "c"], {"sig_proxy": True, "detach_keys": "ctrl-a"}),
+    (["logs", "--details", "c"], {"details": True}),
+    (["rmi", "--no-prune", "i"], {"no_prune": True}),
+    (["pull", "-a", "--platform", "linux/amd64", "i"], {"all_tags": True, "platform": "linux/amd64"}),
+    (["push", "--all-tags", "i"], {"all_tags": True}),
+    (["build", "--iidfile", "f", "-m", "1g", "-c", "2", "."], {"iidfile": "f", "memory": "1g", "cpu_shares": 2}),
+    (["exec", "--env-file", "f", "--detach-keys", "a", "c", "true"], {"env_file": ["f"], "detach_keys": "a"}),
+    (["start", "--detach-keys", "a", "c"], {"detach_keys": "a"}),
+    (["rm", "-l", "c"], {"link": True}),
+    (["stop", "--timeout", "3", "c"], {"time": 3}),
+])
+def test_docker_28s_verb_flags(argv, values, capsys):
+    """The flags docker 28 lists for these verbs (but run/create's) are read."""
+    code, _, err, args = _read(argv, capsys)
+    assert code is None, err
+    for key, value in values.items():
+        assert getattr(args, key) == value
