@@ -40,7 +40,9 @@ class StatsMixin(RuntimeState):
         now = time.time()
         s = self.cgroups.stats(rec.id)
         s["system_ns"] = system_cpu_ns()
-        s["net_rx"], s["net_tx"] = net_io(rec.pid) if rec.pid else (0, 0)
+        # --network host: the host's interfaces are not the container's (Docker shows 0B / 0B)
+        own_net = rec.pid and rec.spec.network_mode != "host"
+        s["net_rx"], s["net_tx"] = net_io(rec.pid) if own_net else (0, 0)
         s["time"] = now
         # Every /metrics scrape samples each running container: the readings
         # go with removed containers (percontainer.py).

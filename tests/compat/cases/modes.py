@@ -42,6 +42,8 @@ CASES = [
          setup="run -d --network host --name %n %i sleep 300", cleanup=RM),
     case("modes-net-host-endpoint", _insp("{{json .NetworkSettings.Networks}}"),
          setup="run -d --network host --name %n %i sleep 300", cleanup=RM),
+    case("modes-net-host-stats", "stats --no-stream --format '{{.Name}} {{.NetIO}}' %n",
+         setup="run -d --network host --name %n %i sleep 300", cleanup=RM),
     case("modes-net-host-exec", "exec %n hostname",
          setup="run -d --network host --name %n %i sleep 300", cleanup=RM),
     case("modes-network-inspect-host",
