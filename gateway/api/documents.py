@@ -275,9 +275,7 @@ def container(ctr, endpoints, sandbox=None) -> dict:
         "Args": args[1:],
         "State": _state(ctr),
         "Image": spec.image_id,
-        "ResolvConfPath": sandbox.resolv_conf_path if sandbox else "",
-        "HostnamePath": sandbox.hostname_path if sandbox else "",
-        "HostsPath": sandbox.hosts_path if sandbox else "",
+        **_etc_paths(ctr, sandbox),
         "LogPath": ctr.log_path,
         "Name": "/" + ctr.name,
         "RestartCount": ctr.restart_count,
@@ -289,7 +287,7 @@ def container(ctr, endpoints, sandbox=None) -> dict:
             "LowerDir": ":".join(spec.rootfs.lower_dirs), "MergedDir": ctr.bundle + "/rootfs",
             "UpperDir": spec.rootfs.upper_dir, "WorkDir": spec.rootfs.work_dir}, "Name": "overlay2"},
         "Mounts": _mounts(spec, sandbox),
-        "Config": _config(spec, exposed or list(spec.exposed_ports)),  # a network none's too
+        "Config": _joiner_config(ctr, _config(spec, exposed or list(spec.exposed_ports))),  # a network none's too
         "NetworkSettings": _network_settings(ctr, endpoints, ports),
     }
 
@@ -321,6 +319,32 @@ def _links(spec):
         target, _, alias = link.partition(":")
         out.append(f"/{target.lstrip('/')}:/{spec.name}/{alias or target.lstrip('/')}")
     return out
+
+
+def _joined(ctr) -> bool:
+    return ctr.spec.network_mode.startswith("container:")
+
+
+def _etc_paths(ctr, sandbox) -> dict:
+    """ResolvConfPath, HostnamePath, HostsPath: the sandbox's files; a
+    --network container: one's are its donor's, shown once it has started
+    (Docker's: "" until then)."""
+    if _joined(ctr):
+        started = ctr.status != "created"
+        files = {m.destination: m.source for m in ctr.spec.mounts} if started else {}
+        return {"ResolvConfPath": files.get("/etc/resolv.conf", ""), "HostnamePath": files.get("/etc/hostname", ""),
+                "HostsPath": files.get("/etc/hosts", "")}
+    return {"ResolvConfPath": sandbox.resolv_conf_path if sandbox else "",
+            "HostnamePath": sandbox.hostname_path if sandbox else "",
+            "HostsPath": sandbox.hosts_path if sandbox else ""}
+
+
+def _joiner_config(ctr, config: dict) -> dict:
+    """Docker shows a --network container: one's own short id as its
+    Config.Hostname until it starts, the donor's after."""
+    if _joined(ctr) and ctr.status == "created":
+        config["Hostname"] = ctr.id[:12]
+    return config
 
 
 def _host_endpoint(cid: str) -> str:

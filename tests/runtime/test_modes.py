@@ -82,3 +82,18 @@ def test_oci_runtimes_join_by_path(stack, runtime):
         assert out == "sleep\x00300\x00\n" + donor_ipc
     finally:
         stack.doca("rm", "-f", f"m-{runtime}", check=False)
+
+
+def test_joiner_hostname_is_its_own_until_it_starts(stack):
+    """Docker's Config.Hostname of a --network container: one: its own short
+    id while created, the donor's (whose UTS name it runs with) once started."""
+    donor = _doca(stack, "run", "-d", "--network", "none", "--name", "m-host-donor", "busybox", "sleep", "60").strip()
+    try:
+        cid = _doca(stack, "create", "--network", "container:m-host-donor", "--name", "m-host-joiner",
+                    "busybox", "sleep", "60").strip()
+        assert _doca(stack, "inspect", "-f", "{{.Config.Hostname}}", cid).strip() == cid[:12]
+        _doca(stack, "start", cid)
+        assert _doca(stack, "inspect", "-f", "{{.Config.Hostname}}", cid).strip() == donor[:12]
+        assert _doca(stack, "exec", cid, "hostname").strip() == donor[:12]
+    finally:
+        stack.doca("rm", "-f", "m-host-joiner", "m-host-donor", check=False)

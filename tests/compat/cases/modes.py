@@ -83,6 +83,13 @@ CASES = [
     case("modes-net-container-hosts", f"{RUN} --network container:%m %i cat /etc/hosts", setup=DONOR, cleanup=RM),
     case("modes-net-container-mode", _insp("{{.HostConfig.NetworkMode}}"),
          setup=(DONOR, "create --network container:%m --name %n %i true"), cleanup=RM),
+    # Docker shows the donor's /etc files once the container has started, none before
+    case("modes-net-container-created-etc", "inspect -f '{{if .HostsPath}}hosts{{else}}none{{end}} "
+         "{{if .ResolvConfPath}}resolv{{else}}none{{end}}' %n",
+         setup=(DONOR, "create --network container:%m --name %n %i true"), cleanup=RM),
+    case("modes-net-container-running-etc", "inspect -f '{{if .HostsPath}}hosts{{else}}none{{end}} "
+         "{{if .ResolvConfPath}}resolv{{else}}none{{end}}' %n",
+         setup=(DONOR, "run -d --network container:%m --name %n %i sleep 300"), cleanup=RM),
     case("modes-net-container-settings", _insp("{{json .NetworkSettings.Networks}} {{json .NetworkSettings.Ports}}"),
          setup=(DONOR, "run -d --network container:%m --name %n %i sleep 300"), cleanup=RM),
     case("modes-net-container-exec", "exec %n ip -o link",
