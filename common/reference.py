@@ -68,7 +68,10 @@ class Reference:
 
 
 def _invalid(text: str, why: str) -> InvalidArgument:
-    return InvalidArgument(f"invalid reference format {text!r}: {why}")
+    """Docker's words (distribution/reference), then which text and why, when Docker says no more."""
+    if why == "repository name must be lowercase":
+        return InvalidArgument(f"invalid reference format: {why}")
+    return InvalidArgument(f"invalid reference format ({text!r}: {why})")
 
 
 def parse(text: str, default_tag: str | None = DEFAULT_TAG) -> Reference:

@@ -11,7 +11,7 @@ from doca.network.v1 import network_pb2 as npb
 from doca.runtime.v1 import runtime_pb2 as rpb
 from doca.v1 import containers_pb2 as pb, containers_pb2_grpc
 from gateway.api import attach as attach_flow, container_list, documents, exec as exec_flow, stats
-from gateway.api import prune, rename, spec as specs
+from gateway.api import api_system, prune, rename, spec as specs
 from gateway.api.api_common import struct, upstream
 from gateway.api.clients import Clients
 from gateway.api.containers import Containers
@@ -123,10 +123,10 @@ class ContainersServicer(containers_pb2_grpc.ContainersServicer):
         if self.c.runtime.Inspect(rpb.InspectRequest(id=request.id)).spec.log.driver == "none":
             raise FailedPrecondition("configured logging driver does not support reading")
         req = rpb.LogsRequest(id=request.id, follow=request.follow, timestamps=request.timestamps,
-                              since=specs.since(request.since))
+                              since=api_system.time_value(request.since, "since"))
         if request.HasField("tail"):
             req.tail = request.tail
-        until = specs.since(request.until, flag="--until") if request.until else 0.0
+        until = api_system.time_value(request.until, "until") if request.until else 0.0
         if until:
             req.timestamps = True  # each line with its time, to be cut at `until`
             if until <= time.time():

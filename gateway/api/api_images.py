@@ -4,8 +4,8 @@ import contextlib
 
 import grpc
 
-from common import request_guard
-from common.errors import Unavailable
+from common import reference, request_guard
+from common.errors import InvalidArgument, NotFound, Unavailable
 from doca.images.v1 import images_pb2 as ipb
 from doca.runtime.v1 import runtime_pb2 as rpb
 from doca.v1 import images_pb2 as gipb, images_pb2_grpc
@@ -18,6 +18,19 @@ from gateway.api.clients import Clients
 def _summary(img) -> gipb.ImageSummary:
     return gipb.ImageSummary(id=img.id, repo_tags=img.repo_tags, created=img.created, size=img.size,
                              repo_digests=img.repo_digests)
+
+
+@contextlib.contextmanager
+def _as_given(text: str):
+    """image inspect, rmi and save name a missing image as the user wrote it,
+    as Docker's daemon does there ("busybox"; the images service says
+    "busybox:latest", as Docker's tag, history, run and filters do)."""
+    try:
+        yield
+    except grpc.RpcError as e:
+        if e.code() is grpc.StatusCode.NOT_FOUND and (e.details() or "").startswith("No such image: "):
+            raise NotFound(f"No such image: {text}") from None
+        raise
 
 
 def _relay(call):
@@ -52,15 +65,22 @@ class ImagesServicer(images_pb2_grpc.ImagesServicer):
         return image_list.list_images(self.c.images, request)
 
     def Inspect(self, request, context):
-        img = self.c.images.Inspect(ipb.InspectRequest(reference=request.reference))
+        with _as_given(request.reference):
+            img = self.c.images.Inspect(ipb.InspectRequest(reference=request.reference))
         # Parent: the image a commit or build made it from; "" for pulled, loaded, imported ones
         return struct({**documents.image(img), "Parent": img.parent})
 
     def Remove(self, request, context):
-        r = self.c.images.Remove(ipb.RemoveRequest(reference=request.reference, force=request.force))
+        with _as_given(request.reference):
+            r = self.c.images.Remove(ipb.RemoveRequest(reference=request.reference, force=request.force))
         return gipb.RemoveImageResponse(untagged=r.untagged, deleted=r.deleted)
 
     def Tag(self, request, context):
+        try:  # the target first, in the words of Docker's CLI (which checks it before the call)
+            reference.parse(request.target)
+        except InvalidArgument as e:
+            raise InvalidArgument(f'Error parsing reference: "{request.target}" is not a valid repository/tag: '
+                                  f"{e}") from None
         return _summary(self.c.images.Tag(ipb.TagRequest(source=request.source, target=request.target)))
 
     def History(self, request, context):
@@ -96,6 +116,9 @@ class ImagesServicer(images_pb2_grpc.ImagesServicer):
         return _summary(img)
 
     def Save(self, request, context):
+        for ref in request.references:  # the first missing one, named as given
+            with _as_given(ref):
+                self.c.images.Inspect(ipb.InspectRequest(reference=ref))
         yield from _relay(self.c.images.Save(ipb.SaveRequest(references=request.references)))
 
     def Load(self, request_iterator, context):

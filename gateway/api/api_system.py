@@ -78,6 +78,9 @@ class NetworksServicer(system_pb2_grpc.NetworksServicer):
                                      "container sharing network namespace with another container or host cannot "
                                      "be connected to any other network")
         if ctr.spec.network_mode == "none":
+            if what == "connected to":  # Docker's daemon's words
+                raise FailedPrecondition("container cannot be connected to multiple networks with one of the "
+                                         "networks in private (none) mode")
             raise FailedPrecondition(f"container {ctr.name} cannot be {what} a network: it runs with --network none")
         if not ctr.netns_path:
             raise FailedPrecondition(f"container {ctr.name} has no network namespace")
@@ -120,7 +123,15 @@ def _bound(text: str, flag: str) -> float:
     """--since/--until: RFC 3339, a Unix time or a duration before now."""
     try:
         return specs.since(text)
+    except InvalidArgument:  # Docker's words
+        raise InvalidArgument(f'failed to parse value as time or duration: "{text}"') from None
+
+
+def time_value(text: str, key: str) -> float:
+    """logs --since/--until: what _bound reads, refused in Docker's words, which name the key."""
+    try:
+        return specs.since(text)
     except InvalidArgument:
-        raise InvalidArgument(f"invalid {flag} {text!r}: use an RFC 3339 time, a Unix time or a duration "
-                              "like 10m") from None
+        raise InvalidArgument(f'invalid value for "{key}": failed to parse value as time or duration: '
+                              f'"{text}"') from None
 

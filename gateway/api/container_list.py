@@ -9,7 +9,7 @@ import time
 import grpc
 
 from common import humanize, timestamps
-from common.errors import InvalidArgument
+from common.errors import InvalidArgument, NotFound
 from doca.images.v1 import images_pb2 as ipb
 from doca.network.v1 import network_pb2 as npb
 from doca.runtime.v1 import runtime_pb2 as rpb
@@ -65,9 +65,14 @@ def _ancestors(clients: Clients, values: list[str]) -> set[str]:
 
 
 def _created(clients: Clients, ref: str) -> float:
-    """before=/since=: the creation time of the container named (NOT_FOUND
-    from the runtime: 'No such container')."""
-    return timestamps.from_proto(clients.runtime.Inspect(rpb.InspectRequest(id=ref)).created_at)
+    """before=/since=: the creation time of the container named (Docker's
+    daemon: 'No such container NAME', without the colon of its other lookups)."""
+    try:
+        return timestamps.from_proto(clients.runtime.Inspect(rpb.InspectRequest(id=ref)).created_at)
+    except grpc.RpcError as e:
+        if e.code() is grpc.StatusCode.NOT_FOUND:
+            raise NotFound(f"No such container {ref}") from None
+        raise
 
 
 def list_containers(clients: Clients, request) -> pb.ListResponse:

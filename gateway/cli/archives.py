@@ -100,7 +100,8 @@ def load(args) -> int:
     elif os.path.isdir(args.input):
         chunks = _dir_chunks(args.input)
     else:
-        chunks = _file_chunks(open(args.input, "rb"))
+        from gateway.cli.images import open_input
+        chunks = _file_chunks(open_input(args.input))
     resp = conn.images(args).Load(chunks)
     # -q only silences progress (there is none yet): what was loaded is always named.
     for img in resp.images:

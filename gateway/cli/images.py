@@ -76,11 +76,20 @@ def rmi(args) -> int:
                      missing_ok=each.say_missing if args.force else None)
 
 
+def open_input(path: str):
+    """A file the CLI reads (import, load -i), refused as Go's os.Open says it: 'open PATH: REASON'."""
+    try:
+        return open(path, "rb")
+    except OSError as e:
+        raise OSError(f"open {path}: {(e.strerror or str(e)).lower()}") from None
+
+
 def import_(args) -> int:
+    f = sys.stdin.buffer if args.file == "-" else open_input(args.file)  # before the call, as Docker's
+
     def chunks():
         yield pb.ImportChunk(header=pb.ImportChunk.Header(reference=args.reference, message=args.message,
                                                           changes=args.change))
-        f = sys.stdin.buffer if args.file == "-" else open(args.file, "rb")
         with f:
             while data := f.read(CHUNK):
                 yield pb.ImportChunk(data=data)

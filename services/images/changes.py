@@ -22,6 +22,9 @@ def _bad(change: str, why: str) -> InvalidArgument:
 
 
 def _read(change: str, config: dict):
+    words = change.split(None, 1)
+    if words and words[0].upper() not in ALLOWED:  # Docker's daemon's words, before any parsing
+        raise InvalidArgument(f"{words[0].lower()} is not a valid change command")
     try:
         instructions = df.parse(change, "change").instructions
     except df.DockerfileError as e:

@@ -13,10 +13,15 @@ from services.images import digests, oci
 from services.images.service import ImageService
 
 
-def _in_use(image_id: str, users: list[str]) -> FailedPrecondition:
+def _in_use(image_id: str, users: list[str], ref: str = "") -> FailedPrecondition:
+    """Docker's daemon's words: by tag, the repository reference; by id, the image."""
+    if ref:
+        return FailedPrecondition(
+            f'conflict: unable to remove repository reference "{ref}" (must force) - container '
+            f"{users[0][:12]} is using its referenced image {digests.short(image_id)}")
     return FailedPrecondition(
-        f"unable to remove image {digests.short(image_id)}: image is being used by container "
-        f"{users[0][:12]}; remove the container first or use -f")
+        f"conflict: unable to delete {digests.short(image_id)} (must be forced) - image is being used by "
+        f"container {users[0][:12]}")
 
 
 def remove(svc: ImageService, text: str, force: bool = False) -> tuple[list[str], list[str]]:
@@ -40,15 +45,15 @@ def _remove(svc: ImageService, text: str, force: bool) -> tuple[list[str], list[
                 svc.tags.delete([ref])
                 return [ref], []
             if users and not force:
-                raise _in_use(image_id, users)
+                raise _in_use(image_id, users, ref)
             untag = [ref]
         else:
             if users and not force:
                 raise _in_use(image_id, users)
             if len(tags) > 1 and not force:
-                raise FailedPrecondition(
-                    f"unable to delete image {digests.short(image_id)}: it is tagged in several "
-                    f"repositories ({', '.join(tags)}); remove the tags one by one or use -f")
+                raise FailedPrecondition(  # Docker's words, then which tags
+                    f"conflict: unable to delete {digests.short(image_id)} (must be forced) - image is "
+                    f"referenced in multiple repositories ({', '.join(tags)})")
             untag = tags
         svc.tags.delete(untag)
         if users:  # forced: the container keeps its (now untagged) image

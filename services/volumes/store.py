@@ -138,8 +138,8 @@ class VolumeStore:
             self._write_unwritten()
             meta = self._load(name)
             if meta["used_by"] and not force:
-                users = ", ".join(c[:12] for c in meta["used_by"])
-                raise FailedPrecondition(f"volume {name} is in use by container(s) {users}: remove them first")
+                # Docker's daemon's words: the users' full ids
+                raise FailedPrecondition(f"remove {name}: volume is in use - [{', '.join(meta['used_by'])}]")
             local_mount.unmount(meta["mountpoint"])  # what a device holds is not the volume's to delete
             # Renamed out of the listing first (one step): a crash mid-way
             # leaves no half-listed volume, and the next start deletes the rest.

@@ -20,7 +20,7 @@ from tests.runtime.test_live_restore import _wait_for
 @pytest.mark.parametrize("dockerfile, files, message", [
     ("FROM busybox\nRUN echo ok\nFORM x\n", {}, "Dockerfile:3: unknown instruction: FORM (did you mean FROM?)"),
     ("FROM busybox\nCOPY\n", {}, "Dockerfile:2: COPY requires at least two arguments"),
-    ("RUN echo\nFROM busybox\n", {}, "Dockerfile:1: RUN before the first FROM: expected FROM"),
+    ("RUN echo\nFROM busybox\n", {}, "Dockerfile:1: no build stage in current context: RUN before the first FROM"),
     ("FROM busybox\nRUN <<EOF\necho\n", {}, "Dockerfile:2: unterminated heredoc <<EOF"),
     ("FROM busybox\nCOPY missing.txt /\n", {},
      "Dockerfile:2: COPY failed: file not found in build context or excluded by .dockerignore"),

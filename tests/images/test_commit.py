@@ -87,7 +87,8 @@ def test_commit_of_a_running_container_pauses_it_only_meanwhile(stack):
 
 @pytest.mark.parametrize("args, message", [
     (["no-such-container", "x:1"], "No such container"),
-    (["-c", "RUN echo", "commit-bad", "x:1"], "invalid change"),
+    (["-c", "RUN echo", "commit-bad", "x:1"], "run is not a valid change command"),
+    (["-c", "ENV", "commit-bad", "x:1"], "ENV requires at least one argument"),
     (["commit-bad", "Bad:Name"], "invalid reference format"),
 ])
 def test_commit_refusals(stack, args, message):

@@ -81,7 +81,8 @@ def test_remove_untags_then_deletes_and_refuses_while_a_snapshot_uses_it(service
     service.stub.PrepareSnapshot(pb.PrepareSnapshotRequest(image="app:2", container_id=CID))
     code, details = code_of(service.stub.Remove, pb.RemoveRequest(reference="app:2"))
     assert code == grpc.StatusCode.FAILED_PRECONDITION
-    assert f"image is being used by container {CID[:12]}; remove the container first or use -f" in details
+    assert details == (f'conflict: unable to remove repository reference "app:2" (must force) - container '
+                       f"{CID[:12]} is using its referenced image {img.id[7:19]}")
     resp = service.stub.Remove(pb.RemoveRequest(reference="app:2", force=True))
     assert (list(resp.untagged), list(resp.deleted)) == (["app:2"], [])
     assert service.stub.Inspect(pb.InspectRequest(reference=img.id)).id == img.id  # kept, untagged

@@ -110,7 +110,7 @@ def test_untag_keeps_an_image_with_other_tags_and_last_tag_deletes(svc):
 def test_remove_by_id_with_several_tags_needs_force(svc):
     image_id = do_import(svc, tar_bytes(simple_rootfs()), "a")
     svc.tag("a", "b")
-    with pytest.raises(FailedPrecondition, match="several"):
+    with pytest.raises(FailedPrecondition, match="referenced in multiple repositories"):
         remove.remove(svc, image_id[7:19])
     untagged, deleted = remove.remove(svc, image_id[7:19], force=True)
     assert untagged == ["a:latest", "b:latest"] and deleted[0] == image_id
@@ -137,8 +137,8 @@ def test_snapshot_lifecycle_and_image_in_use(svc):
     assert os.path.isdir(snap["upper_dir"]) and os.path.isdir(snap["work_dir"])
     assert svc.prepare_snapshot("app", cid) == snap  # idempotent
     assert svc.prepare_snapshot(image_id, cid) == snap
-    with pytest.raises(FailedPrecondition, match=f"image is being used by container {cid[:12]}; "
-                                                 "remove the container first or use -f"):
+    with pytest.raises(FailedPrecondition, match=f'unable to remove repository reference "app:latest" '
+                                                 rf"\(must force\) - container {cid[:12]} is using"):
         remove.remove(svc, "app")
     with pytest.raises(FailedPrecondition):
         remove.remove(svc, image_id)

@@ -123,7 +123,7 @@ def test_unused_build_args():
 
 
 NO_FROM = "no FROM instruction: expected FROM <image> to start a build stage"
-ONLY_ARG = "before the first FROM: expected FROM (only ARG may come before it)"
+ONLY_ARG = "before the first FROM (only ARG may come before it)"
 EARLIER = "expected the index of an earlier stage"
 SELF = "a stage cannot copy from itself"
 CYCLE = "expected stages that do not copy from each other"
@@ -134,8 +134,8 @@ CYCLE = "expected stages that do not copy from each other"
     ("", {}, None, NO_FROM),
     ("# only a comment\n", {}, None, NO_FROM),
     ("ARG A\n\nARG B\n", {}, 3, NO_FROM),
-    ("ARG A\nRUN x\nFROM a\n", {}, 2, f"RUN {ONLY_ARG}"),
-    ("# c\nENV A=1\n", {}, 2, f"ENV {ONLY_ARG}"),
+    ("ARG A\nRUN x\nFROM a\n", {}, 2, f"no build stage in current context: RUN {ONLY_ARG}"),
+    ("# c\nENV A=1\n", {}, 2, f"no build stage in current context: ENV {ONLY_ARG}"),
     ("FROM a AS x\nFROM b AS y\nFROM c AS X\n", {}, 3,
      "duplicate stage name 'x', first used at line 1: expected a unique name"),
     ("FROM $NOPE\n", {}, 1, "FROM $NOPE expanded to an empty string: expected an image name "

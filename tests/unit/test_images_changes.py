@@ -30,10 +30,17 @@ def test_env_label_expose_volume_workdir_user_stopsignal_onbuild():
     assert cfg["OnBuild"] == ["RUN make"]
 
 
-@pytest.mark.parametrize("change", ["RUN echo hi", "FROM busybox", "", "ENV novalue",
+@pytest.mark.parametrize("change", ["", "ENV novalue",
                                     "LABEL justakey", "EXPOSE eighty", "EXPOSE 80/xyz", 'ENV A="unclosed'])
 def test_refused_changes(change):
     with pytest.raises(InvalidArgument, match="invalid change"):
+        apply_all({}, [change])
+
+
+@pytest.mark.parametrize("change, word", [("RUN echo hi", "run"), ("FROM busybox", "from"), ("nosuch x", "nosuch")])
+def test_instructions_a_change_cannot_be(change, word):
+    """Docker's daemon's words, before the change is read."""
+    with pytest.raises(InvalidArgument, match=f"^{word} is not a valid change command$"):
         apply_all({}, [change])
 
 

@@ -88,8 +88,8 @@ def plan(dockerfile: Dockerfile, build_args: Mapping[str, str] | None = None,
         elif isinstance(inst, Arg):
             glob.apply(inst)
         else:
-            raise inst.loc.error(f"{inst.keyword} before the first FROM: "
-                                 "expected FROM (only ARG may come before it)")
+            raise inst.loc.error(f"no build stage in current context: {inst.keyword} before the first FROM "
+                                 "(only ARG may come before it)")  # Docker's words first
     if not heads:
         last = dockerfile.instructions[-1].loc.line if dockerfile.instructions else None
         raise DockerfileError(dockerfile.filename, last,

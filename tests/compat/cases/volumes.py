@@ -22,7 +22,7 @@ CASES = [
     case("volume-rm-missing", "volume rm nosuchvol-compat", says="no such volume"),
     case("volume-rm-f-missing", "volume rm -f nosuchvol-compat"),
     case("volume-rm-in-use", "volume rm %v", setup=("volume create %v", "create --network none --name %n -v %v:/data %i true"),
-         cleanup=("rm -f %n", RMV), says="is in use"),
+         cleanup=("rm -f %n", RMV), says="volume is in use - ["),
     case("volume-run-write-read", "run --rm --network none -v %v:/data %i cat /data/f",
          setup=("volume create %v", "run --rm --network none -v %v:/data %i sh -c 'echo kept > /data/f'"),
          cleanup=RMV),
