@@ -359,6 +359,8 @@ def host_network(containers) -> dict:
     containers of --network host, without addresses."""
     doc = none_network(HOST_NETWORK_ID, containers)
     doc.update({"Name": "host", "Driver": "host"})
+    for cid, entry in doc["Containers"].items():
+        entry["EndpointID"] = _host_endpoint(cid)  # the one its inspect shows
     return doc
 
 

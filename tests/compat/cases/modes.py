@@ -51,6 +51,9 @@ CASES = [
     case("modes-network-inspect-host-containers",
          "network inspect -f '{{range .Containers}}{{.Name}} {{.IPv4Address}};{{end}}' host",
          setup="run -d --network host --name %n %i sleep 300", cleanup=RM),
+    case("modes-network-inspect-host-endpoint",
+         "network inspect -f '{{range .Containers}}{{.Name}} {{.EndpointID}} {{.MacAddress}};{{end}}' host",
+         setup="run -d --network host --name %n %i sleep 300", cleanup=RM),
     case("modes-net-host-sysctl", f"{RUN} --network host --sysctl net.ipv4.ip_forward=1 %i true",
          says=("not allowed in host network namespace",)),
 
