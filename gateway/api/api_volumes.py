@@ -18,8 +18,8 @@ class VolumesServicer(volumes_pb2_grpc.VolumesServicer):
             raise NotFound(f"create {request.name}: error looking up volume plugin {request.driver}: "
                            f'plugin "{request.driver}" not found')
         vol = self.c.volumes.Create(vpb.CreateRequest(name=request.name, labels=dict(request.labels),
-                                                      options=dict(request.driver_opts)))
-        return struct(documents.volume(vol))
+                                                      options=dict(request.driver_opts), declared=True))
+        return struct(_document(vol))
 
     def List(self, request, context):
         f = list_filters.parse(request.filters, list_filters.VOLUME_KEYS)
@@ -31,8 +31,17 @@ class VolumesServicer(volumes_pb2_grpc.VolumesServicer):
             for v in vols])
 
     def Inspect(self, request, context):
-        return struct(documents.volume(self.c.volumes.Inspect(vpb.InspectRequest(name=request.name))))
+        return struct(_document(self.c.volumes.Inspect(vpb.InspectRequest(name=request.name))))
 
     def Remove(self, request, context):
         self.c.volumes.Remove(vpb.RemoveRequest(name=request.name, force=request.force))
         return gvpb.RemoveVolumeResponse()
+
+
+def _document(vol) -> dict:
+    """Docker's: a volume `volume create` made shows empty Labels and Options
+    as {}; one a container's mount made, as null."""
+    doc = documents.volume(vol)
+    if vol.declared:
+        doc.update(Labels=dict(vol.labels), Options=dict(vol.options))
+    return doc

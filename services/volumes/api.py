@@ -11,7 +11,8 @@ SERVICE_NAME = "doca.volumes.v1.Volumes"
 def to_message(meta: dict) -> pb.Volume:
     return pb.Volume(name=meta["name"], driver=meta["driver"], mountpoint=meta["mountpoint"],
                      created_at=timestamps.to_proto(meta["created_at"]),
-                     labels=meta.get("labels", {}), used_by=meta.get("used_by", []), options=meta.get("options", {}))
+                     labels=meta.get("labels", {}), used_by=meta.get("used_by", []), options=meta.get("options", {}),
+                     declared=meta.get("declared", False))
 
 
 def _name(name: str) -> str:
@@ -27,7 +28,7 @@ class VolumesServicer(volumes_pb2_grpc.VolumesServicer):
     def Create(self, request, context):
         # no name: the store makes one (an anonymous volume)
         return to_message(self.store.create(_name(request.name) if request.name else "", dict(request.labels),
-                                            dict(request.options)))
+                                            dict(request.options), request.declared))
 
     def List(self, request, context):
         return pb.ListResponse(volumes=[to_message(m) for m in self.store.list()])

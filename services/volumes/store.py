@@ -89,7 +89,7 @@ class VolumeStore:
         seconds: a no-op when there are none)."""
         self._unwritten.flush()
 
-    def _create_locked(self, name: str, labels: dict, options: dict | None = None) -> dict:
+    def _create_locked(self, name: str, labels: dict, options: dict | None = None, declared: bool = False) -> dict:
         if not name:
             name = os.urandom(32).hex()
         validate.volume_name(name)
@@ -102,7 +102,8 @@ class VolumeStore:
             (self.root / name / "_data").mkdir(parents=True, exist_ok=True)
             crashpoints.reached("volumes.create.dir")
             meta = {"name": name, "driver": "local", "created_at": time.time(),
-                    "labels": dict(labels), "used_by": [], **({"options": dict(options)} if options else {})}
+                    "labels": dict(labels), "used_by": [], **({"options": dict(options)} if options else {}),
+                    **({"declared": True} if declared else {})}
             self._save(meta)
         except BaseException:
             # Not recorded (a full disk): nothing of the volume stays.
@@ -114,11 +115,13 @@ class VolumeStore:
             raise
         return self._load(name)
 
-    def create(self, name: str, labels: dict | None = None, options: dict | None = None) -> dict:
-        """`options`: the local driver's (local_mount.py), mounted at first use."""
+    def create(self, name: str, labels: dict | None = None, options: dict | None = None,
+               declared: bool = False) -> dict:
+        """`options`: the local driver's (local_mount.py), mounted at first use;
+        `declared`: `volume create` made it (its empty labels and options show as {})."""
         with self._lock:
             self._write_unwritten()
-            return self._create_locked(name, labels or {}, options)
+            return self._create_locked(name, labels or {}, options, declared)
 
     def get(self, name: str) -> dict:
         with self._lock:

@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1d\x64oca/volumes/v1/volumes.proto\x12\x0f\x64oca.volumes.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xc7\x02\n\x06Volume\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0e\n\x06\x64river\x18\x02 \x01(\t\x12\x12\n\nmountpoint\x18\x03 \x01(\t\x12.\n\ncreated_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x33\n\x06labels\x18\x05 \x03(\x0b\x32#.doca.volumes.v1.Volume.LabelsEntry\x12\x0f\n\x07used_by\x18\x06 \x03(\t\x12\x36\n\x07options\x18\xc8\x01 \x03(\x0b\x32$.doca.volumes.v1.Volume.OptionsEntry\x1a-\n\x0bLabelsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\x1a.\n\x0cOptionsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\xf7\x01\n\rCreateRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12:\n\x06labels\x18\x02 \x03(\x0b\x32*.doca.volumes.v1.CreateRequest.LabelsEntry\x12=\n\x07options\x18\xc8\x01 \x03(\x0b\x32+.doca.volumes.v1.CreateRequest.OptionsEntry\x1a-\n\x0bLabelsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\x1a.\n\x0cOptionsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\r\n\x0bListRequest\"8\n\x0cListResponse\x12(\n\x07volumes\x18\x01 \x03(\x0b\x32\x17.doca.volumes.v1.Volume\"\x1e\n\x0eInspectRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\",\n\rRemoveRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\r\n\x05\x66orce\x18\x02 \x01(\x08\"\x10\n\x0eRemoveResponse\"X\n\x0e\x41\x63quireRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x14\n\x0c\x63ontainer_id\x18\x02 \x01(\t\x12\x14\n\x0cimage_layers\x18\x03 \x03(\t\x12\x0c\n\x04path\x18\x04 \x01(\t\"&\n\x0eReleaseRequest\x12\x14\n\x0c\x63ontainer_id\x18\x01 \x01(\t\"\x11\n\x0fReleaseResponse2\xb4\x03\n\x07Volumes\x12\x41\n\x06\x43reate\x12\x1e.doca.volumes.v1.CreateRequest\x1a\x17.doca.volumes.v1.Volume\x12\x43\n\x04List\x12\x1c.doca.volumes.v1.ListRequest\x1a\x1d.doca.volumes.v1.ListResponse\x12\x43\n\x07Inspect\x12\x1f.doca.volumes.v1.InspectRequest\x1a\x17.doca.volumes.v1.Volume\x12I\n\x06Remove\x12\x1e.doca.volumes.v1.RemoveRequest\x1a\x1f.doca.volumes.v1.RemoveResponse\x12\x43\n\x07\x41\x63quire\x12\x1f.doca.volumes.v1.AcquireRequest\x1a\x17.doca.volumes.v1.Volume\x12L\n\x07Release\x12\x1f.doca.volumes.v1.ReleaseRequest\x1a .doca.volumes.v1.ReleaseResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1d\x64oca/volumes/v1/volumes.proto\x12\x0f\x64oca.volumes.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xda\x02\n\x06Volume\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0e\n\x06\x64river\x18\x02 \x01(\t\x12\x12\n\nmountpoint\x18\x03 \x01(\t\x12.\n\ncreated_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x33\n\x06labels\x18\x05 \x03(\x0b\x32#.doca.volumes.v1.Volume.LabelsEntry\x12\x0f\n\x07used_by\x18\x06 \x03(\t\x12\x36\n\x07options\x18\xc8\x01 \x03(\x0b\x32$.doca.volumes.v1.Volume.OptionsEntry\x12\x11\n\x08\x64\x65\x63lared\x18\xd2\x01 \x01(\x08\x1a-\n\x0bLabelsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\x1a.\n\x0cOptionsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\x8a\x02\n\rCreateRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12:\n\x06labels\x18\x02 \x03(\x0b\x32*.doca.volumes.v1.CreateRequest.LabelsEntry\x12=\n\x07options\x18\xc8\x01 \x03(\x0b\x32+.doca.volumes.v1.CreateRequest.OptionsEntry\x12\x11\n\x08\x64\x65\x63lared\x18\xd2\x01 \x01(\x08\x1a-\n\x0bLabelsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\x1a.\n\x0cOptionsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\r\n\x0bListRequest\"8\n\x0cListResponse\x12(\n\x07volumes\x18\x01 \x03(\x0b\x32\x17.doca.volumes.v1.Volume\"\x1e\n\x0eInspectRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\",\n\rRemoveRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\r\n\x05\x66orce\x18\x02 \x01(\x08\"\x10\n\x0eRemoveResponse\"X\n\x0e\x41\x63quireRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x14\n\x0c\x63ontainer_id\x18\x02 \x01(\t\x12\x14\n\x0cimage_layers\x18\x03 \x03(\t\x12\x0c\n\x04path\x18\x04 \x01(\t\"&\n\x0eReleaseRequest\x12\x14\n\x0c\x63ontainer_id\x18\x01 \x01(\t\"\x11\n\x0fReleaseResponse2\xb4\x03\n\x07Volumes\x12\x41\n\x06\x43reate\x12\x1e.doca.volumes.v1.CreateRequest\x1a\x17.doca.volumes.v1.Volume\x12\x43\n\x04List\x12\x1c.doca.volumes.v1.ListRequest\x1a\x1d.doca.volumes.v1.ListResponse\x12\x43\n\x07Inspect\x12\x1f.doca.volumes.v1.InspectRequest\x1a\x17.doca.volumes.v1.Volume\x12I\n\x06Remove\x12\x1e.doca.volumes.v1.RemoveRequest\x1a\x1f.doca.volumes.v1.RemoveResponse\x12\x43\n\x07\x41\x63quire\x12\x1f.doca.volumes.v1.AcquireRequest\x1a\x17.doca.volumes.v1.Volume\x12L\n\x07Release\x12\x1f.doca.volumes.v1.ReleaseRequest\x1a .doca.volumes.v1.ReleaseResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -41,33 +41,33 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_CREATEREQUEST_OPTIONSENTRY']._loaded_options = None
   _globals['_CREATEREQUEST_OPTIONSENTRY']._serialized_options = b'8\001'
   _globals['_VOLUME']._serialized_start=84
-  _globals['_VOLUME']._serialized_end=411
-  _globals['_VOLUME_LABELSENTRY']._serialized_start=318
-  _globals['_VOLUME_LABELSENTRY']._serialized_end=363
-  _globals['_VOLUME_OPTIONSENTRY']._serialized_start=365
-  _globals['_VOLUME_OPTIONSENTRY']._serialized_end=411
-  _globals['_CREATEREQUEST']._serialized_start=414
-  _globals['_CREATEREQUEST']._serialized_end=661
-  _globals['_CREATEREQUEST_LABELSENTRY']._serialized_start=318
-  _globals['_CREATEREQUEST_LABELSENTRY']._serialized_end=363
-  _globals['_CREATEREQUEST_OPTIONSENTRY']._serialized_start=365
-  _globals['_CREATEREQUEST_OPTIONSENTRY']._serialized_end=411
-  _globals['_LISTREQUEST']._serialized_start=663
-  _globals['_LISTREQUEST']._serialized_end=676
-  _globals['_LISTRESPONSE']._serialized_start=678
-  _globals['_LISTRESPONSE']._serialized_end=734
-  _globals['_INSPECTREQUEST']._serialized_start=736
-  _globals['_INSPECTREQUEST']._serialized_end=766
-  _globals['_REMOVEREQUEST']._serialized_start=768
-  _globals['_REMOVEREQUEST']._serialized_end=812
-  _globals['_REMOVERESPONSE']._serialized_start=814
-  _globals['_REMOVERESPONSE']._serialized_end=830
-  _globals['_ACQUIREREQUEST']._serialized_start=832
-  _globals['_ACQUIREREQUEST']._serialized_end=920
-  _globals['_RELEASEREQUEST']._serialized_start=922
-  _globals['_RELEASEREQUEST']._serialized_end=960
-  _globals['_RELEASERESPONSE']._serialized_start=962
-  _globals['_RELEASERESPONSE']._serialized_end=979
-  _globals['_VOLUMES']._serialized_start=982
-  _globals['_VOLUMES']._serialized_end=1418
+  _globals['_VOLUME']._serialized_end=430
+  _globals['_VOLUME_LABELSENTRY']._serialized_start=337
+  _globals['_VOLUME_LABELSENTRY']._serialized_end=382
+  _globals['_VOLUME_OPTIONSENTRY']._serialized_start=384
+  _globals['_VOLUME_OPTIONSENTRY']._serialized_end=430
+  _globals['_CREATEREQUEST']._serialized_start=433
+  _globals['_CREATEREQUEST']._serialized_end=699
+  _globals['_CREATEREQUEST_LABELSENTRY']._serialized_start=337
+  _globals['_CREATEREQUEST_LABELSENTRY']._serialized_end=382
+  _globals['_CREATEREQUEST_OPTIONSENTRY']._serialized_start=384
+  _globals['_CREATEREQUEST_OPTIONSENTRY']._serialized_end=430
+  _globals['_LISTREQUEST']._serialized_start=701
+  _globals['_LISTREQUEST']._serialized_end=714
+  _globals['_LISTRESPONSE']._serialized_start=716
+  _globals['_LISTRESPONSE']._serialized_end=772
+  _globals['_INSPECTREQUEST']._serialized_start=774
+  _globals['_INSPECTREQUEST']._serialized_end=804
+  _globals['_REMOVEREQUEST']._serialized_start=806
+  _globals['_REMOVEREQUEST']._serialized_end=850
+  _globals['_REMOVERESPONSE']._serialized_start=852
+  _globals['_REMOVERESPONSE']._serialized_end=868
+  _globals['_ACQUIREREQUEST']._serialized_start=870
+  _globals['_ACQUIREREQUEST']._serialized_end=958
+  _globals['_RELEASEREQUEST']._serialized_start=960
+  _globals['_RELEASEREQUEST']._serialized_end=998
+  _globals['_RELEASERESPONSE']._serialized_start=1000
+  _globals['_RELEASERESPONSE']._serialized_end=1017
+  _globals['_VOLUMES']._serialized_start=1020
+  _globals['_VOLUMES']._serialized_end=1456
 # @@protoc_insertion_point(module_scope)

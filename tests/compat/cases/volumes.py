@@ -99,3 +99,13 @@ CASES += [
          setup=(TMPFS, "run --rm --network none -v %v:/data %i touch /data/f"), cleanup=RMV),
     case("volume-ls-filter-driver-tmpfs", "volume ls -q --filter driver=local", setup=TMPFS, cleanup=RMV),
 ]
+
+# -- issue 12: a volume `volume create` made shows empty Labels/Options as {}, one a mount made as null
+CASES += [
+    case("volume-inspect-labels-empty", "volume inspect -f '{{json .Labels}} {{json .Options}} {{.Labels}}' %v",
+         setup="volume create %v", cleanup=RMV),
+    case("volume-inspect-options-given", "volume inspect -f '{{json .Options}}' %v",
+         setup="volume create -o type=tmpfs -o device=tmpfs %v", cleanup=RMV),
+    case("volume-inspect-labels-by-mount", "volume inspect -f '{{json .Labels}} {{json .Options}}' %v",
+         setup="run --rm --network none -v %v:/data %i true", cleanup=RMV),
+]
