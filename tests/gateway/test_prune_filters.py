@@ -32,3 +32,14 @@ def test_network_prune_takes_only_the_labelled(stack):
         assert "bridge" in stack.doca("network", "ls", "--format", "{{.Name}}").stdout.split()
     finally:
         stack.doca("network", "rm", "h2-net-a", "h2-net-b", check=False)
+
+
+def test_filtered_prunes_emit_their_prune_events(stack):
+    """As Docker's daemon: a prune with filters says 'prune' (reclaimed=N) as one without does."""
+    import time
+    since = str(int(time.time()) - 1)
+    stack.doca("image", "prune", "-f", "--filter", "label=h6-nosuch")
+    stack.doca("network", "prune", "-f", "--filter", "label=h6-nosuch")
+    out = stack.doca("events", "--since", since, "--until", "0s", "--filter", "event=prune",
+                     "--format", "{{.Type}} {{.Action}} {{.Actor.Attributes.reclaimed}}").stdout.splitlines()
+    assert "image prune 0" in out and "network prune 0" in out
