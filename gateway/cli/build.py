@@ -362,6 +362,20 @@ def _show(stream, quiet: bool, iidfile: str = "") -> int:
 
 
 def prune(args) -> int:
+    keep = getattr(args, "keep_storage", "")
+    if keep:
+        from common import units
+        from common.errors import InvalidArgument
+        try:
+            keep = units.parse_size(keep, "--keep-storage")
+        except InvalidArgument:  # Docker's flag error (a bytes value pflag cannot read)
+            sys.stderr.write(f'doca: invalid argument "{args.keep_storage}" for "--keep-storage" flag: invalid size: '
+                             f"'{args.keep_storage}'\nSee 'doca builder prune --help'.\n")
+            return 125
+    if getattr(args, "filter", None) or keep:
+        what = "--filter" if args.filter else "--keep-storage"
+        sys.stderr.write(f"doca: builder prune {what} is not supported yet: the prune takes all the build cache\n")
+        return 1
     if not args.force:
         sys.stdout.write("WARNING! This will remove all build cache.\nAre you sure you want to continue? [y/N] ")
         sys.stdout.flush()

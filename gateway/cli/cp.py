@@ -201,7 +201,12 @@ def copy_out(args, ctr: str, src: str, dest: str) -> int:
         dest = _local(dest)
         _check_output(dest)
     call = iter(conn.containers(args).CopyFrom(pb.CopyFromRequest(id=ctr, path=src, follow_link=args.follow_link)))
-    first = next(call, None)
+    try:
+        first = next(call, None)
+    except RpcError as e:
+        if e.code() is StatusCode.NOT_FOUND:  # Docker's client's words for the engine's 404, container or path
+            raise CpError(f"No such container:path: {ctr}:{src}") from None
+        raise
     if first is None or first.WhichOneof("part") != "stat":
         raise CpError("the engine sent no archive")
     data = _Chunks(c.data for c in call)

@@ -17,6 +17,7 @@ WRONG = {
     "flags-build-memory": "build -m: doca's builder does not apply limits to the RUN steps' containers yet and refuses the flag (exit 1); docker builds",
     "flags-build-add-host": "build --add-host: not applied to the RUN steps by doca's builder yet, refused (exit 1); docker builds",
     "flags-network-create-attachable": "network create --attachable: unknown flag in doca (exit 125)",
+    "flags-builder-prune-filter": "builder prune --filter: doca's cache prune takes all of it and refuses a filter (exit 1); docker prunes what matches",
     "flags-network-create-scope-local": "network create --scope: unknown flag in doca (exit 125)",
     "flags-network-create-ipam-driver": "network create --ipam-driver: unknown flag in doca (exit 125)",
     "flags-network-create-ip-range": "network create --ip-range: unknown flag in doca (exit 125)",
