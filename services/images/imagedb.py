@@ -40,6 +40,10 @@ class ImageDB:
     def parent(self, image_id: str) -> str:
         return self._records[image_id].get("parent", "")
 
+    def has_children(self, image_id: str) -> bool:
+        """Another image was committed or built from it (Docker's dependent child images)."""
+        return any(r.get("parent") == image_id for r in self._records.values())
+
     def add(self, image_id: str, manifest_digest: str, repo_digest: str = "", parent: str = "") -> None:
         """Records an image (or a new manifest for it), and with it a
         repository digest if given, and the image it was made from (a commit,

@@ -17,10 +17,12 @@ class Pruned:
 
 
 def prunable(svc: ImageService, all_images: bool) -> list[str]:
-    """Caller holds the lock."""
+    """Caller holds the lock. Without all, only the heads: an untagged image
+    others were made from stays for them, as Docker's."""
     leased = svc.leases.images()
     return [i for i in svc.db.ids()
-            if i not in leased and not svc.users_of(i) and (all_images or not svc.tags.tags_of(i))]
+            if i not in leased and not svc.users_of(i)
+            and (all_images or not (svc.tags.tags_of(i) or svc.db.has_children(i)))]
 
 
 def prune(svc: ImageService, all_images: bool = False) -> Pruned:

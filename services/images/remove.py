@@ -7,6 +7,9 @@
 - An image a container snapshot uses: refused (FAILED_PRECONDITION) unless
   force, and even then only its tags go; the image stays for the container.
 - By id, an image with several tags: refused unless force (all tags go).
+- An image others were committed or built from (their parent): its last tag
+  goes but the image stays for them; by id it is refused, even with force
+  (Docker's "image has dependent child images").
 """
 from common.errors import FailedPrecondition
 from services.images import digests, oci
@@ -46,8 +49,14 @@ def _remove(svc: ImageService, text: str, force: bool) -> tuple[list[str], list[
                 return [ref], []
             if users and not force:
                 raise _in_use(image_id, users, ref)
+            if svc.db.has_children(image_id):  # the image stays for the images made from it
+                svc.tags.delete([ref])
+                return [ref], []
             untag = [ref]
         else:
+            if svc.db.has_children(image_id):
+                raise FailedPrecondition(f"conflict: unable to delete {digests.short(image_id)} (cannot be forced) - "
+                                         "image has dependent child images")
             if users and not force:
                 raise _in_use(image_id, users)
             if len(tags) > 1 and not force:
@@ -58,10 +67,25 @@ def _remove(svc: ImageService, text: str, force: bool) -> tuple[list[str], list[
         svc.tags.delete(untag)
         if users:  # forced: the container keeps its (now untagged) image
             return untag, []
+        parent = svc.db.parent(image_id)
         deleted = delete_image(svc, image_id, trash)
+        deleted += _delete_parents(svc, parent, trash)
     for t in trash:
         svc.layers.purge(t)  # the slow part, outside the lock
     return untag, deleted
+
+
+def _delete_parents(svc: ImageService, parent: str, trash: list) -> list[str]:
+    """Docker's rmi (without --no-prune) deletes the untagged parents left
+    with no child, no container and nothing else holding them."""
+    deleted = []
+    leased = svc.leases.images()
+    while parent and svc.db.has(parent) and not svc.tags.tags_of(parent) and not svc.users_of(parent) \
+            and parent not in leased and not svc.db.has_children(parent):
+        above = svc.db.parent(parent)
+        deleted += delete_image(svc, parent, trash)
+        parent = above
+    return deleted
 
 
 def delete_image(svc: ImageService, image_id: str, trash: list) -> list[str]:

@@ -103,3 +103,22 @@ CASES += [
     case("ps-filter-ancestor-descendant-none", "ps -a --filter ancestor=%n:img --filter name=%m --format '{{.Names}}'",
          setup=(*COMMITTED, "create --network none --name %m %i true"), cleanup=("rm -f %m", *UNCOMMIT)),
 ]
+
+# -- issue 12: an image others were made from stays for them (Docker's dependent child images)
+# (each commit with a change of its own: docker commits an unchanged container without a layer)
+CHILD = ("run --network none --name %n %i touch /a", "commit %n %n:img", "rm %n",
+         "run --network none --name %m %n:img touch /b", "commit %m %n:child", "rm %m")
+UNCHILD = ("rm -f %n %m", "rmi -f %n:child", "rmi -f %n:img")
+CASES += [
+    case("rmi-parent-tag-untags-only", "rmi %n:img", setup=CHILD, cleanup=UNCHILD),
+    case("rmi-parent-tag-image-stays", "image inspect -f '{{len .RootFS.Layers}}' %n:child", setup=(*CHILD, "rmi %n:img"),
+         cleanup=UNCHILD),
+    case("image-prune-keeps-parents", "image prune -f", setup=(*CHILD, "rmi %n:img"), cleanup=UNCHILD),
+    case("rmi-child-deletes-untagged-parent", "rmi %n:child", setup=(*CHILD, "rmi %n:img"), cleanup=UNCHILD),
+]
+
+# -- commit of a container that changed nothing
+CASES += [
+    case("commit-unchanged-no-layer", "image inspect -f '{{len .RootFS.Layers}}' %n:img", setup=COMMITTED,
+         cleanup=UNCOMMIT),
+]
