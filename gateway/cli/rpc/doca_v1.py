@@ -177,6 +177,8 @@ MESSAGES = {
         (186, 'userns', 9, 0, '', ''),
         (187, 'ip6', 9, 0, '', ''),
         (188, 'link_local_ips', 9, 1, '', ''),
+        (200, 'mac_address', 9, 0, '', ''),
+        (201, 'links', 9, 1, '', ''),
     ), ('doca.v1.ContainerConfig.LabelsEntry', 'doca.v1.ContainerConfig.LogOptsEntry', 'doca.v1.ContainerConfig.AnnotationsEntry')),
     'doca.v1.ContainerConfig.AnnotationsEntry': ((
         (1, 'key', 9, 0, '', ''),
