@@ -37,15 +37,8 @@ def add_flags(p, table) -> None:
             p.add_argument(*f.names, default=f.default, **kw)
 
 
-def boolean(text: str) -> bool:
-    """A flag Docker defaults to true, read as pflag reads a bool's value
-    (--sig-proxy=false)."""
-    value = text.lower()
-    if value in ("1", "t", "true"):
-        return True
-    if value in ("0", "f", "false"):
-        return False
-    raise ValueError(text)
+# A flag Docker defaults to true, read as pflag reads a bool's value (--sig-proxy=false).
+boolean = flags.boolean
 
 
 def table_verb(sub, name: str):

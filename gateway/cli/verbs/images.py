@@ -1,20 +1,7 @@
 """Declarations of the image verbs (parsers only: no stubs imported):
 images, rmi, import, tag, history, commit, save, load, export, and the
 `image` group with the same verbs plus prune."""
-from gateway.cli.verbs import verb
-
-
-def _bool(text: str) -> bool:
-    """Docker's boolean flag values (--pause=false)."""
-    value = text.lower()
-    if value in ("1", "t", "true", "yes"):
-        return True
-    if value in ("0", "f", "false", "no"):
-        return False
-    raise ValueError(text)
-
-
-_bool.__name__ = "boolean"  # argparse's message: "invalid boolean value"
+from gateway.cli.verbs import boolean as _bool, verb  # Docker's boolean flag values (--pause=false)
 
 
 def _images(sub, name="images", aliases=()):
