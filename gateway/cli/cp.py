@@ -200,13 +200,11 @@ def copy_out(args, ctr: str, src: str, dest: str) -> int:
     if dest != "-":
         dest = _local(dest)
         _check_output(dest)
+    # A missing container or path: the engine's words, as docker 28's client
+    # prints them ("No such container: X", "Could not find the file P in
+    # container X"; 20.10's said "No such container:path: X:P" for both).
     call = iter(conn.containers(args).CopyFrom(pb.CopyFromRequest(id=ctr, path=src, follow_link=args.follow_link)))
-    try:
-        first = next(call, None)
-    except RpcError as e:
-        if e.code() is StatusCode.NOT_FOUND:  # Docker's client's words for the engine's 404, container or path
-            raise CpError(f"No such container:path: {ctr}:{src}") from None
-        raise
+    first = next(call, None)
     if first is None or first.WhichOneof("part") != "stat":
         raise CpError("the engine sent no archive")
     data = _Chunks(c.data for c in call)
