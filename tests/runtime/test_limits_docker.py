@@ -7,6 +7,8 @@ import json
 import os
 import pathlib
 
+from tests.runtime.test_limits import _inspect_created  # create, inspect, remove
+
 CG = pathlib.Path("/sys/fs/cgroup")
 
 
@@ -62,11 +64,7 @@ def test_cpu_limits_inside_and_in_inspect(stack):
 
 
 def _host_config_of_created(stack, flags) -> dict:
-    cid = stack.doca("create", *flags, "busybox", "true").stdout.strip()
-    try:
-        return _host_config(stack, cid)
-    finally:
-        stack.doca("rm", cid)
+    return _inspect_created(stack, flags)["HostConfig"]
 
 
 def test_block_io_rates(stack):
