@@ -8,7 +8,7 @@ import hashlib
 import os
 import pathlib
 
-from common.flags import DEFAULT_ROOT, SETTINGS, add_arguments, flag  # noqa: F401 (re-exported)
+from common.flags import DEFAULT_ROOT, OFFABLE, SETTINGS, add_arguments, flag  # noqa: F401 (re-exported)
 
 SERVICES = ("runtime", "images", "network", "volumes")
 
@@ -36,13 +36,21 @@ class Config:
 
 def from_args(ns: argparse.Namespace | None = None) -> Config:
     values = {}
+    derive = set()
     for name, (env, default) in SETTINGS.items():
         given = getattr(ns, name, None) if ns is not None else None
+        if name in OFFABLE:  # "" is a value (off); only absence takes the default
+            values[name] = given if given is not None else os.environ.get(env)
+            if values[name] is None:
+                derive.add(name)
+            continue
         values[name] = given or os.environ.get(env) or default
     values["root"] = pathlib.Path(values["root"]).resolve()
     values["run_dir"] = pathlib.Path(values["run_dir"]).resolve()
     if not values["cgroup_parent"]:
         values["cgroup_parent"] = default_cgroup_parent(values["root"])
+    if "docker_socket" in derive:
+        values["docker_socket"] = str(values["run_dir"] / "docker.sock")
     return Config(**values)
 
 
@@ -59,6 +67,6 @@ def as_flags(cfg: Config) -> list[str]:
     out = []
     for name in SETTINGS:
         value = str(getattr(cfg, name))
-        if value:  # an empty setting is off: the child's default
+        if value or name in OFFABLE:  # else an empty setting is the child's default
             out += [flag(name), value]
     return out

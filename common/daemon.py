@@ -17,7 +17,7 @@ from common import config, instance_lock, storeperms, tls
 # Start order; stop order is the reverse (the CLI's fork server, then the
 # gateway go first). The fork server is optional: the CLI works without it
 # (gateway/cli/launch/), so readiness does not wait for it.
-COMPONENTS = ("runtime", "images", "network", "volumes", "gateway", "cli")
+COMPONENTS = ("runtime", "images", "network", "volumes", "gateway", "docker", "cli")
 OPTIONAL = ("cli",)
 CODE_ROOT = pathlib.Path(__file__).resolve().parents[1]
 STOP_GRACE = 15.0
@@ -27,6 +27,8 @@ PR_SET_PDEATHSIG = 1  # linux/prctl.h
 def _command(name: str) -> list[str]:
     if name == "cli":  # no site, as doca-py: a worker imports what it needs
         return [sys.executable, "-E", "-s", "-S", "-m", "gateway.cli.launch.forkserver"]
+    if name == "docker":  # the Docker Engine API face, a client of the gateway
+        return [sys.executable, "-m", "gateway.docker"]
     return [sys.executable, "-m", "gateway" if name == "gateway" else f"services.{name}"]
 
 
@@ -59,16 +61,19 @@ class Supervisor:
             [*_command(name), *self.flags], cwd=CODE_ROOT, preexec_fn=_end_with(os.getpid()),
             stdin=subprocess.DEVNULL, start_new_session=True)  # signals come from us only
 
+    def components(self) -> list[str]:
+        return [n for n in COMPONENTS if n != "docker" or self.cfg.docker_socket]
+
     def start(self) -> None:
         storeperms.own_dirs(self.cfg)  # root's alone before any service writes there
-        for name in COMPONENTS:
+        for name in self.components():
             self.spawn(name)
         self.say(f"started (root {self.cfg.root}, sockets in {self.cfg.run_dir}, "
                  f"metrics on http://{self.cfg.metrics_addr}/metrics)")
 
     def wait_ready(self, timeout: float = 60.0) -> bool:
         deadline = time.monotonic() + timeout
-        sockets = [self.cfg.socket(n if n != "gateway" else "doca") for n in COMPONENTS if n not in OPTIONAL]
+        sockets = [self._socket(n) for n in self.components() if n not in OPTIONAL]
         while time.monotonic() < deadline and not self.stopping:
             if all(s.exists() for s in sockets):
                 self.say("ready")
@@ -76,6 +81,11 @@ class Supervisor:
             self.reap()
             time.sleep(0.05)
         return False
+
+    def _socket(self, name: str) -> pathlib.Path:
+        if name == "docker":
+            return pathlib.Path(self.cfg.docker_socket)
+        return self.cfg.socket(name if name != "gateway" else "doca")
 
     def reap(self) -> None:
         """Restarts components that died, with back-off when one keeps dying."""

@@ -26,10 +26,17 @@ SETTINGS = {
     "tls_ca": ("DOCA_TLS_CA", ""),
     "tls_cert": ("DOCA_TLS_CERT", ""),
     "tls_key": ("DOCA_TLS_KEY", ""),
+    # The Docker Engine API face (gateway/docker/): <run dir>/docker.sock
+    # unless given; "" turns it off.
+    "docker_socket": ("DOCA_DOCKER_SOCKET", ""),
 }
 
+# Settings where an explicit "" (flag or environment) means off, so a default
+# cannot stand in for it.
+OFFABLE = ("docker_socket",)
 
-DERIVED = {"cgroup_parent": "derived from --root"}
+
+DERIVED = {"cgroup_parent": "derived from --root", "docker_socket": "<run dir>/docker.sock; '' for none"}
 
 
 def flag(name: str) -> str:

@@ -64,6 +64,7 @@ class Stack:
         self.metrics_addr = f"127.0.0.1:{free_port()}"
         self.cgroup_parent = f"doca-test-{tag}"
         self.host = f"unix://{self.run_dir}/doca.sock"
+        self.docker_host = f"unix://{self.run_dir}/docker.sock"  # the Docker Engine API face
         self.log_path = self.base / f"daemon-{name}.log"
         self.proc: subprocess.Popen | None = None
 
@@ -93,7 +94,7 @@ class Stack:
         wait_answering(self.proc, self._answers, "doca daemon", self.log_text, timeout)
 
     def _answers(self) -> bool:
-        return (all(self.socket(n).exists() for n in ("doca", "runtime", "images", "network", "volumes"))
+        return (all(self.socket(n).exists() for n in ("doca", "runtime", "images", "network", "volumes", "docker"))
                 and self.doca("version", check=False, timeout=10).returncode == 0)
 
     def log_text(self) -> str:
