@@ -44,7 +44,11 @@ class ContainersServicer(containers_pb2_grpc.ContainersServicer):
             return
         finished = False
         try:
-            self.c.runtime.Start(rpb.StartRequest(id=ctr.id))
+            try:
+                self.c.runtime.Start(rpb.StartRequest(id=ctr.id))
+            except grpc.RpcError:
+                self.flows.remove_after_failed_start(ctr.id)  # --rm, before the error is told
+                raise
             for rec in upstream(context, self.c.runtime.Logs(rpb.LogsRequest(id=ctr.id, follow=True))):
                 yield pb.RunEvent(output=_chunk(rec))
             result = self.flows.wait_and_clean(ctr)

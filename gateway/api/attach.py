@@ -1,6 +1,8 @@
 """Attach through the gateway: the client's input stream becomes the
 runtime's; output comes back as RunEvents; with config.start the container
 starts once attached (docker run -it), and --rm is honoured at the end."""
+import grpc
+
 from common.errors import InvalidArgument
 from doca.runtime.v1 import runtime_pb2 as rpb
 from doca.v1 import containers_pb2 as pb
@@ -21,10 +23,15 @@ def run(clients: Clients, flows: Containers, request_iterator, context):
     if first is None or first.WhichOneof("input") != "start":
         raise InvalidArgument("the first message of Attach must be its config (start)")
     ctr = clients.runtime.Inspect(rpb.InspectRequest(id=first.start.container))
-    if first.start.start and ctr.status in ("exited", "restarting"):
+    if first.start.start and (ctr.status in ("exited", "restarting") or (ctr.status == "created" and not ctr.pid)):
         # start -a of a container that ran before: its shim again, init held, so
-        # the attach below comes before the first byte of output
-        ctr = clients.runtime.Start(rpb.StartRequest(id=ctr.id, launch_only=True))
+        # the attach below comes before the first byte of output; a created one
+        # without an init (it joins another's namespaces) gets its first here
+        try:
+            ctr = clients.runtime.Start(rpb.StartRequest(id=ctr.id, launch_only=True))
+        except grpc.RpcError:
+            flows.remove_after_failed_start(ctr.id)  # --rm, as Docker's daemon after a failed start
+            raise
 
     def inputs():
         yield _runtime_input(first, ctr.id)

@@ -262,15 +262,31 @@ class Containers:
         what its create reserved. A port taken meanwhile fails the start
         and the container stays as it was."""
         ctr = None
-        if hold:
-            found = self.c.runtime.Inspect(rpb.InspectRequest(id=ref))
-            if found.spec.network_mode != "none" and found.status not in ("running", "paused"):
-                ctr = self._start_holding(found)
-        if ctr is None:
-            ctr = self.c.runtime.Start(rpb.StartRequest(id=ref))
+        try:
+            if hold:
+                found = self.c.runtime.Inspect(rpb.InspectRequest(id=ref))
+                if found.spec.network_mode != "none" and found.status not in ("running", "paused"):
+                    ctr = self._start_holding(found)
+            if ctr is None:
+                ctr = self.c.runtime.Start(rpb.StartRequest(id=ref))
+        except grpc.RpcError as e:
+            if e.code() != grpc.StatusCode.NOT_FOUND:
+                self.remove_after_failed_start(ref)
+            raise
         if ctr.spec.auto_remove:
             self.watch_auto_remove(ctr.id)
         return ctr
+
+    def remove_after_failed_start(self, ref: str) -> None:
+        """--rm: Docker's daemon removes a container whose start failed
+        (e.g. its --network container: donor is not running) before it
+        answers; the start's own error is what the client sees."""
+        try:
+            ctr = self.c.runtime.Inspect(rpb.InspectRequest(id=ref))
+            if ctr.spec.auto_remove and ctr.status not in ("running", "paused", "restarting"):
+                self.remove(ctr.id, force=True, known=ctr)
+        except grpc.RpcError as e:
+            log.warning("auto-remove of %s after a failed start: %s", ref[:12], e.details())
 
     def _start_holding(self, ctr: rpb.Container) -> rpb.Container:
         with self.parking.guard(ctr.id):

@@ -130,7 +130,11 @@ class CreateMixin(RuntimeState):
         try:
             self._write_bundle(rec, security)
             crashpoints.reached("runtime.create.bundle")
-            self._launch(rec)
+            if joined_ns.deferred(spec):  # its donors may be stopped: the init is made at start
+                with self.store.lock:
+                    self.store.save(rec)
+            else:
+                self._launch(rec)
             crashpoints.reached("runtime.create.launched")
         except BaseException:
             self.cgroups.destroy(cid)

@@ -7,7 +7,9 @@ The gateway has resolved NAME to the full id and checked it exists; the
 check that the other one runs (Docker's "cannot join ... of a non running
 container") is made at each launch, as Docker makes it at each start: the
 other's init changes with its restarts, so the paths are written into the
-bundle again then (patch)."""
+bundle again then (patch). Such a container gets no init at create
+(deferred): Docker creates it while the other is stopped and joins at
+start, so its first launch is its first start's."""
 from common.errors import FailedPrecondition, InvalidArgument
 
 PREFIX = "container:"
@@ -26,6 +28,18 @@ def modes(spec) -> dict[str, str]:
                 raise InvalidArgument(f"Invalid {kind} mode: invalid container format container:<name|id>")
             found[kind] = other
     return found
+
+
+def deferred(spec) -> bool:
+    """Its init is made at start, not create: it joins another container's
+    namespaces, which need not exist until then."""
+    return any(m.startswith(PREFIX) for m in (spec.network_mode, spec.pid_mode, spec.ipc_mode))
+
+
+def waiting(rec) -> bool:
+    """Created, no init made yet (deferred, or a create still launching):
+    nothing to stop, kill or wait for."""
+    return rec.status == "created" and not rec.shim_pid
 
 
 def resolve(store, netns, spec, cid: str) -> dict[str, str]:

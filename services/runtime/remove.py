@@ -4,7 +4,7 @@ import signal
 
 from common import crashpoints
 from common.errors import FailedPrecondition
-from services.runtime import shim_client
+from services.runtime import joined_ns, shim_client
 from services.runtime.proc import signal_process
 from services.runtime.state import RuntimeState
 from services.runtime.store import ACTIVE
@@ -19,7 +19,7 @@ class RemoveMixin(RuntimeState):
         with self.store.lock:
             rec.manually_stopped = True
             rec.removing = True
-        if rec.status in ACTIVE:
+        if rec.status in ACTIVE and not joined_ns.waiting(rec):  # an init to end first
             signal_process(rec.pid, signal.SIGKILL)
             if rec.status != "created":
                 self.emit_container(rec, "kill", signal=int(signal.SIGKILL))

@@ -6,7 +6,7 @@ import logging
 import threading
 
 from common.errors import NotFound
-from services.runtime import shim_client
+from services.runtime import joined_ns, shim_client
 from services.runtime.state import RuntimeState
 from services.runtime.store import ACTIVE, Record
 
@@ -49,7 +49,7 @@ class RestartMixin(RuntimeState):
             if name == "always" and rec.status == "exited" and not rec.removing:
                 with self.store.lock:
                     rec.manually_stopped = False
-            if rec.status in ACTIVE or self.will_restart(rec):
+            if (rec.status in ACTIVE and not joined_ns.waiting(rec)) or self.will_restart(rec):
                 self.watch_policy(rec)
 
     def _monitor(self, cid: str) -> None:

@@ -1,8 +1,12 @@
 """OCI start: the container's executor releases its held init. An exited
 container is launched again first (same bundle, same pinned network
-namespace)."""
+namespace). A container joining another's namespaces gets its first init
+here (joined_ns.deferred); when the other is not running the start fails
+as Docker's: the status stays, State.Error says why, ExitCode 128."""
 import time
 
+from common.errors import FailedPrecondition, InvalidArgument
+from services.runtime import joined_ns
 from services.runtime.state import RuntimeState
 from services.runtime.store import Record
 
@@ -12,15 +16,28 @@ class StartMixin(RuntimeState):
         rec = self.get(ref)
         if rec.status in ("running", "paused"):
             return rec
-        if rec.status in ("exited", "restarting"):
+        if rec.status in ("exited", "restarting") or joined_ns.waiting(rec):
             with self.store.lock:
                 rec.manually_stopped = False
-            self._launch(rec)
+            try:
+                self._launch(rec)
+            except (FailedPrecondition, InvalidArgument) as e:
+                self._start_failed(rec, e)
+                raise
         if launch_only:  # held at the exec fifo: an attach comes first
             return rec
         self._release(rec)
         self.watch_policy(rec)
         return rec
+
+    def _start_failed(self, rec: Record, e: Exception) -> None:
+        """Docker's daemon keeps why a start failed in State.Error, and 128
+        as the exit code unless one is there already."""
+        with self.store.lock:
+            rec.error = str(e)
+            if rec.exit_code == 0:
+                rec.exit_code = 128
+            self.store.save(rec, durable=False)
 
     def _release(self, rec: Record) -> None:
         self.executor_of(rec).start(rec.id, rec.name, self.store.dir(rec.id), (rec.shim_pid, rec.shim_start))

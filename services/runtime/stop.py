@@ -2,7 +2,7 @@
 import signal
 
 from common.errors import FailedPrecondition, Internal
-from services.runtime import shim_client, signals
+from services.runtime import joined_ns, shim_client, signals
 from services.runtime.proc import signal_process
 from services.runtime.state import RuntimeState
 from services.runtime.store import ACTIVE, Record
@@ -24,7 +24,7 @@ class StopMixin(RuntimeState):
         """Until the container's process exits (a restart policy may start
         it again afterwards, as with `docker wait`)."""
         rec = self.get(ref)
-        while rec.status in ACTIVE:
+        while rec.status in ACTIVE and not joined_ns.waiting(rec):  # no init yet: not running, as Docker's
             if not shim_client.wait_exit(rec.shim_pid, rec.shim_start, self.store.dir(rec.id), None, cancelled):
                 return rec
             rec = self.refresh(rec)
@@ -37,7 +37,7 @@ class StopMixin(RuntimeState):
             if rec.status == "restarting":
                 rec.status = "exited"
             self.store.save(rec)
-        if rec.status not in ACTIVE:
+        if rec.status not in ACTIVE or joined_ns.waiting(rec):  # no init made yet: nothing to stop
             return rec
         started = rec.status != "created"
         try:

@@ -13,7 +13,6 @@ WRONG = {
     # -- state, exit codes, inspect
     "commit-unchanged-no-layer": "commit of a container that changed nothing: docker adds no layer (an empty_layer history entry), doca an empty one (so rmi lists one more Deleted: line)",
     # -- namespaces from elsewhere (tests/compat/cases/modes.py)
-    "modes-net-container-stopped-create": "create --network container:X with X stopped: docker creates (it joins at start), doca's runtime makes the container's init at create and refuses: 'cannot join network of a non running container'",
     # -- every verb's flags (tests/compat/cases/verb_flags.py)
     "flags-build-memory": "build -m: doca's builder does not apply limits to the RUN steps' containers yet and refuses the flag (exit 1); docker builds",
     "flags-build-add-host": "build --add-host: not applied to the RUN steps by doca's builder yet, refused (exit 1); docker builds",

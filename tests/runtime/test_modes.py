@@ -97,3 +97,54 @@ def test_joiner_hostname_is_its_own_until_it_starts(stack):
         assert _doca(stack, "exec", cid, "hostname").strip() == donor[:12]
     finally:
         stack.doca("rm", "-f", "m-host-joiner", "m-host-donor", check=False)
+
+
+def test_joiner_created_while_its_donor_is_stopped(stack):
+    """Docker creates a container joining a stopped one's namespaces and
+    joins them at start: a start while the donor is stopped fails in
+    Docker's words (the joiner stays created, State.Error says why, exit
+    code 128); once the donor runs, the joiner sees its interfaces and
+    shares its pid and ipc namespaces."""
+    _doca(stack, "create", "--ipc", "shareable", "--name", "m-late-donor", "busybox", "sleep", "300")
+    try:
+        cid = _doca(stack, "create", "--network", "container:m-late-donor", "--pid", "container:m-late-donor",
+                    "--ipc", "container:m-late-donor", "--name", "m-late", "busybox", "sleep", "300").strip()
+        state = "{{.State.Status}} {{.State.Pid}} {{.State.ExitCode}} {{.State.Error}}"
+        assert _doca(stack, "inspect", "-f", state, cid).split()[:3] == ["created", "0", "0"]
+        _doca(stack, "stop", "-t", "0", cid)  # nothing runs: Docker's stop of a created container
+        r = stack.doca("start", cid, check=False)
+        assert r.returncode == 1 and "cannot join network of a non running container" in r.stderr
+        assert _doca(stack, "inspect", "-f", state, cid).split(None, 3)[::2] == \
+            ["created", "128"] and "cannot join network" in _doca(stack, "inspect", "-f", "{{.State.Error}}", cid)
+        _doca(stack, "start", "m-late-donor")
+        _doca(stack, "start", cid)
+        assert _doca(stack, "inspect", "-f", "{{.State.Status}}", cid).strip() == "running"
+        donor_addrs = _doca(stack, "exec", "m-late-donor", "ip", "-o", "addr")
+        assert "eth0" in donor_addrs  # the default bridge's interface, not only lo
+        assert _doca(stack, "exec", cid, "ip", "-o", "addr") == donor_addrs
+        for ns in ("net", "pid", "ipc"):
+            assert _doca(stack, "exec", cid, "readlink", f"/proc/self/ns/{ns}") == \
+                _doca(stack, "exec", "m-late-donor", "readlink", f"/proc/self/ns/{ns}")
+    finally:
+        stack.doca("rm", "-f", "m-late", "m-late-donor", check=False)
+
+
+@pytest.mark.parametrize("kind,words", [("network", "cannot join network of a non running container"),
+                                        ("pid", "is not running"), ("ipc", "is not running")])
+def test_run_rm_with_a_stopped_donor_fails_and_removes(stack, kind, words):
+    """docker run --rm whose start fails: the daemon removes the container
+    before it answers; without --rm it stays, created."""
+    _doca(stack, "create", "--network", "none", "--ipc", "shareable", "--name", "m-gone-donor", "busybox", "true")
+    try:
+        net = () if kind == "network" else ("--network", "none")
+        for detach in ((), ("-d",)):
+            r = stack.doca("run", *detach, "--rm", *net, f"--{kind}", "container:m-gone-donor", "--name", "m-gone",
+                           "busybox", "true", check=False)
+            assert r.returncode == 125 and words in r.stderr
+            assert "m-gone\n" not in _doca(stack, "ps", "-a", "--format", "{{.Names}}")
+        r = stack.doca("run", *net, f"--{kind}", "container:m-gone-donor", "--name", "m-gone", "busybox", "true",
+                       check=False)
+        assert r.returncode == 125
+        assert _doca(stack, "inspect", "-f", "{{.State.Status}}", "m-gone").strip() == "created"
+    finally:
+        stack.doca("rm", "-f", "m-gone", "m-gone-donor", check=False)

@@ -10,6 +10,8 @@ DONOR = "run -d --network none --name %m %i sleep 300"
 SHAREABLE = "run -d --network none --ipc shareable --name %m %i sleep 300"
 STOPPED = "create --network none --name %m %i sleep 300"
 RM = "rm -f %n %m"
+STOPPED_SHAREABLE = "create --network none --ipc shareable --name %m %i sleep 300"
+JOINER = "create {} --name %n %i true"  # a container joining %m's namespaces, created
 # both /proc/1 (the donor's init, its pid namespace joined) and self in one namespace of the kind
 SAME = "sh -c '[ $(readlink /proc/1/ns/{0}) = $(readlink /proc/self/ns/{0}) ] && echo same {0}'"
 
@@ -120,6 +122,42 @@ CASES = [
          says=("cannot join network of a non running container",)),
     case("modes-net-container-stopped-create", "create --network container:%m --name %n %i true",
          setup=STOPPED, cleanup=RM),
+    # created while the donor is stopped: Docker joins at start (and checks the donor then)
+    case("modes-net-container-stopped-create-state", _insp("{{.State.Status}} {{.State.Pid}} {{.State.ExitCode}}"),
+         setup=(STOPPED, JOINER.format("--network container:%m")), cleanup=RM),
+    case("modes-net-container-stopped-start", "start %n", setup=(STOPPED, JOINER.format("--network container:%m")),
+         cleanup=RM, says=("cannot join network of a non running container",)),
+    case("modes-net-container-stopped-start-attach", "start -a %n",
+         setup=(STOPPED, JOINER.format("--network container:%m")), cleanup=RM,
+         says=("cannot join network of a non running container",)),
+    case("modes-net-container-stopped-stop", "stop %n", setup=(STOPPED, JOINER.format("--network container:%m")),
+         cleanup=RM),
+    case("modes-net-container-stopped-wait", "wait %n", setup=(STOPPED, JOINER.format("--network container:%m")),
+         cleanup=RM),
+    case("modes-net-container-stopped-rm", "rm %n", setup=(STOPPED, JOINER.format("--network container:%m")),
+         cleanup=RM),
+    case("modes-net-container-started-later", "start -a %n",
+         setup=(STOPPED, "create --network container:%m --name %n %i sh -c 'ip -o link | cut -d: -f2'",
+                "start %m"), cleanup=RM),
+    case("modes-net-container-stopped-run-detach", "run -d --network container:%m %i true", setup=STOPPED,
+         cleanup=RM, says=("cannot join network of a non running container",)),
+    case("modes-pid-container-stopped-create", "create --network none --pid container:%m --name %n %i true",
+         setup=STOPPED, cleanup=RM),
+    case("modes-pid-container-stopped-start", "start %n",
+         setup=(STOPPED, JOINER.format("--network none --pid container:%m")), cleanup=RM, says=("is not running",)),
+    case("modes-pid-container-started-later", "start -a %n",
+         setup=(STOPPED, "create --network none --pid container:%m --name %n %i sh -c 'ps -o comm | grep -c sleep'",
+                "start %m"), cleanup=RM),
+    case("modes-ipc-container-stopped-create", "create --network none --ipc container:%m --name %n %i true",
+         setup=STOPPED_SHAREABLE, cleanup=RM),
+    case("modes-ipc-container-stopped-start", "start %n",
+         setup=(STOPPED_SHAREABLE, JOINER.format("--network none --ipc container:%m")), cleanup=RM,
+         says=("can't join ipc of container", "is not running")),
+    case("modes-ipc-container-private-create", _insp("{{.State.Status}}"),
+         setup=(DONOR, JOINER.format("--network none --ipc container:%m")), cleanup=RM),
+    case("modes-ipc-container-private-start", "start %n",
+         setup=(DONOR, JOINER.format("--network none --ipc container:%m")), cleanup=RM,
+         says=("non-shareable ipc",)),
 
     # --pid container:NAME
     case("modes-pid-container", f"{RUN} --network none --pid container:%m %i cat /proc/1/cmdline",
