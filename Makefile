@@ -9,7 +9,7 @@ VENV := $(CURDIR)/.venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: all setup host venv proto demo test unit bench clean FORCE
+.PHONY: all setup host venv compose-v1 proto demo test unit bench clean FORCE
 
 all: setup
 
@@ -50,13 +50,24 @@ venv: $(STAMP) $(BIN)/doca-pump $(BIN)/doca $(BIN)/doca-py
 	@$(BIN)/python -m compileall -q common services gateway doca >/dev/null
 	@ln -sf $(BIN)/doca /usr/local/bin/doca
 
+# docker-compose 1.29.2 in its own environment (its pins clash with ours):
+# a real client of the Docker Engine API face, for tests/docker.
+COMPOSE_VENV := $(CURDIR)/.venv-compose
+$(COMPOSE_VENV)/.installed: tools/compose-v1-constraints.txt $(VENV)/.interpreter
+	rm -rf $(COMPOSE_VENV) && $(PYTHON) -m venv $(COMPOSE_VENV)
+	$(COMPOSE_VENV)/bin/pip install -q -c tools/compose-v1-constraints.txt PyYAML
+	$(COMPOSE_VENV)/bin/pip install -q -c tools/compose-v1-constraints.txt docker-compose==1.29.2
+	touch $@
+
+compose-v1: $(COMPOSE_VENV)/.installed
+
 proto: venv
 	$(BIN)/python tools/genproto.py
 
 demo: setup
 	tools/demo.sh
 
-test: setup
+test: setup compose-v1
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests
 
 # The unit tests alone (tests/unit): no root, no stack, seconds.
@@ -67,4 +78,4 @@ bench: setup
 	$(BIN)/python bench/run_bench.py
 
 clean:
-	rm -rf $(VENV)
+	rm -rf $(VENV) $(COMPOSE_VENV)
