@@ -20,6 +20,7 @@ BENCHES = {
     "build": ("build", True, True),
     "registry": ("registry", True, True),
     "security": ("security", True, False),
+    "docker": ("docker_api", True, True),
 }
 
 

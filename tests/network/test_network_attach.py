@@ -1,8 +1,6 @@
 """Attach, Detach and ListEndpoints against real veths and namespaces."""
 import concurrent.futures
 import ipaddress
-import statistics
-import time
 
 import grpc
 import pytest
@@ -175,15 +173,3 @@ def test_concurrent_attaches_get_distinct_addresses(net_stack: Service, make_net
     for ns, ep in zip(spaces, eps):
         assert ipv4_of("eth0", netns=ns.path) == [f"{ep.ip_address}/24"]
     assert ping(spaces[0].path, eps[-1].ip_address)
-
-
-def test_attach_is_fast(net_stack: Service, make_netns):
-    spaces = [make_netns() for _ in range(8)]
-    times = []
-    for i, ns in enumerate(spaces):
-        t = time.perf_counter()
-        net_stack.attach(f"fast{i}", ns.path)
-        times.append((time.perf_counter() - t) * 1e3)
-    median = statistics.median(times)
-    print(f"Attach round trip: median {median:.1f} ms, max {max(times):.1f} ms")
-    assert median < 50, times
