@@ -34,18 +34,29 @@ class ImageRef(_message.Message):
     def __init__(self, reference: _Optional[str] = ...) -> None: ...
 
 class ImageSummary(_message.Message):
-    __slots__ = ("id", "repo_tags", "created", "size", "repo_digests")
+    __slots__ = ("id", "repo_tags", "created", "size", "repo_digests", "labels", "parent_id")
+    class LabelsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
     ID_FIELD_NUMBER: _ClassVar[int]
     REPO_TAGS_FIELD_NUMBER: _ClassVar[int]
     CREATED_FIELD_NUMBER: _ClassVar[int]
     SIZE_FIELD_NUMBER: _ClassVar[int]
     REPO_DIGESTS_FIELD_NUMBER: _ClassVar[int]
+    LABELS_FIELD_NUMBER: _ClassVar[int]
+    PARENT_ID_FIELD_NUMBER: _ClassVar[int]
     id: str
     repo_tags: _containers.RepeatedScalarFieldContainer[str]
     created: _timestamp_pb2.Timestamp
     size: int
     repo_digests: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, id: _Optional[str] = ..., repo_tags: _Optional[_Iterable[str]] = ..., created: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., size: _Optional[int] = ..., repo_digests: _Optional[_Iterable[str]] = ...) -> None: ...
+    labels: _containers.ScalarMap[str, str]
+    parent_id: str
+    def __init__(self, id: _Optional[str] = ..., repo_tags: _Optional[_Iterable[str]] = ..., created: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., size: _Optional[int] = ..., repo_digests: _Optional[_Iterable[str]] = ..., labels: _Optional[_Mapping[str, str]] = ..., parent_id: _Optional[str] = ...) -> None: ...
 
 class ListImagesRequest(_message.Message):
     __slots__ = ("all", "filters")
@@ -244,7 +255,7 @@ class ExportRequest(_message.Message):
     def __init__(self, container: _Optional[str] = ...) -> None: ...
 
 class BuildOptions(_message.Message):
-    __slots__ = ("tags", "dockerfile", "dockerfile_content", "build_args", "target", "no_cache", "labels", "network", "registry_auths", "pull")
+    __slots__ = ("tags", "dockerfile", "dockerfile_content", "build_args", "target", "no_cache", "labels", "network", "registry_auths", "pull", "memory", "memory_swap", "cpu_shares", "cpuset_cpus", "cpuset_mems", "cpu_period", "cpu_quota", "shm_size", "ulimits", "add_hosts", "cgroup_parent", "security_opt")
     class BuildArgsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -276,6 +287,18 @@ class BuildOptions(_message.Message):
     NETWORK_FIELD_NUMBER: _ClassVar[int]
     REGISTRY_AUTHS_FIELD_NUMBER: _ClassVar[int]
     PULL_FIELD_NUMBER: _ClassVar[int]
+    MEMORY_FIELD_NUMBER: _ClassVar[int]
+    MEMORY_SWAP_FIELD_NUMBER: _ClassVar[int]
+    CPU_SHARES_FIELD_NUMBER: _ClassVar[int]
+    CPUSET_CPUS_FIELD_NUMBER: _ClassVar[int]
+    CPUSET_MEMS_FIELD_NUMBER: _ClassVar[int]
+    CPU_PERIOD_FIELD_NUMBER: _ClassVar[int]
+    CPU_QUOTA_FIELD_NUMBER: _ClassVar[int]
+    SHM_SIZE_FIELD_NUMBER: _ClassVar[int]
+    ULIMITS_FIELD_NUMBER: _ClassVar[int]
+    ADD_HOSTS_FIELD_NUMBER: _ClassVar[int]
+    CGROUP_PARENT_FIELD_NUMBER: _ClassVar[int]
+    SECURITY_OPT_FIELD_NUMBER: _ClassVar[int]
     tags: _containers.RepeatedScalarFieldContainer[str]
     dockerfile: str
     dockerfile_content: bytes
@@ -286,7 +309,19 @@ class BuildOptions(_message.Message):
     network: str
     registry_auths: _containers.MessageMap[str, RegistryAuth]
     pull: bool
-    def __init__(self, tags: _Optional[_Iterable[str]] = ..., dockerfile: _Optional[str] = ..., dockerfile_content: _Optional[bytes] = ..., build_args: _Optional[_Mapping[str, str]] = ..., target: _Optional[str] = ..., no_cache: _Optional[bool] = ..., labels: _Optional[_Mapping[str, str]] = ..., network: _Optional[str] = ..., registry_auths: _Optional[_Mapping[str, RegistryAuth]] = ..., pull: _Optional[bool] = ...) -> None: ...
+    memory: int
+    memory_swap: int
+    cpu_shares: int
+    cpuset_cpus: str
+    cpuset_mems: str
+    cpu_period: int
+    cpu_quota: int
+    shm_size: int
+    ulimits: _containers.RepeatedScalarFieldContainer[str]
+    add_hosts: _containers.RepeatedScalarFieldContainer[str]
+    cgroup_parent: str
+    security_opt: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, tags: _Optional[_Iterable[str]] = ..., dockerfile: _Optional[str] = ..., dockerfile_content: _Optional[bytes] = ..., build_args: _Optional[_Mapping[str, str]] = ..., target: _Optional[str] = ..., no_cache: _Optional[bool] = ..., labels: _Optional[_Mapping[str, str]] = ..., network: _Optional[str] = ..., registry_auths: _Optional[_Mapping[str, RegistryAuth]] = ..., pull: _Optional[bool] = ..., memory: _Optional[int] = ..., memory_swap: _Optional[int] = ..., cpu_shares: _Optional[int] = ..., cpuset_cpus: _Optional[str] = ..., cpuset_mems: _Optional[str] = ..., cpu_period: _Optional[int] = ..., cpu_quota: _Optional[int] = ..., shm_size: _Optional[int] = ..., ulimits: _Optional[_Iterable[str]] = ..., add_hosts: _Optional[_Iterable[str]] = ..., cgroup_parent: _Optional[str] = ..., security_opt: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class BuildInput(_message.Message):
     __slots__ = ("options", "context", "abort")

@@ -28,6 +28,7 @@ import stat
 import sys
 
 from common.errors import DocaError
+from gateway.cli import build_flags
 from gateway.cli.rpc import conn, doca_v1 as pb
 from gateway.cli.rpc.client import RpcError
 
@@ -236,10 +237,9 @@ def _bad_tag(tags) -> str | None:
     return None
 
 
-# Docker's build flags doca's builder does not apply yet (the RUN steps'
-# limits and options, outside cache sources): refused, never ignored.
-NOT_YET = ("add_host", "cache_from", "cgroup_parent", "cpu_period", "cpu_quota", "cpu_shares", "cpuset_cpus",
-           "cpuset_mems", "memory", "memory_swap", "security_opt", "shm_size", "ulimit")
+# Docker's build flags doca's builder does not apply yet (cache sources
+# other than its own cache): refused, never ignored.
+NOT_YET = ("cache_from",)
 
 
 def _refused(args) -> str | None:
@@ -283,11 +283,19 @@ def build(args) -> int:
     if refused is not None:
         sys.stderr.write(f"doca: {refused}\n")
         return 1
+    limits = pb.BuildOptions()
+    try:
+        build_flags.apply(args, limits)  # the RUN steps' limits, as Docker's client reads them
+    except build_flags.FlagError as e:
+        from gateway.cli import usage
+        sys.stderr.write(usage.flag_error("build", str(e)))
+        return 125
     iidfile = getattr(args, "iidfile", "")
     if iidfile and not _iidfile(iidfile):
         return 1
     quiet = args.quiet or args.progress == "quiet"
     opts, chunks = _source(args)
+    opts.MergeFromString(limits.SerializeToString())
     opts.tags.extend(args.tag)
     opts.build_args.update(_pairs(args.build_arg, "--build-arg", True))
     opts.labels.update(_pairs(args.label, "--label", False))

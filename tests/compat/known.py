@@ -14,8 +14,6 @@ WRONG = {
     "commit-unchanged-no-layer": "commit of a container that changed nothing: docker adds no layer (an empty_layer history entry), doca an empty one (so rmi lists one more Deleted: line)",
     # -- namespaces from elsewhere (tests/compat/cases/modes.py)
     # -- every verb's flags (tests/compat/cases/verb_flags.py)
-    "flags-build-memory": "build -m: doca's builder does not apply limits to the RUN steps' containers yet and refuses the flag (exit 1); docker builds",
-    "flags-build-add-host": "build --add-host: not applied to the RUN steps by doca's builder yet, refused (exit 1); docker builds",
     "flags-builder-prune-filter": "builder prune --filter: doca's cache prune takes all of it and refuses a filter (exit 1); docker prunes what matches",
     "flags-network-create-attachable": "network create --attachable: unknown flag in doca (exit 125)",
     "flags-network-create-scope-local": "network create --scope: unknown flag in doca (exit 125)",

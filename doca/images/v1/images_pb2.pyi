@@ -374,7 +374,7 @@ class ExportRequest(_message.Message):
     def __init__(self, container_id: _Optional[str] = ...) -> None: ...
 
 class BuildOptions(_message.Message):
-    __slots__ = ("tags", "dockerfile", "dockerfile_content", "build_args", "target", "no_cache", "labels", "network", "registry_auths", "pull")
+    __slots__ = ("tags", "dockerfile", "dockerfile_content", "build_args", "target", "no_cache", "labels", "network", "registry_auths", "pull", "memory", "memory_swap", "cpu_shares", "cpuset_cpus", "cpuset_mems", "cpu_period", "cpu_quota", "shm_size", "ulimits", "add_hosts", "cgroup_parent", "security_opt")
     class BuildArgsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -406,6 +406,18 @@ class BuildOptions(_message.Message):
     NETWORK_FIELD_NUMBER: _ClassVar[int]
     REGISTRY_AUTHS_FIELD_NUMBER: _ClassVar[int]
     PULL_FIELD_NUMBER: _ClassVar[int]
+    MEMORY_FIELD_NUMBER: _ClassVar[int]
+    MEMORY_SWAP_FIELD_NUMBER: _ClassVar[int]
+    CPU_SHARES_FIELD_NUMBER: _ClassVar[int]
+    CPUSET_CPUS_FIELD_NUMBER: _ClassVar[int]
+    CPUSET_MEMS_FIELD_NUMBER: _ClassVar[int]
+    CPU_PERIOD_FIELD_NUMBER: _ClassVar[int]
+    CPU_QUOTA_FIELD_NUMBER: _ClassVar[int]
+    SHM_SIZE_FIELD_NUMBER: _ClassVar[int]
+    ULIMITS_FIELD_NUMBER: _ClassVar[int]
+    ADD_HOSTS_FIELD_NUMBER: _ClassVar[int]
+    CGROUP_PARENT_FIELD_NUMBER: _ClassVar[int]
+    SECURITY_OPT_FIELD_NUMBER: _ClassVar[int]
     tags: _containers.RepeatedScalarFieldContainer[str]
     dockerfile: str
     dockerfile_content: bytes
@@ -416,7 +428,19 @@ class BuildOptions(_message.Message):
     network: str
     registry_auths: _containers.MessageMap[str, RegistryAuth]
     pull: bool
-    def __init__(self, tags: _Optional[_Iterable[str]] = ..., dockerfile: _Optional[str] = ..., dockerfile_content: _Optional[bytes] = ..., build_args: _Optional[_Mapping[str, str]] = ..., target: _Optional[str] = ..., no_cache: _Optional[bool] = ..., labels: _Optional[_Mapping[str, str]] = ..., network: _Optional[str] = ..., registry_auths: _Optional[_Mapping[str, RegistryAuth]] = ..., pull: _Optional[bool] = ...) -> None: ...
+    memory: int
+    memory_swap: int
+    cpu_shares: int
+    cpuset_cpus: str
+    cpuset_mems: str
+    cpu_period: int
+    cpu_quota: int
+    shm_size: int
+    ulimits: _containers.RepeatedScalarFieldContainer[str]
+    add_hosts: _containers.RepeatedScalarFieldContainer[str]
+    cgroup_parent: str
+    security_opt: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, tags: _Optional[_Iterable[str]] = ..., dockerfile: _Optional[str] = ..., dockerfile_content: _Optional[bytes] = ..., build_args: _Optional[_Mapping[str, str]] = ..., target: _Optional[str] = ..., no_cache: _Optional[bool] = ..., labels: _Optional[_Mapping[str, str]] = ..., network: _Optional[str] = ..., registry_auths: _Optional[_Mapping[str, RegistryAuth]] = ..., pull: _Optional[bool] = ..., memory: _Optional[int] = ..., memory_swap: _Optional[int] = ..., cpu_shares: _Optional[int] = ..., cpuset_cpus: _Optional[str] = ..., cpuset_mems: _Optional[str] = ..., cpu_period: _Optional[int] = ..., cpu_quota: _Optional[int] = ..., shm_size: _Optional[int] = ..., ulimits: _Optional[_Iterable[str]] = ..., add_hosts: _Optional[_Iterable[str]] = ..., cgroup_parent: _Optional[str] = ..., security_opt: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class BuildInput(_message.Message):
     __slots__ = ("options", "context", "abort")

@@ -40,6 +40,18 @@ MESSAGES = {
         (8, 'network', 9, 0, '', ''),
         (9, 'registry_auths', 11, 9, 'doca.v1.BuildOptions.RegistryAuthsEntry', ''),
         (10, 'pull', 8, 0, '', ''),
+        (320, 'memory', 3, 0, '', ''),
+        (321, 'memory_swap', 3, 0, '', ''),
+        (322, 'cpu_shares', 3, 0, '', ''),
+        (323, 'cpuset_cpus', 9, 0, '', ''),
+        (324, 'cpuset_mems', 9, 0, '', ''),
+        (325, 'cpu_period', 3, 0, '', ''),
+        (326, 'cpu_quota', 3, 0, '', ''),
+        (327, 'shm_size', 3, 0, '', ''),
+        (328, 'ulimits', 9, 1, '', ''),
+        (329, 'add_hosts', 9, 1, '', ''),
+        (330, 'cgroup_parent', 9, 0, '', ''),
+        (331, 'security_opt', 9, 1, '', ''),
     ), ('doca.v1.BuildOptions.BuildArgsEntry', 'doca.v1.BuildOptions.LabelsEntry', 'doca.v1.BuildOptions.RegistryAuthsEntry')),
     'doca.v1.BuildOptions.BuildArgsEntry': ((
         (1, 'key', 9, 0, '', ''),
@@ -179,6 +191,8 @@ MESSAGES = {
         (188, 'link_local_ips', 9, 1, '', ''),
         (200, 'mac_address', 9, 0, '', ''),
         (201, 'links', 9, 1, '', ''),
+        (360, 'health_test', 9, 1, '', ''),
+        (361, 'detached', 8, 0, '', ''),
     ), ('doca.v1.ContainerConfig.LabelsEntry', 'doca.v1.ContainerConfig.LogOptsEntry', 'doca.v1.ContainerConfig.AnnotationsEntry')),
     'doca.v1.ContainerConfig.AnnotationsEntry': ((
         (1, 'key', 9, 0, '', ''),
@@ -209,6 +223,15 @@ MESSAGES = {
         (10, 'blk_write_bytes', 4, 0, '', ''),
         (11, 'pids', 4, 0, '', ''),
         (12, 'cpu_seconds', 1, 0, '', ''),
+        (380, 'read', 11, 4, 'google.protobuf.Timestamp', ''),
+        (381, 'cpu_ns', 4, 0, '', ''),
+        (382, 'pre_cpu_ns', 4, 0, '', ''),
+        (383, 'system_ns', 4, 0, '', ''),
+        (384, 'pre_system_ns', 4, 0, '', ''),
+        (385, 'online_cpus', 13, 0, '', ''),
+        (386, 'memory_raw_usage', 4, 0, '', ''),
+        (387, 'memory_inactive_file', 4, 0, '', ''),
+        (388, 'pids_limit', 4, 0, '', ''),
     ), ()),
     'doca.v1.ContainerSummary': ((
         (1, 'id', 9, 0, '', ''),
@@ -266,8 +289,27 @@ MESSAGES = {
         (4, 'gateway', 9, 0, '', ''),
         (5, 'internal', 8, 0, '', ''),
         (6, 'labels', 11, 9, 'doca.v1.CreateNetworkRequest.LabelsEntry', ''),
-    ), ('doca.v1.CreateNetworkRequest.LabelsEntry',)),
+        (300, 'ip_range', 9, 0, '', ''),
+        (301, 'aux_addresses', 11, 9, 'doca.v1.CreateNetworkRequest.AuxAddressesEntry', ''),
+        (302, 'options', 11, 9, 'doca.v1.CreateNetworkRequest.OptionsEntry', ''),
+        (303, 'attachable', 8, 0, '', ''),
+        (304, 'scope', 9, 0, '', ''),
+        (305, 'ipam_driver', 9, 0, '', ''),
+        (306, 'ipam_options', 11, 9, 'doca.v1.CreateNetworkRequest.IpamOptionsEntry', ''),
+    ), ('doca.v1.CreateNetworkRequest.LabelsEntry', 'doca.v1.CreateNetworkRequest.AuxAddressesEntry', 'doca.v1.CreateNetworkRequest.OptionsEntry', 'doca.v1.CreateNetworkRequest.IpamOptionsEntry')),
+    'doca.v1.CreateNetworkRequest.AuxAddressesEntry': ((
+        (1, 'key', 9, 0, '', ''),
+        (2, 'value', 9, 0, '', ''),
+    ), ()),
+    'doca.v1.CreateNetworkRequest.IpamOptionsEntry': ((
+        (1, 'key', 9, 0, '', ''),
+        (2, 'value', 9, 0, '', ''),
+    ), ()),
     'doca.v1.CreateNetworkRequest.LabelsEntry': ((
+        (1, 'key', 9, 0, '', ''),
+        (2, 'value', 9, 0, '', ''),
+    ), ()),
+    'doca.v1.CreateNetworkRequest.OptionsEntry': ((
         (1, 'key', 9, 0, '', ''),
         (2, 'value', 9, 0, '', ''),
     ), ()),
@@ -380,6 +422,12 @@ MESSAGES = {
         (3, 'created', 11, 4, 'google.protobuf.Timestamp', ''),
         (4, 'size', 3, 0, '', ''),
         (5, 'repo_digests', 9, 1, '', ''),
+        (400, 'labels', 11, 9, 'doca.v1.ImageSummary.LabelsEntry', ''),
+        (401, 'parent_id', 9, 0, '', ''),
+    ), ('doca.v1.ImageSummary.LabelsEntry',)),
+    'doca.v1.ImageSummary.LabelsEntry': ((
+        (1, 'key', 9, 0, '', ''),
+        (2, 'value', 9, 0, '', ''),
     ), ()),
     'doca.v1.ImageUsage': ((
         (1, 'id', 9, 0, '', ''),
@@ -523,6 +571,14 @@ MESSAGES = {
     'doca.v1.PruneNetworksResponse': ((
         (1, 'removed', 9, 1, '', ''),
     ), ()),
+    'doca.v1.PruneVolumesRequest': ((
+        (420, 'filters', 9, 1, '', ''),
+        (421, 'all', 8, 0, '', ''),
+    ), ()),
+    'doca.v1.PruneVolumesResponse': ((
+        (420, 'deleted', 9, 1, '', ''),
+        (421, 'space_reclaimed', 3, 0, '', ''),
+    ), ()),
     'doca.v1.PullRequest': ((
         (1, 'reference', 9, 0, '', ''),
         (2, 'auth', 11, 4, 'doca.v1.RegistryAuth', ''),
@@ -594,6 +650,7 @@ MESSAGES = {
     'doca.v1.StopRequest': ((
         (1, 'id', 9, 0, '', ''),
         (2, 'timeout', 5, 0, '', ''),
+        (360, 'signal', 9, 0, '', ''),
     ), ()),
     'doca.v1.SummaryMount': ((
         (1, 'name', 9, 0, '', ''),
@@ -786,6 +843,7 @@ SERVICES = {
         'List': ('/doca.v1.Volumes/List', 'doca.v1.ListVolumesRequest', 'doca.v1.ListVolumesResponse', False, False),
         'Inspect': ('/doca.v1.Volumes/Inspect', 'doca.v1.VolumeRef', 'google.protobuf.Struct', False, False),
         'Remove': ('/doca.v1.Volumes/Remove', 'doca.v1.RemoveVolumeRequest', 'doca.v1.RemoveVolumeResponse', False, False),
+        'Prune': ('/doca.v1.Volumes/Prune', 'doca.v1.PruneVolumesRequest', 'doca.v1.PruneVolumesResponse', False, False),
     },
 }
 

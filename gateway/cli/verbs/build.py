@@ -14,7 +14,8 @@ def _build(sub, name="build"):
     p.add_argument("--no-cache", action="store_true", help="run every step again")
     p.add_argument("--pull", action="store_true", help="always attempt to pull a newer version of the images")
     p.add_argument("--label", action="append", default=[], metavar="KEY=VALUE")
-    p.add_argument("--network", default="default", help="RUN steps' network: default (the bridge), none, or a name")
+    p.add_argument("--network", default="default",
+                   help="RUN steps' network: default (the bridge), none, host, or a network's name")
     p.add_argument("--progress", default="auto", choices=("auto", "plain", "tty", "quiet"),
                    help="auto, plain and tty all print one line per step; quiet as -q")
     p.add_argument("-q", "--quiet", action="store_true", help="print only the image id")
@@ -29,15 +30,24 @@ def _build(sub, name="build"):
     p.add_argument("--platform", default="", help="the image's platform: doca builds linux/amd64 alone")
     p.add_argument("--isolation", default="", help="only default (the only kind on Linux)")
     p.add_argument("--squash", action="store_true", help="not supported (Docker's experimental)")
-    # Docker's limits and options of the RUN steps' containers: not applied by doca's builder yet,
-    # so refused rather than ignored (build.py, NOT_YET)
-    for names, kind in ((("--add-host",), "list"), (("--cache-from",), "list"), (("--cgroup-parent",), ""),
-                        (("--cpu-period",), "int"), (("--cpu-quota",), "int"), (("-c", "--cpu-shares"), "int"),
-                        (("--cpuset-cpus",), ""), (("--cpuset-mems",), ""), (("-m", "--memory"), ""),
-                        (("--memory-swap",), ""), (("--security-opt",), "list"), (("--shm-size",), ""),
-                        (("--ulimit",), "list")):
+    # Docker's limits and options of the RUN steps' containers (its classic builder's): each RUN's
+    # container takes them (build_flags.py reads them as Docker's client does)
+    for names, kind, text in (
+            (("--add-host",), "list", "NAME:IP (or host-gateway) in the RUN steps' /etc/hosts"),
+            (("--cgroup-parent",), "", "the RUN steps' containers' cgroup parent"),
+            (("--cpu-period",), "int", "the RUN steps' CFS period"),
+            (("--cpu-quota",), "int", "the RUN steps' CFS quota"),
+            (("-c", "--cpu-shares"), "int", "the RUN steps' CPU shares"),
+            (("--cpuset-cpus",), "", "the CPUs the RUN steps may use"),
+            (("--cpuset-mems",), "", "the memory nodes the RUN steps may use"),
+            (("-m", "--memory"), "", "the RUN steps' memory limit"),
+            (("--memory-swap",), "", "memory plus swap of the RUN steps (-1: unlimited swap)"),
+            (("--security-opt",), "list", "refused on Linux, as Docker's daemon refuses it"),
+            (("--shm-size",), "", "the RUN steps' /dev/shm size"),
+            (("--ulimit",), "list", "the RUN steps' ulimits")):
         kw = {"action": "append", "default": []} if kind == "list" else {"type": int} if kind == "int" else {}
-        p.add_argument(*names, help="not applied by doca's builder yet: refused", **kw)
+        p.add_argument(*names, help=text, **kw)
+    p.add_argument("--cache-from", action="append", default=[], help="not supported by doca's builder yet: refused")
     p.add_argument("build_context", metavar="CONTEXT", help="a directory, or - (a tar or a Dockerfile on stdin)")
 
 

@@ -2,7 +2,7 @@
 messages in and out, nothing else."""
 from common.errors import FailedPrecondition, InvalidArgument
 from doca.images.v1 import images_pb2 as pb
-from services.images.build import events
+from services.images.build import events, host_config
 from services.images.build.executor import Options, parse_network, parse_tags
 from services.images.registry.api import credentials
 
@@ -12,7 +12,8 @@ def _options(msg: pb.BuildOptions) -> Options:
                    dockerfile_content=msg.dockerfile_content if msg.HasField("dockerfile_content") else None,
                    build_args=dict(msg.build_args), target=msg.target, no_cache=msg.no_cache,
                    labels=dict(msg.labels), network=parse_network(msg.network),
-                   registry_auths={k: credentials(v) for k, v in msg.registry_auths.items()}, pull=msg.pull)
+                   registry_auths={k: credentials(v) for k, v in msg.registry_auths.items()}, pull=msg.pull,
+                   host=host_config.from_message(msg))
 
 
 def _message(ev) -> pb.BuildEvent:

@@ -35,6 +35,7 @@ from services.images.build import events, layer, mounts, owner, sources
 from common import fstree as trees
 from services.images.build.cache import Hit
 from services.images.build.describe import describe
+from services.images.build.host_config import HostConfig
 from common.layerview import LayerTree
 from services.images import tarstream
 from services.images.build.pulls import Puller
@@ -82,6 +83,7 @@ class Options:
     network: str = ""   # RUN steps' network: "" (the default one), "none", or a network's name
     registry_auths: dict = dataclasses.field(default_factory=dict)  # domain -> registry Credentials
     pull: bool = False  # pull the images the build names even when the store has them (--pull)
+    host: HostConfig = dataclasses.field(default_factory=HostConfig)  # every RUN container's limits, hosts
 
 
 class Executor:
@@ -329,11 +331,9 @@ class Executor:
 
 
 def parse_network(text: str) -> str:
-    if text in ("", "default", "bridge"):
-        return ""
-    if text == "host":
-        raise InvalidArgument("--network=host is not supported for builds: use the default network or none")
-    return text
+    """"" (the default network), "none", "host" (the host's own, as Docker's
+    classic builder takes it) or a network's name."""
+    return "" if text in ("", "default", "bridge") else text
 
 
 def parse_tags(texts) -> list:

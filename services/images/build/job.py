@@ -36,7 +36,7 @@ class Job:
         self.dir = builder.dir / self.id
         self.dir.mkdir(mode=0o700)
         self.context = ContextFile(str(self.dir))
-        self.runner = Runner(self.svc, builder.runtime, builder.network, self.dir, self.id)
+        self.runner = Runner(self.svc, builder.runtime, builder.network, self.dir, self.id, options.host)
         self._queue: queue.Queue = queue.Queue(QUEUE)
         self._gone = threading.Event()  # nobody reads the events any more
         self.puller = Puller(self.svc, options.registry_auths, options.pull, self._put)

@@ -14,9 +14,15 @@ happened. A marker file in the build's directory names the container
 first, so a build the service's crash interrupted is cleaned at the next
 start (see builder.recover).
 
+The container gets the build's host config (host_config.py: limits,
+ulimits, cgroup parent) and, as Docker's RUN containers, its own
+/etc/hosts (with --add-host's lines), /etc/hostname and /etc/resolv.conf
+from the network service (Prepare; Detach removes them with the endpoint).
+
 Mount points the runtime creates when the image lacks them (/proc, /dev,
-/sys) are directories of the container's own making: they are taken out of
-the upper directory again when they are empty, so they never reach a layer.
+/sys, the /etc files) are of the container's own making: they are taken
+out of the upper directory again when they are empty, so they never reach
+a layer (Docker keeps them in a container's init layer, never committed).
 """
 import contextlib
 import dataclasses
@@ -24,6 +30,8 @@ import errno
 import logging
 import os
 import pathlib
+import socket
+import stat
 import threading
 
 import grpc
@@ -33,6 +41,7 @@ from common.errors import FailedPrecondition, Internal, InvalidArgument, NotFoun
 from doca.network.v1 import network_pb2 as npb
 from doca.runtime.v1 import runtime_pb2 as rpb
 from services.images import digests
+from services.images.build.host_config import HostConfig
 from services.images.snapshots import described
 from common import fstree as trees
 from common.layerview import LayerTree
@@ -42,6 +51,7 @@ log = logging.getLogger("doca.images.build")
 LABEL = labels.BUILD
 MARKER_PREFIX = "run-"
 MOUNT_POINTS = ("proc", "dev", "sys")
+ETC_FILES = ("/etc/hosts", "/etc/hostname", "/etc/resolv.conf")  # the network service's, bound
 CALL_TIMEOUT = 120  # seconds for Create, Start, Remove: they never take that long when healthy
 FULL_BELOW = 1024 * 1024  # bytes: a RUN that failed with less left failed for space (see _full)
 
@@ -53,7 +63,7 @@ class Process:
     cwd: str
     user: str
     mounts: list = dataclasses.field(default_factory=list)  # runtime Mount messages
-    network: str = "none"  # "none", "" (the default network) or a network's name
+    network: str = "none"  # "none", "" (the default network), "host" or a network's name
 
 
 class StepFailed(FailedPrecondition):
@@ -85,8 +95,10 @@ def _absent(view, paths) -> list[str]:
 
 
 class Runner:
-    def __init__(self, svc, runtime, network, build_dir: pathlib.Path, build_id: str):
+    def __init__(self, svc, runtime, network, build_dir: pathlib.Path, build_id: str,
+                 host: HostConfig | None = None):
         self.svc = svc
+        self.host = host or HostConfig()
         self.runtime = runtime
         self.network = network
         self.build_dir = build_dir
@@ -120,7 +132,7 @@ class Runner:
             made = self.svc.snapshots.create(ctr.id, stage.layer_image, chains)
         try:
             snap = described(made, [str(self.svc.layers.diff_dir(c)) for c in reversed(chains)])
-            absent = _absent(LayerTree(snap["lower_dirs"]), [*MOUNT_POINTS, *mount_targets])
+            absent = _absent(LayerTree(snap["lower_dirs"]), [*MOUNT_POINTS, *ETC_FILES, *mount_targets])
             try:
                 ctr.create(stage, process, snap)
                 with self._lock:
@@ -147,8 +159,7 @@ class Runner:
                 raise StepFailed(f"{failed}{oom}{why}")
             upper = pathlib.Path(snap["upper_dir"])
             for path in absent:  # deepest first; only when empty: a command that wrote there keeps it
-                with contextlib.suppress(OSError):
-                    os.rmdir(upper / path)
+                _remove_if_empty(upper / path)
             yield upper
         finally:
             with self._lock:
@@ -156,6 +167,23 @@ class Runner:
             if ctr.release_quietly():  # never under a container that may still run: recover() does that
                 self.svc.remove_snapshot(ctr.id)
                 ctr.marker.unlink(missing_ok=True)
+
+
+def _remove_if_empty(path: pathlib.Path) -> None:
+    """An empty directory or an empty regular file (a file's mount point) goes."""
+    with contextlib.suppress(OSError):
+        st = path.lstat()
+        if stat.S_ISDIR(st.st_mode):
+            os.rmdir(path)
+        elif stat.S_ISREG(st.st_mode) and st.st_size == 0:
+            path.unlink()
+
+
+def _etc_mounts(sandbox, taken) -> list:
+    """The network service's /etc files, bound where RUN --mount put nothing."""
+    wanted = zip(ETC_FILES, (sandbox.hosts_path, sandbox.hostname_path, sandbox.resolv_conf_path))
+    return [rpb.Mount(destination=dest, type="bind", source=src, options=["rbind", "rprivate", "rw"])
+            for dest, src in wanted if src and dest not in taken]
 
 
 def _full(path: str) -> bool:
@@ -170,7 +198,8 @@ def _full(path: str) -> bool:
 
 class _Container:
     """One RUN container and what it holds: the runtime's record and the
-    network's endpoint, each released once, in the gateway's order."""
+    network's sandbox (its /etc files) and endpoint, each released once,
+    in the gateway's order."""
 
     def __init__(self, runner: Runner, cid: str):
         self.r = runner
@@ -181,17 +210,26 @@ class _Container:
 
     def create(self, stage, process: Process, snap: dict) -> None:
         mode = "none" if process.network == "none" else (process.network or "bridge")
+        host = self.r.host
+        resources = host.runtime_resources()  # Docker's words for a bad limit, before anything is made
+        hostname = socket.gethostname() if mode == "host" else self.id[:12]
+        self.attached = True  # a Detach is due (it removes the sandbox's files) even if Prepare fails half-way
+        sandbox = self.r.network.Prepare(npb.PrepareRequest(
+            container_id=self.id, hostname=hostname, extra_hosts=host.extra_hosts(self.r.network),
+            host_network=mode == "host"), timeout=CALL_TIMEOUT)
+        mounts = list(process.mounts)
+        mounts += _etc_mounts(sandbox, {m.destination for m in mounts})
         spec = rpb.ContainerSpec(
             name=f"doca-build-{self.id[:12]}", image=digests.short(stage.layer_image), image_id=stage.layer_image,
             process=rpb.Process(args=process.args, env=process.env, cwd=process.cwd, user=process.user),
-            hostname=self.id[:12],
+            hostname=hostname,
             rootfs=rpb.Rootfs(lower_dirs=snap["lower_dirs"], upper_dir=snap["upper_dir"], work_dir=snap["work_dir"],
                               mounts=[rpb.Mount(**m) for m in snap["mounts"]]),
-            mounts=process.mounts, network_mode=mode, labels={LABEL: self.r.build_id})
+            mounts=mounts, resources=resources, network_mode=mode, labels={LABEL: self.r.build_id},
+            ulimits=host.ulimits, cgroup_parent=host.cgroup_parent)
         made = self.r.runtime.Create(rpb.CreateRequest(id=self.id, spec=spec), timeout=CALL_TIMEOUT)
         self.created = True
-        if mode != "none":
-            self.attached = True  # a Detach is due even if Attach fails half-way
+        if mode not in ("none", "host"):
             self.r.network.Attach(npb.AttachRequest(container_id=self.id, network=process.network,
                                                     netns_path=made.netns_path), timeout=CALL_TIMEOUT)
 

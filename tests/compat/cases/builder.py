@@ -1,0 +1,78 @@
+"""build's limits and options of the RUN steps' containers (docker 20.10's
+classic builder applies them to every RUN), observed from inside the image
+a RUN wrote them into; builder prune --filter; commit of an unchanged
+container. Each build's Dockerfile is its own (no step another case could
+have cached: neither builder keys a step on its limits) and --no-cache."""
+from tests.compat.case import case
+
+RMI = "rmi -f %n:b"
+ONLY_FROM = "FROM busybox:latest\n"
+
+
+def _built(flags: str, run: str):
+    """set-up lines and their Dockerfile: a build with `flags` whose RUN
+    writes what the step's container saw into /out."""
+    return (f"build -q --no-cache --network none {flags} -t %n:b -",), f"FROM busybox:latest\nRUN {run} > /out\n"
+
+
+def _observed(id_: str, flags: str, run: str):
+    setup, dockerfile = _built(flags, run)
+    return case(id_, "run --rm --network none %n:b cat /out", setup=setup, setup_stdin=dockerfile, cleanup=RMI)
+
+
+def _refused(id_: str, flags: str, says: str, dockerfile: str = ONLY_FROM):
+    return case(id_, f"build -q --no-cache --network none {flags} -t %n:b -", stdin=dockerfile, cleanup=RMI,
+                says=says)
+
+
+CASES = [
+    # the limits reach each RUN's container
+    _observed("build-run-memory", "-m 64m --memory-swap 96m",
+              "cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/memory/memory.memsw.limit_in_bytes"),
+    _observed("build-run-memory-swap-unlimited", "-m 48m --memory-swap -1",
+              "cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/memory/memory.memsw.limit_in_bytes"),
+    _observed("build-run-cpu", "-c 512 --cpu-period 50000 --cpu-quota 25000 --cpuset-cpus 0",
+              "cd /sys/fs/cgroup && cat cpu/cpu.shares cpu/cpu.cfs_quota_us cpu/cpu.cfs_period_us cpuset/cpuset.cpus"),
+    _observed("build-run-shm-size", "--shm-size 32m", "df -k /dev/shm | tail -1"),
+    _observed("build-run-ulimit", "--ulimit nofile=100:200 --ulimit nproc=300",
+              "sh -c 'ulimit -n; ulimit -Hn; ulimit -u'"),
+    # its own /etc/hosts, with --add-host's lines (no line of its own without a network)
+    _observed("build-run-add-host", "--add-host a:10.0.0.1 --add-host b.example:10.0.0.2", "cat /etc/hosts"),
+    _observed("build-run-etc-hosts", "", "cat /etc/hosts"),
+    # no RUN, or every RUN cached: no container, the limits are not checked (Docker's daemon checks them
+    # when it creates a RUN's container)
+    case("build-memory-too-small-no-run", "build -q -m 1k -", stdin=ONLY_FROM),
+    _refused("build-memory-too-small", "-m 1k", ("minimum", "memory"), "FROM busybox:latest\nRUN echo small\n"),
+    _refused("build-memory-swap-below-memory", "-m 20m --memory-swap 10m",
+             "Minimum memoryswap limit should be larger than memory limit", "FROM busybox:latest\nRUN echo swap\n"),
+    _refused("build-memory-swap-alone", "--memory-swap 10m",
+             "You should always set the Memory limit when using Memoryswap limit", "FROM busybox:latest\nRUN echo a\n"),
+    _refused("build-cpu-period-bad", "--cpu-period 10", "CPU cfs period can not be less than 1ms",
+             "FROM busybox:latest\nRUN echo period\n"),
+    _refused("build-cpu-quota-bad", "--cpu-quota 10", "CPU cfs quota can not be less than 1ms",
+             "FROM busybox:latest\nRUN echo quota\n"),
+    _refused("build-cpuset-cpus-bad", "--cpuset-cpus x", "Invalid value x for cpuset cpus",
+             "FROM busybox:latest\nRUN echo cpus\n"),
+    _refused("build-cpuset-cpus-unavailable", "--cpuset-cpus 99", "Requested CPUs are not available",
+             "FROM busybox:latest\nRUN echo cpus99\n"),
+    _refused("build-network-missing", "--network nosuch-compat", "network nosuch-compat not found",
+             "FROM busybox:latest\nRUN echo net\n"),
+    _refused("build-security-opt", "--security-opt no-new-privileges",
+             "does not support setting security options on build"),
+    # what Docker's client refuses before sending anything (exit 125)
+    _refused("build-memory-bad", "-m lots", "invalid size: 'lots'"),
+    _refused("build-memory-swap-bad", "-m 10m --memory-swap lots", "invalid size: 'lots'"),
+    _refused("build-shm-size-negative", "--shm-size -1", "invalid size: '-1'"),
+    _refused("build-ulimit-bad", "--ulimit nofile", "invalid ulimit argument: nofile"),
+    _refused("build-ulimit-type-bad", "--ulimit nosuch=1", "invalid ulimit type: nosuch"),
+    _refused("build-ulimit-soft-above-hard", "--ulimit nofile=2:1",
+             "ulimit soft limit must be less than or equal to hard limit: 2 > 1"),
+    _refused("build-ulimit-not-a-number", "--ulimit nofile=1:x", 'parsing "x": invalid syntax'),
+    _refused("build-add-host-bad", "--add-host nocolon", 'bad format for add-host: "nocolon"'),
+    _refused("build-add-host-bad-ip", "--add-host a:b", 'invalid IP address in add-host: "b"'),
+    _refused("build-cpu-shares-bad", "-c lots", 'parsing "lots": invalid syntax'),
+    # --network host: the host's own network, as Docker's classic builder
+    case("build-network-host", "run --rm --network none %n:b cat /out",
+         setup="build -q --no-cache --network host -t %n:b -",
+         setup_stdin="FROM busybox:latest\nRUN echo on-the-host > /out\n", cleanup=RMI),
+]
