@@ -35,5 +35,5 @@ def list_images(images_stub, request) -> gipb.ListImagesResponse:
         if dangling is not None and dangling != (not tags):
             continue
         out.append(gipb.ImageSummary(id=img.id, repo_tags=tags, created=img.created, size=img.size,
-                                     repo_digests=digests))
+                                     repo_digests=digests, labels=dict(img.config.labels), parent_id=img.parent))
     return gipb.ListImagesResponse(images=out)

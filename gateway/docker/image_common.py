@@ -1,0 +1,113 @@
+"""What the image endpoints share: Docker's JSON-message stream (progress,
+errors in the stream), the registry auth headers, request bodies spooled
+before they go upstream, and the peek that turns an error raised before any
+output into an HTTP status, as Docker's handlers do (they answer with a
+status while nothing has been flushed)."""
+import base64
+import json
+import tempfile
+
+import grpc
+
+from doca.v1 import images_pb2 as pb
+from gateway.docker.errors import ApiError, from_rpc
+
+CHUNK = 1 << 20
+# Bodies up to this size stay in memory while they are spooled.
+SPOOL_IN_MEMORY = 8 << 20
+
+
+def message(**fields) -> bytes:
+    """One line of Docker's JSON stream (jsonmessage.JSONMessage)."""
+    return (json.dumps(fields, separators=(",", ":")) + "\r\n").encode()
+
+
+def error_message(text: str) -> bytes:
+    """An error after the stream began: Docker's errorDetail line."""
+    return message(errorDetail={"message": text}, error=text)
+
+
+def rpc_message(err: grpc.RpcError) -> str:
+    return from_rpc(err).message
+
+
+def _b64json(value: str, header: str):
+    value = value.strip()
+    if not value:
+        return None
+    raw = None
+    for decode in (base64.urlsafe_b64decode, base64.standard_b64decode):
+        try:  # clients send it with or without padding, URL-safe or not
+            raw = decode(value + "=" * (-len(value) % 4))
+            break
+        except (ValueError, TypeError):
+            continue
+    try:
+        return json.loads(raw) if raw is not None else None
+    except ValueError:
+        return None
+
+
+def auth_of(doc) -> pb.RegistryAuth:
+    """An AuthConfig (username, password, identitytoken; registrytoken is a
+    bearer token doca's client cannot use as such) as doca.v1's."""
+    if not isinstance(doc, dict):
+        return pb.RegistryAuth()
+    if doc.get("registrytoken"):
+        raise ApiError(400, "registrytoken auth is not supported: send username and password or identitytoken")
+    return pb.RegistryAuth(username=str(doc.get("username") or ""), password=str(doc.get("password") or ""),
+                           identity_token=str(doc.get("identitytoken") or ""))
+
+
+def registry_auth(req) -> pb.RegistryAuth:
+    """X-Registry-Auth: base64 JSON AuthConfig; a header that does not decode
+    is taken as no credentials (Docker's daemon does the same)."""
+    return auth_of(_b64json(req.headers.get("x-registry-auth", ""), "X-Registry-Auth"))
+
+
+def registry_config(req) -> dict:
+    """X-Registry-Config (build): base64 JSON {server: AuthConfig}."""
+    doc = _b64json(req.headers.get("x-registry-config", ""), "X-Registry-Config")
+    return doc if isinstance(doc, dict) else {}
+
+
+def spool(req):
+    """The request body read whole into a temporary file (memory up to
+    SPOOL_IN_MEMORY): the body is off the connection before the upstream
+    call starts, so nothing reads the socket while the answer is written."""
+    f = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)
+    for chunk in req.body_chunks():
+        f.write(chunk)
+    f.seek(0)
+    return f
+
+
+def chunks_of(f):
+    with f:
+        while data := f.read(CHUNK):
+            yield data
+
+
+def first_then_rest(call, hold=lambda msg: False):
+    """Reads a server stream's first message now, so that an error raised
+    before any output becomes the handler's error (an HTTP status); `hold`
+    says which leading messages are only said once what follows them came
+    (pull's "Pulling from", which Docker writes after the manifest)."""
+    held = []
+    it = iter(call)
+    try:
+        while True:
+            msg = next(it)
+            held.append(msg)
+            if not hold(msg):
+                break
+    except StopIteration:
+        pass
+    except grpc.RpcError:
+        call.cancel()
+        raise
+
+    def rest():
+        yield from held
+        yield from it
+    return rest()
