@@ -18,7 +18,7 @@ from common import crashpoints
 from common.errors import FailedPrecondition, InvalidArgument, NotFound
 from services.images import changes as changes_mod
 from common import reference
-from services.images import diff, digests, oci
+from services.images import diff, digests, mountpoints, oci
 from services.images.service import ImageService
 from services.images.snapshots import check_container_id
 
@@ -42,6 +42,11 @@ def new_config(image_config: dict, container_config: dict | None, change_list) -
     return changes_mod.apply_all(cfg, change_list)
 
 
+def _lower_dirs(svc: ImageService, diff_ids: list) -> list[str]:
+    """The image's unpacked layers, top first (what the container's root shows below its changes)."""
+    return [str(svc.layers.diff_dir(c)) for c in reversed(digests.chain_ids(diff_ids))]
+
+
 def commit(svc: ImageService, container_id: str, *, tag: str = "", container_config: dict | None = None,
            changes=(), comment: str = "", author: str = "", created_by: str = "") -> str:
     check_container_id(container_id)
@@ -60,9 +65,37 @@ def commit(svc: ImageService, container_id: str, *, tag: str = "", container_con
         cfg = new_config(parent_config, container_config, changes)  # bad changes fail before any work
         parent_diffs = oci.diff_ids(parent_config)
         parent_chain = digests.chain_ids(parent_diffs)[-1] if parent_diffs else None
+        layers = list(manifest.get("layers", []))
+        if len(layers) != len(parent_diffs):
+            raise FailedPrecondition(f"image {digests.short(parent_id)} is damaged: its manifest "
+                                     f"has {len(layers)} layers, its config {len(parent_diffs)}")
+        entry = {"created_by": created_by or "doca commit"}
+        if comment:
+            entry["comment"] = comment
+        if author:
+            entry["author"] = author
+        extra = {k: v for k, v in parent_config.items()
+                 if k not in ("created", "config", "rootfs", "history", "author", "comment")}
+        if author:
+            extra["author"] = author
+        history = list(parent_config.get("history") or [])
+
+        def image(diff_ids: list, descs: list, entry: dict) -> str:
+            created = time.time()
+            entry = {"created": oci.rfc3339(created), **entry}
+            return svc.create_image(diff_ids=diff_ids, created=created, history=history + [entry], config=cfg,
+                                    tag=ref, layer_descs=descs, extra=extra, parent=parent_id)
+
         t0 = time.monotonic()
         with svc.content.writer() as w:
-            stats = diff.write(snap["upper_dir"], w.write)
+            skip = mountpoints.runtime_made(snap["upper_dir"], _lower_dirs(svc, parent_diffs))
+            stats = diff.write(snap["upper_dir"], w.write, skip)
+            if stats.entries == 0:
+                # Nothing changed: no layer, an empty_layer history entry and the
+                # parent's layers as they are (Docker's NewChildImage for an empty diff).
+                image_id = image(parent_diffs, layers, {**entry, "empty_layer": True})
+                log.info("committed %s as %s: no change, no layer", container_id[:12], digests.short(image_id))
+                return image_id
             diff_id = w.finish()
             chain_id = digests.chain_ids(parent_diffs + [diff_id])[-1]
             t1 = time.monotonic()
@@ -70,25 +103,8 @@ def commit(svc: ImageService, container_id: str, *, tag: str = "", container_con
                 svc.layers.ensure(chain_id, diff_id, parent_chain, w.path)
                 w.commit()
                 crashpoints.reached("images.commit.layer")
-                created = time.time()
-                entry = {"created": oci.rfc3339(created), "created_by": created_by or "doca commit"}
-                if comment:
-                    entry["comment"] = comment
-                if author:
-                    entry["author"] = author
-                layers = list(manifest.get("layers", []))
-                if len(layers) != len(parent_diffs):
-                    raise FailedPrecondition(f"image {digests.short(parent_id)} is damaged: its manifest "
-                                             f"has {len(layers)} layers, its config {len(parent_diffs)}")
-                layers.append(oci.descriptor(oci.MEDIA_LAYER, diff_id, w.size))
-                extra = {k: v for k, v in parent_config.items()
-                         if k not in ("created", "config", "rootfs", "history", "author", "comment")}
-                if author:
-                    extra["author"] = author
-                image_id = svc.create_image(
-                    diff_ids=parent_diffs + [diff_id], created=created,
-                    history=list(parent_config.get("history") or []) + [entry],
-                    config=cfg, tag=ref, layer_descs=layers, extra=extra, parent=parent_id)
+                image_id = image(parent_diffs + [diff_id], layers + [oci.descriptor(oci.MEDIA_LAYER, diff_id, w.size)],
+                                 entry)
     log.info("committed %s as %s: %d entries (%d whiteouts), %d bytes; diff %.3fs, unpack %.3fs",
              container_id[:12], digests.short(image_id), stats.entries, stats.whiteouts, w.size,
              t1 - t0, time.monotonic() - t1)

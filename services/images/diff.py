@@ -50,8 +50,9 @@ def _check_no_metacopy(path: str) -> None:
                              "(mounted with metacopy=on); its data is in a lower layer")
 
 
-def members(upper: str, stats: DiffStats | None = None) -> Iterator[bytes]:
-    """The layer tar of `upper`, as chunks (the end-of-archive blocks included)."""
+def members(upper: str, stats: DiffStats | None = None, skip: frozenset = frozenset()) -> Iterator[bytes]:
+    """The layer tar of `upper`, as chunks (the end-of-archive blocks included);
+    `skip`: relative paths left out, with what is under them (mountpoints.py)."""
     stats = stats if stats is not None else DiffStats()
     links = tarstream.HardlinkTracker()
 
@@ -64,6 +65,8 @@ def members(upper: str, stats: DiffStats | None = None) -> Iterator[bytes]:
         for name in names:
             path = dir_path + "/" + name
             rel = prefix + name
+            if rel in skip:
+                continue
             try:
                 st = os.lstat(path)
             except FileNotFoundError:
@@ -87,9 +90,9 @@ def members(upper: str, stats: DiffStats | None = None) -> Iterator[bytes]:
     yield tarstream.END
 
 
-def write(upper: str, sink: Callable[[bytes], None]) -> DiffStats:
+def write(upper: str, sink: Callable[[bytes], None], skip: frozenset = frozenset()) -> DiffStats:
     """Writes the layer tar of `upper` through sink (a content writer's write)."""
     stats = DiffStats()
-    for chunk in members(upper, stats):
+    for chunk in members(upper, stats, skip):
         sink(chunk)
     return stats

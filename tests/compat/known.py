@@ -11,7 +11,6 @@ WRONG = {
     # -- management commands
     # -- the process a container starts
     # -- state, exit codes, inspect
-    "commit-unchanged-no-layer": "commit of a container that changed nothing: docker adds no layer (an empty_layer history entry), doca an empty one (so rmi lists one more Deleted: line)",
     # -- namespaces from elsewhere (tests/compat/cases/modes.py)
     # -- every verb's flags (tests/compat/cases/verb_flags.py)
     "flags-builder-prune-filter": "builder prune --filter: doca's cache prune takes all of it and refuses a filter (exit 1); docker prunes what matches",

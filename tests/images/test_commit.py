@@ -101,3 +101,31 @@ def test_commit_refusals(stack, args, message):
         assert _blobs(stack) == before
     finally:
         stack.doca("rm", "-f", "commit-bad")
+
+
+def _layer_names(stack, diff_id: str) -> list[str]:
+    """A committed layer's members (stored uncompressed: the blob is the diff id)."""
+    import tarfile
+    with tarfile.open(stack.root / "images" / "blobs" / "sha256" / diff_id.split(":", 1)[1]) as t:
+        return sorted(m.name for m in t.getmembers())
+
+
+def test_commit_leaves_the_runtimes_mount_points_out(stack):
+    """/etc/hostname and /etc/resolv.conf (busybox lacks them) are the runtime's mount points,
+    not changes (Docker's init layer): a container that changed nothing commits no layer at
+    all, one that did commits its changes alone."""
+    base = _inspect(stack, "busybox")["RootFS"]["Layers"]
+    stack.doca("run", "--network", "none", "--name", "commit-same", "busybox", "true")
+    stack.doca("run", "--network", "none", "--name", "commit-etc", "busybox", "touch", "/etc/new")
+    try:
+        stack.doca("commit", "commit-same", "commit-same:1")
+        doc = _inspect(stack, "commit-same:1")
+        assert doc["RootFS"]["Layers"] == base
+        history = json.loads(stack.doca("history", "--format", "{{json .}}", "commit-same:1").stdout.splitlines()[0])
+        assert history["Size"] == "0B" and history["CreatedBy"] == "true"
+        stack.doca("commit", "commit-etc", "commit-etc:1")
+        layers = _inspect(stack, "commit-etc:1")["RootFS"]["Layers"]
+        assert layers[:-1] == base and _layer_names(stack, layers[-1]) == ["etc", "etc/new"]
+    finally:
+        stack.doca("rm", "-f", "commit-same", "commit-etc")
+        stack.doca("rmi", "commit-same:1", "commit-etc:1", check=False)

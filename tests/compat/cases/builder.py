@@ -76,3 +76,20 @@ CASES = [
          setup="build -q --no-cache --network host -t %n:b -",
          setup_stdin="FROM busybox:latest\nRUN echo on-the-host > /out\n", cleanup=RMI),
 ]
+
+# -- commit of a container that changed nothing: no layer (an empty_layer history entry), the
+# parent's diff ids as they are; the runtime's mount points (/etc/hostname, /etc/resolv.conf the
+# image lacks) are not changes (Docker keeps them in the init layer)
+CREATED = ("create --network none --name %n %i true", "commit %n %n:img")
+RAN = ("run --network none --name %n %i true", "commit %n %n:img")
+UNCOMMIT = ("rm -f %n", "rmi -f %n:img")
+CASES += [
+    case("commit-unchanged-history", "history --format '{{.CreatedBy}} {{.Size}}' %n:img", setup=CREATED,
+         cleanup=UNCOMMIT),
+    case("commit-unchanged-rmi", "rmi %n:img", setup=CREATED, cleanup=UNCOMMIT),
+    case("commit-unchanged-ran-no-layer", "image inspect -f '{{json .RootFS.Layers}}' %n:img", setup=RAN,
+         cleanup=UNCOMMIT),
+    case("commit-unchanged-ran-rmi", "rmi %n:img", setup=RAN, cleanup=UNCOMMIT),
+    case("commit-changed-layer", "image inspect -f '{{len .RootFS.Layers}}' %n:img",
+         setup=("run --network none --name %n %i touch /changed", "commit %n %n:img"), cleanup=UNCOMMIT),
+]

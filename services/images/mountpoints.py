@@ -1,0 +1,48 @@
+"""The mount points a container's runtime made in its upper directory,
+which are not the container's changes: a commit leaves them out, as
+Docker keeps them in a container's init layer and commits only the layer
+above it.
+
+They are the paths Docker's init layer holds (/proc, /dev, /sys and the
+/etc files the network service binds) that the image lacks, when they are
+still as the runtime made them (an empty file or directory), and a
+directory on the way to them whose only entries are such mount points.
+A mount point the user filled is a change and stays."""
+import os
+import stat
+
+from common import fstree as trees
+from common.layerview import LayerTree
+
+# Docker's initMount's paths (daemon/initlayer), relative to the root.
+INIT_PATHS = ("proc", "dev", "sys", "etc/hosts", "etc/hostname", "etc/resolv.conf")
+
+
+def runtime_made(upper: str, lower_dirs: list[str]) -> frozenset:
+    """The relative paths of `upper` a diff leaves out."""
+    view = LayerTree(lower_dirs)
+    absent = {p for p in INIT_PATHS if trees.lookup(view, p, follow_last=False) is None}
+    ancestors = {"/".join(p.split("/")[:i]) for p in INIT_PATHS for i in range(1, p.count("/") + 1)}
+    skipped: set[str] = set()
+
+    def made(rel: str) -> bool:
+        """rel (in upper) is one of the runtime's mount points, or only holds them."""
+        try:
+            st = os.lstat(os.path.join(upper, rel))
+        except OSError:
+            return False
+        if stat.S_ISREG(st.st_mode):
+            ok = rel in absent and st.st_size == 0
+        elif stat.S_ISDIR(st.st_mode) and (rel in absent or rel in ancestors):
+            names = os.listdir(os.path.join(upper, rel))
+            each = [made(f"{rel}/{n}") for n in names]  # every one: the others are skipped alone
+            ok = all(each) and (bool(names) or rel in absent)
+        else:
+            ok = False
+        if ok:
+            skipped.add(rel)
+        return ok
+
+    for top in {p.split("/")[0] for p in INIT_PATHS}:
+        made(top)
+    return frozenset(skipped)
