@@ -51,6 +51,7 @@ VERB_GROUP = {
     **dict.fromkeys(("volume",), "volumes"),
     **dict.fromkeys(("version", "daemon"), "system"),
     **dict.fromkeys(("network", "port"), "network"),
+    **dict.fromkeys(("compose",), "compose"),
 }
 
 
