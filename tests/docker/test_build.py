@@ -87,6 +87,10 @@ def test_build_errors_in_the_stream_and_refusals(client, api, built):
     missing = context({"Dockerfile": "FROM d3-no-such-image:1\n"})
     with pytest.raises(docker.errors.BuildError):
         client.images.build(fileobj=missing, custom_context=True)
+    unparsable = context({"Dockerfile": "FROM busybox\nFOO bar\n"})  # before any step: a status, as Docker's
+    with pytest.raises(docker.errors.APIError) as e:
+        list(api.build(fileobj=unparsable, custom_context=True))
+    assert e.value.status_code == 400 and "unknown instruction" in str(e.value)
     ok = context({"Dockerfile": "FROM busybox\n"})
     for kw, word in ((dict(squash=True), "squash"), (dict(platform="linux/arm64"), "platform")):
         ok.seek(0)

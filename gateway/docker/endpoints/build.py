@@ -99,13 +99,23 @@ def build(req, backend):
         for data in ic.chunks_of(context):
             yield pb.BuildInput(context=data)
     call = backend.images.Build(inputs())
-    return Stream(_progress(call, numbering, quiet), "application/json", on_close=call.cancel)
+    # A context that is no tar or a Dockerfile that does not parse is the
+    # response's status, as Docker's; what fails once steps run (a FROM image
+    # missing: Docker has said "Step 1/N : FROM ..." by then, a RUN step) is
+    # in the stream, where clients look for a build's error.
+    try:
+        events = ic.first_then_rest(call)
+    except grpc.RpcError as e:
+        if e.code() == grpc.StatusCode.INVALID_ARGUMENT:
+            raise
+        return Stream(iter([ic.error_message(ic.rpc_message(e))]), "application/json")
+    return Stream(_progress(call, events, numbering, quiet), "application/json", on_close=call.cancel)
 
 
-def _progress(call, numbering, quiet: bool):
+def _progress(call, events, numbering, quiet: bool):
     line_open = False  # RUN output that did not end its line yet
     try:
-        for ev in call:
+        for ev in events:
             kind = ev.WhichOneof("event")
             if kind == "result":
                 r = ev.result

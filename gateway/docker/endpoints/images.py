@@ -64,10 +64,7 @@ def search(req, backend):
 
 @route("GET", "/images/get")
 def save_many(req, backend):
-    names = [n for n in req.query.all("names") if n]
-    if not names:
-        raise ApiError(400, "no images named: give one or more names= parameters")
-    return _save(backend, names)
+    return _save(backend, [n for n in req.query.all("names") if n])  # none: an empty archive, as Docker's
 
 
 def _save(backend, names: list[str]) -> Stream:
@@ -105,7 +102,7 @@ def prune(req, backend):
     rest = [i for i in items if not i.startswith("dangling=")]
     for value in dangling:
         if value.lower() not in ("true", "false", "1", "0"):
-            raise ApiError(400, f"invalid filter 'dangling={value}'")
+            raise ApiError(400, f"invalid filter 'dangling=[{value}]'")
     every = any(v.lower() in ("false", "0") for v in dangling)  # dangling=false: every unused image
     r = backend.images.Prune(pb.PruneImagesRequest(all=every, filters=rest))
     deleted = [{"Untagged": t} for t in r.untagged] + [{"Deleted": d} for d in r.deleted]
