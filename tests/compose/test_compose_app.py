@@ -103,6 +103,11 @@ def test_two_service_app(stack, compose):
         assert labels["com.docker.compose.project.working_dir"] == str(compose.folder)
         assert labels["com.docker.compose.project.config_files"] == str(compose.folder / "compose.yaml")
         assert doc["Config"]["Image"] == "app-web"
+        assert labels["com.docker.compose.image"] == stack.doca("image", "inspect", "-f", "{{.Id}}",
+                                                                "app-web").stdout.strip()
+        assert labels["com.docker.compose.depends_on"] == ""
+        assert json.loads(stack.doca("inspect", "app-client-1").stdout)[0]["Config"]["Labels"][
+            "com.docker.compose.depends_on"] == "web:service_healthy:false"
         assert doc["HostConfig"]["Memory"] == 64 * 1024 * 1024 and doc["HostConfig"]["PidsLimit"] == 64
         net = json.loads(stack.doca("network", "inspect", "app_back").stdout)[0]
         assert net["Labels"] == {"com.docker.compose.network": "back", "com.docker.compose.project": "app",
@@ -117,6 +122,11 @@ def test_two_service_app(stack, compose):
         assert compose("run", "--rm", "-T", "client", "wget", "-q", "-O", "-", "http://web/").stdout == \
             "bonjour from web\n"
         assert _project(stack, project)["containers"] == ["app-client-1", "app-web-1"]
+        # a changed service is made again, the others stay
+        old = stack.doca("inspect", "-f", "{{.Id}}", "app-web-1").stdout
+        recreated = compose("up", "-d", "--build", env={"GREETING": "salut"}).stderr
+        assert "Container app-web-1  Recreated" in recreated and "app-client-1  Recreate" not in recreated
+        assert stack.doca("inspect", "-f", "{{.Id}}", "app-web-1").stdout != old
         compose("stop", "-t", "1", "client")
         assert "Exited" in stack.doca("ps", "-a", "--filter", "name=app-client-1", "--format", "{{.Status}}").stdout
         compose("start", "client")
@@ -124,6 +134,7 @@ def test_two_service_app(stack, compose):
     finally:
         down = compose("down", "-v", "-t", "1", check=False)
         stack.doca("rmi", "-f", "app-web", check=False)
+        stack.doca("image", "prune", "-f", check=False)  # the image --build replaced
     assert down.returncode == 0, down.stderr
     assert _project(stack, project) == {"containers": [], "networks": [], "volumes": []}
 

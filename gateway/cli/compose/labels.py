@@ -16,6 +16,7 @@ CONFIG_HASH = PREFIX + "config-hash"
 VERSION = PREFIX + "version"
 DEPENDS_ON = PREFIX + "depends_on"
 SLUG = PREFIX + "slug"
+IMAGE = PREFIX + "image"
 NETWORK = PREFIX + "network"
 VOLUME = PREFIX + "volume"
 # The Compose release whose behaviour and labels doca's compose follows.
@@ -28,7 +29,8 @@ def config_hash(service: dict) -> str:
     return hashlib.sha256(json.dumps(service, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def container(project, service_name: str, service: dict, number: int, oneoff: bool, slug: str = "") -> dict:
+def container(project, service_name: str, service: dict, number: int, oneoff: bool, slug: str = "",
+              image: str = "") -> dict:
     out = {
         PROJECT: project.name, SERVICE: service_name, NUMBER: str(number), ONEOFF: "True" if oneoff else "False",
         WORKING_DIR: project.workdir, CONFIG_FILES: ",".join(project.files), CONFIG_HASH: config_hash(service),
@@ -36,6 +38,8 @@ def container(project, service_name: str, service: dict, number: int, oneoff: bo
         DEPENDS_ON: ",".join(f"{d}:{o['condition']}:{str(o.get('restart', False)).lower()}"
                              for d, o in service["depends_on"].items()),
     }
+    if image:
+        out[IMAGE] = image
     if slug:
         out[SLUG] = slug
     return out

@@ -26,13 +26,14 @@ def _timeout(args) -> int:
 
 # -- images -------------------------------------------------------------------
 
-def _image_present(args, image: str) -> bool:
+def _image_id(args, image: str) -> str:
+    """The image's id, "" when the store has none of that name."""
+    from gateway.cli import output
     try:
-        conn.images(args).Inspect(pb.ImageRef(reference=image))
-        return True
+        return output.struct_to_dict(conn.images(args).Inspect(pb.ImageRef(reference=image))).get("Id", "")
     except RpcError as err:
         if engine.not_found(err):
-            return False
+            return ""
         raise
 
 
@@ -61,21 +62,26 @@ def _build_one(args, model, name: str, no_cache=False, pull=False, quiet=False) 
     say(f"Service {name}  Built")
 
 
-def _ensure_image(args, model, name: str, build: bool) -> None:
+def _ensure_image(args, model, name: str, build: bool) -> str:
+    """Builds or pulls the service's image as needed; its id (Compose's
+    com.docker.compose.image label: a new image recreates the container)."""
     svc = model.services[name]
-    if svc["build"] is not None and (build or not _image_present(args, svc["image"])):
+    if svc["build"] is not None and (build or not _image_id(args, svc["image"])):
         _build_one(args, model, name)
-    elif svc["pull_policy"] == "always":
+    elif svc["build"] is None and (svc["pull_policy"] == "always" or not _image_id(args, svc["image"])):
         from gateway.cli import registry
+        say(f"{name} Pulling")
         registry.fetch(args, svc["image"], out=sys.stderr)
+        say(f"{name} Pulled")
+    return _image_id(args, svc["image"])
 
 
 # -- containers ----------------------------------------------------------------
 
-def _create(args, model, name: str, number: int) -> str:
+def _create(args, model, name: str, number: int, image_id: str) -> str:
     from gateway.cli import run
     cname = _cname(model, name, number)
-    lab = L.container(model.project, name, model.services[name], number, oneoff=False)
+    lab = L.container(model.project, name, model.services[name], number, oneoff=False, image=image_id)
     sub, config = engine.create_config(args, model, name, cname, lab)
     resp = run.with_image(sub, lambda: conn.containers(args).Create(config))
     run.warn(resp.warnings)
@@ -84,23 +90,24 @@ def _create(args, model, name: str, number: int) -> str:
     return resp.id
 
 
-def _converge(args, model, name: str, force: bool = False, no_recreate: bool = False) -> list:
+def _converge(args, model, name: str, image_id: str, force: bool = False, no_recreate: bool = False) -> list:
     """The service's container, made or made again when its configuration
-    changed (its config-hash label); [(id, name)]."""
+    or its image changed (its config-hash and image labels); [(id, name)]."""
     want = L.config_hash(model.services[name])
     found = engine.containers(args, model.name, [name])
     if not found:
-        return [(_create(args, model, name, 1), _cname(model, name, 1))]
+        return [(_create(args, model, name, 1, image_id), _cname(model, name, 1))]
     out = []
     for c in found:
-        if no_recreate or (c.labels.get(L.CONFIG_HASH) == want and not force):
+        same = c.labels.get(L.CONFIG_HASH) == want and c.labels.get(L.IMAGE, "") == image_id
+        if no_recreate or (same and not force):
             out.append((c.id, c.name))
             continue
         say(f"Container {c.name}  Recreate")
         conn.containers(args).Stop(pb.StopRequest(id=c.id, timeout=_timeout(args)))
         conn.containers(args).Remove(pb.RemoveRequest(id=c.id, force=True))
         number = int(c.labels.get(L.NUMBER, "1") or 1)
-        out.append((_create(args, model, name, number), _cname(model, name, number)))
+        out.append((_create(args, model, name, number, image_id), _cname(model, name, number)))
         say(f"Container {c.name}  Recreated")
     return out
 
@@ -180,8 +187,7 @@ def _bring_up(args, model, names, build=False, force=False, no_recreate=False) -
     engine.ensure_volumes(args, model, vols)
     made = {}
     for name in names:
-        _ensure_image(args, model, name, build)
-        made[name] = _converge(args, model, name, force, no_recreate)
+        made[name] = _converge(args, model, name, _ensure_image(args, model, name, build), force, no_recreate)
     for name in names:
         _start(args, model, name, made)
     return made
@@ -380,10 +386,10 @@ def run(args) -> int:
     nets, vols = engine.used(model, [name])
     engine.ensure_networks(args, model, nets)
     engine.ensure_volumes(args, model, vols)
-    _ensure_image(args, model, name, False)
+    image_id = _ensure_image(args, model, name, False)
     slug = secrets.token_hex(32)
     cname = args.name or f"{model.name}-{name}-run-{slug[:12]}"
-    lab = {**L.container(model.project, name, model.services[name], 1, oneoff=True, slug=slug),
+    lab = {**L.container(model.project, name, model.services[name], 1, oneoff=True, slug=slug, image=image_id),
            **dict((x.split("=", 1) + [""])[:2] for x in args.label)}
     overrides = {"environment": dict((e.split("=", 1) + [None])[:2] for e in args.env)}
     if args.command:
