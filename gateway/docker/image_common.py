@@ -82,6 +82,22 @@ def spool(req):
     return f
 
 
+def end_tar(f) -> None:
+    """Docker's CLI sends a build context whose Dockerfile came from outside
+    it (-f elsewhere, `build - < Dockerfile`) as a tar cut after the last
+    member's data: no padding, no end-of-archive blocks (Go's tar stream not
+    closed). Docker's daemon reads it; it is ended here so that every tar
+    reader does. An uncompressed tar only (ustar magic); zero blocks after a
+    complete archive are ignored by readers."""
+    f.seek(0)
+    head = f.read(512)
+    f.seek(0, 2)
+    size = f.tell()
+    if len(head) == 512 and head[257:262] == b"ustar":
+        f.write(b"\0" * ((-size) % 512 + 1024))
+    f.seek(0)
+
+
 def chunks_of(f):
     with f:
         while data := f.read(CHUNK):

@@ -91,6 +91,7 @@ def build(req, backend):
     opts = options(req)
     quiet = req.query.bool("q")
     context = ic.spool(req)
+    ic.end_tar(context)
     text = build_steps.dockerfile_in(context, opts.dockerfile)
     numbering = build_steps.Numbering(build_steps.total_steps(text, opts.target) if text else None)
 
