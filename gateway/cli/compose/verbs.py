@@ -206,8 +206,12 @@ def up(args) -> int:
         return 0
     from gateway.cli.compose import logs
     targets = [t for name in names for t in made[name]]
+    print(f"Attaching to {', '.join(n for _, n in targets)}", flush=True)
     try:
         logs.show(args, targets, follow=True)
+        for cid, cname in targets:
+            code = (engine.inspect(args, cid).get("State") or {}).get("ExitCode", 0)
+            print(f"{cname} exited with code {code}", flush=True)
     except KeyboardInterrupt:
         sys.stderr.write("Gracefully stopping... (press Ctrl+C again to force)\n")
         for name in reversed(names):
