@@ -61,6 +61,15 @@ def test_list_filters_and_shared_size(api, client, tags):
 def test_inspect_and_history(api, client, stack):
     doc = api.inspect_image("busybox")
     assert doc["Id"].startswith("sha256:") and doc["RepoTags"] == ["busybox:latest"]
+    # Docker's key order (docker image inspect prints the body as it comes); 1.50: no VirtualSize, Container
+    assert list(doc)[:3] == ["Id", "RepoTags", "RepoDigests"] and list(doc)[-1] == "Metadata"
+    assert "VirtualSize" not in doc and "Container" not in doc
+    assert list(doc["Config"])[:3] == ["Hostname", "Domainname", "User"]
+    old = docker.APIClient(base_url=stack.docker_host, version="1.41")
+    try:
+        assert old.inspect_image("busybox")["VirtualSize"] == doc["Size"]
+    finally:
+        old.close()
     assert doc["Config"]["Cmd"] == json.loads(stack.doca("image", "inspect", "busybox").stdout)[0]["Config"]["Cmd"]
     h = api.history("busybox")
     assert h[0]["Id"] == doc["Id"] and h[0]["Tags"] == ["busybox:latest"] and isinstance(h[0]["Created"], int)

@@ -5,7 +5,7 @@ from google.protobuf import timestamp_pb2
 
 from doca.v1 import images_pb2 as pb
 from gateway.api import list_filters
-from gateway.docker import image_common as ic
+from gateway.docker import image_common as ic, image_document
 from gateway.docker.documents import from_struct
 from gateway.docker.errors import ApiError
 from gateway.docker.http import Response, Stream, json_response
@@ -163,7 +163,8 @@ def _changes_of_config(config: dict) -> list[str]:
 
 @route("GET", "/images/{name:.*}/json")
 def inspect(req, backend):
-    return json_response(from_struct(backend.images.Inspect(pb.ImageRef(reference=req.params["name"]))))
+    doc = from_struct(backend.images.Inspect(pb.ImageRef(reference=req.params["name"])))
+    return json_response(image_document.image(doc, req))
 
 
 @route("GET", "/images/{name:.*}/history")
