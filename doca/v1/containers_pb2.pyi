@@ -12,7 +12,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class ContainerConfig(_message.Message):
-    __slots__ = ("image", "cmd", "entrypoint", "name", "env", "auto_remove", "memory", "cpus", "cpu_shares", "pids_limit", "network", "volumes", "workdir", "user", "hostname", "labels", "restart", "stop_signal", "stop_timeout", "tty", "interactive", "console_size", "log_opts", "cap_add", "cap_drop", "privileged", "security_opt", "ulimits", "read_only", "tmpfs", "health_cmd", "health_interval", "health_timeout", "health_start_period", "health_retries", "no_healthcheck", "init", "runtime", "userns_remap", "publish", "publish_all", "network_aliases", "ip", "add_hosts", "dns", "dns_search", "dns_options", "cgroupns", "memory_reservation", "group_add", "domainname", "sysctls", "memory_swap", "memory_swappiness", "oom_kill_disable", "cpuset_cpus", "cpuset_mems", "cpu_period", "cpu_quota", "cpu_rt_period", "cpu_rt_runtime", "blkio_weight", "blkio_weight_device", "device_read_bps", "device_write_bps", "device_read_iops", "device_write_iops", "oom_score_adj", "shm_size", "devices", "device_cgroup_rules", "expose", "log_driver", "mounts", "pid", "ipc", "uts", "volumes_from", "kernel_memory", "annotations", "attach", "cgroup_parent", "health_start_interval", "storage_opt", "volume_driver", "userns", "ip6", "link_local_ips", "mac_address", "links")
+    __slots__ = ("image", "cmd", "entrypoint", "name", "env", "auto_remove", "memory", "cpus", "cpu_shares", "pids_limit", "network", "volumes", "workdir", "user", "hostname", "labels", "restart", "stop_signal", "stop_timeout", "tty", "interactive", "console_size", "log_opts", "cap_add", "cap_drop", "privileged", "security_opt", "ulimits", "read_only", "tmpfs", "health_cmd", "health_interval", "health_timeout", "health_start_period", "health_retries", "no_healthcheck", "init", "runtime", "userns_remap", "publish", "publish_all", "network_aliases", "ip", "add_hosts", "dns", "dns_search", "dns_options", "cgroupns", "memory_reservation", "group_add", "domainname", "sysctls", "memory_swap", "memory_swappiness", "oom_kill_disable", "cpuset_cpus", "cpuset_mems", "cpu_period", "cpu_quota", "cpu_rt_period", "cpu_rt_runtime", "blkio_weight", "blkio_weight_device", "device_read_bps", "device_write_bps", "device_read_iops", "device_write_iops", "oom_score_adj", "shm_size", "devices", "device_cgroup_rules", "expose", "log_driver", "mounts", "pid", "ipc", "uts", "volumes_from", "kernel_memory", "annotations", "attach", "cgroup_parent", "health_start_interval", "storage_opt", "volume_driver", "userns", "ip6", "link_local_ips", "mac_address", "links", "health_test", "detached")
     class LabelsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -124,6 +124,8 @@ class ContainerConfig(_message.Message):
     LINK_LOCAL_IPS_FIELD_NUMBER: _ClassVar[int]
     MAC_ADDRESS_FIELD_NUMBER: _ClassVar[int]
     LINKS_FIELD_NUMBER: _ClassVar[int]
+    HEALTH_TEST_FIELD_NUMBER: _ClassVar[int]
+    DETACHED_FIELD_NUMBER: _ClassVar[int]
     image: str
     cmd: _containers.RepeatedScalarFieldContainer[str]
     entrypoint: _containers.RepeatedScalarFieldContainer[str]
@@ -214,7 +216,9 @@ class ContainerConfig(_message.Message):
     link_local_ips: _containers.RepeatedScalarFieldContainer[str]
     mac_address: str
     links: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, image: _Optional[str] = ..., cmd: _Optional[_Iterable[str]] = ..., entrypoint: _Optional[_Iterable[str]] = ..., name: _Optional[str] = ..., env: _Optional[_Iterable[str]] = ..., auto_remove: _Optional[bool] = ..., memory: _Optional[str] = ..., cpus: _Optional[float] = ..., cpu_shares: _Optional[int] = ..., pids_limit: _Optional[int] = ..., network: _Optional[str] = ..., volumes: _Optional[_Iterable[str]] = ..., workdir: _Optional[str] = ..., user: _Optional[str] = ..., hostname: _Optional[str] = ..., labels: _Optional[_Mapping[str, str]] = ..., restart: _Optional[str] = ..., stop_signal: _Optional[str] = ..., stop_timeout: _Optional[int] = ..., tty: _Optional[bool] = ..., interactive: _Optional[bool] = ..., console_size: _Optional[_Union[WindowSize, _Mapping]] = ..., log_opts: _Optional[_Mapping[str, str]] = ..., cap_add: _Optional[_Iterable[str]] = ..., cap_drop: _Optional[_Iterable[str]] = ..., privileged: _Optional[bool] = ..., security_opt: _Optional[_Iterable[str]] = ..., ulimits: _Optional[_Iterable[str]] = ..., read_only: _Optional[bool] = ..., tmpfs: _Optional[_Iterable[str]] = ..., health_cmd: _Optional[str] = ..., health_interval: _Optional[str] = ..., health_timeout: _Optional[str] = ..., health_start_period: _Optional[str] = ..., health_retries: _Optional[int] = ..., no_healthcheck: _Optional[bool] = ..., init: _Optional[bool] = ..., runtime: _Optional[str] = ..., userns_remap: _Optional[str] = ..., publish: _Optional[_Iterable[str]] = ..., publish_all: _Optional[bool] = ..., network_aliases: _Optional[_Iterable[str]] = ..., ip: _Optional[str] = ..., add_hosts: _Optional[_Iterable[str]] = ..., dns: _Optional[_Iterable[str]] = ..., dns_search: _Optional[_Iterable[str]] = ..., dns_options: _Optional[_Iterable[str]] = ..., cgroupns: _Optional[str] = ..., memory_reservation: _Optional[str] = ..., group_add: _Optional[_Iterable[str]] = ..., domainname: _Optional[str] = ..., sysctls: _Optional[_Iterable[str]] = ..., memory_swap: _Optional[str] = ..., memory_swappiness: _Optional[int] = ..., oom_kill_disable: _Optional[bool] = ..., cpuset_cpus: _Optional[str] = ..., cpuset_mems: _Optional[str] = ..., cpu_period: _Optional[int] = ..., cpu_quota: _Optional[int] = ..., cpu_rt_period: _Optional[int] = ..., cpu_rt_runtime: _Optional[int] = ..., blkio_weight: _Optional[int] = ..., blkio_weight_device: _Optional[_Iterable[str]] = ..., device_read_bps: _Optional[_Iterable[str]] = ..., device_write_bps: _Optional[_Iterable[str]] = ..., device_read_iops: _Optional[_Iterable[str]] = ..., device_write_iops: _Optional[_Iterable[str]] = ..., oom_score_adj: _Optional[int] = ..., shm_size: _Optional[str] = ..., devices: _Optional[_Iterable[str]] = ..., device_cgroup_rules: _Optional[_Iterable[str]] = ..., expose: _Optional[_Iterable[str]] = ..., log_driver: _Optional[str] = ..., mounts: _Optional[_Iterable[str]] = ..., pid: _Optional[str] = ..., ipc: _Optional[str] = ..., uts: _Optional[str] = ..., volumes_from: _Optional[_Iterable[str]] = ..., kernel_memory: _Optional[str] = ..., annotations: _Optional[_Mapping[str, str]] = ..., attach: _Optional[_Iterable[str]] = ..., cgroup_parent: _Optional[str] = ..., health_start_interval: _Optional[str] = ..., storage_opt: _Optional[_Iterable[str]] = ..., volume_driver: _Optional[str] = ..., userns: _Optional[str] = ..., ip6: _Optional[str] = ..., link_local_ips: _Optional[_Iterable[str]] = ..., mac_address: _Optional[str] = ..., links: _Optional[_Iterable[str]] = ...) -> None: ...
+    health_test: _containers.RepeatedScalarFieldContainer[str]
+    detached: bool
+    def __init__(self, image: _Optional[str] = ..., cmd: _Optional[_Iterable[str]] = ..., entrypoint: _Optional[_Iterable[str]] = ..., name: _Optional[str] = ..., env: _Optional[_Iterable[str]] = ..., auto_remove: _Optional[bool] = ..., memory: _Optional[str] = ..., cpus: _Optional[float] = ..., cpu_shares: _Optional[int] = ..., pids_limit: _Optional[int] = ..., network: _Optional[str] = ..., volumes: _Optional[_Iterable[str]] = ..., workdir: _Optional[str] = ..., user: _Optional[str] = ..., hostname: _Optional[str] = ..., labels: _Optional[_Mapping[str, str]] = ..., restart: _Optional[str] = ..., stop_signal: _Optional[str] = ..., stop_timeout: _Optional[int] = ..., tty: _Optional[bool] = ..., interactive: _Optional[bool] = ..., console_size: _Optional[_Union[WindowSize, _Mapping]] = ..., log_opts: _Optional[_Mapping[str, str]] = ..., cap_add: _Optional[_Iterable[str]] = ..., cap_drop: _Optional[_Iterable[str]] = ..., privileged: _Optional[bool] = ..., security_opt: _Optional[_Iterable[str]] = ..., ulimits: _Optional[_Iterable[str]] = ..., read_only: _Optional[bool] = ..., tmpfs: _Optional[_Iterable[str]] = ..., health_cmd: _Optional[str] = ..., health_interval: _Optional[str] = ..., health_timeout: _Optional[str] = ..., health_start_period: _Optional[str] = ..., health_retries: _Optional[int] = ..., no_healthcheck: _Optional[bool] = ..., init: _Optional[bool] = ..., runtime: _Optional[str] = ..., userns_remap: _Optional[str] = ..., publish: _Optional[_Iterable[str]] = ..., publish_all: _Optional[bool] = ..., network_aliases: _Optional[_Iterable[str]] = ..., ip: _Optional[str] = ..., add_hosts: _Optional[_Iterable[str]] = ..., dns: _Optional[_Iterable[str]] = ..., dns_search: _Optional[_Iterable[str]] = ..., dns_options: _Optional[_Iterable[str]] = ..., cgroupns: _Optional[str] = ..., memory_reservation: _Optional[str] = ..., group_add: _Optional[_Iterable[str]] = ..., domainname: _Optional[str] = ..., sysctls: _Optional[_Iterable[str]] = ..., memory_swap: _Optional[str] = ..., memory_swappiness: _Optional[int] = ..., oom_kill_disable: _Optional[bool] = ..., cpuset_cpus: _Optional[str] = ..., cpuset_mems: _Optional[str] = ..., cpu_period: _Optional[int] = ..., cpu_quota: _Optional[int] = ..., cpu_rt_period: _Optional[int] = ..., cpu_rt_runtime: _Optional[int] = ..., blkio_weight: _Optional[int] = ..., blkio_weight_device: _Optional[_Iterable[str]] = ..., device_read_bps: _Optional[_Iterable[str]] = ..., device_write_bps: _Optional[_Iterable[str]] = ..., device_read_iops: _Optional[_Iterable[str]] = ..., device_write_iops: _Optional[_Iterable[str]] = ..., oom_score_adj: _Optional[int] = ..., shm_size: _Optional[str] = ..., devices: _Optional[_Iterable[str]] = ..., device_cgroup_rules: _Optional[_Iterable[str]] = ..., expose: _Optional[_Iterable[str]] = ..., log_driver: _Optional[str] = ..., mounts: _Optional[_Iterable[str]] = ..., pid: _Optional[str] = ..., ipc: _Optional[str] = ..., uts: _Optional[str] = ..., volumes_from: _Optional[_Iterable[str]] = ..., kernel_memory: _Optional[str] = ..., annotations: _Optional[_Mapping[str, str]] = ..., attach: _Optional[_Iterable[str]] = ..., cgroup_parent: _Optional[str] = ..., health_start_interval: _Optional[str] = ..., storage_opt: _Optional[_Iterable[str]] = ..., volume_driver: _Optional[str] = ..., userns: _Optional[str] = ..., ip6: _Optional[str] = ..., link_local_ips: _Optional[_Iterable[str]] = ..., mac_address: _Optional[str] = ..., links: _Optional[_Iterable[str]] = ..., health_test: _Optional[_Iterable[str]] = ..., detached: _Optional[bool] = ...) -> None: ...
 
 class RunRequest(_message.Message):
     __slots__ = ("config", "detach")
@@ -225,7 +229,7 @@ class RunRequest(_message.Message):
     def __init__(self, config: _Optional[_Union[ContainerConfig, _Mapping]] = ..., detach: _Optional[bool] = ...) -> None: ...
 
 class RunEvent(_message.Message):
-    __slots__ = ("created", "output", "exited")
+    __slots__ = ("created", "output", "exited", "attached")
     class Created(_message.Message):
         __slots__ = ("id", "name", "warnings")
         ID_FIELD_NUMBER: _ClassVar[int]
@@ -245,10 +249,12 @@ class RunEvent(_message.Message):
     CREATED_FIELD_NUMBER: _ClassVar[int]
     OUTPUT_FIELD_NUMBER: _ClassVar[int]
     EXITED_FIELD_NUMBER: _ClassVar[int]
+    ATTACHED_FIELD_NUMBER: _ClassVar[int]
     created: RunEvent.Created
     output: LogChunk
     exited: RunEvent.Exited
-    def __init__(self, created: _Optional[_Union[RunEvent.Created, _Mapping]] = ..., output: _Optional[_Union[LogChunk, _Mapping]] = ..., exited: _Optional[_Union[RunEvent.Exited, _Mapping]] = ...) -> None: ...
+    attached: bool
+    def __init__(self, created: _Optional[_Union[RunEvent.Created, _Mapping]] = ..., output: _Optional[_Union[LogChunk, _Mapping]] = ..., exited: _Optional[_Union[RunEvent.Exited, _Mapping]] = ..., attached: _Optional[bool] = ...) -> None: ...
 
 class CreateResponse(_message.Message):
     __slots__ = ("id", "name", "warnings")
@@ -269,12 +275,14 @@ class ContainerRef(_message.Message):
     def __init__(self, id: _Optional[str] = ..., size: _Optional[bool] = ...) -> None: ...
 
 class StopRequest(_message.Message):
-    __slots__ = ("id", "timeout")
+    __slots__ = ("id", "timeout", "signal")
     ID_FIELD_NUMBER: _ClassVar[int]
     TIMEOUT_FIELD_NUMBER: _ClassVar[int]
+    SIGNAL_FIELD_NUMBER: _ClassVar[int]
     id: str
     timeout: int
-    def __init__(self, id: _Optional[str] = ..., timeout: _Optional[int] = ...) -> None: ...
+    signal: str
+    def __init__(self, id: _Optional[str] = ..., timeout: _Optional[int] = ..., signal: _Optional[str] = ...) -> None: ...
 
 class KillRequest(_message.Message):
     __slots__ = ("id", "signal")
@@ -470,14 +478,18 @@ class ExecOutput(_message.Message):
     def __init__(self, output: _Optional[_Union[LogChunk, _Mapping]] = ..., exit_code: _Optional[int] = ...) -> None: ...
 
 class AttachConfig(_message.Message):
-    __slots__ = ("container", "stdin", "start")
+    __slots__ = ("container", "stdin", "start", "notify_attached", "hold")
     CONTAINER_FIELD_NUMBER: _ClassVar[int]
     STDIN_FIELD_NUMBER: _ClassVar[int]
     START_FIELD_NUMBER: _ClassVar[int]
+    NOTIFY_ATTACHED_FIELD_NUMBER: _ClassVar[int]
+    HOLD_FIELD_NUMBER: _ClassVar[int]
     container: str
     stdin: bool
     start: bool
-    def __init__(self, container: _Optional[str] = ..., stdin: _Optional[bool] = ..., start: _Optional[bool] = ...) -> None: ...
+    notify_attached: bool
+    hold: bool
+    def __init__(self, container: _Optional[str] = ..., stdin: _Optional[bool] = ..., start: _Optional[bool] = ..., notify_attached: _Optional[bool] = ..., hold: _Optional[bool] = ...) -> None: ...
 
 class AttachInput(_message.Message):
     __slots__ = ("start", "stdin", "close_stdin", "resize")
@@ -500,7 +512,7 @@ class StatsRequest(_message.Message):
     def __init__(self, ids: _Optional[_Iterable[str]] = ..., stream: _Optional[bool] = ...) -> None: ...
 
 class ContainerStats(_message.Message):
-    __slots__ = ("id", "name", "cpu_percent", "memory_usage", "memory_limit", "memory_percent", "net_rx_bytes", "net_tx_bytes", "blk_read_bytes", "blk_write_bytes", "pids", "cpu_seconds")
+    __slots__ = ("id", "name", "cpu_percent", "memory_usage", "memory_limit", "memory_percent", "net_rx_bytes", "net_tx_bytes", "blk_read_bytes", "blk_write_bytes", "pids", "cpu_seconds", "read", "cpu_ns", "pre_cpu_ns", "system_ns", "pre_system_ns", "online_cpus", "memory_raw_usage", "memory_inactive_file", "pids_limit")
     ID_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     CPU_PERCENT_FIELD_NUMBER: _ClassVar[int]
@@ -513,6 +525,15 @@ class ContainerStats(_message.Message):
     BLK_WRITE_BYTES_FIELD_NUMBER: _ClassVar[int]
     PIDS_FIELD_NUMBER: _ClassVar[int]
     CPU_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    READ_FIELD_NUMBER: _ClassVar[int]
+    CPU_NS_FIELD_NUMBER: _ClassVar[int]
+    PRE_CPU_NS_FIELD_NUMBER: _ClassVar[int]
+    SYSTEM_NS_FIELD_NUMBER: _ClassVar[int]
+    PRE_SYSTEM_NS_FIELD_NUMBER: _ClassVar[int]
+    ONLINE_CPUS_FIELD_NUMBER: _ClassVar[int]
+    MEMORY_RAW_USAGE_FIELD_NUMBER: _ClassVar[int]
+    MEMORY_INACTIVE_FILE_FIELD_NUMBER: _ClassVar[int]
+    PIDS_LIMIT_FIELD_NUMBER: _ClassVar[int]
     id: str
     name: str
     cpu_percent: float
@@ -525,7 +546,16 @@ class ContainerStats(_message.Message):
     blk_write_bytes: int
     pids: int
     cpu_seconds: float
-    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., cpu_percent: _Optional[float] = ..., memory_usage: _Optional[int] = ..., memory_limit: _Optional[int] = ..., memory_percent: _Optional[float] = ..., net_rx_bytes: _Optional[int] = ..., net_tx_bytes: _Optional[int] = ..., blk_read_bytes: _Optional[int] = ..., blk_write_bytes: _Optional[int] = ..., pids: _Optional[int] = ..., cpu_seconds: _Optional[float] = ...) -> None: ...
+    read: _timestamp_pb2.Timestamp
+    cpu_ns: int
+    pre_cpu_ns: int
+    system_ns: int
+    pre_system_ns: int
+    online_cpus: int
+    memory_raw_usage: int
+    memory_inactive_file: int
+    pids_limit: int
+    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., cpu_percent: _Optional[float] = ..., memory_usage: _Optional[int] = ..., memory_limit: _Optional[int] = ..., memory_percent: _Optional[float] = ..., net_rx_bytes: _Optional[int] = ..., net_tx_bytes: _Optional[int] = ..., blk_read_bytes: _Optional[int] = ..., blk_write_bytes: _Optional[int] = ..., pids: _Optional[int] = ..., cpu_seconds: _Optional[float] = ..., read: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., cpu_ns: _Optional[int] = ..., pre_cpu_ns: _Optional[int] = ..., system_ns: _Optional[int] = ..., pre_system_ns: _Optional[int] = ..., online_cpus: _Optional[int] = ..., memory_raw_usage: _Optional[int] = ..., memory_inactive_file: _Optional[int] = ..., pids_limit: _Optional[int] = ...) -> None: ...
 
 class StatsBatch(_message.Message):
     __slots__ = ("stats",)

@@ -59,14 +59,14 @@ class ContainersServicer(containers_pb2_grpc.ContainersServicer):
                 self.flows.watch_auto_remove(ctr.id)  # the client left: still honour --rm
 
     def Create(self, request, context):
-        ctr = self.flows.create(request)
+        ctr = self.flows.create(request, detached=request.detached)  # detached: the Engine API's create
         return pb.CreateResponse(id=ctr.id, name=ctr.name, warnings=specs.warnings(request))
 
     def Start(self, request, context):
         return pb.ContainerRef(id=self.flows.start(request.id).id)
 
     def Stop(self, request, context):
-        cid = self.c.runtime.Stop(rpb.StopRequest(id=request.id, timeout=request.timeout)).id
+        cid = self.c.runtime.Stop(rpb.StopRequest(id=request.id, timeout=request.timeout, signal=request.signal)).id
         self.flows.parking.settle(cid)  # its ports are free when stop returns, not a moment later
         return pb.ContainerRef(id=cid)
 
@@ -94,7 +94,7 @@ class ContainersServicer(containers_pb2_grpc.ContainersServicer):
         return struct(doc)
 
     def Restart(self, request, context):
-        self.c.runtime.Stop(rpb.StopRequest(id=request.id, timeout=request.timeout))
+        self.c.runtime.Stop(rpb.StopRequest(id=request.id, timeout=request.timeout, signal=request.signal))
         ctr = self.flows.start(request.id)
         self.events.publish("container", "restart", ctr.id, container_attributes(ctr))
         return pb.ContainerRef(id=ctr.id)

@@ -364,7 +364,8 @@ def healthcheck(cfg, image_hc) -> rpb.Healthcheck | None:
     """The image's HEALTHCHECK, overridden field by field by the --health-* flags."""
     if cfg.no_healthcheck:
         return rpb.Healthcheck(test=["NONE"])
-    test = ["CMD-SHELL", cfg.health_cmd] if cfg.health_cmd else list(image_hc.test)
+    test = ["CMD-SHELL", cfg.health_cmd] if cfg.health_cmd else list(getattr(cfg, "health_test", ())) or \
+        list(image_hc.test)  # health_test: the Engine API's exec form
     if cfg.health_retries < 0:
         raise InvalidArgument(f"invalid --health-retries {cfg.health_retries}: must be 0 or more")
     hc = rpb.Healthcheck(

@@ -63,7 +63,8 @@ class RuntimeServicer(runtime_pb2_grpc.RuntimeServicer):
         return pb.KillResponse()
 
     def Stop(self, request, context):
-        return to_message(self.rt, self.rt.stop(validate.ref(request.id), request.timeout))
+        return to_message(self.rt, self.rt.stop(validate.ref(request.id), request.timeout,
+                                                    checks.signal_name(request.signal) if request.signal else ""))
 
     def Remove(self, request, context):
         ref = validate.ref(request.id)

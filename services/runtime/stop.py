@@ -30,7 +30,8 @@ class StopMixin(RuntimeState):
             rec = self.refresh(rec)
         return rec
 
-    def stop(self, ref: str, timeout: int) -> Record:
+    def stop(self, ref: str, timeout: int, signal_name: str = "") -> Record:
+        """`signal_name`: in place of the container's stop signal (docker stop --signal)."""
         rec = self.get(ref)
         with self.store.lock:
             rec.manually_stopped = True  # no restart policy brings it back
@@ -41,18 +42,18 @@ class StopMixin(RuntimeState):
             return rec
         started = rec.status != "created"
         try:
-            return self._stop(rec, timeout)
+            return self._stop(rec, timeout, signal_name)
         finally:
             if started:
                 self.emit_container(rec, "stop")
 
-    def _stop(self, rec: Record, timeout: int) -> Record:
+    def _stop(self, rec: Record, timeout: int, signal_name: str = "") -> Record:
         if timeout < 0:
             timeout = DEFAULT_STOP_TIMEOUT if rec.spec.stop_timeout is None else rec.spec.stop_timeout
         self.thaw_to_end(rec)  # a frozen process cannot act on its stop signal
         d = self.store.dir(rec.id)
         if rec.status == "running":
-            sig = signals.parse(rec.spec.stop_signal, signal.SIGTERM)
+            sig = signals.parse(signal_name or rec.spec.stop_signal, signal.SIGTERM)
             signal_process(rec.pid, sig)
             self.emit_container(rec, "kill", signal=int(sig))
             if shim_client.wait_exit(rec.shim_pid, rec.shim_start, d, timeout):

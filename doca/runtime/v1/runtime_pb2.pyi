@@ -406,12 +406,14 @@ class KillResponse(_message.Message):
     def __init__(self) -> None: ...
 
 class StopRequest(_message.Message):
-    __slots__ = ("id", "timeout")
+    __slots__ = ("id", "timeout", "signal")
     ID_FIELD_NUMBER: _ClassVar[int]
     TIMEOUT_FIELD_NUMBER: _ClassVar[int]
+    SIGNAL_FIELD_NUMBER: _ClassVar[int]
     id: str
     timeout: int
-    def __init__(self, id: _Optional[str] = ..., timeout: _Optional[int] = ...) -> None: ...
+    signal: str
+    def __init__(self, id: _Optional[str] = ..., timeout: _Optional[int] = ..., signal: _Optional[str] = ...) -> None: ...
 
 class RemoveRequest(_message.Message):
     __slots__ = ("id", "force")

@@ -10,6 +10,8 @@ MESSAGES = {
         (1, 'container', 9, 0, '', ''),
         (2, 'stdin', 8, 0, '', ''),
         (3, 'start', 8, 0, '', ''),
+        (380, 'notify_attached', 8, 0, '', ''),
+        (381, 'hold', 8, 0, '', ''),
     ), ()),
     'doca.v1.AttachInput': ((
         (1, 'start', 11, 4, 'doca.v1.AttachConfig', 'input'),
@@ -544,6 +546,9 @@ MESSAGES = {
         (1, 'values', 9, 1, '', ''),
     ), ()),
     'doca.v1.PruneBuildCacheRequest': ((
+        (320, 'all', 8, 0, '', ''),
+        (321, 'filters', 9, 1, '', ''),
+        (322, 'keep_storage', 3, 0, '', ''),
     ), ()),
     'doca.v1.PruneBuildCacheResponse': ((
         (1, 'deleted', 9, 1, '', ''),
@@ -619,6 +624,7 @@ MESSAGES = {
         (1, 'created', 11, 4, 'doca.v1.RunEvent.Created', 'event'),
         (2, 'output', 11, 4, 'doca.v1.LogChunk', 'event'),
         (3, 'exited', 11, 4, 'doca.v1.RunEvent.Exited', 'event'),
+        (380, 'attached', 8, 4, '', 'event'),
     ), ('doca.v1.RunEvent.Created', 'doca.v1.RunEvent.Exited')),
     'doca.v1.RunEvent.Created': ((
         (1, 'id', 9, 0, '', ''),
