@@ -1,0 +1,322 @@
+"""POST /containers/create's body (Docker's Config + HostConfig +
+NetworkingConfig) as a doca.v1 ContainerConfig: the same message the `doca`
+CLI sends for run/create, so the gateway checks and applies both alike.
+
+ContainerConfig speaks the CLI's flags (-p, -v, --mount, --ulimit... as
+text); each Docker field becomes the text of the flag that sets it. A field
+doca does not support and that changes behaviour when set is refused with a
+400 naming it (never silently dropped); fields that are Windows-only,
+client-side or informational are accepted when empty or at their default."""
+from doca.v1 import containers_pb2 as pb
+from gateway.docker.errors import ApiError
+
+NS = {1_000_000_000: "s", 1_000_000: "ms", 1_000: "us", 1: "ns"}
+
+
+def _bad(field: str, why: str) -> ApiError:
+    return ApiError(400, f"{field}: {why}")
+
+
+def _strs(value, field: str) -> list[str]:
+    """Docker's StrSlice: a JSON string or a list of strings (null = none)."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return list(value)
+    raise _bad(field, "must be a string or a list of strings")
+
+
+def _int(value, field: str, default: int = 0) -> int:
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or int(value) != value:
+        raise _bad(field, f"must be an integer, not {value!r}")
+    return int(value)
+
+
+def _dict(value, field: str) -> dict:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise _bad(field, "must be a JSON object")
+    return value
+
+
+def _duration(ns, field: str) -> str:
+    """Nanoseconds (Docker's time.Duration) as the Go text the gateway reads."""
+    ns = _int(ns, field)
+    if ns < 0:
+        raise _bad(field, "must be 0 or more")
+    if ns == 0:
+        return ""
+    unit = next(u for size, u in NS.items() if ns % size == 0)
+    size = next(s for s, u in NS.items() if u == unit)
+    return f"{ns // size}{unit}"
+
+
+def _size(value, field: str) -> str:
+    """A byte count (Docker's int64 fields) as the text --memory & co take;
+    0 = unset."""
+    n = _int(value, field)
+    return str(n) if n else ""
+
+
+# Fields whose non-default value changes behaviour and that doca lacks.
+_REFUSED_HOST = {
+    "DeviceRequests": "device requests (GPUs) are not supported by doca",
+    "Isolation": "isolation technologies other than the default are not supported on Linux",
+    "CpuCount": "Windows only", "CpuPercent": "Windows only", "IOMaximumIOps": "Windows only",
+    "IOMaximumBandwidth": "Windows only",
+    "Cgroup": "joining another container's cgroup is not supported by doca",
+    "KernelMemoryTCP": "kernel TCP memory limits are not supported by doca",
+    "MaskedPaths": "setting the masked paths is not supported by doca (use --privileged or a security-opt)",
+    "ReadonlyPaths": "setting the read-only paths is not supported by doca (use --privileged or a security-opt)",
+    "Capabilities": "the capability set is given by CapAdd/CapDrop",
+}
+_REFUSED_CONFIG = {
+    "NetworkDisabled": "use HostConfig.NetworkMode \"none\"",
+    "Shell": "only a build reads Shell",
+}
+
+
+def _refuse(doc: dict, table: dict, prefix: str) -> None:
+    for key, why in table.items():
+        value = doc.get(key)
+        if key == "Isolation" and value in ("", "default", None):
+            continue
+        if value not in (None, False, 0, "", [], {}):
+            raise _bad(f"{prefix}.{key}", why)
+
+
+def _ports(bindings: dict) -> list[str]:
+    """PortBindings {"80/tcp": [{"HostIp": "", "HostPort": "8080"}]} as -p texts."""
+    out = []
+    for key, hosts in _dict(bindings, "HostConfig.PortBindings").items():
+        for h in hosts or [{}]:
+            ip, port = (h or {}).get("HostIp") or "", (h or {}).get("HostPort") or ""
+            if ":" in ip:
+                ip = f"[{ip}]"
+            out.append(f"{ip}:{port}:{key}" if ip else f"{port}:{key}" if port else key)
+    return out
+
+
+def _mount(m: dict) -> str:
+    """HostConfig.Mounts[] as a --mount text."""
+    kind = (m.get("Type") or "").lower()
+    fields = [f"type={kind}"]
+    for key, name in (("Source", "source"), ("Target", "target")):
+        value = m.get(key) or ""
+        if "," in value:
+            raise _bad(f"HostConfig.Mounts.{key}", f"a path with a comma is not supported: {value!r}")
+        if value:
+            fields.append(f"{name}={value}")
+    if m.get("ReadOnly"):
+        fields.append("readonly")
+    if m.get("Consistency"):
+        fields.append(f"consistency={m['Consistency']}")
+    bind = m.get("BindOptions") or {}
+    if bind.get("Propagation"):
+        fields.append(f"bind-propagation={bind['Propagation']}")
+    if bind.get("NonRecursive"):
+        fields.append("bind-nonrecursive")
+    for key in ("CreateMountpoint", "ReadOnlyNonRecursive", "ReadOnlyForceRecursive"):
+        if bind.get(key):
+            raise _bad(f"HostConfig.Mounts.BindOptions.{key}", "not supported by doca")
+    vol = m.get("VolumeOptions") or {}
+    if vol.get("NoCopy"):
+        fields.append("volume-nocopy")
+    for k, v in (vol.get("Labels") or {}).items():
+        fields.append(f"volume-label={k}={v}")
+    driver = vol.get("DriverConfig") or {}
+    if driver.get("Name"):
+        fields.append(f"volume-driver={driver['Name']}")
+    for k, v in (driver.get("Options") or {}).items():
+        fields.append(f"volume-opt={k}={v}")
+    if vol.get("Subpath"):
+        raise _bad("HostConfig.Mounts.VolumeOptions.Subpath", "not supported by doca")
+    tmpfs = m.get("TmpfsOptions") or {}
+    if tmpfs.get("SizeBytes"):
+        fields.append(f"tmpfs-size={_int(tmpfs['SizeBytes'], 'TmpfsOptions.SizeBytes')}")
+    if tmpfs.get("Mode"):
+        fields.append(f"tmpfs-mode={_int(tmpfs['Mode'], 'TmpfsOptions.Mode'):o}")
+    if tmpfs.get("Options"):
+        raise _bad("HostConfig.Mounts.TmpfsOptions.Options", "not supported by doca")
+    return ",".join(fields)
+
+
+def _rates(items, field: str, key: str) -> list[str]:
+    """[{"Path": "/dev/sda", "Rate": 1048576}] as --device-read-bps texts."""
+    return [f"{d.get('Path', '')}:{_int(d.get(key), field)}" for d in items or []]
+
+
+def _restart(policy: dict) -> str:
+    name = (policy or {}).get("Name") or ""
+    count = _int((policy or {}).get("MaximumRetryCount"), "HostConfig.RestartPolicy.MaximumRetryCount")
+    if name == "on-failure" and count:
+        return f"on-failure:{count}"
+    if name != "on-failure" and count:
+        raise ApiError(400, f"invalid restart policy: maximum retry count can only be used with 'on-failure'")
+    return name
+
+
+def _healthcheck(cfg: pb.ContainerConfig, hc: dict) -> None:
+    test = _strs(hc.get("Test"), "Config.Healthcheck.Test")
+    if test == ["NONE"]:
+        cfg.no_healthcheck = True
+        return
+    if test and test[0] == "CMD-SHELL" and len(test) == 2:
+        cfg.health_cmd = test[1]
+    elif test and test[0] in ("CMD", "CMD-SHELL"):
+        cfg.health_test.extend(test)
+    elif test:
+        raise _bad("Config.Healthcheck.Test", f"unknown type {test[0]!r} (want NONE, CMD or CMD-SHELL)")
+    cfg.health_interval = _duration(hc.get("Interval"), "Config.Healthcheck.Interval")
+    cfg.health_timeout = _duration(hc.get("Timeout"), "Config.Healthcheck.Timeout")
+    cfg.health_start_period = _duration(hc.get("StartPeriod"), "Config.Healthcheck.StartPeriod")
+    cfg.health_start_interval = _duration(hc.get("StartInterval"), "Config.Healthcheck.StartInterval")
+    retries = _int(hc.get("Retries"), "Config.Healthcheck.Retries")
+    if retries < 0:
+        raise ApiError(400, "Retries in Healthcheck cannot be negative")
+    cfg.health_retries = retries
+
+
+def _network(cfg: pb.ContainerConfig, mode: str, endpoints: dict) -> None:
+    cfg.network = "bridge" if mode in ("", "default") else mode
+    if len(endpoints) > 1:
+        raise ApiError(400, "Container cannot be connected to network endpoints: " + ", ".join(endpoints))
+    for name, ep in endpoints.items():
+        ep = ep or {}
+        if mode in ("", "default") and name not in ("", "default"):
+            cfg.network = name  # the docker CLI names its --network here and in NetworkMode alike
+        cfg.network_aliases.extend(_strs(ep.get("Aliases"), "EndpointsConfig.Aliases"))
+        ipam = ep.get("IPAMConfig") or {}
+        cfg.ip = ipam.get("IPv4Address") or ""
+        cfg.ip6 = ipam.get("IPv6Address") or ""
+        cfg.link_local_ips.extend(_strs(ipam.get("LinkLocalIPs"), "IPAMConfig.LinkLocalIPs"))
+        cfg.links.extend(_strs(ep.get("Links"), "EndpointsConfig.Links"))
+        if ep.get("MacAddress"):
+            cfg.mac_address = ep["MacAddress"]
+        if ep.get("DriverOpts"):
+            raise _bad("EndpointsConfig.DriverOpts", "endpoint driver options are not supported by doca")
+
+
+def from_docker(body: dict, name: str = "") -> pb.ContainerConfig:
+    """The create body as a ContainerConfig (HostConfig and NetworkingConfig
+    beside Config's fields at the top level, as Docker's API sends them)."""
+    if not isinstance(body, dict):
+        raise ApiError(400, "invalid JSON: the create body is not an object")
+    host = _dict(body.get("HostConfig"), "HostConfig")
+    net = _dict(body.get("NetworkingConfig"), "NetworkingConfig")
+    _refuse(body, _REFUSED_CONFIG, "Config")
+    _refuse(host, _REFUSED_HOST, "HostConfig")
+    cfg = pb.ContainerConfig(name=name, image=body.get("Image") or "")
+    if not cfg.image:
+        raise ApiError(400, "Config cannot be empty in order to create a container")
+
+    # -- Config ----------------------------------------------------------------
+    cfg.cmd.extend(_strs(body.get("Cmd"), "Config.Cmd"))
+    entrypoint = body.get("Entrypoint")
+    if entrypoint is not None:  # [] or [""]: no entrypoint (the image's is dropped)
+        cfg.entrypoint.extend(_strs(entrypoint, "Config.Entrypoint") or [""])
+    cfg.env.extend(_strs(body.get("Env"), "Config.Env"))
+    cfg.workdir = body.get("WorkingDir") or ""
+    cfg.user = body.get("User") or ""
+    cfg.hostname = body.get("Hostname") or ""
+    cfg.domainname = body.get("Domainname") or ""
+    cfg.labels.update({k: str(v) for k, v in _dict(body.get("Labels"), "Config.Labels").items()})
+    cfg.tty = bool(body.get("Tty"))
+    cfg.interactive = bool(body.get("OpenStdin"))
+    streams = [s for s, key in (("STDIN", "AttachStdin"), ("STDOUT", "AttachStdout"), ("STDERR", "AttachStderr"))
+               if body.get(key)]
+    if streams:
+        cfg.attach.extend(streams)
+    else:
+        cfg.detached = True  # Docker's Config.Attach* all false: a detached run
+    cfg.expose.extend(_dict(body.get("ExposedPorts"), "Config.ExposedPorts"))
+    cfg.volumes.extend(_dict(body.get("Volumes"), "Config.Volumes"))
+    if body.get("Healthcheck"):
+        _healthcheck(cfg, _dict(body["Healthcheck"], "Config.Healthcheck"))
+    cfg.stop_signal = body.get("StopSignal") or ""
+    if body.get("StopTimeout") is not None:
+        cfg.stop_timeout = _int(body["StopTimeout"], "Config.StopTimeout")
+    if body.get("MacAddress"):  # deprecated in 1.44 for EndpointsConfig's
+        cfg.mac_address = body["MacAddress"]
+
+    # -- HostConfig ------------------------------------------------------------
+    cfg.volumes.extend(_strs(host.get("Binds"), "HostConfig.Binds"))
+    cfg.mounts.extend(_mount(_dict(m, "HostConfig.Mounts")) for m in host.get("Mounts") or [])
+    cfg.publish.extend(_ports(host.get("PortBindings")))
+    cfg.publish_all = bool(host.get("PublishAllPorts"))
+    cfg.restart = _restart(_dict(host.get("RestartPolicy"), "HostConfig.RestartPolicy"))
+    cfg.auto_remove = bool(host.get("AutoRemove"))
+    cfg.dns.extend(_strs(host.get("Dns"), "HostConfig.Dns"))
+    cfg.dns_search.extend(_strs(host.get("DnsSearch"), "HostConfig.DnsSearch"))
+    cfg.dns_options.extend(_strs(host.get("DnsOptions"), "HostConfig.DnsOptions"))
+    cfg.add_hosts.extend(_strs(host.get("ExtraHosts"), "HostConfig.ExtraHosts"))
+    cfg.cap_add.extend(_strs(host.get("CapAdd"), "HostConfig.CapAdd"))
+    cfg.cap_drop.extend(_strs(host.get("CapDrop"), "HostConfig.CapDrop"))
+    cfg.privileged = bool(host.get("Privileged"))
+    cfg.read_only = bool(host.get("ReadonlyRootfs"))
+    cfg.security_opt.extend(_strs(host.get("SecurityOpt"), "HostConfig.SecurityOpt"))
+    cfg.tmpfs.extend(f"{path}:{opts}" if opts else path
+                     for path, opts in _dict(host.get("Tmpfs"), "HostConfig.Tmpfs").items())
+    cfg.memory = _size(host.get("Memory"), "HostConfig.Memory")
+    cfg.memory_reservation = _size(host.get("MemoryReservation"), "HostConfig.MemoryReservation")
+    cfg.memory_swap = _size(host.get("MemorySwap"), "HostConfig.MemorySwap")
+    cfg.kernel_memory = _size(host.get("KernelMemory"), "HostConfig.KernelMemory")
+    swappiness = host.get("MemorySwappiness")
+    if swappiness is not None and swappiness != -1:
+        cfg.memory_swappiness = _int(swappiness, "HostConfig.MemorySwappiness")
+    cfg.oom_kill_disable = bool(host.get("OomKillDisable"))
+    cfg.oom_score_adj = _int(host.get("OomScoreAdj"), "HostConfig.OomScoreAdj")
+    nano = _int(host.get("NanoCpus"), "HostConfig.NanoCpus")
+    if nano:
+        cfg.cpus = nano / 1e9
+    cfg.cpu_shares = _int(host.get("CpuShares"), "HostConfig.CpuShares")
+    cfg.cpu_period = _int(host.get("CpuPeriod"), "HostConfig.CpuPeriod")
+    cfg.cpu_quota = _int(host.get("CpuQuota"), "HostConfig.CpuQuota")
+    cfg.cpu_rt_period = _int(host.get("CpuRealtimePeriod"), "HostConfig.CpuRealtimePeriod")
+    cfg.cpu_rt_runtime = _int(host.get("CpuRealtimeRuntime"), "HostConfig.CpuRealtimeRuntime")
+    cfg.cpuset_cpus = host.get("CpusetCpus") or ""
+    cfg.cpuset_mems = host.get("CpusetMems") or ""
+    cfg.blkio_weight = _int(host.get("BlkioWeight"), "HostConfig.BlkioWeight")
+    cfg.blkio_weight_device.extend(_rates(host.get("BlkioWeightDevice"), "HostConfig.BlkioWeightDevice", "Weight"))
+    for key, field in (("BlkioDeviceReadBps", "device_read_bps"), ("BlkioDeviceWriteBps", "device_write_bps"),
+                       ("BlkioDeviceReadIOps", "device_read_iops"), ("BlkioDeviceWriteIOps", "device_write_iops")):
+        getattr(cfg, field).extend(_rates(host.get(key), f"HostConfig.{key}", "Rate"))
+    pids = host.get("PidsLimit")
+    if pids is not None and _int(pids, "HostConfig.PidsLimit") > 0:  # 0 and -1: unlimited
+        cfg.pids_limit = int(pids)
+    cfg.ulimits.extend(f"{u.get('Name')}={_int(u.get('Soft'), 'Ulimits.Soft')}:{_int(u.get('Hard'), 'Ulimits.Hard')}"
+                       for u in host.get("Ulimits") or [])
+    cfg.devices.extend(":".join(p for p in (d.get("PathOnHost", ""), d.get("PathInContainer") or d.get("PathOnHost", ""),
+                                            d.get("CgroupPermissions") or "rwm"))
+                       for d in host.get("Devices") or [])
+    cfg.device_cgroup_rules.extend(_strs(host.get("DeviceCgroupRules"), "HostConfig.DeviceCgroupRules"))
+    cfg.shm_size = _size(host.get("ShmSize"), "HostConfig.ShmSize")
+    cfg.init = bool(host.get("Init"))
+    cfg.sysctls.extend(f"{k}={v}" for k, v in _dict(host.get("Sysctls"), "HostConfig.Sysctls").items())
+    log = _dict(host.get("LogConfig"), "HostConfig.LogConfig")
+    cfg.log_driver = log.get("Type") or ""
+    cfg.log_opts.update({k: str(v) for k, v in _dict(log.get("Config"), "LogConfig.Config").items()})
+    cfg.volumes_from.extend(_strs(host.get("VolumesFrom"), "HostConfig.VolumesFrom"))
+    cfg.links.extend(_strs(host.get("Links"), "HostConfig.Links"))
+    cfg.group_add.extend(_strs(host.get("GroupAdd"), "HostConfig.GroupAdd"))
+    cfg.ipc = host.get("IpcMode") or ""
+    cfg.pid = host.get("PidMode") or ""
+    cfg.uts = host.get("UTSMode") or ""
+    cfg.userns = host.get("UsernsMode") or ""
+    cfg.cgroupns = host.get("CgroupnsMode") or ""
+    cfg.cgroup_parent = host.get("CgroupParent") or ""
+    cfg.runtime = host.get("Runtime") or ""
+    cfg.volume_driver = host.get("VolumeDriver") or ""
+    cfg.storage_opt.extend(f"{k}={v}" for k, v in _dict(host.get("StorageOpt"), "HostConfig.StorageOpt").items())
+    cfg.annotations.update({k: str(v) for k, v in _dict(host.get("Annotations"), "HostConfig.Annotations").items()})
+    size = host.get("ConsoleSize")
+    if size and any(size):
+        cfg.console_size.rows, cfg.console_size.cols = _int(size[0], "ConsoleSize"), _int(size[1], "ConsoleSize")
+
+    _network(cfg, host.get("NetworkMode") or "", _dict(net.get("EndpointsConfig"), "EndpointsConfig"))
+    return cfg
