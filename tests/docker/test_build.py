@@ -156,3 +156,17 @@ def test_docker_cli_build_dockerfile_outside_the_context_and_stdin(docker_cli, c
     assert client.containers.run("d3-cli-f:1", remove=True) == b"from the context\n"
     docker_cli("build", "-t", "d3-cli-stdin:1", "-", input="FROM busybox\nLABEL from=stdin\n")
     assert client.images.get("d3-cli-stdin:1").labels == {"from": "stdin"}
+
+
+def test_build_run_steps_take_the_limits_and_hosts(api, built):
+    """memory, shmsize, extrahosts: what each RUN step's container gets, as the classic builder's."""
+    ctx = context({"Dockerfile": "FROM busybox\nRUN grep d3host /etc/hosts && "
+                                 "cat /sys/fs/cgroup/memory/memory.limit_in_bytes && df -k /dev/shm | tail -1\n"})
+    out = list(api.build(fileobj=ctx, custom_context=True, nocache=True, container_limits={"memory": 64 << 20},
+                         shmsize=32 << 20, extra_hosts={"d3host": "10.1.2.3"}, decode=True))
+    text = "".join(m.get("stream", "") for m in out)
+    assert not any("error" in m for m in out), out
+    assert "10.1.2.3" in text and "d3host" in text
+    assert str(64 << 20) in text
+    assert " 32768 " in text
+    api.remove_image(next(m["aux"]["ID"] for m in out if "aux" in m))
