@@ -142,3 +142,17 @@ def test_docker_cli_push_pull_login(docker_cli, stack, registry, auth_registry, 
     assert "Login Succeeded" in r.stdout
     r = docker_cli("login", "-u", USER, "--password-stdin", auth_registry.address, input="nope\n", check=False)
     assert r.returncode == 1
+
+
+def test_push_without_a_tag_pushes_every_local_tag(api, registry, tags):
+    repo = f"{registry.address}/d3/every"
+    for t in ("1", "2"):
+        api.tag("busybox", repo, t)
+        tags.append(f"{repo}:{t}")
+    out = list(api.push(repo, stream=True, decode=True))  # the SDK sends no tag
+    assert [m for m in out if "status" in m and m["status"].startswith("The push refers")] == \
+        [{"status": f"The push refers to repository [{repo}]"}]
+    assert sorted(m["aux"]["Tag"] for m in out if "aux" in m) == ["1", "2"]
+    assert not any("error" in m for m in out)
+    out = list(api.push(f"{registry.address}/d3/none-here", stream=True, decode=True))
+    assert out[-1]["error"].startswith("An image does not exist locally with the tag:")

@@ -41,9 +41,9 @@ def _line(msg) -> bytes:
     return ic.message(**fields)
 
 
-def _relay(call, rest, last_lines):
+def _relay(call, rest, last_lines, failed=None):
     """The stream's lines; the last message (the result) as `last_lines` makes it;
-    an error after the head as Docker's errorDetail line."""
+    an error after the head as Docker's errorDetail line (noted in `failed`)."""
     try:
         for msg in rest:
             if msg.image_id or msg.reference:
@@ -51,6 +51,8 @@ def _relay(call, rest, last_lines):
             else:
                 yield _line(msg)
     except grpc.RpcError as e:
+        if failed is not None:
+            failed.append(e)
         if e.code() != grpc.StatusCode.CANCELLED:
             yield ic.error_message(ic.rpc_message(e))
     finally:
@@ -116,10 +118,16 @@ def _import(req, backend):
 @route("POST", "/images/{name:.*}/push")
 def push(req, backend):
     name, tag = req.params["name"], req.query.get("tag")
-    reference = name + (f":{tag}" if tag else "")
-    if not tag and not _has_tag_or_digest(name):
-        raise ApiError(400, f"pushing every tag of {name} is not supported: name the tag (tag=latest)")
-    call = backend.images.Push(pb.PushRequest(reference=reference, auth=ic.registry_auth(req)))
+    auth = ic.registry_auth(req)
+    if tag or _has_tag_or_digest(name):
+        references = [name + (f":{tag}" if tag else "")]
+    else:  # no tag: every local tag of the repository, in turn, as Docker's daemon pushes them
+        references = _local_tags(backend, name)
+        if not references:
+            return Stream(iter([ic.message(status=f"The push refers to repository [{_repository(name)}]"),
+                                ic.error_message(f"An image does not exist locally with the tag: {name}")]),
+                          "application/json")
+    call = backend.images.Push(pb.PushRequest(reference=references[0], auth=auth))
     try:
         rest = ic.first_then_rest(call)
     except grpc.RpcError as e:
@@ -128,13 +136,47 @@ def push(req, backend):
         # Docker's daemon says which repository first, then the error, in the stream
         return Stream(iter([ic.message(status=f"The push refers to repository [{_repository(name)}]"),
                             ic.error_message(e.details())]), "application/json")
+    calls = [call]
 
     def last(msg):
         yield ic.message(status=msg.status)
         size = re.search(r" size: (\d+)$", msg.status)
         aux = {"Tag": msg.reference.rsplit(":", 1)[-1], "Digest": msg.digest, "Size": int(size.group(1)) if size else 0}
         yield ic.message(progressDetail={}, aux=aux)
-    return Stream(_relay(call, rest, last), "application/json", on_close=call.cancel)
+
+    def every():
+        for i, ref in enumerate(references):
+            if i:
+                calls.append(backend.images.Push(pb.PushRequest(reference=ref, auth=auth)))
+                failed = []
+                for line in _relay(calls[-1], calls[-1], last, failed):
+                    if not line.startswith(b'{"status":"The push refers to repository'):  # said once
+                        yield line
+                if failed:
+                    return
+            else:
+                failed = []
+                yield from _relay(call, rest, last, failed)
+                if failed:
+                    return
+    return Stream(every(), "application/json", on_close=lambda: calls[-1].cancel())
+
+
+def _local_tags(backend, name: str) -> list[str]:
+    from common import reference
+    try:
+        want = reference.parse(name).full_name
+    except Exception:  # noqa: BLE001 - the engine's error says why
+        return [name]
+    out = set()
+    for img in backend.images.List(pb.ListImagesRequest()).images:
+        for t in img.repo_tags:
+            try:
+                if reference.parse(t).full_name == want:
+                    out.add(t)
+            except Exception:  # noqa: BLE001 - a tag that does not parse is not this repository's
+                continue
+    return sorted(out)
 
 
 def _repository(name: str) -> str:
