@@ -32,10 +32,13 @@ def say_missing(ref, err) -> None:
     sys.stderr.write(f"doca: {err.details()}\n")
 
 
-def inspect(refs, lookups, missing: str = "No such object: {}", template: str = "") -> int:
+def inspect(refs, lookups, missing: str = "No such object: {}", template: str = "", raw_fallback: bool = True) -> int:
     """Prints a JSON array of the documents found, or with `template`
     (-f/--format) one line per document; each ref is tried with each lookup
-    in turn (containers, then images, then volumes, then networks)."""
+    in turn (containers, then images, then volumes, then networks). As
+    Docker's CLI, a document the template fails on prints nothing and its
+    error comes after the others' lines (exit 1); nothing printed at all
+    is an empty line. `raw_fallback`: see inspect_template.render_document."""
     from gateway.cli import docorder, output
     render = None
     if template:
@@ -55,14 +58,15 @@ def inspect(refs, lookups, missing: str = "No such object: {}", template: str = 
             code = 1
     if render is None:
         output.print_json(docs)
-    else:
-        from gateway.cli import gotemplate
-        for doc in docs:
-            # A top-level key the document lacks is an error, as Docker's; deeper ones are not: Docker
-            # runs the template on its typed struct first, whose fields exist where the JSON leaves them out.
-            try:
-                sys.stdout.write(render(gotemplate.strict(doc, deep=False)) + "\n")
-            except gotemplate.TemplateError:
-                sys.stdout.write("\n")  # Docker's CLI ends the line it was writing
-                raise
-    return code
+        return code
+    from gateway.cli import gotemplate, inspect_template
+    lines, failed = [], []
+    for doc in docs:
+        try:
+            lines.append(inspect_template.render_document(render, doc, docorder.kind(doc), raw_fallback) + "\n")
+        except gotemplate.TemplateError as e:
+            failed.append(str(e))
+    sys.stdout.write("".join(lines) or "\n")
+    for message in failed:
+        sys.stderr.write(f"doca: {message}\n")
+    return 1 if failed else code

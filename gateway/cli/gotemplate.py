@@ -9,7 +9,7 @@
   not, and, or;
 - {{if}}/{{else if}}/{{else}}, {{range}} (over a list or a map's values in
   key order, with `$k, $v :=`), {{with}}, each closed by {{end}};
-- {{- and -}} trim the white space beside them.
+- {{- and -}} trim the white space beside them; {{$x := PIPELINE}} sets a variable.
 
 Values print as Go prints them: true/false, map[k:v], [a b], "<no value>"
 for a missing key. A template that does not parse is a ValueError with
@@ -25,19 +25,34 @@ class TemplateError(ValueError):
     for_the_user = True  # the CLI prints it as one line (errors.guarded)
 
 
+class FieldFailed(TemplateError):
+    """A field that cannot be taken: made into Go's located message
+    ('template: :1:13: executing "" at <.A.B>: REASON') by the action."""
+
+    def __init__(self, reason: str, word: str = ""):
+        super().__init__(reason)
+        self.reason, self.word = reason, word
+
+
+# Keys of the scope beside the variables ($...): the run's mode and the template's text.
+MODE, TEXT = "\0mode", "\0text"
+
+
 # -- parsing --------------------------------------------------------------------
 
 def _lex(template: str) -> list:
-    """[("text", str) | ("action", str)], with {{- and -}} trimming applied."""
+    """[("text", str, pos) | ("action", str, pos)], with {{- and -}} trimming
+    applied; pos: where the action's words begin in the template."""
     out, pos = [], 0
     for m in _ACTION.finditer(template):
         text = template[pos:m.start()]
         if m.group(1):
             text = text.rstrip()
-        out.append(["text", text])
-        out.append(["action", m.group(2).strip(), bool(m.group(3))])
+        out.append(["text", text, pos])
+        body = m.group(2)
+        out.append(["action", body.strip(), bool(m.group(3)), m.start(2) + len(body) - len(body.lstrip())])
         pos = m.end()
-    out.append(["text", template[pos:]])
+    out.append(["text", template[pos:], pos])
     for item in out:  # a "{{" no "}}" follows: Go's parser stops there
         if item[0] == "text" and "{{" in item[1]:
             line = template[:template.find(item[1])].count("\n") + item[1][:item[1].find("{{")].count("\n") + 1
@@ -45,7 +60,7 @@ def _lex(template: str) -> list:
     for i, item in enumerate(out):
         if item[0] == "action" and item[2] and i + 1 < len(out):
             out[i + 1][1] = out[i + 1][1].lstrip()
-    return [(t[0], t[1]) for t in out if t[0] == "action" or t[1]]
+    return [(t[0], t[1], t[-1]) for t in out if t[0] == "action" or t[1]]
 
 
 def _words(action: str) -> list[str]:
@@ -62,10 +77,10 @@ def _words(action: str) -> list[str]:
 
 def _parse(items: list, i: int = 0, stop=()) -> tuple[list, int, str]:
     """Nodes up to an action whose first word is in `stop` (the template's
-    end for the top level); returns (nodes, index after it, that action)."""
+    end for the top level); returns (nodes, index after it, that action, its place)."""
     nodes = []
     while i < len(items):
-        kind, body = items[i]
+        kind, body, pos = items[i]
         i += 1
         if kind == "text":
             nodes.append(("text", body))
@@ -77,35 +92,37 @@ def _parse(items: list, i: int = 0, stop=()) -> tuple[list, int, str]:
             raise TemplateError("template: missing value for command")
         head = words[0]
         if head in stop:
-            return nodes, i, body
+            return nodes, i, body, pos
         if head in ("end", "else"):
             raise TemplateError(f"template: unexpected {{{{{head}}}}}")
         if head in ("if", "with", "range"):
-            node, i = _block(head, words[1:], items, i)
+            node, i = _block(head, words[1:], items, i, (body, pos))
             nodes.append(node)
+        elif head.startswith("$") and len(words) > 2 and words[1] in (":=", "="):  # {{$x := PIPELINE}}
+            nodes.append(("assign", head, _pipeline(words[2:]), (body, pos)))
         else:
-            nodes.append(("action", _pipeline(words)))
+            nodes.append(("action", _pipeline(words), (body, pos)))
     if stop:
         raise TemplateError("template: unexpected EOF")
-    return nodes, i, ""
+    return nodes, i, "", 0
 
 
-def _block(head: str, words: list[str], items: list, i: int) -> tuple[tuple, int]:
+def _block(head: str, words: list[str], items: list, i: int, src: tuple) -> tuple[tuple, int]:
     vars_ = []
     if head == "range" and ":=" in words:  # range $k, $v := PIPELINE
         at = words.index(":=")
         vars_ = [w for w in words[:at] if w != ","]
         words = words[at + 1:]
     pipe = _pipeline(words)
-    body, i, ended = _parse(items, i, stop=("end", "else"))
+    body, i, ended, at = _parse(items, i, stop=("end", "else"))
     other: list = []
     ended_words = _words(ended)
     if ended_words[0] == "else":
         if len(ended_words) > 1 and ended_words[1] == "if":  # else if: a nested if in the else branch
-            node, i = _block("if", ended_words[2:], items, i)
-            return (head, pipe, vars_, body, [node]), i
-        other, i, ended = _parse(items, i, stop=("end",))
-    return (head, pipe, vars_, body, other), i
+            node, i = _block("if", ended_words[2:], items, i, (ended, at))
+            return (head, pipe, vars_, body, [node], src), i
+        other, i, ended, _ = _parse(items, i, stop=("end",))
+    return (head, pipe, vars_, body, other, src), i
 
 
 def _pipeline(words: list[str]) -> list[list]:
@@ -129,13 +146,37 @@ def _pipeline(words: list[str]) -> list[list]:
 
 # -- evaluation -----------------------------------------------------------------
 
-def _field(value, path: str):
-    for key in filter(None, path.split(".")):
-        if getattr(value, "strict", False) and key not in value:  # Go's struct, or map with missingkey=error
-            raise TemplateError(f'template: :1: executing "" at <.{key}>: ' + (
-                f"can't evaluate field {key} in type {value.type_name}" if value.type_name
-                else f'map has no entry for key "{key}"'))
-        value = value.get(key) if isinstance(value, dict) else None
+def _field(value, path: str, mode=None, word: str = ""):
+    """Go's field chain. `mode` "typed": on Go's values (inspect_template.py:
+    a missing map key is the invalid value, fields of invalid values too);
+    "raw": on a JSON map with missingkey=error; None: a missing key is
+    <no value> unless the map is Strict."""
+    word = word or path
+    try:
+        for key in filter(None, path.split(".")):
+            take = getattr(value, "go_field", None)
+            if take is not None:
+                value = take(key)
+            elif mode == "raw":
+                if isinstance(value, dict):
+                    if key not in value:
+                        raise FieldFailed(f'map has no entry for key "{key}"')
+                    value = value[key]
+                elif value is None:
+                    raise FieldFailed(f"nil pointer evaluating interface {{}}.{key}")
+                else:
+                    raise FieldFailed(f"can't evaluate field {key} in type interface {{}}")
+            elif mode == "typed" and value is not None and not isinstance(value, dict):
+                go = {bool: "bool", int: "int", float: "float64", str: "string"}.get(type(value), "interface {}")
+                raise FieldFailed(f"can't evaluate field {key} in type {go}")
+            elif getattr(value, "strict", False) and key not in value:  # Go's struct, or map with missingkey=error
+                raise FieldFailed(f"can't evaluate field {key} in type {value.type_name}" if value.type_name
+                                  else f'map has no entry for key "{key}"')
+            else:
+                value = value.get(key) if isinstance(value, dict) else None
+    except FieldFailed as e:
+        e.word = e.word or word
+        raise
     return value
 
 
@@ -161,7 +202,9 @@ def _printf(fmt: str, *args) -> str:
 
 def _index(value, *keys):
     for k in keys:
-        if isinstance(value, dict):
+        if hasattr(value, "go_index"):  # a Go map: a missing key is its element's zero value
+            value = value.go_index(k)
+        elif isinstance(value, dict):
             value = value.get(k)
         elif isinstance(value, list) and isinstance(k, (int, float)) and 0 <= int(k) < len(value):
             value = value[int(k)]
@@ -203,12 +246,12 @@ def _arg(word: str, dot, scope: dict):
     if word == ".":
         return dot
     if word.startswith("."):
-        return _field(dot, word)
+        return _field(dot, word, scope.get(MODE), word)
     if word.startswith("$"):
         name, _, path = word.partition(".")
         if name not in scope:
             raise TemplateError(f"template: undefined variable: {name}")
-        return _field(scope[name], path)
+        return _field(scope[name], path, scope.get(MODE), word)
     if word in ("true", "false"):
         return word == "true"
     if word == "nil":
@@ -248,21 +291,46 @@ def _run(pipe: list[list], dot, scope: dict):
     return result
 
 
+def _located(e: FieldFailed, src: tuple, scope: dict) -> TemplateError:
+    """Go's message for a field that failed: where its node begins (a chain:
+    at its second link, as Go's parser places a chain), line and column."""
+    body, pos = src
+    word = e.word
+    at = pos + max(body.find(word), 0) if word else pos
+    link = word.find(".", 1) if word.startswith(".") else word.find(".")
+    if link > 0:
+        at += link
+    template = scope.get(TEXT, "")
+    line, col = template.count("\n", 0, at) + 1, at - (template.rfind("\n", 0, at) + 1)
+    return TemplateError(f'template: :{line}:{col}: executing "" at <{word}>: {e.reason}')
+
+
+def _eval(pipe: list[list], dot, scope: dict, src: tuple):
+    try:
+        return _run(pipe, dot, scope)
+    except FieldFailed as e:
+        raise _located(e, src, scope) from None
+
+
 def _exec(nodes: list, dot, scope: dict, out: list) -> None:
     for node in nodes:
         kind = node[0]
         if kind == "text":
             out.append(node[1])
         elif kind == "action":
-            out.append(text(_run(node[1], dot, scope)))
+            out.append(text(_eval(node[1], dot, scope, node[2])))
+        elif kind == "assign":
+            scope[node[1]] = _eval(node[2], dot, scope, node[3])
         else:
-            _, pipe, vars_, body, other = node
-            value = _run(pipe, dot, scope)
+            _, pipe, vars_, body, other, src = node
+            value = _eval(pipe, dot, scope, src)
             if kind == "if":
                 _exec(body if _truth(value) else other, dot, scope, out)
             elif kind == "with":
                 _exec(body, value, scope, out) if _truth(value) else _exec(other, dot, scope, out)
             else:
+                if hasattr(value, "go_types"):  # a Go struct (inspect's typed run): Go's range refuses it
+                    raise TemplateError(f"range can't iterate over {text(value)}")
                 pairs = (sorted(value.items()) if isinstance(value, dict)
                          else list(enumerate(value)) if isinstance(value, list) else [])
                 if not pairs:
@@ -278,6 +346,9 @@ def _exec(nodes: list, dot, scope: dict, out: list) -> None:
 
 def text(value) -> str:
     """A value as Go's fmt prints it."""
+    go = getattr(value, "go_text", None)
+    if go is not None:  # a Go value of inspect's typed run (inspect_template.py)
+        return go()
     if value is None:
         return "<no value>"
     if isinstance(value, bool):
@@ -321,15 +392,16 @@ class ParseError(TemplateError):
 def compile_template(template: str):
     """Parses once (errors before any output); returns render(doc) -> str."""
     if template == "json":
-        return lambda doc: json.dumps(doc, separators=(",", ":"))
+        return lambda doc, mode=None: FUNCS["json"](doc)
     try:
-        nodes, _, _ = _parse(_lex(template))
+        nodes = _parse(_lex(template))[0]
     except TemplateError as e:
         raise ParseError(f"template parsing error: {e}") from None
 
-    def render_one(doc) -> str:
+    def render_one(doc, mode=None) -> str:
+        """`mode`: see _field."""
         out: list[str] = []
-        _exec(nodes, doc, {"$": doc}, out)
+        _exec(nodes, doc, {"$": doc, MODE: mode, TEXT: template}, out)
         return "".join(out)
     return render_one
 

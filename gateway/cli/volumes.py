@@ -47,5 +47,6 @@ def rm(args) -> int:
 
 def inspect(args) -> int:
     stub = conn.volumes(args)
+    # Docker's volume inspect templates its typed value alone (no raw JSON to fall back on)
     return each.inspect(args.names, [lambda n: stub.Inspect(pb.VolumeRef(name=n))], "No such volume: {}",
-                        template=args.format)
+                        template=args.format, raw_fallback=False)

@@ -7,7 +7,6 @@ not here."""
 
 WRONG = {
     # -- listing, filters, formats
-    "inspect-format-missing-deep-key": "inspect -f: a nested key the document lacks prints <no value> (docker: 'map has no entry for key', exit 1; doca cannot tell it from a field Docker's typed struct has but leaves out of its JSON)",
     # -- management commands
     # -- the process a container starts
     # -- state, exit codes, inspect

@@ -158,3 +158,90 @@ CASES += [
     case("exec-env-bare-unsets", "exec -e NOSUCHVAR_COMPAT -e Y %n sh -c 'echo ${NOSUCHVAR_COMPAT-unset} ${Y-unset}'",
          setup="run -d --network none -e Y=1 --name %n %i sleep 60", cleanup=RM),
 ]
+
+# -- inspect -f on what a document lacks, at every depth (issue 12): Docker's CLI runs the template on
+# its Go type first (a field the JSON leaves out: its zero value; a map's missing key: <no value>), then
+# on the raw JSON map with missingkey=error ('map has no entry for key'); volume inspect has no raw run.
+NOENTRY = 'map has no entry for key "{}"'
+
+
+def fmt(id: str, template: str, verb: str = "inspect", obj: str = "%n", says=(), setup=f"{C} %i true",
+        cleanup=RM) -> object:
+    return case(id, f"{verb} -f '{template}' {obj}", setup=setup, cleanup=cleanup, says=says)
+
+
+VOL = dict(obj="%v", setup="volume create %v", cleanup="volume rm -f %v")
+CASES += [
+    # a container
+    fmt("inspect-format-missing-top", "[{{.Nope}}]", says=NOENTRY.format("nope")),
+    fmt("inspect-format-missing-deeper", "{{.HostConfig.Nope.Deeper}}", says=NOENTRY.format("nope")),
+    fmt("inspect-format-missing-struct-field", "{{.HostConfig.RestartPolicy.Nope}}", says=NOENTRY.format("nope")),
+    fmt("inspect-format-nil-pointer", "{{.State.Health}}|{{.Node}}|{{.Config.Healthcheck}}"),
+    fmt("inspect-format-nil-pointer-field", "{{.State.Health.Status}}", says=NOENTRY.format("health")),
+    fmt("inspect-format-node-field", "{{.Node.ID}}", says=NOENTRY.format("node")),
+    fmt("inspect-format-zero-pointers", "{{.HostConfig.Init}}|{{.HostConfig.PidsLimit}}|{{.Config.StopTimeout}}|"
+        "{{.HostConfig.MemorySwappiness}}|{{.HostConfig.OomKillDisable}}"),
+    fmt("inspect-format-nil-slice", "{{.HostConfig.Binds}}|{{.Config.Shell}}|{{json .HostConfig.Binds}}"),
+    fmt("inspect-format-nil-maps", "{{.Config.ExposedPorts}}|{{.Config.Volumes}}|{{.HostConfig.Tmpfs}}"),
+    fmt("inspect-format-label-missing", "{{.Config.Labels.nope}}|{{.Config.Labels.nope.deeper}}"),
+    fmt("inspect-format-label-present", "{{.Config.Labels.a}}", setup=f"{C} --label a=b %i true"),
+    fmt("inspect-format-label-field-of-value", "{{.Config.Labels.a.b}}", setup=f"{C} --label a=b %i true",
+        says="can't evaluate field b in type interface {}"),
+    fmt("inspect-format-index-missing", '[{{index .Config.Labels "nope"}}]'),
+    fmt("inspect-format-log-config-missing", "{{.HostConfig.LogConfig.Config.nope}}|{{.GraphDriver.Data.nope}}"),
+    fmt("inspect-format-network-missing", "{{.NetworkSettings.Networks.nope}}|{{.NetworkSettings.Networks.nope.X}}"),
+    fmt("inspect-format-network-field-missing", "{{.NetworkSettings.Networks.none.Nope}}",
+        says=NOENTRY.format("nope")),
+    fmt("inspect-format-network-nil-ipam", "{{.NetworkSettings.Networks.none.IPAMConfig}}"),
+    fmt("inspect-format-network-nil-ipam-field", "{{.NetworkSettings.Networks.none.IPAMConfig.IPv4Address}}",
+        says="nil pointer evaluating interface {}.ipv4address"),
+    fmt("inspect-format-ports-key", "{{.NetworkSettings.Ports.nope}}", says=NOENTRY.format("nope")),
+    fmt("inspect-format-field-of-string", "{{.Name.Nope}}", says="can't evaluate field nope in type interface {}"),
+    fmt("inspect-format-field-of-list", "{{.Mounts.Nope}}", says="can't evaluate field nope in type interface {}"),
+    fmt("inspect-format-field-of-null", "{{.HostConfig.Binds.X}}", says="nil pointer evaluating interface {}.x"),
+    # a field Docker's Go type names otherwise (DNS, ID): the raw run, where a null prints <no value>
+    fmt("inspect-format-go-name", "{{.HostConfig.DNS}}|{{.HostConfig.CPUShares}}"),
+    fmt("inspect-format-json-key-raw", "{{.HostConfig.Dns}}|{{.HostConfig.Binds}}"),
+    fmt("inspect-format-go-and-json-names", "{{.HostConfig.Dns}}|{{.HostConfig.DNS}}", says=NOENTRY.format("dns")),
+    fmt("inspect-format-state-struct", "{{.State}}"),
+    fmt("inspect-format-with-missing", "{{with .State}}{{.Nope}}{{end}}", says=NOENTRY.format("nope")),
+    fmt("inspect-format-if-missing", "{{if .State.Nope}}x{{end}}", says=NOENTRY.format("nope")),
+    fmt("inspect-format-var-missing", "{{$x := .State}}{{$x.Nope}}", says=NOENTRY.format("nope")),
+    fmt("inspect-format-var-present", "{{$x := .State}}{{$x.Status}}"),
+    fmt("inspect-format-second-line", "a\n{{.State.Nope}}", says=NOENTRY.format("nope")),
+    # several objects: those the template fails on print nothing, their errors after
+    case("inspect-format-some-fail", "inspect -f '{{.Scope}}' %n %v", setup=(f"{C} %i true", "volume create %v"),
+         cleanup=(RM, "volume rm -f %v"), says=NOENTRY.format("scope")),
+    case("inspect-format-all-fail", "inspect -f '{{.Nope}}' %n %m",
+         setup=(f"{C} %i true", "create --network none --name %m %i true"), cleanup="rm -f %n %m",
+         says=NOENTRY.format("nope")),
+    # an image
+    fmt("image-inspect-format-missing-top", "{{.Nope}}", "image inspect", "%i", NOENTRY.format("nope"), (), ()),
+    fmt("image-inspect-format-missing-deep", "{{.Config.Nope}}", "image inspect", "%i", NOENTRY.format("nope"), (),
+        ()),
+    fmt("image-inspect-format-nil", "{{.Config.Healthcheck}}|{{.Config.Labels.nope}}|{{.ContainerConfig.Labels.x}}|"
+        "{{.Config.ExposedPorts}}|{{.RootFS.BaseLayer}}", "image inspect", "%i", (), (), ()),
+    fmt("image-inspect-format-nil-field", "{{.Config.Healthcheck.Test}}", "image inspect", "%i",
+        NOENTRY.format("healthcheck"), (), ()),
+    fmt("image-inspect-format-field-of-string", "{{.Os.Nope}}", "image inspect", "%i",
+        "can't evaluate field nope in type interface {}", (), ()),
+    # a volume: volume inspect has the typed run alone (Go's type named: 20.10's types.Volume, 28's volume.Volume)
+    fmt("volume-inspect-format-missing", "{{.Nope}}", "volume inspect", says="can't evaluate field nope in type",
+        **VOL),
+    fmt("volume-inspect-format-nil-field", "{{.UsageData.Size}}", "volume inspect", says="nil pointer evaluating *",
+        **VOL),
+    fmt("volume-inspect-format-field-of-string", "{{.Scope.X}}", "volume inspect",
+        says="can't evaluate field x in type string", **VOL),
+    fmt("volume-inspect-format-zero", "{{.Labels.x.y}}|{{.Status}}|{{.Status.x}}|{{.UsageData}}", "volume inspect",
+        **VOL),
+    fmt("inspect-volume-format-raw", "{{.UsageData.Size}}", "inspect --type volume",
+        says=NOENTRY.format("usagedata"), **VOL),
+    # a network
+    fmt("network-inspect-format-missing", "{{.Nope}}", "network inspect", "none", NOENTRY.format("nope"), (), ()),
+    fmt("network-inspect-format-missing-deep", "{{.IPAM.Nope}}", "network inspect", "none", NOENTRY.format("nope"),
+        (), ()),
+    fmt("network-inspect-format-zero", "{{.Options.x}}|{{.Labels.x.y}}|{{.Containers.x.Name}}|{{.Peers}}|"
+        "{{.Services}}|{{.ConfigFrom}}|{{.IPAM.Options.x}}", "network inspect", "none", (), (), ()),
+    fmt("network-inspect-format-field-of-list", "{{.IPAM.Config.X}}", "network inspect", "none",
+        "can't evaluate field x in type interface {}", (), ()),
+]
