@@ -191,3 +191,17 @@ def test_prune_dangling_and_filters(api, client, stack, tags):
     with pytest.raises(docker.errors.APIError) as e:
         api.prune_images(filters={"dangling": "maybe"})
     assert e.value.status_code == 400
+
+
+@pytest.mark.parametrize("version, dangling_tags, virtual", [("1.41", ["<none>:<none>"], True),
+                                                              ("1.43", [], True), ("1.44", [], False)])
+def test_list_of_a_dangling_image_by_version(api, stack, version, dangling_tags, virtual):
+    out = api.import_image_from_data(rootfs_tar({"d.txt": b"d\n"}))
+    image_id = json.loads(out.strip().splitlines()[-1])["status"]
+    c = docker.APIClient(base_url=stack.docker_host, version=version)
+    try:
+        img = next(i for i in c.images(all=True) if i["Id"] == image_id)
+        assert img["RepoTags"] == dangling_tags and ("VirtualSize" in img) == virtual
+    finally:
+        c.close()
+        api.remove_image(image_id)

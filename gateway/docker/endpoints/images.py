@@ -26,9 +26,9 @@ def filters_of(req) -> list[str]:
 
 
 def _summary(img, req, usage) -> dict:
-    new = req.version_at_least("1.44")  # 1.44: no VirtualSize, no <none> placeholders
+    new = req.version_at_least("1.43")  # 1.43: lists always, no <none> placeholders (moby#45068)
     tags, digests = list(img.repo_tags), list(img.repo_digests)
-    if not new and not tags:  # a dangling image, as Docker before 25 lists it
+    if not new and not tags:  # a dangling image, as Docker before 24 lists it
         tags, digests = ["<none>:<none>"], digests or ["<none>@<none>"]
     out = {
         "Containers": usage[img.id].containers if usage is not None and img.id in usage else -1,
@@ -38,7 +38,7 @@ def _summary(img, req, usage) -> dict:
         "SharedSize": usage[img.id].shared_size if usage is not None and img.id in usage else -1,
         "Size": img.size,
     }
-    if not new:
+    if not req.version_at_least("1.44"):  # removed in 1.44
         out["VirtualSize"] = img.size
     return out
 
