@@ -11,6 +11,7 @@ import subprocess
 import pytest
 
 from tests.support.stack import DOCA
+from tests.support.waiting import wait_for
 
 
 def _doca(stack, *args) -> str:
@@ -148,3 +149,21 @@ def test_run_rm_with_a_stopped_donor_fails_and_removes(stack, kind, words):
         assert _doca(stack, "inspect", "-f", "{{.State.Status}}", "m-gone").strip() == "created"
     finally:
         stack.doca("rm", "-f", "m-gone", "m-gone-donor", check=False)
+
+
+def test_joiner_without_an_init_survives_a_runtime_restart(make_stack):
+    """A joiner created while its donor is stopped has no shim: the runtime
+    started again keeps it created (not an interrupted create, nothing
+    lost), and it starts once its donor runs."""
+    s = make_stack("mj").start()
+    s.doca("create", "--name", "mj-donor", "busybox", "sleep", "300")
+    cid = s.doca("create", "--restart", "always", "--network", "container:mj-donor", "--name", "mj-joiner",
+                 "busybox", "sleep", "300").stdout.strip()
+    os.kill(s.service_pid("services.runtime"), signal.SIGKILL)  # the daemon starts it again
+    assert wait_for(lambda: s.doca("ps", "-a", "-q", "--no-trunc", check=False).stdout.split().count(cid) == 1,
+                    30, 0.1)
+    assert s.doca("inspect", "-f", "{{.State.Status}}", cid).stdout == "created\n"
+    s.doca("start", "mj-donor")
+    s.doca("start", cid)
+    assert s.doca("exec", cid, "ip", "-o", "addr").stdout == s.doca("exec", "mj-donor", "ip", "-o", "addr").stdout
+    s.doca("rm", "-f", cid, "mj-donor")
