@@ -2,7 +2,7 @@
 # comments (a whole line, or after an unquoted value and a blank), values
 in single quotes (literal) or double quotes (\\n, \\t, \\", \\\\ escapes;
 ${VAR} substituted), unquoted values substituted too."""
-from gateway.cli.compose.errors import ComposeError
+from gateway.cli.compose.errors import BadFile
 
 
 def read(path: str, env: dict) -> dict:
@@ -13,7 +13,7 @@ def read(path: str, env: dict) -> dict:
         with open(path, encoding="utf-8") as f:
             lines = f.read().splitlines()
     except OSError as e:
-        raise ComposeError(f"failed to read {path}: {(e.strerror or str(e)).lower()}") from None
+        raise BadFile(f"failed to read {path}: {(e.strerror or str(e)).lower()}") from None
     found: dict = {}
     for number, raw in enumerate(lines, 1):
         line = raw.strip()
@@ -24,7 +24,7 @@ def read(path: str, env: dict) -> dict:
         key, sep, value = line.partition("=")
         key = key.strip()
         if not key or not all(c.isalnum() or c in "_.-" for c in key):
-            raise ComposeError(f"failed to read {path}: line {number}: unexpected character in variable name "
+            raise BadFile(f"failed to read {path}: line {number}: unexpected character in variable name "
                                f"{key!r}")
         if not sep:
             if key in env:  # KEY alone: the shell's value, as Compose
@@ -35,7 +35,7 @@ def read(path: str, env: dict) -> dict:
         if value[:1] == "'":
             end = value.find("'", 1)
             if end < 0:
-                raise ComposeError(f"failed to read {path}: line {number}: unterminated quoted value")
+                raise BadFile(f"failed to read {path}: line {number}: unterminated quoted value")
             found[key] = value[1:end]
         elif value[:1] == '"':
             text, i = [], 1
@@ -47,7 +47,7 @@ def read(path: str, env: dict) -> dict:
                 text.append(value[i])
                 i += 1
             if i >= len(value):
-                raise ComposeError(f"failed to read {path}: line {number}: unterminated quoted value")
+                raise BadFile(f"failed to read {path}: line {number}: unterminated quoted value")
             found[key] = interpolate.substitute("".join(text), seen, f"{path}:{number}")
         else:
             cut = value.find(" #")

@@ -6,7 +6,7 @@ and removed through the same stubs as `doca network`/`doca volume`."""
 import sys
 
 from gateway.cli.compose import labels as L
-from gateway.cli.compose.errors import ComposeError
+from gateway.cli.compose.errors import BadFile, ComposeError
 from gateway.cli.rpc import conn, doca_v1 as pb
 from gateway.cli.rpc.client import RpcError
 
@@ -117,7 +117,7 @@ def seconds(text: str) -> int:
     for amount, unit in re.findall(r"(\d+(?:\.\d+)?)(ms|us|ns|h|m|s)", rest):
         total += float(amount) * {"h": 3600, "m": 60, "s": 1, "ms": 1e-3, "us": 1e-6, "ns": 1e-9}[unit]
     if not re.fullmatch(r"(\d+(?:\.\d+)?(ms|us|ns|h|m|s))+", rest):
-        raise ComposeError(f"invalid duration {text!r}")
+        raise BadFile(f"invalid duration {text!r}")
     return int(total)
 
 

@@ -6,13 +6,13 @@ ${VAR+alt}; $$ for a literal $. A default may hold further substitutions
 import re
 import sys
 
-from gateway.cli.compose.errors import ComposeError
+from gateway.cli.compose.errors import BadFile
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _OPS = (":-", ":?", ":+", "-", "?", "+")
 
 
-class Unset(ComposeError):
+class Unset(BadFile):
     """${VAR:?err} with VAR unset (or empty)."""
 
 
@@ -95,8 +95,8 @@ def _lookup(name: str, env: dict, warned) -> str:
     return value
 
 
-def _invalid(where: str) -> ComposeError:
-    return ComposeError(f"invalid interpolation format for {where}.\n"
+def _invalid(where: str) -> BadFile:
+    return BadFile(f"invalid interpolation format for {where}.\n"
                         "You may need to escape any $ with another $.")
 
 

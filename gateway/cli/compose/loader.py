@@ -6,7 +6,7 @@ YAML, substituted, checked against schema.py, then merged in order."""
 import os
 
 from gateway.cli.compose import interpolate, schema
-from gateway.cli.compose.errors import ComposeError, NoFile
+from gateway.cli.compose.errors import BadFile, NoFile
 
 DEFAULT_FILES = ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
 OVERRIDE_FILES = ("compose.override.yaml", "compose.override.yml", "docker-compose.override.yml",
@@ -64,7 +64,7 @@ def normalize(name: str) -> str:
 
 def _checked_name(name: str, what: str) -> str:
     if not name or not (name[0].isascii() and name[0].isalnum()) or normalize(name) != name:
-        raise ComposeError(f'invalid project name "{name}": {NAME_RULE}' if what == "-p"
+        raise BadFile(f'invalid project name "{name}": {NAME_RULE}' if what == "-p"
                            else f'{what} "{name}" {NAME_RULE}')
     return name
 
@@ -85,7 +85,7 @@ def _read(path: str):
         where = getattr(e, "problem_mark", None)
         at = f"line {where.line + 1}: " if where is not None else ""
         what = getattr(e, "problem", None) or str(e)
-        raise ComposeError(f"yaml: {at}{what} ({path})") from None
+        raise BadFile(f"yaml: {at}{what} ({path})") from None
 
 
 def merge(base, over):
@@ -123,13 +123,13 @@ def load(args, interpolating: bool = True) -> Project:
         if part is None:
             part = {}
         if not isinstance(part, dict):
-            raise ComposeError(f"validating {path}: top-level object must be a mapping")
+            raise BadFile(f"validating {path}: top-level object must be a mapping")
         if interpolating:
             part = interpolate.tree(part, env, "", warned)
         schema.check(part, path)
         doc = merge(doc, part)
     if not doc.get("services"):
-        raise ComposeError("no service selected")
+        raise BadFile("no service selected")
     name = getattr(args, "project_name", None)
     if name:
         name = _checked_name(name, "-p")
@@ -140,6 +140,6 @@ def load(args, interpolating: bool = True) -> Project:
     else:
         name = normalize(os.path.basename(workdir))
         if not name:
-            raise ComposeError(f'project name "{os.path.basename(workdir)}" {NAME_RULE}: use -p')
+            raise BadFile(f'project name "{os.path.basename(workdir)}" {NAME_RULE}: use -p')
     doc["name"] = name
     return Project(name, workdir, paths, env, doc)

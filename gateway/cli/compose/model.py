@@ -6,7 +6,7 @@ service, a dependency cycle."""
 import os
 import shlex
 
-from gateway.cli.compose.errors import ComposeError
+from gateway.cli.compose.errors import BadFile, ComposeError
 
 INVALID = "invalid compose project"
 CONDITIONS = ("service_started", "service_healthy", "service_completed_successfully")
@@ -22,7 +22,7 @@ class Model:
         for name, svc in self.services.items():
             for dep in svc["depends_on"]:
                 if dep not in self.services:
-                    raise ComposeError(f'service "{name}" depends on undefined service "{dep}": {INVALID}')
+                    raise BadFile(f'service "{name}" depends on undefined service "{dep}": {INVALID}')
         self.order = _ordered(self.services)
 
     def selected(self, names, with_deps: bool = True) -> list[str]:
@@ -107,7 +107,7 @@ def _labels(value, where: str) -> dict:
         return {str(k): "" if v is None else _scalar(v) for k, v in value.items()}
     if isinstance(value, list):
         return dict((str(i).split("=", 1) + [""])[:2] for i in value)
-    raise ComposeError(f"{where} must be a mapping or a list")
+    raise BadFile(f"{where} must be a mapping or a list")
 
 
 def _scalar(v) -> str:
@@ -125,10 +125,10 @@ def _words(value, where: str):
         try:
             return shlex.split(value)
         except ValueError as e:
-            raise ComposeError(f"{where}: {e}") from None
+            raise BadFile(f"{where}: {e}") from None
     if isinstance(value, list):
         return [_scalar(v) for v in value]
-    raise ComposeError(f"{where} must be a string or a list")
+    raise BadFile(f"{where} must be a string or a list")
 
 
 def _environment(project, name: str, svc: dict) -> dict:
@@ -140,7 +140,7 @@ def _environment(project, name: str, svc: dict) -> dict:
         path = os.path.join(project.workdir, str(path))
         if not os.path.isfile(path):
             if required:
-                raise ComposeError(f'env file {path} not found: stat {path}: no such file or directory')
+                raise BadFile(f'env file {path} not found: stat {path}: no such file or directory')
             continue
         from gateway.cli.compose import dotenv
         env.update(dotenv.read(path, {}))
@@ -157,7 +157,7 @@ def _port(item, where: str) -> list[dict]:
     """A port in its long form (a short one may be a range: several)."""
     if isinstance(item, dict):
         if "target" not in item:
-            raise ComposeError(f"{where}: a port needs a target")
+            raise BadFile(f"{where}: a port needs a target")
         return [{"mode": item.get("mode", "ingress"), "host_ip": str(item.get("host_ip") or ""),
                  "target": int(item["target"]), "published": str(item.get("published") or ""),
                  "protocol": item.get("protocol", "tcp")}]
@@ -175,16 +175,16 @@ def _port(item, where: str) -> list[dict]:
     elif len(parts) == 1:
         published, target = "", parts[0]
     else:
-        raise ComposeError(f"{where}: invalid port {item!r}")
+        raise BadFile(f"{where}: invalid port {item!r}")
     try:
         lo, _, hi = target.partition("-")
         targets = list(range(int(lo), int(hi or lo) + 1))
         plo, _, phi = published.partition("-")
         published_ports = list(range(int(plo), int(phi or plo) + 1)) if published else []
     except ValueError:
-        raise ComposeError(f"{where}: invalid port {item!r}") from None
+        raise BadFile(f"{where}: invalid port {item!r}") from None
     if published_ports and len(published_ports) != len(targets) and len(published_ports) > 1:
-        raise ComposeError(f"{where}: invalid port {item!r}: the ranges differ")
+        raise BadFile(f"{where}: invalid port {item!r}: the ranges differ")
     out = []
     for i, t in enumerate(targets):
         pub = "" if not published_ports else str(published_ports[i] if len(published_ports) > 1 else
@@ -203,9 +203,9 @@ def _volume(project, model, name: str, item, where: str) -> dict:
         mount = {k: v for k, v in item.items()}
         kind = mount.get("type") or "volume"
         if kind not in ("volume", "bind", "tmpfs"):
-            raise ComposeError(f"{where}: volume type {kind!r} is not supported (volume, bind, tmpfs)")
+            raise BadFile(f"{where}: volume type {kind!r} is not supported (volume, bind, tmpfs)")
         if not mount.get("target"):
-            raise ComposeError(f"{where}: a volume needs a target")
+            raise BadFile(f"{where}: a volume needs a target")
         mount["type"] = kind
     else:
         parts = str(item).split(":")
@@ -221,11 +221,11 @@ def _volume(project, model, name: str, item, where: str) -> dict:
     source = mount.get("source")
     if mount["type"] == "bind":
         if not source:
-            raise ComposeError(f"{where}: a bind mount needs a source")
+            raise BadFile(f"{where}: a bind mount needs a source")
         mount["source"] = os.path.normpath(os.path.join(project.workdir, os.path.expanduser(str(source))))
     elif mount["type"] == "volume" and source:
         if source not in model.volumes:
-            raise ComposeError(f'service "{name}" refers to undefined volume {source}: {INVALID}')
+            raise BadFile(f'service "{name}" refers to undefined volume {source}: {INVALID}')
     return mount
 
 
@@ -236,7 +236,7 @@ def _service_networks(model, name: str, svc: dict) -> dict:
     nets = {str(n): None for n in value} if isinstance(value, list) else dict(value)
     for net in nets:
         if net not in model.networks:
-            raise ComposeError(f'service "{name}" refers to undefined network {net}: {INVALID}')
+            raise BadFile(f'service "{name}" refers to undefined network {net}: {INVALID}')
     out = {}
     for net, opts in nets.items():
         opts = dict(opts or {})
@@ -255,7 +255,7 @@ def _depends(name: str, value) -> dict:
         opts = dict(opts or {})
         cond = opts.get("condition", "service_started")
         if cond not in CONDITIONS:
-            raise ComposeError(f'service "{name}": depends_on.{dep}.condition must be one of {", ".join(CONDITIONS)}')
+            raise BadFile(f'service "{name}": depends_on.{dep}.condition must be one of {", ".join(CONDITIONS)}')
         out[str(dep)] = {"condition": cond, "required": _bool(opts.get("required", True)),
                          **({"restart": _bool(opts["restart"])} if "restart" in opts else {})}
     return out
@@ -272,7 +272,7 @@ def _healthcheck(svc: dict, where: str):
     elif isinstance(test, list):
         out["test"] = [_scalar(t) for t in test]
         if out["test"] and out["test"][0] not in ("CMD", "CMD-SHELL", "NONE"):
-            raise ComposeError(f"{where}.test must start with CMD, CMD-SHELL or NONE")
+            raise BadFile(f"{where}.test must start with CMD, CMD-SHELL or NONE")
     return out
 
 
@@ -288,7 +288,7 @@ def _service(project, name: str, svc: dict, model) -> dict:
                  **({"target": str(build["target"])} if build.get("target") else {}),
                  **({"labels": _labels(build["labels"], f"{where}.build.labels")} if build.get("labels") else {})}
     if not svc.get("image") and build is None:
-        raise ComposeError(f'service "{name}" has neither an image nor a build context specified: {INVALID}')
+        raise BadFile(f'service "{name}" has neither an image nor a build context specified: {INVALID}')
     ports = [p for i, item in enumerate(svc.get("ports") or []) for p in _port(item, f"{where}.ports[{i}]")]
     limits = ((svc.get("deploy") or {}).get("resources") or {}).get("limits") or {}
     return {
@@ -348,7 +348,7 @@ def _ordered(services: dict) -> list[str]:
             return
         if state.get(name) == "visiting":
             cycle = path[path.index(name):] + [name]
-            raise ComposeError(f"dependency cycle detected: {' -> '.join(cycle)}")
+            raise BadFile(f"dependency cycle detected: {' -> '.join(cycle)}")
         state[name] = "visiting"
         for dep in services[name]["depends_on"]:
             visit(dep, path + [name])

@@ -4,7 +4,7 @@ dependencies (docker-compose's copy ships inside a package doca does not
 install, and checking it would need jsonschema too), so the check is this
 table: a key it does not list is refused, naming the key and the file,
 rather than silently ignored."""
-from gateway.cli.compose.errors import ComposeError
+from gateway.cli.compose.errors import BadFile
 
 ANY = None  # a value not looked into (a mapping of user's names: labels, args...)
 
@@ -42,7 +42,7 @@ def check(doc, filename: str) -> None:
     Docker Compose's words: `validating FILE: services.web additional
     properties 'foo' not allowed`."""
     if not isinstance(doc, dict):
-        raise ComposeError(f"validating {filename}: top-level object must be a mapping")
+        raise BadFile(f"validating {filename}: top-level object must be a mapping")
     _walk(doc, TOP, "", filename)
 
 
@@ -51,7 +51,7 @@ def _walk(value, shape, path: str, filename: str) -> None:
         return
     if isinstance(shape, list):  # a list whose long-syntax items are mappings (short syntax: a string)
         if not isinstance(value, list):
-            raise ComposeError(f"validating {filename}: {path} must be a list")
+            raise BadFile(f"validating {filename}: {path} must be a list")
         for i, item in enumerate(value):
             if isinstance(item, dict):
                 _walk(item, shape[0], f"{path}.{i}", filename)
@@ -60,23 +60,23 @@ def _walk(value, shape, path: str, filename: str) -> None:
         if isinstance(value, list) and path.endswith(("networks", "depends_on")) and path.count(".") >= 2:
             return  # a service's list form: names only
         if not isinstance(value, dict):
-            raise ComposeError(f"validating {filename}: {path} must be a mapping")
+            raise BadFile(f"validating {filename}: {path} must be a mapping")
         for name, item in value.items():
             if isinstance(item, dict) or shape["*"] is SERVICE:
                 if shape["*"] is SERVICE and not isinstance(item, dict):
-                    raise ComposeError(f"validating {filename}: services.{name} must be a mapping")
+                    raise BadFile(f"validating {filename}: services.{name} must be a mapping")
                 _walk(item, shape["*"], f"{path}.{name}", filename)
         return
     if not isinstance(value, dict):
         if isinstance(value, str) and shape is BUILD:
             return  # build: CONTEXT
-        raise ComposeError(f"validating {filename}: {path} must be a mapping")
+        raise BadFile(f"validating {filename}: {path} must be a mapping")
     for key, item in value.items():
         if not isinstance(key, str):
-            raise ComposeError(f"validating {filename}: {path or 'top level'}: key {key!r} must be a string")
+            raise BadFile(f"validating {filename}: {path or 'top level'}: key {key!r} must be a string")
         if key.startswith("x-"):
             continue
         if key not in shape:
             where = f"{path} " if path else ""
-            raise ComposeError(f"validating {filename}: {where}additional properties '{key}' not allowed")
+            raise BadFile(f"validating {filename}: {where}additional properties '{key}' not allowed")
         _walk(item, shape[key], f"{path}.{key}" if path else key, filename)

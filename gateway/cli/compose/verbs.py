@@ -408,14 +408,20 @@ def run(args) -> int:
     overrides["volumes"] = [_run_volume(model, v) for v in args.volume]
     tty = not args.no_tty and sys.stdin.isatty()
     extra = (["-d"] if args.detach else []) + (["--rm"] if args.rm else []) + \
-        (["-i", "-t"] if tty and not args.detach else [])
-    opts, image, command = engine.create_parts(model, name, cname, lab, ports=args.service_ports,
-                                               overrides=overrides)
+        ([] if args.detach else ["-i"] + (["-t"] if tty else []))  # stdin attached, as Compose
+    argv = engine.create_argv(model, name, cname, lab, ports=args.service_ports, overrides=overrides)
     entry = engine.entrypoint_of(model, name, overrides)
-    if entry is not None:  # run's --entrypoint takes one word: the others go before the command
-        opts[opts.index("--entrypoint") + 1] = entry[0] if entry else ""
-        command = entry[1:] + command
-    argv = [*opts, image, *command]
+    if entry is not None:
+        # run's --entrypoint takes one word: the list is set on the ContainerConfig
+        # run.run sends (this process makes that one call; run.config is its maker)
+        made = runverb.config
+
+        def config(a):
+            c = made(a)
+            del c.entrypoint[:]
+            c.entrypoint.extend(entry or [""])
+            return c
+        runverb.config = config
     return runverb.run(engine.cli_args(args, "run", [*extra, *argv]))
 
 
