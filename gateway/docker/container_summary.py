@@ -5,6 +5,7 @@ its networks' endpoint settings, its mounts), so both agree."""
 import grpc
 
 from doca.v1 import containers_pb2 as cpb
+from gateway.docker import container_document
 from gateway.docker.documents import from_struct
 
 
@@ -31,12 +32,13 @@ def entry(s, doc: dict, size: bool) -> dict:
         if s.size_root_fs:
             out["SizeRootFs"] = s.size_root_fs
     out.update({
-        "Labels": dict(s.labels),
+        "Labels": dict(sorted(s.labels.items())),
         "State": s.state,
         "Status": s.status,
         "HostConfig": {"NetworkMode": host.get("NetworkMode", "default")},
-        "NetworkSettings": {"Networks": (doc.get("NetworkSettings") or {}).get("Networks") or {}},
-        "Mounts": doc.get("Mounts") or [],
+        "NetworkSettings": {"Networks": container_document.endpoints(
+            (doc.get("NetworkSettings") or {}).get("Networks") or {})},
+        "Mounts": container_document.mounts(doc.get("Mounts")),
     })
     return out
 

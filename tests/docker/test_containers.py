@@ -109,6 +109,21 @@ def test_inspect_is_the_gateways_document(api, stack, made):
     assert sized["SizeRootFs"] > 0
 
 
+def test_inspect_keys_in_dockers_order(api, docker_cli, made):
+    """docker inspect prints the body as it comes: moby's field order."""
+    name = made()
+    api.create_container("busybox", ["true"], name=name, labels={"b": "1", "a": "2"},
+                         host_config=api.create_host_config(network_mode="none"))
+    raw = api._get(api._url("/containers/{0}/json", name)).json()
+    assert list(raw)[:5] == ["Id", "Created", "Path", "Args", "State"]
+    assert list(raw)[-3:] == ["Mounts", "Config", "NetworkSettings"]
+    assert list(raw["State"])[:3] == ["Status", "Running", "Paused"]
+    assert list(raw["HostConfig"])[:3] == ["Binds", "ContainerIDFile", "LogConfig"]
+    assert list(raw["Config"])[:3] == ["Hostname", "Domainname", "User"] and list(raw["Config"]["Labels"]) == ["a", "b"]
+    out = docker_cli("inspect", name).stdout
+    assert out.index('"Id"') < out.index('"State"') < out.index('"HostConfig"') < out.index('"NetworkSettings"')
+
+
 def test_missing_container_is_404(api):
     for call in (lambda: api.inspect_container("nosuchctr"), lambda: api.start("nosuchctr"),
                  lambda: api.stop("nosuchctr"), lambda: api.kill("nosuchctr"),

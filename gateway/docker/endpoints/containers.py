@@ -9,7 +9,7 @@ import grpc
 
 from common.errors import DocaError
 from doca.v1 import containers_pb2 as cpb
-from gateway.docker import container_summary, container_wait, create_config, ttys
+from gateway.docker import container_document, container_summary, container_wait, create_config, ttys
 from gateway.docker.documents import from_struct
 from gateway.docker.errors import STATUS_OF_CODE, ApiError, from_rpc
 from gateway.docker.http import Response, json_response, no_content
@@ -50,7 +50,8 @@ def list_containers(req, backend):
 
 @route("GET", "/containers/{id}/json")
 def inspect(req, backend):
-    return json_response(_inspect(backend, req.params["id"], size=req.query.bool("size")))
+    return json_response(container_document.container(_inspect(backend, req.params["id"],
+                                                               size=req.query.bool("size")), req))
 
 
 # -- create ----------------------------------------------------------------------
