@@ -182,14 +182,25 @@ def _healthcheck(cfg: pb.ContainerConfig, hc: dict) -> None:
     cfg.health_retries = retries
 
 
-def _network(cfg: pb.ContainerConfig, mode: str, endpoints: dict) -> None:
+def _network(cfg: pb.ContainerConfig, mode: str, endpoints: dict, several: bool) -> list[tuple[str, dict]]:
+    """The container's network and its endpoint settings; the other networks
+    of EndpointsConfig (API 1.44: several at create) to connect after it."""
     cfg.network = "bridge" if mode in ("", "default") else mode
-    if len(endpoints) > 1:
-        raise ApiError(400, "Container cannot be connected to network endpoints: " + ", ".join(endpoints))
+    names = list(endpoints)
+    if len(names) > 1 and not several:
+        raise ApiError(400, "Container cannot be connected to network endpoints: " + ", ".join(names))
+    # The docker CLI names its first --network in NetworkMode and each in EndpointsConfig.
+    first = mode if mode in endpoints else names[0] if names and mode in ("", "default") else None
+    if first is not None and first != "default":
+        cfg.network = first
+    extra = []
     for name, ep in endpoints.items():
-        ep = ep or {}
-        if mode in ("", "default") and name not in ("", "default"):
-            cfg.network = name  # the docker CLI names its --network here and in NetworkMode alike
+        ep = _dict(ep, f"EndpointsConfig.{name}")
+        if ep.get("DriverOpts"):
+            raise _bad("EndpointsConfig.DriverOpts", "endpoint driver options are not supported by doca")
+        if name != first:
+            extra.append((name, ep))
+            continue
         cfg.network_aliases.extend(_strs(ep.get("Aliases"), "EndpointsConfig.Aliases"))
         ipam = ep.get("IPAMConfig") or {}
         cfg.ip = ipam.get("IPv4Address") or ""
@@ -198,13 +209,22 @@ def _network(cfg: pb.ContainerConfig, mode: str, endpoints: dict) -> None:
         cfg.links.extend(_strs(ep.get("Links"), "EndpointsConfig.Links"))
         if ep.get("MacAddress"):
             cfg.mac_address = ep["MacAddress"]
-        if ep.get("DriverOpts"):
-            raise _bad("EndpointsConfig.DriverOpts", "endpoint driver options are not supported by doca")
+    for name, ep in extra:
+        ipam = ep.get("IPAMConfig") or {}
+        for key in ("Links", "MacAddress"):
+            if ep.get(key):
+                raise _bad(f"EndpointsConfig.{name}.{key}", "only the container's first network takes it at create")
+        if ipam.get("IPv6Address") or ipam.get("LinkLocalIPs"):
+            raise _bad(f"EndpointsConfig.{name}.IPAMConfig", "only the first network takes IPv6 or link-local "
+                       "addresses at create")
+    return extra
 
 
-def from_docker(body: dict, name: str = "") -> pb.ContainerConfig:
+def from_docker(body: dict, name: str = "", several_networks: bool = False) \
+        -> tuple[pb.ContainerConfig, list[tuple[str, dict]]]:
     """The create body as a ContainerConfig (HostConfig and NetworkingConfig
-    beside Config's fields at the top level, as Docker's API sends them)."""
+    beside Config's fields at the top level, as Docker's API sends them), and
+    the networks to connect it to after (`several_networks`: API 1.44)."""
     if not isinstance(body, dict):
         raise ApiError(400, "invalid JSON: the create body is not an object")
     host = _dict(body.get("HostConfig"), "HostConfig")
@@ -318,5 +338,6 @@ def from_docker(body: dict, name: str = "") -> pb.ContainerConfig:
     if size and any(size):
         cfg.console_size.rows, cfg.console_size.cols = _int(size[0], "ConsoleSize"), _int(size[1], "ConsoleSize")
 
-    _network(cfg, host.get("NetworkMode") or "", _dict(net.get("EndpointsConfig"), "EndpointsConfig"))
-    return cfg
+    extra = _network(cfg, host.get("NetworkMode") or "", _dict(net.get("EndpointsConfig"), "EndpointsConfig"),
+                     several_networks)
+    return cfg, extra

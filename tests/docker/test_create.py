@@ -203,9 +203,43 @@ def test_user_network_with_alias_and_address(api, stack, made):
         stack.doca("network", "rm", net, check=False)
 
 
-def test_two_networks_at_create_are_refused(api):
-    status, out = create(api, {"Image": "busybox", "NetworkingConfig": {"EndpointsConfig": {"a": {}, "b": {}}}})
-    assert status == 400 and "a, b" in out["message"]
+def test_two_networks_at_create_before_api_1_44_are_refused(api):
+    r = api._post_json(api.base_url + "/v1.43/containers/create",
+                       data={"Image": "busybox", "NetworkingConfig": {"EndpointsConfig": {"a": {}, "b": {}}}})
+    assert r.status_code == 400 and "a, b" in r.json()["message"]
+
+
+def test_several_networks_at_create_from_api_1_44(api, stack, docker_cli, made):
+    nets = [f"dcr-n{i}-{uuid.uuid4().hex[:6]}" for i in range(2)]
+    for net in nets:
+        stack.doca("network", "create", net)
+    name, other = made(), made()
+    try:
+        status, out = create(api, {"Image": "busybox", "Cmd": ["sleep", "300"], "HostConfig": {"NetworkMode": nets[0]},
+                                   "NetworkingConfig": {"EndpointsConfig": {nets[0]: {}, nets[1]: {"Aliases": ["b"]}}}},
+                             name)
+        assert status == 201, out
+        networks = api.inspect_container(name)["NetworkSettings"]["Networks"]
+        assert set(networks) == set(nets) and "b" in networks[nets[1]]["Aliases"]
+        docker_cli("run", "-d", "--name", other, "--network", nets[1], "--network", nets[0], "busybox", "sleep", "300")
+        assert set(api.inspect_container(other)["NetworkSettings"]["Networks"]) == set(nets)
+        # one network missing: nothing made
+        r = docker_cli("run", "-d", "--network", nets[0], "--network", "dcr-nosuchnet", "busybox", check=False)
+        assert r.returncode == 125 and "dcr-nosuchnet" in r.stderr
+        assert len(api.containers(all=True, filters={"network": nets[0]})) == 2
+    finally:
+        for n in (name, other):
+            api.remove_container(n, force=True)
+        for net in nets:
+            stack.doca("network", "rm", net, check=False)
+
+
+def test_a_missing_network_is_a_400_that_docker_run_does_not_pull_for(api, docker_cli, stack):
+    status, out = create(api, {"Image": "busybox", "HostConfig": {"NetworkMode": "dcr-nosuchnet"}})
+    assert status == 400 and "dcr-nosuchnet" in out["message"]
+    r = docker_cli("run", "--network", "dcr-nosuchnet", "busybox", "true", check=False)
+    assert r.returncode == 125 and "network dcr-nosuchnet not found" in r.stderr
+    assert "Unable to find image" not in r.stderr
 
 
 def test_missing_image_is_docker_404_and_docker_run_tries_a_pull(api, docker_cli):

@@ -82,16 +82,40 @@ def create(req, backend):
     body = req.json(default=None)
     if body is None:
         raise ApiError(400, "Config cannot be empty in order to create a container")
-    cfg = create_config.from_docker(body, req.query.get("name"))
+    cfg, more_networks = create_config.from_docker(body, req.query.get("name"), req.version_at_least("1.44"))
     try:
         r = backend.containers.Create(cfg)
     except grpc.RpcError as e:
         err = from_rpc(e)
-        if err.status == 404 and _image_missing(backend, cfg.image):
-            # docker run pulls on this 404, then creates again
-            raise ApiError(404, f"No such image: {_image_ref(cfg.image)}") from None
+        if err.status == 404:
+            if _image_missing(backend, cfg.image):  # docker run pulls on this 404, then creates again
+                raise ApiError(404, f"No such image: {_image_ref(cfg.image)}") from None
+            # Another missing object (a network, a --volumes-from container):
+            # Docker finds it missing at start; a 404 here would send the
+            # docker CLI pulling the image. Its message, as a bad request.
+            raise ApiError(400, err.message) from None
         raise err from None
+    if more_networks:
+        _connect(backend, r.id, more_networks)
     return json_response({"Id": r.id, "Warnings": list(r.warnings)}, 201)
+
+
+def _connect(backend, cid: str, networks: list[tuple[str, dict]]) -> None:
+    """API 1.44's other networks at create, connected as `network connect`
+    does; one that fails removes the container (nothing half-made)."""
+    from doca.v1 import system_pb2
+    try:
+        for name, ep in networks:
+            backend.networks.Connect(system_pb2.ConnectRequest(
+                network=name, container=cid, ip_address=(ep.get("IPAMConfig") or {}).get("IPv4Address") or "",
+                aliases=ep.get("Aliases") or []))
+    except grpc.RpcError as e:
+        try:
+            backend.containers.Remove(cpb.RemoveRequest(id=cid, force=True, volumes=True))
+        except grpc.RpcError:
+            pass
+        err = from_rpc(e)
+        raise ApiError(400 if err.status == 404 else err.status, err.message) from None  # 404: the CLI would pull
 
 
 def _image_missing(backend, image: str) -> bool:
@@ -200,7 +224,7 @@ def update(req, backend):
     for key in _UPDATE_REFUSED:
         if body.get(key) not in (None, 0, False, "", [], {}) and not (key == "MemorySwappiness" and body[key] == -1):
             raise ApiError(400, f"{key}: cannot be updated on a container by doca")
-    cfg = create_config.from_docker({"Image": "-", "AttachStdout": True, "HostConfig": body})
+    cfg, _ = create_config.from_docker({"Image": "-", "AttachStdout": True, "HostConfig": body})
     r = cpb.UpdateRequest(
         id=req.params["id"], memory=cfg.memory, cpus=cfg.cpus, cpu_shares=cfg.cpu_shares,
         memory_reservation=cfg.memory_reservation, memory_swap=cfg.memory_swap, cpuset_cpus=cfg.cpuset_cpus,
