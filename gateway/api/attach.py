@@ -23,7 +23,9 @@ def run(clients: Clients, flows: Containers, request_iterator, context):
     if first is None or first.WhichOneof("input") != "start":
         raise InvalidArgument("the first message of Attach must be its config (start)")
     ctr = clients.runtime.Inspect(rpb.InspectRequest(id=first.start.container))
-    if first.start.start and (ctr.status in ("exited", "restarting") or (ctr.status == "created" and not ctr.pid)):
+    stopped = ctr.status in ("exited", "restarting") or (ctr.status == "created" and not ctr.pid)
+    # hold: the same, its start left to a Start call (the Docker API's attach, then start)
+    if (first.start.start or first.start.hold) and stopped:
         # start -a of a container that ran before: its shim again, init held, so
         # the attach below comes before the first byte of output; a created one
         # without an init (it joins another's namespaces) gets its first here
@@ -44,11 +46,13 @@ def run(clients: Clients, flows: Containers, request_iterator, context):
         for out in upstream(context, clients.runtime.Attach(inputs())):
             kind = out.WhichOneof("event")
             if kind == "attached":
+                if first.start.notify_attached:
+                    yield pb.RunEvent(attached=True)
                 if first.start.start:  # not flows.start: this stream itself honours --rm
                     clients.runtime.Start(rpb.StartRequest(id=ctr.id))
             elif kind == "exit_code":
                 finished = True
-                if ctr.spec.auto_remove:
+                if ctr.spec.auto_remove and first.start.start:  # else its starter's watch removes it
                     result = clients.runtime.Inspect(rpb.InspectRequest(id=ctr.id))
                     flows.remove(ctr.id, force=True)
                     yield pb.RunEvent(exited=pb.RunEvent.Exited(exit_code=out.exit_code,
@@ -58,7 +62,8 @@ def run(clients: Clients, flows: Containers, request_iterator, context):
             else:
                 yield pb.RunEvent(output=pb.LogChunk(stream=int(out.output.stream), data=out.output.data))
     finally:
-        if not finished and ctr.spec.auto_remove:  # the client left or the attach failed: --rm still holds
+        # the client left or the attach failed: --rm still holds (the stream that started it owns it)
+        if not finished and ctr.spec.auto_remove and first.start.start:
             now = clients.runtime.Inspect(rpb.InspectRequest(id=ctr.id))
             if now.status == "created":
                 flows.remove(ctr.id, force=True)  # never started: nothing to wait for

@@ -23,4 +23,7 @@ def convert(s, host_mem: int) -> pb.ContainerStats:
         memory_percent=round(used / limit * 100, 2) if limit else 0.0,
         net_rx_bytes=s.net_rx_bytes, net_tx_bytes=s.net_tx_bytes,
         blk_read_bytes=s.blk_read_bytes, blk_write_bytes=s.blk_write_bytes, pids=s.pids_current,
-        cpu_seconds=s.cpu_ns / 1e9)
+        cpu_seconds=s.cpu_ns / 1e9,
+        read=s.read, cpu_ns=s.cpu_ns, pre_cpu_ns=s.pre_cpu_ns, system_ns=s.system_ns, pre_system_ns=s.pre_system_ns,
+        online_cpus=s.online_cpus, memory_raw_usage=s.memory_usage, memory_inactive_file=s.memory_inactive_file,
+        pids_limit=s.pids_limit)
