@@ -195,6 +195,8 @@ def _printf(fmt: str, *args) -> str:
         if verb == "q":
             return json.dumps(value if isinstance(value, str) else text(value))
         if verb == "d":
+            if isinstance(value, str):  # Go's fmt: a bad verb for the value's type
+                return f"%!d({getattr(value, 'go_type', 'string')}={value})"
             return str(int(value)) if value is not None else "0"
         return text(value)
     return re.sub(r"%([sdvq%])", one, fmt)
@@ -213,6 +215,19 @@ def _index(value, *keys):
     return value
 
 
+class CallFailed(TemplateError):
+    """A function's own error: Go's 'error calling NAME: ...' at its command."""
+
+
+def _comparable(a, b):
+    """`a`, once Go's comparison allows it with `b`: a json.Number (inspect's
+    raw run: a number is a string kind to Go) only with a string."""
+    if any(getattr(v, "go_type", "") == "json.Number" for v in (a, b)) and not (
+            isinstance(a, str) and isinstance(b, str)):
+        raise CallFailed("incompatible types for comparison")
+    return a
+
+
 FUNCS = {
     # a listing's row (tableformat.Row) is a Go map to Docker's CLI: its keys sorted
     "json": lambda v: v.to_json() if hasattr(v, "to_json") else json.dumps(v, separators=(",", ":")),
@@ -226,12 +241,12 @@ FUNCS = {
     "print": lambda *a: "".join(text(x) for x in a),
     "println": lambda *a: " ".join(text(x) for x in a) + "\n",
     "printf": _printf,
-    "eq": lambda a, *b: any(a == x for x in b),
-    "ne": lambda a, b: a != b,
-    "lt": lambda a, b: a < b,
-    "le": lambda a, b: a <= b,
-    "gt": lambda a, b: a > b,
-    "ge": lambda a, b: a >= b,
+    "eq": lambda a, *b: any(_comparable(a, x) == x for x in b),
+    "ne": lambda a, b: _comparable(a, b) != b,
+    "lt": lambda a, b: _comparable(a, b) < b,
+    "le": lambda a, b: _comparable(a, b) <= b,
+    "gt": lambda a, b: _comparable(a, b) > b,
+    "ge": lambda a, b: _comparable(a, b) >= b,
     "not": lambda v: not _truth(v),
     "and": lambda *a: next((x for x in a if not _truth(x)), a[-1]),
     "or": lambda *a: next((x for x in a if _truth(x)), a[-1]),
@@ -273,6 +288,8 @@ def _run(pipe: list[list], dot, scope: dict):
                 result = FUNCS[head](*args)
             except TypeError:
                 raise TemplateError(f"template: wrong number of args for {head}") from None
+            except CallFailed as e:
+                raise FieldFailed(f"error calling {head}: {e}", word=" ".join(cmd)) from None
         else:
             value = _arg(head, dot, scope)  # an unknown bare word: 'function "x" not defined'
             if callable(value):  # a method of the row (ps' .Label "KEY"), as Go calls one
@@ -297,8 +314,8 @@ def _located(e: FieldFailed, src: tuple, scope: dict) -> TemplateError:
     body, pos = src
     word = e.word
     at = pos + max(body.find(word), 0) if word else pos
-    link = word.find(".", 1) if word.startswith(".") else word.find(".")
-    if link > 0:
+    link = word.find(".", 1) if word.startswith(".") else word.find(".") if word.startswith("$") else -1
+    if link > 0 and " " not in word:
         at += link
     template = scope.get(TEXT, "")
     line, col = template.count("\n", 0, at) + 1, at - (template.rfind("\n", 0, at) + 1)

@@ -234,6 +234,40 @@ def typed(value, typ: str):
                     {go: t for go, _, t in fields}, value)
 
 
+class GoNumber(str):
+    """A number of the raw run: Docker's CLI decodes the JSON with
+    UseNumber, so it is a json.Number, a string to Go's comparisons and
+    printf (eq with 0 fails, with "0" holds), its digits as printed."""
+    go_type = "json.Number"
+
+    def to_json(self) -> str:
+        return str(self)
+
+
+class RawMap(dict):
+    """A JSON object of the raw run: a Go map, so its json has the keys
+    sorted (and numbers unquoted)."""
+
+    def to_json(self) -> str:
+        return "{" + ",".join(f"{_dumps(k)}:{_json_of(v)}" for k, v in sorted(self.items())) + "}"
+
+
+class RawList(list):
+    def to_json(self) -> str:
+        return "[" + ",".join(_json_of(v) for v in self) + "]"
+
+
+def raw_document(value):
+    """The JSON as Docker's raw run holds it: numbers as json.Number."""
+    if isinstance(value, dict):
+        return RawMap((k, raw_document(v)) for k, v in value.items())
+    if isinstance(value, list):
+        return RawList(raw_document(v) for v in value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return GoNumber(_dumps(value))
+    return value
+
+
 def typed_document(doc: dict, kind: str | None):
     """The document as Docker's CLI decodes it; None when its type is not known."""
     name = DOCUMENT.get(kind or "")
@@ -255,7 +289,7 @@ def render_document(render, doc: dict, kind: str | None, raw_fallback: bool = Tr
             if not raw_fallback:
                 raise gotemplate.TemplateError(f"template parsing error: {e}") from None
     try:
-        return render(doc, mode="raw")
+        return render(raw_document(doc), mode="raw")
     except gotemplate.ParseError:
         raise
     except gotemplate.TemplateError as e:

@@ -86,3 +86,16 @@ def test_go_time_and_duration_printing():
              1500: "1.5µs", 7: "7ns", 2_500_000_000: "2.5s"}
     for ns, text in cases.items():
         assert inspect_template.duration_text(ns) == text
+
+
+def test_raw_run_numbers_are_json_numbers():
+    """The raw run's numbers are json.Number (a string to Go): eq with an
+    int fails, with a string holds; printf %d says so; json of its maps
+    sorts their keys, as Go marshals a map."""
+    with pytest.raises(gotemplate.TemplateError, match=r':1:10: executing "" at <eq .State.Pid 0>: error calling eq: '
+                                                       "incompatible types for comparison"):
+        _render('{{.Id}} {{eq .State.Pid 0}}', CONTAINER, "container")
+    assert _render('{{.Id}} {{eq .State.Pid "0"}} {{printf "%d" .State.Pid}}', CONTAINER, "container") == \
+        "c1 true %!d(json.Number=0)"
+    assert _render('{{.ID}} {{eq .State.Pid 0}} {{printf "%d" .State.Pid}}', CONTAINER, "container") == "c1 true 0"
+    assert _render("{{.Id}} {{json .State}}", CONTAINER, "container") == 'c1 {"Pid":0,"Status":"created"}'

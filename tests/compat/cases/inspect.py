@@ -209,6 +209,12 @@ CASES += [
     fmt("inspect-format-var-missing", "{{$x := .State}}{{$x.Nope}}", says=NOENTRY.format("nope")),
     fmt("inspect-format-var-present", "{{$x := .State}}{{$x.Status}}"),
     fmt("inspect-format-second-line", "a\n{{.State.Nope}}", says=NOENTRY.format("nope")),
+    # the raw run's numbers are json.Number (Docker decodes with UseNumber): a string to eq and printf
+    fmt("inspect-format-raw-eq-number", "{{.Id | len}} {{eq .State.ExitCode 0}}",
+        says="error calling eq: incompatible types for comparison"),
+    fmt("inspect-format-raw-eq-string", '{{.Id | len}} {{eq .State.ExitCode "0"}} {{printf "%d" .RestartCount}}'),
+    fmt("inspect-format-typed-eq-number", '{{.ID | len}} {{eq .State.ExitCode 0}} {{printf "%d" .RestartCount}}'),
+    fmt("inspect-format-raw-json-sorted", "{{.Id | len}} {{json .State}} {{json .HostConfig.RestartPolicy}}"),
     # several objects: those the template fails on print nothing, their errors after
     case("inspect-format-some-fail", "inspect -f '{{.Scope}}' %n %v", setup=(f"{C} %i true", "volume create %v"),
          cleanup=(RM, "volume rm -f %v"), says=NOENTRY.format("scope")),
