@@ -71,8 +71,8 @@ _REFUSED_HOST = {
     "IOMaximumBandwidth": "Windows only",
     "Cgroup": "joining another container's cgroup is not supported by doca",
     "KernelMemoryTCP": "kernel TCP memory limits are not supported by doca",
-    "MaskedPaths": "setting the masked paths is not supported by doca (use --privileged or a security-opt)",
-    "ReadonlyPaths": "setting the read-only paths is not supported by doca (use --privileged or a security-opt)",
+    "MaskedPaths": "only [] (none: systempaths=unconfined) or null (Docker's) is supported by doca",
+    "ReadonlyPaths": "only [] (none: systempaths=unconfined) or null (Docker's) is supported by doca",
     "Capabilities": "the capability set is given by CapAdd/CapDrop",
 }
 _REFUSED_CONFIG = {
@@ -280,6 +280,13 @@ def from_docker(body: dict, name: str = "", several_networks: bool = False) \
     cfg.privileged = bool(host.get("Privileged"))
     cfg.read_only = bool(host.get("ReadonlyRootfs"))
     cfg.security_opt.extend(_strs(host.get("SecurityOpt"), "HostConfig.SecurityOpt"))
+    # The docker CLI sends --security-opt systempaths=unconfined as both lists empty.
+    masked, readonly = host.get("MaskedPaths"), host.get("ReadonlyPaths")
+    if masked == [] or readonly == []:
+        if masked != [] or readonly != []:
+            raise _bad("HostConfig.MaskedPaths", "doca unmasks both MaskedPaths and ReadonlyPaths or neither")
+        if "systempaths=unconfined" not in cfg.security_opt:
+            cfg.security_opt.append("systempaths=unconfined")
     cfg.tmpfs.extend(f"{path}:{opts}" if opts else path
                      for path, opts in _dict(host.get("Tmpfs"), "HostConfig.Tmpfs").items())
     cfg.memory = _size(host.get("Memory"), "HostConfig.Memory")

@@ -310,3 +310,13 @@ def test_sdk_run_detached_and_docker_cli_create(client, api, stack, docker_cli, 
     assert "B=2" in doc["Config"]["Env"] and doc["Config"]["Labels"] == {"m": "y"}
     assert doc["HostConfig"]["Memory"] == 32 * 2 ** 20
     assert doc["HostConfig"]["RestartPolicy"]["Name"] == "unless-stopped"
+
+
+def test_systempaths_unconfined_as_the_docker_cli_sends_it(api, docker_cli, made):
+    name = made()
+    docker_cli("create", "--name", name, "--network", "none", "--security-opt", "systempaths=unconfined",
+               "busybox", "true")
+    host = api.inspect_container(name)["HostConfig"]
+    assert host["MaskedPaths"] == [] and host["ReadonlyPaths"] == []
+    status, out = create(api, {"Image": "busybox", "HostConfig": {"MaskedPaths": [], "ReadonlyPaths": None}})
+    assert status == 400 and "MaskedPaths" in out["message"]
