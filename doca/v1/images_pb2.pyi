@@ -378,8 +378,14 @@ class BuildEvent(_message.Message):
     def __init__(self, step: _Optional[_Union[BuildStep, _Mapping]] = ..., output: _Optional[_Union[BuildOutput, _Mapping]] = ..., warning: _Optional[str] = ..., result: _Optional[_Union[BuildResult, _Mapping]] = ..., status: _Optional[str] = ...) -> None: ...
 
 class PruneBuildCacheRequest(_message.Message):
-    __slots__ = ()
-    def __init__(self) -> None: ...
+    __slots__ = ("all", "filters", "keep_storage")
+    ALL_FIELD_NUMBER: _ClassVar[int]
+    FILTERS_FIELD_NUMBER: _ClassVar[int]
+    KEEP_STORAGE_FIELD_NUMBER: _ClassVar[int]
+    all: bool
+    filters: _containers.RepeatedScalarFieldContainer[str]
+    keep_storage: int
+    def __init__(self, all: _Optional[bool] = ..., filters: _Optional[_Iterable[str]] = ..., keep_storage: _Optional[int] = ...) -> None: ...
 
 class PruneBuildCacheResponse(_message.Message):
     __slots__ = ("deleted", "space_reclaimed")

@@ -138,7 +138,7 @@ class ImagesServicer(images_pb2_grpc.ImagesServicer):
                 yield gipb.BuildEvent.FromString(event.SerializeToString())
 
     def PruneBuildCache(self, request, context):
-        r = self.c.images.PruneBuildCache(ipb.PruneBuildCacheRequest())
+        r = self.c.images.PruneBuildCache(ipb.PruneBuildCacheRequest.FromString(request.SerializeToString()))
         return gipb.PruneBuildCacheResponse(deleted=r.deleted, space_reclaimed=r.space_reclaimed)
 
     # Registry: the messages are the images service's own, field for field.

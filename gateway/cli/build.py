@@ -372,25 +372,27 @@ def _show(stream, quiet: bool, iidfile: str = "") -> int:
 def prune(args) -> int:
     keep = getattr(args, "keep_storage", "")
     if keep:
-        from common import units
-        from common.errors import InvalidArgument
-        try:
-            keep = units.parse_size(keep, "--keep-storage")
-        except InvalidArgument:  # Docker's flag error (a bytes value pflag cannot read)
-            sys.stderr.write(f'doca: invalid argument "{args.keep_storage}" for "--keep-storage" flag: invalid size: '
-                             f"'{args.keep_storage}'\nSee 'doca builder prune --help'.\n")
+        try:  # Docker's client reads it as a size (opts.MemBytes)
+            keep = build_flags.ram_in_bytes(keep, "--keep-storage")
+        except build_flags.FlagError as e:
+            from gateway.cli import usage
+            sys.stderr.write(usage.flag_error("builder prune", str(e)))
             return 125
-    if getattr(args, "filter", None) or keep:
-        what = "--filter" if args.filter else "--keep-storage"
-        sys.stderr.write(f"doca: builder prune {what} is not supported yet: the prune takes all the build cache\n")
-        return 1
+    for item in args.filter:  # Docker's client's opts.FilterOpt
+        if "=" not in item:
+            from gateway.cli import usage
+            sys.stderr.write(usage.flag_error("builder prune", f'invalid argument "{item}" for "--filter" flag: '
+                                              "bad format of filter (expected name=value)"))
+            return 125
     if not args.force:
-        sys.stdout.write("WARNING! This will remove all build cache.\nAre you sure you want to continue? [y/N] ")
+        what = "all" if args.all else "all dangling"
+        sys.stdout.write(f"WARNING! This will remove {what} build cache. Are you sure you want to continue? [y/N] ")
         sys.stdout.flush()
         if sys.stdin.readline().strip().lower() not in ("y", "yes"):
             return 0
     from common import units
-    r = conn.images(args).PruneBuildCache(pb.PruneBuildCacheRequest())
+    r = conn.images(args).PruneBuildCache(pb.PruneBuildCacheRequest(
+        all=args.all, filters=list(args.filter), keep_storage=keep or 0))
     if r.deleted:
         print("Deleted build cache objects:")
         for d in r.deleted:

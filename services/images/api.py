@@ -183,7 +183,7 @@ class ImagesServicer(images_pb2_grpc.ImagesServicer):
         yield from build_api.build(self.builder, _with_first(first, request_iterator), context)
 
     def PruneBuildCache(self, request, context):
-        return build_api.prune(self.builder)
+        return build_api.prune(self.builder, request)
 
     def Pull(self, request, context):
         validate.image_ref(request.reference)

@@ -57,11 +57,12 @@ def _builder(sub):
     bsub.required = True
     _build(bsub)
     p = verb(bsub, "prune", "build:prune", "remove the build cache")
-    p.add_argument("-a", "--all", action="store_true", help="all of it (the only kind doca has)")
+    p.add_argument("-a", "--all", action="store_true",
+                   help="also the steps whose layers an image or a container still uses")
     p.add_argument("-f", "--force", action="store_true", help="do not ask for confirmation")
-    # doca's cache prune takes all of it: a filter, or storage to keep, is refused rather than ignored
-    p.add_argument("--filter", action="append", default=[], metavar="KEY=VALUE", help="not supported yet: refused")
-    p.add_argument("--keep-storage", default="", help="not supported yet (0 alone: all of it goes)")
+    p.add_argument("--filter", action="append", default=[], metavar="KEY=VALUE",
+                   help='until=DURATION (e.g. "until=24h"), id, parent, type, description, ...')
+    p.add_argument("--keep-storage", default="", help="disk space to keep for the cache (least recently used goes)")
 
 
 def declare(sub) -> None:

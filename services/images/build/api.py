@@ -2,7 +2,7 @@
 messages in and out, nothing else."""
 from common.errors import FailedPrecondition, InvalidArgument
 from doca.images.v1 import images_pb2 as pb
-from services.images.build import events, host_config
+from services.images.build import cache_filters, events, host_config
 from services.images.build.executor import Options, parse_network, parse_tags
 from services.images.registry.api import credentials
 
@@ -52,8 +52,11 @@ def build(builder, request_iterator, context):
         yield _message(ev)
 
 
-def prune(builder) -> pb.PruneBuildCacheResponse:
+def prune(builder, request: pb.PruneBuildCacheRequest) -> pb.PruneBuildCacheResponse:
+    filters = cache_filters.parse(request.filters)  # Docker's errors, also without a builder
+    if request.keep_storage < 0:
+        raise InvalidArgument(f"invalid keep_storage {request.keep_storage}: a size in bytes, 0 for none")
     if builder is None:
         return pb.PruneBuildCacheResponse()
-    r = builder.cache.prune()
+    r = builder.cache.prune(request.all, filters, request.keep_storage)
     return pb.PruneBuildCacheResponse(deleted=r.deleted, space_reclaimed=r.space_reclaimed)

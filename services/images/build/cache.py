@@ -9,9 +9,15 @@ without an image. A finished build records its final image under a key of
 its whole config, so a fully cached build gives the same image id again;
 that image is a user's, not leased: rmi removes it as any other.
 
-    build-cache.json  {"steps": {key: {"image", "diff_id", "desc", "history"}
+    build-cache.json  {"steps": {key: {"image", "diff_id", "desc", "history", "used"}
                                  | {"history"} (no layer)},
                        "images": {key: image id}}
+
+"used" is the step's last use (made or taken from the cache), what
+`builder prune --filter until=` and --keep-storage go by. Without -a a
+prune keeps the steps whose layer an image outside the cache or a
+container still uses (BuildKit's records shared with images): removing
+them would free nothing and lose the cache of what the user still has.
 
 The index is saved once per build, without fsync: after a crash it may miss
 the last entries, whose images are then leased by no entry; start-up
@@ -22,9 +28,11 @@ up the same way.
 import dataclasses
 import logging
 import threading
+import time
 
 from common import atomic
 from services.images import digests, oci
+from services.images.build.cache_filters import Filters, Record
 from services.images.leases import BUILD_CACHE
 from services.images.remove import delete_image
 
@@ -63,6 +71,9 @@ class BuildCache:
     def step(self, key: str) -> Hit | None:
         with self._lock:
             entry = self._steps.get(key)
+            if entry is not None:
+                entry["used"] = time.time()
+                self._dirty = True
         if entry is None:
             return None
         image = entry.get("image")
@@ -77,7 +88,7 @@ class BuildCache:
 
     # -- recording --------------------------------------------------------
     def record_step(self, key: str, hit: Hit) -> None:
-        entry = {"history": hit.history}
+        entry = {"history": hit.history, "used": time.time()}
         if hit.image_id is not None:
             entry.update(image=hit.image_id, diff_id=hit.diff_id, desc=hit.desc)
         with self._lock:
@@ -130,17 +141,65 @@ class BuildCache:
         for t in trash:
             svc.layers.purge(t)
 
-    def prune(self) -> Pruned:
-        """docker builder prune -a: every cached step goes (their images and
-        whatever only those used). Final images are users' and stay."""
+    def _records(self, entries: dict) -> list[Record]:
+        """The steps with a layer as a filter sees them (caller holds svc.lock)."""
         svc = self.svc
-        with self._lock:
-            images = sorted({e["image"] for e in self._steps.values() if e.get("image")})
-            self._steps.clear()
-            self._dirty = True
-        images = sorted(set(images) | svc.leases.images(BUILD_CACHE))
+        cached = svc.leases.images(BUILD_CACHE)
+        chains_of: dict[str, list[str]] = {}
+        for image_id in svc.db.ids():
+            try:
+                chains_of[image_id] = digests.chain_ids(oci.diff_ids(svc.db.documents(image_id)[1]))
+            except Exception:  # noqa: BLE001 - a damaged image shares nothing
+                chains_of[image_id] = []
+        elsewhere = {c for i, chains in chains_of.items() if i not in cached for c in chains}
+        by_chains = {tuple(chains_of.get(e["image"], [])): e["image"] for e in entries.values()}
+        out = []
+        for key, e in entries.items():
+            chains = chains_of.get(e["image"], [])
+            top = chains[-1] if chains else ""
+            out.append(Record(id=e["image"], parent=by_chains.get(tuple(chains[:-1]), "") if chains else "",
+                              description=e.get("history", {}).get("created_by", ""),
+                              shared=top in elsewhere or bool(svc.users_of(e["image"])),
+                              used=float(e.get("used", 0)), size=(svc.layers.size(top) or 0) if top else 0,
+                              key=key))
+        return out
+
+    def prune(self, all_: bool = True, filters: Filters | None = None, keep_bytes: int = 0) -> Pruned:
+        """docker builder prune: the cached steps that the filters match,
+        unused for keep_duration, and (without -a) whose layer nothing
+        outside the cache uses, least recently used first while the cache
+        holds more than keep_bytes; their images go with whatever only they
+        used. Final images are users' and stay."""
+        svc, filters = self.svc, filters or Filters()
+        whole = all_ and not filters.narrowed and not keep_bytes
         deleted, reclaimed, trash = [], 0, []
         with svc.lock:
+            with self._lock:
+                entries = {k: e for k, e in self._steps.items() if e.get("image")}
+            records = self._records(entries)
+            now = time.time()
+            chosen = [r for r in records if (all_ or not r.shared) and filters.match(r)
+                      and not (filters.keep_duration and r.used > now - filters.keep_duration)]
+            if keep_bytes:
+                chosen.sort(key=lambda r: r.used)
+                total, kept = sum(r.size for r in records), []
+                for r in chosen:
+                    if total <= keep_bytes:
+                        break
+                    total -= r.size
+                    kept.append(r)
+                chosen = kept
+            images = {r.id for r in chosen}
+            with self._lock:
+                if whole:
+                    self._steps.clear()  # the steps that made no layer too
+                else:
+                    for r in chosen:
+                        self._steps.pop(r.key, None)
+                self._dirty = True
+            if whole:  # and images leased by no entry (a crash before the index was saved)
+                images |= svc.leases.images(BUILD_CACHE)
+            images = sorted(images)
             svc.leases.release(BUILD_CACHE, images)
             for image_id in images:
                 if not svc.db.has(image_id) or svc.tags.tags_of(image_id) or svc.users_of(image_id):

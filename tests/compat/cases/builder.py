@@ -41,7 +41,7 @@ CASES = [
     _observed("build-run-etc-hosts", "", "cat /etc/hosts"),
     # no RUN, or every RUN cached: no container, the limits are not checked (Docker's daemon checks them
     # when it creates a RUN's container)
-    case("build-memory-too-small-no-run", "build -q -m 1k -", stdin=ONLY_FROM),
+    case("build-memory-too-small-no-run", "build -q -m 1k -t %n:b -", stdin=ONLY_FROM, cleanup=RMI),
     _refused("build-memory-too-small", "-m 1k", ("minimum", "memory"), "FROM busybox:latest\nRUN echo small\n"),
     _refused("build-memory-swap-below-memory", "-m 20m --memory-swap 10m",
              "Minimum memoryswap limit should be larger than memory limit", "FROM busybox:latest\nRUN echo swap\n"),
@@ -92,4 +92,34 @@ CASES += [
     case("commit-unchanged-ran-rmi", "rmi %n:img", setup=RAN, cleanup=UNCOMMIT),
     case("commit-changed-layer", "image inspect -f '{{len .RootFS.Layers}}' %n:img",
          setup=("run --network none --name %n %i touch /changed", "commit %n %n:img"), cleanup=UNCOMMIT),
+]
+
+# -- builder prune --filter: Docker's keys for the build cache, and its daemon's words for the rest
+# (the stdout of a prune that runs is each engine's own cache: DIVERGENCES.md)
+PRUNE = "builder prune -f"
+CASES += [
+    case("builder-prune-filter-unused-for", f"{PRUNE} --filter unused-for=1h", ignore="stdout"),
+    case("builder-prune-filter-key-case", f"{PRUNE} --filter Until=1h", ignore="stdout"),
+    case("builder-prune-filter-label", f"{PRUNE} --filter label=a=b --filter 'label!=c'", ignore="stdout"),
+    case("builder-prune-filter-type", f"{PRUNE} -a --filter type=nosuchtype", ignore="stdout"),
+    case("builder-prune-filter-id-bad-regexp", f"{PRUNE} --filter 'id=['", ignore="stdout"),
+    case("builder-prune-filter-bad-key", f"{PRUNE} --filter foo=bar", says="Invalid filter 'foo'"),
+    case("builder-prune-filter-mutable", f"{PRUNE} --filter mutable=true", says="Invalid filter 'mutable'"),
+    case("builder-prune-filter-until-bad", f"{PRUNE} --filter until=soon",
+         says=("\"until\" filter expects a duration (e.g., '24h')", 'invalid duration "soon"')),
+    case("builder-prune-filter-until-no-unit", f"{PRUNE} --filter until=10", says='missing unit in duration "10"'),
+    case("builder-prune-filter-until-days", f"{PRUNE} --filter until=2d", says='unknown unit "d" in duration "2d"'),
+    case("builder-prune-filter-unused-for-bad", f"{PRUNE} --filter unused-for=x",
+         says="\"unused-for\" filter expects a duration"),
+    case("builder-prune-filter-until-twice", f"{PRUNE} --filter until=1h --filter until=2h",
+         says="filters expect only one value"),
+    case("builder-prune-filter-description-twice", f"{PRUNE} --filter description=a --filter description=b",
+         says="filters expect only one value"),
+    case("builder-prune-filter-until-and-unused-for", f"{PRUNE} --filter until=1h --filter unused-for=1h",
+         says='conflicting filters: "until" and "unused-for"'),
+    case("builder-prune-filter-bad-format", f"{PRUNE} --filter nope",
+         says="bad format of filter (expected name=value)"),
+    case("builder-prune-keep-storage-size", f"{PRUNE} --keep-storage 10g", ignore="stdout"),
+    case("builder-prune-all-keep-storage", f"{PRUNE} -a --keep-storage 1.5GB", ignore="stdout"),
+    case("builder-prune-keep-storage-negative", f"{PRUNE} --keep-storage -1", says="invalid size: '-1'"),
 ]
