@@ -80,7 +80,7 @@ def test_two_service_app(stack, compose):
             assert r.read() == b"bonjour from web\n"
         # the client reached web by service name and alias (its log), after web was healthy
         logs = compose("logs", "client").stdout
-        assert logs == "app-client-1  | bonjour from web\napp-client-1  | bonjour from web\n"
+        assert logs == "client-1  | bonjour from web\nclient-1  | bonjour from web\n"  # Compose's short name
         assert compose("exec", "-T", "client", "wget", "-q", "-O", "-", "http://www/").stdout == "bonjour from web\n"
         ps = compose("ps").stdout.splitlines()
         assert ps[0].split() == ["NAME", "IMAGE", "COMMAND", "SERVICE", "CREATED", "STATUS", "PORTS"]

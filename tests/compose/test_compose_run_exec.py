@@ -50,3 +50,20 @@ def test_exec_and_run(stack, compose):
         compose("down", "-t", "0", check=False)
     assert stack.doca("ps", "-aq", "--filter", "label=com.docker.compose.project=app").stdout == ""
     assert "app_default" not in stack.doca("network", "ls").stdout
+
+
+def test_up_attached_follows_until_the_services_exit(stack, compose):
+    (compose.folder / "compose.yaml").write_text(
+        "services:\n  one:\n    image: busybox\n    command: sh -c 'echo first; echo second'\n"
+        "  two:\n    image: busybox\n    command: sh -c 'exit 4'\n    depends_on: [one]\n")
+    try:
+        out = compose("up").stdout.splitlines()
+        assert out[0] == "Attaching to one-1, two-1"
+        assert [line for line in out if line.startswith("one-1 ")] == ["one-1  | first", "one-1  | second"]
+        assert out[-2:] == ["one-1 exited with code 0", "two-1 exited with code 4"]
+        rows = compose("ps", "-a").stdout.splitlines()[1:]
+        assert [r.split()[0] for r in rows] == ["app-one-1", "app-two-1"]
+        assert compose("ps").stdout.splitlines()[1:] == []  # none running
+    finally:
+        compose("down", "-t", "0", check=False)
+    assert stack.doca("ps", "-aq", "--filter", "label=com.docker.compose.project=app").stdout == ""

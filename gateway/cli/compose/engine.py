@@ -54,6 +54,14 @@ def _number(c) -> int:
         return 0
 
 
+def short_name(name: str, labels) -> str:
+    """Docker Compose's name of a container in logs: without the project
+    when it is the default one (web-1), else the container_name as it is."""
+    project = labels.get(L.PROJECT, "")
+    default = f"{project}-{labels.get(L.SERVICE, '')}-{labels.get(L.NUMBER, '')}"
+    return name[len(project) + 1:] if name == default else name
+
+
 def inspect(args, ref: str) -> dict:
     from gateway.cli import output
     return output.struct_to_dict(conn.containers(args).Inspect(pb.ContainerRef(id=ref)))

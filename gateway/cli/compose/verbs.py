@@ -206,12 +206,13 @@ def up(args) -> int:
         return 0
     from gateway.cli.compose import logs
     targets = [t for name in names for t in made[name]]
-    print(f"Attaching to {', '.join(n for _, n in targets)}", flush=True)
+    shown = {c.id: engine.short_name(c.name, c.labels) for c in engine.containers(args, model.name, names)}
+    print(f"Attaching to {', '.join(shown.get(cid, n) for cid, n in targets)}", flush=True)
     try:
-        logs.show(args, targets, follow=True)
+        logs.show(args, [(cid, shown.get(cid, cname)) for cid, cname in targets], follow=True)
         for cid, cname in targets:
             code = (engine.inspect(args, cid).get("State") or {}).get("ExitCode", 0)
-            print(f"{cname} exited with code {code}", flush=True)
+            print(f"{shown.get(cid, cname)} exited with code {code}", flush=True)
     except KeyboardInterrupt:
         sys.stderr.write("Gracefully stopping... (press Ctrl+C again to force)\n")
         for name in reversed(names):
@@ -298,7 +299,7 @@ def logs(args) -> int:
     wanted = model.selected(args.services, with_deps=False) if args.services else None
     found = engine.containers(args, model.name, wanted)
     from gateway.cli.compose import logs as show
-    show.show(args, [(c.id, c.name) for c in found], follow=args.follow, tail=args.tail,
+    show.show(args, [(c.id, engine.short_name(c.name, c.labels)) for c in found], follow=args.follow, tail=args.tail,
               timestamps=args.timestamps, prefix=not args.no_log_prefix, since=args.since, until=args.until)
     return 0
 
