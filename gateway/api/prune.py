@@ -169,7 +169,7 @@ class Pruner:
         if filters.given():
             log.info("system prune with filters: the build cache left as it is")
         else:
-            cache = self.c.images.PruneBuildCache(ipb.PruneBuildCacheRequest())
+            cache = self.c.images.PruneBuildCache(ipb.PruneBuildCacheRequest(all=all_images))  # -a: shared steps too
             out.build_cache_deleted.extend(cache.deleted)
             reclaimed += cache.space_reclaimed
         out.space_reclaimed = reclaimed
