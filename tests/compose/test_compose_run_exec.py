@@ -59,7 +59,7 @@ def test_up_attached_follows_until_the_services_exit(stack, compose):
     try:
         out = compose("up").stdout.splitlines()
         assert out[0] == "Attaching to one-1, two-1"
-        assert [line for line in out if line.startswith("one-1 ")] == ["one-1  | first", "one-1  | second"]
+        assert [line for line in out if line.startswith("one-1  | ")] == ["one-1  | first", "one-1  | second"]
         assert out[-2:] == ["one-1 exited with code 0", "two-1 exited with code 4"]
         rows = compose("ps", "-a").stdout.splitlines()[1:]
         assert [r.split()[0] for r in rows] == ["app-one-1", "app-two-1"]
