@@ -4,11 +4,11 @@ import platform
 
 from common import request_guard
 from common.version import VERSION
-from common.errors import AlreadyExists, FailedPrecondition, InvalidArgument
+from common.errors import InvalidArgument
 from doca.network.v1 import network_pb2 as npb
 from doca.runtime.v1 import runtime_pb2 as rpb
 from doca.v1 import system_pb2 as spb, system_pb2_grpc
-from gateway.api import documents, net_modes, network_list, spec as specs
+from gateway.api import documents, network_connect, network_list, spec as specs
 from gateway.api.api_common import struct
 from gateway.api.clients import Clients
 from gateway.api.events import EngineEvents
@@ -30,7 +30,9 @@ class NetworksServicer(system_pb2_grpc.NetworksServicer):
     def Create(self, request, context):
         return _summary(self.c.network.Create(npb.CreateRequest(
             name=request.name, driver=request.driver, subnet=request.subnet, gateway=request.gateway,
-            internal=request.internal, labels=dict(request.labels))))
+            internal=request.internal, labels=dict(request.labels), ip_range=request.ip_range,
+            aux_addresses=dict(request.aux_addresses), options=dict(request.options), attachable=request.attachable,
+            scope=request.scope, ipam_driver=request.ipam_driver, ipam_options=dict(request.ipam_options))))
 
     def Inspect(self, request, context):
         if request.id == "none" or (len(request.id) >= 3 and network_list.NONE.id.startswith(request.id)):
@@ -53,38 +55,15 @@ class NetworksServicer(system_pb2_grpc.NetworksServicer):
         return spb.NetworkRef(id=request.id)
 
     def Connect(self, request, context):
-        ctr = self._container(request.container, "connected to")
-        net = self.c.network.Inspect(npb.InspectRequest(network=request.network))
-        if any(ep.container_id == ctr.id for ep in net.endpoints):  # the service's Attach is idempotent; Docker's is not
-            raise AlreadyExists(f"endpoint with name {ctr.name} already exists in network {net.network.name}")
-        self.c.network.Attach(npb.AttachRequest(
-            container_id=ctr.id, network=request.network, netns_path=ctr.netns_path, container_name=ctr.name,
-            ip_address=request.ip_address, aliases=request.aliases))
+        network_connect.connect(self.c, request.network, request.container, request.ip_address, request.aliases)
         return spb.ConnectResponse()
 
-    def Disconnect(self, request, context):
-        ctr = self._container(request.container, "disconnected from")
-        self.c.network.Disconnect(npb.DisconnectRequest(container_id=ctr.id, network=request.network))
+    def Disconnect(self, request, context):  # Docker's order of checks: network_connect.py
+        network_connect.disconnect(self.c, request.network, request.container, request.force)
         return spb.DisconnectResponse()
 
     def Prune(self, request, context):
         return spb.PruneNetworksResponse(removed=Pruner(self.c, None, self.events).networks(Filters(request.filters)))
-
-    def _container(self, ref: str, what: str):
-        ctr = self.c.runtime.Inspect(rpb.InspectRequest(id=ref))
-        if net_modes.is_shared(ctr.spec.network_mode):  # Docker's words (runconfig's errors)
-            raise FailedPrecondition("container cannot be disconnected from host network or connected to host network"
-                                     if what == "disconnected from" and ctr.spec.network_mode == "host" else
-                                     "container sharing network namespace with another container or host cannot "
-                                     "be connected to any other network")
-        if ctr.spec.network_mode == "none":
-            if what == "connected to":  # Docker's daemon's words
-                raise FailedPrecondition("container cannot be connected to multiple networks with one of the "
-                                         "networks in private (none) mode")
-            raise FailedPrecondition(f"container {ctr.name} cannot be {what} a network: it runs with --network none")
-        if not ctr.netns_path:
-            raise FailedPrecondition(f"container {ctr.name} has no network namespace")
-        return ctr
 
 
 def _summary(n) -> spb.NetworkSummary:

@@ -294,17 +294,18 @@ def container(ctr, endpoints, sandbox=None) -> dict:
 
 def network(net, endpoints, names: dict) -> dict:
     """Docker's network document; `names`: container id -> name."""
+    from gateway.api import network_document
     return {
         "Name": net.name, "Id": net.id, "Created": timestamps.rfc3339(net.created), "Scope": "local",
         "Driver": net.driver, "EnableIPv6": False,
-        "IPAM": {"Driver": "default", "Options": {}, "Config": [{"Subnet": net.subnet, "Gateway": net.gateway}]},
-        "Internal": net.internal, "Attachable": False, "Ingress": False,
+        "IPAM": network_document.ipam(net),
+        "Internal": net.internal, "Attachable": net.attachable, "Ingress": False,
         "ConfigFrom": {"Network": ""}, "ConfigOnly": False,
         "Containers": {ep.container_id: {
             "Name": names.get(ep.container_id) or ep.container_name, "EndpointID": ep.host_interface,
             "MacAddress": ep.mac_address, "IPv4Address": f"{ep.ip_address}/{ep.prefix_len}", "IPv6Address": ""}
             for ep in endpoints},
-        "Options": {"com.docker.network.bridge.name": net.bridge},
+        "Options": network_document.options(net),
         "Labels": dict(net.labels),
     }
 

@@ -81,6 +81,7 @@ CHILDREN = {
     "endpoint": {"DriverOpts": "{}", "IPAMConfig": "endpoint_ipam"},
     "network": {"IPAM": "ipam", "Containers": "{network_container}", "Options": "{}", "Labels": "{}"},
     "ipam": {"Options": "{}", "Config": "[ipam_config]"},
+    "ipam_config": {"AuxiliaryAddresses": "{}"},
     "image": {"Config": "config", "ContainerConfig": "config", "GraphDriver": "graph_driver", "RootFS": "rootfs"},
     "volume": {"Labels": "{}", "Options": "{}"},
 }

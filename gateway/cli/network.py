@@ -10,9 +10,14 @@ def _labels(items) -> dict:
 
 
 def create(args) -> int:
+    from gateway.cli import network_ipam as ipam
+    conf = ipam.consolidate(ipam.strings(args.subnet), ipam.strings(args.ip_range), ipam.strings(args.gateway),
+                            ipam.mapping(args.aux_address))
     net = conn.networks(args).Create(pb.CreateNetworkRequest(
-        name=args.name, driver=args.driver, subnet=args.subnet, gateway=args.gateway,
-        internal=args.internal, labels=_labels(args.label)))
+        name=args.name, driver=args.driver, subnet=conf["subnet"], gateway=conf["gateway"],
+        internal=args.internal, labels=_labels(args.label), ip_range=conf["ip_range"],
+        aux_addresses=conf["aux_addresses"], options=ipam.mapping(args.opt), attachable=args.attachable,
+        scope=args.scope, ipam_driver=args.ipam_driver, ipam_options=ipam.mapping(args.ipam_opt)))
     print(net.id)
     return 0
 

@@ -6,6 +6,7 @@ from doca.network.v1 import network_pb2 as pb
 from doca.network.v1 import network_pb2_grpc
 
 from services.network import request_checks as checks, resolvconf
+from services.network.create_settings import CreateSettings
 from services.network.endpoints import Endpoint
 from services.network.manager import NetworkManager
 from services.network.networks import Network
@@ -17,7 +18,10 @@ SERVICE_NAME = "doca.network.v1.Network"
 def network_message(net: Network) -> pb.NetworkInfo:
     return pb.NetworkInfo(name=net.name, id=net.id, driver=net.driver, subnet=str(net.subnet),
                           gateway=str(net.gateway), bridge=net.bridge, internal=net.internal,
-                          labels=net.labels, created=net.created)
+                          labels=net.labels, created=net.created, ip_range=net.ip_range,
+                          aux_addresses=net.aux_addresses, options=net.options, attachable=net.attachable,
+                          ipam_driver=net.ipam_driver, ipam_options=net.ipam_options,
+                          ipam_subnet=net.ipam_subnet, ipam_gateway=net.ipam_gateway)
 
 
 def endpoint_message(ep: Endpoint) -> pb.Endpoint:
@@ -43,8 +47,12 @@ class NetworkServicer(network_pb2_grpc.NetworkServicer):
         return pb.ListResponse(networks=[network_message(n) for n in self.manager.list_networks()])
 
     def Create(self, request, context):
+        settings = CreateSettings(ip_range=request.ip_range, aux_addresses=dict(request.aux_addresses),
+                                  options=dict(request.options), attachable=request.attachable, scope=request.scope,
+                                  ipam_driver=request.ipam_driver, ipam_options=dict(request.ipam_options))
         return network_message(self.manager.create_network(
-            request.name, request.driver, request.subnet, request.gateway, request.internal, dict(request.labels)))
+            request.name, request.driver, request.subnet, request.gateway, request.internal, dict(request.labels),
+            settings=settings))
 
     def Inspect(self, request, context):
         net, eps = self.manager.inspect_network(checks.network_ref(request.network))

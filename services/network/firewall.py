@@ -97,7 +97,7 @@ class Firewall:
             nat.append(_quote(["-A", self.post, "-s", LOOPBACK, "-o", br, *tag, "-j", "MASQUERADE"]))
             nat.append(_quote(["-A", self.post, "-s", subnet, "-o", br, "-m", "conntrack", "--ctstate", "DNAT",
                                *tag, "-j", "MASQUERADE"]))  # hairpin: a container to a port of its own network
-            if not n.internal:
+            if not n.internal and getattr(n, "masquerade", True):  # -o ...enable_ip_masquerade=false: none
                 nat.append(_quote(["-A", self.post, "-s", subnet, "!", "-o", br, *tag, "-j", "MASQUERADE"]))
             # Leaving a bridge for another of this stack's bridges: dropped.
             flt.append(_quote(["-A", self.fwd, "-i", br, "!", "-o", br, *tag, "-j", self.iso]))

@@ -30,6 +30,7 @@ from services.network.firewall import Firewall
 from services.network.ipam import AddressPool
 from services.network.netlink import NetlinkError, host
 from services.network.networks import DEFAULT_NETWORK, Network
+from services.network.create_settings import CreateSettings
 from services.network.ports import Reservations
 from services.network.sandboxes import SandboxStore
 
@@ -98,7 +99,7 @@ class NetworkManager(ContainerNetworking):
         old = networks.load(self.state_dir, net.name)
         ipam_path = self._ipam_path(net.name)
         base = old or net
-        pool = AddressPool(ipam_path, base.subnet, base.gateway, self.unwritten)
+        pool = self._pool(base)
         store = EndpointStore(self._endpoints_path(net.name), self.unwritten)
         driver = self._driver(net)
         reconcile.drop_dead_endpoints(ipr, driver, pool, store)
@@ -110,7 +111,7 @@ class NetworkManager(ContainerNetworking):
                     f"--subnet {old.subnet}")
             if old.bridge != net.bridge:
                 driver.tear_down(ipr, old)
-            pool = AddressPool(ipam_path, net.subnet, net.gateway, self.unwritten)  # starts empty
+            pool = self._pool(net)  # starts empty
         if old is None or old.to_record() != net.to_record():
             networks.save(self.state_dir, net)  # before the bridge carries its id
         driver.restore(ipr, net, store)
@@ -124,7 +125,7 @@ class NetworkManager(ContainerNetworking):
         except DocaError as e:  # a record of a newer doca's driver: left alone
             log.error("%s", e)
             return
-        pool = AddressPool(self._ipam_path(net.name), net.subnet, net.gateway, self.unwritten)
+        pool = self._pool(net)
         store = EndpointStore(self._endpoints_path(net.name), self.unwritten)
         reconcile.drop_dead_endpoints(ipr, driver, pool, store)
         self._networks[net.name] = _State(net, pool, store, driver)
@@ -180,6 +181,10 @@ class NetworkManager(ContainerNetworking):
 
     # -- networks ------------------------------------------------------------
 
+    def _pool(self, net: Network) -> AddressPool:
+        return AddressPool(self._ipam_path(net.name), net.subnet, net.gateway, self.unwritten,
+                           ip_range=net.ip_range, reserved=net.reserved)
+
     def _ipam_path(self, name: str) -> pathlib.Path:
         return self.state_dir / "ipam" / f"{name}.json"
 
@@ -200,14 +205,24 @@ class NetworkManager(ContainerNetworking):
         raise NotFound(f"network {ref} not found")
 
     def create_network(self, name: str, driver: str = "", subnet: str = "", gateway: str = "",
-                       internal: bool = False, labels: dict | None = None) -> Network:
+                       internal: bool = False, labels: dict | None = None, settings: CreateSettings | None = None
+                       ) -> Network:
+        """`settings`: the rest of `network create` (create_settings.py), checked there in Docker's order."""
+        settings = settings or CreateSettings()
         networks.check_name(name)
+        with self._lock:
+            if name in self._networks:  # Docker's first check (its API router's)
+                raise AlreadyExists(f"network with name {name} already exists")
         drv = self.drivers[drivers.check_name(driver)]
-        if gateway and not subnet:
-            raise InvalidArgument("--gateway needs --subnet")
-        wanted = networks.parse_subnet(subnet) if subnet else None
+        settings.check_before_ipam()
+        if (gateway or settings.ip_range or settings.aux_addresses) and not subnet:
+            raise InvalidArgument("every ip-range or gateway must have a corresponding subnet"
+                                  if not settings.aux_addresses else
+                                  f"no matching subnet for aux-address {next(iter(settings.aux_addresses.values()))}")
+        wanted = networks.parse_subnet(subnet, strict=False) if subnet else None
         if gateway:
             networks.parse_gateway(gateway, wanted)
+        given = settings.fields(name, wanted, gateway, subnet)
         with self._lock, host() as ipr:
             if name in self._networks:
                 raise AlreadyExists(f"network with name {name} already exists")
@@ -220,13 +235,14 @@ class NetworkManager(ContainerNetworking):
                     if other.subnet.overlaps(wanted):
                         raise FailedPrecondition(
                             f"subnet {wanted} overlaps network {other.name} ({other.subnet}): choose another --subnet")
-                net = drv.complete(networks.new_user_network(name, drv.name, wanted, gateway, internal, labels or {}))
+                net = drv.complete(networks.new_user_network(name, drv.name, wanted, gateway, internal, labels or {},
+                                                             **given))
+                self._check_bridge_name(net)
                 networks.save(self.state_dir, net)
                 try:
                     drv.set_up(ipr, net)
                     crashpoints.reached("network.create.bridge")
-                    st = _State(net, AddressPool(self._ipam_path(name), net.subnet, net.gateway, self.unwritten),
-                                EndpointStore(self._endpoints_path(name), self.unwritten), drv)
+                    st = _State(net, self._pool(net), EndpointStore(self._endpoints_path(name), self.unwritten), drv)
                     self._networks[name] = st
                     self._apply_firewall()
                     break
@@ -241,6 +257,14 @@ class NetworkManager(ContainerNetworking):
         log.info("created network %s: bridge %s, subnet %s%s", name, net.bridge, net.subnet,
                  " (internal)" if internal else "")
         return net
+
+    def _check_bridge_name(self, net: Network) -> None:
+        """Two networks on one bridge: Docker's refusal (-o com.docker.network.bridge.name)."""
+        for st in self._networks.values():
+            other = st.network
+            if other.bridge and other.bridge == net.bridge:
+                raise FailedPrecondition(f"cannot create network {net.id} ({net.bridge}): conflicts with network "
+                                         f"{other.id} ({other.bridge}): networks have same bridge name")
 
     def _forget_network(self, ipr, driver: Driver, net: Network) -> None:
         try:

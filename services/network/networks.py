@@ -1,7 +1,10 @@
 """Networks: what a network is, checks on its settings, its record on disk.
 
 <state>/networks/<name>.json holds name, id, driver, subnet, gateway,
-bridge, internal, labels and the creation time. The id is made once and
+bridge, internal, labels, the creation time, and what `network create`
+gave beside them (ipam.py's range and auxiliary addresses, the driver's
+options, attachable, the IPAM driver's options, the subnet and gateway as
+given: Docker's inspect shows them as given). The id is made once and
 kept, so it is stable across restarts; it also marks the bridge as this
 stack's own (see drivers/bridge_device.py).
 
@@ -41,6 +44,14 @@ class Network:
     internal: bool = False
     labels: dict = dataclasses.field(default_factory=dict)
     created: float = 0.0
+    ip_range: str = ""  # --ip-range as given ("" = the whole subnet)
+    aux_addresses: dict = dataclasses.field(default_factory=dict)  # NAME -> IP, never handed out
+    options: dict = dataclasses.field(default_factory=dict)  # -o/--opt as given
+    attachable: bool = False
+    ipam_driver: str = "default"
+    ipam_options: dict = dataclasses.field(default_factory=dict)
+    ipam_subnet: str = ""  # --subnet as given, "" when picked
+    ipam_gateway: str = ""  # --gateway as given
 
     def __post_init__(self):
         if self.gateway is None:
@@ -60,9 +71,36 @@ class Network:
         return f"doca:{self.id}"
 
     def to_record(self) -> dict:
-        return {"name": self.name, "id": self.id, "driver": self.driver,
-                "subnet": str(self.subnet), "gateway": str(self.gateway), "bridge": self.bridge,
-                "internal": self.internal, "labels": dict(self.labels), "created": self.created}
+        rec = {"name": self.name, "id": self.id, "driver": self.driver,
+               "subnet": str(self.subnet), "gateway": str(self.gateway), "bridge": self.bridge,
+               "internal": self.internal, "labels": dict(self.labels), "created": self.created}
+        extra = {"ip_range": self.ip_range, "aux_addresses": dict(self.aux_addresses),
+                 "options": dict(self.options), "attachable": self.attachable,
+                 "ipam_driver": self.ipam_driver if self.ipam_driver != "default" else "",
+                 "ipam_options": dict(self.ipam_options), "ipam_subnet": self.ipam_subnet,
+                 "ipam_gateway": self.ipam_gateway}
+        rec.update({k: v for k, v in extra.items() if v})  # a record of an older doca stays as it was
+        return rec
+
+    @property
+    def address_range(self) -> ipaddress.IPv4Network | None:
+        """--ip-range as a network (host bits kept off), or None."""
+        return ipaddress.IPv4Network(self.ip_range, strict=False) if self.ip_range else None
+
+    @property
+    def bridge_options(self):
+        """-o/--opt as the bridge driver applies them (bridge_options.py)."""
+        from services.network import bridge_options
+        return bridge_options.parse(self.options)
+
+    @property
+    def masquerade(self) -> bool:
+        return self.bridge_options.masquerade
+
+    @property
+    def reserved(self) -> frozenset:
+        """The auxiliary addresses: never a container's."""
+        return frozenset(ipaddress.IPv4Address(ip) for ip in self.aux_addresses.values())
 
 
 def check_name(name: str) -> str:
@@ -86,22 +124,38 @@ def parse_gateway(text: str, subnet: ipaddress.IPv4Network) -> ipaddress.IPv4Add
         ip = ipaddress.IPv4Address(text)
     except ValueError:
         raise InvalidArgument(f"invalid gateway {text!r}: expected an IPv4 address") from None
-    if ip not in subnet or ip in (subnet.network_address, subnet.broadcast_address):
-        raise InvalidArgument(f"gateway {ip} is not a host address of subnet {subnet}")
+    if ip in (subnet.network_address, subnet.broadcast_address):  # Docker's words, then why
+        raise InvalidArgument(f"failed to allocate gateway ({ip}): Address already in use: it is not a host "
+                              f"address of subnet {subnet}")
+    if ip not in subnet:
+        raise InvalidArgument(f"no matching subnet for gateway {ip}: it is not a host address of subnet {subnet}")
     return ip
 
 
 def new_user_network(name: str, driver: str, subnet: ipaddress.IPv4Network, gateway: str,
-                     internal: bool, labels: dict) -> Network:
-    """Its driver fills in its own fields (Driver.complete)."""
+                     internal: bool, labels: dict, **given) -> Network:
+    """Its driver fills in its own fields (Driver.complete). `given`: the
+    other fields of `network create` (ip_range, aux_addresses, options,
+    ...), checked by ipam_config.py. Without --gateway the gateway is the
+    first address of --ip-range, as Docker's IPAM hands it out."""
+    gw = parse_gateway(gateway, subnet) if gateway else None
+    if gw is None and given.get("ip_range"):
+        from services.network import ipam_config
+        gw = ipam_config.first_of_range(subnet, given["ip_range"])
     return Network(name=name, id=os.urandom(32).hex(), driver=driver, subnet=subnet, bridge="",
-                   gateway=parse_gateway(gateway, subnet) if gateway else None,
-                   internal=internal, labels=dict(labels), created=time.time())
+                   gateway=gw, internal=internal, labels=dict(labels), created=time.time(), **given)
 
 
-def parse_subnet(text: str) -> ipaddress.IPv4Network:
+def parse_subnet(text: str, strict: bool = True) -> ipaddress.IPv4Network:
+    """`strict` False: host bits are dropped, as Docker's daemon takes a
+    user network's --subnet (shown as given: Network.ipam_subnet)."""
     try:
-        net = ipaddress.ip_network(text, strict=True)
+        ipaddress.ip_interface(text if "/" in text else "/")
+    except ValueError:  # Docker's words (net.ParseCIDR's)
+        raise InvalidArgument(f"Invalid subnet {text} : invalid CIDR address: {text} (expected a network like "
+                              "10.77.0.0/16)") from None
+    try:
+        net = ipaddress.ip_network(text, strict=strict)
     except ValueError as e:
         raise InvalidArgument(f"invalid subnet {text!r}: {e}; expected a network like 10.77.0.0/16") from None
     if net.version != 4:
@@ -133,7 +187,11 @@ def _from_record(rec: dict) -> Network:
     return Network(name=rec["name"], id=rec["id"], driver=rec.get("driver", DEFAULT_DRIVER), subnet=subnet,
                    bridge=rec["bridge"], gateway=ipaddress.IPv4Address(rec.get("gateway") or subnet[1]),
                    internal=bool(rec.get("internal")), labels=dict(rec.get("labels") or {}),
-                   created=float(rec.get("created") or 0))
+                   created=float(rec.get("created") or 0), ip_range=rec.get("ip_range", ""),
+                   aux_addresses=dict(rec.get("aux_addresses") or {}), options=dict(rec.get("options") or {}),
+                   attachable=bool(rec.get("attachable")), ipam_driver=rec.get("ipam_driver") or "default",
+                   ipam_options=dict(rec.get("ipam_options") or {}), ipam_subnet=rec.get("ipam_subnet", ""),
+                   ipam_gateway=rec.get("ipam_gateway", ""))
 
 
 def load(state_dir: pathlib.Path, name: str) -> Network | None:

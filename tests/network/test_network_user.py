@@ -22,9 +22,11 @@ def test_create_ls_inspect_rm(stack, env: Env):
     doc = env.inspect(name, "network")
     assert (doc["Name"], doc["Driver"], doc["Scope"], doc["Internal"]) == (name, "bridge", "local", False)
     assert len(doc["Id"]) == 64
-    assert doc["IPAM"]["Config"] == [{"Subnet": subnet, "Gateway": gateway}]
-    assert doc["Labels"] == {"team": "web"} and doc["Containers"] == {}
-    bridge = doc["Options"]["com.docker.network.bridge.name"]
+    assert doc["IPAM"]["Config"] == [{"Subnet": subnet}]  # as given (Docker's): the gateway was not
+    assert doc["Labels"] == {"team": "web"} and doc["Containers"] == {} and doc["Options"] == {}
+    bridge = stack.doca("network", "ls", "--filter", f"name={name}", "--format", "{{.Bridge}} {{.Gateway}}").stdout.split()
+    assert bridge[1] == gateway
+    bridge = bridge[0]
     assert bridge.startswith(stack.bridge[:8] + "-") and len(bridge) <= 15 and f" {bridge}:" in _links()
     # By id prefix too.
     assert env.inspect(doc["Id"][:12], "network")["Name"] == name
@@ -62,9 +64,12 @@ def test_create_errors(stack, env: Env):
         (["--driver", "overlay", "x" + name], 'plugin "overlay" not found'),
         (["bad/name"], "invalid network name"),
         (["bridge"], "pre-defined"),
-        (["--subnet", "10.1.2.3/33", "x" + name], "invalid subnet"),
+        (["--subnet", "10.1.2.3/33", "x" + name], "Invalid subnet 10.1.2.3/33 : invalid CIDR address"),
         (["--subnet", subnet.replace(".0/24", ".0/25"), "--gateway", subnet.replace(".0/24", ".200"), "x" + name],
-         "not a host address"),
+         "no matching subnet for gateway"),  # Docker's CLI's words
+        (["--subnet", subnet.replace(".0/24", ".0/25"), "--gateway", subnet.replace(".0/24", ".127"), "x" + name],
+         "failed to allocate gateway"),  # the broadcast address: Docker's daemon's words
+
     ]
     for args, words in cases:
         r = stack.doca("network", "create", *args, check=False)

@@ -8,8 +8,17 @@ def declare(sub) -> None:
     nsub.required = True
     p = verb(nsub, "create", "network:create", "create a network (its own bridge and subnet)")
     p.add_argument("-d", "--driver", default="bridge")
-    p.add_argument("--subnet", default="", help="CIDR, e.g. 10.88.0.0/24 (default: a free one)")
-    p.add_argument("--gateway", default="", help="the bridge's address (default: the subnet's first)")
+    p.add_argument("--subnet", action="append", default=[], help="CIDR, e.g. 10.88.0.0/24 (default: a free one)")
+    p.add_argument("--gateway", action="append", default=[],
+                   help="the bridge's address (default: the subnet's, or the --ip-range's, first)")
+    p.add_argument("--ip-range", action="append", default=[], help="CIDR in the subnet: container addresses")
+    p.add_argument("--aux-address", action="append", default=[], metavar="NAME=IP",
+                   help="an address of the subnet never given to a container")
+    p.add_argument("-o", "--opt", action="append", default=[], metavar="KEY=VALUE", help="driver options")
+    p.add_argument("--ipam-driver", default="default", help="default (the only one)")
+    p.add_argument("--ipam-opt", action="append", default=[], metavar="KEY=VALUE", help="IPAM options (kept)")
+    p.add_argument("--attachable", action="store_true", help="containers may be connected by hand (they always may)")
+    p.add_argument("--scope", default="", help="local (doca has no swarm)")
     p.add_argument("--internal", action="store_true", help="no route out of the network")
     p.add_argument("-l", "--label", action="append", default=[])
     p.add_argument("name")

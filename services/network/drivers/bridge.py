@@ -28,7 +28,10 @@ class BridgeDriver:
     # -- networks --------------------------------------------------------------
 
     def complete(self, net: Network) -> Network:
-        return dataclasses.replace(net, bridge=networks.user_bridge_name(self.stack_bridge, net.id))
+        """The bridge's name: -o com.docker.network.bridge.name's, or one
+        named after the stack's."""
+        name = net.bridge_options.bridge_name or networks.user_bridge_name(self.stack_bridge, net.id)
+        return dataclasses.replace(net, bridge=name)
 
     def pick_subnet(self, ipr, taken: list[ipaddress.IPv4Network]) -> ipaddress.IPv4Network:
         return bridge_device.pick_subnet(ipr, taken)
@@ -44,7 +47,7 @@ class BridgeDriver:
         wanted = set()
         for _, rec in endpoints.items():
             wanted.add(rec["host_interface"])
-            veth.repair_host_end(ipr, rec["host_interface"], index)
+            veth.repair_host_end(ipr, rec["host_interface"], index, isolated=not net.bridge_options.icc)
         for link in ipr.link("dump"):
             name = link.get("ifname") or ""
             if (link.get("master") == index and name.startswith(HOST_PREFIX)
@@ -63,9 +66,10 @@ class BridgeDriver:
     def join(self, ipr, net: Network, ns_fd: int, endpoint: dict) -> None:
         ip = ipaddress.IPv4Address(endpoint["ip"])
         # A bridge gone (deleted by hand) fails here: one lookup per attach.
+        opts = net.bridge_options
         veth.create_endpoint(ipr, ns_fd, bridge_device.bridge_index(ipr, net), endpoint["host_interface"], ip,
                              net.subnet, net.gateway, endpoint.get("mac") or mac_for(ip), ifname=endpoint["ifname"],
-                             default_route=endpoint["route"])
+                             default_route=endpoint["route"], mtu=opts.mtu, isolated=not opts.icc)
 
     def alive(self, ipr, endpoint: dict) -> bool:
         return find_link(ipr, endpoint["host_interface"]) is not None

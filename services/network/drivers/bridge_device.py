@@ -36,22 +36,33 @@ def _ifname(ipr, index: int) -> str:
         return f"#{index}"
 
 
-def subnet_conflict(ipr, subnet: ipaddress.IPv4Network, own_index: int | None) -> str | None:
+def _is_bridge(ipr, index) -> bool:
+    try:
+        return link_kind(ipr.link("get", index=index)[0]) == "bridge"
+    except Exception:  # noqa: BLE001 - gone meanwhile: not a bridge to spare
+        return False
+
+
+def subnet_conflict(ipr, subnet: ipaddress.IPv4Network, own_index: int | None,
+                    bridges_ok: bool = False) -> str | None:
     """Why `subnet` overlaps a route or an address of the host on an
-    interface other than our bridge, or None (read-only)."""
+    interface other than our bridge, or None (read-only). `bridges_ok`: a
+    subnet the user gave (`network create --subnet`) may overlap another
+    bridge's, as Docker never checks a given subnet against the host (two
+    engines' networks side by side); never the host's other interfaces."""
     for route in ipr.route("dump", family=socket.AF_INET, table=MAIN_TABLE):
         dst_len = route["dst_len"]
         if dst_len == 0 or route.get("oif") == own_index:
             continue  # the default route covers everything; ours is ours
         dst = ipaddress.ip_network(f"{route.get('dst')}/{dst_len}", strict=False)
-        if dst.overlaps(subnet):
+        if dst.overlaps(subnet) and not (bridges_ok and route.get("oif") and _is_bridge(ipr, route.get("oif"))):
             dev = _ifname(ipr, route.get("oif")) if route.get("oif") else "?"
             return f"subnet {subnet} overlaps the host's route to {dst} on {dev}"
     for addr in ipr.addr("dump", family=socket.AF_INET):
         if addr["index"] == own_index:
             continue
         iface = ipaddress.ip_interface(f"{addr.get('address')}/{addr['prefixlen']}")
-        if iface.network.overlaps(subnet):
+        if iface.network.overlaps(subnet) and not (bridges_ok and _is_bridge(ipr, addr["index"])):
             return f"subnet {subnet} overlaps address {iface} on {_ifname(ipr, addr['index'])}"
     return None
 
@@ -59,7 +70,7 @@ def subnet_conflict(ipr, subnet: ipaddress.IPv4Network, own_index: int | None) -
 def check_subnet_free(ipr, net: Network, own_index: int | None) -> None:
     """Refuses a subnet that overlaps a route or an address of the host on
     any interface other than our bridge (read-only: nothing is changed)."""
-    why = subnet_conflict(ipr, net.subnet, own_index)
+    why = subnet_conflict(ipr, net.subnet, own_index, bridges_ok=bool(net.ipam_subnet))
     if why:
         raise FailedPrecondition(f"{why}: choose another --subnet")
 

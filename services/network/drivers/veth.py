@@ -26,21 +26,29 @@ log = logging.getLogger("doca.network.endpoint")
 def create_endpoint(ipr, ns_fd: int, bridge_index: int, host_if: str,
                     ip: ipaddress.IPv4Address, subnet: ipaddress.IPv4Network,
                     gateway: ipaddress.IPv4Address, mac: str, ifname: str = "eth0",
-                    default_route: bool = True) -> None:
+                    default_route: bool = True, mtu: int = 0, isolated: bool = False) -> None:
+    """`mtu`: both ends' (0: the kernel's default); `isolated`: the host end
+    is an isolated bridge port (-o com.docker.network.bridge.enable_icc=false:
+    no traffic to the network's other containers, the gateway still)."""
     if find_link(ipr, host_if) is not None:
         raise FailedPrecondition(
             f"host interface {host_if} already exists: detach the container first")
+    sized = {"mtu": mtu} if mtu else {}
     try:
-        ipr.link("add", ifname=host_if, kind="veth",
-                 peer={"ifname": ifname, "net_ns_fd": ns_fd, "address": mac})
+        ipr.link("add", ifname=host_if, kind="veth", **sized,
+                 peer={"ifname": ifname, "net_ns_fd": ns_fd, "address": mac, **sized})
     except NetlinkError as e:
         if e.code == errno.EEXIST:
             raise FailedPrecondition(
                 f"the container's network namespace already has an interface named {ifname}") from None
+        if e.code == errno.EINVAL and mtu:  # Docker's bridge driver fails the same way at the endpoint
+            raise FailedPrecondition(f"cannot create veth pair {host_if} with mtu {mtu}: invalid argument") from None
         raise Internal(f"cannot create veth pair {host_if}: {e}") from None
     try:
         index = find_link(ipr, host_if)["index"]
         ipr.link("set", index=index, master=bridge_index, state="up")
+        if isolated:
+            ipr.brport("set", index=index, isolated=1)
         _configure_peer(ns_fd, ifname, ip, subnet, gateway if default_route else None)
     except BaseException:
         try:
@@ -93,12 +101,15 @@ def remove_endpoint(ipr, host_if: str) -> bool:
     return delete_link(ipr, host_if)
 
 
-def repair_host_end(ipr, host_if: str, bridge_index: int) -> bool:
+def repair_host_end(ipr, host_if: str, bridge_index: int, isolated: bool = False) -> bool:
     """Puts an existing host end back on the bridge and up (after the bridge
-    was recreated). False if the host end is gone."""
+    was recreated), isolated again when the network says so. False if the
+    host end is gone."""
     link = find_link(ipr, host_if)
     if link is None:
         return False
     if link.get("master") != bridge_index or not link["flags"] & 1:
         ipr.link("set", index=link["index"], master=bridge_index, state="up")
+        if isolated:
+            ipr.brport("set", index=link["index"], isolated=1)
     return True
