@@ -48,7 +48,7 @@ def main(argv=None) -> None:
         (containers_pb2_grpc.add_ContainersServicer_to_server, api_containers.ContainersServicer(c, flows, events),
          "doca.v1.Containers"),
         (images_pb2_grpc.add_ImagesServicer_to_server, api_images.ImagesServicer(c, journal, events), "doca.v1.Images"),
-        (volumes_pb2_grpc.add_VolumesServicer_to_server, api_volumes.VolumesServicer(c), "doca.v1.Volumes"),
+        (volumes_pb2_grpc.add_VolumesServicer_to_server, api_volumes.VolumesServicer(c, events), "doca.v1.Volumes"),
         (system_pb2_grpc.add_NetworksServicer_to_server, api_system.NetworksServicer(c, events), "doca.v1.Networks"),
         (system_pb2_grpc.add_SystemServicer_to_server, system, "doca.v1.System"),
     ], interceptors=[ServerMetrics(metrics)], tcp=tcp)

@@ -55,6 +55,11 @@ class VolumesStub:
                 request_serializer=doca_dot_v1_dot_volumes__pb2.RemoveVolumeRequest.SerializeToString,
                 response_deserializer=doca_dot_v1_dot_volumes__pb2.RemoveVolumeResponse.FromString,
                 _registered_method=True)
+        self.Prune = channel.unary_unary(
+                '/doca.v1.Volumes/Prune',
+                request_serializer=doca_dot_v1_dot_volumes__pb2.PruneVolumesRequest.SerializeToString,
+                response_deserializer=doca_dot_v1_dot_volumes__pb2.PruneVolumesResponse.FromString,
+                _registered_method=True)
 
 
 class VolumesServicer:
@@ -85,6 +90,14 @@ class VolumesServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def Prune(self, request, context):
+        """docker volume prune: the volumes no container uses; anonymous ones
+        only unless `all` (Docker 23+, API 1.42; older clients asked for all).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_VolumesServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -107,6 +120,11 @@ def add_VolumesServicer_to_server(servicer, server):
                     servicer.Remove,
                     request_deserializer=doca_dot_v1_dot_volumes__pb2.RemoveVolumeRequest.FromString,
                     response_serializer=doca_dot_v1_dot_volumes__pb2.RemoveVolumeResponse.SerializeToString,
+            ),
+            'Prune': grpc.unary_unary_rpc_method_handler(
+                    servicer.Prune,
+                    request_deserializer=doca_dot_v1_dot_volumes__pb2.PruneVolumesRequest.FromString,
+                    response_serializer=doca_dot_v1_dot_volumes__pb2.PruneVolumesResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -217,6 +235,33 @@ class Volumes:
             '/doca.v1.Volumes/Remove',
             doca_dot_v1_dot_volumes__pb2.RemoveVolumeRequest.SerializeToString,
             doca_dot_v1_dot_volumes__pb2.RemoveVolumeResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Prune(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/doca.v1.Volumes/Prune',
+            doca_dot_v1_dot_volumes__pb2.PruneVolumesRequest.SerializeToString,
+            doca_dot_v1_dot_volumes__pb2.PruneVolumesResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1,17 +1,19 @@
 """doca.v1.Volumes: passes through to the volumes service."""
 from common import request_guard
-from common.errors import NotFound
+from common.errors import InvalidArgument, NotFound
 from doca.v1 import volumes_pb2 as gvpb, volumes_pb2_grpc
 from doca.volumes.v1 import volumes_pb2 as vpb
 from gateway.api import documents, list_filters
 from gateway.api.api_common import struct
 from gateway.api.clients import Clients
+from gateway.api.prune import Filters, Pruner
 
 
 @request_guard.guarded  # no NUL in any text field: common/request_guard.py
 class VolumesServicer(volumes_pb2_grpc.VolumesServicer):
-    def __init__(self, clients: Clients):
+    def __init__(self, clients: Clients, events=None):
         self.c = clients
+        self.events = events  # prune's own "prune" event
 
     def Create(self, request, context):
         if request.driver not in ("", "local"):  # the only driver, and no plugins: Docker's words
@@ -36,6 +38,23 @@ class VolumesServicer(volumes_pb2_grpc.VolumesServicer):
     def Remove(self, request, context):
         self.c.volumes.Remove(vpb.RemoveRequest(name=request.name, force=request.force))
         return gvpb.RemoveVolumeResponse()
+
+    def Prune(self, request, context):
+        """volume prune: label, label! and (Docker 23+) all=true|false;
+        Docker refuses until here."""
+        everything, rest = request.all, []
+        for item in request.filters:
+            key, _, value = item.partition("=")
+            if key == "all":
+                if value.lower() not in list_filters.BOOLS:
+                    raise InvalidArgument(f"invalid filter 'all={value}'")
+                everything = everything or list_filters.BOOLS[value.lower()]
+            elif key in ("label", "label!"):
+                rest.append(item)
+            else:  # Docker's words: the key alone
+                raise InvalidArgument(f"invalid filter '{key}'")
+        deleted = Pruner(self.c, None, self.events).volumes(Filters(rest), everything)
+        return gvpb.PruneVolumesResponse(deleted=deleted)
 
 
 def _document(vol) -> dict:

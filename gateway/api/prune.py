@@ -92,10 +92,13 @@ class Pruner:
         self.events.publish("container", "prune", "", {"reclaimed": reclaimed})
         return deleted, reclaimed
 
-    def volumes(self, filters: Filters) -> list[str]:
+    def volumes(self, filters: Filters, everything: bool = False) -> list[str]:
+        """Unused anonymous volumes; with `everything` (volume prune -a, the
+        Engine API before 1.42) named ones too."""
         deleted = []
         for vol in self.c.volumes.List(vpb.ListRequest()).volumes:
-            if vol.used_by or not is_anonymous(vol) or not filters.match(dict(vol.labels), timestamps.from_proto(vol.created_at)):
+            if vol.used_by or not (everything or is_anonymous(vol)) \
+                    or not filters.match(dict(vol.labels), timestamps.from_proto(vol.created_at)):
                 continue
             try:
                 self.c.volumes.Remove(vpb.RemoveRequest(name=vol.name))
@@ -103,7 +106,8 @@ class Pruner:
                 log.warning("prune: volume %s stays: %s", vol.name, e.details())
                 continue
             deleted.append(vol.name)
-        self.events.publish("volume", "prune", "", {"reclaimed": 0})
+        if self.events is not None:
+            self.events.publish("volume", "prune", "", {"reclaimed": 0})
         return deleted
 
     def images(self, all_images: bool, filters: Filters) -> ipb.PruneResponse:
