@@ -86,10 +86,9 @@ class Request:
         raw = self.body()
         if not raw.strip():
             return default
-        try:
-            return json.loads(raw)
-        except ValueError as e:
-            raise ApiError(400, f"invalid JSON: {e}") from None
+        from gateway.docker import json_body  # Docker's checks and Go's words for a bad body
+        json_body.check_content_type(self.headers.get("content-type", ""))
+        return json_body.decode(raw)
 
     def version_at_least(self, version: str) -> bool:
         from gateway.docker.versions import compare
