@@ -8,7 +8,7 @@ from common.errors import InvalidArgument
 from doca.network.v1 import network_pb2 as npb
 from doca.runtime.v1 import runtime_pb2 as rpb
 from doca.v1 import system_pb2 as spb, system_pb2_grpc
-from gateway.api import documents, network_connect, network_list, spec as specs
+from gateway.api import documents, event_filters, network_connect, network_list, spec as specs
 from gateway.api.api_common import struct
 from gateway.api.clients import Clients
 from gateway.api.events import EngineEvents
@@ -90,6 +90,12 @@ class SystemServicer(system_pb2_grpc.SystemServicer):
 
     def Events(self, request, context):
         since, until = _bound(request.since, "--since"), _bound(request.until, "--until")
+        if since and until and since > until:  # Docker's 400, in its words
+            raise InvalidArgument(f"`since` time ({request.since}) cannot be after `until` time ({request.until})")
+        event_filters.parse(list(request.filters))
+        # The head now: a client (the Engine API face) learns that the request
+        # was good before any event, which may be long in coming.
+        context.send_initial_metadata((("doca-events", "live"),))
         for e in self.events.stream(since, until, list(request.filters), lambda: not context.is_active()):
             yield spb.Event(type=e["type"], action=e["action"], scope="local", time_nano=e["time_nano"],
                             actor=spb.EventActor(id=e["actor_id"], attributes=e["attributes"]))
