@@ -230,6 +230,9 @@ CONTAINERS = (Arg("containers", "+"),)
 # docker 28 names it --timeout (--time its old name, which 20.10 alone knows)
 TIME = Flag(("-t", "--time", "--timeout"), INT, default=-1, help="seconds to wait for it to stop before SIGKILL",
             to="timeout")
+# docker 23+: in place of the container's stop signal (StopRequest.signal).
+STOP_SIGNAL = Flag(("-s", "--signal"), help="signal to send to the container (default: its stop signal)",
+                   to="signal")
 
 # verb -> its declaration. Every verb here is read by both readers.
 VERBS = {
@@ -260,8 +263,9 @@ VERBS = {
         Flag(("-q", "--quiet"), FLAG),
         Flag(("-s", "--size"), FLAG, to="size", help="the SIZE column"),
         Flag(("--no-trunc",), FLAG)), ()),
-    "stop": Verb("containers:stop", "stop containers (stop signal, then SIGKILL)", (HELP_FLAG, TIME), CONTAINERS),
-    "restart": Verb("containers:restart", "restart containers", (HELP_FLAG, TIME), CONTAINERS),
+    "stop": Verb("containers:stop", "stop containers (stop signal, then SIGKILL)", (HELP_FLAG, STOP_SIGNAL, TIME),
+                 CONTAINERS),
+    "restart": Verb("containers:restart", "restart containers", (HELP_FLAG, STOP_SIGNAL, TIME), CONTAINERS),
     "kill": Verb("containers:kill", "send a signal to containers",
                  (HELP_FLAG, Flag(("-s", "--signal"), default="KILL", to="signal")), CONTAINERS),
     "rm": Verb("containers:rm", "remove containers", (

@@ -357,3 +357,13 @@ def test_tty_registry_reaches_the_newest_attach():
     assert ttys.resize("cid", 30, 90) and seen[-1] == ("first", 30, 90)
     off1()
     assert not ttys.resize("cid", 1, 1)
+
+
+def test_docker_and_doca_stop_with_signal(api, docker_cli, stack, made):
+    name = made()
+    sleeper(api, name, cmd=("sh", "-c", "trap 'exit 9' USR1; trap 'exit 10' USR2; while :; do sleep 0.1; done"))
+    for cli, sig, code in ((docker_cli, "USR1", 9), (stack.doca, "USR2", 10)):
+        api.start(name)
+        time.sleep(0.3)  # the traps are set
+        cli("stop", "-s", sig, "-t", "5", name)
+        assert api.inspect_container(name)["State"]["ExitCode"] == code
