@@ -158,8 +158,12 @@ def _port(item, where: str) -> list[dict]:
     if isinstance(item, dict):
         if "target" not in item:
             raise BadFile(f"{where}: a port needs a target")
+        try:
+            target = int(item["target"])
+        except ValueError:
+            raise BadFile(f"{where}.target: invalid port {item['target']!r}") from None
         return [{"mode": item.get("mode", "ingress"), "host_ip": str(item.get("host_ip") or ""),
-                 "target": int(item["target"]), "published": str(item.get("published") or ""),
+                 "target": target, "published": str(item.get("published") or ""),
                  "protocol": item.get("protocol", "tcp")}]
     text = str(item)
     text, _, proto = text.partition("/")
@@ -218,6 +222,8 @@ def _volume(project, model, name: str, item, where: str) -> dict:
                 mount["read_only"] = True
             if mount["type"] == "bind":
                 mount["bind"] = {"create_host_path": True}
+    if not str(mount["target"]).startswith("/"):
+        raise BadFile(f"{where}: invalid mount path {mount['target']!r}: it must be absolute")
     source = mount.get("source")
     if mount["type"] == "bind":
         if not source:
@@ -316,7 +322,7 @@ def _service(project, name: str, svc: dict, model) -> dict:
                                               "pids": limits.get("pids", svc.get("pids_limit"))}.items()
                    if v is not None},
         "stop_signal": str(svc.get("stop_signal") or ""),
-        "stop_grace_period": str(svc.get("stop_grace_period") or ""),
+        "stop_grace_period": _duration(svc.get("stop_grace_period"), f"{where}.stop_grace_period"),
         **{k: _bool(svc[k]) for k in ("tty", "stdin_open", "init", "privileged", "read_only") if k in svc},
         **{k: [str(x) for x in svc[k]] for k in ("cap_add", "cap_drop", "dns", "tmpfs") if svc.get(k)},
         **({"tmpfs": [str(svc["tmpfs"])]} if isinstance(svc.get("tmpfs"), str) else {}),
@@ -331,6 +337,18 @@ def _pairs(value) -> dict:
     if isinstance(value, dict):
         return {str(k): "" if v is None else _scalar(v) for k, v in value.items()}
     return dict((str(a).split("=", 1) + [""])[:2] for a in value)
+
+
+def _duration(value, where: str) -> str:
+    """A Go duration (1m30s), checked here: a bad one fails before anything is made."""
+    if value is None or value == "":
+        return ""
+    from gateway.cli.compose import engine
+    try:
+        engine.seconds(str(value))
+    except BadFile:
+        raise BadFile(f"{where}: invalid duration {value!r}") from None
+    return str(value)
 
 
 def _hosts(value) -> list:

@@ -6,34 +6,50 @@ table: a key it does not list is refused, naming the key and the file,
 rather than silently ignored."""
 from gateway.cli.compose.errors import BadFile
 
-ANY = None  # a value not looked into (a mapping of user's names: labels, args...)
+ANY = None  # a value not looked into
 
-HEALTHCHECK = {"test": ANY, "interval": ANY, "timeout": ANY, "retries": ANY, "start_period": ANY,
-               "start_interval": ANY, "disable": ANY}
-BUILD = {"context": ANY, "dockerfile": ANY, "args": ANY, "target": ANY, "labels": ANY}
-LIMITS = {"memory": ANY, "cpus": ANY, "pids": ANY}
+
+class Kind:
+    """A leaf's type: the Python types YAML gives for it, and its name in the message."""
+
+    def __init__(self, name: str, *types):
+        self.name, self.types = name, types
+
+
+STR = Kind("a string", str, int, float)  # 1.36 or 1000 read by YAML as numbers are taken as written
+LIST = Kind("a list", list)
+STR_OR_LIST = Kind("a string or a list", str, list)
+MAP_OR_LIST = Kind("a mapping or a list", dict, list)
+BOOL = Kind("a boolean", bool, str)
+NUMBER = Kind("a number", int, float, str)
+MAP = Kind("a mapping", dict)
+
+HEALTHCHECK = {"test": STR_OR_LIST, "interval": STR, "timeout": STR, "retries": NUMBER, "start_period": STR,
+               "start_interval": STR, "disable": BOOL}
+BUILD = {"context": STR, "dockerfile": STR, "args": MAP_OR_LIST, "target": STR, "labels": MAP_OR_LIST}
+LIMITS = {"memory": STR, "cpus": NUMBER, "pids": NUMBER}
 DEPLOY = {"resources": {"limits": LIMITS}}
-PORT = {"target": ANY, "published": ANY, "host_ip": ANY, "protocol": ANY, "mode": ANY, "name": ANY}
-VOLUME_MOUNT = {"type": ANY, "source": ANY, "target": ANY, "read_only": ANY,
-                "bind": {"create_host_path": ANY, "propagation": ANY}, "volume": {"nocopy": ANY},
-                "tmpfs": {"size": ANY, "mode": ANY}}
-SERVICE_NETWORK = {"aliases": ANY, "ipv4_address": ANY}
-DEPENDS = {"condition": ANY, "restart": ANY, "required": ANY}
+PORT = {"target": NUMBER, "published": STR, "host_ip": STR, "protocol": STR, "mode": STR, "name": STR}
+VOLUME_MOUNT = {"type": STR, "source": STR, "target": STR, "read_only": BOOL,
+                "bind": {"create_host_path": BOOL, "propagation": STR}, "volume": {"nocopy": BOOL},
+                "tmpfs": {"size": STR, "mode": NUMBER}}
+SERVICE_NETWORK = {"aliases": LIST, "ipv4_address": STR}
+DEPENDS = {"condition": STR, "restart": BOOL, "required": BOOL}
 
 SERVICE = {
-    "image": ANY, "build": BUILD, "command": ANY, "entrypoint": ANY, "environment": ANY, "env_file": ANY,
-    "ports": [PORT], "expose": ANY, "volumes": [VOLUME_MOUNT], "networks": {"*": SERVICE_NETWORK},
-    "depends_on": {"*": DEPENDS}, "restart": ANY, "healthcheck": HEALTHCHECK, "labels": ANY,
-    "container_name": ANY, "working_dir": ANY, "user": ANY, "hostname": ANY, "domainname": ANY,
-    "deploy": DEPLOY, "stop_signal": ANY, "stop_grace_period": ANY, "tty": ANY, "stdin_open": ANY,
-    "init": ANY, "privileged": ANY, "cap_add": ANY, "cap_drop": ANY, "dns": ANY, "extra_hosts": ANY,
-    "tmpfs": ANY, "read_only": ANY, "shm_size": ANY, "mem_limit": ANY, "cpus": ANY, "pids_limit": ANY,
-    "pull_policy": ANY,
+    "image": STR, "build": BUILD, "command": STR_OR_LIST, "entrypoint": STR_OR_LIST, "environment": MAP_OR_LIST,
+    "env_file": STR_OR_LIST, "ports": [PORT], "expose": LIST, "volumes": [VOLUME_MOUNT],
+    "networks": {"*": SERVICE_NETWORK}, "depends_on": {"*": DEPENDS}, "restart": STR, "healthcheck": HEALTHCHECK,
+    "labels": MAP_OR_LIST, "container_name": STR, "working_dir": STR, "user": STR, "hostname": STR,
+    "domainname": STR, "deploy": DEPLOY, "stop_signal": STR, "stop_grace_period": STR, "tty": BOOL,
+    "stdin_open": BOOL, "init": BOOL, "privileged": BOOL, "cap_add": LIST, "cap_drop": LIST,
+    "dns": STR_OR_LIST, "extra_hosts": MAP_OR_LIST, "tmpfs": STR_OR_LIST, "read_only": BOOL, "shm_size": STR,
+    "mem_limit": STR, "cpus": NUMBER, "pids_limit": NUMBER, "pull_policy": STR,
 }
-NETWORK = {"driver": ANY, "external": ANY, "name": ANY, "labels": ANY, "internal": ANY,
-           "ipam": {"driver": ANY, "config": [{"subnet": ANY, "gateway": ANY}]}}
-VOLUME = {"driver": ANY, "external": ANY, "name": ANY, "labels": ANY, "driver_opts": ANY}
-TOP = {"version": ANY, "name": ANY, "services": {"*": SERVICE}, "networks": {"*": NETWORK},
+NETWORK = {"driver": STR, "external": ANY, "name": STR, "labels": MAP_OR_LIST, "internal": BOOL,
+           "ipam": {"driver": STR, "config": [{"subnet": STR, "gateway": STR}]}}
+VOLUME = {"driver": STR, "external": ANY, "name": STR, "labels": MAP_OR_LIST, "driver_opts": MAP}
+TOP = {"version": STR, "name": STR, "services": {"*": SERVICE}, "networks": {"*": NETWORK},
        "volumes": {"*": VOLUME}}
 
 
@@ -49,12 +65,22 @@ def check(doc, filename: str) -> None:
 def _walk(value, shape, path: str, filename: str) -> None:
     if shape is ANY or value is None:
         return
+    if isinstance(shape, Kind):
+        if not isinstance(value, shape.types) or (isinstance(value, bool) and bool not in shape.types):
+            raise BadFile(f"validating {filename}: {path} must be {shape.name}")
+        if isinstance(value, (list, dict)) and shape is not MAP:  # a list's items, a mapping's values: scalars
+            items = value.values() if isinstance(value, dict) else value
+            if any(isinstance(i, (list, dict)) for i in items):
+                raise BadFile(f"validating {filename}: {path} must hold strings, not lists or mappings")
+        return
     if isinstance(shape, list):  # a list whose long-syntax items are mappings (short syntax: a string)
         if not isinstance(value, list):
             raise BadFile(f"validating {filename}: {path} must be a list")
         for i, item in enumerate(value):
             if isinstance(item, dict):
                 _walk(item, shape[0], f"{path}.{i}", filename)
+            elif not isinstance(item, (str, int)) or isinstance(item, bool):
+                raise BadFile(f"validating {filename}: {path}.{i} must be a string or a mapping")
         return
     if "*" in shape:  # a mapping of user-chosen names (services, networks...), or a list of names
         if isinstance(value, list) and path.endswith(("networks", "depends_on")) and path.count(".") >= 2:
