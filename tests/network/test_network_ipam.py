@@ -7,10 +7,11 @@ import signal
 import grpc
 import pytest
 
-from common.errors import ResourceExhausted
+from common.errors import AlreadyExists, ResourceExhausted
+from services.network import ipam_config
 from services.network.ipam import AddressPool
 from services.network.endpoints import host_interface_name
-from tests.support.network import Service, link, ports_of, wait_until
+from tests.support.network import Service, free_subnet, link, ports_of, wait_until
 
 
 def _pool(tmp_path, cidr):
@@ -25,6 +26,32 @@ def test_pool_never_hands_out_network_gateway_or_broadcast(tmp_path):
     with pytest.raises(ResourceExhausted) as err:
         pool.allocate("one-too-many")
     assert "10.0.0.0/29" in str(err.value)
+
+
+def test_pool_hands_out_its_range_only_and_never_an_auxiliary_address(tmp_path):
+    subnet = ipaddress.ip_network("10.0.0.0/24")
+    gateway = ipaddress.ip_address("10.0.0.8")  # the range's first, as Docker's IPAM picks it
+    pool = AddressPool(tmp_path / "ipam" / "n.json", subnet, gateway, ip_range="10.0.0.8/29",
+                       reserved=[ipaddress.ip_address("10.0.0.10"), ipaddress.ip_address("10.0.0.200")])
+    assert pool.capacity == 6
+    got = [str(pool.allocate(f"c{i}")) for i in range(6)]
+    assert got == ["10.0.0.9", "10.0.0.11", "10.0.0.12", "10.0.0.13", "10.0.0.14", "10.0.0.15"]
+    with pytest.raises(ResourceExhausted) as err:
+        pool.allocate("one-too-many")
+    assert "10.0.0.8-10.0.0.15 of 10.0.0.0/24" in str(err.value)
+    assert str(pool.allocate_this(ipaddress.ip_address("10.0.0.100"), "x")) == "10.0.0.100"  # --ip: the subnet's
+    with pytest.raises(AlreadyExists):
+        pool.allocate_this(ipaddress.ip_address("10.0.0.200"), "y")
+
+
+@pytest.mark.parametrize("cidr, rng, first, last", [
+    ("10.0.0.0/24", "10.0.0.0/16", "10.0.0.1", "10.0.0.254"),  # wider than the subnet: all of it
+    ("10.0.0.0/24", "10.0.0.5/25", "10.0.0.1", "10.0.0.127"),  # host bits dropped, as Docker's
+    ("10.0.0.0/24", "10.0.0.128/25", "10.0.0.128", "10.0.0.254"),
+])
+def test_range_bounds_as_docker_computes_them(cidr, rng, first, last):
+    lo, hi = ipam_config.bounds(ipaddress.ip_network(cidr), rng)
+    assert (str(ipaddress.ip_address(lo)), str(ipaddress.ip_address(hi))) == (first, last)
 
 
 def test_pool_persists_and_reuses_freed_addresses(tmp_path):
@@ -127,3 +154,29 @@ def test_sigterm_removes_the_bridge_when_every_endpoint_died(make_net_stack, mak
     assert wait_until(lambda: link(ep.host_interface) is None)
     assert svc.stop() == 0
     assert link(svc.bridge) is None
+
+
+def test_a_network_keeps_its_range_and_auxiliary_addresses_across_a_restart(net_stack: Service, make_netns):
+    from doca.network.v1 import network_pb2 as pb
+    subnet = ipaddress.ip_network(free_subnet())
+    base = subnet.network_address
+    net = net_stack.stub.Create(pb.CreateRequest(name="ranged", subnet=str(subnet), ip_range=f"{base + 64}/30",
+                                                 aux_addresses={"a": str(base + 65)}, options={"x": "y"},
+                                                 attachable=True))
+    try:
+        assert (net.gateway, net.ip_range, dict(net.aux_addresses), dict(net.options), net.attachable) == \
+            (str(base + 64), f"{base + 64}/30", {"a": str(base + 65)}, {"x": "y"}, True)
+        net_stack.restart()
+        again = net_stack.stub.Inspect(pb.InspectRequest(network="ranged")).network
+        assert again == net
+        a, b, c = make_netns(), make_netns(), make_netns()
+        assert net_stack.attach("c1", a.path, network="ranged").ip_address == str(base + 66)
+        # the range's last address is a container's (Docker reserves the subnet's broadcast only)
+        assert net_stack.attach("c2", b.path, network="ranged").ip_address == str(base + 67)
+        with pytest.raises(grpc.RpcError) as err:
+            net_stack.attach("c3", c.path, network="ranged")
+        assert err.value.code() is grpc.StatusCode.RESOURCE_EXHAUSTED
+        net_stack.detach("c1")
+        net_stack.detach("c2")
+    finally:
+        net_stack.stub.Remove(pb.RemoveRequest(network="ranged"))
