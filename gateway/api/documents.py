@@ -197,13 +197,10 @@ def _config(spec, exposed) -> dict:
         "Cmd": list(spec.cmd) or None,
     })
     if spec.healthcheck.test:
-        out["Healthcheck"] = {"Test": list(spec.healthcheck.test), "Interval": spec.healthcheck.interval,
-                              "Timeout": spec.healthcheck.timeout, "StartPeriod": spec.healthcheck.start_period,
-                              "Retries": spec.healthcheck.retries}
-        if spec.healthcheck.start_interval:  # Docker's omitempty, before Retries
-            out["Healthcheck"] = {**{k: v for k, v in out["Healthcheck"].items() if k != "Retries"},
-                                  "StartInterval": spec.healthcheck.start_interval,
-                                  "Retries": spec.healthcheck.retries}
+        hc = spec.healthcheck  # moby's HealthConfig: every field but Test is omitempty
+        out["Healthcheck"] = {"Test": list(hc.test), **{k: v for k, v in (
+            ("Interval", hc.interval), ("Timeout", hc.timeout), ("StartPeriod", hc.start_period),
+            ("StartInterval", hc.start_interval), ("Retries", hc.retries)) if v}}
     out.update({
         "Image": spec.image, "Volumes": {v: {} for v in spec.config_volumes} or None,
         "WorkingDir": spec.process.cwd if spec.process.cwd != "/" else "",
