@@ -8,6 +8,7 @@ import json
 import urllib.request
 
 from tests.support.stack import free_port
+from tests.support.waiting import wait_for
 
 COMPOSE = """\
 services:
@@ -79,6 +80,7 @@ def test_two_service_app(stack, compose):
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as r:
             assert r.read() == b"bonjour from web\n"
         # the client reached web by service name and alias (its log), after web was healthy
+        wait_for(lambda: compose("logs", "client").stdout.count("\n") >= 2, timeout=30)
         logs = compose("logs", "client").stdout
         assert logs == "client-1  | bonjour from web\nclient-1  | bonjour from web\n"  # Compose's short name
         assert compose("exec", "-T", "client", "wget", "-q", "-O", "-", "http://www/").stdout == "bonjour from web\n"
@@ -151,7 +153,7 @@ def test_down_without_volumes_keeps_them_and_conditions(stack, compose):
         "volumes:\n  data:\n")
     try:
         compose("-p", "seq", "up", "-d")
-        assert compose("-p", "seq", "logs", "--no-log-prefix", "main").stdout == "seeded\n"
+        assert wait_for(lambda: compose("-p", "seq", "logs", "--no-log-prefix", "main").stdout) == "seeded\n"
         compose("-p", "seq", "down", "-t", "1")
         assert _project(stack, "seq") == {"containers": [], "networks": [], "volumes": ["seq_data"]}
         (compose.folder / "compose.yaml").write_text(
