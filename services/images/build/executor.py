@@ -97,6 +97,7 @@ class Executor:
         self.pins = pins
         self.build_dir = build_dir
         self.states: dict[int, StageState] = {}
+        self._bare: set[int] = set()  # stages that are an image's FROM and nothing more
         self._trees: dict[str, LayerTree] = {}
 
     # -- the build --------------------------------------------------------
@@ -119,11 +120,18 @@ class Executor:
         for index in self.plan.order:
             stage = self.plan.stages[index]
             self.states[index] = self._stage(stage, (stage.name or f"stage-{index}") if multi else "")
-        return self._image(self.states[self.plan.target])
+        target = self.states[self.plan.target]
+        if self.plan.target in self._bare and not self.opt.labels:
+            # FROM an image and nothing else: that image itself, as Docker's classic
+            # builder gives it (no new image, and so no child of it).
+            return self._tag(target.base)
+        return self._image(target)
 
     def _stage(self, stage, label: str) -> StageState:
         state, triggers = self._base(stage)
         insts = triggers + list(stage.instructions)
+        if not insts and state.base and stage.base_stage is None:
+            self._bare.add(stage.index)
         total = 1 + len(insts)
         self.emit(events.Step(label, 1, total, f"FROM {stage.base}" + (f" AS {stage.name}" if stage.name else "")))
         scope = self.plan.scope(stage, base_env=state.config.get("Env") or [])
@@ -321,6 +329,9 @@ class Executor:
                                              history=state.history, config=config,
                                              layer_descs=state.descs, extra=extra, parent=state.base)
             self.cache.record_image(key, image_id)
+        return self._tag(image_id)
+
+    def _tag(self, image_id: str) -> str:
         with self.svc.lock:
             for ref in self.opt.tags:
                 self.svc.tags.set(str(ref), image_id)

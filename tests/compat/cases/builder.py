@@ -123,3 +123,13 @@ CASES += [
     case("builder-prune-all-keep-storage", f"{PRUNE} -a --keep-storage 1.5GB", ignore="stdout"),
     case("builder-prune-keep-storage-negative", f"{PRUNE} --keep-storage -1", says="invalid size: '-1'"),
 ]
+
+# -- FROM an image and nothing else: the classic builder gives that image itself (no new image, no child)
+FROM_ONLY = ("build -q -t %n:b -",)
+CASES += [
+    case("build-from-only-parent", "image inspect -f '[{{.Parent}}]' %n:b", setup=FROM_ONLY, setup_stdin=ONLY_FROM,
+         cleanup=RMI),
+    case("build-from-only-rmi", "rmi %n:b", setup=FROM_ONLY, setup_stdin=ONLY_FROM, cleanup=RMI),
+    case("build-from-only-label-parent", "image inspect -f '{{if .Parent}}child{{end}}' %n:b",
+         setup="build -q --label a=b -t %n:b -", setup_stdin=ONLY_FROM, cleanup=RMI),
+]
