@@ -5,10 +5,12 @@ response head and carries raw bytes both ways until one side closes."""
 import logging
 import os
 import pathlib
+import re
 import select
 import socket
 import threading
 import traceback
+import urllib.parse
 
 import grpc
 import h11
@@ -60,7 +62,10 @@ class Connection:
 
     def _body(self):
         while True:
-            ev = self._event()
+            try:
+                ev = self._event()
+            except h11.RemoteProtocolError:  # cut short (the client hung up) or badly chunked
+                raise ApiError(400, "unexpected EOF") from None
             if isinstance(ev, h11.Data):
                 yield bytes(ev.data)
             elif isinstance(ev, h11.EndOfMessage):
@@ -133,11 +138,13 @@ class Connection:
         path, _, query = target.partition("?")
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in ev.headers}
         asked, path = versions.split(path)
-        version = asked or versions.MAX_VERSION
+        refusal = versions.check(asked) if asked else None
+        version = versions.MAX_VERSION if refusal or not asked else asked
         req = Request(method, path, Query(query), headers, version, _body=self._body())
         try:
-            if asked and (refusal := versions.check(asked)):
+            if refusal:
                 raise ApiError(400, refusal)
+            path = req.path = unescape(path)
             handler, req.params = router.find(method, path)
             result = handler(req, self.backend)
         except ApiError as e:
@@ -260,6 +267,20 @@ class HangUpWatch:
         self._done.set()
         if self._thread:
             self._thread.join()
+
+
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+def unescape(path: str) -> str:
+    """The path as Go's net/http gives Docker's router: %-escapes decoded
+    (a volume "a b" is asked as /volumes/a%20b); a bad escape is a 400."""
+    if "%" not in path:
+        return path
+    bad = _BAD_ESCAPE.search(path)
+    if bad:
+        raise ApiError(400, f'invalid URL escape "{path[bad.start():bad.start() + 3]}"')
+    return urllib.parse.unquote(path, errors="replace")
 
 
 def status_text(status: int) -> str:
