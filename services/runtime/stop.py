@@ -24,7 +24,9 @@ class StopMixin(RuntimeState):
         """Until the container's process exits (a restart policy may start
         it again afterwards, as with `docker wait`)."""
         rec = self.get(ref)
-        while rec.status in ACTIVE and not joined_ns.waiting(rec):  # no init yet: not running, as Docker's
+        # A created one without an init returns at once, as Docker's; one whose init is held waits for
+        # it (an attach's start may be on its way). Not done: Docker's wait returns for any created one.
+        while rec.status in ACTIVE and not joined_ns.waiting(rec):
             if not shim_client.wait_exit(rec.shim_pid, rec.shim_start, self.store.dir(rec.id), None, cancelled):
                 return rec
             rec = self.refresh(rec)
@@ -38,7 +40,8 @@ class StopMixin(RuntimeState):
             if rec.status == "restarting":
                 rec.status = "exited"
             self.store.save(rec)
-        if rec.status not in ACTIVE or joined_ns.waiting(rec):  # no init made yet: nothing to stop
+        if rec.status not in ("running", "paused"):
+            # created: nothing runs (its init, if made, waits for start), so it stays created, as Docker's
             return rec
         started = rec.status != "created"
         try:

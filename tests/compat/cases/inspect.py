@@ -251,3 +251,9 @@ CASES += [
     fmt("network-inspect-format-field-of-list", "{{.IPAM.Config.X}}", "network inspect", "none",
         "can't evaluate field x in type interface {}", (), ()),
 ]
+
+CASES += [
+    # stop of a created container: Docker's has no process and stays created (doca's held init is killed)
+    case("inspect-state-created-stopped", "inspect -f '{{.State.Status}} {{.State.ExitCode}}' %n",
+         setup=(f"{C} %i true", "stop %n"), cleanup=RM),
+]
