@@ -15,14 +15,17 @@ def register(container_id: str, resize_fn: Callable[[int, int], None]) -> Callab
     with _lock:
         _resizers.setdefault(container_id, []).append(resize_fn)
 
-    def unregister() -> None:
-        with _lock:
-            fns = _resizers.get(container_id, [])
-            if resize_fn in fns:
-                fns.remove(resize_fn)
-            if not fns:
-                _resizers.pop(container_id, None)
-    return unregister
+    return lambda: unregister(container_id, resize_fn)
+
+
+def unregister(container_id: str, resize_fn: Callable[[int, int], None]) -> None:
+    """The attach that registered resize_fn has ended."""
+    with _lock:
+        fns = _resizers.get(container_id, [])
+        if resize_fn in fns:
+            fns.remove(resize_fn)
+        if not fns:
+            _resizers.pop(container_id, None)
 
 
 def resize(container_id: str, h: int, w: int) -> bool:

@@ -358,6 +358,12 @@ def test_tty_registry_reaches_the_newest_attach():
     off1()
     assert not ttys.resize("cid", 1, 1)
 
+    def attach_resizer(h, w):
+        seen.append(("attach", h, w))
+    ttys.register("cid", attach_resizer)
+    ttys.unregister("cid", attach_resizer)  # the attach's own way out
+    assert not ttys.resize("cid", 5, 5)
+
 
 def test_docker_and_doca_stop_with_signal(api, docker_cli, stack, made):
     name = made()
