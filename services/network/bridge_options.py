@@ -8,10 +8,11 @@ What doca applies: the bridge's name, inter-container traffic (enable_icc
 false: the bridge's ports isolated from each other, so containers reach
 the gateway only), masquerading of traffic leaving the host
 (enable_ip_masquerade false: none) and the MTU of the containers'
-interfaces (veth pairs). host_binding_ipv4 is checked and kept (the
-published ports' default address is the sandbox's, bound before a network
-is joined); the others Docker's bridge driver reads (default_bridge,
-container_iface_prefix, enable_ipv6) are kept only.
+interfaces (veth pairs), and container_iface_prefix (the containers'
+interfaces on the network: PREFIX0, PREFIX1... instead of eth0).
+host_binding_ipv4 is checked and kept (the published ports' default
+address is the sandbox's, bound before a network is joined); the others
+Docker's bridge driver reads (default_bridge, enable_ipv6) are kept only.
 """
 import dataclasses
 import ipaddress
@@ -24,6 +25,7 @@ ENABLE_ICC = "com.docker.network.bridge.enable_icc"
 ENABLE_MASQUERADE = "com.docker.network.bridge.enable_ip_masquerade"
 HOST_BINDING = "com.docker.network.bridge.host_binding_ipv4"
 MTU = "com.docker.network.driver.mtu"
+IFACE_PREFIX = "com.docker.network.container_iface_prefix"
 IFNAMSIZ = 16
 _IFNAME = re.compile(r"[^/\s:]+")  # what the kernel's dev_valid_name refuses: '/', blanks, ':'
 # Go's strconv.ParseBool
@@ -37,6 +39,7 @@ class BridgeOptions:
     icc: bool = True
     masquerade: bool = True
     mtu: int = 0  # 0 = the kernel's default
+    iface_prefix: str = "eth"  # the containers' interfaces: eth0, eth1... or PREFIX0, PREFIX1...
 
 
 def _bool(key: str, value: str) -> bool:
@@ -77,6 +80,8 @@ def parse(options: dict) -> BridgeOptions:
         out["icc"] = _bool(ENABLE_ICC, options[ENABLE_ICC])
     if ENABLE_MASQUERADE in options:
         out["masquerade"] = _bool(ENABLE_MASQUERADE, options[ENABLE_MASQUERADE])
+    if options.get(IFACE_PREFIX):  # taken as Docker's: a name it cannot make fails the container's attach
+        out["iface_prefix"] = options[IFACE_PREFIX]
     if HOST_BINDING in options:
         try:
             ipaddress.ip_address(options[HOST_BINDING])

@@ -9,6 +9,7 @@ Part of NetworkManager (manager.py), under its lock.
 import ipaddress
 import logging
 import os
+import re
 import time
 
 from common import crashpoints
@@ -164,11 +165,16 @@ class ContainerNetworking:
             st.store.remove(cid)
             st.pool.release_owner(cid)
         started = time.perf_counter()
-        own = driver.new_endpoint(ipr, net, cid)
-        ip = self._allocate(ipr, st, cid, wanted_ip)
         others = self._records_of(cid)
         used = {r.get("ifname", CONTAINER_IFNAME) for _, r in others}
-        ifname = next(f"eth{i}" for i in range(len(used) + 1) if f"eth{i}" not in used)
+        prefix = net.bridge_options.iface_prefix  # -o com.docker.network.container_iface_prefix: its own count
+        ifname = next(f"{prefix}{i}" for i in range(len(used) + 1) if f"{prefix}{i}" not in used)
+        if len(ifname) >= 16 or not re.fullmatch(r"[^/\s:]+", ifname):
+            raise InvalidArgument(f"cannot name the container's interface {ifname!r} on network {net.name} "
+                                  "(com.docker.network.container_iface_prefix): at most 15 characters, "
+                                  "no '/', ':' or blanks")
+        own = driver.new_endpoint(ipr, net, cid)
+        ip = self._allocate(ipr, st, cid, wanted_ip)
         route = not net.internal and all(n.internal for n, _ in others)
         rec = {"ip": str(ip), **own, "state": PENDING,
                "ifname": ifname, "route": route, "netns_path": netns_path, "name": name,

@@ -80,6 +80,8 @@ CASES = [
     case("netflags-opt-unknown-bridge-keys", "network inspect -f '{{json .Options}}' %n",
          setup="network create -o com.docker.network.bridge.host_binding_ipv4=127.0.0.1 "
                "-o com.docker.network.container_iface_prefix=foo %n", cleanup=RM),
+    case("netflags-opt-iface-prefix", "run --rm --network %n %i ls /sys/class/net",
+         setup="network create -o com.docker.network.container_iface_prefix=foo %n", cleanup=RM),
     # --attachable, --scope, --ipam-driver, --ipam-opt
     case("netflags-attachable-inspect", "network inspect -f '{{.Attachable}} {{.Scope}}' %n",
          setup="network create --attachable %n", cleanup=RM),
