@@ -133,3 +133,21 @@ def test_docker_cli_network_verbs(docker_cli, stack, net_name, sleeper):
     assert r.returncode == 1 and "pre-defined network" in r.stderr
     docker_cli("network", "rm", net_name)
     assert net_name not in stack.doca("network", "ls", "--format", "{{.Name}}").stdout.split()
+
+
+def test_ipam_range_aux_addresses_options_and_attachable(api, stack, net_name):
+    ipam = docker.types.IPAMConfig(pool_configs=[docker.types.IPAMPool(
+        subnet="10.197.8.0/24", gateway="10.197.8.1", iprange="10.197.8.128/25", aux_addresses={"rtr": "10.197.8.130"})])
+    api.create_network(net_name, ipam=ipam, attachable=True, options={"com.docker.network.driver.mtu": "1400"})
+    doc = api.inspect_network(net_name)
+    conf = doc["IPAM"]["Config"][0]
+    assert conf["Subnet"] == "10.197.8.0/24" and conf["IPRange"] == "10.197.8.128/25"
+    assert conf["AuxiliaryAddresses"] == {"rtr": "10.197.8.130"}
+    assert doc["Attachable"] is True and doc["Options"]["com.docker.network.driver.mtu"] == "1400"
+    cid = stack.doca("run", "-d", "--network", net_name, "busybox", "sleep", "300").stdout.strip()
+    try:
+        ip = api.inspect_container(cid)["NetworkSettings"]["Networks"][net_name]["IPAddress"]
+        last = int(ip.rsplit(".", 1)[1])
+        assert last >= 128 and ip != "10.197.8.130"  # from the range, never the reserved one
+    finally:
+        stack.doca("rm", "-f", cid)
