@@ -274,6 +274,8 @@ def test_pause_and_unpause(api, made):
     api.start(cid)
     api.pause(cid)
     assert api.inspect_container(cid)["State"]["Paused"] is True
+    r = post(api, f"/containers/{cid}/start")
+    assert r.status_code == 409 and r.json()["message"] == "cannot start a paused container, try unpause instead"
     assert api.containers(filters={"id": cid})[0]["State"] == "paused"
     api.unpause(cid)
     assert api.inspect_container(cid)["State"]["Paused"] is False

@@ -132,6 +132,8 @@ def _image_missing(backend, image: str) -> bool:
 @route("POST", "/containers/{id}/start")
 def start(req, backend):
     doc = _inspect(backend, req.params["id"])
+    if (doc.get("State") or {}).get("Paused"):
+        raise ApiError(409, "cannot start a paused container, try unpause instead")
     if _running(doc):
         return _not_modified()
     backend.containers.Start(cpb.ContainerRef(id=doc["Id"]))
