@@ -435,6 +435,7 @@ def image(img) -> dict:
 def volume(vol) -> dict:
     return {
         "Name": vol.name, "Driver": vol.driver or "local", "Mountpoint": vol.mountpoint,
-        "CreatedAt": _ts(vol.created_at), "Labels": dict(vol.labels) or None,
+        # Docker's volume store keeps time.RFC3339: whole seconds
+        "CreatedAt": _ts(vol.created_at.__class__(seconds=vol.created_at.seconds)), "Labels": dict(vol.labels) or None,
         "Scope": "local", "Options": dict(vol.options) or None, "UsedBy": list(vol.used_by),
     }

@@ -1,0 +1,11 @@
+"""What the Engine API face's work (issue 13: volumes, networks, events,
+system df) found the `doca` CLI doing differently from Docker."""
+from tests.compat.case import case
+
+RMV = "volume rm -f %v"
+
+CASES = [
+    # a volume's CreatedAt is RFC 3339 in whole seconds (Docker's volume store), not with a fraction
+    case("volume-inspect-created-at-seconds", "volume inspect -f '{{len .CreatedAt}}' %v", setup="volume create %v",
+         cleanup=RMV),
+]
