@@ -348,6 +348,8 @@ def test_resize_of_a_stopped_container_is_409_and_of_a_running_one_200(api, made
     assert e.value.status_code == 409 and "is not running" in str(e.value)
     api.start(cid)
     api.resize(cid, 40, 100)
+    r = post(api, f"/containers/{cid}/resize", h=40)
+    assert r.status_code == 400 and "invalid syntax" in r.json()["message"]
 
 
 def test_tty_registry_reaches_the_newest_attach():

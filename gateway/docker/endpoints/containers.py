@@ -261,7 +261,10 @@ def prune(req, backend):
 
 @route("POST", "/containers/{id}/resize")
 def resize(req, backend):
-    h, w = req.query.int("h", 0), req.query.int("w", 0)
+    for key in ("h", "w"):  # both required, as dockerd's strconv.Atoi reads them
+        if not req.query.get(key):
+            raise ApiError(400, 'strconv.Atoi: parsing "": invalid syntax')
+    h, w = req.query.int("h"), req.query.int("w")
     if h < 0 or w < 0:
         raise ApiError(400, f"invalid size: h={h} w={w}")
     doc = _inspect(backend, req.params["id"])
