@@ -117,6 +117,8 @@ class Pump:
 
     def _gone(self) -> None:
         self.client_gone.set()
+        if self.detached:  # the detach keys: the client's connection ends now
+            shutdown(self.conn)
         if self.on_gone and not self._done.is_set():
             try:
                 self.on_gone()

@@ -59,7 +59,8 @@ def test_exec_stdin_until_its_end(api, box):
     try:
         sock.sendall(b"hello\n")
         sock.shutdown(1)  # the client's end of input closes the process's stdin
-        assert frames(read_all(sock)) == [(1, b"hello\n"), (1, b"done\n")]
+        got = frames(read_all(sock))
+        assert {kind for kind, _ in got} == {1} and b"".join(data for _, data in got) == b"hello\ndone\n"
     finally:
         sock.close()
     assert api.exec_inspect(e)["ExitCode"] == 0
@@ -146,3 +147,13 @@ def test_docker_exec_it_through_a_pty(docker_cli, box):
                            [b"stty size; tty\r", b"exit 7\r"])
     assert b"30 100\r\n/dev/pts/0\r\n" in out, out
     assert code == 7
+
+
+def test_a_client_leaving_leaves_the_process_running(api, box):
+    e = api.exec_create(box, "sh -c 'sleep 1; touch /tmp/after-leaving; exit 9'")["Id"]
+    api.exec_start(e, socket=True)._sock.close()
+    deadline = time.time() + 20
+    while time.time() < deadline and api.exec_inspect(e)["Running"]:
+        time.sleep(0.2)
+    assert api.exec_inspect(e)["ExitCode"] == 9  # as dockerd: it ran to its end
+    assert client_run(api, box, "test -e /tmp/after-leaving") == 0

@@ -248,14 +248,15 @@ def _follow(backend, rec: ExecRecord) -> None:
 def _attached(backend, rec: ExecRecord, tty: bool, size, conn) -> None:
     b = rec.body
     want_in, want_out, want_err = bool(b.get("AttachStdin")), bool(b.get("AttachStdout")), bool(b.get("AttachStderr"))
-    escape = mux.detach_keys(b["DetachKeys"]) if b.get("DetachKeys") and want_in and tty else b""
+    escape = mux.detach_keys(b.get("DetachKeys") or mux.DEFAULT_DETACH_KEYS) if want_in and tty else b""
     first = pb.ExecInput(start=_config(rec, False, rec.size or size))
     pump = mux.Pump(conn, first, lambda data: pb.ExecInput(stdin=data), pb.ExecInput(close_stdin=True),
                     read_stdin=want_in, escape=escape)
     code = None
     try:
         call = backend.containers.Exec(pump.inputs())
-        pump.on_gone = call.cancel
+        # A client that leaves (or detaches) leaves the process running, as
+        # dockerd's: the output is drained here until its exit is recorded.
         rec.pump = pump
         rec.started.set()
         if rec.size and size and rec.size != tuple(size):  # a resize came before the start
@@ -264,8 +265,13 @@ def _attached(backend, rec: ExecRecord, tty: bool, size, conn) -> None:
         for out in call:
             kind = out.WhichOneof("event")
             if kind == "output":
-                if want_err if out.output.stream == pb.LogChunk.STDERR else want_out:
-                    conn.sendall(mux.encode(out.output, tty))
+                if (want_err if out.output.stream == pb.LogChunk.STDERR else want_out) and \
+                        not pump.client_gone.is_set():
+                    try:
+                        conn.sendall(mux.encode(out.output, tty))
+                    except OSError:
+                        pump.client_gone.set()
+                        mux.shutdown(conn)
             elif kind == "exit_code":
                 code = out.exit_code
                 break
@@ -276,8 +282,6 @@ def _attached(backend, rec: ExecRecord, tty: bool, size, conn) -> None:
             except OSError:
                 pass
             code = 126 if code is None else code
-    except OSError:
-        pass  # the client went away; the process goes on without it
     finally:
         pump.finish()
         rec.started.set()

@@ -2,6 +2,7 @@
 over doca.v1 Containers.Logs and Containers.Attach. Docker's stream formats
 are gateway/docker/mux.py's."""
 import logging
+import time
 
 import grpc
 
@@ -120,6 +121,9 @@ class Live:
     def __init__(self, call, pump, events):
         self.call, self.pump, self.events = call, pump, events
 
+    def resize(self, h: int, w: int) -> None:
+        self.pump.put(pb.AttachInput(resize=pb.WindowSize(rows=h, cols=w)))
+
 
 def _open(backend, doc: dict, opts: AttachOptions) -> Live:
     status = (doc.get("State") or {}).get("Status")
@@ -141,11 +145,21 @@ def _open(backend, doc: dict, opts: AttachOptions) -> Live:
         pump.finish()
         call.cancel()
         raise
-    return Live(call, pump, events)
+    live = Live(call, pump, events)
+    if opts.tty:  # before the head: the client's resize follows it at once
+        ttys.register(doc["Id"], live.resize)
+    return live
+
+
+# Before the first bytes after the head: the Docker SDK reads the head
+# through a buffered reader, then the rest from the socket beneath it, so
+# bytes that arrive with the head are lost to it (dockerd's too, by timing).
+SETTLE = 0.05
 
 
 def _attach(backend, cid: str, opts: AttachOptions, live: Live | None, conn) -> None:
     try:
+        time.sleep(SETTLE)
         if opts.logs:
             for chunk in backend.containers.Logs(pb.LogsRequest(id=cid)):
                 if opts.wants(chunk.stream):
@@ -163,6 +177,8 @@ def _attach(backend, cid: str, opts: AttachOptions, live: Live | None, conn) -> 
         if live is not None:
             live.pump.finish()
             live.call.cancel()
+            if opts.tty:
+                ttys.unregister(cid, live.resize)
         mux.shutdown(conn)
 
 
@@ -170,11 +186,6 @@ def _live(cid: str, opts: AttachOptions, live: Live, conn) -> None:
     pump, call = live.pump, live.call
     pump.conn = conn
     pump.on_gone = call.cancel
-
-    def resize(h: int, w: int) -> None:
-        pump.put(pb.AttachInput(resize=pb.WindowSize(rows=h, cols=w)))
-    if opts.tty:
-        ttys.register(cid, resize)
     pump.start()
     try:
         for ev in live.events:
@@ -187,6 +198,4 @@ def _live(cid: str, opts: AttachOptions, live: Live, conn) -> None:
         pass  # the client went away
     finally:
         pump.finish()
-        if opts.tty:
-            ttys.unregister(cid, resize)
         call.cancel()
