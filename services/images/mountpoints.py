@@ -12,17 +12,38 @@ import os
 import stat
 
 from common import fstree as trees
+from common.overlayfs import is_opaque
 from common.layerview import LayerTree
 
 # Docker's initMount's paths (daemon/initlayer), relative to the root.
 INIT_PATHS = ("proc", "dev", "sys", "etc/hosts", "etc/hostname", "etc/resolv.conf")
+ANCESTORS = frozenset("/".join(p.split("/")[:i]) for p in INIT_PATHS for i in range(1, p.count("/") + 1))
+
+
+def copied_up_only(path: str, lower_dirs: list[str], rel: str) -> bool:
+    """`path`, a directory of the upper dir, is the image's directory `rel`
+    copied up as it was (overlay does so to make a mount point in it): same
+    mode and owner, not opaque. Then it is no change of its own."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return False
+    if is_opaque(path):
+        return False
+    for lower in lower_dirs:
+        try:
+            low = os.lstat(os.path.join(lower, rel))
+        except OSError:
+            continue
+        return stat.S_ISDIR(low.st_mode) and (low.st_mode, low.st_uid, low.st_gid) == (st.st_mode, st.st_uid,
+                                                                                        st.st_gid)
+    return False
 
 
 def runtime_made(upper: str, lower_dirs: list[str]) -> frozenset:
     """The relative paths of `upper` a diff leaves out."""
     view = LayerTree(lower_dirs)
     absent = {p for p in INIT_PATHS if trees.lookup(view, p, follow_last=False) is None}
-    ancestors = {"/".join(p.split("/")[:i]) for p in INIT_PATHS for i in range(1, p.count("/") + 1)}
     skipped: set[str] = set()
 
     def made(rel: str) -> bool:
@@ -33,10 +54,10 @@ def runtime_made(upper: str, lower_dirs: list[str]) -> frozenset:
             return False
         if stat.S_ISREG(st.st_mode):
             ok = rel in absent and st.st_size == 0
-        elif stat.S_ISDIR(st.st_mode) and (rel in absent or rel in ancestors):
+        elif stat.S_ISDIR(st.st_mode) and (rel in absent or rel in ANCESTORS):
             names = os.listdir(os.path.join(upper, rel))
             each = [made(f"{rel}/{n}") for n in names]  # every one: the others are skipped alone
-            ok = all(each) and (bool(names) or rel in absent)
+            ok = all(each) and (rel in absent or copied_up_only(os.path.join(upper, rel), lower_dirs, rel))
         else:
             ok = False
         if ok:

@@ -69,3 +69,18 @@ def test_network_host(stack, tmp_path, clean_build):
     build(stack, ctx, "--network", "host", "-t", "hostnet:1")
     assert stack.bridge in stack.run("hostnet:1", "cat", "/nets").split()  # the host's interfaces
     assert_clean(stack)
+
+
+def test_etc_copied_up_for_the_mount_points_is_no_change(stack, tmp_path, clean_build):
+    """busybox has /etc but no hostname nor resolv.conf: overlay copies /etc up to make
+    their mount points; unchanged, it is no part of the layer. A /etc the RUN changed is."""
+    clean_build += ["etcsame:1", "etcmode:1"]
+    same = write_context(tmp_path / "same", {"Dockerfile": "FROM busybox\nRUN cat /etc/hostname > /dev/null\n"})
+    mode = write_context(tmp_path / "mode", {"Dockerfile": "FROM busybox\nRUN chmod 700 /etc\n"})
+    base = len(inspect(stack, "busybox")["RootFS"]["Layers"])
+    build(stack, same, "--network", "none", "-t", "etcsame:1")
+    build(stack, mode, "--network", "none", "-t", "etcmode:1")
+    assert len(inspect(stack, "etcsame:1")["RootFS"]["Layers"]) == base
+    assert len(inspect(stack, "etcmode:1")["RootFS"]["Layers"]) == base + 1
+    assert stack.run("etcmode:1", "stat", "-c", "%a", "/etc") == "700\n"
+    assert_clean(stack)

@@ -40,7 +40,7 @@ from common import crashpoints, labels
 from common.errors import FailedPrecondition, Internal, InvalidArgument, NotFound, Unavailable, no_space
 from doca.network.v1 import network_pb2 as npb
 from doca.runtime.v1 import runtime_pb2 as rpb
-from services.images import digests
+from services.images import digests, mountpoints
 from services.images.build.host_config import HostConfig
 from services.images.snapshots import described
 from common import fstree as trees
@@ -159,6 +159,9 @@ class Runner:
                 raise StepFailed(f"{failed}{oom}{why}")
             upper = pathlib.Path(snap["upper_dir"])
             for path in absent:  # deepest first; only when empty: a command that wrote there keeps it
+                _remove_if_empty(upper / path)
+            # and an image's directory overlay copied up only to hold them (/etc), unchanged
+            for path in sorted(mountpoints.runtime_made(str(upper), snap["lower_dirs"]), key=lambda p: -p.count("/")):
                 _remove_if_empty(upper / path)
             yield upper
         finally:

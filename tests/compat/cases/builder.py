@@ -133,3 +133,11 @@ CASES += [
     case("build-from-only-label-parent", "image inspect -f '{{if .Parent}}child{{end}}' %n:b",
          setup="build -q --label a=b -t %n:b -", setup_stdin=ONLY_FROM, cleanup=RMI),
 ]
+
+# -- a RUN that changed nothing (its /etc files and mount points are not changes): no layer
+CASES += [
+    case("build-run-unchanged-no-layer", "image inspect -f '{{len .RootFS.Layers}}' %n:b",
+         setup="build -q --no-cache --network none --add-host q:10.0.0.3 -t %n:b -",
+         setup_stdin="FROM busybox:latest\nRUN cat /etc/hosts /etc/hostname /etc/resolv.conf > /dev/null\n",
+         cleanup=RMI),
+]
