@@ -3,6 +3,7 @@
 Docker's JSON-message stream; an error raised before any output is the
 response's status (Docker's handlers answer so while nothing is flushed),
 one raised later is an errorDetail line in the stream."""
+import contextlib
 import re
 
 import grpc
@@ -78,12 +79,26 @@ def create(req, backend):
     call = backend.images.Pull(pb.PullRequest(reference=image, auth=ic.registry_auth(req)))
     # "Pulling from" comes before the manifest is read: held until what follows
     # it, so a missing image or tag is a 404 before the stream, as Docker's.
-    rest = ic.first_then_rest(call, hold=lambda m: m.status.startswith("Pulling from "))
+    with _credentials_refused():
+        rest = ic.first_then_rest(call, hold=lambda m: m.status.startswith("Pulling from "))
 
     def last(msg):
         yield ic.message(status=f"Digest: {msg.digest}")
         yield ic.message(status=f"Status: {msg.status}")
     return Stream(_relay(call, rest, last), "application/json", on_close=call.cancel)
+
+
+@contextlib.contextmanager
+def _credentials_refused():
+    """A registry refusing a pull or push for want of credentials is a 500,
+    as Docker's daemon answers it ("no basic auth credentials"), not a 401:
+    on a 401 docker's CLI prompts for a login instead of saying the error."""
+    try:
+        yield
+    except grpc.RpcError as e:
+        if e.code() == grpc.StatusCode.UNAUTHENTICATED:
+            raise ApiError(500, e.details() or "unauthorized") from None
+        raise
 
 
 def _has_tag_or_digest(image: str) -> bool:
@@ -129,7 +144,8 @@ def push(req, backend):
                           "application/json")
     call = backend.images.Push(pb.PushRequest(reference=references[0], auth=auth))
     try:
-        rest = ic.first_then_rest(call)
+        with _credentials_refused():
+            rest = ic.first_then_rest(call)
     except grpc.RpcError as e:
         if not (e.details() or "").startswith("An image does not exist locally"):
             raise
