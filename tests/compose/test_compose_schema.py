@@ -2,7 +2,7 @@
 against the Compose JSON schema docker-compose 1.29.2 ships (in
 .venv-compose, `make compose-v1`), less the keys the specification gained
 since (top-level name, healthcheck start_interval, limits pids, a long
-port's host_ip and name)."""
+port's host_ip and name, annotations)."""
 import json
 import pathlib
 
@@ -11,7 +11,7 @@ import pytest
 from gateway.cli.compose import schema
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-NEWER = {"name", "start_interval", "pids", "host_ip"}  # a long port's name: the same word as the top level's
+NEWER = {"name", "start_interval", "pids", "host_ip", "annotations"}  # a long port's name: the same word as the top level's
 
 
 def _spec() -> dict:

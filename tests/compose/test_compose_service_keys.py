@@ -79,3 +79,36 @@ def test_service_keys(stack, compose):
     assert kept  # external: not the project's to remove
     assert stack.doca("ps", "-aq", "--filter", "label=com.docker.compose.project=app").stdout == ""
     assert set(stack.doca("volume", "ls", "-q").stdout.split()) == before  # named and anonymous gone
+
+
+def test_keys_that_are_one_flag_each(stack, compose):
+    (compose.folder / "compose.yaml").write_text(
+        "services:\n"
+        "  main:\n    image: busybox\n    init: true\n    command: sleep 300\n"
+        "    ulimits:\n      nofile: {soft: 1000, hard: 2000}\n      nproc: 500\n"
+        "    sysctls: {net.ipv4.ip_unprivileged_port_start: '0'}\n"
+        "    security_opt: [no-new-privileges]\n"
+        "    logging: {driver: json-file, options: {max-size: 1m}}\n"
+        "    mem_reservation: 16m\n    cpu_shares: 512\n    group_add: ['100']\n    dns_search: example.com\n"
+        "  side:\n    image: busybox\n    init: true\n    command: sleep 300\n    network_mode: service:main\n")
+    try:
+        compose("up", "-d")
+        host = json.loads(stack.doca("inspect", "app-main-1").stdout)[0]["HostConfig"]
+        assert host["Ulimits"] == [{"Name": "nofile", "Soft": 1000, "Hard": 2000},
+                                   {"Name": "nproc", "Soft": 500, "Hard": 500}]
+        assert host["Sysctls"] == {"net.ipv4.ip_unprivileged_port_start": "0"}
+        assert host["SecurityOpt"] == ["no-new-privileges"]
+        assert host["LogConfig"] == {"Type": "json-file", "Config": {"max-size": "1m"}}
+        assert (host["MemoryReservation"], host["CpuShares"], host["GroupAdd"], host["DnsSearch"]) == \
+            (16 << 20, 512, ["100"], ["example.com"])
+        main_id = stack.doca("inspect", "-f", "{{.Id}}", "app-main-1").stdout.strip()
+        assert stack.doca("inspect", "-f", "{{.HostConfig.NetworkMode}}", "app-side-1").stdout.strip() == \
+            f"container:{main_id}"
+        assert compose("exec", "-T", "side", "hostname").stdout == compose("exec", "-T", "main", "hostname").stdout
+    finally:
+        compose("down", "-t", "0", check=False)
+    assert stack.doca("ps", "-aq", "--filter", "label=com.docker.compose.project=app").stdout == ""
+    (compose.folder / "compose.yaml").write_text(
+        "services:\n  a:\n    image: busybox\n    network_mode: host\n    networks: [default]\n")
+    r = compose("config", check=False)
+    assert r.returncode == 15 and "mutually exclusive `network_mode` and `networks`" in r.stderr

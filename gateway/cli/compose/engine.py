@@ -129,6 +129,28 @@ def seconds(text: str) -> int:
     return int(total)
 
 
+# Compose keys that are one doca create flag each: a value, a list (the flag
+# once per item), a mapping (KEY=VALUE per pair).
+SCALAR_FLAGS = {"pid": "--pid", "ipc": "--ipc", "mem_reservation": "--memory-reservation",
+                "memswap_limit": "--memory-swap", "cpu_shares": "--cpu-shares", "cpuset": "--cpuset-cpus",
+                "platform": "--platform", "cgroup_parent": "--cgroup-parent", "userns_mode": "--userns",
+                "runtime": "--runtime", "mac_address": "--mac-address", "oom_score_adj": "--oom-score-adj"}
+LIST_FLAGS = {"security_opt": "--security-opt", "devices": "--device", "links": "--link",
+              "group_add": "--group-add", "dns_search": "--dns-search", "dns_opt": "--dns-option",
+              "device_cgroup_rules": "--device-cgroup-rule"}
+MAP_FLAGS = {"sysctls": "--sysctl", "annotations": "--annotation"}
+
+
+def _network_mode(model, mode: str) -> str:
+    """network_mode as --network: service:NAME is that service's first container."""
+    if mode.startswith("service:"):
+        other = mode[len("service:"):]
+        if other not in model.services:
+            raise BadFile(f'service "{other}" not found for network_mode \'{mode}\'')
+        return f"container:{model.services[other]['container_name'] or f'{model.name}-{other}-1'}"
+    return mode
+
+
 def create_argv(model, name: str, cname: str, lab: dict, ports: bool = True, overrides: dict | None = None) -> list:
     opts, image, command = create_parts(model, name, cname, lab, ports, overrides)
     return [*opts, image, *command]
@@ -160,13 +182,32 @@ def create_parts(model, name: str, cname: str, lab: dict, ports: bool = True, ov
         argv += ["--expose", e]
     for m in svc["volumes"] + o.get("volumes", []):
         argv += _mount(model, m)
-    first, *_ = svc["networks"] or {"default": None}
-    opts = svc["networks"].get(first) or {}
-    argv += ["--network", model.networks[first]["name"]]
-    for alias in [name, *opts.get("aliases", [])]:
-        argv += ["--network-alias", alias]
-    if opts.get("ipv4_address"):
-        argv += ["--ip", opts["ipv4_address"]]
+    if svc.get("network_mode"):
+        argv += ["--network", _network_mode(model, svc["network_mode"])]
+    else:
+        first, *_ = svc["networks"] or {"default": None}
+        opts = svc["networks"].get(first) or {}
+        argv += ["--network", model.networks[first]["name"]]
+        for alias in [name, *opts.get("aliases", [])]:
+            argv += ["--network-alias", alias]
+        if opts.get("ipv4_address"):
+            argv += ["--ip", opts["ipv4_address"]]
+    for key, flag in SCALAR_FLAGS.items():
+        if svc.get(key) not in (None, ""):
+            argv += [flag, svc[key]]
+    for key, flag in LIST_FLAGS.items():
+        for value in svc.get(key) or []:
+            argv += [flag, value]
+    for key, flag in MAP_FLAGS.items():
+        for k, v in (svc.get(key) or {}).items():
+            argv += [flag, f"{k}={v}"]
+    for k, v in (svc.get("ulimits") or {}).items():
+        argv += ["--ulimit", f"{k}={v['soft']}:{v['hard']}" if isinstance(v, dict) else f"{k}={v}"]
+    logging = svc.get("logging") or {}
+    if logging.get("driver"):
+        argv += ["--log-driver", logging["driver"]]
+    for k, v in (logging.get("options") or {}).items():
+        argv += ["--log-opt", f"{k}={v}"]
     simple = (("restart", "--restart"), ("working_dir", "-w"), ("user", "-u"), ("hostname", "-h"),
               ("domainname", "--domainname"), ("stop_signal", "--stop-signal"), ("shm_size", "--shm-size"))
     for key, flag in simple:

@@ -19,6 +19,10 @@ class Model:
         self.networks = _networks(project)
         self.volumes = _volumes(project)
         self.services = {name: _service(project, name, svc or {}, self) for name, svc in project.services.items()}
+        for svc in self.services.values():  # network_mode service:X: X first, as Compose
+            mode = svc.get("network_mode", "")
+            if mode.startswith("service:") and mode[len("service:"):] not in svc["depends_on"]:
+                svc["depends_on"][mode[len("service:"):]] = {"condition": "service_started", "required": True}
         for name, svc in self.services.items():
             for dep in svc["depends_on"]:
                 if dep not in self.services:
@@ -237,6 +241,8 @@ def _volume(project, model, name: str, item, where: str) -> dict:
 
 def _service_networks(model, name: str, svc: dict) -> dict:
     value = svc.get("networks")
+    if svc.get("network_mode"):
+        return {}
     if value is None:
         return {"default": None}
     nets = {str(n): None for n in value} if isinstance(value, list) else dict(value)
@@ -329,7 +335,41 @@ def _service(project, name: str, svc: dict, model) -> dict:
         "extra_hosts": _hosts(svc.get("extra_hosts")),
         "shm_size": str(svc.get("shm_size") or ""),
         "pull_policy": str(svc.get("pull_policy") or ""),
+        "network_mode": str(svc.get("network_mode") or ""),
+        **_passed(svc, where),
     }
+
+
+def _passed(svc: dict, where: str) -> dict:
+    """The keys that are one `doca create` flag each (engine.FLAGS), as strings."""
+    from gateway.cli.compose import engine
+    out: dict = {}
+    for key in engine.SCALAR_FLAGS:
+        if svc.get(key) is not None:
+            out[key] = _scalar(svc[key])
+    for key in engine.LIST_FLAGS:
+        value = svc.get(key)
+        if value:
+            out[key] = [str(value)] if isinstance(value, str) else [str(v) for v in value]
+    for key in engine.MAP_FLAGS:
+        if svc.get(key):
+            out[key] = _labels(svc[key], f"{where}.{key}")
+    limits = {}
+    for name, value in (svc.get("ulimits") or {}).items():
+        if isinstance(value, dict):
+            limits[str(name)] = {"soft": int(value.get("soft", 0)), "hard": int(value.get("hard", 0))}
+        else:
+            limits[str(name)] = int(value)
+    if limits:
+        out["ulimits"] = limits
+    if svc.get("logging"):
+        out["logging"] = {k: v for k, v in (("driver", str(svc["logging"].get("driver") or "")),
+                                            ("options", _labels(svc["logging"].get("options"), where)))
+                          if v}
+    if svc.get("network_mode") and svc.get("networks"):
+        raise BadFile(f'service "{where.split(".", 1)[1]}" declares mutually exclusive `network_mode` and '
+                      "`networks`: invalid compose project")
+    return out
 
 
 def _pairs(value) -> dict:

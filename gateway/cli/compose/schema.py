@@ -45,6 +45,13 @@ SERVICE = {
     "stdin_open": BOOL, "init": BOOL, "privileged": BOOL, "cap_add": LIST, "cap_drop": LIST,
     "dns": STR_OR_LIST, "extra_hosts": MAP_OR_LIST, "tmpfs": STR_OR_LIST, "read_only": BOOL, "shm_size": STR,
     "mem_limit": STR, "cpus": NUMBER, "pids_limit": NUMBER, "pull_policy": STR,
+    # doca create's flags of the same meaning (engine.FLAGS)
+    "network_mode": STR, "pid": STR, "ipc": STR, "mem_reservation": STR, "memswap_limit": STR,
+    "cpu_shares": NUMBER, "cpuset": STR, "platform": STR, "cgroup_parent": STR, "userns_mode": STR,
+    "runtime": STR, "mac_address": STR, "oom_score_adj": NUMBER, "security_opt": LIST, "devices": LIST,
+    "links": LIST, "group_add": LIST, "dns_search": STR_OR_LIST, "dns_opt": LIST, "device_cgroup_rules": LIST,
+    "sysctls": MAP_OR_LIST, "annotations": MAP_OR_LIST, "ulimits": {"*": {"soft": NUMBER, "hard": NUMBER}},
+    "logging": {"driver": STR, "options": MAP},
 }
 NETWORK = {"driver": STR, "external": ANY, "name": STR, "labels": MAP_OR_LIST, "internal": BOOL,
            "ipam": {"driver": STR, "config": [{"subnet": STR, "gateway": STR}]}}
