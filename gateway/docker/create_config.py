@@ -75,9 +75,9 @@ _REFUSED_HOST = {
     "ReadonlyPaths": "only [] (none: systempaths=unconfined) or null (Docker's) is supported by doca",
     "Capabilities": "the capability set is given by CapAdd/CapDrop",
 }
+# (Config.Shell, OnBuild, ArgsEscaped: kept by Docker, read by no run: accepted.)
 _REFUSED_CONFIG = {
     "NetworkDisabled": "use HostConfig.NetworkMode \"none\"",
-    "Shell": "only a build reads Shell",
 }
 
 
