@@ -61,7 +61,7 @@ def _builder(sub):
                    help="also the steps whose layers an image or a container still uses")
     p.add_argument("-f", "--force", action="store_true", help="do not ask for confirmation")
     p.add_argument("--filter", action="append", default=[], metavar="KEY=VALUE",
-                   help='until=DURATION (e.g. "until=24h"), id, parent, type, description, ...')
+                   help='filter values (e.g. "until=24h"; also id, parent, type, description)')
     p.add_argument("--keep-storage", default="", help="disk space to keep for the cache (least recently used goes)")
 
 
