@@ -82,6 +82,33 @@ def spool(req):
     return f
 
 
+# A build context may come compressed (docker build --compress: gzip); the
+# API takes identity, gzip, bzip2 and xz, as Docker's daemon detects them.
+COMPRESSIONS = ((b"\x1f\x8b", "gzip"), (b"BZh", "bz2"), (b"\xfd7zXZ\x00", "lzma"))
+
+
+def plain_tar(f):
+    """`f` itself when it is not compressed, else a new spooled file with the
+    decompressed bytes (the builder reads a plain tar)."""
+    import importlib
+    f.seek(0)
+    magic = f.read(6)
+    f.seek(0)
+    for prefix, module in COMPRESSIONS:
+        if magic.startswith(prefix):
+            out = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)
+            try:
+                with importlib.import_module(module).open(f, "rb") as z:
+                    while data := z.read(CHUNK):
+                        out.write(data)
+            except (OSError, EOFError, ValueError) as e:
+                raise ApiError(400, f"the build context does not decompress ({module}): {e}") from None
+            f.close()
+            out.seek(0)
+            return out
+    return f
+
+
 def end_tar(f) -> None:
     """Docker's CLI sends a build context whose Dockerfile came from outside
     it (-f elsewhere, `build - < Dockerfile`) as a tar cut after the last

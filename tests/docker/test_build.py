@@ -142,7 +142,8 @@ def test_build_body_json_stream_by_hand(api):
 
 def test_docker_cli_build_dockerfile_outside_the_context_and_stdin(docker_cli, client, tmp_path, built):
     """The CLI adds such a Dockerfile to the context tar under a random name and
-    leaves the tar unended (no padding, no end blocks), as Docker's daemon takes it."""
+    leaves the tar unended (no padding, no end blocks), as Docker's daemon takes it;
+    --compress sends it gzipped."""
     built += ["d3-cli-f:1", "d3-cli-stdin:1"]
     ctx = tmp_path / "ctx"
     ctx.mkdir()
@@ -150,7 +151,7 @@ def test_docker_cli_build_dockerfile_outside_the_context_and_stdin(docker_cli, c
     outside = tmp_path / "elsewhere.Dockerfile"
     outside.write_text("FROM busybox\nCOPY data.txt /data.txt\nCMD [\"cat\", \"/data.txt\"]\n")
     iid = tmp_path / "iid"
-    r = docker_cli("build", "--iidfile", str(iid), "-f", str(outside), "-t", "d3-cli-f:1", str(ctx))
+    r = docker_cli("build", "--compress", "--iidfile", str(iid), "-f", str(outside), "-t", "d3-cli-f:1", str(ctx))
     assert "Step 3/3 : CMD" in r.stdout
     assert client.images.get("d3-cli-f:1").id == iid.read_text()
     assert client.containers.run("d3-cli-f:1", remove=True) == b"from the context\n"

@@ -90,7 +90,7 @@ def options(req) -> pb.BuildOptions:
 def build(req, backend):
     opts = options(req)
     quiet = req.query.bool("q")
-    context = ic.spool(req)
+    context = ic.plain_tar(ic.spool(req))
     ic.end_tar(context)
     text = build_steps.dockerfile_in(context, opts.dockerfile)
     numbering = build_steps.Numbering(build_steps.total_steps(text, opts.target) if text else None)
