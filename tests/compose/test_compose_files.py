@@ -124,3 +124,15 @@ def test_files_merge_in_order_and_the_override_file(compose):
     (compose.folder / "other.yaml").write_text("services:\n  web:\n    image: alpine\n")
     r = compose("-f", "compose.yaml", "-f", "other.yaml", "config", "--format", "json")
     assert json.loads(r.stdout)["services"]["web"]["image"] == "alpine"
+
+
+def test_profiles(compose):
+    (compose.folder / "compose.yaml").write_text(
+        "services:\n  app:\n    image: busybox\n  debug:\n    image: busybox\n    profiles: [dev]\n"
+        "  tools:\n    image: busybox\n    profiles: [ops, dev]\n")
+    assert sorted(_config(compose)["services"]) == ["app"]
+    assert sorted(json.loads(compose("--profile", "ops", "config", "--format", "json").stdout)["services"]) == \
+        ["app", "tools"]
+    assert sorted(_config(compose, env={"COMPOSE_PROFILES": "dev"})["services"]) == ["app", "debug", "tools"]
+    assert sorted(_config(compose, env={"COMPOSE_PROFILES": "*"})["services"]) == ["app", "debug", "tools"]
+    assert compose("ps", "--services").stdout.split() == ["app"]

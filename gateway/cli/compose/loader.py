@@ -142,4 +142,16 @@ def load(args, interpolating: bool = True) -> Project:
         if not name:
             raise BadFile(f'project name "{os.path.basename(workdir)}" {NAME_RULE}: use -p')
     doc["name"] = name
+    doc["services"] = _enabled(args, env, doc["services"])
     return Project(name, workdir, paths, env, doc)
+
+
+def _enabled(args, env: dict, services: dict) -> dict:
+    """The services of the active profiles (--profile, COMPOSE_PROFILES; '*'
+    all), those without profiles, and those named on the command line."""
+    active = set(getattr(args, "profile", None) or []) | \
+        {p.strip() for p in env.get("COMPOSE_PROFILES", "").split(",") if p.strip()}
+    named = set(getattr(args, "services", None) or []) | {getattr(args, "service", None)}
+    return {name: svc for name, svc in services.items()
+            if not (svc or {}).get("profiles") or name in named or "*" in active
+            or active & {str(p) for p in svc["profiles"]}}

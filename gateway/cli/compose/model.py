@@ -336,6 +336,7 @@ def _service(project, name: str, svc: dict, model) -> dict:
         "shm_size": str(svc.get("shm_size") or ""),
         "pull_policy": str(svc.get("pull_policy") or ""),
         "network_mode": str(svc.get("network_mode") or ""),
+        "profiles": [str(p) for p in svc.get("profiles") or []],
         **_passed(svc, where),
     }
 

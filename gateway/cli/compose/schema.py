@@ -52,6 +52,7 @@ SERVICE = {
     "links": LIST, "group_add": LIST, "dns_search": STR_OR_LIST, "dns_opt": LIST, "device_cgroup_rules": LIST,
     "sysctls": MAP_OR_LIST, "annotations": MAP_OR_LIST, "ulimits": {"*": {"soft": NUMBER, "hard": NUMBER}},
     "logging": {"driver": STR, "options": MAP},
+    "profiles": LIST,
 }
 NETWORK = {"driver": STR, "external": ANY, "name": STR, "labels": MAP_OR_LIST, "internal": BOOL,
            "ipam": {"driver": STR, "config": [{"subnet": STR, "gateway": STR}]}}

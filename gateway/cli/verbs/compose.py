@@ -21,6 +21,7 @@ def declare(sub) -> None:
     top.add_argument("-p", "--project-name", default="", help="the project's name (default: its folder's)")
     top.add_argument("--project-directory", default="", help="the project's folder (default: the first file's)")
     top.add_argument("--env-file", action="append", default=[], help="the variables' file (default: .env)")
+    top.add_argument("--profile", action="append", default=[], help="a profile whose services are enabled")
     c = top.add_subparsers(dest="compose_verb", metavar="COMMAND")
     c.required = True
     p = verb(c, "up", T + "up", "create and start the services' containers")
