@@ -70,7 +70,7 @@ def still_serving(api, stack):
     """After the test: the face answers, logged no traceback, and no
     container, volume or network was made by the bad requests."""
     before = (names(stack, "ps", "-aq"), names(stack, "volume", "ls", "-q"),
-              names(stack, "network", "ls", "-q"))
+              names(stack, "network", "ls", "-q"), names(stack, "images", "-aq"))
     logged = stack.log_path.stat().st_size
     yield
     with open(stack.log_path, "rb") as log:
@@ -78,7 +78,8 @@ def still_serving(api, stack):
         assert b"Traceback" not in log.read()  # nothing went down as a bug
     assert api.ping() is True
     assert api.version()["ApiVersion"] == "1.50"
-    after = (names(stack, "ps", "-aq"), names(stack, "volume", "ls", "-q"), names(stack, "network", "ls", "-q"))
+    after = (names(stack, "ps", "-aq"), names(stack, "volume", "ls", "-q"), names(stack, "network", "ls", "-q"),
+             names(stack, "images", "-aq"))
     assert after == before
 
 
@@ -152,7 +153,9 @@ def test_a_client_that_hangs_up_mid_body(stack, still_serving):
             s.sendall(b"POST " + path.encode() + b" HTTP/1.1\r\nHost: d\r\nContent-Type: application/json\r\n"
                       b"Content-Length: 1000\r\n\r\n" + b'{"Name":"d4-cut","Image":"busybox"')
             s.shutdown(socket.SHUT_WR)
-            out = s.recv(65536)
+            out = b""
+            while chunk := s.recv(65536):
+                out += chunk
         assert out.startswith(b"HTTP/1.1 400 "), out
         assert b"unexpected EOF" in out
     # and one that goes away entirely, mid-body, without reading an answer
@@ -164,6 +167,28 @@ def test_a_client_that_hangs_up_mid_body(stack, still_serving):
     status, doc = exchange(stack, b"POST /volumes/create HTTP/1.1\r\nHost: d\r\nContent-Type: application/json\r\n"
                                   b"Transfer-Encoding: chunked\r\n\r\nzz\r\n")
     assert status == 400
+
+
+def test_an_upload_cut_short_loads_nothing(stack, still_serving, tmp_path):
+    """An image tar (docker load) whose client stops halfway: refused, no image
+    made; the same for a build context."""
+    tar = tmp_path / "busybox.tar"
+    stack.doca("save", "-o", str(tar), "busybox:latest")
+    data = tar.read_bytes()
+    stack.doca("rmi", "busybox:latest")  # loaded again only if the whole tar arrived
+    try:
+        for path, ctype in (("/v1.45/images/load", "application/x-tar"), ("/v1.45/build?t=d4-cut", "application/x-tar")):
+            with _sock(stack) as s:
+                s.sendall(f"POST {path} HTTP/1.1\r\nHost: d\r\nContent-Type: {ctype}\r\n"
+                          f"Content-Length: {len(data)}\r\n\r\n".encode() + data[:len(data) // 2])
+                s.shutdown(socket.SHUT_WR)
+                out = b""
+                while chunk := s.recv(65536):
+                    out += chunk
+            assert out.startswith(b"HTTP/1.1 4") or b"error" in out, out[:300]
+        assert "busybox:latest" not in stack.doca("images", "--format", "{{.Repository}}:{{.Tag}}").stdout
+    finally:
+        stack.doca("load", "-i", str(tar))
 
 
 def test_a_client_that_hangs_up_mid_stream(stack, still_serving, api):
