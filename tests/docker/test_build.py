@@ -171,3 +171,28 @@ def test_build_run_steps_take_the_limits_and_hosts(api, built):
     assert str(64 << 20) in text
     assert " 32768 " in text
     api.remove_image(next(m["aux"]["ID"] for m in out if "aux" in m))
+
+
+def test_a_client_hanging_up_ends_the_build(stack):
+    """The upstream build is cancelled when the client goes: its RUN container goes too."""
+    import socket
+    import time
+    body = context({"Dockerfile": "FROM busybox\nRUN echo started; sleep 60\n"}).read()
+    head = (f"POST /v1.50/build?nocache=1 HTTP/1.1\r\nHost: d\r\nContent-Type: application/x-tar\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n").encode()
+    with socket.socket(socket.AF_UNIX) as s:
+        s.connect(str(stack.socket("docker")))
+        s.sendall(head + body)
+        seen = b""
+        deadline = time.monotonic() + 60
+        while b"started" not in seen and time.monotonic() < deadline:
+            seen += s.recv(65536)
+        assert b"started" in seen
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if "doca-build-" not in stack.doca("ps", "-a").stdout:
+            break
+        time.sleep(0.5)
+    else:
+        raise AssertionError("the build's RUN container outlived the client")
+    stack.doca("builder", "prune", "-f")
