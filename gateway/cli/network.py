@@ -13,6 +13,7 @@ def create(args) -> int:
     from gateway.cli import network_ipam as ipam
     conf = ipam.consolidate(ipam.strings(args.subnet), ipam.strings(args.ip_range), ipam.strings(args.gateway),
                             ipam.mapping(args.aux_address))
+    ipam.check_unsupported(args)
     net = conn.networks(args).Create(pb.CreateNetworkRequest(
         name=args.name, driver=args.driver, subnet=conf["subnet"], gateway=conf["gateway"],
         internal=args.internal, labels=_labels(args.label), ip_range=conf["ip_range"],

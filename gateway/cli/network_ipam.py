@@ -11,6 +11,23 @@ class IpamError(Exception):
     exit_code = 1
 
 
+def check_unsupported(args) -> None:
+    """Docker's flags of what doca's networks are not (IPv6, a swarm's
+    ingress, configuration-only networks): Docker's daemon's words where it
+    refuses too (without a swarm, without an IPv6 pool), doca's otherwise.
+    They come after the IPAM flags' checks in Docker (its daemon's)."""
+    if args.config_from:  # doca has no configuration-only network to copy from
+        raise IpamError(f'configuration network "{args.config_from}" does not exist')
+    if args.config_only:
+        raise IpamError("doca has no configuration-only networks (--config-only: a template for a swarm's "
+                        "networks): create the network itself")
+    if args.ingress:
+        raise IpamError("Ingress network can only be global scope network")
+    if args.ipv6:
+        raise IpamError("could not find an available, non-overlapping IPv6 address pool among the defaults to "
+                        "assign to the network (doca's networks are IPv4 only)")
+
+
 def strings(values: list) -> list:
     """pflag's `strings` flag: each value may hold several, comma-separated."""
     return [part for v in values for part in v.split(",") if part != ""]

@@ -140,6 +140,15 @@ CASES = [
     _bad("attachable-bad-value", "--attachable=maybe", 'invalid argument "maybe" for "--attachable" flag'),
     _bad("ip-range-takes-the-name", "--ip-range", "requires exactly 1 argument"),
 
+    # what doca's networks are not: IPv6, a swarm's ingress, configuration-only ones
+    _bad("ipv6", "--ipv6", "could not find an available, non-overlapping ipv6 address pool"),
+    case("netflags-ipv6-false", "network inspect -f '{{.EnableIPv6}}' %n", setup="network create --ipv6=false %n",
+         cleanup=RM),
+    _bad("ipv6-after-ip-range", "--ipv6 --ip-range 10.202.0.0/24",
+         "every ip-range or gateway must have a corresponding subnet"),
+    _bad("ingress", "--ingress", "ingress network can only be global scope network"),
+    _bad("config-from-missing", "--config-from nosuch-%n", 'configuration network "nosuch-cx'),
+
     # connect/disconnect: which of a missing network and a missing container is named
     case("netflags-disconnect-both-missing", "network disconnect nosuch-%n nosuch-%m", says="no such container"),
     case("netflags-disconnect-f-both-missing", "network disconnect -f nosuch-%n nosuch-%m",
