@@ -71,6 +71,25 @@ def registry_config(req) -> dict:
     return doc if isinstance(doc, dict) else {}
 
 
+def check_platform(req, doing: str) -> None:
+    """`platform` ("os/arch[/variant]", or from 1.48 an OCI platform as JSON
+    for save, load, inspect and history): doca keeps linux/amd64 images
+    alone, so any other is refused, not ignored."""
+    value = req.query.get("platform").strip()
+    if not value:
+        return
+    if value.startswith("{"):
+        try:
+            doc = json.loads(value)
+        except ValueError:
+            raise ApiError(400, f"invalid platform parameter: {value}") from None
+        parts = [str(doc.get("os", "")), str(doc.get("architecture", ""))] if isinstance(doc, dict) else []
+    else:
+        parts = value.lower().split("/")[:2]
+    if parts != ["linux", "amd64"]:
+        raise ApiError(400, f"platform {value}: doca {doing} linux/amd64 images alone")
+
+
 def spool(req):
     """The request body read whole into a temporary file (memory up to
     SPOOL_IN_MEMORY): the body is off the connection before the upstream

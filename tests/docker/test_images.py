@@ -205,3 +205,13 @@ def test_list_of_a_dangling_image_by_version(api, stack, version, dangling_tags,
     finally:
         c.close()
         api.remove_image(image_id)
+
+
+def test_another_platform_is_refused_not_ignored(api):
+    arm = json.dumps({"os": "linux", "architecture": "arm64"})
+    for path, params in (("/images/busybox/json", {"platform": arm}), ("/images/busybox/history", {"platform": arm}),
+                         ("/images/busybox/get", {"platform": arm})):
+        r = api._get(api._url(path), params=params)
+        assert r.status_code == 400 and "platform" in r.json()["message"], path
+    amd = json.dumps({"os": "linux", "architecture": "amd64"})
+    assert api._get(api._url("/images/busybox/json"), params={"platform": amd}).status_code == 200

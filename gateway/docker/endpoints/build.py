@@ -50,9 +50,7 @@ def options(req) -> pb.BuildOptions:
     for name, bad, why in refused:
         if bad:
             raise ApiError(400, f"{name}: {why}")
-    platform = q.get("platform")
-    if platform and platform.split("/")[:2] != ["linux", "amd64"]:
-        raise ApiError(400, f"platform {platform}: doca builds linux/amd64 images alone")
+    ic.check_platform(req, "builds")
     opts = pb.BuildOptions(dockerfile=q.get("dockerfile"), target=q.get("target"), no_cache=q.bool("nocache"),
                            pull=q.bool("pull"), network=q.get("networkmode"))
     opts.tags.extend(t for t in q.all("t") if t)

@@ -68,9 +68,7 @@ def create(req, backend):
     image = q.get("fromImage")
     if not image:
         raise ApiError(400, "fromImage or fromSrc is required")
-    platform = q.get("platform")
-    if platform and platform.split("/")[:2] != ["linux", "amd64"]:
-        raise ApiError(400, f"platform {platform}: doca pulls linux/amd64 images alone")
+    ic.check_platform(req, "pulls")
     tag = q.get("tag")
     if tag:
         image += ("@" if ":" in tag else ":") + tag  # a digest (sha256:...) or a tag
@@ -114,9 +112,7 @@ def _import(req, backend):
     q = req.query
     if q.get("fromSrc") != "-":
         raise ApiError(400, "fromSrc: doca imports from the request body alone (fromSrc=-), not from a URL")
-    platform = q.get("platform")
-    if platform and platform.split("/")[:2] != ["linux", "amd64"]:
-        raise ApiError(400, f"platform {platform}: doca imports linux/amd64 images alone")
+    ic.check_platform(req, "imports")
     repo, tag = q.get("repo"), q.get("tag")
     reference = repo + (f":{tag}" if repo and tag else "")
     f = ic.spool(req)

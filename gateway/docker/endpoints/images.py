@@ -64,10 +64,11 @@ def search(req, backend):
 
 @route("GET", "/images/get")
 def save_many(req, backend):
-    return _save(backend, [n for n in req.query.all("names") if n])  # none: an empty archive, as Docker's
+    return _save(req, backend, [n for n in req.query.all("names") if n])  # none: an empty archive, as Docker's
 
 
-def _save(backend, names: list[str]) -> Stream:
+def _save(req, backend, names: list[str]) -> Stream:
+    ic.check_platform(req, "saves")
     call = backend.images.Save(pb.SaveImagesRequest(references=names))
     chunks = ic.first_then_rest(call)  # a missing image is a 404 before the tar begins
 
@@ -83,6 +84,7 @@ def _save(backend, names: list[str]) -> Stream:
 @route("POST", "/images/load")
 def load(req, backend):
     quiet = req.query.bool("quiet")
+    ic.check_platform(req, "loads")
     f = ic.spool(req)
     r = backend.images.Load(pb.DataChunk(data=c) for c in ic.chunks_of(f))
     lines = []
@@ -163,12 +165,14 @@ def _changes_of_config(config: dict) -> list[str]:
 
 @route("GET", "/images/{name:.*}/json")
 def inspect(req, backend):
+    ic.check_platform(req, "keeps")
     doc = from_struct(backend.images.Inspect(pb.ImageRef(reference=req.params["name"])))
     return json_response(image_document.image(doc, req))
 
 
 @route("GET", "/images/{name:.*}/history")
 def history(req, backend):
+    ic.check_platform(req, "keeps")
     r = backend.images.History(pb.ImageRef(reference=req.params["name"]))
     return json_response([{"Comment": e.comment, "Created": _seconds(e.created), "CreatedBy": e.created_by,
                            "Id": e.id or "<missing>", "Size": e.size, "Tags": list(e.tags) or None}
@@ -177,7 +181,7 @@ def history(req, backend):
 
 @route("GET", "/images/{name:.*}/get")
 def save_one(req, backend):
-    return _save(backend, [req.params["name"]])
+    return _save(req, backend, [req.params["name"]])
 
 
 @route("POST", "/images/{name:.*}/tag")
