@@ -83,7 +83,8 @@ def _save(req, backend, names: list[str]) -> Stream:
 
 @route("POST", "/images/load")
 def load(req, backend):
-    quiet = req.query.bool("quiet")
+    # `quiet` or not, only the "Loaded image" lines are sent: doca's Load
+    # reports no per-layer progress to draw Docker's "Loading layer" bars from.
     ic.check_platform(req, "loads")
     f = ic.spool(req)
     r = backend.images.Load(pb.DataChunk(data=c) for c in ic.chunks_of(f))
@@ -93,7 +94,6 @@ def load(req, backend):
             lines += [ic.message(stream=f"Loaded image: {t}\n") for t in img.repo_tags]
         else:
             lines.append(ic.message(stream=f"Loaded image ID: {img.id}\n"))
-    del quiet  # no progress bars are sent either way: only the "Loaded image" lines, as with quiet
     return Stream(iter(lines), "application/json")
 
 
