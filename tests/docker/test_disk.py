@@ -53,3 +53,34 @@ def test_df_on_api_1_41(stack):
 def test_docker_cli_system_df(docker_cli, args):
     out = docker_cli("system", "df", *args).stdout
     assert "Images" in out and "Containers" in out and "Build" in out
+
+
+def test_docker_cli_system_prune_with_a_label(docker_cli, api, stack):
+    """docker system prune is the client's: containers, networks, volumes,
+    images and build cache prunes in turn (POST /build/prune last)."""
+    tag = uuid.uuid4().hex[:8]
+    keep = stack.doca("create", "busybox", "true").stdout.strip()
+    gone = stack.doca("create", "--label", "d4sp=1", "busybox", "true").stdout.strip()
+    net = f"d4sp-{tag}"
+    stack.doca("network", "create", "--label", "d4sp=1", net)
+    vol = api.create_volume(labels={"d4sp": "1"})["Name"]  # anonymous: a 64-hex name
+    try:
+        out = docker_cli("system", "prune", "-f", "--volumes", "--filter", "label=d4sp=1").stdout
+        assert gone in out and net in out and vol in out and "Total reclaimed space" in out
+        assert stack.doca("ps", "-aq", "--no-trunc").stdout.split().count(keep) == 1
+        assert gone not in stack.doca("ps", "-aq", "--no-trunc").stdout
+        assert vol not in stack.doca("volume", "ls", "-q").stdout
+        assert net not in stack.doca("network", "ls").stdout
+    finally:
+        stack.doca("rm", "-f", keep, gone, check=False)
+        stack.doca("network", "rm", net, check=False)
+        stack.doca("volume", "rm", "-f", vol, check=False)
+
+
+def test_build_prune(api):
+    r = api._post(api._url("/build/prune"), params={"filters": '{"id":["nothing-d4"]}'})
+    assert r.status_code == 200 and r.json() == {"CachesDeleted": None, "SpaceReclaimed": 0}
+    r = api._post(api._url("/build/prune"), params={"keep-storage": "abc"})
+    assert r.status_code == 400 and "keep-storage is in bytes" in r.json()["message"]
+    r = api._post(api._url("/build/prune"), params={"max-used-space": "1000"})
+    assert r.status_code == 400 and "max-used-space" in r.json()["message"]
