@@ -84,3 +84,10 @@ def test_build_prune(api):
     assert r.status_code == 400 and "keep-storage is in bytes" in r.json()["message"]
     r = api._post(api._url("/build/prune"), params={"max-used-space": "1000"})
     assert r.status_code == 400 and "max-used-space" in r.json()["message"]
+
+
+def test_no_plugins(api, docker_cli):
+    assert api._result(api._get(api._url("/plugins")), json=True) == []
+    r = api._get(api._url("/plugins/{0}/json", "some/plugin"))
+    assert (r.status_code, r.json()["message"]) == (404, 'plugin "some/plugin" not found')
+    assert docker_cli("plugin", "ls", "-q").stdout == ""
