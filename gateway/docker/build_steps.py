@@ -1,8 +1,9 @@
-"""The classic builder's step numbering ("Step 3/7 : RUN ..."): Docker
-numbers the steps across the whole Dockerfile, doca's builder within each
-stage. The total is counted from the Dockerfile in the context (its
-instructions up to the end of the target stage); only counted, never
-interpreted: the build itself is the images service's."""
+"""The classic builder's step lines ("Step 3/7 : RUN ..."): Docker numbers
+the steps across the whole Dockerfile, doca's builder within each stage, and
+Docker shows each instruction's original text. Both come from the
+Dockerfile in the context (its instructions up to the end of the target
+stage): read and counted, never interpreted; the build itself is the images
+service's."""
 import re
 import tarfile
 
@@ -10,33 +11,31 @@ DIRECTIVE = re.compile(r"^#\s*escape\s*=\s*(\S)\s*$", re.I)
 
 
 def instructions(text: str) -> list[str]:
-    """The Dockerfile's instructions, continuation lines joined."""
+    """The Dockerfile's instructions as Docker's parser keeps their original
+    text: a continued line joined to the next without its escape and newline,
+    the next line's indentation kept ("RUN a && \\\n  b" is "RUN a &&   b")."""
     escape = "\\"
     out, current = [], ""
-    lines = text.splitlines()
-    for i, line in enumerate(lines):
+    for i, line in enumerate(text.splitlines()):
         if i == 0 and (m := DIRECTIVE.match(line.strip())):
             escape = m.group(1)
             continue
         stripped = line.strip()
-        if not current and (not stripped or stripped.startswith("#")):
+        if not stripped or stripped.startswith("#"):  # blank lines and comments, inside a continuation too
             continue
-        if current and stripped.startswith("#"):  # a comment inside a continued instruction
+        body = line.rstrip()
+        if body.endswith(escape):
+            current += body[:-1]
             continue
-        if stripped.endswith(escape):
-            current += stripped[:-1] + " "
-            continue
-        current += stripped
-        if current.strip():
-            out.append(current.strip())
+        current += body
+        out.append(current.strip())
         current = ""
     if current.strip():
         out.append(current.strip())
     return out
 
 
-def total_steps(text: str, target: str = "") -> int:
-    steps = instructions(text)
+def total_steps(steps: list[str], target: str = "") -> int:
     if not target:
         return len(steps)
     count, in_target = 0, False
@@ -71,8 +70,9 @@ class Numbering:
     """Step events of doca's builder (number within a stage) as Docker's
     global Step N/TOTAL."""
 
-    def __init__(self, total: int | None):
-        self.total = total
+    def __init__(self, steps: list[str] | None, target: str = ""):
+        self.steps = steps or []
+        self.total = total_steps(self.steps, target) if steps else None
         self.offset = 0
         self.stage = None
         self.stage_total = 0
@@ -86,3 +86,12 @@ class Numbering:
         number = self.offset + ev.number
         total = self.total if self.total and self.total >= number else self.offset + ev.total
         return number, total
+
+    def text(self, number: int, instruction: str) -> str:
+        """The step's original text where the Dockerfile's count agrees with the
+        builder's (the same instruction there), else the builder's own words."""
+        if 0 < number <= len(self.steps):
+            original = self.steps[number - 1]
+            if original.split(None, 1)[0].upper() == instruction.split(None, 1)[0].upper():
+                return original
+        return instruction

@@ -196,3 +196,28 @@ def test_a_client_hanging_up_ends_the_build(stack):
     else:
         raise AssertionError("the build's RUN container outlived the client")
     stack.doca("builder", "prune", "-f")
+
+
+def test_step_lines_are_dockers_original_text():
+    """What docker 20.10's classic builder prints for the same Dockerfile (read on the peers' daemon)."""
+    from gateway.docker import build_steps
+    text = ('FROM busybox AS a\n# comment\nRUN echo hello && \\\n  echo there\nENV X=1 \\\n    Y=2\nFROM a\n'
+            'LABEL a=b\nCMD ["echo","hi"]\nWORKDIR   /tmp\n')
+    steps = build_steps.instructions(text)
+    assert steps == ["FROM busybox AS a", "RUN echo hello &&   echo there", "ENV X=1     Y=2", "FROM a", "LABEL a=b",
+                     'CMD ["echo","hi"]', "WORKDIR   /tmp"]
+    assert build_steps.total_steps(steps) == 7 and build_steps.total_steps(steps, "a") == 3
+    assert build_steps.instructions("# escape=`\nFROM busybox\nRUN echo a `\n  b\n") == ["FROM busybox",
+                                                                                      "RUN echo a   b"]
+
+
+def test_docker_cli_step_lines(docker_cli, tmp_path, built):
+    ctx = tmp_path / "ctx"
+    ctx.mkdir()
+    (ctx / "Dockerfile").write_text("FROM busybox AS a\nRUN echo hello && \\\n  echo there\nFROM a\n"
+                                    "CMD [\"echo\",\"hi\"]\n")
+    out = docker_cli("build", "-t", "d3-steps:1", str(ctx)).stdout
+    built.append("d3-steps:1")
+    steps = [line for line in out.splitlines() if line.startswith("Step ")]
+    assert steps == ["Step 1/4 : FROM busybox AS a", "Step 2/4 : RUN echo hello &&   echo there", "Step 3/4 : FROM a",
+                     'Step 4/4 : CMD ["echo","hi"]']

@@ -91,7 +91,7 @@ def build(req, backend):
     context = ic.plain_tar(ic.spool(req))
     ic.end_tar(context)
     text = build_steps.dockerfile_in(context, opts.dockerfile)
-    numbering = build_steps.Numbering(build_steps.total_steps(text, opts.target) if text else None)
+    numbering = build_steps.Numbering(build_steps.instructions(text) if text else None, opts.target)
 
     def inputs():
         yield pb.BuildInput(options=opts)
@@ -132,7 +132,8 @@ def _progress(call, events, numbering, quiet: bool):
                 continue
             if kind == "step":
                 number, total = numbering.step(ev.step)
-                head = ("\n" if line_open else "") + f"Step {number}/{total} : {ev.step.instruction}\n"
+                text = numbering.text(number, ev.step.instruction)
+                head = ("\n" if line_open else "") + f"Step {number}/{total} : {text}\n"
                 yield ic.message(stream=head)
                 if ev.step.cached:
                     yield ic.message(stream=" ---> Using cache\n")
