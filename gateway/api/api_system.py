@@ -91,7 +91,8 @@ class SystemServicer(system_pb2_grpc.SystemServicer):
     def Events(self, request, context):
         since, until = _bound(request.since, "--since"), _bound(request.until, "--until")
         if since and until and since > until:  # Docker's 400, in its words
-            raise InvalidArgument(f"`since` time ({request.since}) cannot be after `until` time ({request.until})")
+            raise InvalidArgument(f"`since` time ({_as_sent(request.since, since)}) cannot be after "
+                                  f"`until` time ({_as_sent(request.until, until)})")
         event_filters.parse(list(request.filters))
         # The head now: a client (the Engine API face) learns that the request
         # was good before any event, which may be long in coming.
@@ -110,6 +111,16 @@ def _bound(text: str, flag: str) -> float:
         return specs.since(text)
     except InvalidArgument:  # Docker's words
         raise InvalidArgument(f'failed to parse value as time or duration: "{text}"') from None
+
+
+def _as_sent(text: str, value: float) -> str:
+    """A bound as Docker's client sends it: a Unix time as given, a duration
+    or a date made whole seconds (the daemon's message shows what it got)."""
+    try:
+        float(text)
+        return text
+    except ValueError:
+        return str(int(value))
 
 
 def time_value(text: str, key: str) -> float:
