@@ -434,7 +434,7 @@ class WindowSize(_message.Message):
     def __init__(self, rows: _Optional[int] = ..., cols: _Optional[int] = ...) -> None: ...
 
 class ExecConfig(_message.Message):
-    __slots__ = ("container", "cmd", "env", "workdir", "user", "tty", "interactive", "size", "privileged", "detach")
+    __slots__ = ("container", "cmd", "env", "workdir", "user", "tty", "interactive", "size", "privileged", "detach", "notify_started")
     CONTAINER_FIELD_NUMBER: _ClassVar[int]
     CMD_FIELD_NUMBER: _ClassVar[int]
     ENV_FIELD_NUMBER: _ClassVar[int]
@@ -445,6 +445,7 @@ class ExecConfig(_message.Message):
     SIZE_FIELD_NUMBER: _ClassVar[int]
     PRIVILEGED_FIELD_NUMBER: _ClassVar[int]
     DETACH_FIELD_NUMBER: _ClassVar[int]
+    NOTIFY_STARTED_FIELD_NUMBER: _ClassVar[int]
     container: str
     cmd: _containers.RepeatedScalarFieldContainer[str]
     env: _containers.RepeatedScalarFieldContainer[str]
@@ -455,7 +456,8 @@ class ExecConfig(_message.Message):
     size: WindowSize
     privileged: bool
     detach: bool
-    def __init__(self, container: _Optional[str] = ..., cmd: _Optional[_Iterable[str]] = ..., env: _Optional[_Iterable[str]] = ..., workdir: _Optional[str] = ..., user: _Optional[str] = ..., tty: _Optional[bool] = ..., interactive: _Optional[bool] = ..., size: _Optional[_Union[WindowSize, _Mapping]] = ..., privileged: _Optional[bool] = ..., detach: _Optional[bool] = ...) -> None: ...
+    notify_started: bool
+    def __init__(self, container: _Optional[str] = ..., cmd: _Optional[_Iterable[str]] = ..., env: _Optional[_Iterable[str]] = ..., workdir: _Optional[str] = ..., user: _Optional[str] = ..., tty: _Optional[bool] = ..., interactive: _Optional[bool] = ..., size: _Optional[_Union[WindowSize, _Mapping]] = ..., privileged: _Optional[bool] = ..., detach: _Optional[bool] = ..., notify_started: _Optional[bool] = ...) -> None: ...
 
 class ExecInput(_message.Message):
     __slots__ = ("start", "stdin", "close_stdin", "resize")
@@ -470,12 +472,14 @@ class ExecInput(_message.Message):
     def __init__(self, start: _Optional[_Union[ExecConfig, _Mapping]] = ..., stdin: _Optional[bytes] = ..., close_stdin: _Optional[bool] = ..., resize: _Optional[_Union[WindowSize, _Mapping]] = ...) -> None: ...
 
 class ExecOutput(_message.Message):
-    __slots__ = ("output", "exit_code")
+    __slots__ = ("output", "exit_code", "started")
     OUTPUT_FIELD_NUMBER: _ClassVar[int]
     EXIT_CODE_FIELD_NUMBER: _ClassVar[int]
+    STARTED_FIELD_NUMBER: _ClassVar[int]
     output: LogChunk
     exit_code: int
-    def __init__(self, output: _Optional[_Union[LogChunk, _Mapping]] = ..., exit_code: _Optional[int] = ...) -> None: ...
+    started: int
+    def __init__(self, output: _Optional[_Union[LogChunk, _Mapping]] = ..., exit_code: _Optional[int] = ..., started: _Optional[int] = ...) -> None: ...
 
 class AttachConfig(_message.Message):
     __slots__ = ("container", "stdin", "start", "notify_attached", "hold")

@@ -36,17 +36,20 @@ def run(clients: Clients, request_iterator, context):
                 yield converted
     call = clients.runtime.Exec(inputs())
     if first.start.detach:
-        yield from _detached(call)
+        yield from _detached(call, first.start.notify_started)
         return
     for out in call:
         kind = out.WhichOneof("event")
         if kind == "exit_code":
             yield pb.ExecOutput(exit_code=out.exit_code)
+        elif kind == "started":
+            if first.start.notify_started:
+                yield pb.ExecOutput(started=out.pid)
         elif kind == "output":
             yield pb.ExecOutput(output=pb.LogChunk(stream=int(out.output.stream), data=out.output.data))
 
 
-def _detached(call):
+def _detached(call, notify_started: bool):
     """exec -d returns once the process runs, as Docker's does: a process
     that could not start gives its error output and exit code instead. Its
     output until then is the error's, or the process's (dropped)."""
@@ -56,6 +59,8 @@ def _detached(call):
         if kind == "started":
             # The runtime keeps the stream; consume it here so the process is not cut off.
             threading.Thread(target=lambda: [None for _ in call], daemon=True, name="exec-detached").start()
+            if notify_started:
+                yield pb.ExecOutput(started=out.pid)
             return
         if kind == "output":
             # Docker's daemon answers the start with the error: on stderr, exit 1

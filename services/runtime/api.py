@@ -100,7 +100,7 @@ class RuntimeServicer(runtime_pb2_grpc.RuntimeServicer):
             if kind == "exit":
                 yield pb.ExecOutput(exit_code=value)
             elif kind == "started":
-                yield pb.ExecOutput(started=True)
+                yield pb.ExecOutput(started=True, pid=value or 0)
             else:
                 yield pb.ExecOutput(output=pb.LogRecord(stream=_STREAMS[kind], data=value))
 

@@ -96,7 +96,7 @@ class _InitGone(Exception):
 
 
 def _run(cfg: dict, want_stdin: bool, inputs, cancelled):
-    """Yields ("started", None) once the process runs, its output, then
+    """Yields ("started", pid) once the process runs, its output, then
     ("exit", code); raises _InitGone when it never ran because the
     container's init was gone (a stop or restart under way)."""
     started = False
@@ -130,7 +130,7 @@ def _run(cfg: dict, want_stdin: bool, inputs, cancelled):
                     sel.unregister(ready_r)
                     if data:
                         started = True
-                        yield "started", None
+                        yield "started", int(data[1:] or 0)
                     continue
                 if not data:
                     sel.unregister(key.fileobj)

@@ -198,8 +198,8 @@ def main() -> None:
     failed = os.read(exec_r, 1)  # EOF: the execve succeeded (or the child died first)
     os.close(exec_r)
     if ready_fd >= 0:
-        if not failed:
-            os.write(ready_fd, b"1")
+        if not failed:  # "1", then the process's pid (exec inspect's Pid)
+            os.write(ready_fd, b"1" + str(child).encode())
         os.close(ready_fd)
     if pty:
         _relay(pty[0], ctl_fd, child)

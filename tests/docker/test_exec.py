@@ -157,3 +157,18 @@ def test_a_client_leaving_leaves_the_process_running(api, box):
         time.sleep(0.2)
     assert api.exec_inspect(e)["ExitCode"] == 9  # as dockerd: it ran to its end
     assert client_run(api, box, "test -e /tmp/after-leaving") == 0
+
+
+def test_exec_pid_and_a_detached_exec_ending(api, box):
+    e = api.exec_create(box, "sh -c 'echo $$; exec sleep 1'")["Id"]
+    out = api.exec_start(e)
+    doc = api.exec_inspect(e)
+    assert doc["Pid"] > 1 and doc["ExitCode"] == 0 and out.strip().isdigit()
+    e = api.exec_create(box, "sleep 1")["Id"]
+    api.exec_start(e, detach=True)
+    doc = api.exec_inspect(e)
+    assert doc["Running"] is True and doc["Pid"] > 1
+    deadline = time.time() + 20
+    while time.time() < deadline and api.exec_inspect(e)["Running"]:
+        time.sleep(0.2)
+    assert api.exec_inspect(e)["Running"] is False

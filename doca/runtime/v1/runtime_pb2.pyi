@@ -105,7 +105,7 @@ class Process(_message.Message):
     def __init__(self, args: _Optional[_Iterable[str]] = ..., env: _Optional[_Iterable[str]] = ..., cwd: _Optional[str] = ..., user: _Optional[str] = ...) -> None: ...
 
 class ContainerSpec(_message.Message):
-    __slots__ = ("name", "image", "image_id", "process", "hostname", "rootfs", "mounts", "resources", "network_mode", "labels", "auto_remove", "cmd", "entrypoint", "stop_signal", "stop_timeout", "restart_policy", "tty", "open_stdin", "console_size", "log", "cap_add", "cap_drop", "privileged", "security_opt", "ulimits", "healthcheck", "init", "runtime", "userns", "cgroupns", "config_env", "group_add", "domainname", "sysctls", "extra_hosts", "dns", "dns_search", "dns_options", "publish_all", "tmpfs", "binds", "log_opts", "detached", "config_volumes", "pid_mode", "ipc_mode", "uts_mode", "volumes_from", "exposed_ports", "annotations", "attach", "cgroup_parent", "volume_driver", "userns_mode", "ip6", "link_local_ips", "mac_address", "links")
+    __slots__ = ("name", "image", "image_id", "process", "hostname", "rootfs", "mounts", "resources", "network_mode", "labels", "auto_remove", "cmd", "entrypoint", "stop_signal", "stop_timeout", "restart_policy", "tty", "open_stdin", "console_size", "log", "cap_add", "cap_drop", "privileged", "security_opt", "ulimits", "healthcheck", "init", "runtime", "userns", "cgroupns", "config_env", "group_add", "domainname", "sysctls", "extra_hosts", "dns", "dns_search", "dns_options", "publish_all", "tmpfs", "binds", "log_opts", "detached", "config_volumes", "pid_mode", "ipc_mode", "uts_mode", "volumes_from", "exposed_ports", "annotations", "attach", "cgroup_parent", "volume_driver", "userns_mode", "ip6", "link_local_ips", "mac_address", "links", "network_default")
     class LabelsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -199,6 +199,7 @@ class ContainerSpec(_message.Message):
     LINK_LOCAL_IPS_FIELD_NUMBER: _ClassVar[int]
     MAC_ADDRESS_FIELD_NUMBER: _ClassVar[int]
     LINKS_FIELD_NUMBER: _ClassVar[int]
+    NETWORK_DEFAULT_FIELD_NUMBER: _ClassVar[int]
     name: str
     image: str
     image_id: str
@@ -257,7 +258,8 @@ class ContainerSpec(_message.Message):
     link_local_ips: _containers.RepeatedScalarFieldContainer[str]
     mac_address: str
     links: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, name: _Optional[str] = ..., image: _Optional[str] = ..., image_id: _Optional[str] = ..., process: _Optional[_Union[Process, _Mapping]] = ..., hostname: _Optional[str] = ..., rootfs: _Optional[_Union[Rootfs, _Mapping]] = ..., mounts: _Optional[_Iterable[_Union[Mount, _Mapping]]] = ..., resources: _Optional[_Union[Resources, _Mapping]] = ..., network_mode: _Optional[str] = ..., labels: _Optional[_Mapping[str, str]] = ..., auto_remove: _Optional[bool] = ..., cmd: _Optional[_Iterable[str]] = ..., entrypoint: _Optional[_Iterable[str]] = ..., stop_signal: _Optional[str] = ..., stop_timeout: _Optional[int] = ..., restart_policy: _Optional[_Union[RestartPolicy, _Mapping]] = ..., tty: _Optional[bool] = ..., open_stdin: _Optional[bool] = ..., console_size: _Optional[_Union[WindowSize, _Mapping]] = ..., log: _Optional[_Union[LogConfig, _Mapping]] = ..., cap_add: _Optional[_Iterable[str]] = ..., cap_drop: _Optional[_Iterable[str]] = ..., privileged: _Optional[bool] = ..., security_opt: _Optional[_Iterable[str]] = ..., ulimits: _Optional[_Iterable[str]] = ..., healthcheck: _Optional[_Union[Healthcheck, _Mapping]] = ..., init: _Optional[bool] = ..., runtime: _Optional[str] = ..., userns: _Optional[_Union[UsernsRemap, _Mapping]] = ..., cgroupns: _Optional[str] = ..., config_env: _Optional[_Iterable[str]] = ..., group_add: _Optional[_Iterable[str]] = ..., domainname: _Optional[str] = ..., sysctls: _Optional[_Mapping[str, str]] = ..., extra_hosts: _Optional[_Iterable[str]] = ..., dns: _Optional[_Iterable[str]] = ..., dns_search: _Optional[_Iterable[str]] = ..., dns_options: _Optional[_Iterable[str]] = ..., publish_all: _Optional[bool] = ..., tmpfs: _Optional[_Mapping[str, str]] = ..., binds: _Optional[_Iterable[str]] = ..., log_opts: _Optional[_Mapping[str, str]] = ..., detached: _Optional[bool] = ..., config_volumes: _Optional[_Iterable[str]] = ..., pid_mode: _Optional[str] = ..., ipc_mode: _Optional[str] = ..., uts_mode: _Optional[str] = ..., volumes_from: _Optional[_Iterable[str]] = ..., exposed_ports: _Optional[_Iterable[str]] = ..., annotations: _Optional[_Mapping[str, str]] = ..., attach: _Optional[_Iterable[str]] = ..., cgroup_parent: _Optional[str] = ..., volume_driver: _Optional[str] = ..., userns_mode: _Optional[str] = ..., ip6: _Optional[str] = ..., link_local_ips: _Optional[_Iterable[str]] = ..., mac_address: _Optional[str] = ..., links: _Optional[_Iterable[str]] = ...) -> None: ...
+    network_default: bool
+    def __init__(self, name: _Optional[str] = ..., image: _Optional[str] = ..., image_id: _Optional[str] = ..., process: _Optional[_Union[Process, _Mapping]] = ..., hostname: _Optional[str] = ..., rootfs: _Optional[_Union[Rootfs, _Mapping]] = ..., mounts: _Optional[_Iterable[_Union[Mount, _Mapping]]] = ..., resources: _Optional[_Union[Resources, _Mapping]] = ..., network_mode: _Optional[str] = ..., labels: _Optional[_Mapping[str, str]] = ..., auto_remove: _Optional[bool] = ..., cmd: _Optional[_Iterable[str]] = ..., entrypoint: _Optional[_Iterable[str]] = ..., stop_signal: _Optional[str] = ..., stop_timeout: _Optional[int] = ..., restart_policy: _Optional[_Union[RestartPolicy, _Mapping]] = ..., tty: _Optional[bool] = ..., open_stdin: _Optional[bool] = ..., console_size: _Optional[_Union[WindowSize, _Mapping]] = ..., log: _Optional[_Union[LogConfig, _Mapping]] = ..., cap_add: _Optional[_Iterable[str]] = ..., cap_drop: _Optional[_Iterable[str]] = ..., privileged: _Optional[bool] = ..., security_opt: _Optional[_Iterable[str]] = ..., ulimits: _Optional[_Iterable[str]] = ..., healthcheck: _Optional[_Union[Healthcheck, _Mapping]] = ..., init: _Optional[bool] = ..., runtime: _Optional[str] = ..., userns: _Optional[_Union[UsernsRemap, _Mapping]] = ..., cgroupns: _Optional[str] = ..., config_env: _Optional[_Iterable[str]] = ..., group_add: _Optional[_Iterable[str]] = ..., domainname: _Optional[str] = ..., sysctls: _Optional[_Mapping[str, str]] = ..., extra_hosts: _Optional[_Iterable[str]] = ..., dns: _Optional[_Iterable[str]] = ..., dns_search: _Optional[_Iterable[str]] = ..., dns_options: _Optional[_Iterable[str]] = ..., publish_all: _Optional[bool] = ..., tmpfs: _Optional[_Mapping[str, str]] = ..., binds: _Optional[_Iterable[str]] = ..., log_opts: _Optional[_Mapping[str, str]] = ..., detached: _Optional[bool] = ..., config_volumes: _Optional[_Iterable[str]] = ..., pid_mode: _Optional[str] = ..., ipc_mode: _Optional[str] = ..., uts_mode: _Optional[str] = ..., volumes_from: _Optional[_Iterable[str]] = ..., exposed_ports: _Optional[_Iterable[str]] = ..., annotations: _Optional[_Mapping[str, str]] = ..., attach: _Optional[_Iterable[str]] = ..., cgroup_parent: _Optional[str] = ..., volume_driver: _Optional[str] = ..., userns_mode: _Optional[str] = ..., ip6: _Optional[str] = ..., link_local_ips: _Optional[_Iterable[str]] = ..., mac_address: _Optional[str] = ..., links: _Optional[_Iterable[str]] = ..., network_default: _Optional[bool] = ...) -> None: ...
 
 class UsernsRemap(_message.Message):
     __slots__ = ("uid_base", "gid_base", "size")
@@ -536,14 +538,16 @@ class ExecInput(_message.Message):
     def __init__(self, start: _Optional[_Union[ExecSpec, _Mapping]] = ..., stdin: _Optional[bytes] = ..., close_stdin: _Optional[bool] = ..., resize: _Optional[_Union[WindowSize, _Mapping]] = ...) -> None: ...
 
 class ExecOutput(_message.Message):
-    __slots__ = ("output", "exit_code", "started")
+    __slots__ = ("output", "exit_code", "started", "pid")
     OUTPUT_FIELD_NUMBER: _ClassVar[int]
     EXIT_CODE_FIELD_NUMBER: _ClassVar[int]
     STARTED_FIELD_NUMBER: _ClassVar[int]
+    PID_FIELD_NUMBER: _ClassVar[int]
     output: LogRecord
     exit_code: int
     started: bool
-    def __init__(self, output: _Optional[_Union[LogRecord, _Mapping]] = ..., exit_code: _Optional[int] = ..., started: _Optional[bool] = ...) -> None: ...
+    pid: int
+    def __init__(self, output: _Optional[_Union[LogRecord, _Mapping]] = ..., exit_code: _Optional[int] = ..., started: _Optional[bool] = ..., pid: _Optional[int] = ...) -> None: ...
 
 class AttachSpec(_message.Message):
     __slots__ = ("id", "stdin")

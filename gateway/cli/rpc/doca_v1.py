@@ -389,6 +389,7 @@ MESSAGES = {
         (8, 'size', 11, 4, 'doca.v1.WindowSize', ''),
         (9, 'privileged', 8, 0, '', ''),
         (10, 'detach', 8, 0, '', ''),
+        (380, 'notify_started', 8, 0, '', ''),
     ), ()),
     'doca.v1.ExecInput': ((
         (1, 'start', 11, 4, 'doca.v1.ExecConfig', 'input'),
@@ -399,6 +400,7 @@ MESSAGES = {
     'doca.v1.ExecOutput': ((
         (1, 'output', 11, 4, 'doca.v1.LogChunk', 'event'),
         (2, 'exit_code', 5, 4, '', 'event'),
+        (380, 'started', 13, 4, '', 'event'),
     ), ()),
     'doca.v1.ExportRequest': ((
         (1, 'container', 9, 0, '', ''),

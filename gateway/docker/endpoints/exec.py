@@ -36,6 +36,7 @@ class ExecRecord:
         self.body = body
         self.running = False
         self.exit_code: int | None = None
+        self.pid = 0
         self.started = threading.Event()
         self.finished_at = 0.0
         self.pump: mux.Pump | None = None
@@ -52,7 +53,7 @@ class ExecRecord:
         return {"ID": self.id, "Running": self.running, "ExitCode": self.exit_code, "ProcessConfig": process,
                 "OpenStdin": bool(b.get("AttachStdin")), "OpenStderr": bool(b.get("AttachStderr")),
                 "OpenStdout": bool(b.get("AttachStdout")), "CanRemove": False, "ContainerID": self.container_id,
-                "DetachKeys": b.get("DetachKeys") or "", "Pid": 0}
+                "DetachKeys": b.get("DetachKeys") or "", "Pid": self.pid}
 
     def finish(self, code: int) -> None:
         with self.lock:
@@ -77,11 +78,11 @@ def _forget_old() -> None:
                 del _records[k]
 
 
-def _record(exec_id: str, missing: str = "No such exec instance: {}") -> ExecRecord:
+def _record(exec_id: str) -> ExecRecord:
     with _lock:
         rec = _records.get(exec_id)
     if rec is None:
-        raise ApiError(404, missing.format(exec_id))
+        raise ApiError(404, f"No such exec instance: {exec_id}")
     return rec
 
 
@@ -150,7 +151,7 @@ def exec_inspect(req, backend):
 
 @route("POST", "/exec/{id}/resize")
 def resize(req, backend):
-    rec = _record(req.params["id"], "no such exec")
+    rec = _record(req.params["id"])
     h, w = req.query.int("h"), req.query.int("w")
     if h < 0 or w < 0:
         raise ApiError(400, "height and width must be non-negative")
@@ -169,7 +170,7 @@ def _config(rec: ExecRecord, detach: bool, size) -> pb.ExecConfig:
     cfg = pb.ExecConfig(container=rec.container_id, cmd=b.get("Cmd") or [], env=b.get("Env") or [],
                         workdir=b.get("WorkingDir") or "", user=b.get("User") or "", tty=bool(b.get("Tty")),
                         interactive=bool(b.get("AttachStdin")) and not detach,
-                        privileged=bool(b.get("Privileged")), detach=detach)
+                        privileged=bool(b.get("Privileged")), detach=detach, notify_started=True)
     if size:
         cfg.size.rows, cfg.size.cols = size
     return cfg
@@ -209,7 +210,9 @@ def _start_detached(backend, rec: ExecRecord, size):
     try:
         for out in call:
             kind = out.WhichOneof("event")
-            if kind == "output":
+            if kind == "started":
+                rec.pid = out.started
+            elif kind == "output":
                 errors.append(out.output.data)
             elif kind == "exit_code":
                 rec.started.set()
@@ -229,10 +232,20 @@ def _start_detached(backend, rec: ExecRecord, size):
 
 def _follow(backend, rec: ExecRecord) -> None:
     """A detached exec's end is not told by doca.v1: Running stays true while
-    its container runs (the nearest doca can say), false once it stopped."""
+    its process (the pid the runtime gave, on this host) is there and its
+    container runs; its exit code stays unknown (null)."""
+    def alive() -> bool:
+        try:
+            with open(f"/proc/{rec.pid}/stat") as f:
+                return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+        except (OSError, IndexError):
+            return False
+
     def watch():
         while True:
-            time.sleep(1.0)
+            time.sleep(0.5)
+            if rec.pid and not alive():
+                break
             try:
                 doc = inspect(backend, rec.container_id)
             except grpc.RpcError:
@@ -264,7 +277,9 @@ def _attached(backend, rec: ExecRecord, tty: bool, size, conn) -> None:
         pump.start()
         for out in call:
             kind = out.WhichOneof("event")
-            if kind == "output":
+            if kind == "started":
+                rec.pid = out.started
+            elif kind == "output":
                 if (want_err if out.output.stream == pb.LogChunk.STDERR else want_out) and \
                         not pump.client_gone.is_set():
                     try:
