@@ -57,7 +57,7 @@ def _network(clients, ref: str, missing_ok: bool = False):
             return None
         raise
     found = _Builtin(detail.network.name)
-    found.endpoints, found.id = tuple(detail.endpoints), detail.network.id
+    found.endpoints = tuple(detail.endpoints)
     return found
 
 
@@ -93,7 +93,7 @@ def disconnect(clients, network: str, container: str, force: bool) -> None:
     if net.name == "none":  # doca keeps a none container's own namespace: nothing to take it off
         raise FailedPrecondition(f"container {ctr.name} cannot be disconnected from a network: it runs with "
                                  "--network none")
-    clients.network.Disconnect(npb.DisconnectRequest(container_id=ctr.id, network=net.id))
+    clients.network.Disconnect(npb.DisconnectRequest(container_id=ctr.id, network=net.name))
 
 
 def _force_endpoint_delete(clients, network: str, name: str) -> None:
@@ -102,7 +102,7 @@ def _force_endpoint_delete(clients, network: str, name: str) -> None:
     ep = next((e for e in net.endpoints if e.container_name == name), None)
     if ep is None:
         raise NotFound(f"endpoint {name} not found")
-    clients.network.Disconnect(npb.DisconnectRequest(container_id=ep.container_id, network=net.id))
+    clients.network.Disconnect(npb.DisconnectRequest(container_id=ep.container_id, network=net.name))
 
 
 def connect(clients, network: str, container: str, ip: str, aliases) -> None:
@@ -125,7 +125,7 @@ def connect(clients, network: str, container: str, ip: str, aliases) -> None:
     if _on(ctr, net):  # the service's Attach is idempotent; Docker's is not
         raise AlreadyExists(f"endpoint with name {ctr.name} already exists in network {net.name}")
     clients.network.Attach(npb.AttachRequest(
-        container_id=ctr.id, network=net.id, netns_path=ctr.netns_path, container_name=ctr.name,
+        container_id=ctr.id, network=net.name, netns_path=ctr.netns_path, container_name=ctr.name,
         ip_address=ip, aliases=aliases))
 
 
