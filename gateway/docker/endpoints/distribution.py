@@ -77,7 +77,7 @@ def create(req, backend):
     call = backend.images.Pull(pb.PullRequest(reference=image, auth=ic.registry_auth(req)))
     # "Pulling from" comes before the manifest is read: held until what follows
     # it, so a missing image or tag is a 404 before the stream, as Docker's.
-    with _credentials_refused():
+    with _registry_refusals():
         rest = ic.first_then_rest(call, hold=lambda m: m.status.startswith("Pulling from "))
 
     def last(msg):
@@ -87,14 +87,17 @@ def create(req, backend):
 
 
 @contextlib.contextmanager
-def _credentials_refused():
-    """A registry refusing a pull or push for want of credentials is a 500,
-    as Docker's daemon answers it ("no basic auth credentials"), not a 401:
-    on a 401 docker's CLI prompts for a login instead of saying the error."""
+def _registry_refusals():
+    """A registry refusing a pull or push for want of credentials, or not
+    answering, is a 500 as Docker's daemon answers both ("no basic auth
+    credentials", "dial tcp ...: connection refused"): not a 401, on which
+    docker's CLI prompts for a login instead of saying the error, nor the
+    503 that means doca itself is not answering."""
     try:
         yield
     except grpc.RpcError as e:
-        if e.code() == grpc.StatusCode.UNAUTHENTICATED:
+        unreachable = e.code() == grpc.StatusCode.UNAVAILABLE and (e.details() or "").startswith("registry ")
+        if e.code() == grpc.StatusCode.UNAUTHENTICATED or unreachable:
             raise ApiError(500, e.details() or "unauthorized") from None
         raise
 
@@ -140,7 +143,7 @@ def push(req, backend):
                           "application/json")
     call = backend.images.Push(pb.PushRequest(reference=references[0], auth=auth))
     try:
-        with _credentials_refused():
+        with _registry_refusals():
             rest = ic.first_then_rest(call)
     except grpc.RpcError as e:
         if not (e.details() or "").startswith("An image does not exist locally"):
