@@ -83,6 +83,9 @@ def test_login_and_auth_with_a_registry_that_asks(api, client, stack, auth_regis
         api.login(USER, "wrong", registry=server, reauth=True)
     assert e.value.status_code == 401
     assert api.login(USER, PASSWORD, registry=server, reauth=True)["Status"] == "Login Succeeded"
+    with pytest.raises(docker.errors.APIError) as e:
+        api.login(USER, PASSWORD, registry="127.0.0.1:1", reauth=True)
+    assert e.value.status_code == 500 and "127.0.0.1:1" in str(e.value)
     repo = f"{server}/d3/private"
     tags.append(f"{repo}:1")
     api.tag("busybox", repo, "1")

@@ -212,5 +212,10 @@ def auth(req, backend):
     if server.rstrip("/") in ("https://index.docker.io/v1", "index.docker.io", "docker.io"):
         server = ""
     server = re.sub(r"^https?://", "", server).rstrip("/")
-    r = backend.images.Login(pb.LoginRequest(server=server, auth=ic.auth_of(doc)))
+    try:
+        r = backend.images.Login(pb.LoginRequest(server=server, auth=ic.auth_of(doc)))
+    except grpc.RpcError as e:  # a registry not answering: 500, as Docker's (bad credentials stay a 401)
+        if e.code() == grpc.StatusCode.UNAVAILABLE and (e.details() or "").startswith("registry "):
+            raise ApiError(500, e.details()) from None
+        raise
     return json_response({"IdentityToken": "", "Status": r.status or "Login Succeeded"})
