@@ -64,7 +64,8 @@ def search(req, backend):
 
 @route("GET", "/images/get")
 def save_many(req, backend):
-    return _save(req, backend, [n for n in req.query.all("names") if n])  # none: an empty archive, as Docker's
+    # none named: doca's Save refuses (400; Docker sends an empty archive)
+    return _save(req, backend, [n for n in req.query.all("names") if n])
 
 
 def _save(req, backend, names: list[str]) -> Stream:
