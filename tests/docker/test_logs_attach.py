@@ -96,7 +96,7 @@ def test_logs_bad_requests(stack, api, names):
     head, body = raw(stack, get(f"/containers/{n}/logs?stdout=1&since=yesterday"))
     assert head.startswith(b"HTTP/1.1 400 ") and b'invalid value for \\"since\\"' in body
     head, body = raw(stack, get(f"/containers/{n}/logs?stdout=1&tail=x"))
-    assert head.startswith(b"HTTP/1.1 400 ")
+    assert head.startswith(b"HTTP/1.1 200 ")  # all of it, as dockerd 20.10
 
 
 def test_docker_cli_logs(stack, docker_cli, names):

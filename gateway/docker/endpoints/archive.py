@@ -58,7 +58,7 @@ def stat_header(st: pb.PathStat) -> tuple[str, str]:
 def _path(req) -> str:
     path = req.query.get("path")
     if not path:
-        raise ApiError(400, "path is required")  # moby's `path` check (httputils: invalid parameter)
+        raise ApiError(400, "bad parameter: path cannot be empty")
     return path
 
 
