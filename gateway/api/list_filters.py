@@ -17,7 +17,7 @@ CONTAINER_KEYS = ("id", "name", "label", "exited", "status", "ancestor", "before
                   "health", "publish", "expose", "is-task", "isolation")
 IMAGE_KEYS = ("dangling", "label", "before", "since", "reference")
 VOLUME_KEYS = ("name", "driver", "label", "dangling")
-NETWORK_KEYS = ("driver", "id", "label", "name", "scope", "type")
+NETWORK_KEYS = ("dangling", "driver", "id", "label", "name", "scope", "type")
 
 STATES = ("created", "running", "paused", "restarting", "removing", "exited", "dead")
 HEALTH = ("starting", "healthy", "unhealthy", "none")
@@ -43,29 +43,6 @@ def parse(items, accepted: tuple) -> Filters:
         if value not in values:
             values.append(value)
     return out
-
-
-def items_from_json(text: str) -> list[str]:
-    """The Engine API's `filters` parameter as KEY=VALUE items: its JSON
-    maps each key to {"value": true, ...} (or, as older clients send it, to
-    a list of values)."""
-    import json
-    if not text:
-        return []
-    try:
-        doc = json.loads(text)
-    except ValueError as e:
-        raise InvalidArgument(f"invalid filter: {e}") from None
-    if not isinstance(doc, dict):
-        raise InvalidArgument("invalid filter: the filters are not a JSON object")
-    items = []
-    for key, values in doc.items():
-        if isinstance(values, dict):
-            values = [v for v, on in values.items() if on]
-        elif not isinstance(values, list):
-            raise InvalidArgument(f"invalid filter '{key}': its values are not a list or an object")
-        items += [f"{key}={v}" for v in values]
-    return items
 
 
 def invalid_value(key: str, values: list[str]) -> InvalidArgument:
@@ -248,6 +225,20 @@ def check_network_values(f: Filters) -> None:
     for value in f.values("type"):
         if value not in ("custom", "builtin"):
             raise InvalidArgument(f"invalid filter: 'type'='{value}'")
+    network_dangling(f)
+
+
+def network_dangling(f: Filters) -> bool | None:
+    """dangling=true|1 or false|0 (None: not asked), one value only, in
+    Docker's words."""
+    values = f.values("dangling")
+    if not values:
+        return None
+    if len(values) > 1:
+        raise InvalidArgument('got more than one value for filter key "dangling"')
+    if values[0] not in BOOLS:
+        raise InvalidArgument('invalid value for filter \'dangling\', must be "true" (or "1"), or "false" (or "0")')
+    return BOOLS[values[0]]
 
 
 def network_matches(f: Filters, n: dict) -> bool:
@@ -257,6 +248,12 @@ def network_matches(f: Filters, n: dict) -> bool:
     if not labels(f, n["labels"]) or not exact(f, "scope", n.get("scope", "local")):
         return False
     kind = "builtin" if n["name"] in BUILTIN_NETWORKS else "custom"
+    # dangling: Docker's daemon filters its list before it fills the
+    # networks' containers, so every user network is dangling (true) and
+    # only the predefined ones are not (false), used or not: both 20.10 and 28
+    dangling = network_dangling(f)
+    if dangling is not None and dangling != (kind == "custom"):
+        return False
     return exact(f, "type", kind)
 
 

@@ -15,9 +15,10 @@ import urllib.parse
 import grpc
 import h11
 
+from common.errors import DocaError
 from common.version import VERSION
 from gateway.docker import router, versions
-from gateway.docker.errors import ApiError, from_rpc
+from gateway.docker.errors import STATUS_OF_CODE, ApiError, from_rpc
 from gateway.docker.http import Hijack, Query, RawConn, Request, Response, Stream, json_response
 
 log = logging.getLogger("doca.docker")
@@ -152,6 +153,8 @@ class Connection:
         except grpc.RpcError as e:
             err = from_rpc(e)
             result = json_response({"message": err.message}, err.status)
+        except DocaError as e:  # a check of common/ run in the face
+            result = json_response({"message": e.message}, STATUS_OF_CODE.get(e.code, 500))
         except Exception as e:  # a bug: the client gets one line, the log the traceback
             log.error("%s %s failed:\n%s", method, path, traceback.format_exc())
             result = json_response({"message": f"internal error: {type(e).__name__}: {e}"}, 500)

@@ -102,12 +102,3 @@ def test_volumes_and_networks():
     assert not lf.network_matches(nf, {"id": "2", "name": "mine", "driver": "bridge", "labels": {}})
     with pytest.raises(InvalidArgument, match="invalid filter: 'type'='x'"):
         lf.check_network_values(lf.parse(["type=x"], lf.NETWORK_KEYS))
-
-
-def test_engine_api_json_form():
-    assert lf.items_from_json('{"name": {"web": true, "db": false}, "label": ["a=1"]}') == ["name=web", "label=a=1"]
-    assert lf.items_from_json("") == []
-    f = lf.parse(lf.items_from_json('{"status": {"exited": true}}'), lf.CONTAINER_KEYS)
-    assert f == {"status": ["exited"]}
-    with pytest.raises(InvalidArgument):
-        lf.items_from_json("[1]")

@@ -7,22 +7,18 @@ import platform
 
 import grpc
 
-from common.errors import DocaError
 from doca.v1 import containers_pb2 as cpb
 from gateway.docker import container_document, container_summary, container_wait, create_config, ttys
 from gateway.docker.documents import from_struct
-from gateway.docker.errors import STATUS_OF_CODE, ApiError, from_rpc
+from gateway.docker.errors import ApiError, from_rpc
 from gateway.docker.http import Response, json_response, no_content
 from gateway.docker.router import route
+from gateway.docker import filters
 
 
 def _filters(req) -> list[str]:
     """The `filters` JSON parameter as doca.v1's KEY=VALUE items."""
-    from gateway.api import list_filters  # the one reader of Docker's filters, shared with the CLI's API
-    try:
-        return list_filters.items_from_json(req.query.get("filters"))
-    except DocaError as e:
-        raise ApiError(STATUS_OF_CODE.get(e.code, 400), e.message) from None
+    return filters.items(req)
 
 
 def _inspect(backend, ref: str, size: bool = False) -> dict:

@@ -4,7 +4,7 @@ Pull and push are in distribution.py, build in build.py."""
 from google.protobuf import timestamp_pb2
 
 from doca.v1 import images_pb2 as pb
-from gateway.api import list_filters
+from gateway.docker import filters
 from gateway.docker import image_common as ic, image_document
 from gateway.docker.documents import from_struct
 from gateway.docker.errors import ApiError
@@ -18,11 +18,7 @@ def _seconds(ts: timestamp_pb2.Timestamp) -> int:
 
 def filters_of(req) -> list[str]:
     """The `filters` JSON as doca.v1's KEY=VALUE items (400 when it does not parse)."""
-    from common.errors import InvalidArgument
-    try:
-        return list_filters.items_from_json(req.query.get("filters"))
-    except InvalidArgument as e:
-        raise ApiError(400, str(e)) from None
+    return filters.items(req)
 
 
 def _summary(img, req, usage) -> dict:

@@ -1,13 +1,9 @@
 """Volumes: GET /volumes, POST /volumes/create, GET/DELETE /volumes/{name},
 POST /volumes/prune, onto doca.v1.Volumes."""
-import json
-
 import grpc
 
-from common.errors import DocaError
 from doca.v1 import volumes_pb2
-from gateway.api import list_filters
-from gateway.docker import json_body
+from gateway.docker import filters
 from gateway.docker.documents import from_struct
 from gateway.docker.errors import ApiError
 from gateway.docker.http import json_response, no_content
@@ -17,16 +13,7 @@ from gateway.docker.router import route
 def filter_items(req) -> list[str]:
     """The `filters` query parameter (Docker's JSON) as doca.v1's KEY=VALUE
     items; a malformed one is a 400 in Docker's words."""
-    text = req.query.get("filters")
-    if text:
-        try:
-            json.loads(text)
-        except json.JSONDecodeError as e:  # Go's words, as Docker's filters.FromJSON
-            raise ApiError(400, f"invalid filter: {json_body.go_message(e)}") from None
-    try:
-        return list_filters.items_from_json(text)
-    except DocaError as e:
-        raise ApiError(400, e.message) from None
+    return filters.items(req)
 
 
 def body_object(req, type_name: str) -> dict:
