@@ -151,3 +151,12 @@ def test_ipam_range_aux_addresses_options_and_attachable(api, stack, net_name):
         assert last >= 128 and ip != "10.197.8.130"  # from the range, never the reserved one
     finally:
         stack.doca("rm", "-f", cid)
+
+
+def test_list_dangling_as_dockers_daemon(api, net_name):
+    api.create_network(net_name)
+    custom = [n["Name"] for n in api.networks(filters={"dangling": "true"})]
+    assert net_name in custom and not {"bridge", "host", "none"} & set(custom)
+    assert {n["Name"] for n in api.networks(filters={"dangling": "false"})} == {"bridge", "host", "none"}
+    r = api._get(api._url("/networks"), params={"filters": '{"dangling":["maybe"]}'})
+    assert r.status_code == 400 and "invalid value for filter 'dangling'" in r.json()["message"]

@@ -13,3 +13,18 @@ CASES += [
     # the daemon refuses a since after until (the Engine API's 400), naming both as Unix times
     case("events-since-after-until", "events --since 1m --until 10m", says="cannot be after `until` time ("),
 ]
+NET = "network rm %n"
+CASES += [
+    # network ls --filter dangling: Docker's daemon filters its list before filling the containers in, so
+    # every user network is dangling, used or not, and only the predefined ones are not
+    case("network-ls-dangling-true", "network ls --format '{{.Name}}' --filter dangling=true --filter name=%n",
+         setup="network create %n", cleanup=NET),
+    case("network-ls-dangling-true-used", "network ls --format '{{.Name}}' --filter dangling=true --filter name=%n",
+         setup=("network create %n", "run -d --name %n --network %n %i sleep 60"), cleanup=("rm -f %n", NET)),
+    case("network-ls-dangling-false", "network ls --format '{{.Name}}' --filter dangling=false --filter name=%n",
+         setup="network create %n", cleanup=NET),
+    case("network-ls-dangling-false-builtin", "network ls --format '{{.Name}}' --filter dangling=0 --filter name=none"),
+    case("network-ls-dangling-bad", "network ls --filter dangling=foo", says="invalid value for filter 'dangling'"),
+    case("network-ls-dangling-two", "network ls --filter dangling=true --filter dangling=0",
+         says='got more than one value for filter key "dangling"'),
+]
