@@ -222,9 +222,14 @@ class _Container:
             host_network=mode == "host"), timeout=CALL_TIMEOUT)
         mounts = list(process.mounts)
         mounts += _etc_mounts(sandbox, {m.destination for m in mounts})
+        # HOSTNAME first, as Docker's daemon gives every container (an ENV of the stage replaces it);
+        # not in the step's cache key: the name is the container's own.
+        env = list(process.env)
+        if not any(e.startswith("HOSTNAME=") for e in env):
+            env.insert(0, f"HOSTNAME={hostname}")
         spec = rpb.ContainerSpec(
             name=f"doca-build-{self.id[:12]}", image=digests.short(stage.layer_image), image_id=stage.layer_image,
-            process=rpb.Process(args=process.args, env=process.env, cwd=process.cwd, user=process.user),
+            process=rpb.Process(args=process.args, env=env, cwd=process.cwd, user=process.user),
             hostname=hostname,
             rootfs=rpb.Rootfs(lower_dirs=snap["lower_dirs"], upper_dir=snap["upper_dir"], work_dir=snap["work_dir"],
                               mounts=[rpb.Mount(**m) for m in snap["mounts"]]),

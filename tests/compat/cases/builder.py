@@ -142,3 +142,9 @@ CASES += [
          setup_stdin="FROM busybox:latest\nRUN cat /etc/hosts /etc/hostname /etc/resolv.conf > /dev/null\n",
          cleanup=RMI),
 ]
+
+# -- the RUN's environment: HOSTNAME (its container's name), HOME, PATH as Docker's daemon gives them
+CASES += [
+    _observed("build-run-env", "", "env | sort"),
+    _observed("build-run-env-hostname-is-hostname", "", "sh -c 'test \"$HOSTNAME\" = \"$(hostname)\" && echo same'"),
+]
