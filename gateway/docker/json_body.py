@@ -34,8 +34,9 @@ def _char(c: str) -> str:
         return "'\\''"
     if c == '"':
         return "'\"'"
-    if ord(c) < 0x20:
-        return "'" + json.dumps(c)[1:-1] + "'"
+    if ord(c) < 0x20 or ord(c) == 0x7f:  # strconv.Quote's escapes
+        named = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v"}
+        return "'" + named.get(c, f"\\x{ord(c):02x}") + "'"
     return f"'{c}'"
 
 

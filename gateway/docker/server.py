@@ -62,6 +62,8 @@ class Connection:
             return ev
 
     def _body(self):
+        if self.h11.they_are_waiting_for_100_continue:  # curl's large uploads: as Go's server, at the first read
+            self._send(h11.InformationalResponse(status_code=100, headers=[]))
         while True:
             try:
                 ev = self._event()

@@ -213,3 +213,23 @@ def test_garbage_and_truncated_requests(stack, still_serving):
         assert out == b"" or out.startswith(b"HTTP/1.1 4"), out
     with _sock(stack) as s:  # a head that never ends, then a hang-up
         s.sendall(b"GET /version HTTP/1.1\r\nHost: d\r\n")
+
+
+def test_expect_100_continue_is_answered(stack, still_serving):
+    """curl asks before sending a large body: the face says continue at once
+    (as Go's server), not after the client's own wait."""
+    body = b'{"Name":"d4-expect","Labels":{"x":1}}'
+    with _sock(stack) as s:
+        s.sendall(b"POST /volumes/create HTTP/1.1\r\nHost: d\r\nContent-Type: application/json\r\n"
+                  b"Expect: 100-continue\r\nConnection: close\r\n" + f"Content-Length: {len(body)}\r\n\r\n".encode())
+        assert s.recv(4096).startswith(b"HTTP/1.1 100 ")
+        s.sendall(body)
+        out = b""
+        while chunk := s.recv(65536):
+            out += chunk
+    assert out.startswith(b"HTTP/1.1 400 ")  # Labels must be strings: refused, nothing made
+
+
+def test_a_control_character_in_gos_words(stack, still_serving):
+    status, doc = exchange(stack, post("/volumes/create", b"\x00"))
+    assert (status, doc["message"]) == (400, "invalid JSON: invalid character '\\x00' looking for beginning of value")
