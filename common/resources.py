@@ -44,7 +44,8 @@ def _limit(docker: str, oci: str, user: str = "", unit: str = COUNT, low: int = 
 
 @dataclasses.dataclass(frozen=True)
 class Resources:
-    memory_bytes: int = _limit("Memory", "memory.limit", "memory", SIZE, low=MIN_MEMORY)
+    memory_bytes: int = _limit("Memory", "memory.limit", "memory", SIZE, low=MIN_MEMORY,
+                               words="Minimum memory limit allowed is 6MB")
     cpu_shares: int = _limit("CpuShares", "cpu.shares", "cpu_shares", low=2, high=MAX_CPU_SHARES)
     # CFS quota and period in microseconds: --cpu-quota/--cpu-period, or
     # derived from --cpus (0.5 = 50000/100000, nano_cpus then says so).
@@ -55,7 +56,7 @@ class Resources:
                                    "(i.e. 1000000)")
     pids_limit: int = _limit("PidsLimit", "pids.limit", "pids_limit", COUNT_OR_UNLIMITED, high=MAX_PIDS)
     memory_reservation: int = _limit("MemoryReservation", "memory.reservation", "memory_reservation", SIZE,
-                                     low=MIN_MEMORY)
+                                     low=MIN_MEMORY, words="Minimum memory reservation allowed is 6MB")
     # Memory plus swap (-1: unlimited swap; 0: Docker's default, twice the memory).
     memory_swap: int = _limit("MemorySwap", "memory.swap", "memory_swap", SIZE_OR_UNLIMITED)
     memory_swappiness: int | None = _limit("MemorySwappiness", "memory.swappiness", "memory_swappiness",

@@ -15,7 +15,7 @@ from services.runtime import spec as ocispec
 
 
 @pytest.mark.parametrize("values, words", [
-    ({"memory_bytes": 1024}, "the minimum allowed memory is 6MB"),
+    ({"memory_bytes": 1024}, "Minimum memory limit allowed is 6MB"),
     ({"memory_bytes": -1}, "must be positive"),
     ({"cpu_shares": 1}, "the minimum allowed cpu-shares is 2"),
     ({"cpu_shares": -3}, "invalid --cpu-shares -3: must be positive"),
@@ -37,7 +37,7 @@ from services.runtime import spec as ocispec
     ({"cpu_period": -1}, "--cpu-period"),
     ({"pids_limit": -5}, "invalid --pids-limit -5: must be positive or -1 (unlimited)"),
     ({"pids_limit": 4194305}, "--pids-limit"),
-    ({"memory_reservation": 1024}, "the minimum allowed memory-reservation is 6MB"),
+    ({"memory_reservation": 1024}, "Minimum memory reservation allowed is 6MB"),
     ({"memory_bytes": 64 << 20, "memory_reservation": 128 << 20},
      "Minimum memory limit can not be less than memory reservation limit"),
 ])

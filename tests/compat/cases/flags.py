@@ -49,6 +49,10 @@ CASES = [
     case("flags-memory-swap-below-memory", f"{RUN} -m 64m --memory-swap 32m %i true",
          says="minimum memoryswap limit should be larger than memory limit"),
     case("flags-memory-swap-bad", f"{RUN} -m 64m --memory-swap 1x %i true", says="invalid"),
+    # the daemon's floor for memory and its reservation
+    case("flags-memory-below-floor", f"{RUN} -m 1m %i true", says="minimum memory limit allowed is"),
+    case("flags-memory-reservation-below-floor", f"{RUN} --memory-reservation 1m %i true",
+         says="minimum memory reservation allowed is"),
     case("flags-memory-swap-inspect", _hc("Memory", "MemorySwap"),
          setup=f"{CREATE} -m 64m --memory-swap 100m %i true", cleanup=RM),
     case("flags-memory-swap-unlimited-inspect", _hc("Memory", "MemorySwap"),
