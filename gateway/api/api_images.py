@@ -10,7 +10,7 @@ from doca.images.v1 import images_pb2 as ipb
 from doca.runtime.v1 import runtime_pb2 as rpb
 from doca.v1 import images_pb2 as gipb, images_pb2_grpc
 from doca.volumes.v1 import volumes_pb2 as vpb
-from gateway.api import documents, image_commit, image_list, prune
+from gateway.api import documents, image_commit, image_list, prune, volume_size
 from gateway.api.api_common import struct, upstream
 from gateway.api.clients import Clients
 
@@ -100,7 +100,7 @@ class ImagesServicer(images_pb2_grpc.ImagesServicer):
             gipb.ContainerUsage(id=ctr.id, name=ctr.name, image=ctr.spec.image, command=" ".join(ctr.spec.process.args),
                                 created=ctr.created_at, state=ctr.status, size=rw.get(ctr.id, 0))
             for ctr in self.c.runtime.List(rpb.ListRequest(all=True)).containers]
-        volumes = [gipb.VolumeUsage(name=v.name, links=len(v.used_by), size=-1)
+        volumes = [gipb.VolumeUsage(name=v.name, links=len(v.used_by), size=volume_size.size(v.mountpoint))
                    for v in self.c.volumes.List(vpb.ListRequest()).volumes]
         return gipb.DiskUsageResponse(
             images=[gipb.ImageUsage(id=i.id, repo_tags=i.repo_tags, created=i.created, size=i.size,

@@ -3,7 +3,7 @@ from common import request_guard
 from common.errors import InvalidArgument, NotFound
 from doca.v1 import volumes_pb2 as gvpb, volumes_pb2_grpc
 from doca.volumes.v1 import volumes_pb2 as vpb
-from gateway.api import documents, list_filters
+from gateway.api import documents, list_filters, volume_size
 from gateway.api.api_common import struct
 from gateway.api.clients import Clients
 from gateway.api.prune import Filters, Pruner
@@ -53,8 +53,11 @@ class VolumesServicer(volumes_pb2_grpc.VolumesServicer):
                 rest.append(item)
             else:  # Docker's words: the key alone
                 raise InvalidArgument(f"invalid filter '{key}'")
+        # sizes taken before they go (Docker's SpaceReclaimed): the unused ones only
+        sizes = {v.name: volume_size.size(v.mountpoint)
+                 for v in self.c.volumes.List(vpb.ListRequest()).volumes if not v.used_by}
         deleted = Pruner(self.c, None, self.events).volumes(Filters(rest), everything)
-        return gvpb.PruneVolumesResponse(deleted=deleted)
+        return gvpb.PruneVolumesResponse(deleted=deleted, space_reclaimed=sum(sizes.get(n, 0) for n in deleted))
 
 
 def _document(vol) -> dict:

@@ -105,3 +105,13 @@ def test_docker_cli_volume_verbs(docker_cli, stack, name):
     assert r.returncode == 1 and "no such volume" in r.stderr
     assert docker_cli("volume", "rm", name).stdout.strip() == name
     assert name not in stack.doca("volume", "ls", "-q").stdout.split()
+
+
+def test_df_and_prune_measure_a_volume(api, stack, name):
+    api.create_volume(name, labels={"d4size": "1"})
+    stack.doca("run", "--rm", "-v", f"{name}:/d", "busybox", "sh", "-c",
+               "head -c 12345 /dev/zero > /d/f; ln /d/f /d/g; mkdir /d/sub; head -c 100 /dev/zero > /d/sub/x")
+    df = api._result(api._get(api._url("/system/df"), params={"type": "volume"}), json=True)
+    assert next(v for v in df["Volumes"] if v["Name"] == name)["UsageData"] == {"RefCount": 0, "Size": 12445}
+    r = api.prune_volumes(filters={"label": "d4size=1", "all": "true"})
+    assert r == {"VolumesDeleted": [name], "SpaceReclaimed": 12445}

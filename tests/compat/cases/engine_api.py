@@ -28,3 +28,11 @@ CASES += [
     case("network-ls-dangling-two", "network ls --filter dangling=true --filter dangling=0",
          says='got more than one value for filter key "dangling"'),
 ]
+CASES += [
+    # a volume's size in system df: what lies under it, each inode once, links not followed (moby's directory.Size)
+    case("system-df-v-volume-size",
+         "system df -v --format '{{range .Volumes}}{{if eq .Name \"%v\"}}{{.Name}} {{.Size}} {{.Links}}{{end}}{{end}}'",
+         setup=("volume create %v", "run --rm --network none -v %v:/d %i sh -c 'head -c 12345 /dev/zero > /d/f; "
+                "ln /d/f /d/g; ln -s /d/f /d/s; mkdir /d/sub; head -c 100 /dev/zero > /d/sub/x'"),
+         cleanup=RMV),
+]
