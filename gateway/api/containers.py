@@ -128,6 +128,7 @@ class Containers:
             spec.init = cfg.init
             spec.runtime = cfg.runtime
             spec.cgroupns = cfg.cgroupns or "private"
+            spec.network_default = cfg.network in ("", "default")  # inspect says "default", as Docker's
             spec.config_env.extend(config_env)
             spec.group_add.extend(cfg.group_add)
             spec.domainname = cfg.domainname

@@ -137,7 +137,7 @@ def _host_config(spec, sandbox) -> dict:
     out = {
         "Binds": _or_null(spec.binds), "ContainerIDFile": "",
         "LogConfig": {"Type": spec.log.driver or "json-file", "Config": dict(spec.log_opts)},
-        "NetworkMode": spec.network_mode or "bridge",
+        "NetworkMode": "default" if spec.network_default else spec.network_mode or "bridge",
         "PortBindings": _port_bindings(sandbox.requested) if sandbox else {},
         "RestartPolicy": {"Name": spec.restart_policy.name or "no",
                           "MaximumRetryCount": spec.restart_policy.maximum_retry_count},

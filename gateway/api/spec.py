@@ -217,6 +217,8 @@ def network_mode(cfg) -> str:
     """bridge (default), none, host, container:NAME (gateway/api/net_modes.py
     resolves NAME) or a network's name."""
     mode = cfg.network or "bridge"
+    if mode == "default":  # Docker's name of the default network mode: the bridge
+        mode = "bridge"
     if mode == "container":
         raise InvalidArgument("Invalid network mode: invalid container format container:<name|id>")
     return mode

@@ -185,7 +185,7 @@ def _healthcheck(cfg: pb.ContainerConfig, hc: dict) -> None:
 def _network(cfg: pb.ContainerConfig, mode: str, endpoints: dict, several: bool) -> list[tuple[str, dict]]:
     """The container's network and its endpoint settings; the other networks
     of EndpointsConfig (API 1.44: several at create) to connect after it."""
-    cfg.network = "bridge" if mode in ("", "default") else mode
+    cfg.network = "" if mode in ("", "default") else mode  # "": the default (the bridge), as inspect says
     names = list(endpoints)
     if len(names) > 1 and not several:
         raise ApiError(400, "Container cannot be connected to network endpoints: " + ", ".join(names))

@@ -141,6 +141,7 @@ class ContainerSpec:
     link_local_ips: tuple[str, ...] = ()
     mac_address: str = ""  # --mac-address, --link as given (inspect)
     links: tuple[str, ...] = ()
+    network_default: bool = False  # no --network given: inspect's NetworkMode "default"
 
 
 # -- conversions, by field name -----------------------------------------------

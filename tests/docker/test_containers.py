@@ -84,7 +84,7 @@ def test_list_shows_published_ports(api, made):
     [entry] = api.containers(filters={"id": cid})
     [port] = [p for p in entry["Ports"] if p.get("PublicPort")]
     assert port["PrivatePort"] == 80 and port["Type"] == "tcp" and port["PublicPort"] > 0
-    assert entry["HostConfig"]["NetworkMode"] == "bridge"
+    assert entry["HostConfig"]["NetworkMode"] == "default"  # none given: Docker's name for the bridge
     assert entry["NetworkSettings"]["Networks"]["bridge"]["IPAddress"]
 
 

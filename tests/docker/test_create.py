@@ -310,6 +310,11 @@ def test_sdk_run_detached_and_docker_cli_create(client, api, stack, docker_cli, 
     assert "B=2" in doc["Config"]["Env"] and doc["Config"]["Labels"] == {"m": "y"}
     assert doc["HostConfig"]["Memory"] == 32 * 2 ** 20
     assert doc["HostConfig"]["RestartPolicy"]["Name"] == "unless-stopped"
+    assert doc["HostConfig"]["NetworkMode"] == "none"
+    third = made()
+    docker_cli("create", "--name", third, "busybox", "true")  # no --network: Docker's "default", the bridge
+    assert api.inspect_container(third)["HostConfig"]["NetworkMode"] == "default"
+    assert list(api.inspect_container(third)["NetworkSettings"]["Networks"]) == ["bridge"]
 
 
 def test_systempaths_unconfined_as_the_docker_cli_sends_it(api, docker_cli, made):

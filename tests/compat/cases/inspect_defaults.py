@@ -1,5 +1,7 @@
-"""inspect's Config.Healthcheck as Docker shapes it: every field but Test is
-omitempty (moby's HealthConfig), so only the ones set show."""
+"""inspect's fields as Docker shows them when the user left them unset:
+Config.Healthcheck's fields but Test are omitempty (moby's HealthConfig), so
+only the ones set show; HostConfig.NetworkMode is "default" without
+--network (the bridge, named as the docker CLI sent it)."""
 from tests.compat.case import case
 
 RM = "rm -f %n"
@@ -18,4 +20,10 @@ CASES = [
          cleanup=RM),
     case("inspect-healthcheck-interval-unset", "inspect -f '{{.Config.Healthcheck.Interval}}' %n",
          setup="create --network none --name %n --health-cmd true %i true", cleanup=RM),
+    case("inspect-network-mode-default", "inspect -f '{{.HostConfig.NetworkMode}}' %n",
+         setup="create --name %n %i true", cleanup=RM),
+    case("inspect-network-mode-bridge", "inspect -f '{{.HostConfig.NetworkMode}}' %n",
+         setup="create --network bridge --name %n %i true", cleanup=RM),
+    case("ps-network-default", "ps -a --filter name=%n --format '{{.Networks}}'",
+         setup="create --name %n %i true", cleanup=RM),
 ]
