@@ -325,3 +325,10 @@ def test_systempaths_unconfined_as_the_docker_cli_sends_it(api, docker_cli, made
     assert host["MaskedPaths"] == [] and host["ReadonlyPaths"] == []
     status, out = create(api, {"Image": "busybox", "HostConfig": {"MaskedPaths": [], "ReadonlyPaths": None}})
     assert status == 400 and "MaskedPaths" in out["message"]
+
+
+def test_links_on_the_default_bridge(api, docker_cli, made):
+    target = made()
+    docker_cli("run", "-d", "--name", target, "busybox", "sleep", "300")
+    out = docker_cli("run", "--rm", "--link", f"{target}:al", "busybox", "grep", "-w", "al", "/etc/hosts").stdout
+    assert out.split()[0] == api.inspect_container(target)["NetworkSettings"]["Networks"]["bridge"]["IPAddress"]
