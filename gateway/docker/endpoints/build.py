@@ -20,10 +20,6 @@ INT_LIMITS = {"memory": "memory", "memswap": "memory_swap", "cpushares": "cpu_sh
 STR_LIMITS = {"cpusetcpus": "cpuset_cpus", "cpusetmems": "cpuset_mems", "cgroupparent": "cgroup_parent"}
 
 
-def _has_field(name: str) -> bool:
-    return name in pb.BuildOptions.DESCRIPTOR.fields_by_name
-
-
 def _json_param(req, name: str, kind):
     value = req.query.json(name, None)
     if value is not None and not isinstance(value, kind):
@@ -63,15 +59,14 @@ def options(req) -> pb.BuildOptions:
     limits.update({f: q.get(p) for p, f in STR_LIMITS.items() if q.get(p)})
     ulimits = _json_param(req, "ulimits", list) or []
     hosts = [h for h in q.all("extrahosts") if h]
-    if (limits or ulimits or hosts) and not _has_field("memory"):  # this engine's doca.v1 lacks the RUN steps' limits
-        raise ApiError(400, "build limits (memory, cpu*, shmsize, ulimits, extrahosts) are not supported")
     for field, value in limits.items():
         if value not in (0, ""):
             setattr(opts, field, value)
     for u in ulimits:
-        if not isinstance(u, dict) or not u.get("Name"):
-            raise ApiError(400, "invalid ulimits parameter: each one is {Name, Soft, Hard}")
-        opts.ulimits.append(f"{u['Name']}={int(u.get('Soft', 0))}:{int(u.get('Hard', u.get('Soft', 0)))}")
+        try:
+            opts.ulimits.append(f"{u['Name']}={int(u.get('Soft', 0))}:{int(u.get('Hard', u.get('Soft', 0)))}")
+        except (KeyError, TypeError, ValueError, AttributeError):
+            raise ApiError(400, "invalid ulimits parameter: each one is {Name, Soft, Hard}, limits as integers") from None
     opts.add_hosts.extend(hosts)
     for server, doc in ic.registry_config(req).items():
         auth = ic.auth_of(doc)
