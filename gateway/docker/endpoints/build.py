@@ -66,7 +66,7 @@ def options(req) -> pb.BuildOptions:
         try:
             opts.ulimits.append(f"{u['Name']}={int(u.get('Soft', 0))}:{int(u.get('Hard', u.get('Soft', 0)))}")
         except (KeyError, TypeError, ValueError, AttributeError):
-            raise ApiError(400, "invalid ulimits parameter: each one is {Name, Soft, Hard}, limits as integers") from None
+            raise ApiError(400, "invalid ulimits parameter: each is {Name, Soft, Hard}, limits as integers") from None
     opts.add_hosts.extend(hosts)
     for server, doc in ic.registry_config(req).items():
         auth = ic.auth_of(doc)
