@@ -166,15 +166,19 @@ def test_commit_with_the_sdk_and_the_cli(api, client, docker_cli, stack, tags):
     try:
         ctr.wait()
         img = ctr.commit("d3-commit", "1", message="why", author="me", changes=["LABEL d3=yes"],
-                         conf={"Cmd": ["cat", "/made.txt"]})
+                         conf={"Cmd": ["cat", "/made.txt"], "Env": ["D3=$HOME \"q\""], "Labels": {"cost": "$5"},
+                               "WorkingDir": "/", "ExposedPorts": {"8080/tcp": {}}})
         assert img.attrs["Comment"] == "why" and img.attrs["Author"] == "me"
-        assert img.labels == {"d3": "yes"} and img.attrs["Config"]["Cmd"] == ["cat", "/made.txt"]
+        assert img.labels == {"d3": "yes", "cost": "$5"} and img.attrs["Config"]["Cmd"] == ["cat", "/made.txt"]
+        assert 'D3=$HOME "q"' in img.attrs["Config"]["Env"]  # as sent: no expansion
+        assert "8080/tcp" in img.attrs["Config"]["ExposedPorts"]
         assert client.containers.run("d3-commit:1", remove=True) == b"committed\n"
         docker_cli("commit", "-c", "ENV X=1", ctr.id, "d3-commit:2")
         assert "X=1" in client.images.get("d3-commit:2").attrs["Config"]["Env"]
-        with pytest.raises(docker.errors.APIError) as e:
-            api.commit(ctr.id, "d3-commit", "3", conf={"Hostname": "x"})
-        assert e.value.status_code == 400
+        for conf in ({"Hostname": "x"}, {"Env": "A=1"}, {"Labels": {"a": 1}}):
+            with pytest.raises(docker.errors.APIError) as e:
+                api.commit(ctr.id, "d3-commit", "3", conf=conf)
+            assert e.value.status_code == 400 and "Config." in str(e.value)
     finally:
         ctr.remove(force=True)
     with pytest.raises(docker.errors.NotFound):

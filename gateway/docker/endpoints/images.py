@@ -5,7 +5,7 @@ from google.protobuf import timestamp_pb2
 
 from doca.v1 import images_pb2 as pb
 from gateway.docker import filters
-from gateway.docker import image_common as ic, image_document
+from gateway.docker import commit_config, image_common as ic, image_document
 from gateway.docker.documents import from_struct
 from gateway.docker.errors import ApiError
 from gateway.docker.http import Response, Stream, json_response
@@ -115,10 +115,7 @@ def commit(req, backend):
     if not container:
         raise ApiError(400, "container is required: the container to commit")
     config = req.json(default=None)
-    if config not in (None, {}) and not isinstance(config, dict):
-        raise ApiError(400, "the commit body must be a container Config object")
-    changes = [c for c in q.all("changes") if c]
-    changes += _changes_of_config(config or {})
+    changes = [c for c in q.all("changes") if c] + commit_config.changes({} if config is None else config)
     repo, tag = q.get("repo"), q.get("tag")
     reference = repo + (f":{tag}" if repo and tag else "")
     if tag and not repo:
@@ -127,37 +124,6 @@ def commit(req, backend):
         container=container, reference=reference, changes=changes, comment=q.get("comment"),
         author=q.get("author"), no_pause=not q.bool("pause", True)))
     return json_response({"Id": img.id}, 201)
-
-
-# Config keys a commit body may set, as the Dockerfile instruction that sets
-# the same thing (doca's commit applies changes, not a Config merge).
-def _changes_of_config(config: dict) -> list[str]:
-    import json as _json
-    out = []
-    for key, value in config.items():
-        if value in (None, "", [], {}, False, 0):  # a client's zero values change nothing
-            continue
-        if key in ("Cmd", "Entrypoint"):
-            words = [value] if isinstance(value, str) else value
-            out.append(f"{key.upper()} {_json.dumps(words)}")
-        elif key == "Env":
-            out += [f"ENV {e.split('=', 1)[0]}={_json.dumps(e.split('=', 1)[1]) if '=' in e else ''}"
-                    for e in value]
-        elif key == "ExposedPorts":
-            out += [f"EXPOSE {p}" for p in value]
-        elif key == "Labels":
-            out += [f"LABEL {_json.dumps(k)}={_json.dumps(v)}" for k, v in value.items()]
-        elif key == "User":
-            out.append(f"USER {value}")
-        elif key == "WorkingDir":
-            out.append(f"WORKDIR {value}")
-        elif key == "Volumes":
-            out.append(f"VOLUME {_json.dumps(list(value))}")
-        elif key == "StopSignal":
-            out.append(f"STOPSIGNAL {value}")
-        else:
-            raise ApiError(400, f"commit: Config.{key} is not supported by doca's commit (use changes)")
-    return out
 
 
 @route("GET", "/images/{name:.*}/json")
