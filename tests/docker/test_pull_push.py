@@ -169,3 +169,14 @@ def test_push_without_a_tag_pushes_every_local_tag(api, registry, tags):
     assert not any("error" in m for m in out)
     out = list(api.push(f"{registry.address}/d3/none-here", stream=True, decode=True))
     assert out[-1]["error"].startswith("An image does not exist locally with the tag:")
+
+
+def test_tag_parameter_replaces_the_names_tag(api, registry, tags):
+    repo = f"{registry.address}/d3/retag"
+    tags += [f"{repo}:2"]
+    api.tag("busybox", repo, "2")
+    r = api._post(api._url("/images/{0}/push", f"{repo}:1"), params={"tag": "2"}, headers={"X-Registry-Auth": "e30="})
+    assert r.status_code == 200 and '"Tag":"2"' in r.text
+    api.remove_image(f"{repo}:2")
+    r = api._post(api._url("/images/create"), params={"fromImage": f"{repo}:1", "tag": "2"})
+    assert r.status_code == 200 and f"Status: Downloaded newer image for {repo}:2" in r.text
