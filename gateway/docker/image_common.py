@@ -90,6 +90,14 @@ def check_platform(req, doing: str) -> None:
         raise ApiError(400, f"platform {value}: doca {doing} linux/amd64 images alone")
 
 
+def name_only(image: str) -> str:
+    """NAME of NAME[:TAG][@DIGEST]: a `tag` parameter replaces the name's own
+    (Docker's reference.WithTag on the name)."""
+    image = image.split("@", 1)[0]
+    head, _, last = image.rpartition("/")
+    return (head + "/" if head else "") + last.split(":", 1)[0]
+
+
 def spool(req):
     """The request body read whole into a temporary file (memory up to
     SPOOL_IN_MEMORY): the body is off the connection before the upstream

@@ -88,6 +88,8 @@ def test_tag_and_remove(api, stack, tags):
     assert e.value.status_code in (400, 500) and "lowercase" in str(e.value)
     with pytest.raises(docker.errors.ImageNotFound):
         api.tag("d3-missing", "d3-tag", "two")
+    r = api._post(api._url("/images/busybox/tag"), params={"repo": "d3-tag:zero", "tag": "one"})  # tag replaces
+    assert r.status_code == 201
     assert api.remove_image("d3-tag:one") == [{"Untagged": "d3-tag:one"}]
     with pytest.raises(docker.errors.ImageNotFound):
         api.remove_image("d3-tag:one")

@@ -71,7 +71,7 @@ def create(req, backend):
     ic.check_platform(req, "pulls")
     tag = q.get("tag")
     if tag:  # it replaces a tag fromImage has (Docker's WithTag on the name); a digest (sha256:...) or a tag
-        image = _name_only(image) + ("@" if ":" in tag else ":") + tag
+        image = ic.name_only(image) + ("@" if ":" in tag else ":") + tag
     elif not _has_tag_or_digest(image):
         raise ApiError(400, f"pulling every tag of {image} is not supported: name the tag (tag=latest)")
     call = backend.images.Pull(pb.PullRequest(reference=image, auth=ic.registry_auth(req)))
@@ -100,12 +100,6 @@ def _registry_refusals():
         if e.code() == grpc.StatusCode.UNAUTHENTICATED or unreachable:
             raise ApiError(500, e.details() or "unauthorized") from None
         raise
-
-
-def _name_only(image: str) -> str:
-    image = image.split("@", 1)[0]
-    head, _, last = image.rpartition("/")
-    return (head + "/" if head else "") + last.split(":", 1)[0]
 
 
 def _has_tag_or_digest(image: str) -> bool:
@@ -140,7 +134,7 @@ def push(req, backend):
     name, tag = req.params["name"], req.query.get("tag")
     auth = ic.registry_auth(req)
     if tag:
-        references = [f"{_name_only(name)}:{tag}"]
+        references = [f"{ic.name_only(name)}:{tag}"]
     elif _has_tag_or_digest(name):
         references = [name]
     else:  # no tag: every local tag of the repository, in turn, as Docker's daemon pushes them

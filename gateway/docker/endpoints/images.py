@@ -152,7 +152,7 @@ def tag(req, backend):
     repo, tag_ = req.query.get("repo"), req.query.get("tag")
     if not repo:
         raise ApiError(400, "repo is required: the repository to tag in")
-    target = repo + (f":{tag_}" if tag_ else "")
+    target = f"{ic.name_only(repo)}:{tag_}" if tag_ else repo
     backend.images.Tag(pb.TagImageRequest(source=req.params["name"], target=target))
     return Response(201, b"", "")
 
