@@ -117,7 +117,7 @@ def _import(req, backend):
         raise ApiError(400, "fromSrc: doca imports from the request body alone (fromSrc=-), not from a URL")
     ic.check_platform(req, "imports")
     repo, tag = q.get("repo"), q.get("tag")
-    reference = repo + (f":{tag}" if repo and tag else "")
+    reference = f"{ic.name_only(repo)}:{tag}" if repo and tag else repo
     f = ic.spool(req)
 
     def chunks():

@@ -117,7 +117,7 @@ def commit(req, backend):
     config = req.json(default=None)
     changes = [c for c in q.all("changes") if c] + commit_config.changes({} if config is None else config)
     repo, tag = q.get("repo"), q.get("tag")
-    reference = repo + (f":{tag}" if repo and tag else "")
+    reference = f"{ic.name_only(repo)}:{tag}" if repo and tag else repo
     if tag and not repo:
         raise ApiError(400, "tag given without repo")
     img = backend.images.Commit(pb.CommitRequest(
