@@ -72,10 +72,14 @@ def registry_config(req) -> dict:
 
 
 def check_platform(req, doing: str) -> None:
-    """`platform` ("os/arch[/variant]", or from 1.48 an OCI platform as JSON
-    for save, load, inspect and history): doca keeps linux/amd64 images
-    alone, so any other is refused, not ignored."""
-    value = req.query.get("platform").strip()
+    """`platform` ("os/arch[/variant]", or from 1.46 an OCI platform as JSON
+    for push, save, load, inspect, history and DELETE's `platforms`): doca
+    keeps linux/amd64 images alone, so any other is refused, not ignored."""
+    for value in req.query.all("platform") + req.query.all("platforms"):  # platforms: DELETE (1.50)
+        _check_one_platform(value.strip(), doing)
+
+
+def _check_one_platform(value: str, doing: str) -> None:
     if not value:
         return
     if value.startswith("{"):

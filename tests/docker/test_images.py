@@ -219,5 +219,7 @@ def test_another_platform_is_refused_not_ignored(api):
                          ("/images/busybox/get", {"platform": arm})):
         r = api._get(api._url(path), params=params)
         assert r.status_code == 400 and "platform" in r.json()["message"], path
+    r = api._delete(api._url("/images/d3-missing:1"), params={"platforms": arm})
+    assert r.status_code == 400 and "platform" in r.json()["message"]
     amd = json.dumps({"os": "linux", "architecture": "amd64"})
     assert api._get(api._url("/images/busybox/json"), params={"platform": amd}).status_code == 200

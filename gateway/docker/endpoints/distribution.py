@@ -132,6 +132,7 @@ def _import(req, backend):
 @route("POST", "/images/{name:.*}/push")
 def push(req, backend):
     name, tag = req.params["name"], req.query.get("tag")
+    ic.check_platform(req, "pushes")
     auth = ic.registry_auth(req)
     if tag:
         references = [f"{ic.name_only(name)}:{tag}"]

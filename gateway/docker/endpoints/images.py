@@ -159,6 +159,7 @@ def tag(req, backend):
 
 @route("DELETE", "/images/{name:.*}")
 def remove(req, backend):
+    ic.check_platform(req, "keeps")
     if req.query.bool("noprune"):
         raise ApiError(400, "noprune is not supported: doca's image remove deletes the untagged parents it leaves")
     r = backend.images.Remove(pb.RemoveImageRequest(reference=req.params["name"], force=req.query.bool("force")))
