@@ -108,8 +108,6 @@ def _mount(m: dict) -> str:
     fields = [f"type={kind}"]
     for key, name in (("Source", "source"), ("Target", "target")):
         value = m.get(key) or ""
-        if "," in value:
-            raise _bad(f"HostConfig.Mounts.{key}", f"a path with a comma is not supported: {value!r}")
         if value:
             fields.append(f"{name}={value}")
     if m.get("ReadOnly"):
@@ -127,13 +125,16 @@ def _mount(m: dict) -> str:
     vol = m.get("VolumeOptions") or {}
     if vol.get("NoCopy"):
         fields.append("volume-nocopy")
-    for k, v in (vol.get("Labels") or {}).items():
-        fields.append(f"volume-label={k}={v}")
     driver = vol.get("DriverConfig") or {}
     if driver.get("Name"):
         fields.append(f"volume-driver={driver['Name']}")
-    for k, v in (driver.get("Options") or {}).items():
-        fields.append(f"volume-opt={k}={v}")
+    # The gateway's --mount does not yet make a volume with these (it would
+    # be made without them): refused rather than dropped. POST /volumes/create
+    # takes both.
+    for key, value in (("Labels", vol.get("Labels")), ("DriverConfig.Options", driver.get("Options"))):
+        if value:
+            raise _bad(f"HostConfig.Mounts.VolumeOptions.{key}", "not supported by doca's create: make the volume "
+                       "first (POST /volumes/create takes labels and driver options)")
     if vol.get("Subpath"):
         raise _bad("HostConfig.Mounts.VolumeOptions.Subpath", "not supported by doca")
     tmpfs = m.get("TmpfsOptions") or {}
@@ -143,6 +144,9 @@ def _mount(m: dict) -> str:
         fields.append(f"tmpfs-mode={_int(tmpfs['Mode'], 'TmpfsOptions.Mode'):o}")
     if tmpfs.get("Options"):
         raise _bad("HostConfig.Mounts.TmpfsOptions.Options", "not supported by doca")
+    for field in fields:  # --mount's text splits on commas
+        if "," in field:
+            raise _bad("HostConfig.Mounts", f"a value with a comma is not supported by doca: {field!r}")
     return ",".join(fields)
 
 

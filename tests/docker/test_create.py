@@ -332,3 +332,14 @@ def test_links_on_the_default_bridge(api, docker_cli, made):
     docker_cli("run", "-d", "--name", target, "busybox", "sleep", "300")
     out = docker_cli("run", "--rm", "--link", f"{target}:al", "busybox", "grep", "-w", "al", "/etc/hosts").stdout
     assert out.split()[0] == api.inspect_container(target)["NetworkSettings"]["Networks"]["bridge"]["IPAddress"]
+
+
+def test_volume_mount_options_doca_cannot_honour_are_400(api, stack):
+    before = stack.doca("volume", "ls", "-q").stdout
+    for opts, field in (({"Labels": {"made-by": "api"}}, "VolumeOptions.Labels"),
+                        ({"DriverConfig": {"Name": "local", "Options": {"type": "tmpfs"}}},
+                         "VolumeOptions.DriverConfig.Options")):
+        status, out = create(api, {"Image": "busybox", "HostConfig": {"Mounts": [
+            {"Type": "volume", "Source": "dcr-opts", "Target": "/v", "VolumeOptions": opts}]}})
+        assert status == 400 and field in out["message"]
+    assert stack.doca("volume", "ls", "-q").stdout == before
