@@ -135,6 +135,9 @@ class Hijack:
     run: Callable[["RawConn"], None]
     content_type: str = "application/vnd.docker.raw-stream"
     headers: list[tuple[str, str]] = field(default_factory=list)
+    # A whole response head of the handler's own, sent as it is instead
+    # (attach/ws: the WebSocket handshake's 101 Switching Protocols).
+    head: bytes | None = None
 
 
 class RawConn:

@@ -11,6 +11,7 @@ import select
 import socket
 import struct
 import threading
+import time
 
 RAW = "application/vnd.docker.raw-stream"
 MULTIPLEXED = "application/vnd.docker.multiplexed-stream"
@@ -153,6 +154,14 @@ class Pump:
             self._q.put(self.close_message)
         self._wait_hangup()
 
+    def _wait_hangup(self) -> None:
+        if getattr(self.conn, "ended", False):
+            # A WebSocket's close: the client is done; its stdin's end goes first.
+            time.sleep(0.2)
+            self._gone()
+            return
+        self._wait_hup()
+
     def _watch(self) -> None:
         """No stdin wanted: only notice a client that hangs up (bytes it
         sends are dropped, as dockerd drops them)."""
@@ -165,7 +174,7 @@ class Pump:
             pass
         self._wait_hangup()
 
-    def _wait_hangup(self) -> None:
+    def _wait_hup(self) -> None:
         # A unix socket's peer that closed (not only shut its writing down)
         # shows POLLHUP: then nobody reads the output any more.
         try:

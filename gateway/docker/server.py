@@ -217,7 +217,7 @@ class Connection:
         else:  # an old client that hijacks without asking for the upgrade
             head = "HTTP/1.1 200 OK\r\nContent-Type: " + h.content_type + "\r\n" + extra + "\r\n"
         pending, _closed = self.h11.trailing_data
-        self.sock.sendall(head.encode("latin-1"))
+        self.sock.sendall(h.head if h.head is not None else head.encode("latin-1"))
         try:
             h.run(RawConn(self.sock, bytes(pending)))
         except OSError:

@@ -1,7 +1,11 @@
 """GET /containers/{id}/logs and POST /containers/{id}/attach with the
 Docker SDK and the docker CLI (a pty for the interactive ones)."""
+import base64
+import hashlib
+import os
 import re
-import subprocess
+import socket
+import struct
 import threading
 import time
 import uuid
@@ -201,3 +205,52 @@ def test_docker_run_it_through_a_pty(stack, docker_cli, client, names):
     while time.time() < deadline and n in [c.name for c in client.containers.list(all=True)]:
         time.sleep(0.2)
     assert n not in [c.name for c in client.containers.list(all=True)]
+
+
+def ws_frames(data: bytes) -> list[tuple[int, bytes]]:
+    """Unmasked server frames as (opcode, payload)."""
+    out = []
+    while len(data) >= 2:
+        op, n, at = data[0] & 0x0F, data[1] & 0x7F, 2
+        if n == 126:
+            n, at = struct.unpack(">H", data[2:4])[0], 4
+        elif n == 127:
+            n, at = struct.unpack(">Q", data[2:10])[0], 10
+        out.append((op, data[at:at + n]))
+        data = data[at + n:]
+    return out
+
+
+def ws_client_frame(opcode: int, payload: bytes) -> bytes:
+    mask = os.urandom(4)
+    return bytes([0x80 | opcode, 0x80 | len(payload)]) + mask + bytes(c ^ mask[i % 4] for i, c in enumerate(payload))
+
+
+def test_attach_over_a_websocket(stack, names):
+    n = running(stack, names(), "-i", "busybox", "sh", "-c", "cat; echo bye >&2")
+    key = base64.b64encode(os.urandom(16)).decode()
+    with socket.socket(socket.AF_UNIX) as s:
+        s.connect(str(stack.socket("docker")))
+        s.settimeout(20)
+        s.sendall((f"GET /v1.41/containers/{n}/attach/ws?stream=1&stdin=1&stdout=1&stderr=1 HTTP/1.1\r\n"
+                   f"Host: d\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
+                   "Sec-WebSocket-Version: 13\r\n\r\n").encode())
+        data = b""
+        while b"\r\n\r\n" not in data:
+            data += s.recv(4096)
+        head, _, data = data.partition(b"\r\n\r\n")
+        accept = base64.b64encode(hashlib.sha1((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").encode()).digest())
+        assert head.startswith(b"HTTP/1.1 101 ") and b"Sec-WebSocket-Accept: " + accept in head
+        s.sendall(ws_client_frame(0x1, b"over ws\n"))
+        s.sendall(ws_client_frame(0x8, b"\x03\xe8"))  # close: the end of its input (no StdinOnce: stays open)
+        while chunk := s.recv(65536):
+            data += chunk
+    got = ws_frames(data)
+    assert (0x2, b"over ws\n") in got  # binary, never multiplexed
+    assert any(op == 0x8 for op, _ in got)  # the close answered
+
+
+def test_attach_ws_needs_a_handshake(stack, names):
+    n = running(stack, names(), "busybox", "sleep", "300")
+    head, _ = raw(stack, get(f"/containers/{n}/attach/ws?stream=1"))
+    assert head.startswith(b"HTTP/1.1 400 ")

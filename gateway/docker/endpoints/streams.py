@@ -7,7 +7,7 @@ import time
 import grpc
 
 from doca.v1 import containers_pb2 as pb
-from gateway.docker import mux, ttys
+from gateway.docker import mux, ttys, websocket
 from gateway.docker.documents import from_struct
 from gateway.docker.errors import ApiError
 from gateway.docker.http import Hijack, Stream
@@ -83,6 +83,7 @@ class AttachOptions:
         q = req.query
         config = doc.get("Config") or {}
         self.tty = bool(config.get("Tty"))
+        self.raw = self.tty  # output not multiplexed (a tty's, or attach/ws's)
         self.logs = q.bool("logs")
         self.stream = q.bool("stream")
         # stdin only reaches a container made with it open (-i), as dockerd's
@@ -99,19 +100,40 @@ class AttachOptions:
         return self.stderr if stream == pb.LogChunk.STDERR else self.stdout
 
 
-@route("POST", "/containers/{id}/attach")
-def attach(req, backend):
-    doc = inspect(backend, req.params["id"])
+def _attachable(backend, ref: str) -> dict:
+    doc = inspect(backend, ref)
     state = doc.get("State") or {}
     if state.get("Paused"):
         raise ApiError(409, "You cannot attach to a paused container, unpause it first")
     if state.get("Restarting"):
         raise ApiError(409, "You cannot attach to a restarting container, wait until it is running")
+    return doc
+
+
+@route("POST", "/containers/{id}/attach")
+def attach(req, backend):
+    doc = _attachable(backend, req.params["id"])
     opts = AttachOptions(req, doc)
     if opts.logs:
         _readable(doc)
     live = _open(backend, doc, opts) if opts.stream else None
     return Hijack(lambda conn: _attach(backend, doc["Id"], opts, live, conn), mux.content_type(req, opts.tty))
+
+
+@route("GET", "/containers/{id}/attach/ws")
+def attach_ws(req, backend):
+    """attach over a WebSocket (moby's attach/ws): the same attach, its
+    output in binary messages, never multiplexed; stdin from the client's."""
+    head = websocket.handshake(req.headers)
+    if head is None:
+        raise ApiError(400, "Bad Request: not a WebSocket handshake (Upgrade: websocket, Sec-WebSocket-Key)")
+    doc = _attachable(backend, req.params["id"])
+    opts = AttachOptions(req, doc)
+    opts.raw = True
+    if opts.logs:
+        _readable(doc)
+    live = _open(backend, doc, opts) if opts.stream else None
+    return Hijack(lambda conn: _attach(backend, doc["Id"], opts, live, websocket.WsConn(conn)), head=head)
 
 
 class Live:
@@ -163,7 +185,7 @@ def _attach(backend, cid: str, opts: AttachOptions, live: Live | None, conn) -> 
         if opts.logs:
             for chunk in backend.containers.Logs(pb.LogsRequest(id=cid)):
                 if opts.wants(chunk.stream):
-                    conn.sendall(mux.encode(chunk, opts.tty))
+                    conn.sendall(mux.encode(chunk, opts.raw))
         if live is not None:
             _live(cid, opts, live, conn)
     except grpc.RpcError as e:
@@ -191,7 +213,7 @@ def _live(cid: str, opts: AttachOptions, live: Live, conn) -> None:
         for ev in live.events:
             kind = ev.WhichOneof("event")
             if kind == "output" and opts.wants(ev.output.stream):
-                conn.sendall(mux.encode(ev.output, opts.tty))
+                conn.sendall(mux.encode(ev.output, opts.raw))
             elif kind == "exited":
                 break
     except OSError:
