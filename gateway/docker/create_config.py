@@ -202,6 +202,8 @@ def _network(cfg: pb.ContainerConfig, mode: str, endpoints: dict, several: bool)
         ep = _dict(ep, f"EndpointsConfig.{name}")
         if ep.get("DriverOpts"):
             raise _bad("EndpointsConfig.DriverOpts", "endpoint driver options are not supported by doca")
+        if ep.get("GwPriority"):  # API 1.48: which network gives the default route
+            raise _bad("EndpointsConfig.GwPriority", "a gateway priority is not supported by doca")
         if name != first:
             extra.append((name, ep))
             continue

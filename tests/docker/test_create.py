@@ -259,6 +259,7 @@ def test_missing_image_is_docker_404_and_docker_run_tries_a_pull(api, docker_cli
     ({"HostConfig": {"Mounts": [{"Type": "bind", "Source": "/tmp", "Target": "/x",
                                  "BindOptions": {"CreateMountpoint": True}}]}}, "CreateMountpoint"),
     ({"NetworkingConfig": {"EndpointsConfig": {"bridge": {"DriverOpts": {"a": "b"}}}}}, "DriverOpts"),
+    ({"NetworkingConfig": {"EndpointsConfig": {"bridge": {"GwPriority": 5}}}}, "GwPriority"),
 ])
 def test_unsupported_fields_are_400_naming_them(api, stack, body, field):
     before = stack.doca("ps", "-aq").stdout
