@@ -115,3 +115,16 @@ def test_df_and_prune_measure_a_volume(api, stack, name):
     assert next(v for v in df["Volumes"] if v["Name"] == name)["UsageData"] == {"RefCount": 0, "Size": 12445}
     r = api.prune_volumes(filters={"label": "d4size=1", "all": "true"})
     assert r == {"VolumesDeleted": [name], "SpaceReclaimed": 12445}
+
+
+def test_docker_cli_volume_prune(docker_cli, api, stack, name):
+    api.create_volume(name, labels={"d4cli": "1"})
+    anon = api.create_volume(labels={"d4cli": "1"})["Name"]
+    try:
+        out = docker_cli("volume", "prune", "-f", "--filter", "label=d4cli=1").stdout
+        assert anon in out and name not in out  # docker 28: anonymous ones only
+        out = docker_cli("volume", "prune", "-f", "-a", "--filter", "label=d4cli=1").stdout
+        assert name in out and "Total reclaimed space" in out
+        assert name not in stack.doca("volume", "ls", "-q").stdout.split()
+    finally:
+        stack.doca("volume", "rm", "-f", anon, check=False)
