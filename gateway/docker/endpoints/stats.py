@@ -13,6 +13,9 @@ from gateway.docker.http import Stream, json_response
 from gateway.docker.router import route
 
 ZERO_TIME = "0001-01-01T00:00:00Z"
+# stream=false: the previous reading at least this long before (ns of system
+# CPU time per CPU), else the next is waited for.
+MIN_SYSTEM_DELTA = 500_000_000
 _BLKIO_KEYS = ("io_service_bytes_recursive", "io_serviced_recursive", "io_queue_recursive",
                "io_service_time_recursive", "io_wait_time_recursive", "io_merged_recursive", "io_time_recursive",
                "sectors_recursive")
@@ -66,8 +69,10 @@ def document(s, preread: str, name: str) -> dict:
 
 def _one(backend, doc: dict, one_shot: bool) -> dict:
     """stream=false: as dockerd, a sample with the one before it (CPU % needs
-    two), waiting a second for the second when the runtime has no earlier
-    reading; one-shot: the first sample alone, no previous CPU figures."""
+    two, about a second apart: dockerd's collector's interval), waiting for
+    the next when the runtime's previous reading is missing or too recent
+    (another client's a moment ago: a delta of a few clock ticks says
+    nothing); one-shot: the first sample alone, no previous CPU figures."""
     call = backend.containers.Stats(pb.StatsRequest(ids=[doc["Id"]], stream=not one_shot))
     try:
         preread = ZERO_TIME
@@ -79,7 +84,7 @@ def _one(backend, doc: dict, one_shot: bool) -> dict:
                 out = document(s, ZERO_TIME, doc.get("Name") or "")
                 out["precpu_stats"] = _cpu(0, None, None)
                 return out
-            if s.pre_system_ns:
+            if s.pre_system_ns and s.system_ns - s.pre_system_ns >= MIN_SYSTEM_DELTA * max(s.online_cpus, 1):
                 return document(s, preread, doc.get("Name") or "")
             preread = mux.timestamp(s.read)
     finally:
