@@ -242,18 +242,36 @@ class Containers:
 
     def _mounts(self, cid, volumes, image_layers) -> list:
         mounts = []
-        for source, dest, ro, copy in volumes:
+        for v in volumes:
+            source, dest, ro, copy = v[:4]
             options = ["rbind", "rprivate", "ro" if ro else "rw"]
             if source.startswith("/"):
                 mounts.append(rpb.Mount(destination=dest, type="bind", source=source, options=options))
                 continue
             if not source:  # anonymous: made for this container, gone with a failed create
                 source = self.c.volumes.Create(vpb.CreateRequest(labels=anonymous_volumes.labels(cid))).name
+            elif getattr(v, "labels", ()) or getattr(v, "options", ()):
+                self._make_volume(source, dict(v.labels), dict(v.options))
             vol = self.c.volumes.Acquire(vpb.AcquireRequest(
                 name=source, container_id=cid, image_layers=image_layers if copy else [], path=dest))
             mounts.append(rpb.Mount(destination=dest, type="bind", source=vol.mountpoint,
                                     options=options, volume=vol.name))
         return mounts
+
+    def _make_volume(self, name: str, labels: dict, options: dict) -> None:
+        """--mount's volume-label/volume-opt: the named volume made with them
+        when missing, as Docker's; one that exists keeps its own."""
+        try:
+            self.c.volumes.Inspect(vpb.InspectRequest(name=name))
+            return
+        except grpc.RpcError as e:
+            if e.code() != grpc.StatusCode.NOT_FOUND:
+                raise
+        try:
+            self.c.volumes.Create(vpb.CreateRequest(name=name, labels=labels, options=options))
+        except grpc.RpcError as e:
+            if e.code() != grpc.StatusCode.ALREADY_EXISTS:  # made meanwhile: as found
+                raise
 
     # -- start / run ----------------------------------------------------------
 

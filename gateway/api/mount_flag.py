@@ -94,7 +94,13 @@ def parse(text: str) -> VolumeSpec | rpb.Mount:
     driver = _one(fields, "volume-driver")
     if driver not in ("", "local"):
         raise InvalidArgument(f'error looking up volume plugin {driver}: plugin "{driver}" not found')
-    return VolumeSpec(source, target, read_only, copy=not _flag(fields, "volume-nocopy"))
+    return VolumeSpec(source, target, read_only, copy=not _flag(fields, "volume-nocopy"),
+                      labels=_pairs(fields, "volume-label"), options=_pairs(fields, "volume-opt"))
+
+
+def _pairs(fields: dict, name: str) -> tuple:
+    """volume-label=K=V given again and again, as (K, V) pairs (K alone: V is "", as Docker's CLI)."""
+    return tuple(dict(v.partition("=")[::2] for v in fields.get(name, ())).items())
 
 
 def _tmpfs(fields: dict, target: str, read_only: bool) -> rpb.Mount:

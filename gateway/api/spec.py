@@ -176,6 +176,10 @@ class VolumeSpec(typing.NamedTuple):
     destination: str
     read_only: bool = False
     copy: bool = True  # an empty volume gets the image's content first (not with "nocopy")
+    # --mount volume-label=K=V, volume-opt=K=V: a named volume made with them
+    # when missing ((key, value) pairs; an existing volume keeps its own).
+    labels: tuple = ()
+    options: tuple = ()
 
 
 def _volume_error(text: str, kind: str, problem: str) -> InvalidArgument:

@@ -125,16 +125,13 @@ def _mount(m: dict) -> str:
     vol = m.get("VolumeOptions") or {}
     if vol.get("NoCopy"):
         fields.append("volume-nocopy")
+    for k, v in (vol.get("Labels") or {}).items():
+        fields.append(f"volume-label={k}={v}")
     driver = vol.get("DriverConfig") or {}
     if driver.get("Name"):
         fields.append(f"volume-driver={driver['Name']}")
-    # The gateway's --mount does not yet make a volume with these (it would
-    # be made without them): refused rather than dropped. POST /volumes/create
-    # takes both.
-    for key, value in (("Labels", vol.get("Labels")), ("DriverConfig.Options", driver.get("Options"))):
-        if value:
-            raise _bad(f"HostConfig.Mounts.VolumeOptions.{key}", "not supported by doca's create: make the volume "
-                       "first (POST /volumes/create takes labels and driver options)")
+    for k, v in (driver.get("Options") or {}).items():
+        fields.append(f"volume-opt={k}={v}")
     if vol.get("Subpath"):
         raise _bad("HostConfig.Mounts.VolumeOptions.Subpath", "not supported by doca")
     tmpfs = m.get("TmpfsOptions") or {}

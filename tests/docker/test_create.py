@@ -335,12 +335,24 @@ def test_links_on_the_default_bridge(api, docker_cli, made):
     assert out.split()[0] == api.inspect_container(target)["NetworkSettings"]["Networks"]["bridge"]["IPAddress"]
 
 
-def test_volume_mount_options_doca_cannot_honour_are_400(api, stack):
-    before = stack.doca("volume", "ls", "-q").stdout
-    for opts, field in (({"Labels": {"made-by": "api"}}, "VolumeOptions.Labels"),
-                        ({"DriverConfig": {"Name": "local", "Options": {"type": "tmpfs"}}},
-                         "VolumeOptions.DriverConfig.Options")):
+def test_volume_mount_with_labels_and_driver_options(api, stack, made):
+    name, vol = made(), f"dcr-vo-{uuid.uuid4().hex[:8]}"
+    try:
+        status, out = create(api, {"Image": "busybox", "Cmd": ["sh", "-c", "grep ' /v ' /proc/mounts | cut -d' ' -f3"],
+                                   "HostConfig": {"NetworkMode": "none", "Mounts": [
+                                       {"Type": "volume", "Source": vol, "Target": "/v", "VolumeOptions": {
+                                           "Labels": {"made-by": "api"},
+                                           "DriverConfig": {"Name": "local",
+                                                            "Options": {"type": "tmpfs", "device": "tmpfs"}}}}]}},
+                             name)
+        assert status == 201, out
+        v = json.loads(stack.doca("volume", "inspect", vol).stdout)[0]
+        assert v["Labels"] == {"made-by": "api"} and v["Options"] == {"type": "tmpfs", "device": "tmpfs"}
+        assert run_to_end(api, stack, name).strip() == "tmpfs"
         status, out = create(api, {"Image": "busybox", "HostConfig": {"Mounts": [
-            {"Type": "volume", "Source": "dcr-opts", "Target": "/v", "VolumeOptions": opts}]}})
-        assert status == 400 and field in out["message"]
-    assert stack.doca("volume", "ls", "-q").stdout == before
+            {"Type": "volume", "Source": "x", "Target": "/v",
+             "VolumeOptions": {"DriverConfig": {"Options": {"o": "size=1m,uid=1"}}}}]}})
+        assert status == 400 and "comma" in out["message"]
+    finally:
+        api.remove_container(name, force=True)
+        stack.doca("volume", "rm", "-f", vol, check=False)

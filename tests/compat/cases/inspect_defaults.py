@@ -27,3 +27,18 @@ CASES = [
     case("ps-network-default", "ps -a --filter name=%n --format '{{.Networks}}'",
          setup="create --name %n %i true", cleanup=RM),
 ]
+
+# --mount's volume-label and volume-opt: a missing named volume is made with
+# them (an existing one keeps its own), as Docker's.
+MOUNT = "type=volume,source=%v,target=/v"
+CASES += [
+    case("mount-volume-label-opt", "volume inspect -f '{{json .Labels}} {{json .Options}} {{.Driver}}' %v",
+         setup=f"create --network none --name %n --mount {MOUNT},volume-label=a=b,volume-opt=type=tmpfs,"
+               "volume-opt=device=tmpfs %i true", cleanup=("rm -f %n", "volume rm -f %v")),
+    case("mount-volume-opt-tmpfs-used",
+         f"run --rm --network none --mount {MOUNT},volume-opt=type=tmpfs,volume-opt=device=tmpfs %i "
+         "sh -c \"grep ' /v ' /proc/mounts | cut -d' ' -f3\"", cleanup="volume rm -f %v"),
+    case("mount-volume-label-existing-kept", "volume inspect -f '{{json .Labels}}' %v",
+         setup=("volume create --label x=y %v", f"create --network none --name %n --mount {MOUNT},volume-label=a=b "
+                "%i true"), cleanup=("rm -f %n", "volume rm -f %v")),
+]
