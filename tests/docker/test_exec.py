@@ -172,3 +172,18 @@ def test_exec_pid_and_a_detached_exec_ending(api, box):
     while time.time() < deadline and api.exec_inspect(e)["Running"]:
         time.sleep(0.2)
     assert api.exec_inspect(e)["Running"] is False
+
+
+def test_a_stopped_containers_execs_are_gone(stack, api):
+    name = f"d2-exec-{uuid.uuid4().hex[:8]}"
+    stack.doca("run", "-d", "--name", name, "busybox", "sleep", "3600")
+    try:
+        e = api.exec_create(name, "true")["Id"]
+        stack.doca("stop", "-t", "0", name)
+        with pytest.raises(docker.errors.NotFound, match=f"No such exec instance: {e}"):
+            api.exec_start(e)  # as dockerd: a container's execs go when it stops
+        stack.doca("start", name)
+        with pytest.raises(docker.errors.NotFound):
+            api.exec_inspect(e)
+    finally:
+        stack.doca("rm", "-f", name)

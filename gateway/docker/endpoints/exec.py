@@ -29,9 +29,10 @@ RESIZE_WAIT = 10.0
 
 
 class ExecRecord:
-    def __init__(self, container_id: str, container_name: str, body: dict):
+    def __init__(self, container_id: str, container_name: str, body: dict, started_at: str = ""):
         self.id = secrets.token_hex(32)
         self.container_id = container_id
+        self.started_at = started_at  # the container's run the exec belongs to
         self.container_name = container_name
         self.body = body
         self.running = False
@@ -86,6 +87,23 @@ def _record(exec_id: str) -> ExecRecord:
     return rec
 
 
+def _live_record(backend, exec_id: str) -> ExecRecord:
+    """The record, while its container runs the run it was made in: dockerd
+    drops a container's execs when it stops (404 from then on)."""
+    rec = _record(exec_id)
+    try:
+        state = inspect(backend, rec.container_id).get("State") or {}
+    except grpc.RpcError as e:
+        if e.code() != grpc.StatusCode.NOT_FOUND:
+            raise
+        state = {}
+    if not state.get("Running") or state.get("StartedAt", "") != rec.started_at:
+        with _lock:
+            _records.pop(exec_id, None)
+        raise ApiError(404, f"No such exec instance: {exec_id}")
+    return rec
+
+
 _LISTS = ("Cmd", "Env")
 _BOOLS = ("AttachStdin", "AttachStdout", "AttachStderr", "Tty", "Privileged")
 _STRINGS = ("User", "WorkingDir", "DetachKeys")
@@ -136,7 +154,7 @@ def create(req, backend):
         except ValueError as e:
             raise ApiError(400, f"Invalid detach keys ({body['DetachKeys']}) provided: {e}") from None
     _forget_old()
-    rec = ExecRecord(doc["Id"], doc.get("Name", "").lstrip("/"), body)
+    rec = ExecRecord(doc["Id"], doc.get("Name", "").lstrip("/"), body, state.get("StartedAt", ""))
     with _lock:
         _records[rec.id] = rec
     return json_response({"Id": rec.id}, 201)
@@ -144,14 +162,14 @@ def create(req, backend):
 
 @route("GET", "/exec/{id}/json")
 def exec_inspect(req, backend):
-    rec = _record(req.params["id"])
+    rec = _live_record(backend, req.params["id"])
     with rec.lock:
         return json_response(rec.document())
 
 
 @route("POST", "/exec/{id}/resize")
 def resize(req, backend):
-    rec = _record(req.params["id"])
+    rec = _live_record(backend, req.params["id"])
     h, w = req.query.int("h"), req.query.int("w")
     if h < 0 or w < 0:
         raise ApiError(400, "height and width must be non-negative")
@@ -187,7 +205,7 @@ def _claim(rec: ExecRecord) -> None:
 
 @route("POST", "/exec/{id}/start")
 def start(req, backend):
-    rec = _record(req.params["id"])
+    rec = _live_record(backend, req.params["id"])
     body = req.json({}) or {}
     if not isinstance(body, dict):
         raise ApiError(400, "json: cannot unmarshal into Go value of type types.ExecStartCheck")
