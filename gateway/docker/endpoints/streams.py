@@ -90,6 +90,8 @@ class AttachOptions:
         self.stdin = q.bool("stdin") and bool(config.get("OpenStdin"))
         self.stdin_once = bool(config.get("StdinOnce"))
         self.stdout, self.stderr = q.bool("stdout"), q.bool("stderr")
+        # bytes may follow the head at once: a log to replay, a running container's output
+        self.settle = self.logs or bool((doc.get("State") or {}).get("Running"))
         keys = q.get("detachKeys") or mux.DEFAULT_DETACH_KEYS
         try:
             self.escape = mux.detach_keys(keys) if self.tty and self.stdin else b""
@@ -181,7 +183,8 @@ SETTLE = 0.05
 
 def _attach(backend, cid: str, opts: AttachOptions, live: Live | None, conn) -> None:
     try:
-        time.sleep(SETTLE)
+        if opts.settle:  # not before a start the client sends after the head (docker run)
+            time.sleep(SETTLE)
         if opts.logs:
             for chunk in backend.containers.Logs(pb.LogsRequest(id=cid)):
                 if opts.wants(chunk.stream):
