@@ -1,7 +1,6 @@
-"""Container streams: GET /containers/{id}/logs and POST /containers/{id}/attach,
-over doca.v1 Containers.Logs and Containers.Attach. Docker's stream formats
-are gateway/docker/mux.py's."""
-import logging
+"""Container streams: GET /containers/{id}/logs, POST /containers/{id}/attach
+and GET /containers/{id}/attach/ws, over doca.v1 Containers.Logs and
+Containers.Attach. Docker's stream formats are gateway/docker/mux.py's."""
 import time
 
 import grpc
@@ -12,8 +11,6 @@ from gateway.docker.documents import from_struct
 from gateway.docker.errors import ApiError
 from gateway.docker.http import Hijack, Stream
 from gateway.docker.router import route
-
-log = logging.getLogger("doca.docker.streams")
 
 
 def inspect(backend, ref: str) -> dict:
