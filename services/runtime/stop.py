@@ -19,6 +19,9 @@ class StopMixin(RuntimeState):
             raise FailedPrecondition(f"cannot kill container {rec.name}: container is not running")
         signal_process(rec.pid, sig)
         self.emit_container(rec, "kill", signal=int(sig))
+        if rec.status == "paused":  # as Docker's: resumed after the signal, which it then acts on
+            self._thaw(rec)
+            self.emit_container(rec, "unpause")
 
     def wait(self, ref: str, cancelled=lambda: False) -> Record:
         """Until the container's process exits (a restart policy may start

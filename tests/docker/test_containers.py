@@ -279,6 +279,9 @@ def test_pause_and_unpause(api, made):
     assert api.containers(filters={"id": cid})[0]["State"] == "paused"
     api.unpause(cid)
     assert api.inspect_container(cid)["State"]["Paused"] is False
+    api.pause(cid)
+    api.kill(cid)  # as Docker's: the signal, then resumed, so it acts on it
+    assert api.wait(cid, timeout=30) == {"Error": None, "StatusCode": 137}
 
 
 def test_update_resources_and_restart_policy(api, made):

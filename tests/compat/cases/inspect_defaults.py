@@ -1,7 +1,8 @@
-"""inspect's fields as Docker shows them when the user left them unset:
-Config.Healthcheck's fields but Test are omitempty (moby's HealthConfig), so
-only the ones set show; HostConfig.NetworkMode is "default" without
---network (the bridge, named as the docker CLI sent it)."""
+"""What Docker shows where doca showed something else: inspect's fields the
+user left unset (Config.Healthcheck's fields but Test are omitempty, as
+moby's HealthConfig; HostConfig.NetworkMode is "default" without --network),
+--mount's volume-label/volume-opt on the volume made, and a kill of a paused
+container (the signal, then the container resumed)."""
 from tests.compat.case import case
 
 RM = "rm -f %n"
@@ -41,4 +42,14 @@ CASES += [
     case("mount-volume-label-existing-kept", "volume inspect -f '{{json .Labels}}' %v",
          setup=("volume create --label x=y %v", f"create --network none --name %n --mount {MOUNT},volume-label=a=b "
                 "%i true"), cleanup=("rm -f %n", "volume rm -f %v")),
+]
+
+# kill of a paused container: the signal, then the container resumed (Docker's
+# "kill" then "unpause"), so it acts on it.
+UP = "run -d --network none --name %n %i sleep 60"
+CASES += [
+    case("kill-paused-resumes", "inspect -f '{{.State.Status}} {{.State.Paused}}' %n",
+         setup=(UP, "pause %n", "kill -s HUP %n"), cleanup=RM),
+    case("kill-paused-exits", "inspect -f '{{.State.Status}} {{.State.ExitCode}}' %n",
+         setup=(UP, "pause %n", "kill %n"), cleanup=RM),
 ]
