@@ -380,3 +380,12 @@ def test_docker_and_doca_stop_with_signal(api, docker_cli, stack, made):
         time.sleep(0.3)  # the traps are set
         cli("stop", "-s", sig, "-t", "5", name)
         assert api.inspect_container(name)["State"]["ExitCode"] == code
+
+
+def test_stop_t_minus_one_waits_without_sigkill(api, made):
+    cid = sleeper(api, made(), cmd=("sh", "-c", "trap 'sleep 1.5; exit 5' TERM; while :; do sleep 0.1; done"),
+                  stop_timeout=1)  # its own timeout would SIGKILL it after 1 s
+    api.start(cid)
+    time.sleep(0.3)  # the trap is set
+    assert post(api, f"/containers/{cid}/stop", t=-1).status_code == 204
+    assert api.inspect_container(cid)["State"]["ExitCode"] == 5  # its own exit, not SIGKILL's 137

@@ -136,11 +136,16 @@ def start(req, backend):
     return no_content()
 
 
+FOREVER = 2 ** 31 - 1  # StopRequest.timeout is an int32 of seconds
+
+
 def _timeout(req) -> int:
-    """?t: seconds before SIGKILL; absent = the container's own (-1)."""
-    if "t" not in req.query:
+    """?t: seconds before SIGKILL; absent = the container's own (-1 to
+    doca.v1); Docker's t=-1 (or less) waits for the exit without a SIGKILL."""
+    if not req.query.get("t"):
         return -1
-    return req.query.int("t", -1)
+    t = req.query.int("t")
+    return FOREVER if t < 0 else min(t, FOREVER)
 
 
 def _stop_signal(req) -> str:
