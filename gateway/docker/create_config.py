@@ -44,6 +44,34 @@ def _dict(value, field: str) -> dict:
     return value
 
 
+def _s(doc: dict, key: str, field: str) -> str:
+    """doc[key] as a string ("" when absent or null)."""
+    value = doc.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise _bad(field, f"must be a string, not {value!r}")
+    return value
+
+
+def _strmap(value, field: str) -> dict:
+    """A JSON object of strings (Labels, Sysctls, Tmpfs...)."""
+    out = _dict(value, field)
+    for k, v in out.items():
+        if not isinstance(v, str):
+            raise _bad(f"{field}.{k}", f"must be a string, not {v!r}")
+    return out
+
+
+def _objs(value, field: str) -> list[dict]:
+    """A list of JSON objects (Ulimits, Devices, Mounts...)."""
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise _bad(field, "must be a list of objects")
+    return value
+
+
 def _duration(ns, field: str) -> str:
     """Nanoseconds (Docker's time.Duration) as the Go text the gateway reads."""
     ns = _int(ns, field)
@@ -94,8 +122,8 @@ def _ports(bindings: dict) -> list[str]:
     """PortBindings {"80/tcp": [{"HostIp": "", "HostPort": "8080"}]} as -p texts."""
     out = []
     for key, hosts in _dict(bindings, "HostConfig.PortBindings").items():
-        for h in hosts or [{}]:
-            ip, port = (h or {}).get("HostIp") or "", (h or {}).get("HostPort") or ""
+        for h in _objs(hosts, f"HostConfig.PortBindings.{key}") or [{}]:
+            ip, port = _s(h, "HostIp", "PortBindings.HostIp"), _s(h, "HostPort", "PortBindings.HostPort")
             if ":" in ip:
                 ip = f"[{ip}]"
             out.append(f"{ip}:{port}:{key}" if ip else f"{port}:{key}" if port else key)
@@ -104,37 +132,37 @@ def _ports(bindings: dict) -> list[str]:
 
 def _mount(m: dict) -> str:
     """HostConfig.Mounts[] as a --mount text."""
-    kind = (m.get("Type") or "").lower()
+    kind = _s(m, "Type", "HostConfig.Mounts.Type").lower()
     fields = [f"type={kind}"]
     for key, name in (("Source", "source"), ("Target", "target")):
-        value = m.get(key) or ""
+        value = _s(m, key, f"HostConfig.Mounts.{key}")
         if value:
             fields.append(f"{name}={value}")
     if m.get("ReadOnly"):
         fields.append("readonly")
-    if m.get("Consistency"):
+    if _s(m, "Consistency", "HostConfig.Mounts.Consistency"):
         fields.append(f"consistency={m['Consistency']}")
-    bind = m.get("BindOptions") or {}
-    if bind.get("Propagation"):
+    bind = _dict(m.get("BindOptions"), "HostConfig.Mounts.BindOptions")
+    if _s(bind, "Propagation", "BindOptions.Propagation"):
         fields.append(f"bind-propagation={bind['Propagation']}")
     if bind.get("NonRecursive"):
         fields.append("bind-nonrecursive")
     for key in ("CreateMountpoint", "ReadOnlyNonRecursive", "ReadOnlyForceRecursive"):
         if bind.get(key):
             raise _bad(f"HostConfig.Mounts.BindOptions.{key}", "not supported by doca")
-    vol = m.get("VolumeOptions") or {}
+    vol = _dict(m.get("VolumeOptions"), "HostConfig.Mounts.VolumeOptions")
     if vol.get("NoCopy"):
         fields.append("volume-nocopy")
-    for k, v in (vol.get("Labels") or {}).items():
+    for k, v in _strmap(vol.get("Labels"), "VolumeOptions.Labels").items():
         fields.append(f"volume-label={k}={v}")
-    driver = vol.get("DriverConfig") or {}
-    if driver.get("Name"):
+    driver = _dict(vol.get("DriverConfig"), "VolumeOptions.DriverConfig")
+    if _s(driver, "Name", "DriverConfig.Name"):
         fields.append(f"volume-driver={driver['Name']}")
-    for k, v in (driver.get("Options") or {}).items():
+    for k, v in _strmap(driver.get("Options"), "DriverConfig.Options").items():
         fields.append(f"volume-opt={k}={v}")
     if vol.get("Subpath"):
         raise _bad("HostConfig.Mounts.VolumeOptions.Subpath", "not supported by doca")
-    tmpfs = m.get("TmpfsOptions") or {}
+    tmpfs = _dict(m.get("TmpfsOptions"), "HostConfig.Mounts.TmpfsOptions")
     if tmpfs.get("SizeBytes"):
         fields.append(f"tmpfs-size={_int(tmpfs['SizeBytes'], 'TmpfsOptions.SizeBytes')}")
     if tmpfs.get("Mode"):
@@ -149,11 +177,11 @@ def _mount(m: dict) -> str:
 
 def _rates(items, field: str, key: str) -> list[str]:
     """[{"Path": "/dev/sda", "Rate": 1048576}] as --device-read-bps texts."""
-    return [f"{d.get('Path', '')}:{_int(d.get(key), field)}" for d in items or []]
+    return [f"{_s(d, 'Path', field + '.Path')}:{_int(d.get(key), field)}" for d in _objs(items, field)]
 
 
 def _restart(policy: dict) -> str:
-    name = (policy or {}).get("Name") or ""
+    name = _s(policy or {}, "Name", "HostConfig.RestartPolicy.Name")
     count = _int((policy or {}).get("MaximumRetryCount"), "HostConfig.RestartPolicy.MaximumRetryCount")
     if name == "on-failure" and count:
         return f"on-failure:{count}"
@@ -205,15 +233,17 @@ def _network(cfg: pb.ContainerConfig, mode: str, endpoints: dict, several: bool)
             extra.append((name, ep))
             continue
         cfg.network_aliases.extend(_strs(ep.get("Aliases"), "EndpointsConfig.Aliases"))
-        ipam = ep.get("IPAMConfig") or {}
-        cfg.ip = ipam.get("IPv4Address") or ""
-        cfg.ip6 = ipam.get("IPv6Address") or ""
+        ipam = _dict(ep.get("IPAMConfig"), f"EndpointsConfig.{name}.IPAMConfig")
+        cfg.ip = _s(ipam, "IPv4Address", "IPAMConfig.IPv4Address")
+        cfg.ip6 = _s(ipam, "IPv6Address", "IPAMConfig.IPv6Address")
         cfg.link_local_ips.extend(_strs(ipam.get("LinkLocalIPs"), "IPAMConfig.LinkLocalIPs"))
         cfg.links.extend(_strs(ep.get("Links"), "EndpointsConfig.Links"))
-        if ep.get("MacAddress"):
+        if _s(ep, "MacAddress", "EndpointsConfig.MacAddress"):
             cfg.mac_address = ep["MacAddress"]
     for name, ep in extra:
-        ipam = ep.get("IPAMConfig") or {}
+        ipam = _dict(ep.get("IPAMConfig"), f"EndpointsConfig.{name}.IPAMConfig")
+        _s(ipam, "IPv4Address", "IPAMConfig.IPv4Address")
+        _strs(ep.get("Aliases"), "EndpointsConfig.Aliases")
         for key in ("Links", "MacAddress"):
             if ep.get(key):
                 raise _bad(f"EndpointsConfig.{name}.{key}", "only the container's first network takes it at create")
@@ -225,6 +255,14 @@ def _network(cfg: pb.ContainerConfig, mode: str, endpoints: dict, several: bool)
 
 def from_docker(body: dict, name: str = "", several_networks: bool = False) \
         -> tuple[pb.ContainerConfig, list[tuple[str, dict]]]:
+    try:
+        return _from_docker(body, name, several_networks)
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError) as e:
+        # a value of a type no check above caught (a number out of a field's range...)
+        raise ApiError(400, f"invalid create body: {type(e).__name__}: {e}") from None
+
+
+def _from_docker(body: dict, name: str, several_networks: bool) -> tuple[pb.ContainerConfig, list[tuple[str, dict]]]:
     """The create body as a ContainerConfig (HostConfig and NetworkingConfig
     beside Config's fields at the top level, as Docker's API sends them), and
     the networks to connect it to after (`several_networks`: API 1.44)."""
@@ -234,7 +272,7 @@ def from_docker(body: dict, name: str = "", several_networks: bool = False) \
     net = _dict(body.get("NetworkingConfig"), "NetworkingConfig")
     _refuse(body, _REFUSED_CONFIG, "Config")
     _refuse(host, _REFUSED_HOST, "HostConfig")
-    cfg = pb.ContainerConfig(name=name, image=body.get("Image") or "")
+    cfg = pb.ContainerConfig(name=name, image=_s(body, "Image", "Config.Image"))
     if not cfg.image:
         raise ApiError(400, "Config cannot be empty in order to create a container")
 
@@ -244,11 +282,11 @@ def from_docker(body: dict, name: str = "", several_networks: bool = False) \
     if entrypoint is not None:  # [] or [""]: no entrypoint (the image's is dropped)
         cfg.entrypoint.extend(_strs(entrypoint, "Config.Entrypoint") or [""])
     cfg.env.extend(_strs(body.get("Env"), "Config.Env"))
-    cfg.workdir = body.get("WorkingDir") or ""
-    cfg.user = body.get("User") or ""
-    cfg.hostname = body.get("Hostname") or ""
-    cfg.domainname = body.get("Domainname") or ""
-    cfg.labels.update({k: str(v) for k, v in _dict(body.get("Labels"), "Config.Labels").items()})
+    cfg.workdir = _s(body, "WorkingDir", "Config.WorkingDir")
+    cfg.user = _s(body, "User", "Config.User")
+    cfg.hostname = _s(body, "Hostname", "Config.Hostname")
+    cfg.domainname = _s(body, "Domainname", "Config.Domainname")
+    cfg.labels.update(_strmap(body.get("Labels"), "Config.Labels"))
     cfg.tty = bool(body.get("Tty"))
     cfg.interactive = bool(body.get("OpenStdin"))
     streams = [s for s, key in (("STDIN", "AttachStdin"), ("STDOUT", "AttachStdout"), ("STDERR", "AttachStderr"))
@@ -261,15 +299,15 @@ def from_docker(body: dict, name: str = "", several_networks: bool = False) \
     cfg.volumes.extend(_dict(body.get("Volumes"), "Config.Volumes"))
     if body.get("Healthcheck"):
         _healthcheck(cfg, _dict(body["Healthcheck"], "Config.Healthcheck"))
-    cfg.stop_signal = body.get("StopSignal") or ""
+    cfg.stop_signal = _s(body, "StopSignal", "Config.StopSignal")
     if body.get("StopTimeout") is not None:
         cfg.stop_timeout = _int(body["StopTimeout"], "Config.StopTimeout")
-    if body.get("MacAddress"):  # deprecated in 1.44 for EndpointsConfig's
+    if _s(body, "MacAddress", "Config.MacAddress"):  # deprecated in 1.44 for EndpointsConfig's
         cfg.mac_address = body["MacAddress"]
 
     # -- HostConfig ------------------------------------------------------------
     cfg.volumes.extend(_strs(host.get("Binds"), "HostConfig.Binds"))
-    cfg.mounts.extend(_mount(_dict(m, "HostConfig.Mounts")) for m in host.get("Mounts") or [])
+    cfg.mounts.extend(_mount(m) for m in _objs(host.get("Mounts"), "HostConfig.Mounts"))
     cfg.publish.extend(_ports(host.get("PortBindings")))
     cfg.publish_all = bool(host.get("PublishAllPorts"))
     cfg.restart = _restart(_dict(host.get("RestartPolicy"), "HostConfig.RestartPolicy"))
@@ -291,7 +329,7 @@ def from_docker(body: dict, name: str = "", several_networks: bool = False) \
         if "systempaths=unconfined" not in cfg.security_opt:
             cfg.security_opt.append("systempaths=unconfined")
     cfg.tmpfs.extend(f"{path}:{opts}" if opts else path
-                     for path, opts in _dict(host.get("Tmpfs"), "HostConfig.Tmpfs").items())
+                     for path, opts in _strmap(host.get("Tmpfs"), "HostConfig.Tmpfs").items())
     cfg.memory = _size(host.get("Memory"), "HostConfig.Memory")
     cfg.memory_reservation = _size(host.get("MemoryReservation"), "HostConfig.MemoryReservation")
     cfg.memory_swap = _size(host.get("MemorySwap"), "HostConfig.MemorySwap")
@@ -309,8 +347,8 @@ def from_docker(body: dict, name: str = "", several_networks: bool = False) \
     cfg.cpu_quota = _int(host.get("CpuQuota"), "HostConfig.CpuQuota")
     cfg.cpu_rt_period = _int(host.get("CpuRealtimePeriod"), "HostConfig.CpuRealtimePeriod")
     cfg.cpu_rt_runtime = _int(host.get("CpuRealtimeRuntime"), "HostConfig.CpuRealtimeRuntime")
-    cfg.cpuset_cpus = host.get("CpusetCpus") or ""
-    cfg.cpuset_mems = host.get("CpusetMems") or ""
+    cfg.cpuset_cpus = _s(host, "CpusetCpus", "HostConfig.CpusetCpus")
+    cfg.cpuset_mems = _s(host, "CpusetMems", "HostConfig.CpusetMems")
     cfg.blkio_weight = _int(host.get("BlkioWeight"), "HostConfig.BlkioWeight")
     cfg.blkio_weight_device.extend(_rates(host.get("BlkioWeightDevice"), "HostConfig.BlkioWeightDevice", "Weight"))
     for key, field in (("BlkioDeviceReadBps", "device_read_bps"), ("BlkioDeviceWriteBps", "device_write_bps"),
@@ -319,35 +357,39 @@ def from_docker(body: dict, name: str = "", several_networks: bool = False) \
     pids = host.get("PidsLimit")
     if pids is not None and _int(pids, "HostConfig.PidsLimit") > 0:  # 0 and -1: unlimited
         cfg.pids_limit = int(pids)
-    cfg.ulimits.extend(f"{u.get('Name')}={_int(u.get('Soft'), 'Ulimits.Soft')}:{_int(u.get('Hard'), 'Ulimits.Hard')}"
-                       for u in host.get("Ulimits") or [])
-    cfg.devices.extend(":".join(p for p in (d.get("PathOnHost", ""), d.get("PathInContainer") or d.get("PathOnHost", ""),
-                                            d.get("CgroupPermissions") or "rwm"))
-                       for d in host.get("Devices") or [])
+    cfg.ulimits.extend(f"{_s(u, 'Name', 'Ulimits.Name')}={_int(u.get('Soft'), 'Ulimits.Soft')}:"
+                       f"{_int(u.get('Hard'), 'Ulimits.Hard')}" for u in _objs(host.get("Ulimits"), "HostConfig.Ulimits"))
+    for d in _objs(host.get("Devices"), "HostConfig.Devices"):
+        on_host = _s(d, "PathOnHost", "Devices.PathOnHost")
+        cfg.devices.append(f"{on_host}:{_s(d, 'PathInContainer', 'Devices.PathInContainer') or on_host}:"
+                           f"{_s(d, 'CgroupPermissions', 'Devices.CgroupPermissions') or 'rwm'}")
     cfg.device_cgroup_rules.extend(_strs(host.get("DeviceCgroupRules"), "HostConfig.DeviceCgroupRules"))
     cfg.shm_size = _size(host.get("ShmSize"), "HostConfig.ShmSize")
     cfg.init = bool(host.get("Init"))
-    cfg.sysctls.extend(f"{k}={v}" for k, v in _dict(host.get("Sysctls"), "HostConfig.Sysctls").items())
+    cfg.sysctls.extend(f"{k}={v}" for k, v in _strmap(host.get("Sysctls"), "HostConfig.Sysctls").items())
     log = _dict(host.get("LogConfig"), "HostConfig.LogConfig")
     cfg.log_driver = log.get("Type") or ""
-    cfg.log_opts.update({k: str(v) for k, v in _dict(log.get("Config"), "LogConfig.Config").items()})
+    cfg.log_opts.update(_strmap(log.get("Config"), "HostConfig.LogConfig.Config"))
     cfg.volumes_from.extend(_strs(host.get("VolumesFrom"), "HostConfig.VolumesFrom"))
     cfg.links.extend(_strs(host.get("Links"), "HostConfig.Links"))
     cfg.group_add.extend(_strs(host.get("GroupAdd"), "HostConfig.GroupAdd"))
-    cfg.ipc = host.get("IpcMode") or ""
-    cfg.pid = host.get("PidMode") or ""
-    cfg.uts = host.get("UTSMode") or ""
-    cfg.userns = host.get("UsernsMode") or ""
-    cfg.cgroupns = host.get("CgroupnsMode") or ""
-    cfg.cgroup_parent = host.get("CgroupParent") or ""
-    cfg.runtime = host.get("Runtime") or ""
-    cfg.volume_driver = host.get("VolumeDriver") or ""
-    cfg.storage_opt.extend(f"{k}={v}" for k, v in _dict(host.get("StorageOpt"), "HostConfig.StorageOpt").items())
-    cfg.annotations.update({k: str(v) for k, v in _dict(host.get("Annotations"), "HostConfig.Annotations").items()})
+    cfg.ipc = _s(host, "IpcMode", "HostConfig.IpcMode")
+    cfg.pid = _s(host, "PidMode", "HostConfig.PidMode")
+    cfg.uts = _s(host, "UTSMode", "HostConfig.UTSMode")
+    cfg.userns = _s(host, "UsernsMode", "HostConfig.UsernsMode")
+    cfg.cgroupns = _s(host, "CgroupnsMode", "HostConfig.CgroupnsMode")
+    cfg.cgroup_parent = _s(host, "CgroupParent", "HostConfig.CgroupParent")
+    cfg.runtime = _s(host, "Runtime", "HostConfig.Runtime")
+    cfg.volume_driver = _s(host, "VolumeDriver", "HostConfig.VolumeDriver")
+    cfg.storage_opt.extend(f"{k}={v}" for k, v in _strmap(host.get("StorageOpt"), "HostConfig.StorageOpt").items())
+    cfg.annotations.update(_strmap(host.get("Annotations"), "HostConfig.Annotations"))
     size = host.get("ConsoleSize")
+    if size is not None and (not isinstance(size, list) or len(size) != 2):
+        raise _bad("HostConfig.ConsoleSize", "must be [height, width]")
     if size and any(size):
-        cfg.console_size.rows, cfg.console_size.cols = _int(size[0], "ConsoleSize"), _int(size[1], "ConsoleSize")
+        cfg.console_size.rows = _int(size[0], "HostConfig.ConsoleSize")
+        cfg.console_size.cols = _int(size[1], "HostConfig.ConsoleSize")
 
-    extra = _network(cfg, host.get("NetworkMode") or "", _dict(net.get("EndpointsConfig"), "EndpointsConfig"),
+    extra = _network(cfg, _s(host, "NetworkMode", "HostConfig.NetworkMode"), _dict(net.get("EndpointsConfig"), "EndpointsConfig"),
                      several_networks)
     return cfg, extra

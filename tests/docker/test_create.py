@@ -356,3 +356,22 @@ def test_volume_mount_with_labels_and_driver_options(api, stack, made):
     finally:
         api.remove_container(name, force=True)
         stack.doca("volume", "rm", "-f", vol, check=False)
+
+
+@pytest.mark.parametrize("where, key", [
+    ("Config", "Hostname"), ("Config", "Labels"), ("Config", "Healthcheck"), ("Config", "Env"),
+    ("HostConfig", "NetworkMode"), ("HostConfig", "PortBindings"), ("HostConfig", "ConsoleSize"),
+    ("HostConfig", "Ulimits"), ("HostConfig", "Devices"), ("HostConfig", "Mounts"), ("HostConfig", "Tmpfs"),
+    ("HostConfig", "BlkioDeviceReadBps"), ("HostConfig", "Memory"), ("HostConfig", "StopTimeout"),
+])
+def test_values_of_the_wrong_type_are_400_never_500(api, stack, where, key):
+    before = stack.doca("ps", "-aq").stdout
+    for value in (5, "x", [5], {"a": 5}, [{"Name": 5}], 2 ** 70, {"Test": 5}):
+        body = {"Image": "busybox", "HostConfig": {"NetworkMode": "none"}}
+        (body if where == "Config" else body["HostConfig"])[key] = value
+        status, out = create(api, body)
+        if status == 201:
+            api.remove_container(out["Id"], force=True)
+            continue
+        assert status == 400, (key, value, out)
+    assert stack.doca("ps", "-aq").stdout == before
