@@ -28,7 +28,7 @@ def _strs(value, field: str) -> list[str]:
     raise _bad(field, "must be a string or a list of strings")
 
 
-def _int(value, field: str, default: int = 0) -> int:
+def integer(value, field: str, default: int = 0) -> int:
     if value is None:
         return default
     if isinstance(value, bool) or not isinstance(value, (int, float)) or int(value) != value:
@@ -74,7 +74,7 @@ def _objs(value, field: str) -> list[dict]:
 
 def _duration(ns, field: str) -> str:
     """Nanoseconds (Docker's time.Duration) as the Go text the gateway reads."""
-    ns = _int(ns, field)
+    ns = integer(ns, field)
     if ns < 0:
         raise _bad(field, "must be 0 or more")
     if ns == 0:
@@ -87,7 +87,7 @@ def _duration(ns, field: str) -> str:
 def _size(value, field: str) -> str:
     """A byte count (Docker's int64 fields) as the text --memory & co take;
     0 = unset."""
-    n = _int(value, field)
+    n = integer(value, field)
     return str(n) if n else ""
 
 
@@ -164,9 +164,9 @@ def _mount(m: dict) -> str:
         raise _bad("HostConfig.Mounts.VolumeOptions.Subpath", "not supported by doca")
     tmpfs = _dict(m.get("TmpfsOptions"), "HostConfig.Mounts.TmpfsOptions")
     if tmpfs.get("SizeBytes"):
-        fields.append(f"tmpfs-size={_int(tmpfs['SizeBytes'], 'TmpfsOptions.SizeBytes')}")
+        fields.append(f"tmpfs-size={integer(tmpfs['SizeBytes'], 'TmpfsOptions.SizeBytes')}")
     if tmpfs.get("Mode"):
-        fields.append(f"tmpfs-mode={_int(tmpfs['Mode'], 'TmpfsOptions.Mode'):o}")
+        fields.append(f"tmpfs-mode={integer(tmpfs['Mode'], 'TmpfsOptions.Mode'):o}")
     if tmpfs.get("Options"):
         raise _bad("HostConfig.Mounts.TmpfsOptions.Options", "not supported by doca")
     for field in fields:  # --mount's text splits on commas
@@ -177,12 +177,12 @@ def _mount(m: dict) -> str:
 
 def _rates(items, field: str, key: str) -> list[str]:
     """[{"Path": "/dev/sda", "Rate": 1048576}] as --device-read-bps texts."""
-    return [f"{_s(d, 'Path', field + '.Path')}:{_int(d.get(key), field)}" for d in _objs(items, field)]
+    return [f"{_s(d, 'Path', field + '.Path')}:{integer(d.get(key), field)}" for d in _objs(items, field)]
 
 
 def _restart(policy: dict) -> str:
     name = _s(policy or {}, "Name", "HostConfig.RestartPolicy.Name")
-    count = _int((policy or {}).get("MaximumRetryCount"), "HostConfig.RestartPolicy.MaximumRetryCount")
+    count = integer((policy or {}).get("MaximumRetryCount"), "HostConfig.RestartPolicy.MaximumRetryCount")
     if name == "on-failure" and count:
         return f"on-failure:{count}"
     if name != "on-failure" and count:
@@ -205,7 +205,7 @@ def _healthcheck(cfg: pb.ContainerConfig, hc: dict) -> None:
     cfg.health_timeout = _duration(hc.get("Timeout"), "Config.Healthcheck.Timeout")
     cfg.health_start_period = _duration(hc.get("StartPeriod"), "Config.Healthcheck.StartPeriod")
     cfg.health_start_interval = _duration(hc.get("StartInterval"), "Config.Healthcheck.StartInterval")
-    retries = _int(hc.get("Retries"), "Config.Healthcheck.Retries")
+    retries = integer(hc.get("Retries"), "Config.Healthcheck.Retries")
     if retries < 0:
         raise ApiError(400, "Retries in Healthcheck cannot be negative")
     cfg.health_retries = retries
@@ -301,7 +301,7 @@ def _from_docker(body: dict, name: str, several_networks: bool) -> tuple[pb.Cont
         _healthcheck(cfg, _dict(body["Healthcheck"], "Config.Healthcheck"))
     cfg.stop_signal = _s(body, "StopSignal", "Config.StopSignal")
     if body.get("StopTimeout") is not None:
-        cfg.stop_timeout = _int(body["StopTimeout"], "Config.StopTimeout")
+        cfg.stop_timeout = integer(body["StopTimeout"], "Config.StopTimeout")
     if _s(body, "MacAddress", "Config.MacAddress"):  # deprecated in 1.44 for EndpointsConfig's
         cfg.mac_address = body["MacAddress"]
 
@@ -336,29 +336,29 @@ def _from_docker(body: dict, name: str, several_networks: bool) -> tuple[pb.Cont
     cfg.kernel_memory = _size(host.get("KernelMemory"), "HostConfig.KernelMemory")
     swappiness = host.get("MemorySwappiness")
     if swappiness is not None and swappiness != -1:
-        cfg.memory_swappiness = _int(swappiness, "HostConfig.MemorySwappiness")
+        cfg.memory_swappiness = integer(swappiness, "HostConfig.MemorySwappiness")
     cfg.oom_kill_disable = bool(host.get("OomKillDisable"))
-    cfg.oom_score_adj = _int(host.get("OomScoreAdj"), "HostConfig.OomScoreAdj")
-    nano = _int(host.get("NanoCpus"), "HostConfig.NanoCpus")
+    cfg.oom_score_adj = integer(host.get("OomScoreAdj"), "HostConfig.OomScoreAdj")
+    nano = integer(host.get("NanoCpus"), "HostConfig.NanoCpus")
     if nano:
         cfg.cpus = nano / 1e9
-    cfg.cpu_shares = _int(host.get("CpuShares"), "HostConfig.CpuShares")
-    cfg.cpu_period = _int(host.get("CpuPeriod"), "HostConfig.CpuPeriod")
-    cfg.cpu_quota = _int(host.get("CpuQuota"), "HostConfig.CpuQuota")
-    cfg.cpu_rt_period = _int(host.get("CpuRealtimePeriod"), "HostConfig.CpuRealtimePeriod")
-    cfg.cpu_rt_runtime = _int(host.get("CpuRealtimeRuntime"), "HostConfig.CpuRealtimeRuntime")
+    cfg.cpu_shares = integer(host.get("CpuShares"), "HostConfig.CpuShares")
+    cfg.cpu_period = integer(host.get("CpuPeriod"), "HostConfig.CpuPeriod")
+    cfg.cpu_quota = integer(host.get("CpuQuota"), "HostConfig.CpuQuota")
+    cfg.cpu_rt_period = integer(host.get("CpuRealtimePeriod"), "HostConfig.CpuRealtimePeriod")
+    cfg.cpu_rt_runtime = integer(host.get("CpuRealtimeRuntime"), "HostConfig.CpuRealtimeRuntime")
     cfg.cpuset_cpus = _s(host, "CpusetCpus", "HostConfig.CpusetCpus")
     cfg.cpuset_mems = _s(host, "CpusetMems", "HostConfig.CpusetMems")
-    cfg.blkio_weight = _int(host.get("BlkioWeight"), "HostConfig.BlkioWeight")
+    cfg.blkio_weight = integer(host.get("BlkioWeight"), "HostConfig.BlkioWeight")
     cfg.blkio_weight_device.extend(_rates(host.get("BlkioWeightDevice"), "HostConfig.BlkioWeightDevice", "Weight"))
     for key, field in (("BlkioDeviceReadBps", "device_read_bps"), ("BlkioDeviceWriteBps", "device_write_bps"),
                        ("BlkioDeviceReadIOps", "device_read_iops"), ("BlkioDeviceWriteIOps", "device_write_iops")):
         getattr(cfg, field).extend(_rates(host.get(key), f"HostConfig.{key}", "Rate"))
     pids = host.get("PidsLimit")
-    if pids is not None and _int(pids, "HostConfig.PidsLimit") > 0:  # 0 and -1: unlimited
+    if pids is not None and integer(pids, "HostConfig.PidsLimit") > 0:  # 0 and -1: unlimited
         cfg.pids_limit = int(pids)
-    cfg.ulimits.extend(f"{_s(u, 'Name', 'Ulimits.Name')}={_int(u.get('Soft'), 'Ulimits.Soft')}:"
-                       f"{_int(u.get('Hard'), 'Ulimits.Hard')}" for u in _objs(host.get("Ulimits"), "HostConfig.Ulimits"))
+    cfg.ulimits.extend(f"{_s(u, 'Name', 'Ulimits.Name')}={integer(u.get('Soft'), 'Ulimits.Soft')}:"
+                       f"{integer(u.get('Hard'), 'Ulimits.Hard')}" for u in _objs(host.get("Ulimits"), "HostConfig.Ulimits"))
     for d in _objs(host.get("Devices"), "HostConfig.Devices"):
         on_host = _s(d, "PathOnHost", "Devices.PathOnHost")
         cfg.devices.append(f"{on_host}:{_s(d, 'PathInContainer', 'Devices.PathInContainer') or on_host}:"
@@ -387,8 +387,8 @@ def _from_docker(body: dict, name: str, several_networks: bool) -> tuple[pb.Cont
     if size is not None and (not isinstance(size, list) or len(size) != 2):
         raise _bad("HostConfig.ConsoleSize", "must be [height, width]")
     if size and any(size):
-        cfg.console_size.rows = _int(size[0], "HostConfig.ConsoleSize")
-        cfg.console_size.cols = _int(size[1], "HostConfig.ConsoleSize")
+        cfg.console_size.rows = integer(size[0], "HostConfig.ConsoleSize")
+        cfg.console_size.cols = integer(size[1], "HostConfig.ConsoleSize")
 
     extra = _network(cfg, _s(host, "NetworkMode", "HostConfig.NetworkMode"), _dict(net.get("EndpointsConfig"), "EndpointsConfig"),
                      several_networks)

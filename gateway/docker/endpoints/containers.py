@@ -234,9 +234,9 @@ def update(req, backend):
         cpuset_mems=cfg.cpuset_mems, cpu_period=cfg.cpu_period, cpu_quota=cfg.cpu_quota,
         cpu_rt_period=cfg.cpu_rt_period, cpu_rt_runtime=cfg.cpu_rt_runtime, blkio_weight=cfg.blkio_weight,
         restart=cfg.restart if body.get("RestartPolicy") else "")
-    pids = body.get("PidsLimit")
-    if pids is not None:
-        r.pids_limit = -1 if int(pids) <= 0 else int(pids)  # 0 and -1: unlimited
+    if body.get("PidsLimit") is not None:
+        pids = create_config.integer(body["PidsLimit"], "PidsLimit")
+        r.pids_limit = -1 if pids <= 0 else pids  # 0 and -1: unlimited
     backend.containers.Update(r)
     return json_response({"Warnings": None})  # as dockerd 20.10
 
