@@ -42,7 +42,8 @@ STRUCTS_SRC = {
               "MacAddress string, OnBuild []string, Labels map[string]string, StopSignal string, StopTimeout *int, "
               "Shell []string",
     "HealthConfig": "Test []string, Interval duration, Timeout duration, StartPeriod duration, Retries int",
-    # container.HostConfig, its Resources embedded after Isolation
+    # container.HostConfig, its Resources embedded after Isolation; with docker
+    # 28's Annotations (API 1.43: --annotation is a docker 28 flag doca has)
     "HostConfig": "Binds []string, ContainerIDFile string, LogConfig LogConfig, NetworkMode string, "
                   "PortBindings map[Port][]PortBinding, RestartPolicy RestartPolicy, AutoRemove bool, "
                   "VolumeDriver string, VolumesFrom []string, CapAdd []string, CapDrop []string, "
@@ -51,7 +52,8 @@ STRUCTS_SRC = {
                   "Cgroup string, Links []string, OomScoreAdj int, PidMode string, Privileged bool, "
                   "PublishAllPorts bool, ReadonlyRootfs bool, SecurityOpt []string, StorageOpt map[string]string, "
                   "Tmpfs map[string]string, UTSMode string, UsernsMode string, ShmSize int, "
-                  "Sysctls map[string]string, Runtime string, ConsoleSize [2]int, Isolation string, "
+                  "Sysctls map[string]string, Runtime string, ConsoleSize [2]int, Annotations map[string]string, "
+                  "Isolation string, "
                   "CPUShares:CpuShares int, Memory int, NanoCPUs:NanoCpus int, CgroupParent string, BlkioWeight int, "
                   "BlkioWeightDevice []*WeightDevice, BlkioDeviceReadBps []*ThrottleDevice, "
                   "BlkioDeviceWriteBps []*ThrottleDevice, BlkioDeviceReadIOps []*ThrottleDevice, "

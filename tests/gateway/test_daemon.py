@@ -57,6 +57,7 @@ def _stack_processes(stack) -> list[str]:
 
 
 def test_a_killed_daemon_takes_its_services_and_a_second_one_is_refused(make_stack):
+    from common.daemon import COMPONENTS
     from tests.support.stack import DOCA
     from tests.support.waiting import wait_for
     s = make_stack("kill9").start()
@@ -70,6 +71,6 @@ def test_a_killed_daemon_takes_its_services_and_a_second_one_is_refused(make_sta
     s.proc = None
     s.log.close()
     s.start()  # on the same root: one service of each, and the container lived on
-    assert len(_stack_processes(s)) == 6
+    assert len(_stack_processes(s)) == len(COMPONENTS)  # the daemon's programs, one each
     assert s.doca("ps", "-q", "--no-trunc").stdout.split() == [cid]
     assert s.doca("exec", cid, "echo", "alive").stdout == "alive\n"
