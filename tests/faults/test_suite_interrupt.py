@@ -72,9 +72,13 @@ def test_interrupted_run_leaves_nothing(tmp_path, sig):
             assert s.leftovers() == [], out
             assert not s.root.exists() and not s.run_dir.exists(), out
     finally:
-        if child.poll() is None:
-            os.killpg(child.pid, signal.SIGKILL)
-            child.wait()
+        if child.poll() is None:  # the test failed before its signal: the child's own clean-up first
+            child.send_signal(signal.SIGTERM)
+            try:
+                child.wait(60)
+            except subprocess.TimeoutExpired:
+                os.killpg(child.pid, signal.SIGKILL)
+                child.wait()
         for s in stacks:  # a failed test must not leak into the rest of the suite
             s.force_clean()
 
