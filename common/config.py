@@ -9,6 +9,7 @@ import os
 import pathlib
 
 from common.flags import DEFAULT_ROOT, OFFABLE, SETTINGS, add_arguments, flag  # noqa: F401 (re-exported)
+from common.flags import REPEATABLE
 
 SERVICES = ("runtime", "images", "network", "volumes")
 
@@ -39,6 +40,8 @@ def from_args(ns: argparse.Namespace | None = None) -> Config:
     derive = set()
     for name, (env, default) in SETTINGS.items():
         given = getattr(ns, name, None) if ns is not None else None
+        if name in REPEATABLE and isinstance(given, list):  # --registry-mirror A --registry-mirror B
+            given = ",".join(v.strip() for v in given if v.strip())
         if name in OFFABLE:  # "" is a value (off); only absence takes the default
             values[name] = given if given is not None else os.environ.get(env)
             if values[name] is None:
@@ -51,6 +54,8 @@ def from_args(ns: argparse.Namespace | None = None) -> Config:
         values["cgroup_parent"] = default_cgroup_parent(values["root"])
     if "docker_socket" in derive:
         values["docker_socket"] = str(values["run_dir"] / "docker.sock")
+    if "cri_socket" in derive:
+        values["cri_socket"] = str(values["run_dir"] / "cri.sock")
     return Config(**values)
 
 

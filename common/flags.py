@@ -29,21 +29,39 @@ SETTINGS = {
     # The Docker Engine API face (gateway/docker/): <run dir>/docker.sock
     # unless given; "" turns it off.
     "docker_socket": ("DOCA_DOCKER_SOCKET", ""),
+    # The Kubernetes CRI face (gateway/cri/): <run dir>/cri.sock unless
+    # given; "" turns it off.
+    "cri_socket": ("DOCA_CRI_SOCKET", ""),
+    # Registry mirrors (common/mirrors.py): NAME=URL,... ; the flag is
+    # --registry-mirror, repeatable, each value itself comma-separated.
+    "registry_mirrors": ("DOCA_REGISTRY_MIRRORS", ""),
 }
 
 # Settings where an explicit "" (flag or environment) means off, so a default
 # cannot stand in for it.
-OFFABLE = ("docker_socket",)
+OFFABLE = ("docker_socket", "cri_socket")
 
 
-DERIVED = {"cgroup_parent": "derived from --root", "docker_socket": "<run dir>/docker.sock; '' for none"}
+DERIVED = {"cgroup_parent": "derived from --root", "docker_socket": "<run dir>/docker.sock; '' for none",
+           "cri_socket": "<run dir>/cri.sock; '' for none"}
+
+
+# Settings whose flag is not the setting's name (a list named in the singular,
+# as Docker's --registry-mirror).
+FLAG_NAMES = {"registry_mirrors": "--registry-mirror"}
+# Settings whose flag may be given several times: the values are joined with
+# "," (common.config), the setting being a comma-separated list.
+REPEATABLE = ("registry_mirrors",)
+# What a setting is, where its name does not say it.
+HELP = {"registry_mirrors": "a registry's mirror, NAME=URL: repeatable, or comma-separated "}
 
 
 def flag(name: str) -> str:
-    return "--" + name.replace("_", "-")
+    return FLAG_NAMES.get(name) or "--" + name.replace("_", "-")
 
 
 def add_arguments(parser) -> None:
     for name, (env, default) in SETTINGS.items():
         parser.add_argument(flag(name), dest=name, default=None,
-                            help=f"(env {env}, default {default or DERIVED.get(name, 'none')})")
+                            action="append" if name in REPEATABLE else "store",
+                            help=HELP.get(name, "") + f"(env {env}, default {default or DERIVED.get(name, 'none')})")

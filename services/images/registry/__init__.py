@@ -6,6 +6,7 @@
     manifests.py  manifests and indexes: media types, platform selection
     fetch.py      a blob streamed into the content store, digest checked as it comes
     pull.py       a whole pull: manifest, config, layers in parallel, unpacked as they land
+    mirrored.py   which endpoint a pull uses: the registry's mirrors first (common/mirrors.py)
     upload.py     a blob sent: HEAD, cross-repository mount, monolithic or chunked
     push.py       a whole push: blobs the registry lacks, then the manifest
     sources.py    where each blob is known to be (for cross-repository mounts)

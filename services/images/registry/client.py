@@ -54,6 +54,8 @@ def transport_error(exc: Exception, host: str) -> DocaError:
         return Unavailable(f"registry {host}: TLS failed: {text}")
     if isinstance(reason, NewConnectionError):
         cause = str(reason).rsplit("] ", 1)[-1] if "]" in str(reason) else str(reason)
+        if cause.endswith(")") and "(" not in cause:  # "... ([Errno -2] Name or service not known)"
+            cause = cause[:-1]
         return Unavailable(f"registry {host} is unreachable: {cause.strip()}")
     if isinstance(reason, U3Timeout):
         return Unavailable(f"registry {host} did not answer in time")
@@ -62,9 +64,13 @@ def transport_error(exc: Exception, host: str) -> DocaError:
 
 class RegistryClient:
     def __init__(self, domain: str, creds: auth.Credentials | None = None,
-                 policy: hosts.InsecurePolicy | None = None):
+                 policy: hosts.InsecurePolicy | None = None, mirror=None):
+        """mirror (common.mirrors.Mirror): speak to that endpoint instead of
+        the domain's server, with its scheme when it names one; paths and
+        credentials stay the reference's."""
         self.domain = domain
-        self.host = hosts.server(domain)
+        self.host = mirror.host if mirror else hosts.server(domain)
+        self.scheme = mirror.scheme if mirror else ""
         self.creds = creds or auth.Credentials()
         self.insecure = (policy or hosts.InsecurePolicy()).allows(self.host)
         self.pool = _POOLS[not self.insecure]
@@ -74,7 +80,7 @@ class RegistryClient:
     # -- connecting -------------------------------------------------------
     def connect(self) -> "RegistryClient":
         """GET /v2/: which scheme answers and how it wants credentials."""
-        schemes = ["https"] + (["http"] if self.insecure else [])
+        schemes = [self.scheme] if self.scheme else ["https"] + (["http"] if self.insecure else [])
         known = _schemes.get(self.host)
         if known in schemes:
             schemes.remove(known)

@@ -29,7 +29,7 @@ import logging
 from common.errors import FailedPrecondition, InvalidArgument, NotFound
 from common import reference
 from services.images import digests, layerblob, oci
-from services.images.registry import auth, fetch, manifests, streamunpack
+from services.images.registry import auth, fetch, manifests, mirrored, streamunpack
 from services.images.registry.client import RegistryClient
 from services.images.registry.errors import Corrupt
 from services.images.registry.progress import Cancelled, Progress
@@ -189,10 +189,11 @@ def _cleanup(job: Job) -> None:
 def pull(reg, text: str, creds: auth.Credentials, progress: Progress) -> None:
     ref = reference.parse(text)
     what = str(ref)
-    client = RegistryClient(ref.domain, creds, reg.policy).connect()
+    # From the registry's mirrors first, when it has some (mirrored.py).
+    client, (top_digest, media, body, doc) = mirrored.open_manifest(
+        reg, ref, creds, what, get_manifest,
+        connected=lambda: progress.status(ref.tag or ref.digest, f"Pulling from {ref.path}"))
     job = Job(reg, client, ref.path, progress)
-    progress.status(ref.tag or ref.digest, f"Pulling from {ref.path}")
-    top_digest, media, body, doc = get_manifest(client, ref.path, ref.digest or ref.tag, what)
     mdigest = top_digest
     for _ in range(manifests.MAX_INDEX_DEPTH):
         if not manifests.is_index(media):
