@@ -17,7 +17,7 @@ from common import config, instance_lock, storeperms, tls
 # Start order; stop order is the reverse (the CLI's fork server, then the
 # gateway go first). The fork server is optional: the CLI works without it
 # (gateway/cli/launch/), so readiness does not wait for it.
-COMPONENTS = ("runtime", "images", "network", "volumes", "gateway", "docker", "cli")
+COMPONENTS = ("runtime", "images", "network", "volumes", "gateway", "docker", "cri", "cli")
 OPTIONAL = ("cli",)
 CODE_ROOT = pathlib.Path(__file__).resolve().parents[1]
 STOP_GRACE = 15.0
@@ -29,6 +29,8 @@ def _command(name: str) -> list[str]:
         return [sys.executable, "-E", "-s", "-S", "-m", "gateway.cli.launch.forkserver"]
     if name == "docker":  # the Docker Engine API face, a client of the gateway
         return [sys.executable, "-m", "gateway.docker"]
+    if name == "cri":  # the Kubernetes CRI face, a client of the gateway
+        return [sys.executable, "-m", "gateway.cri"]
     return [sys.executable, "-m", "gateway" if name == "gateway" else f"services.{name}"]
 
 
@@ -62,7 +64,8 @@ class Supervisor:
             stdin=subprocess.DEVNULL, start_new_session=True)  # signals come from us only
 
     def components(self) -> list[str]:
-        return [n for n in COMPONENTS if n != "docker" or self.cfg.docker_socket]
+        off = {"docker": not self.cfg.docker_socket, "cri": not self.cfg.cri_socket}
+        return [n for n in COMPONENTS if not off.get(n)]
 
     def start(self) -> None:
         storeperms.own_dirs(self.cfg)  # root's alone before any service writes there
@@ -85,6 +88,8 @@ class Supervisor:
     def _socket(self, name: str) -> pathlib.Path:
         if name == "docker":
             return pathlib.Path(self.cfg.docker_socket)
+        if name == "cri":
+            return pathlib.Path(self.cfg.cri_socket)
         return self.cfg.socket(name if name != "gateway" else "doca")
 
     def reap(self) -> None:

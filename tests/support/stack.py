@@ -65,6 +65,7 @@ class Stack:
         self.cgroup_parent = f"doca-test-{tag}"
         self.host = f"unix://{self.run_dir}/doca.sock"
         self.docker_host = f"unix://{self.run_dir}/docker.sock"  # the Docker Engine API face
+        self.cri_endpoint = f"unix://{self.run_dir}/cri.sock"  # the Kubernetes CRI face
         self.log_path = self.base / f"daemon-{name}.log"
         self.proc: subprocess.Popen | None = None
 
@@ -94,7 +95,7 @@ class Stack:
         wait_answering(self.proc, self._answers, "doca daemon", self.log_text, timeout)
 
     def _answers(self) -> bool:
-        return (all(self.socket(n).exists() for n in ("doca", "runtime", "images", "network", "volumes", "docker"))
+        return (all(self.socket(n).exists() for n in ("doca", "runtime", "images", "network", "volumes", "docker", "cri"))
                 and self.doca("version", check=False, timeout=10).returncode == 0)
 
     def log_text(self) -> str:

@@ -122,7 +122,8 @@ def test_code_beside_containers_imports_no_grpc_nor_stubs():
 
 # gateway's programs: module prefix -> the program it belongs to (the
 # server's entry point, gateway/__main__.py, goes with the server).
-GATEWAY_PROGRAMS = {"gateway.cli": "cli", "gateway.api": "api", "gateway.__main__": "api", "gateway.docker": "docker"}
+GATEWAY_PROGRAMS = {"gateway.cli": "cli", "gateway.api": "api", "gateway.__main__": "api", "gateway.docker": "docker",
+                    "gateway.cri": "cri"}
 
 
 def _gateway_program(module: str) -> str | None:

@@ -25,7 +25,7 @@ def _exec_module(unit: pathlib.Path) -> str:
 
 def test_one_unit_per_component():
     assert [_exec_module(u) for u in UNITS] == [
-        "gateway.cli.launch.forkserver", "gateway.docker", "gateway", "services.images", "services.network", "services.runtime",
+        "gateway.cli.launch.forkserver", "gateway.cri", "gateway.docker", "gateway", "services.images", "services.network", "services.runtime",
         "services.volumes"]
     assert (REPO / "deploy" / "systemd" / "doca.target").exists()
 
