@@ -9,7 +9,7 @@ VENV := $(CURDIR)/.venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: all setup host venv compose-v1 proto demo test unit bench clean FORCE
+.PHONY: all setup host venv compose-v1 proto demo test unit critest bench clean FORCE
 
 all: setup
 
@@ -73,6 +73,12 @@ test: setup compose-v1
 # The unit tests alone (tests/unit): no root, no stack, seconds.
 unit: venv
 	$(BIN)/python -m pytest -q -p no:cacheprovider -m "not stack" tests
+
+# The Kubernetes CRI conformance suite (critest, ../shared/cri) against a
+# private stack of its own: minutes, not part of `make test`.
+# CRITEST_ARGS, e.g. CRITEST_ARGS="-ginkgo.focus=Image".
+critest: setup
+	$(BIN)/python tools/critest.py $(CRITEST_ARGS)
 
 bench: setup
 	$(BIN)/python bench/run_bench.py
