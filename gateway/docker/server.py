@@ -9,6 +9,7 @@ import re
 import select
 import socket
 import threading
+import time
 import traceback
 import urllib.parse
 
@@ -144,6 +145,7 @@ class Connection:
         refusal = versions.check(asked) if asked else None
         version = versions.MAX_VERSION if refusal or not asked else asked
         req = Request(method, path, Query(query), headers, version, _body=self._body())
+        started = time.monotonic()
         try:
             if refusal:
                 raise ApiError(400, refusal)
@@ -160,6 +162,9 @@ class Connection:
         except Exception as e:  # a bug: the client gets one line, the log the traceback
             log.error("%s %s failed:\n%s", method, path, traceback.format_exc())
             result = json_response({"message": f"internal error: {type(e).__name__}: {e}"}, 500)
+        if log.isEnabledFor(logging.DEBUG):  # an access log at --log-level debug: where a client's time goes
+            log.debug("%s %s -> %s in %.1f ms", method, target, getattr(result, "status", "hijack"),
+                      (time.monotonic() - started) * 1000)
         if isinstance(result, Hijack):
             self._hijack(result, headers, version)
             return False
