@@ -6,13 +6,15 @@ import base64
 import json
 import os
 import subprocess
+import time
 
 import grpc
 import pytest
 
 from doca.cri.runtime.v1 import api_pb2
 from tests.support.build import build, write_context
-from tests.support.registry import PASSWORD, USER
+from tests.support.faulty_registry import Image
+from tests.support.registry import PASSWORD, USER, stored
 
 
 def _pushed(stack, tmp_path, ref: str) -> None:
@@ -126,3 +128,26 @@ def test_imagefsinfo_measures_the_images_store(crictl, stack):
     du = [subprocess.run(["du", "-s", "-x", *flags, str(stack.root / "images")], capture_output=True,
                          text=True, check=True).stdout.split()[0] for flags in (["-B1"], ["--inodes"])]
     assert (used, inodes) == (int(du[0]), int(du[1]))
+
+
+def test_a_stalled_pull_ends_at_its_deadline_and_leaves_nothing(image_stub, stack, faulty):
+    """The deadline reaches the engine's pull: it ends with
+    DEADLINE_EXCEEDED when the caller's time is up, mid-blob, and the
+    cancelled pull leaves no half-stored content behind."""
+    busybox = open("/bin/busybox", "rb").read()
+    img = Image([{"bin/busybox": busybox}, {"data/big": os.urandom(2 << 20)}], cmd=("/bin/busybox", "sh"))
+    faulty.add_image("cri/stall", "1", img)
+    faulty.faults[img.layer_digests[1]] = "stall"
+    ref = f"{faulty.address}/cri/stall:1"
+    before = stored(stack)
+    started = time.monotonic()
+    with pytest.raises(grpc.RpcError) as e:
+        image_stub.PullImage(api_pb2.PullImageRequest(image=api_pb2.ImageSpec(image=ref)), timeout=3)
+    assert e.value.code() == grpc.StatusCode.DEADLINE_EXCEEDED
+    assert time.monotonic() - started < 10
+    assert faulty.count("GET", f"/v2/cri/stall/blobs/{img.layer_digests[1]}") >= 1  # it was mid-pull
+    deadline = time.monotonic() + 20
+    while stored(stack) != before:  # the images service notices the cancel and cleans up
+        assert time.monotonic() < deadline, f"left behind: {stored(stack)} vs {before}"
+        time.sleep(0.1)
+    assert ref not in stack.doca("images", "--format", "{{.Repository}}:{{.Tag}}").stdout.split()

@@ -2,6 +2,8 @@
 runtime.v1 with reflection and health; Version, Status, RuntimeConfig; the
 calls not translated yet answer UNIMPLEMENTED (never a half-done answer)."""
 import json
+import os
+import signal
 
 import grpc
 import pytest
@@ -50,3 +52,22 @@ def test_calls_not_translated_yet_are_unimplemented(runtime_stub, call, request_
         list(answer) if call == "GetContainerEvents" else answer  # a stream fails when read
     assert e.value.code() == grpc.StatusCode.UNIMPLEMENTED
     assert e.value.details() == f"runtime.v1.RuntimeService/{call} is not implemented by doca yet"
+
+
+def test_status_says_not_ready_while_a_service_does_not_answer(runtime_stub, stack):
+    """NetworkReady follows the network service's health: a service that
+    does not answer (stopped here with SIGSTOP) is a false condition with a
+    reason, at once (no wait for readiness), and true again when it answers."""
+    pid = stack.service_pid("services.network")
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        r = runtime_stub.Status(api_pb2.StatusRequest(), timeout=20)
+    finally:
+        os.kill(pid, signal.SIGCONT)
+    conditions = {c.type: c for c in r.status.conditions}
+    assert conditions["RuntimeReady"].status is True
+    assert conditions["NetworkReady"].status is False
+    assert conditions["NetworkReady"].reason == "DocaNetworkNotReady"
+    assert "network.sock" in conditions["NetworkReady"].message
+    r = runtime_stub.Status(api_pb2.StatusRequest(), timeout=20)
+    assert all(c.status for c in r.status.conditions)
