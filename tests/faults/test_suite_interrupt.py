@@ -6,6 +6,7 @@ mounts."""
 import json
 import os
 import pathlib
+import re
 import signal
 import subprocess
 import sys
@@ -40,6 +41,20 @@ def _leftover_stack(d: dict) -> Stack:
     s.root, s.run_dir = pathlib.Path(d["root"]), pathlib.Path(d["run_dir"])
     s.bridge, s.cgroup_parent, s.proc = d["bridge"], d["cgroup_parent"], None
     return s
+
+
+def _daemons_under(path: pathlib.Path) -> list[Stack]:
+    """Stacks whose daemon still runs with a root under `path` (found by
+    command line), for a forced clean-up."""
+    found = []
+    ps = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
+    for line in ps.splitlines():
+        m = re.search(r"doca-py daemon --root (\S+)/root-(\S+) .*--run-dir (\S+) .*--bridge (\S+) "
+                      r".*--cgroup-parent (\S+)", line)
+        if m and m.group(1).startswith(str(path)):
+            found.append(_leftover_stack({"root": f"{m.group(1)}/root-{m.group(2)}", "run_dir": m.group(3),
+                                          "bridge": m.group(4), "cgroup_parent": m.group(5)}))
+    return found
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP])
@@ -79,6 +94,7 @@ def test_interrupted_run_leaves_nothing(tmp_path, sig):
             except subprocess.TimeoutExpired:
                 os.killpg(child.pid, signal.SIGKILL)
                 child.wait()
+                stacks += _daemons_under(tmp_path)  # its stacks' daemons run in sessions of their own
         for s in stacks:  # a failed test must not leak into the rest of the suite
             s.force_clean()
 
