@@ -16,7 +16,9 @@ pull (config and layers) uses that endpoint.
 
 When every endpoint fails, the error is the registry's own (as Docker's),
 with what each mirror said appended, so an offline setup shows why its
-mirror was not used."""
+mirror was not used — except when the registry could not be reached and a
+mirror answered that it has no such manifest: then it is that NOT_FOUND
+(an offline node whose mirror lacks the image: not found, not unavailable)."""
 import logging
 
 from common import reference
@@ -33,6 +35,7 @@ def open_manifest(reg, ref: reference.Reference, creds, what: str, get_manifest,
     tag_or_digest, what) is pull.py's; connected() is called once, when the
     first endpoint answers (the pull's "Pulling from" line)."""
     tried: list[str] = []
+    not_found: list[NotFound] = []
     said = []
 
     def fetch(mirror):
@@ -48,9 +51,13 @@ def open_manifest(reg, ref: reference.Reference, creds, what: str, get_manifest,
         except FALL_THROUGH as exc:
             log.info("mirror %s of %s: %s; trying the next", mirror, ref.domain, exc)
             tried.append(f"mirror {mirror}: {exc}")
+            if isinstance(exc, NotFound):
+                not_found.append(exc)
     try:
         return fetch(None)
     except FALL_THROUGH as exc:
+        if isinstance(exc, Unavailable) and not_found:
+            raise NotFound(f"{not_found[0].message} (the registry itself: {exc.message})") from None
         if tried:
             exc.message = exc.message + " (" + "; ".join(tried) + ")"
             exc.args = (exc.message,)
