@@ -1,13 +1,14 @@
 """runtime.v1.RuntimeService: what a kubelet asks of the node's runtime.
 
-Done so far: Version, Status, RuntimeConfig. Every other call (pods,
-containers, exec/attach/port-forward, stats, events) is the generated
-servicer's UNIMPLEMENTED until its translation lands (DESIGN.md)."""
+Done so far: Version, Status, RuntimeConfig, pod sandboxes (pods.py),
+containers (containers.py), ExecSync (exec_sync.py). Every other call
+(streaming exec/attach/port-forward, stats, events, updates) answers
+UNIMPLEMENTED until its translation lands (DESIGN.md)."""
 import json
 
 from common.version import VERSION
 from doca.cri.runtime.v1 import api_pb2, api_pb2_grpc
-from gateway.cri import unimplemented
+from gateway.cri import containers, exec_sync, pods, unimplemented
 
 RUNTIME_NAME = "doca"
 # The CRI's own version that Version reports (what the kubelet checks:
@@ -53,6 +54,52 @@ class RuntimeService(api_pb2_grpc.RuntimeServiceServicer):
         # through systemd: the kubelet must use the same driver.
         return api_pb2.RuntimeConfigResponse(
             linux=api_pb2.LinuxRuntimeConfiguration(cgroup_driver=api_pb2.CGROUPFS))
+
+    # Pod sandboxes (pods.py)
+    def RunPodSandbox(self, request, context):
+        return api_pb2.RunPodSandboxResponse(pod_sandbox_id=pods.run(self.b, request))
+
+    def StopPodSandbox(self, request, context):
+        pods.stop(self.b, request.pod_sandbox_id)
+        return api_pb2.StopPodSandboxResponse()
+
+    def RemovePodSandbox(self, request, context):
+        pods.remove(self.b, request.pod_sandbox_id)
+        return api_pb2.RemovePodSandboxResponse()
+
+    def PodSandboxStatus(self, request, context):
+        return pods.status(self.b, request.pod_sandbox_id, request.verbose)
+
+    def ListPodSandbox(self, request, context):
+        f = request.filter if request.HasField("filter") else None
+        return api_pb2.ListPodSandboxResponse(items=pods.list_(self.b, f))
+
+    # Containers (containers.py)
+    def CreateContainer(self, request, context):
+        return api_pb2.CreateContainerResponse(container_id=containers.create(self.b, request))
+
+    def StartContainer(self, request, context):
+        containers.start(self.b, request.container_id)
+        return api_pb2.StartContainerResponse()
+
+    def StopContainer(self, request, context):
+        containers.stop(self.b, request.container_id, request.timeout)
+        return api_pb2.StopContainerResponse()
+
+    def RemoveContainer(self, request, context):
+        containers.remove(self.b, request.container_id)
+        return api_pb2.RemoveContainerResponse()
+
+    def ListContainers(self, request, context):
+        f = request.filter if request.HasField("filter") else None
+        return api_pb2.ListContainersResponse(containers=containers.list_(self.b, f))
+
+    def ContainerStatus(self, request, context):
+        return containers.status(self.b, request.container_id, request.verbose)
+
+    def ExecSync(self, request, context):
+        out, err, code = exec_sync.run(self.b, request)
+        return api_pb2.ExecSyncResponse(stdout=out, stderr=err, exit_code=code)
 
 
 unimplemented.fill(RuntimeService, api_pb2.DESCRIPTOR.services_by_name["RuntimeService"])

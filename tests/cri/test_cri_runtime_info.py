@@ -44,8 +44,9 @@ def test_runtime_config_says_cgroupfs(runtime_stub):
 
 
 @pytest.mark.parametrize("call, request_type", [
-    ("RunPodSandbox", api_pb2.RunPodSandboxRequest), ("ListContainers", api_pb2.ListContainersRequest),
-    ("ExecSync", api_pb2.ExecSyncRequest), ("GetContainerEvents", api_pb2.GetEventsRequest)])
+    ("Exec", api_pb2.ExecRequest), ("ContainerStats", api_pb2.ContainerStatsRequest),
+    ("UpdateContainerResources", api_pb2.UpdateContainerResourcesRequest),
+    ("GetContainerEvents", api_pb2.GetEventsRequest)])
 def test_calls_not_translated_yet_are_unimplemented(runtime_stub, call, request_type):
     with pytest.raises(grpc.RpcError) as e:
         answer = getattr(runtime_stub, call)(request_type(), timeout=10)
