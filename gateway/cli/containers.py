@@ -183,8 +183,19 @@ def unpause(args) -> int:
 
 def wait(args) -> int:
     stub = conn.containers(args)
-    return each.each(args.containers, lambda r: stub.Wait(pb.ContainerRef(id=r)),
+    return each.each(args.containers, lambda r: _wait_not_running(stub, r),
                      show=lambda ref, result: print(result.exit_code))
+
+
+def _wait_not_running(stub, ref: str):
+    """Docker's CLI waits with the condition "not-running": a created
+    container (never started, or whose start failed) answers at once with
+    its exit code. doca.v1 Wait blocks on a created one until its exit (the
+    Docker API's next-exit, run's own wait, need that)."""
+    state = output.struct_to_dict(stub.Inspect(pb.ContainerRef(id=ref))).get("State") or {}
+    if state.get("Status") == "created":
+        return pb.WaitResponse(exit_code=int(state.get("ExitCode") or 0))
+    return stub.Wait(pb.ContainerRef(id=ref))
 
 
 def inspect(args) -> int:

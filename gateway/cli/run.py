@@ -237,9 +237,21 @@ def start(args) -> int:
     if args.attach or args.interactive:
         return _start_attached(args)
     stub = conn.containers(args)
+    failed = []
     for ref in args.containers:
-        stub.Start(pb.ContainerRef(id=ref))
+        # As Docker's CLI: each failure on its line, the others still
+        # started, then one summary line and exit 1 (not the start's 127/126)
+        try:
+            stub.Start(pb.ContainerRef(id=ref))
+        except RpcError as e:
+            from gateway.cli import errors
+            sys.stderr.write(f"doca: {errors.message(e, args.host)}\n")
+            failed.append(ref)
+            continue
         print(ref)
+    if failed:
+        sys.stderr.write(f"doca: failed to start containers: {', '.join(failed)}\n")
+        return 1
     return 0
 
 
@@ -262,4 +274,9 @@ def _start_attached(args) -> int:
     except convert.UsageError as e:
         e.exit_code = 1  # the daemon's refusal in Docker's
         raise
-    return attach.stream(args, doc["Id"], stdin=stdin, tty=tty, start=True, detach_keys=keys)
+    try:
+        return attach.stream(args, doc["Id"], stdin=stdin, tty=tty, start=True, detach_keys=keys)
+    except RpcError as e:  # a start that failed: Docker's start -a exits 1, not the start's 127/126
+        from gateway.cli import errors
+        sys.stderr.write(f"doca: {errors.message(e, args.host)}\n")
+        return 1

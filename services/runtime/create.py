@@ -8,7 +8,7 @@ import sys
 import time
 
 from common import atomic, crashpoints
-from common.errors import FailedPrecondition, InvalidArgument
+from common.errors import FailedPrecondition, Internal, InvalidArgument
 from services.runtime import devices, executors, model, names, root_mount, shim_client, signals, spec as ocispec, users
 from services.runtime import joined_ns, namespace_modes
 from services.runtime.proc import signal_process
@@ -19,6 +19,26 @@ from services.runtime.store import Record
 # What a launch sets in the record: put back when it cannot be recorded.
 _LAUNCH_FIELDS = ("pid", "shim_pid", "shim_start", "status", "exit_code", "error", "finished_at",
                   "oom_killed", "oom_base")
+
+
+# The init's exit codes for a program it cannot start (init_linux.py):
+# Docker's create succeeds, its start fails with them.
+START_ERRORS = (126, 127)
+
+
+
+def start_error_code(message: str, cmd: str) -> int | None:
+    """An OCI runtime's (runc, crun) create error that says the program
+    cannot start: Docker's exit code for it, read from the words as its
+    daemon's translateContainerdStartErr reads them (127 when the command is
+    missing, 126 on a permission), else None. doca's own init says 127/126
+    itself."""
+    low = message.lower()
+    if cmd.lower() in low and ("executable file not found" in low or "no such file or directory" in low):
+        return 127
+    if "permission denied" in low:
+        return 126
+    return None
 
 
 DEFAULT_LOG = {"max_size": 10 * 1024 * 1024, "max_files": 3}
@@ -134,7 +154,7 @@ class CreateMixin(RuntimeState):
                 with self.store.lock:
                     self.store.save(rec)
             else:
-                self._launch(rec)
+                self._launch_or_defer(rec)
             crashpoints.reached("runtime.create.launched")
         except BaseException:
             self.cgroups.destroy(cid)
@@ -206,6 +226,21 @@ class CreateMixin(RuntimeState):
             self._write_bundle(rec, security_of(rec.spec))
         return d
 
+    def _launch_or_defer(self, rec: Record) -> None:
+        """create's launch. A program that cannot start (the init's lookup:
+        127 missing, 126 not runnable) does not fail the create: Docker makes
+        the container and its start fails (its runtime creates the init at
+        start). The container is kept created without an init
+        (joined_ns.waiting), so that its start launches it afresh and looks
+        the program up again then (a `cp` may have brought it meanwhile)."""
+        try:
+            self._launch(rec)
+        except InvalidArgument as e:
+            if e.exit_code not in START_ERRORS:
+                raise
+            with self.store.lock:
+                self.store.save(rec)
+
     def _launch(self, rec: Record) -> None:
         """(Re)starts a shim on the written bundle: the init waits on the
         exec fifo. A relaunch joins the pinned network namespace."""
@@ -232,7 +267,13 @@ class CreateMixin(RuntimeState):
         # Writable by anyone (umask would take that away): a --userns-remap
         # init is not the host's root when it opens it.
         os.chmod(d / "exec.fifo", 0o622)
-        pid, shim_pid, shim_start = self.launcher.start(d)
+        try:
+            pid, shim_pid, shim_start = self.launcher.start(d)
+        except Internal as e:
+            code = start_error_code(e.message, spec.process.args[0] if spec.process.args else "")
+            if code is None:
+                raise
+            raise InvalidArgument(e.message, exit_code=code) from None
         kept = {f: getattr(rec, f) for f in _LAUNCH_FIELDS}
         try:
             # Read once the init exists: an OCI runtime's create makes the

@@ -7,6 +7,7 @@ import time
 
 from common.errors import FailedPrecondition, InvalidArgument
 from services.runtime import joined_ns
+from services.runtime.create import START_ERRORS
 from services.runtime.state import RuntimeState
 from services.runtime.store import Record
 
@@ -32,10 +33,14 @@ class StartMixin(RuntimeState):
 
     def _start_failed(self, rec: Record, e: Exception) -> None:
         """Docker's daemon keeps why a start failed in State.Error, and 128
-        as the exit code unless one is there already."""
+        as the exit code unless one is there already; a program that cannot
+        start sets its own (127 missing, 126 not runnable), as Docker's
+        translateContainerdStartErr does."""
         with self.store.lock:
             rec.error = str(e)
-            if rec.exit_code == 0:
+            if getattr(e, "exit_code", None) in START_ERRORS:
+                rec.exit_code = e.exit_code
+            elif rec.exit_code == 0:
                 rec.exit_code = 128
             self.store.save(rec, durable=False)
 

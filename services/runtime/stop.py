@@ -28,7 +28,8 @@ class StopMixin(RuntimeState):
         it again afterwards, as with `docker wait`)."""
         rec = self.get(ref)
         # A created one without an init returns at once, as Docker's; one whose init is held waits for
-        # it (an attach's start may be on its way). Not done: Docker's wait returns for any created one.
+        # it (an attach's start, the Docker API's next-exit wait before run's start). Docker's
+        # not-running condition (docker wait) is the CLI's: it answers a created one at once.
         while rec.status in ACTIVE and not joined_ns.waiting(rec):
             if not shim_client.wait_exit(rec.shim_pid, rec.shim_start, self.store.dir(rec.id), None, cancelled):
                 return rec

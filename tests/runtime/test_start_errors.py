@@ -1,0 +1,93 @@
+"""A container whose program cannot start, as Docker's: created all the
+same, its start fails with the runtime's words and leaves it created, with
+State.ExitCode 127 (missing) or 126 (not runnable) and State.Error set; run
+exits with that code, run --rm removes it, and a program brought in after
+the create (cp) starts. The values are docker 20.10's (tests/compat
+compares the rest with a real dockerd)."""
+import json
+
+import pytest
+
+from tests.support.executors import params
+
+# (the command, its exit code, words of the error) per variant
+VARIANTS = {
+    "missing": ("nosuchcmd", 127, "executable file not found in $PATH"),
+    "no-path": ("/nosuch", 127, "no such file or directory"),
+    "not-executable": ("/etc/passwd", 126, "permission denied"),
+    "directory": ("/etc", 126, "permission denied"),
+}
+
+
+def _state(stack, name: str) -> dict:
+    return json.loads(stack.doca("inspect", "-f", "{{json .State}}", name).stdout)
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_created_then_start_fails(stack, variant):
+    cmd, code, words = VARIANTS[variant]
+    name = f"se-{variant}"
+    stack.doca("create", "--network", "none", "--name", name, "busybox", cmd)
+    try:
+        s = _state(stack, name)
+        assert (s["Status"], s["ExitCode"], s["Error"]) == ("created", 0, "")
+        for argv in (("start", name), ("start", "-a", name)):
+            r = stack.doca(*argv, check=False)
+            assert r.returncode == 1, r  # Docker's start: 1 whatever the cause
+            assert words in r.stderr and cmd in r.stderr
+        assert "failed to start containers: " + name in stack.doca("start", name, check=False).stderr
+        s = _state(stack, name)
+        assert (s["Status"], s["Running"], s["Pid"], s["ExitCode"]) == ("created", False, 0, code)
+        assert words in s["Error"]
+        assert s["StartedAt"] == "0001-01-01T00:00:00Z"
+        # docker wait (not-running): at once, with that exit code
+        assert stack.doca("wait", name, timeout=20).stdout.strip() == str(code)
+        assert stack.doca("ps", "-a", "--filter", f"name={name}", "--format", "{{.Status}}").stdout.strip() == "Created"
+    finally:
+        stack.doca("rm", "-f", name, check=False)
+
+
+@pytest.mark.parametrize("runtime", params())
+def test_run_exit_code_and_state(stack, runtime):
+    name = f"se-run-{runtime}"
+    try:
+        for flags in ((), ("-d",)):
+            r = stack.doca("run", *flags, "--runtime", runtime, "--network", "none", "--name", name,
+                           "busybox", "nosuchcmd", check=False)
+            assert r.returncode == 127, r
+            assert "nosuchcmd" in r.stderr and "not found in $PATH" in r.stderr
+            s = _state(stack, name)
+            assert (s["Status"], s["ExitCode"]) == ("created", 127)
+            stack.doca("rm", name)
+    finally:
+        stack.doca("rm", "-f", name, check=False)
+
+
+@pytest.mark.parametrize("flags", [(), ("-d",)], ids=["attached", "detached"])
+def test_run_rm_removes_it(stack, flags):
+    r = stack.doca("run", "--rm", *flags, "--network", "none", "--name", "se-rm", "busybox", "/etc", check=False)
+    assert r.returncode == 126 and "permission denied" in r.stderr
+    assert stack.doca("ps", "-aq", "--filter", "name=se-rm").stdout.strip() == ""
+
+
+def test_wait_on_a_created_container_returns_at_once(stack):
+    stack.doca("create", "--network", "none", "--name", "se-wait", "busybox", "true")
+    try:
+        assert stack.doca("wait", "se-wait", timeout=20).stdout.strip() == "0"
+        stack.doca("start", "se-wait")
+        assert stack.doca("wait", "se-wait", timeout=20).stdout.strip() == "0"
+    finally:
+        stack.doca("rm", "-f", "se-wait", check=False)
+
+
+def test_program_copied_in_after_create_starts(stack, tmp_path):
+    """The lookup is the start's: what a cp brings meanwhile is found."""
+    script = tmp_path / "hello"
+    script.write_text("#!/bin/sh\necho copied-in\n")
+    script.chmod(0o755)
+    stack.doca("create", "--network", "none", "--name", "se-cp", "busybox", "/hello")
+    try:
+        stack.doca("cp", str(script), "se-cp:/hello")
+        assert stack.doca("start", "-a", "se-cp").stdout.strip() == "copied-in"
+    finally:
+        stack.doca("rm", "-f", "se-cp", check=False)
