@@ -18,6 +18,22 @@ def _runtime_input(msg, cid: str):
     return stdio_input(msg, rpb.AttachInput)
 
 
+def _cannot_start(err: grpc.RpcError) -> bool:
+    """The runtime's launch failed on the program (127 missing, 126 not runnable)."""
+    from common.errors import EXIT_CODE_KEY
+    return any(k == EXIT_CODE_KEY and v in ("126", "127") for k, v in err.trailing_metadata() or ())
+
+
+def _attached_to_nothing(first, request_iterator):
+    if first.start.notify_attached:
+        yield pb.RunEvent(attached=True)
+    try:
+        for _ in request_iterator:  # the client's input, read to its end or its hang-up
+            pass
+    except grpc.RpcError:
+        pass
+
+
 def run(clients: Clients, flows: Containers, request_iterator, context):
     first = next(request_iterator, None)
     if first is None or first.WhichOneof("input") != "start":
@@ -31,7 +47,13 @@ def run(clients: Clients, flows: Containers, request_iterator, context):
         # without an init (it joins another's namespaces) gets its first here
         try:
             ctr = clients.runtime.Start(rpb.StartRequest(id=ctr.id, launch_only=True))
-        except grpc.RpcError:
+        except grpc.RpcError as e:
+            if first.start.hold and not first.start.start and _cannot_start(e):
+                # Docker's attach to a container whose program cannot start
+                # succeeds; the client's start that follows fails (and
+                # removes a --rm one): attached to nothing until it hangs up
+                yield from _attached_to_nothing(first, request_iterator)
+                return
             flows.remove_after_failed_start(ctr.id)  # --rm, as Docker's daemon after a failed start
             raise
 

@@ -5,6 +5,8 @@ exits with that code, run --rm removes it, and a program brought in after
 the create (cp) starts. The values are docker 20.10's (tests/compat
 compares the rest with a real dockerd)."""
 import json
+import os
+import subprocess
 
 import pytest
 
@@ -91,3 +93,30 @@ def test_program_copied_in_after_create_starts(stack, tmp_path):
         assert stack.doca("start", "-a", "se-cp").stdout.strip() == "copied-in"
     finally:
         stack.doca("rm", "-f", "se-cp", check=False)
+
+
+DOCKER_CLI = next((p for p in ("/usr/local/bin/docker", "/usr/bin/docker") if os.path.exists(p)), None)
+
+
+@pytest.mark.skipif(DOCKER_CLI is None, reason="no docker client on this machine")
+def test_docker_api_face_attach_then_failed_start(stack, tmp_path):
+    """The docker CLI attaches, then starts: the attach to a container whose
+    program cannot start succeeds, the start fails (run: 127, start -a: 1)."""
+    env = dict(os.environ, DOCKER_HOST=stack.docker_host, DOCKER_CONFIG=str(tmp_path / "docker-config"))
+    env.pop("DOCKER_CONTEXT", None)
+
+    def docker(*args):
+        return subprocess.run([DOCKER_CLI, *args], env=env, capture_output=True, text=True, timeout=60)
+
+    try:
+        r = docker("run", "--network", "none", "--name", "se-face", "busybox", "nosuchcmd")
+        assert r.returncode == 127 and "executable file not found" in r.stderr, r
+        r = docker("start", "-a", "se-face")
+        assert r.returncode == 1 and "executable file not found" in r.stderr, r
+        assert docker("inspect", "-f", "{{.State.Status}} {{.State.ExitCode}}", "se-face").stdout.split() == \
+            ["created", "127"]
+        r = docker("run", "--rm", "--network", "none", "--name", "se-face-rm", "busybox", "/etc")
+        assert r.returncode == 126 and "permission denied" in r.stderr, r
+        assert docker("ps", "-aq", "--filter", "name=se-face-rm").stdout.strip() == ""
+    finally:
+        stack.doca("rm", "-f", "se-face", "se-face-rm", check=False)
