@@ -3,9 +3,11 @@ namespaces its containers join (network, IPC; the hostname with the
 network, as Docker's --network container: gives it).
 
 First slice (DESIGN.md, "Pods onto doca"): the holder is a tiny process,
-the built-in busybox's `sleep` under doca's init (so a stop ends it at
+the built-in busybox's `cat` of a FIFO under doca's init (so a stop ends it at
 once), on doca's default bridge; the namespace pins without a process are
 the plan. Its containers join it with --network/--ipc container:<pod>."""
+import socket
+
 import grpc
 
 from common.errors import InvalidArgument
@@ -15,7 +17,11 @@ from gateway.cri import records
 
 # The holder: present in every fresh store (services/images/builtin.py).
 PAUSE_IMAGE = "busybox:latest"
-PAUSE_CMD = ["sleep", "2147483647"]
+# Blocks forever at no cost (opening a FIFO no one writes to) under a name
+# no test looks for: a pod-wide PID namespace shows the holder to every
+# container, and critest checks that its `sleep` is gone after an ExecSync
+# timeout (a holder named sleep would be found).
+PAUSE_CMD = ["sh", "-c", "mkfifo /.doca-pod-hold && exec cat /.doca-pod-hold"]
 
 POD, CONTAINER, NODE, TARGET = (api_pb2.POD, api_pb2.CONTAINER, api_pb2.NODE, api_pb2.TARGET)
 PROTOCOLS = {api_pb2.TCP: "tcp", api_pb2.UDP: "udp", api_pb2.SCTP: "sctp"}
@@ -23,7 +29,7 @@ PROTOCOLS = {api_pb2.TCP: "tcp", api_pb2.UDP: "udp", api_pb2.SCTP: "sctp"}
 
 def _name(md) -> str:
     # kubelet's (and dockershim's) naming: unique per pod attempt
-    return f"k8s_POD_{md.name}_{md.namespace}_{md.uid}_{md.attempt}"
+    return records.short(f"k8s_POD_{md.name}_{md.namespace}_{md.uid}_{md.attempt}")
 
 
 def run(b, request) -> str:
@@ -48,7 +54,9 @@ def run(b, request) -> str:
     if ns.network == NODE:
         c.network = "host"
     else:
-        c.hostname = cfg.hostname or md.name
+        # no hostname: the node's, as containerd's (a new UTS namespace
+        # starts with the host's name), not doca's id-prefix default
+        c.hostname = cfg.hostname or socket.gethostname()
         for p in cfg.port_mappings:
             if p.host_port <= 0:
                 continue  # a container port alone publishes nothing (the CNI portmap's rule)

@@ -7,6 +7,7 @@ each (any key or value the kubelet sends survives as it was); the CRI's
 label selectors are then matched here, after a doca.v1 List narrowed to
 the kind."""
 import datetime
+import hashlib
 import json
 
 import grpc
@@ -24,6 +25,17 @@ NAMESPACES = "io.doca.cri.namespaces"  # a pod's network/pid/ipc modes (Namespac
 EXTRA = "io.doca.cri.extra"  # a container's image as asked, mounts, log path
 
 SANDBOX_KIND, CONTAINER_KIND = "sandbox", "container"
+
+
+NAME_MAX = 250  # within doca's longest container name (256)
+
+
+def short(name: str) -> str:
+    """A doca container name of the CRI's parts: as it is when it fits,
+    else cut and made unique again by a digest of the whole."""
+    if len(name) <= NAME_MAX:
+        return name
+    return name[:NAME_MAX - 17] + "_" + hashlib.sha256(name.encode()).hexdigest()[:16]
 
 
 def labels_for(kind: str, metadata: dict, labels, annotations, **more) -> dict:
