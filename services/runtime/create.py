@@ -236,7 +236,9 @@ class CreateMixin(RuntimeState):
         try:
             self._launch(rec)
         except InvalidArgument as e:
-            if e.exit_code not in START_ERRORS:
+            # the program only: a working directory that cannot be made stays
+            # create's error, as Docker's daemon makes it at create
+            if e.exit_code not in START_ERRORS or not ('exec: "' in e.message or "executable file" in e.message):
                 raise
             with self.store.lock:
                 self.store.save(rec)

@@ -120,3 +120,15 @@ def test_docker_api_face_attach_then_failed_start(stack, tmp_path):
         assert docker("ps", "-aq", "--filter", "name=se-face-rm").stdout.strip() == ""
     finally:
         stack.doca("rm", "-f", "se-face", "se-face-rm", check=False)
+
+
+def test_a_working_directory_that_cannot_be_made_stays_a_create_error(stack):
+    """Docker's daemon makes the working directory at create: that error is
+    the create's (only the program's lookup moves to start)."""
+    r = stack.doca("create", "--network", "none", "--name", "se-cwd", "-w", "/etc/passwd", "busybox", "true",
+                   check=False)
+    try:
+        assert r.returncode != 0 and "/etc/passwd" in r.stderr
+        assert stack.doca("ps", "-aq", "--filter", "name=se-cwd").stdout.strip() == ""
+    finally:
+        stack.doca("rm", "-f", "se-cwd", check=False)
