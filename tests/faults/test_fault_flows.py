@@ -313,7 +313,8 @@ def test_a_container_whose_snapshot_is_gone_is_reported_and_removable(fs):
     assert wait_for(lambda: f"container lostsnap ({cid[:12]}) has lost its snapshot" in fs.log_path.read_text(), 20, 0.1)
     r = fs.doca("start", "lostsnap", check=False)
     assert r.returncode != 0 and "lost its filesystem" in r.stderr and "doca rm" in r.stderr, r
-    assert r.stderr.count("\n") == 1  # one line
+    assert r.stderr.count("\n") == 2  # one line, then Docker's summary line of start
+    assert r.stderr.endswith("doca: failed to start containers: lostsnap\n"), r.stderr
     fs.doca("rm", "lostsnap")
     _nothing_left(fs)
 
