@@ -7,9 +7,11 @@ import json
 import os
 import pathlib
 import re
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 
@@ -57,13 +59,23 @@ def _daemons_under(path: pathlib.Path) -> list[Stack]:
     return found
 
 
+@pytest.fixture
+def short_base():
+    """The child's --basetemp, short: its stacks' socket paths must stay under
+    the 107 bytes of a unix socket address, which tmp_path under xdist
+    (.../popen-gwN/test_interrupted_run_leaves_no0/base/test_hang0/...) passes."""
+    path = pathlib.Path(tempfile.mkdtemp(prefix="doca-int-"))
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP])
-def test_interrupted_run_leaves_nothing(tmp_path, sig):
+def test_interrupted_run_leaves_nothing(tmp_path, sig, short_base):
     (tmp_path / "test_child.py").write_text(CHILD)
     info_path = tmp_path / "info.json"
     child = subprocess.Popen(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "tests.conftest",
-         "--basetemp", str(tmp_path / "base"), str(tmp_path / "test_child.py")],
+         "--basetemp", str(short_base), str(tmp_path / "test_child.py")],
         cwd=REPO, env={**os.environ, "INFO": str(info_path)}, start_new_session=True,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     stacks = []
@@ -94,7 +106,7 @@ def test_interrupted_run_leaves_nothing(tmp_path, sig):
             except subprocess.TimeoutExpired:
                 os.killpg(child.pid, signal.SIGKILL)
                 child.wait()
-                stacks += _daemons_under(tmp_path)  # its stacks' daemons run in sessions of their own
+                stacks += _daemons_under(short_base)  # its stacks' daemons run in sessions of their own
         for s in stacks:  # a failed test must not leak into the rest of the suite
             s.force_clean()
 
