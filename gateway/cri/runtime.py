@@ -1,14 +1,15 @@
 """runtime.v1.RuntimeService: what a kubelet asks of the node's runtime.
 
 Done so far: Version, Status, RuntimeConfig, pod sandboxes (pods.py),
-containers (containers.py), ExecSync (exec_sync.py). Every other call
-(streaming exec/attach/port-forward, stats, events, updates) answers
+containers (containers.py), ExecSync (exec_sync.py), container stats
+(stats.py). Every other call
+(streaming exec/attach/port-forward, pod stats, events, updates) answers
 UNIMPLEMENTED until its translation lands (DESIGN.md)."""
 import json
 
 from common.version import VERSION
 from doca.cri.runtime.v1 import api_pb2, api_pb2_grpc
-from gateway.cri import containers, exec_sync, pods, unimplemented
+from gateway.cri import containers, exec_sync, pods, stats, unimplemented
 
 RUNTIME_NAME = "doca"
 # The CRI's own version that Version reports (what the kubelet checks:
@@ -100,6 +101,13 @@ class RuntimeService(api_pb2_grpc.RuntimeServiceServicer):
     def ExecSync(self, request, context):
         out, err, code = exec_sync.run(self.b, request)
         return api_pb2.ExecSyncResponse(stdout=out, stderr=err, exit_code=code)
+
+    def ContainerStats(self, request, context):
+        return api_pb2.ContainerStatsResponse(stats=stats.one(self.b, request.container_id))
+
+    def ListContainerStats(self, request, context):
+        f = request.filter if request.HasField("filter") else None
+        return api_pb2.ListContainerStatsResponse(stats=stats.many(self.b, f))
 
 
 unimplemented.fill(RuntimeService, api_pb2.DESCRIPTOR.services_by_name["RuntimeService"])

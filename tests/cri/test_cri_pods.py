@@ -210,3 +210,25 @@ def test_long_names_fit_and_image_volumes_are_unimplemented(crictl, pods, specs,
     with pytest.raises(grpc.RpcError) as e:
         runtime_stub.CreateContainer(api_pb2.CreateContainerRequest(pod_sandbox_id=pod, config=config), timeout=30)
     assert e.value.code() == grpc.StatusCode.UNIMPLEMENTED
+
+
+def test_container_stats(crictl, pods, specs, runtime_stub):
+    """CPU and memory of a running container, stamped; a created one is
+    listed with its attributes and zero figures."""
+    pod_doc = _pod("stats", "uid-stats")
+    pod = _run(crictl, pods, specs, pod_doc)
+    running = _start(crictl, specs, pod, pod_doc, _ctr("run", labels={"k": "v"}))
+    created = crictl("create", pod, specs("idle.json", _ctr("idle")), specs("pod.json", pod_doc)).stdout.strip()
+    one = runtime_stub.ContainerStats(api_pb2.ContainerStatsRequest(container_id=running), timeout=30).stats
+    assert one.attributes.id == running and one.attributes.metadata.name == "run"
+    assert dict(one.attributes.labels) == {"k": "v"}
+    assert one.cpu.timestamp > 0 and one.memory.timestamp > 0
+    assert one.memory.working_set_bytes.value > 0
+    listed = runtime_stub.ListContainerStats(api_pb2.ListContainerStatsRequest(
+        filter=api_pb2.ContainerStatsFilter(pod_sandbox_id=pod)), timeout=30).stats
+    by_id = {s.attributes.id: s for s in listed}
+    assert set(by_id) == {running, created}
+    assert by_id[created].cpu.timestamp > 0 and by_id[created].memory.working_set_bytes.value == 0
+    assert [s.attributes.id for s in runtime_stub.ListContainerStats(api_pb2.ListContainerStatsRequest(
+        filter=api_pb2.ContainerStatsFilter(label_selector={"k": "v"})), timeout=30).stats] == [running]
+    assert "run" in crictl("stats", "-a").stdout

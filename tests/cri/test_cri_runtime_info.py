@@ -44,7 +44,7 @@ def test_runtime_config_says_cgroupfs(runtime_stub):
 
 
 @pytest.mark.parametrize("call, request_type", [
-    ("Exec", api_pb2.ExecRequest), ("ContainerStats", api_pb2.ContainerStatsRequest),
+    ("Exec", api_pb2.ExecRequest), ("PodSandboxStats", api_pb2.PodSandboxStatsRequest),
     ("UpdateContainerResources", api_pb2.UpdateContainerResourcesRequest),
     ("GetContainerEvents", api_pb2.GetEventsRequest)])
 def test_calls_not_translated_yet_are_unimplemented(runtime_stub, call, request_type):
