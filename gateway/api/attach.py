@@ -59,10 +59,13 @@ def run(clients: Clients, flows: Containers, request_iterator, context):
 
     def inputs():
         yield _runtime_input(first, ctr.id)
-        for msg in request_iterator:
-            converted = _runtime_input(msg, ctr.id)
-            if converted is not None:
-                yield converted
+        try:
+            for msg in request_iterator:
+                converted = _runtime_input(msg, ctr.id)
+                if converted is not None:
+                    yield converted
+        except grpc.RpcError:
+            return  # the client's side ended (it left, or cancelled): no more input, not an error
     finished = False
     try:
         for out in upstream(context, clients.runtime.Attach(inputs())):

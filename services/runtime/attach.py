@@ -6,6 +6,8 @@ import struct
 import threading
 import time
 
+import grpc
+
 from common.errors import FailedPrecondition
 from services.runtime.shim_io import short_path
 from services.runtime.state import RuntimeState
@@ -86,3 +88,5 @@ def _feed(sock: socket.socket, inputs, stdin: bool) -> None:
                 send(b"r", f"{msg.resize.rows} {msg.resize.cols}".encode())
     except OSError:
         pass  # the container or the shim is gone
+    except grpc.RpcError:
+        pass  # the client's side of the stream ended (it left, or the call was cancelled)
