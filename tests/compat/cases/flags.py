@@ -189,8 +189,8 @@ CASES = [
          says="open /nonexistent-compat/labels: no such file or directory"),
     # --cidfile (the file cannot be the same on both engines at once: its refusals only)
     case("flags-cidfile-exists", f"{RUN} --cidfile /etc/hostname %i true", says="container id file found"),
-    case("flags-cidfile-exists-create", "create --network none --cidfile /etc/hostname %i true",
-         says="container id file found"),
+    case("flags-cidfile-exists-create", "create --network none --name %n --cidfile /etc/hostname %i true",
+         says="container id file found", cleanup="rm -f %n"),
     case("flags-cidfile-no-dir", f"{RUN} --cidfile /nonexistent-compat/cid %i true",
          says="failed to create the container id file"),
     # --platform: linux/amd64 runs, anything else is refused
