@@ -67,8 +67,11 @@ proto: venv
 demo: setup
 	tools/demo.sh
 
+# Two workers, one test file each at a time (a file's module fixtures stay in
+# one process; every test stack has its own root, bridge and subnet): the
+# suite fits its time on two cores, since most tests wait on processes.
 test: setup compose-v1
-	$(BIN)/python -m pytest -q -p no:cacheprovider tests
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n 2 --dist loadfile --durations=20 tests
 
 # The unit tests alone (tests/unit): no root, no stack, seconds.
 unit: venv
