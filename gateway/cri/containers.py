@@ -4,7 +4,7 @@ namespace), created without starting, as the CRI's Create/Start split.
 
 Not done yet (this slice): logs in the CRI format at log_directory/log_path
 (no writer in the shim yet: the path is reported, nothing is written
-there), seccomp, devices, masked/read-only paths, UpdateContainerResources."""
+there), devices, masked/read-only paths, UpdateContainerResources."""
 import json
 import os
 
@@ -97,12 +97,43 @@ def _security(c, sc) -> None:
     c.cap_add.extend(sc.capabilities.add_capabilities)
     c.cap_drop.extend(sc.capabilities.drop_capabilities)
     user = str(sc.run_as_user.value) if sc.HasField("run_as_user") else sc.run_as_username
-    if user and sc.HasField("run_as_group"):
+    if sc.HasField("run_as_group"):
+        if not user:
+            raise InvalidArgument("run_as_group needs run_as_user or run_as_username")
         user += f":{sc.run_as_group.value}"
     c.user = user
     c.group_add.extend(str(g) for g in sc.supplemental_groups)
     if sc.no_new_privs:
         c.security_opt.append("no-new-privileges")
+    seccomp = _seccomp(sc)
+    if seccomp:
+        c.security_opt.append(seccomp)
+
+
+def _seccomp(sc) -> str:
+    """The CRI's seccomp as doca's --security-opt: RuntimeDefault is doca's
+    built-in profile; Unconfined, and no profile at all (the CRI's nil), is
+    none; Localhost is the file's content (doca.v1 carries a profile, never
+    a path: the face reads it here, on the node, as a runtime does)."""
+    if sc.HasField("seccomp"):
+        kind, ref = sc.seccomp.profile_type, sc.seccomp.localhost_ref
+    elif sc.seccomp_profile_path:
+        path = sc.seccomp_profile_path
+        if path in ("runtime/default", "docker/default"):
+            return ""
+        kind, ref = (api_pb2.SecurityProfile.Localhost, path[len("localhost/"):]) \
+            if path.startswith("localhost/") else (api_pb2.SecurityProfile.Unconfined, "")
+    else:
+        return "seccomp=unconfined"
+    if kind == api_pb2.SecurityProfile.RuntimeDefault:
+        return ""
+    if kind == api_pb2.SecurityProfile.Unconfined:
+        return "seccomp=unconfined"
+    try:
+        with open(ref, encoding="utf-8") as f:
+            return "seccomp=" + f.read()
+    except OSError as e:
+        raise InvalidArgument(f"seccomp profile {ref!r}: {e.strerror}") from None
 
 
 def _resources(c, r) -> None:

@@ -232,3 +232,29 @@ def test_container_stats(crictl, pods, specs, runtime_stub):
     assert [s.attributes.id for s in runtime_stub.ListContainerStats(api_pb2.ListContainerStatsRequest(
         filter=api_pb2.ContainerStatsFilter(label_selector={"k": "v"})), timeout=30).stats] == [running]
     assert "run" in crictl("stats", "-a").stdout
+
+
+def test_seccomp_profiles_and_run_as_group(crictl, pods, specs, tmp_path):
+    """RuntimeDefault is doca's built-in filter (Seccomp: 2), Unconfined and
+    no profile at all (the CRI's nil) none, Localhost the file's profile;
+    run_as_group alone is refused."""
+    pod_doc = _pod("sec", "uid-sec")
+    pod = _run(crictl, pods, specs, pod_doc)
+    profile = tmp_path / "deny-mkdir.json"
+    profile.write_text(json.dumps({"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
+        {"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO"}]}))
+    cases = {"nil": {}, "default": {"seccomp": {"profile_type": 0}},
+             "unconfined": {"seccomp": {"profile_type": 1}},
+             "local": {"seccomp": {"profile_type": 2, "localhost_ref": str(profile)}}}
+    mode = {}
+    for name, sc in cases.items():
+        cid = _start(crictl, specs, pod, pod_doc, _ctr(name, linux={"security_context": sc}))
+        status = _exec(crictl, cid, "cat", "/proc/self/status")
+        mode[name] = [line.split()[1] for line in status.splitlines() if line.startswith("Seccomp:")][0]
+        if name == "local":
+            denied = crictl("exec", "-s", cid, "mkdir", "/tmp/x", check=False)
+            assert denied.returncode != 0
+    assert mode == {"nil": "0", "default": "2", "unconfined": "0", "local": "2"}
+    bad = crictl("create", pod, specs("bad.json", _ctr("bad", linux={"security_context": {"run_as_group": {"value": 1}}})),
+                 specs("pod.json", pod_doc), check=False)
+    assert bad.returncode != 0 and "run_as_group needs run_as_user" in bad.stderr
