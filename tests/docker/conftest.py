@@ -3,6 +3,7 @@ Python, the docker CLI) on the shared stack's docker.sock."""
 import os
 import shutil
 import subprocess
+import uuid
 
 import docker
 import pytest
@@ -42,3 +43,26 @@ def docker_cli(stack, tmp_path):
         return r
     run.env = env
     return run
+
+
+@pytest.fixture
+def made(api):
+    """Unique container names for a test: made("prefix") gives one; whatever
+    holds them is removed (with its anonymous volumes) after the test."""
+    names = []
+
+    def name(prefix: str = "dk") -> str:
+        names.append(f"{prefix}-{uuid.uuid4().hex[:8]}")
+        return names[-1]
+    yield name
+    for n in names:
+        try:
+            api.remove_container(n, force=True, v=True)
+        except docker.errors.NotFound:
+            pass
+
+
+@pytest.fixture
+def names(made):
+    """The same, under the name the streams' tests use."""
+    return made

@@ -12,22 +12,6 @@ import pytest
 from gateway.docker import ttys
 
 
-@pytest.fixture
-def made(api):
-    """Names of the containers a test makes; removed (with their volumes) after it."""
-    names = []
-
-    def name(prefix="dc"):
-        names.append(f"{prefix}-{uuid.uuid4().hex[:8]}")
-        return names[-1]
-    yield name
-    for n in names:
-        try:
-            api.remove_container(n, force=True, v=True)
-        except docker.errors.NotFound:
-            pass
-
-
 def post(api, path, **params):
     """A raw POST: the status code itself (304s are not errors to the SDK)."""
     return api._post(api._url(path), params=params)

@@ -10,21 +10,6 @@ import docker
 import pytest
 
 
-@pytest.fixture
-def made(api, stack):
-    names = []
-
-    def name(prefix="dcr"):
-        names.append(f"{prefix}-{uuid.uuid4().hex[:8]}")
-        return names[-1]
-    yield name
-    for n in names:
-        try:
-            api.remove_container(n, force=True, v=True)
-        except docker.errors.NotFound:
-            pass
-
-
 def create(api, body: dict, name: str = "", **params):
     """The raw create: (status, JSON answer)."""
     if name:

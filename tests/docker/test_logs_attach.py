@@ -8,26 +8,12 @@ import socket
 import struct
 import threading
 import time
-import uuid
 
 import docker
 import pytest
 
 from tests.docker.conftest import DOCKER_CLI
 from tests.docker.ptys import dechunk, frames, get, raw, run_in_pty
-
-
-@pytest.fixture
-def names(stack):
-    """Unique container names; whatever holds them is removed after the test."""
-    made = []
-
-    def name() -> str:
-        made.append(f"d2-{uuid.uuid4().hex[:10]}")
-        return made[-1]
-    yield name
-    for n in made:
-        stack.doca("rm", "-f", n, check=False)
 
 
 def running(stack, name: str, *args: str) -> str:

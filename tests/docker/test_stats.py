@@ -1,21 +1,7 @@
 """GET /containers/{id}/stats: Docker's stats JSON, streamed and one-shot,
 read by the SDK and by `docker stats` (the same figures as `doca stats`)."""
-import uuid
-
 import docker
 import pytest
-
-
-@pytest.fixture
-def names(stack):
-    made = []
-
-    def name() -> str:
-        made.append(f"d2-{uuid.uuid4().hex[:10]}")
-        return made[-1]
-    yield name
-    for n in made:
-        stack.doca("rm", "-f", n, check=False)
 
 
 def test_one_sample_as_docker_shapes_it(stack, api, names):
