@@ -73,6 +73,18 @@ def find_executable(arg0: str, env: list[str]) -> str:
     raise InitError(EXIT_NOT_FOUND, f'exec: "{arg0}": executable file not found in $PATH')
 
 
+def hold_failed_start(fifo: int, e: InitError) -> None:
+    """The program cannot start: says so to `start` on the exec fifo
+    ("E CODE MESSAGE" instead of "0") and waits for the runtime's SIGKILL,
+    which it sends once it has taken the container back to "created" (an
+    init that exited by itself would be recorded as the container's exit).
+    Never returns."""
+    os.write(fifo, f"E {e.code} {e}".encode()[:4000])
+    os.close(fifo)
+    while True:
+        _signal.pause()
+
+
 def set_user(user: dict) -> None:
     uid, gid = int(user.get("uid", 0)), int(user.get("gid", 0))
     os.setgroups([int(g) for g in user.get("additionalGids", ())])
@@ -197,6 +209,13 @@ def run(spec: dict, bundle: str, cgroup_view: dict, fifo_path: str, ready_w: int
         reported = True
         # Blocks until `start` opens the fifo for reading (OCI create/start).
         fifo = os.open(f"/proc/self/fd/{fifo_holder}", os.O_WRONLY | os.O_CLOEXEC)
+        try:
+            # Looked up again: the start's lookup is the one that counts, as
+            # Docker's (its runtime makes the init at start): the program may
+            # have gone since create (a bind mount's source changed).
+            path = find_executable(args[0], env)
+        except InitError as e:
+            hold_failed_start(fifo, e)
         os.write(fifo, b"0")
         os.close(fifo)
         os.close(fifo_holder)

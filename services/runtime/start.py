@@ -2,11 +2,15 @@
 container is launched again first (same bundle, same pinned network
 namespace). A container joining another's namespaces gets its first init
 here (joined_ns.deferred); when the other is not running the start fails
-as Docker's: the status stays, State.Error says why, ExitCode 128."""
+as Docker's: the status stays, State.Error says why, ExitCode 128 (127
+or 126 when the program cannot start: the held init looks it up again when
+released, and the container is taken back to what it was)."""
+import signal
 import time
 
 from common.errors import FailedPrecondition, InvalidArgument
-from services.runtime import joined_ns
+from services.runtime import joined_ns, shim_client
+from services.runtime.proc import signal_process
 from services.runtime.create import START_ERRORS
 from services.runtime.state import RuntimeState
 from services.runtime.store import Record
@@ -17,6 +21,7 @@ class StartMixin(RuntimeState):
         rec = self.get(ref)
         if rec.status in ("running", "paused"):
             return rec
+        was, finished = rec.status, rec.finished_at
         if rec.status in ("exited", "restarting") or joined_ns.waiting(rec):
             with self.store.lock:
                 rec.manually_stopped = False
@@ -27,9 +32,33 @@ class StartMixin(RuntimeState):
                 raise
         if launch_only:  # held at the exec fifo: an attach comes first
             return rec
-        self._release(rec)
+        try:
+            self._release(rec)
+        except InvalidArgument as e:
+            if e.exit_code not in START_ERRORS:
+                raise
+            with self.store.lock:  # as Docker's: the status stays, and when it last finished
+                rec.status = was if was in ("created", "exited") else "exited"
+                rec.finished_at = finished
+            self._start_failed(rec, e)
+            raise
         self.watch_policy(rec)
         return rec
+
+    def _unlaunch(self, rec: Record) -> None:
+        """The held init found at start that its program cannot start (it
+        waits, killed here): the container goes back to created without an
+        init (joined_ns.waiting), its next start launches it afresh. The
+        record lets go of the shim first, so that no look at it meanwhile
+        takes the init's end for the container's exit."""
+        with self.store.lock:
+            pid, shim = rec.pid, (rec.shim_pid, rec.shim_start)
+            rec.pid = rec.shim_pid = rec.shim_start = 0
+            self.store.save(rec, durable=False)
+        signal_process(pid, signal.SIGKILL)
+        d = self.store.dir(rec.id)
+        shim_client.wait_exit(*shim, d, 30)
+        (d / "exit.json").unlink(missing_ok=True)
 
     def _start_failed(self, rec: Record, e: Exception) -> None:
         """Docker's daemon keeps why a start failed in State.Error, and 128
@@ -45,7 +74,12 @@ class StartMixin(RuntimeState):
             self.store.save(rec, durable=False)
 
     def _release(self, rec: Record) -> None:
-        self.executor_of(rec).start(rec.id, rec.name, self.store.dir(rec.id), (rec.shim_pid, rec.shim_start))
+        try:
+            self.executor_of(rec).start(rec.id, rec.name, self.store.dir(rec.id), (rec.shim_pid, rec.shim_start))
+        except InvalidArgument as e:
+            if e.exit_code in START_ERRORS:
+                self._unlaunch(rec)
+            raise
         with self.store.lock:
             rec.status, rec.started_at = "running", time.time()
             # Not fsynced (under the store's lock, a burst of starts would wait

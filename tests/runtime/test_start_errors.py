@@ -132,3 +132,33 @@ def test_a_working_directory_that_cannot_be_made_stays_a_create_error(stack):
         assert stack.doca("ps", "-aq", "--filter", "name=se-cwd").stdout.strip() == ""
     finally:
         stack.doca("rm", "-f", "se-cwd", check=False)
+
+
+def test_a_program_gone_since_create_fails_the_start(stack, tmp_path):
+    """The lookup that counts is the start's: a program there at create
+    (in a bind mount) and gone at start fails the start, 127, and the
+    container stays as it was (created, then exited after a run); back
+    again, it starts."""
+    program = tmp_path / "run"
+
+    def put():
+        program.write_text("#!/bin/sh\necho ran\n")
+        program.chmod(0o755)
+
+    put()
+    stack.doca("create", "--network", "none", "--name", "se-gone", "-v", f"{tmp_path}:/opt", "busybox", "/opt/run")
+    try:
+        for status in ("created", "exited"):
+            program.unlink()
+            r = stack.doca("start", "se-gone", check=False)
+            assert r.returncode == 1 and 'stat /opt/run: no such file or directory' in r.stderr, r
+            s = _state(stack, "se-gone")
+            assert (s["Status"], s["ExitCode"], s["Pid"]) == (status, 127, 0)
+            assert "no such file or directory" in s["Error"]
+            put()
+            assert stack.doca("start", "-a", "se-gone").stdout == "ran\n"
+        events = stack.doca("events", "--since", "5m", "--until", "0s", "--filter", "container=se-gone",
+                            "--format", "{{.Action}}").stdout.split()
+        assert events.count("die") == 2 and events.count("start") == 2, events  # the runs only
+    finally:
+        stack.doca("rm", "-f", "se-gone", check=False)

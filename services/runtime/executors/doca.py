@@ -107,9 +107,15 @@ class Doca(Executor):
                 if not proc.same_process(*shim) or time.monotonic() > deadline:
                     from common.errors import FailedPrecondition  # runtime side only (base.py)
                     raise FailedPrecondition(f"container {name} exited before it started")
-            os.read(fd, 1)
+            # One write of the init: "0", or "E CODE MESSAGE" when the
+            # program cannot start (init_linux.hold_failed_start).
+            report = os.read(fd, 4096)
         finally:
             os.close(fd)
+        if report.startswith(b"E "):
+            from common.errors import InvalidArgument  # runtime side only (base.py)
+            _, code, message = (report.decode(errors="replace").split(" ", 2) + [""])[:3]
+            raise InvalidArgument(message, exit_code=int(code) if code.isdigit() else 127)
         try:
             os.unlink(fifo)
         except FileNotFoundError:
