@@ -4,12 +4,14 @@ stubs: a pod is a doca container holding the namespaces its containers
 join; `doca ps` sees what the CRI made."""
 import json
 import os
+import socket
 import time
 
 import grpc
 import pytest
 
 from doca.cri.runtime.v1 import api_pb2
+from tests.support.stack import free_port
 
 
 @pytest.fixture
@@ -258,3 +260,24 @@ def test_seccomp_profiles_and_run_as_group(crictl, pods, specs, tmp_path):
     bad = crictl("create", pod, specs("bad.json", _ctr("bad", linux={"security_context": {"run_as_group": {"value": 1}}})),
                  specs("pod.json", pod_doc), check=False)
     assert bad.returncode != 0 and "run_as_group needs run_as_user" in bad.stderr
+
+
+def test_host_port_reaches_the_pods_container(crictl, pods, specs):
+    """A hostPort mapping of the pod is published on the node (doca's -p on
+    the holder) and reaches a container of the pod (one network namespace);
+    a container port alone publishes nothing."""
+    port = free_port()
+    pod_doc = _pod("ports", "uid-ports", port_mappings=[
+        {"protocol": 0, "container_port": 8080, "host_port": port}, {"container_port": 9090}])
+    pod = _run(crictl, pods, specs, pod_doc)
+    _start(crictl, specs, pod, pod_doc, _ctr("srv", "sh", "-c", "echo hello-port | nc -l -p 8080"))
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=3) as s:
+                assert s.recv(100) == b"hello-port\n"
+            break
+        except (ConnectionError, AssertionError):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
