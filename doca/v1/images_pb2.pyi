@@ -139,8 +139,10 @@ class PruneImagesResponse(_message.Message):
     def __init__(self, untagged: _Optional[_Iterable[str]] = ..., deleted: _Optional[_Iterable[str]] = ..., space_reclaimed: _Optional[int] = ...) -> None: ...
 
 class DiskUsageRequest(_message.Message):
-    __slots__ = ()
-    def __init__(self) -> None: ...
+    __slots__ = ("images_only",)
+    IMAGES_ONLY_FIELD_NUMBER: _ClassVar[int]
+    images_only: bool
+    def __init__(self, images_only: _Optional[bool] = ...) -> None: ...
 
 class ImageUsage(_message.Message):
     __slots__ = ("id", "repo_tags", "created", "size", "shared_size", "unique_size", "containers")
@@ -189,7 +191,7 @@ class VolumeUsage(_message.Message):
     def __init__(self, name: _Optional[str] = ..., links: _Optional[int] = ..., size: _Optional[int] = ...) -> None: ...
 
 class DiskUsageResponse(_message.Message):
-    __slots__ = ("images", "containers", "volumes", "layers_size", "images_reclaimable", "build_cache_size", "build_cache_count")
+    __slots__ = ("images", "containers", "volumes", "layers_size", "images_reclaimable", "build_cache_size", "build_cache_count", "content_size")
     IMAGES_FIELD_NUMBER: _ClassVar[int]
     CONTAINERS_FIELD_NUMBER: _ClassVar[int]
     VOLUMES_FIELD_NUMBER: _ClassVar[int]
@@ -197,6 +199,7 @@ class DiskUsageResponse(_message.Message):
     IMAGES_RECLAIMABLE_FIELD_NUMBER: _ClassVar[int]
     BUILD_CACHE_SIZE_FIELD_NUMBER: _ClassVar[int]
     BUILD_CACHE_COUNT_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_SIZE_FIELD_NUMBER: _ClassVar[int]
     images: _containers.RepeatedCompositeFieldContainer[ImageUsage]
     containers: _containers.RepeatedCompositeFieldContainer[ContainerUsage]
     volumes: _containers.RepeatedCompositeFieldContainer[VolumeUsage]
@@ -204,7 +207,8 @@ class DiskUsageResponse(_message.Message):
     images_reclaimable: int
     build_cache_size: int
     build_cache_count: int
-    def __init__(self, images: _Optional[_Iterable[_Union[ImageUsage, _Mapping]]] = ..., containers: _Optional[_Iterable[_Union[ContainerUsage, _Mapping]]] = ..., volumes: _Optional[_Iterable[_Union[VolumeUsage, _Mapping]]] = ..., layers_size: _Optional[int] = ..., images_reclaimable: _Optional[int] = ..., build_cache_size: _Optional[int] = ..., build_cache_count: _Optional[int] = ...) -> None: ...
+    content_size: int
+    def __init__(self, images: _Optional[_Iterable[_Union[ImageUsage, _Mapping]]] = ..., containers: _Optional[_Iterable[_Union[ContainerUsage, _Mapping]]] = ..., volumes: _Optional[_Iterable[_Union[VolumeUsage, _Mapping]]] = ..., layers_size: _Optional[int] = ..., images_reclaimable: _Optional[int] = ..., build_cache_size: _Optional[int] = ..., build_cache_count: _Optional[int] = ..., content_size: _Optional[int] = ...) -> None: ...
 
 class CommitRequest(_message.Message):
     __slots__ = ("container", "reference", "changes", "comment", "author", "no_pause")

@@ -95,20 +95,22 @@ class ImagesServicer(images_pb2_grpc.ImagesServicer):
 
     def DiskUsage(self, request, context):
         u = self.c.images.DiskUsage(ipb.DiskUsageRequest())
-        rw = {s.container_id: s.size for s in u.snapshots}
-        containers = [
-            gipb.ContainerUsage(id=ctr.id, name=ctr.name, image=ctr.spec.image, command=" ".join(ctr.spec.process.args),
-                                created=ctr.created_at, state=ctr.status, size=rw.get(ctr.id, 0))
-            for ctr in self.c.runtime.List(rpb.ListRequest(all=True)).containers]
-        volumes = [gipb.VolumeUsage(name=v.name, links=len(v.used_by), size=volume_size.size(v.mountpoint))
-                   for v in self.c.volumes.List(vpb.ListRequest()).volumes]
-        return gipb.DiskUsageResponse(
+        out = gipb.DiskUsageResponse(
             images=[gipb.ImageUsage(id=i.id, repo_tags=i.repo_tags, created=i.created, size=i.size,
                                     shared_size=i.shared_size, unique_size=i.unique_size,
                                     containers=i.containers) for i in u.images],
-            containers=containers, volumes=volumes, layers_size=u.layers_size,
-            images_reclaimable=u.reclaimable_size, build_cache_size=u.build_cache_size,
-            build_cache_count=u.build_cache_count)
+            layers_size=u.layers_size, images_reclaimable=u.reclaimable_size, content_size=u.content_size,
+            build_cache_size=u.build_cache_size, build_cache_count=u.build_cache_count)
+        if request.images_only:  # no container nor volume measured
+            return out
+        rw = {s.container_id: s.size for s in u.snapshots}
+        out.containers.extend(
+            gipb.ContainerUsage(id=ctr.id, name=ctr.name, image=ctr.spec.image, command=" ".join(ctr.spec.process.args),
+                                created=ctr.created_at, state=ctr.status, size=rw.get(ctr.id, 0))
+            for ctr in self.c.runtime.List(rpb.ListRequest(all=True)).containers)
+        out.volumes.extend(gipb.VolumeUsage(name=v.name, links=len(v.used_by), size=volume_size.size(v.mountpoint))
+                           for v in self.c.volumes.List(vpb.ListRequest()).volumes)
+        return out
 
     def Commit(self, request, context):
         img = image_commit.commit(self.c, self.journal, request.container, request.reference, list(request.changes),

@@ -12,7 +12,7 @@ from common import reference
 from common.errors import DocaError, InvalidArgument
 from doca.cri.runtime.v1 import api_pb2, api_pb2_grpc
 from doca.v1 import images_pb2 as ipb
-from gateway.cri import store_usage, unimplemented
+from gateway.cri import unimplemented
 from gateway.cri.image_user import image_user
 
 # More time left than this is no deadline at all (gRPC reports infinity,
@@ -121,11 +121,13 @@ class ImageService(api_pb2_grpc.ImageServiceServicer):
         return api_pb2.RemoveImageResponse()
 
     def ImageFsInfo(self, request, context):
-        root = self.b.cfg.state_dir("images")
-        used, inodes = store_usage.measure(root)
+        # The images service's own figures (it alone reads its store):
+        # unpacked layers, the content store's blobs, the build cache's layers.
+        u = self.b.images.DiskUsage(ipb.DiskUsageRequest(images_only=True))
         usage = api_pb2.FilesystemUsage(
-            timestamp=time.time_ns(), fs_id=api_pb2.FilesystemIdentifier(mountpoint=str(root)),
-            used_bytes=api_pb2.UInt64Value(value=used), inodes_used=api_pb2.UInt64Value(value=inodes))
+            timestamp=time.time_ns(),
+            fs_id=api_pb2.FilesystemIdentifier(mountpoint=str(self.b.cfg.state_dir("images"))),
+            used_bytes=api_pb2.UInt64Value(value=u.layers_size + u.content_size + u.build_cache_size))
         return api_pb2.ImageFsInfoResponse(image_filesystems=[usage])
 
 

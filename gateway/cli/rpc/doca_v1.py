@@ -348,6 +348,7 @@ MESSAGES = {
     'doca.v1.DisconnectResponse': ((
     ), ()),
     'doca.v1.DiskUsageRequest': ((
+        (480, 'images_only', 8, 0, '', ''),
     ), ()),
     'doca.v1.DiskUsageResponse': ((
         (1, 'images', 11, 1, 'doca.v1.ImageUsage', ''),
@@ -357,6 +358,7 @@ MESSAGES = {
         (5, 'images_reclaimable', 3, 0, '', ''),
         (6, 'build_cache_size', 3, 0, '', ''),
         (7, 'build_cache_count', 3, 0, '', ''),
+        (480, 'content_size', 3, 0, '', ''),
     ), ()),
     'doca.v1.Event': ((
         (1, 'type', 9, 0, '', ''),
