@@ -155,6 +155,11 @@ class ContainersStub:
                 request_serializer=doca_dot_v1_dot_containers__pb2.CopyToInput.SerializeToString,
                 response_deserializer=doca_dot_v1_dot_containers__pb2.CopyToResponse.FromString,
                 _registered_method=True)
+        self.ReopenLog = channel.unary_unary(
+                '/doca.v1.Containers/ReopenLog',
+                request_serializer=doca_dot_v1_dot_containers__pb2.ContainerRef.SerializeToString,
+                response_deserializer=doca_dot_v1_dot_containers__pb2.ContainerRef.FromString,
+                _registered_method=True)
 
 
 class ContainersServicer:
@@ -321,6 +326,14 @@ class ContainersServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ReopenLog(self, request, context):
+        """The CRI's ReopenContainerLog: the shim reopens the CRI log file (the
+        kubelet rotated it). FAILED_PRECONDITION when the container does not run.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ContainersServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -443,6 +456,11 @@ def add_ContainersServicer_to_server(servicer, server):
                     servicer.CopyTo,
                     request_deserializer=doca_dot_v1_dot_containers__pb2.CopyToInput.FromString,
                     response_serializer=doca_dot_v1_dot_containers__pb2.CopyToResponse.SerializeToString,
+            ),
+            'ReopenLog': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReopenLog,
+                    request_deserializer=doca_dot_v1_dot_containers__pb2.ContainerRef.FromString,
+                    response_serializer=doca_dot_v1_dot_containers__pb2.ContainerRef.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -1093,6 +1111,33 @@ class Containers:
             '/doca.v1.Containers/CopyTo',
             doca_dot_v1_dot_containers__pb2.CopyToInput.SerializeToString,
             doca_dot_v1_dot_containers__pb2.CopyToResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReopenLog(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/doca.v1.Containers/ReopenLog',
+            doca_dot_v1_dot_containers__pb2.ContainerRef.SerializeToString,
+            doca_dot_v1_dot_containers__pb2.ContainerRef.FromString,
             options,
             channel_credentials,
             insecure,

@@ -164,6 +164,11 @@ class ContainersServicer(containers_pb2_grpc.ContainersServicer):
     def Diff(self, request, context):
         return _relay(self.c.runtime.Diff(rpb.DiffRequest(id=request.id)), pb.DiffResponse)
 
+    def ReopenLog(self, request, context):
+        """The CRI face's ReopenContainerLog (issue 14): the runtime's shim reopens the CRI log."""
+        self.c.runtime.ReopenLog(rpb.ReopenLogRequest(id=request.id))
+        return pb.ContainerRef(id=request.id)
+
     def StatPath(self, request, context):
         return _relay(self.c.runtime.StatPath(_relay(request, rpb.StatPathRequest)), pb.PathStat)
 

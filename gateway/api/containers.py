@@ -11,7 +11,7 @@ import threading
 
 import grpc
 
-from common import crashpoints
+from common import crashpoints, validate
 from common.errors import FailedPrecondition, InvalidArgument
 from doca.images.v1 import images_pb2 as ipb
 from doca.network.v1 import network_pb2 as npb
@@ -142,6 +142,9 @@ class Containers:
             spec.binds.extend(v for v, parsed in zip(cfg.volumes, volumes) if parsed.source)
             spec.log_opts.update(cfg.log_opts)
             spec.detached = detached
+            if cfg.cri_log_path and not validate.text(cfg.cri_log_path, "cri_log_path", 4096).startswith("/"):
+                raise InvalidArgument(f"cri_log_path must be an absolute path: {cfg.cri_log_path}")
+            spec.cri_log_path = cfg.cri_log_path  # the CRI face's (issue 14): the shim writes it
             spec.pid_mode, spec.ipc_mode, spec.uts_mode = pid_mode, ipc_mode, uts_mode
             spec.volumes_from.extend(cfg.volumes_from)
             spec.mac_address = cfg.mac_address

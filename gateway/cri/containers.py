@@ -2,9 +2,10 @@
 holder (--network/--ipc container:<pod>, --pid too for a pod-wide PID
 namespace), created without starting, as the CRI's Create/Start split.
 
-Not done yet (this slice): logs in the CRI format at log_directory/log_path
-(no writer in the shim yet: the path is reported, nothing is written
-there), devices, masked/read-only paths, UpdateContainerResources."""
+The CRI log file (log_directory/log_path) is written by the runtime's shim
+(doca.v1 ContainerConfig.cri_log_path), beside doca's own log; ReopenContainerLog
+is doca.v1 ReopenLog.
+Not done yet (this slice): devices, masked/read-only paths, UpdateContainerResources."""
 import json
 import os
 
@@ -63,6 +64,7 @@ def create(b, request) -> str:
         env=[f"{kv.key}={_text(kv.value)}" for kv in cfg.envs], workdir=cfg.working_dir,
         tty=cfg.tty, interactive=cfg.stdin, detached=True,
         volumes=[_volume(m) for m in cfg.mounts],
+        cri_log_path=log_path if os.path.isabs(log_path) else "",  # a relative one has no place to be written
         cgroup_parent=request.sandbox_config.linux.cgroup_parent,
         labels=records.labels_for(
             records.CONTAINER_KIND, {"name": cfg.metadata.name, "attempt": cfg.metadata.attempt},
@@ -156,6 +158,13 @@ def _resources(c, r) -> None:
 def start(b, ref: str) -> None:
     doc = records.must_inspect(b, ref, records.CONTAINER_KIND)
     b.containers.Start(cpb.ContainerRef(id=doc["Id"]))
+
+
+def reopen_log(b, ref: str) -> None:
+    """The kubelet renamed the log file: the shim makes a new one (an error,
+    e.g. the container does not run, creates none, as the CRI requires)."""
+    doc = records.must_inspect(b, ref, records.CONTAINER_KIND)
+    b.containers.ReopenLog(cpb.ContainerRef(id=doc["Id"]))
 
 
 def stop(b, ref: str, timeout: int) -> None:

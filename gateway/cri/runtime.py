@@ -98,6 +98,10 @@ class RuntimeService(api_pb2_grpc.RuntimeServiceServicer):
     def ContainerStatus(self, request, context):
         return containers.status(self.b, request.container_id, request.verbose)
 
+    def ReopenContainerLog(self, request, context):
+        containers.reopen_log(self.b, request.container_id)
+        return api_pb2.ReopenContainerLogResponse()
+
     def ExecSync(self, request, context):
         out, err, code = exec_sync.run(self.b, request)
         return api_pb2.ExecSyncResponse(stdout=out, stderr=err, exit_code=code)

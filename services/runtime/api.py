@@ -163,6 +163,10 @@ class RuntimeServicer(runtime_pb2_grpc.RuntimeServicer):
         return pb.ExecutorsResponse(default=executors.DEFAULT, executors=[
             pb.Executor(name=name, path=path) for name, path in executors.installed().items()])
 
+    def ReopenLog(self, request, context):
+        self.rt.reopen_log(validate.ref(request.id))
+        return pb.ReopenLogResponse()
+
     def Diff(self, request, context):
         return pb.DiffResponse(changes=[pb.Change(path=p, kind=k) for p, k in self.rt.diff(validate.ref(request.id))])
 

@@ -55,6 +55,40 @@ class AttachMixin(RuntimeState):
         yield "exit", rec.exit_code
 
 
+    def reopen_log(self, cid: str) -> None:
+        """The CRI's ReopenContainerLog: the shim makes a new file at the
+        CRI log path (the kubelet renamed the old one) and says so."""
+        rec = self.get(cid)
+        if not rec.spec.cri_log_path:
+            raise FailedPrecondition(f"container {rec.name} has no CRI log path")
+        if rec.status not in ACTIVE:
+            raise FailedPrecondition(f"container {rec.name} is not running")
+        sock = _connect(str(self.store.dir(rec.id) / "attach.sock"), rec, self)
+        try:
+            sock.settimeout(5.0)
+            sock.sendall(HEADER.pack(b"l", 0))
+            buf = b""
+            while True:  # output frames may come first: skip them to the answer
+                while len(buf) >= HEADER.size:
+                    kind, n = HEADER.unpack_from(buf)
+                    if len(buf) < HEADER.size + n:
+                        break
+                    payload, buf = buf[HEADER.size:HEADER.size + n], buf[HEADER.size + n:]
+                    if kind == b"L":
+                        if payload:
+                            raise FailedPrecondition(payload.decode(errors="replace"))
+                        return
+                try:
+                    data = sock.recv(65536)
+                except OSError:
+                    data = b""
+                if not data:
+                    raise FailedPrecondition(f"container {rec.name} is not running")
+                buf += data
+        finally:
+            sock.close()
+
+
 def _connect(path: str, rec, rt) -> socket.socket:
     """The shim opens its socket right after it reported the container
     created: a client that comes this early waits a moment for it."""

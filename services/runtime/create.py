@@ -214,6 +214,7 @@ class CreateMixin(RuntimeState):
             "runtime": executors.named(spec.runtime).name,
             "userns": userns_of(spec),
             "pump": PUMP if PUMP and os.access(PUMP, os.X_OK) else None,
+            "cri_log_path": spec.cri_log_path,
         }))
 
     def ensure_bundle(self, rec: Record) -> pathlib.Path:

@@ -107,3 +107,49 @@ def files(path: str, max_files: int = 32) -> list[str]:
     import os
     out = [f"{path}.{i}" for i in range(max_files, 0, -1) if os.path.exists(f"{path}.{i}")]
     return out + [path]
+
+
+def encode_cri(stream: str, piece: bytes, ns: int, eof: bool) -> list[bytes]:
+    """A piece of the LineSplitter's as lines of the CRI's log format (what
+    the kubelet and `crictl logs` read): `<RFC3339Nano> stdout|stderr F|P
+    <text>\n`. F ends a line (its newline not part of the text; the last
+    words before EOF too), P is a piece of one cut at 16 KiB (containerd's
+    max_container_log_line_size): a long line is cut even when it came
+    whole in one read."""
+    whole = piece.endswith(b"\n")
+    if whole:
+        piece = piece[:-1]
+    head = b"%s %s " % (rfc3339_nano(ns).encode(), stream.encode())
+    cuts = [piece[i:i + LineSplitter.LIMIT] for i in range(0, len(piece), LineSplitter.LIMIT)] or [b""]
+    last = b"F" if whole or eof else b"P"
+    return [head + (last if i == len(cuts) - 1 else b"P") + b" " + c + b"\n" for i, c in enumerate(cuts)]
+
+
+class CriWriter:
+    """The CRI log file at the kubelet's path, beside doca's own log. Never
+    rotated here: the kubelet renames it and asks for a reopen
+    (ReopenContainerLog), which makes a new file at the same path."""
+
+    def __init__(self, path: str):
+        import os
+        self._os = os
+        self.path = path
+        self.fd = -1
+        self.reopen()
+
+    def reopen(self) -> None:
+        os = self._os
+        os.makedirs(os.path.dirname(self.path) or ".", 0o755, exist_ok=True)
+        fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o640)
+        if self.fd >= 0:
+            os.close(self.fd)
+        self.fd = fd
+
+    def write(self, lines: list[bytes]) -> None:
+        try:
+            self._os.write(self.fd, b"".join(lines))
+        except OSError as e:  # a full disk loses CRI lines, never the container nor doca's log
+            self._os.write(2, f"doca-shim: cannot write {self.path}: {e}\n".encode())
+
+    def close(self) -> None:
+        self._os.close(self.fd)

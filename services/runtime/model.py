@@ -142,6 +142,7 @@ class ContainerSpec:
     mac_address: str = ""  # --mac-address, --link as given (inspect)
     links: tuple[str, ...] = ()
     network_default: bool = False  # no --network given: inspect's NetworkMode "default"
+    cri_log_path: str = ""  # the CRI's log file (issue 14): the shim writes the CRI format there too
 
 
 # -- conversions, by field name -----------------------------------------------

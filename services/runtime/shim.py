@@ -109,7 +109,10 @@ def run(state: str) -> None:
     os.close(null)
     log = cfg.get("log") or {}
     pump = cfg.get("pump")
-    if pump and os.access(pump, os.X_OK):
+    cri_path = cfg.get("cri_log_path") or ""
+    # A CRI container keeps the Python loop: the native pump writes doca's log
+    # alone (no CRI format, no reopen on request).
+    if pump and not cri_path and os.access(pump, os.X_OK):
         # The rest is moving bytes: the small native loop (doca-pump.c) does it
         # in this same process (same pid, same child, same mount namespace).
         passed = [fds.get(k) if fds.get(k) is not None else -1 for k in ("stdout", "stderr", "stdin", "pty")]
@@ -119,7 +122,13 @@ def run(state: str) -> None:
         os.execv(pump, [pump, state, str(pid), cfg["log_path"], str(log.get("max_size", 0)),
                         str(log.get("max_files", 1)), *map(str, passed)])
     writer = logfile.Writer(cfg["log_path"], log.get("max_size", 0), log.get("max_files", 1))
-    code = shim_io.Loop(pid, fds, writer, os.path.join(state, "attach.sock")).run()
+    cri = None
+    if cri_path:
+        try:
+            cri = logfile.CriWriter(cri_path)
+        except OSError as e:  # the container runs all the same; doca's log has its output
+            os.write(2, f"doca-shim: cannot open the CRI log {cri_path}: {e}\n".encode())
+    code = shim_io.Loop(pid, fds, writer, os.path.join(state, "attach.sock"), cri).run()
     _write_atomic(os.path.join(state, "exit.json"),
                   b'{"exit_code": %d, "finished_at": %.6f}' % (code, time.time()))
 

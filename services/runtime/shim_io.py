@@ -5,7 +5,8 @@ sizes to the pty.
 
 Clients connect to attach.sock in the state dir (the runtime relays them).
 Frames both ways: 1 byte kind, 4 bytes big-endian length, payload.
-To the shim: b"i" stdin data, b"c" close stdin, b"r" b"ROWS COLS".
+To the shim: b"i" stdin data, b"c" close stdin, b"r" b"ROWS COLS",
+b"l" reopen the CRI log file (answered b"L" with "" or the error's text).
 From the shim: b"o" stdout data, b"e" stderr data.
 Standard library only."""
 import _socket
@@ -59,9 +60,11 @@ class _Client:
 
 
 class Loop:
-    def __init__(self, pid: int, io: dict, log: logfile.Writer, attach_path: str | None):
+    def __init__(self, pid: int, io: dict, log: logfile.Writer, attach_path: str | None,
+                 cri: "logfile.CriWriter | None" = None):
         self.pid = pid
         self.log = log
+        self.cri = cri  # the CRI log file (a CRI container's), written beside doca's log
         self.poller = select.poll()
         self.outputs: dict[int, str] = {}
         self.splitters: dict[int, logfile.LineSplitter] = {}
@@ -105,6 +108,10 @@ class Loop:
         pieces = self.splitters[fd].feed(data) if data else self.splitters[fd].flush()
         if pieces:
             self.log.write([logfile.encode(name, p, now) for p in pieces])
+            if self.cri is not None:
+                # a piece without its newline is a cut (P) while the stream goes on,
+                # the last words before EOF (F) once it ends
+                self.cri.write([line for p in pieces for line in logfile.encode_cri(name, p, now, not data)])
         if data:
             frame = HEADER.pack(STREAM_KIND[name], len(data)) + data
             for cfd, client in list(self.clients.items()):
@@ -151,9 +158,25 @@ class Loop:
                 break
             payload = client.buf[HEADER.size:HEADER.size + n]
             client.buf = client.buf[HEADER.size + n:]
-            self._command(kind, payload)
+            self._command(kind, payload, fd)
 
-    def _command(self, kind: bytes, payload: bytes) -> None:
+    def _reopen_cri(self, fd: int) -> None:
+        """ReopenContainerLog: a new file at the CRI path; the asker learns
+        the outcome (b"L": "" or the error), so its answer is the truth."""
+        if self.cri is None:
+            err = "the container has no CRI log path"
+        else:
+            try:
+                self.cri.reopen()
+                err = ""
+            except OSError as e:
+                err = f"cannot reopen {self.cri.path}: {e.strerror}"
+        try:
+            self.clients[fd].sock.sendall(HEADER.pack(b"L", len(err.encode())) + err.encode())
+        except (KeyError, OSError):
+            pass
+
+    def _command(self, kind: bytes, payload: bytes, fd: int = -1) -> None:
         if kind == b"i" and self.stdin is not None:
             self.pending_in += payload
             self._flush_input()
@@ -161,6 +184,8 @@ class Loop:
             # EOF comes after the input already sent: close once it is written
             self.close_in = True
             self._flush_input()
+        elif kind == b"l":
+            self._reopen_cri(fd)
         elif kind == b"r" and self.pty is not None:
             try:
                 rows, cols = (int(x) for x in payload.split())

@@ -149,6 +149,11 @@ class RuntimeStub:
                 request_serializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.ExecutorsRequest.SerializeToString,
                 response_deserializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.ExecutorsResponse.FromString,
                 _registered_method=True)
+        self.ReopenLog = channel.unary_unary(
+                '/doca.runtime.v1.Runtime/ReopenLog',
+                request_serializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.ReopenLogRequest.SerializeToString,
+                response_deserializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.ReopenLogResponse.FromString,
+                _registered_method=True)
 
 
 class RuntimeServicer:
@@ -320,6 +325,13 @@ class RuntimeServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ReopenLog(self, request, context):
+        """The shim reopens the container's CRI log file (the kubelet rotated it).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_RuntimeServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -437,6 +449,11 @@ def add_RuntimeServicer_to_server(servicer, server):
                     servicer.Executors,
                     request_deserializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.ExecutorsRequest.FromString,
                     response_serializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.ExecutorsResponse.SerializeToString,
+            ),
+            'ReopenLog': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReopenLog,
+                    request_deserializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.ReopenLogRequest.FromString,
+                    response_serializer=doca_dot_runtime_dot_v1_dot_runtime__pb2.ReopenLogResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -1060,6 +1077,33 @@ class Runtime:
             '/doca.runtime.v1.Runtime/Executors',
             doca_dot_runtime_dot_v1_dot_runtime__pb2.ExecutorsRequest.SerializeToString,
             doca_dot_runtime_dot_v1_dot_runtime__pb2.ExecutorsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReopenLog(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/doca.runtime.v1.Runtime/ReopenLog',
+            doca_dot_runtime_dot_v1_dot_runtime__pb2.ReopenLogRequest.SerializeToString,
+            doca_dot_runtime_dot_v1_dot_runtime__pb2.ReopenLogResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -195,6 +195,7 @@ MESSAGES = {
         (201, 'links', 9, 1, '', ''),
         (360, 'health_test', 9, 1, '', ''),
         (361, 'detached', 8, 0, '', ''),
+        (490, 'cri_log_path', 9, 0, '', ''),
     ), ('doca.v1.ContainerConfig.LabelsEntry', 'doca.v1.ContainerConfig.LogOptsEntry', 'doca.v1.ContainerConfig.AnnotationsEntry')),
     'doca.v1.ContainerConfig.AnnotationsEntry': ((
         (1, 'key', 9, 0, '', ''),
@@ -813,6 +814,7 @@ SERVICES = {
         'StatPath': ('/doca.v1.Containers/StatPath', 'doca.v1.StatPathRequest', 'doca.v1.PathStat', False, False),
         'CopyFrom': ('/doca.v1.Containers/CopyFrom', 'doca.v1.CopyFromRequest', 'doca.v1.CopyChunk', False, True),
         'CopyTo': ('/doca.v1.Containers/CopyTo', 'doca.v1.CopyToInput', 'doca.v1.CopyToResponse', True, False),
+        'ReopenLog': ('/doca.v1.Containers/ReopenLog', 'doca.v1.ContainerRef', 'doca.v1.ContainerRef', False, False),
     },
     'Images': {
         'Import': ('/doca.v1.Images/Import', 'doca.v1.ImportChunk', 'doca.v1.ImageSummary', True, False),
