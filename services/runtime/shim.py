@@ -110,9 +110,7 @@ def run(state: str) -> None:
     log = cfg.get("log") or {}
     pump = cfg.get("pump")
     cri_path = cfg.get("cri_log_path") or ""
-    # A CRI container keeps the Python loop: the native pump writes doca's log
-    # alone (no CRI format, no reopen on request).
-    if pump and not cri_path and os.access(pump, os.X_OK):
+    if pump and os.access(pump, os.X_OK):
         # The rest is moving bytes: the small native loop (doca-pump.c) does it
         # in this same process (same pid, same child, same mount namespace).
         passed = [fds.get(k) if fds.get(k) is not None else -1 for k in ("stdout", "stderr", "stdin", "pty")]
@@ -120,7 +118,7 @@ def run(state: str) -> None:
             if fd >= 0:
                 os.set_inheritable(fd, True)
         os.execv(pump, [pump, state, str(pid), cfg["log_path"], str(log.get("max_size", 0)),
-                        str(log.get("max_files", 1)), *map(str, passed)])
+                        str(log.get("max_files", 1)), *map(str, passed), *([cri_path] if cri_path else [])])
     writer = logfile.Writer(cfg["log_path"], log.get("max_size", 0), log.get("max_files", 1))
     cri = None
     if cri_path:

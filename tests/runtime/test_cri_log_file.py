@@ -1,9 +1,10 @@
 """The shim's CRI log file (issue 14): a container created with
 ContainerConfig.cri_log_path gets each output line written there in the
 CRI format (`<RFC3339Nano> stdout|stderr F|P <text>`), beside doca's own
-log, whichever loop the stack prefers (a CRI container always takes the
-Python loop: the native pump writes doca's log alone). ReopenLog makes a
-new file at the path (the kubelet renamed the old one)."""
+log, by either output loop (the native pump that `make` builds, or the
+Python loop with DOCA_SHIM_PUMP=""). ReopenLog makes a new file at the
+path (the kubelet renamed the old one)."""
+import json
 import os
 import re
 import stat
@@ -79,6 +80,13 @@ def test_reopen_makes_a_new_file(engine, containers, tmp_path):
     while not (path.exists() and path.read_bytes()):
         assert time.monotonic() < deadline, "nothing written to the CRI log"
         time.sleep(0.05)
+    # the loop the stack chose is the one writing (the container's parent)
+    pid = json.loads(engine.doca("inspect", cid).stdout)[0]["State"]["Pid"]
+    with open(f"/proc/{pid}/stat") as f:
+        ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+    with open(f"/proc/{ppid}/cmdline", "rb") as f:
+        native = f.read().split(b"\0")[0].endswith(b"/doca-pump")
+    assert native == ("DOCA_SHIM_PUMP" not in engine.daemon_env)
     os.rename(path, tmp_path / "0.log.1")  # the kubelet's rotation
     stub.ReopenLog(cpb.ContainerRef(id=cid))
     assert path.exists() and path.read_bytes() == b""

@@ -13,15 +13,20 @@
  *    non-ASCII written as \uXXXX escapes and bytes that are not UTF-8 as
  *    \udcXX (Python's surrogateescape), rotated at max-size into max-file
  *    files;
+ *  - the CRI log (a CRI container's, when CRI_LOG is given): each line
+ *    also as `<RFC3339Nano> stdout|stderr F|P <text>` (logfile.encode_cri:
+ *    P for a piece of a line cut at 16 KiB, F for the rest and for the
+ *    last words before EOF), never rotated here;
  *  - attach.sock: frames of 1 kind byte + 4-byte big-endian length;
- *    in: 'i' stdin, 'c' close stdin, 'r' "ROWS COLS"; out: 'o', 'e';
+ *    in: 'i' stdin, 'c' close stdin, 'r' "ROWS COLS", 'l' reopen the CRI
+ *    log (answered 'L' with "" or the error's text); out: 'o', 'e';
  *  - exit.json: {"exit_code": N, "finished_at": T}, written atomically once
  *    the container has exited and its output is drained.
  *
  * Why C: a Python process costs ~4 MiB of private memory per container for
  * the container's whole life; this one costs a few hundred KiB.
  *
- * usage: doca-pump STATE_DIR INIT_PID LOG_PATH MAX_SIZE MAX_FILES OUT ERR IN PTY
+ * usage: doca-pump STATE_DIR INIT_PID LOG_PATH MAX_SIZE MAX_FILES OUT ERR IN PTY [CRI_LOG]
  *        (descriptor numbers, -1 when absent)
  */
 #define _GNU_SOURCE
@@ -67,6 +72,10 @@ static int max_files, log_fd = -1;
 static long long log_size;
 static char *wbuf;
 static size_t wlen, wcap;
+static const char *cri_path; /* NULL: not a CRI container */
+static int cri_fd = -1;
+static char *cbuf;
+static size_t clen, ccap;
 
 static struct output outs[2];
 static int nouts;
@@ -133,6 +142,81 @@ static void log_rotate(void)
 	}
 	log_open();
 	log_size = 0;
+}
+
+/* -- the CRI log -------------------------------------------------------------- */
+
+/* mkdir -p of the file's directory, then a new descriptor at the path;
+ * returns 0 or an errno (the old descriptor kept then). */
+static int cri_open(void)
+{
+	char dir[4200];
+	snprintf(dir, sizeof dir, "%s", cri_path);
+	for (char *p = dir + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = 0;
+		if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+			return errno;
+		*p = '/';
+	}
+	int fd = open(cri_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+	if (fd < 0)
+		return errno;
+	if (cri_fd >= 0)
+		close(cri_fd);
+	cri_fd = fd;
+	return 0;
+}
+
+static void cri_put(const void *s, size_t n)
+{
+	if (clen + n > ccap) {
+		while (ccap < clen + n)
+			ccap = ccap ? ccap * 2 : 1 << 17;
+		cbuf = realloc(cbuf, ccap);
+		if (!cbuf)
+			die("memory");
+	}
+	memcpy(cbuf + clen, s, n);
+	clen += n;
+}
+
+/* One piece of the splitter's as CRI lines: cut at 16 KiB even when it came
+ * whole; the last cut is F when the piece ends its line (or at EOF). */
+static void cri_record(const char *stream, const unsigned char *data, size_t n, const char *when, int eof)
+{
+	int whole = n && data[n - 1] == '\n';
+	if (whole)
+		n--;
+	size_t off = 0;
+	do {
+		size_t k = n - off < LINE_LIMIT ? n - off : LINE_LIMIT;
+		int last = off + k >= n;
+		cri_put(when, strlen(when));
+		cri_put(" ", 1);
+		cri_put(stream, strlen(stream));
+		cri_put(last && (whole || eof) ? " F " : " P ", 3);
+		cri_put(data + off, k);
+		cri_put("\n", 1);
+		off += k;
+	} while (off < n);
+}
+
+static void cri_flush(void)
+{
+	size_t off = 0;
+	while (cri_fd >= 0 && off < clen) {
+		ssize_t n = write(cri_fd, cbuf + off, clen - off);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			dprintf(2, "doca-pump: cannot write %s: %s\n", cri_path, strerror(errno));
+			break; /* a full disk loses CRI lines, never the container */
+		}
+		off += (size_t)n;
+	}
+	clen = 0;
 }
 
 static void wbuf_reserve(size_t more)
@@ -231,8 +315,10 @@ static void put_json_string(const unsigned char *p, size_t n)
 	put("\"", 1);
 }
 
-static void record(const struct output *o, const unsigned char *data, size_t n, const char *when)
+static void record(const struct output *o, const unsigned char *data, size_t n, const char *when, int eof)
 {
+	if (cri_path)
+		cri_record(o->stream, data, n, when, eof);
 	size_t before = wlen;
 	put("{\"log\":", 7);
 	put_json_string(data, n);
@@ -311,8 +397,22 @@ static void flush_input(void)
 	}
 }
 
-static void command(unsigned char kind, const unsigned char *payload, size_t n)
+static void command(int client, unsigned char kind, const unsigned char *payload, size_t n)
 {
+	if (kind == 'l') { /* ReopenContainerLog: a new file at the CRI path, and the outcome to the asker */
+		char err[4400] = "";
+		int e = cri_path ? cri_open() : 0;
+		if (!cri_path)
+			snprintf(err, sizeof err, "the container has no CRI log path");
+		else if (e)
+			snprintf(err, sizeof err, "cannot reopen %s: %s", cri_path, strerror(e));
+		size_t m = strlen(err);
+		unsigned char head[5] = {'L', (unsigned char)(m >> 24), (unsigned char)(m >> 16), (unsigned char)(m >> 8),
+					 (unsigned char)m};
+		send(clients[client].fd, head, 5, MSG_NOSIGNAL);
+		send(clients[client].fd, err, m, MSG_NOSIGNAL);
+		return;
+	}
 	if (kind == 'i' && stdin_fd >= 0) {
 		pending_in = realloc(pending_in, pending_in_len + n);
 		if (!pending_in)
@@ -355,7 +455,7 @@ static void client_input(int i)
 		}
 		if (c->len < 5 + len)
 			return;
-		command(c->buf[0], c->buf + 5, len);
+		command(i, c->buf[0], c->buf + 5, len);
 		memmove(c->buf, c->buf + 5 + len, c->len - 5 - len);
 		c->len -= 5 + len;
 	}
@@ -394,7 +494,7 @@ static void append(struct output *o, const unsigned char *p, size_t m, const cha
 		p += k;
 		m -= k;
 		if (o->len == LINE_LIMIT) {
-			record(o, (unsigned char *)o->pending, o->len, when);
+			record(o, (unsigned char *)o->pending, o->len, when, 0);
 			o->len = 0;
 		}
 	}
@@ -410,7 +510,7 @@ static int read_output(struct output *o)
 	now_rfc3339(when, sizeof when);
 	if (n <= 0) { /* EOF (or EIO from a pty whose other side is gone) */
 		if (o->len)
-			record(o, (unsigned char *)o->pending, o->len, when);
+			record(o, (unsigned char *)o->pending, o->len, when, 1);
 		o->len = 0;
 		return 0;
 	}
@@ -422,10 +522,10 @@ static int read_output(struct output *o)
 		if (o->len) { /* the end of a line begun in an earlier read */
 			append(o, data + start, i + 1 - start, when);
 			if (o->len)
-				record(o, (unsigned char *)o->pending, o->len, when);
+				record(o, (unsigned char *)o->pending, o->len, when, 0);
 			o->len = 0;
 		} else {
-			record(o, data + start, i + 1 - start, when);
+			record(o, data + start, i + 1 - start, when, 0);
 		}
 		start = i + 1;
 	}
@@ -461,8 +561,8 @@ static void write_exit(int code)
 
 int main(int argc, char **argv)
 {
-	if (argc != 10) {
-		dprintf(2, "usage: doca-pump STATE_DIR INIT_PID LOG_PATH MAX_SIZE MAX_FILES OUT ERR IN PTY\n");
+	if (argc != 10 && argc != 11) {
+		dprintf(2, "usage: doca-pump STATE_DIR INIT_PID LOG_PATH MAX_SIZE MAX_FILES OUT ERR IN PTY [CRI_LOG]\n");
 		return 2;
 	}
 	state_dir = argv[1];
@@ -484,6 +584,12 @@ int main(int argc, char **argv)
 	if (stdin_fd >= 0 && stdin_fd != pty_fd)
 		fcntl(stdin_fd, F_SETFL, fcntl(stdin_fd, F_GETFL) | O_NONBLOCK);
 	log_open();
+	if (argc == 11 && argv[10][0]) {
+		cri_path = argv[10];
+		int e = cri_open();
+		if (e) /* the container runs all the same; doca's log has its output */
+			dprintf(2, "doca-pump: cannot open the CRI log %s: %s\n", cri_path, strerror(e));
+	}
 	listen_attach();
 	int pidfd = (int)syscall(SYS_pidfd_open, init, 0);
 	long long deadline = -1;
@@ -543,8 +649,10 @@ int main(int argc, char **argv)
 			}
 		}
 		log_flush();
+		cri_flush();
 	}
 	log_flush();
+	cri_flush();
 	int status = 0;
 	while (waitpid(init, &status, 0) < 0 && errno == EINTR)
 		;
