@@ -145,6 +145,10 @@ class Containers:
             if cfg.cri_log_path and not validate.text(cfg.cri_log_path, "cri_log_path", 4096).startswith("/"):
                 raise InvalidArgument(f"cri_log_path must be an absolute path: {cfg.cri_log_path}")
             spec.cri_log_path = cfg.cri_log_path  # the CRI face's (issue 14): the shim writes it
+            # the CRI's and the Engine API's lists, checked by the runtime (security/system_paths.py)
+            spec.masked_paths.extend(cfg.masked_paths)
+            spec.readonly_paths.extend(cfg.readonly_paths)
+            spec.masked_paths_set, spec.readonly_paths_set = cfg.masked_paths_set, cfg.readonly_paths_set
             spec.pid_mode, spec.ipc_mode, spec.uts_mode = pid_mode, ipc_mode, uts_mode
             spec.volumes_from.extend(cfg.volumes_from)
             spec.mac_address = cfg.mac_address
@@ -247,7 +251,7 @@ class Containers:
         mounts = []
         for v in volumes:
             source, dest, ro, copy = v[:4]
-            options = ["rbind", "rprivate", "ro" if ro else "rw"]
+            options = ["rbind", getattr(v, "propagation", "") or "rprivate", "ro" if ro else "rw"]
             if source.startswith("/"):
                 mounts.append(rpb.Mount(destination=dest, type="bind", source=source, options=options))
                 continue

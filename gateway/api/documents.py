@@ -105,7 +105,9 @@ def _mounts(spec, sandbox) -> list:
                         "RW": rw, "Propagation": ""})
         else:
             out.append({"Type": "bind", "Source": m.source, "Destination": m.destination,
-                        "Mode": mode or "", "RW": rw, "Propagation": "rprivate"})
+                        "Mode": mode or "", "RW": rw,
+                        "Propagation": next((o for o in m.options if o.endswith(("private", "shared", "slave"))),
+                                            "rprivate")})
     return out
 
 
@@ -175,6 +177,10 @@ def _host_config(spec, sandbox) -> dict:
         out.setdefault(key, 0)
     out["MaskedPaths"] = None if spec.privileged else [] if unconfined else list(MASKED_PATHS)
     out["ReadonlyPaths"] = None if spec.privileged else [] if unconfined else list(READONLY_PATHS)
+    if spec.masked_paths_set and not spec.privileged:  # given (CRI, Engine API): what the container got
+        out["MaskedPaths"] = list(spec.masked_paths)
+    if spec.readonly_paths_set and not spec.privileged:
+        out["ReadonlyPaths"] = list(spec.readonly_paths)
     if spec.init:  # Docker's *bool: absent unless --init was given
         out["Init"] = True
     if spec.annotations:  # docker 28's, omitempty

@@ -8,7 +8,7 @@ import os
 from common import units, validate
 from common.errors import InvalidArgument
 from doca.runtime.v1 import runtime_pb2 as rpb
-from gateway.api.spec import VolumeSpec
+from gateway.api.spec import PROPAGATIONS, VolumeSpec
 
 _TRUE, _FALSE = ("", "1", "true"), ("0", "false")
 _KEYS = {"type", "source", "src", "target", "destination", "dst", "readonly", "ro", "consistency",
@@ -80,11 +80,11 @@ def parse(text: str) -> VolumeSpec | rpb.Mount:
         if not source.startswith("/"):
             raise _config(kind, f"invalid mount path: '{source}' mount path must be absolute")
         propagation = _one(fields, "bind-propagation")
-        if propagation not in ("", "rprivate", "private"):
-            raise _config(kind, f"bind-propagation={propagation} is not supported by doca (rprivate only)")
+        if propagation and propagation not in PROPAGATIONS:
+            raise _config(kind, f"invalid propagation mode: {propagation}")
         if not os.path.exists(source):
             raise _config(kind, f"bind source path does not exist: {source}")
-        return VolumeSpec(source, target, read_only)
+        return VolumeSpec(source, target, read_only, propagation=propagation)
     if source.startswith("/"):  # Docker's daemon takes it for a volume's name
         raise InvalidArgument(f'create {source}: "{source}" includes invalid characters for a local volume name, '
                               'only "[a-zA-Z0-9][a-zA-Z0-9_.-]" are allowed. If you intended to pass a host '

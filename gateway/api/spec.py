@@ -180,6 +180,7 @@ class VolumeSpec(typing.NamedTuple):
     # when missing ((key, value) pairs; an existing volume keeps its own).
     labels: tuple = ()
     options: tuple = ()
+    propagation: str = ""  # a bind's (-v SRC:DST:rslave, --mount bind-propagation=); "" = rprivate
 
 
 def _volume_error(text: str, kind: str, problem: str) -> InvalidArgument:
@@ -206,15 +207,27 @@ def parse_volume(text: str) -> VolumeSpec:
     source, dest = parts[0], parts[1]
     options = parts[2].split(",") if len(parts) == 3 else []
     for opt in options:
-        if opt not in ("ro", "rw", "nocopy"):
+        if opt not in ("ro", "rw", "nocopy") and opt not in PROPAGATIONS:
             raise InvalidArgument(f"invalid mode: {validate.cut(opt, 40)} (in volume specification "
-                                  f"'{validate.cut(text)}': use ro, rw or nocopy)")
+                                  f"'{validate.cut(text)}': use ro, rw, nocopy or a propagation: "
+                                  f"{', '.join(PROPAGATIONS)})")
+    propagations = [o for o in options if o in PROPAGATIONS]
+    if len(propagations) > 1:
+        raise InvalidArgument(f"invalid mode: {parts[2]}")
     problem = validate.destination_problem(dest)
     if problem:
         raise _volume_error(text, "bind" if source.startswith("/") else "volume", problem)
     if not source.startswith("/"):
+        if propagations:  # Docker's words: propagation is a bind's option
+            raise _volume_error(text, "volume", "field BindOptions must not be specified")
         validate.volume_name(source)
-    return VolumeSpec(source, dest, "ro" in options, "nocopy" not in options)
+    return VolumeSpec(source, dest, "ro" in options, "nocopy" not in options,
+                      propagation=propagations[0] if propagations else "")
+
+
+# A bind's mount propagation, Docker's modes (the runtime's init applies it;
+# the source must itself be a shared mount for shared/rshared to reach the host).
+PROPAGATIONS = ("private", "rprivate", "shared", "rshared", "slave", "rslave")
 
 
 def network_mode(cfg) -> str:

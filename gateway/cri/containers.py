@@ -5,7 +5,7 @@ namespace), created without starting, as the CRI's Create/Start split.
 The CRI log file (log_directory/log_path) is written by the runtime's shim
 (doca.v1 ContainerConfig.cri_log_path), beside doca's own log; ReopenContainerLog
 is doca.v1 ReopenLog.
-Not done yet (this slice): devices, masked/read-only paths, UpdateContainerResources."""
+Not done yet (this slice): devices, UpdateContainerResources."""
 import json
 import os
 
@@ -110,6 +110,14 @@ def _security(c, sc) -> None:
     seccomp = _seccomp(sc)
     if seccomp:
         c.security_opt.append(seccomp)
+    # A list given replaces doca's default one; an empty one is the CRI's
+    # nil on the wire (the default kept), as containerd reads it.
+    if sc.masked_paths:
+        c.masked_paths.extend(sc.masked_paths)
+        c.masked_paths_set = True
+    if sc.readonly_paths:
+        c.readonly_paths.extend(sc.readonly_paths)
+        c.readonly_paths_set = True
 
 
 def _seccomp(sc) -> str:

@@ -99,8 +99,6 @@ _REFUSED_HOST = {
     "IOMaximumBandwidth": "Windows only",
     "Cgroup": "joining another container's cgroup is not supported by doca",
     "KernelMemoryTCP": "kernel TCP memory limits are not supported by doca",
-    "MaskedPaths": "only [] (none: systempaths=unconfined) or null (Docker's) is supported by doca",
-    "ReadonlyPaths": "only [] (none: systempaths=unconfined) or null (Docker's) is supported by doca",
     "Capabilities": "the capability set is given by CapAdd/CapDrop",
 }
 # (Config.Shell, OnBuild, ArgsEscaped: kept by Docker, read by no run: accepted.)
@@ -323,11 +321,16 @@ def _from_docker(body: dict, name: str, several_networks: bool) -> tuple[pb.Cont
     cfg.security_opt.extend(_strs(host.get("SecurityOpt"), "HostConfig.SecurityOpt"))
     # The docker CLI sends --security-opt systempaths=unconfined as both lists empty.
     masked, readonly = host.get("MaskedPaths"), host.get("ReadonlyPaths")
-    if masked == [] or readonly == []:
-        if masked != [] or readonly != []:
-            raise _bad("HostConfig.MaskedPaths", "doca unmasks both MaskedPaths and ReadonlyPaths or neither")
+    if masked == [] and readonly == []:
         if "systempaths=unconfined" not in cfg.security_opt:
             cfg.security_opt.append("systempaths=unconfined")
+    else:  # a list given replaces Docker's default one (null keeps it; [] is none)
+        if masked is not None:
+            cfg.masked_paths.extend(_strs(masked, "HostConfig.MaskedPaths"))
+            cfg.masked_paths_set = True
+        if readonly is not None:
+            cfg.readonly_paths.extend(_strs(readonly, "HostConfig.ReadonlyPaths"))
+            cfg.readonly_paths_set = True
     cfg.tmpfs.extend(f"{path}:{opts}" if opts else path
                      for path, opts in _strmap(host.get("Tmpfs"), "HostConfig.Tmpfs").items())
     cfg.memory = _size(host.get("Memory"), "HostConfig.Memory")

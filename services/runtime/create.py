@@ -10,9 +10,9 @@ import time
 from common import atomic, crashpoints
 from common.errors import FailedPrecondition, Internal, InvalidArgument
 from services.runtime import devices, executors, model, names, root_mount, shim_client, signals, spec as ocispec, users
-from services.runtime import joined_ns, namespace_modes
+from services.runtime import joined_ns, namespace_modes, rootfs_linux
 from services.runtime.proc import signal_process
-from services.runtime.security import options, payload as security_payload
+from services.runtime.security import options, payload as security_payload, system_paths
 from services.runtime.state import RuntimeState
 from services.runtime.store import Record
 
@@ -193,6 +193,13 @@ class CreateMixin(RuntimeState):
             terminal=spec.tty, console_size=_size(spec.console_size),
             privileged=security.privileged, userns=userns_of(spec), cgroupns=cgroupns_of(spec))
         options.apply_to_config(config, security)
+        system_paths.apply(config, spec, security.privileged)
+        # An rshared or rslave bind needs the root's propagation to match in
+        # runc and crun (crun's default is private), as containerd sets it.
+        if rootfs_linux.shares_mounts(config):
+            config["linux"]["rootfsPropagation"] = "rshared"
+        elif any(o in ("slave", "rslave") for m in mounts for o in m.get("options", ())):
+            config["linux"]["rootfsPropagation"] = "rslave"
         namespace_modes.apply(config, spec.pid_mode, spec.ipc_mode, spec.uts_mode)
         config["linux"]["resources"]["devices"] = devices.rules(security.privileged, spec.resources)
         payload = security_payload.for_init(config, self.seccomp)

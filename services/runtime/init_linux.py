@@ -137,7 +137,8 @@ def _prepare(spec: dict, rootfs: str, cgroup_view: dict, console: int | None,
         # Rooted at the cgroups just joined: the container sees "/" there and
         # nothing above (no hierarchy root, no release_agent: CVE-2022-0492).
         sc.unshare(sc.CLONE_NEWCGROUP)
-    sc.mount(None, "/", None, sc.MS_REC | sc.MS_SLAVE, None)
+    if not rootfs_linux.shares_mounts(spec):  # else the host's peer groups are kept (rootfs_linux.py)
+        sc.mount(None, "/", None, sc.MS_REC | sc.MS_SLAVE, None)
     if spec.get("hostname"):
         sc.sethostname(spec["hostname"])
     if spec.get("domainname"):

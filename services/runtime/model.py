@@ -143,6 +143,12 @@ class ContainerSpec:
     links: tuple[str, ...] = ()
     network_default: bool = False  # no --network given: inspect's NetworkMode "default"
     cri_log_path: str = ""  # the CRI's log file (issue 14): the shim writes the CRI format there too
+    # linux.maskedPaths/readonlyPaths instead of Docker's defaults when *_set
+    # (services/runtime/security/system_paths.py)
+    masked_paths: tuple[str, ...] = ()
+    readonly_paths: tuple[str, ...] = ()
+    masked_paths_set: bool = False
+    readonly_paths_set: bool = False
 
 
 # -- conversions, by field name -----------------------------------------------

@@ -8,16 +8,20 @@ form of options too long for mount(2).
 Standard library only: the shim imports this."""
 import os
 
-from services.runtime import syscalls as sc, userns_linux
+from services.runtime import rootfs_linux, syscalls as sc, userns_linux
 
 
 def mount_rootfs(bundle: str, spec: dict, rootfs_mount: dict | None, state: str, userns: dict | None) -> None:
     sc.unshare(sc.CLONE_NEWNS)
-    # Slave, not private: mounts the host removes later vanish here too.
-    sc.mount(None, "/", None, sc.MS_REC | sc.MS_SLAVE, None)
+    shared = rootfs_linux.shares_mounts(spec)
+    if not shared:
+        # Slave, not private: mounts the host removes later vanish here too.
+        sc.mount(None, "/", None, sc.MS_REC | sc.MS_SLAVE, None)
     if rootfs_mount:
         target = os.path.join(bundle, spec.get("root", {}).get("path", "rootfs"))
         os.makedirs(target, exist_ok=True)
+        if shared:  # an rshared bind: the host's peer groups kept, the overlay kept off them
+            rootfs_linux.private_parent(target)
         options = list(rootfs_mount.get("options", ()))
         if userns:  # the layers seen through the container's id map (userns_linux.py)
             fd = userns_linux.holder(userns["uid"], userns["gid"], userns["size"])

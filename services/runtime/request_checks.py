@@ -3,6 +3,7 @@ at the servicer's door before the runtime writes anything; create.py and
 the domain modules check the rest (limits, policies, security options)."""
 from common import validate
 from common.errors import InvalidArgument
+from services.runtime.security import system_paths
 
 
 def container_spec(spec) -> None:
@@ -24,6 +25,7 @@ def container_spec(spec) -> None:
             validate.absolute(m.source, "bind mount source")
     if spec.stop_signal:
         signal_name(spec.stop_signal)
+    system_paths.check(spec)
     for opt in spec.security_opt:
         validate.seccomp_option(opt)  # a profile's content, never a path the runtime would read
     if spec.log.max_size < 0 or spec.log.max_file < 0:

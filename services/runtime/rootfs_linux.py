@@ -238,13 +238,61 @@ def create_devices(rootfs: str, in_userns: bool = False) -> None:
         os.umask(old)
 
 
-def pivot(rootfs: str) -> None:
+def pivot(rootfs: str, shared: bool = False) -> None:
     """pivot_root(".", ".") then detach the old root: no host path stays
-    reachable from the container."""
-    os.chdir(rootfs)
-    sc.pivot_root(".", ".")
+    reachable from the container. When the namespace still shares peer
+    groups with the host's (shares_mounts), the old root is made a slave
+    first, as runc does, so that its detaching never reaches the host."""
+    if not shared:
+        os.chdir(rootfs)
+        sc.pivot_root(".", ".")
+        sc.umount2(".", sc.MNT_DETACH)
+        os.chdir("/")
+        return
+    # runc's order: "." must name the old root for mount(2), which does not
+    # step onto the mount stacked over the cwd as umount2(2) does.
+    old = os.open("/", os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        os.chdir(rootfs)
+        sc.pivot_root(".", ".")
+        os.fchdir(old)
+    finally:
+        os.close(old)
+    sc.mount(None, ".", None, sc.MS_SLAVE | sc.MS_REC, None)
     sc.umount2(".", sc.MNT_DETACH)
     os.chdir("/")
+
+
+def shares_mounts(spec: dict) -> bool:
+    """A bind asks for shared propagation (-v SRC:DST:rshared, the CRI's
+    PROPAGATION_BIDIRECTIONAL): runc's rootfsPropagation "rshared", as
+    containerd sets it. Neither the shim's nor the init's mount namespace
+    turns / into a slave then (a slave never propagates back to its
+    master): their copies of the host's shared mounts stay its peers, and
+    the init's bind of the source joins that peer group. The mount holding
+    the bundle is made private instead (private_parent), so that the
+    overlay stays out of the host and pivot_root accepts it."""
+    return any(o in ("shared", "rshared") for m in spec.get("mounts", ()) for o in (m.get("options") or ()))
+
+
+def mount_of(path: str) -> tuple[str, list[str]]:
+    """The mount `path` lies on: its mount point (the longest one above it
+    in /proc/self/mountinfo) and its optional fields (shared:N, master:N)."""
+    path = os.path.realpath(path)
+    best, tags = "/", []
+    with open("/proc/self/mountinfo", "rb") as f:
+        for line in f:
+            fields = line.decode("utf-8", "surrogateescape").split(" ")
+            point = fields[4].replace("\\040", " ").replace("\\011", "\t").replace("\\012", "\n")
+            point = point.replace("\\134", "\\")
+            if (path == point or path.startswith(point.rstrip("/") + "/")) and len(point) >= len(best):
+                best, tags = point, fields[6:fields.index("-")]
+    return best, tags
+
+
+def private_parent(path: str) -> None:
+    """The mount `path` lies on made private, in this mount namespace only."""
+    sc.mount(None, mount_of(path)[0], None, sc.MS_PRIVATE, None)
 
 
 def mask_paths(paths) -> None:
@@ -293,7 +341,7 @@ def setup(spec: dict, rootfs: str, cgroup_view: dict, in_userns: bool = False) -
                 host_devices(rootfs, spec.get("linux", {}).get("devices"), in_userns)
             finally:
                 os.umask(old)
-    pivot(rootfs)
+    pivot(rootfs, shares_mounts(spec))
     linux = spec.get("linux", {})
     mask_paths(linux.get("maskedPaths"))
     write_sysctls(linux.get("sysctl"))

@@ -9,7 +9,7 @@ import signal
 import time
 
 from common.errors import FailedPrecondition, InvalidArgument
-from services.runtime import joined_ns, shim_client
+from services.runtime import joined_ns, propagation, shim_client
 from services.runtime.proc import signal_process
 from services.runtime.create import START_ERRORS
 from services.runtime.state import RuntimeState
@@ -22,6 +22,11 @@ class StartMixin(RuntimeState):
         if rec.status in ("running", "paused"):
             return rec
         was, finished = rec.status, rec.finished_at
+        try:
+            propagation.check(rec.spec.mounts)  # Docker's daemon's check, at each start
+        except FailedPrecondition as e:
+            self._start_failed(rec, e)
+            raise
         if rec.status in ("exited", "restarting") or joined_ns.waiting(rec):
             with self.store.lock:
                 rec.manually_stopped = False

@@ -239,7 +239,6 @@ def test_missing_image_is_docker_404_and_docker_run_tries_a_pull(api, docker_cli
 @pytest.mark.parametrize("body, field", [
     ({"HostConfig": {"DeviceRequests": [{"Count": -1, "Capabilities": [["gpu"]]}]}}, "HostConfig.DeviceRequests"),
     ({"NetworkDisabled": True}, "Config.NetworkDisabled"),
-    ({"HostConfig": {"MaskedPaths": ["/proc/kcore"]}}, "HostConfig.MaskedPaths"),
     ({"HostConfig": {"Isolation": "hyperv"}}, "HostConfig.Isolation"),
     ({"HostConfig": {"Mounts": [{"Type": "bind", "Source": "/tmp", "Target": "/x",
                                  "BindOptions": {"CreateMountpoint": True}}]}}, "CreateMountpoint"),
@@ -309,8 +308,25 @@ def test_systempaths_unconfined_as_the_docker_cli_sends_it(api, docker_cli, made
                "busybox", "true")
     host = api.inspect_container(name)["HostConfig"]
     assert host["MaskedPaths"] == [] and host["ReadonlyPaths"] == []
-    status, out = create(api, {"Image": "busybox", "HostConfig": {"MaskedPaths": [], "ReadonlyPaths": None}})
-    assert status == 400 and "MaskedPaths" in out["message"]
+
+
+
+def test_masked_and_readonly_paths_as_given(api, stack, made):
+    """A list replaces Docker's default one, [] is none, null keeps it (issue 14)."""
+    name = made()
+    status, out = create(api, {"Image": "busybox", "Cmd": ["sh", "-c", "wc -c < /etc/passwd; "
+                                                                   "touch /tmp/x || echo ro"],
+                               "HostConfig": {"NetworkMode": "none", "MaskedPaths": ["/etc/passwd"],
+                                              "ReadonlyPaths": ["/tmp"]}}, name)
+    assert status == 201, out
+    host = api.inspect_container(name)["HostConfig"]
+    assert host["MaskedPaths"] == ["/etc/passwd"] and host["ReadonlyPaths"] == ["/tmp"]
+    assert run_to_end(api, stack, name).split()[0] == "0" and "ro" in stack.doca("logs", name).stdout
+    other = made()
+    status, out = create(api, {"Image": "busybox", "HostConfig": {"NetworkMode": "none", "MaskedPaths": [],
+                                                                  "ReadonlyPaths": None}}, other)
+    host = api.inspect_container(other)["HostConfig"]
+    assert status == 201 and host["MaskedPaths"] == [] and "/proc/sys" in host["ReadonlyPaths"]
 
 
 def test_links_on_the_default_bridge(api, docker_cli, made):

@@ -196,6 +196,10 @@ MESSAGES = {
         (360, 'health_test', 9, 1, '', ''),
         (361, 'detached', 8, 0, '', ''),
         (490, 'cri_log_path', 9, 0, '', ''),
+        (500, 'masked_paths', 9, 1, '', ''),
+        (501, 'readonly_paths', 9, 1, '', ''),
+        (502, 'masked_paths_set', 8, 0, '', ''),
+        (503, 'readonly_paths_set', 8, 0, '', ''),
     ), ('doca.v1.ContainerConfig.LabelsEntry', 'doca.v1.ContainerConfig.LogOptsEntry', 'doca.v1.ContainerConfig.AnnotationsEntry')),
     'doca.v1.ContainerConfig.AnnotationsEntry': ((
         (1, 'key', 9, 0, '', ''),
