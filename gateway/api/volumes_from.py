@@ -4,7 +4,7 @@ service gives it), at the same paths, read-only with :ro, writable with
 :rw, else as that container has them."""
 from common.errors import InvalidArgument
 from doca.runtime.v1 import runtime_pb2 as rpb
-from gateway.api.spec import VolumeSpec
+from gateway.api.spec import PROPAGATIONS, VolumeSpec
 
 
 def _split(text: str) -> tuple[str, str]:
@@ -26,5 +26,7 @@ def volumes(runtime, values) -> list[VolumeSpec]:
             if not m.volume and not (m.type in ("", "bind") and m.destination in binds):
                 continue
             read_only = mode == "ro" or (not mode and "ro" in m.options)
-            out.append(VolumeSpec(m.volume or m.source, m.destination, read_only, copy=False))
+            propagation = "" if m.volume else next((o for o in m.options if o in PROPAGATIONS), "")
+            out.append(VolumeSpec(m.volume or m.source, m.destination, read_only, copy=False,
+                                  propagation=propagation))  # a bind's kept, as Docker's
     return out

@@ -26,3 +26,8 @@ CASES += [
     case("propagation-start-private-source", "start %n", setup=f"{CREATE} -v /tmp:/m:rslave %i true",
          cleanup=RM),
 ]
+CASES += [
+    case("propagation-volumes-from-keeps-it", "inspect -f '{{json .Mounts}}' %n",
+         setup=("create --network none --name %m -v /etc:/m:ro,rslave %i true",
+                f"{CREATE} --volumes-from %m %i true"), cleanup=(RM, "rm -f %m")),
+]
