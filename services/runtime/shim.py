@@ -100,6 +100,15 @@ def run(state: str) -> None:
     except OSError as e:
         os.write(1, f"err 125 {e}\n".encode())
         os._exit(1)
+    cri_path = cfg.get("cri_log_path") or ""
+    cri = None
+    if cri_path:
+        # made before the container is reported created: the kubelet (and
+        # critest) open the file as soon as StartContainer returns
+        try:
+            cri = logfile.CriWriter(cri_path)
+        except OSError as e:  # the container runs all the same; doca's log has its output
+            os.write(2, f"doca-shim: cannot open the CRI log {cri_path}: {e}\n".encode())
     me = os.getpid()
     _write_atomic(os.path.join(state, "init.pid"), f"{pid} {me} {proc.start_time(me)}".encode())
     os.write(1, f"ok {pid}\n".encode())
@@ -109,7 +118,6 @@ def run(state: str) -> None:
     os.close(null)
     log = cfg.get("log") or {}
     pump = cfg.get("pump")
-    cri_path = cfg.get("cri_log_path") or ""
     if pump and os.access(pump, os.X_OK):
         # The rest is moving bytes: the small native loop (doca-pump.c) does it
         # in this same process (same pid, same child, same mount namespace).
@@ -120,12 +128,6 @@ def run(state: str) -> None:
         os.execv(pump, [pump, state, str(pid), cfg["log_path"], str(log.get("max_size", 0)),
                         str(log.get("max_files", 1)), *map(str, passed), *([cri_path] if cri_path else [])])
     writer = logfile.Writer(cfg["log_path"], log.get("max_size", 0), log.get("max_files", 1))
-    cri = None
-    if cri_path:
-        try:
-            cri = logfile.CriWriter(cri_path)
-        except OSError as e:  # the container runs all the same; doca's log has its output
-            os.write(2, f"doca-shim: cannot open the CRI log {cri_path}: {e}\n".encode())
     code = shim_io.Loop(pid, fds, writer, os.path.join(state, "attach.sock"), cri).run()
     _write_atomic(os.path.join(state, "exit.json"),
                   b'{"exit_code": %d, "finished_at": %.6f}' % (code, time.time()))

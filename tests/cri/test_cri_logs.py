@@ -82,6 +82,7 @@ def test_reopen_after_rotation(crictl, specs, pod, runtime_stub):
     cid = _start(crictl, specs, pod, "echo first; while [ ! -e /tmp/go ]; do sleep 0.05; done; echo second; "
                                      "sleep 60")
     path = pod[2] / "talker" / "0.log"
+    assert path.exists()  # as StartContainer returns: the kubelet opens it then
     deadline = time.monotonic() + 10
     while not (path.exists() and path.read_text()):
         assert time.monotonic() < deadline, "nothing written to the CRI log"
