@@ -112,7 +112,9 @@ def test_a_stopped_container_gives_its_port_to_the_next(stack, env: Env):
 
     r = stack.doca("start", p1, check=False)
     assert r.returncode == 1 and r.stdout == ""
-    assert r.stderr.count("\n") == 1 and f"0.0.0.0:{port}/tcp failed: port is already allocated" in r.stderr
+    # the daemon's error, then start's summary line, as Docker's
+    assert r.stderr.splitlines()[1:] == [f"doca: failed to start containers: {p1}"], r.stderr
+    assert f"0.0.0.0:{port}/tcp failed: port is already allocated" in r.stderr.splitlines()[0]
     assert _state(stack, p1)["Status"] == "exited" and _rules_of(stack, cid) == []
 
     stack.doca("rm", "-f", p2)

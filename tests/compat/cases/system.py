@@ -2,8 +2,9 @@
 from tests.compat.case import case
 
 # The build cache emptied first: doca's builder keeps one (Build Cache in
-# system df), docker 20.10's classic builder none, whatever cases built before.
-NO_CACHE = "builder prune -af"
+# system df), docker 20.10's classic builder none, whatever cases built before;
+# and the stopped containers a failing case of either engine may have kept.
+EMPTIED = ("builder prune -af", "container prune -f")  # and no container an earlier case left
 
 CASES = [
     case("version-client-api", "version --format '{{.Client.APIVersion}}'", ignore="stdout"),
@@ -14,8 +15,8 @@ CASES = [
          setup="create --network none --name %n %i true", cleanup="rm -f %n"),
     case("info-images", "info --format '{{.Images}}'"),
     case("info-cgroup-version", "info --format '{{.CgroupVersion}}'"),
-    case("system-df-format", "system df --format '{{.Type}}'", setup=NO_CACHE),
-    case("system-df-header", "system df", setup=NO_CACHE),
+    case("system-df-format", "system df --format '{{.Type}}'", setup=EMPTIED),
+    case("system-df-header", "system df", setup=EMPTIED),
     case("network-ls-none", "network ls --filter name=none --format '{{.Name}} {{.Driver}}'"),
     case("network-inspect-none", "network inspect -f '{{.Name}} {{.Driver}}' none"),
     case("network-inspect-missing", "network inspect nosuchnet-compat", says="no such network"),
@@ -46,11 +47,11 @@ CASES += [
     case("version-format-client-os", "version --format '{{.Client.Os}}/{{.Client.Arch}}'"),
     case("info-format-bad-function", "info --format '{{nosuchfunc .Name}}'", says="not defined"),
     case("system-df-format-table", "system df --format 'table {{.Type}}\t{{.TotalCount}}\t{{.Active}}'",
-         setup=NO_CACHE),
-    case("system-df-format-reclaimable", "system df --format '{{.Type}}: {{.Reclaimable}}'", setup=NO_CACHE),
+         setup=EMPTIED),
+    case("system-df-format-reclaimable", "system df --format '{{.Type}}: {{.Reclaimable}}'", setup=EMPTIED),
     case("system-df-format-json-row", "system df --format '{{json .Type}}'"),
     case("system-df-with-container", "system df --format '{{.Type}} {{.TotalCount}} {{.Active}}'",
-         setup=(NO_CACHE, "create --network none --name %n %i true"), cleanup="rm -f %n"),
+         setup=(*EMPTIED, "create --network none --name %n %i true"), cleanup="rm -f %n"),
     case("system-df-verbose-format", "system df -v --format '{{range .Images}}{{.Repository}}:{{.Tag}} {{end}}'"),
     case("system-df-format-bad", "system df --format '{{.Type'", says="template parsing error"),
 ]
@@ -102,7 +103,7 @@ CASES += [
          cleanup="volume rm -f %v", says="nope"),
     case("inspect-format-missing-deep-key", "inspect -f '[{{.HostConfig.Nope}}]' %n",
          setup="create --network none --name %n %i true", cleanup="rm -f %n", says="map has no entry for key"),
-    case("system-df-verbose", "system df -v", setup=(NO_CACHE, "create --network none --name %n %i sh -c 'echo a b'"),
+    case("system-df-verbose", "system df -v", setup=(*EMPTIED, "create --network none --name %n %i sh -c 'echo a b'"),
          cleanup="rm -f %n"),
 ]
 
