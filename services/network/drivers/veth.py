@@ -1,6 +1,6 @@
 """Endpoint set-up: a veth pair from the bridge into a container's namespace.
 
-The host end ("vd" + 10 hex) joins the bridge and goes up. The peer is made
+The host end ("vd" + 10 hex) is made on the bridge and up. The peer is made
 directly inside the target namespace as eth0 (eth1, eth2... for a
 container's further networks; one netlink request: no temporary name on the
 host, nothing to rename), with the MAC derived from its address; then, over
@@ -35,7 +35,9 @@ def create_endpoint(ipr, ns_fd: int, bridge_index: int, host_if: str,
             f"host interface {host_if} already exists: detach the container first")
     sized = {"mtu": mtu} if mtu else {}
     try:
-        ipr.link("add", ifname=host_if, kind="veth", **sized,
+        # On the bridge and up from its creation: two netlink requests fewer
+        # than a lookup of its index and a "set" after (~2-4 ms an attach).
+        ipr.link("add", ifname=host_if, kind="veth", master=bridge_index, state="up", **sized,
                  peer={"ifname": ifname, "net_ns_fd": ns_fd, "address": mac, **sized})
     except NetlinkError as e:
         if e.code == errno.EEXIST:
@@ -45,10 +47,8 @@ def create_endpoint(ipr, ns_fd: int, bridge_index: int, host_if: str,
             raise FailedPrecondition(f"cannot create veth pair {host_if} with mtu {mtu}: invalid argument") from None
         raise Internal(f"cannot create veth pair {host_if}: {e}") from None
     try:
-        index = find_link(ipr, host_if)["index"]
-        ipr.link("set", index=index, master=bridge_index, state="up")
         if isolated:
-            ipr.brport("set", index=index, isolated=1)
+            ipr.brport("set", index=find_link(ipr, host_if)["index"], isolated=1)
         _configure_peer(ns_fd, ifname, ip, subnet, gateway if default_route else None)
     except BaseException:
         try:
