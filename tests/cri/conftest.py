@@ -1,6 +1,7 @@
 """Fixtures of the CRI face's tests: crictl (cri-tools, unpacked from the
 conformance kit into a temporary directory) and runtime.v1 stubs, both on
 the shared stack's cri.sock."""
+import json
 import lzma
 import os
 import pathlib
@@ -60,3 +61,14 @@ def runtime_stub(cri_channel):
 @pytest.fixture(scope="session")
 def image_stub(cri_channel):
     return api_pb2_grpc.ImageServiceStub(cri_channel)
+
+
+@pytest.fixture
+def specs(tmp_path):
+    """write(name, doc) -> path of a JSON config for crictl."""
+    def write(name: str, doc: dict) -> str:
+        path = tmp_path / name
+        path.write_text(json.dumps(doc))
+        return str(path)
+    return write
+

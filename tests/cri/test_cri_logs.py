@@ -17,15 +17,6 @@ LINE = re.compile(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z) (stdout|stderr) ([
 
 
 @pytest.fixture
-def specs(tmp_path):
-    def write(name: str, doc: dict) -> str:
-        path = tmp_path / name
-        path.write_text(json.dumps(doc))
-        return str(path)
-    return write
-
-
-@pytest.fixture
 def pod(crictl, specs, tmp_path):
     """A pod whose log directory is under tmp_path (made by the shim), its
     config path, the directory; stopped and removed after the test."""

@@ -2,21 +2,11 @@
 context's lists replace the default ones) and its mounts' propagation
 (PROPAGATION_HOST_TO_CONTAINER = rslave, PROPAGATION_BIDIRECTIONAL =
 rshared, the source a shared mount as the kubelet's would be)."""
-import json
 import subprocess
 
 import pytest
 
 HOST_TO_CONTAINER, BIDIRECTIONAL = 1, 2
-
-
-@pytest.fixture
-def specs(tmp_path):
-    def write(name: str, doc: dict) -> str:
-        path = tmp_path / name
-        path.write_text(json.dumps(doc))
-        return str(path)
-    return write
 
 
 @pytest.fixture

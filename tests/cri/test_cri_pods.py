@@ -15,16 +15,6 @@ from tests.support.stack import free_port
 
 
 @pytest.fixture
-def specs(tmp_path):
-    """write(name, doc) -> path of a JSON config for crictl."""
-    def write(name: str, doc: dict) -> str:
-        path = tmp_path / name
-        path.write_text(json.dumps(doc))
-        return str(path)
-    return write
-
-
-@pytest.fixture
 def pods(crictl):
     """Pods made by a test, stopped and removed after it (whatever it did)."""
     made = []
