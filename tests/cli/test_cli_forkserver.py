@@ -77,7 +77,10 @@ def _both(stack, *args, **kw) -> tuple[subprocess.CompletedProcess, subprocess.C
 
 def test_the_stack_serves_the_cli_from_a_fork(stack):
     server = _server_pid(stack)
-    proc = subprocess.Popen([DOCA, "run", "--rm", "--network", "none", "busybox", "sleep", "30"],
+    # --sig-proxy=false: Ctrl-C is the CLI's own (with the proxy, Docker's
+    # default, it goes to the container, whose sleep as PID 1 ignores it)
+    proc = subprocess.Popen([DOCA, "run", "--rm", "--sig-proxy=false", "--name", "fs-ctrl-c", "--network", "none",
+                             "busybox", "sleep", "30"],
                             env=stack.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         # the call runs in a child of the server, not in the process we started
@@ -87,6 +90,7 @@ def test_the_stack_serves_the_cli_from_a_fork(stack):
     finally:
         proc.send_signal(signal.SIGINT)
         proc.communicate(timeout=30)
+        stack.doca("rm", "-f", "fs-ctrl-c", check=False)
     assert proc.returncode == 130  # Ctrl-C: as the Python CLI answers it
     assert wait_for(lambda: not _children(server), timeout=10)
 
