@@ -87,6 +87,10 @@ def test_the_stack_serves_the_cli_from_a_fork(stack):
         workers = wait_for(lambda: _children(server), timeout=10)
         assert workers and proc.pid not in workers
         assert pathlib.Path(f"/proc/{proc.pid}/exe").resolve().name == "doca"
+        # Ctrl-C once the container runs: earlier, the create the gateway is
+        # making would finish after the clean-up below and stay (as Docker's)
+        assert wait_for(lambda: stack.doca("inspect", "-f", "{{.State.Running}}", "fs-ctrl-c",
+                                           check=False).stdout == "true\n", timeout=20)
     finally:
         proc.send_signal(signal.SIGINT)
         proc.communicate(timeout=30)
