@@ -7,6 +7,7 @@ the goal is at most 0.5."""
 import argparse
 import os
 import pathlib
+import shutil
 import statistics
 import subprocess
 import sys
@@ -45,13 +46,16 @@ def compose_cycle(host: str, image: str, runs: int) -> dict[str, dict]:
     (app / "docker-compose.yml").write_text(APP.format(image=image))
     env = dict(os.environ, DOCKER_HOST=host, COMPOSE_PROJECT_NAME="benchapp")
     ups, downs = [], []
-    for _ in range(runs):
-        # -t 0: the services (sleep, httpd as PID 1) ignore SIGTERM; both engines would wait 10 s each
-        for verb, times in ((["up", "-d"], ups), (["down", "-v", "-t", "0"], downs)):
-            t = time.perf_counter()
-            subprocess.run([str(COMPOSE), "--no-ansi", *verb], cwd=app, env=env, check=True,
-                           capture_output=True, timeout=120)
-            times.append((time.perf_counter() - t) * 1000)
+    try:
+        for _ in range(runs):
+            # -t 0: the services (sleep, httpd as PID 1) ignore SIGTERM; both engines would wait 10 s each
+            for verb, times in ((["up", "-d"], ups), (["down", "-v", "-t", "0"], downs)):
+                t = time.perf_counter()
+                subprocess.run([str(COMPOSE), "--no-ansi", *verb], cwd=app, env=env, check=True,
+                               capture_output=True, timeout=120)
+                times.append((time.perf_counter() - t) * 1000)
+    finally:
+        shutil.rmtree(app, ignore_errors=True)
     def row(t):
         return {"median": statistics.median(t), "min": min(t), "max": max(t)}
     return {"up -d": row(ups), "down -v": row(downs)}
