@@ -66,3 +66,23 @@ def made(api):
 def names(made):
     """The same, under the name the streams' tests use."""
     return made
+
+
+@pytest.fixture(scope="module")
+def box(stack):
+    """A running container shared by the tests of a module."""
+    name = f"d2-box-{uuid.uuid4().hex[:8]}"
+    stack.doca("run", "-d", "--name", name, "busybox", "sleep", "3600")
+    yield name
+    stack.doca("rm", "-f", name, check=False)
+
+
+@pytest.fixture
+def tags(stack):
+    """Tags a test makes, removed after it (then the dangling images they leave)."""
+    made = []
+    yield made
+    for t in made:
+        stack.doca("rmi", "-f", t, check=False)
+    stack.doca("image", "prune", "-f", check=False)
+

@@ -4,7 +4,6 @@ import base64
 import io
 import json
 import tarfile
-import uuid
 
 import docker
 import pytest
@@ -12,14 +11,6 @@ import pytest
 from tests.docker.ptys import raw
 
 GO_DIR = 1 << 31
-
-
-@pytest.fixture(scope="module")
-def box(stack):
-    name = f"d2-cp-{uuid.uuid4().hex[:8]}"
-    stack.doca("run", "-d", "--name", name, "busybox", "sleep", "3600")
-    yield name
-    stack.doca("rm", "-f", name, check=False)
 
 
 def tar_of(files: dict[str, bytes]) -> bytes:

@@ -10,15 +10,6 @@ from tests.docker.conftest import DOCKER_CLI
 from tests.docker.ptys import frames, run_in_pty
 
 
-@pytest.fixture(scope="module")
-def box(stack):
-    """A running container shared by the tests of this module."""
-    name = f"d2-exec-{uuid.uuid4().hex[:8]}"
-    stack.doca("run", "-d", "--name", name, "busybox", "sleep", "3600")
-    yield name
-    stack.doca("rm", "-f", name, check=False)
-
-
 def read_all(sock, timeout=30) -> bytes:
     sock.settimeout(timeout)
     data = b""

@@ -9,16 +9,6 @@ import docker
 import pytest
 
 
-@pytest.fixture
-def tags(stack):
-    """Tags a test makes, removed after it (then the dangling images they leave)."""
-    made = []
-    yield made
-    for t in made:
-        stack.doca("rmi", "-f", t, check=False)
-    stack.doca("image", "prune", "-f", check=False)
-
-
 def rootfs_tar(files: dict[str, bytes]) -> bytes:
     buf = io.BytesIO()
     with tarfile.open(fileobj=buf, mode="w") as tar:

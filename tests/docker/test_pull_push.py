@@ -13,15 +13,6 @@ import pytest
 from tests.support.registry import PASSWORD, USER
 
 
-@pytest.fixture
-def tags(stack):
-    made = []
-    yield made
-    for t in made:
-        stack.doca("rmi", "-f", t, check=False)
-    stack.doca("image", "prune", "-f", check=False)
-
-
 def _layer_image(api, repo: str, tag: str) -> str:
     """An image of its own (one small layer), so a pull has a layer to fetch."""
     buf = io.BytesIO()
