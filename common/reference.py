@@ -55,13 +55,21 @@ class Reference:
             return self.path[len(OFFICIAL_PREFIX):]
         return self.path
 
-    def __str__(self) -> str:
-        out = self.name
+    def _suffixed(self, name: str) -> str:
+        out = name
         if self.tag:
             out += ":" + self.tag
         if self.digest:
             out += "@" + self.digest
         return out
+
+    def __str__(self) -> str:
+        return self._suffixed(self.name)
+
+    @property
+    def qualified(self) -> str:
+        """As the registry names it: docker.io/library/ kept (the CRI's form)."""
+        return self._suffixed(self.full_name)
 
     def with_tag(self, tag: str) -> "Reference":
         return dataclasses.replace(self, tag=tag, digest=None)

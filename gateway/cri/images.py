@@ -28,15 +28,9 @@ def _qualified(text: str) -> str:
     """NAME:TAG or NAME@DIGEST as the registry names it; text doca's
     reference grammar refuses is passed on as it is."""
     try:
-        ref = reference.parse(text, default_tag=None)
+        return reference.parse(text, default_tag=None).qualified
     except InvalidArgument:
         return text
-    out = ref.full_name
-    if ref.tag:
-        out += ":" + ref.tag
-    if ref.digest:
-        out += "@" + ref.digest
-    return out
 
 
 def _to_image(doc: dict) -> api_pb2.Image:
